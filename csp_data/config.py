@@ -1,0 +1,231 @@
+"""The area file: one TOML file that describes a Community Safety Partnership.
+
+Medway's is ``data/medway/area.toml`` and is the default. Paths inside an area file are relative to
+the file itself, so an area folder can be copied anywhere. See the README, "Configure another
+partnership", for every field.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from csp_data.errors import AreaFileError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_AREA_FILE = PACKAGE_ROOT / "data" / "medway" / "area.toml"
+
+# Ward vintage ids become parts of column names in the store, so they are held to this pattern.
+_VINTAGE_ID = re.compile(r"^[0-9a-z_]{1,20}$")
+
+
+@dataclass(frozen=True)
+class WardVintage:
+    """One set of ward boundaries (e.g. the wards in force since May 2023)."""
+
+    vintage: str
+    label: str
+    boundary_file: Path
+    code_field: str
+    name_field: str
+    current: bool
+
+    @property
+    def code_column(self) -> str:
+        """Store column holding this vintage's ward code."""
+        return "ward_code" if self.current else f"ward_code_{self.vintage}"
+
+    @property
+    def name_column(self) -> str:
+        """Store column holding this vintage's ward name."""
+        return "ward_name" if self.current else f"ward_name_{self.vintage}"
+
+
+@dataclass(frozen=True)
+class Population:
+    """Resident population by ward, used for rates per 1,000."""
+
+    file: Path
+    vintage: str
+    year: str
+    code_field: str
+    value_field: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Area:
+    """A partnership: its name, how its police.uk rows are recognised, and its geography."""
+
+    name: str
+    short_name: str
+    local_authority_codes: tuple[str, ...]
+    csp_code: str | None
+    lsoa_districts: tuple[str, ...]
+    wards: tuple[WardVintage, ...]
+    population: Population | None
+    peers: tuple[str, ...]
+    store_dir: Path
+    area_file: Path
+
+    @property
+    def current_wards(self) -> WardVintage:
+        """The ward vintage in force now."""
+        return next(w for w in self.wards if w.current)
+
+    def ward_vintage(self, vintage: str) -> WardVintage:
+        """Return the ward vintage with id ``vintage``; raise ``KeyError`` naming the known ones."""
+        for ward in self.wards:
+            if ward.vintage == vintage:
+                return ward
+        known = ", ".join(w.vintage for w in self.wards)
+        raise KeyError(f"unknown ward vintage {vintage!r}; this area has {known}")
+
+
+def _require(table: dict, key: str, kind: type, path: Path, where: str):
+    if key not in table:
+        raise AreaFileError(path, f"missing field '{where}{key}'")
+    value = table[key]
+    if not isinstance(value, kind) or (kind is str and not value.strip()):
+        expected = "a non-empty string" if kind is str else kind.__name__
+        raise AreaFileError(
+            path, f"field '{where}{key}' should be {expected}, got {type(value).__name__} {value!r}"
+        )
+    return value
+
+
+def _string_list(table: dict, key: str, path: Path, where: str, required: bool = True) -> tuple[str, ...]:
+    if key not in table and not required:
+        return ()
+    values = _require(table, key, list, path, where)
+    if required and not values:
+        raise AreaFileError(path, f"field '{where}{key}' should list at least one value")
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise AreaFileError(path, f"field '{where}{key}' should hold only non-empty strings, got {value!r}")
+    return tuple(values)
+
+
+def _existing_file(base: Path, relative: str, path: Path, where: str) -> Path:
+    resolved = (base / relative).resolve()
+    if not resolved.is_file():
+        raise AreaFileError(path, f"field '{where}' names {relative}, which does not exist (looked at {resolved})")
+    return resolved
+
+
+def _read_wards(doc: dict, path: Path) -> tuple[WardVintage, ...]:
+    entries = doc.get("wards")
+    if not isinstance(entries, list) or not entries:
+        raise AreaFileError(path, "missing '[[wards]]': at least one ward boundary vintage is needed")
+    wards = []
+    for index, entry in enumerate(entries):
+        where = f"wards[{index}]."
+        if not isinstance(entry, dict):
+            raise AreaFileError(path, f"'{where[:-1]}' should be a table")
+        vintage = _require(entry, "vintage", str, path, where)
+        if not _VINTAGE_ID.match(vintage):
+            raise AreaFileError(
+                path, f"field '{where}vintage' should be 1-20 lower-case letters, digits or _, got {vintage!r}"
+            )
+        current = entry.get("current", False)
+        if not isinstance(current, bool):
+            raise AreaFileError(path, f"field '{where}current' should be true or false, got {current!r}")
+        wards.append(
+            WardVintage(
+                vintage=vintage,
+                label=_require(entry, "label", str, path, where),
+                boundary_file=_existing_file(path.parent, _require(entry, "file", str, path, where), path, where + "file"),
+                code_field=_require(entry, "code_field", str, path, where),
+                name_field=_require(entry, "name_field", str, path, where),
+                current=current,
+            )
+        )
+    if sum(w.current for w in wards) != 1:
+        raise AreaFileError(path, "exactly one '[[wards]]' entry should have current = true")
+    if len({w.vintage for w in wards}) != len(wards):
+        raise AreaFileError(path, "each '[[wards]]' entry needs its own vintage id")
+    return tuple(wards)
+
+
+def _read_population(doc: dict, path: Path, wards: tuple[WardVintage, ...]) -> Population | None:
+    table = doc.get("population")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise AreaFileError(path, "'population' should be a table")
+    where = "population."
+    vintage = _require(table, "vintage", str, path, where)
+    if vintage not in {w.vintage for w in wards}:
+        raise AreaFileError(path, f"field 'population.vintage' is {vintage!r}, which is not one of the ward vintages")
+    return Population(
+        file=_existing_file(path.parent, _require(table, "file", str, path, where), path, where + "file"),
+        vintage=vintage,
+        year=_require(table, "year", str, path, where),
+        code_field=_require(table, "code_field", str, path, where),
+        value_field=_require(table, "value_field", str, path, where),
+        source=_require(table, "source", str, path, where),
+    )
+
+
+def load_area(path: str | Path | None = None) -> Area:
+    """Read and check an area file.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The TOML file. Defaults to ``$CSP_AREA_FILE`` when set, else Medway's.
+
+    Returns
+    -------
+    Area
+
+    Raises
+    ------
+    AreaFileError
+        When the file is missing, is not TOML, or lacks a field or has a wrong one; the message
+        names the file and the field.
+    """
+    path = Path(path or os.environ.get("CSP_AREA_FILE") or DEFAULT_AREA_FILE).resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AreaFileError(path, "area file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AreaFileError(path, f"cannot read area file ({exc})") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise AreaFileError(path, f"not valid TOML ({exc})") from None
+
+    area = doc.get("area")
+    if not isinstance(area, dict):
+        raise AreaFileError(path, "missing '[area]' table")
+    match = doc.get("match")
+    if not isinstance(match, dict):
+        raise AreaFileError(path, "missing '[match]' table saying how the area's police.uk rows are recognised")
+    wards = _read_wards(doc, path)
+    store = doc.get("store", {})
+    store_dir = store.get("path", "store") if isinstance(store, dict) else "store"
+    if not isinstance(store_dir, str) or not store_dir.strip():
+        raise AreaFileError(path, f"field 'store.path' should be a non-empty string, got {store_dir!r}")
+    peers_table = doc.get("peers", {})
+    if not isinstance(peers_table, dict):
+        raise AreaFileError(path, "'peers' should be a table")
+    csp_code = area.get("csp_code")
+    if csp_code is not None and not isinstance(csp_code, str):
+        raise AreaFileError(path, f"field 'area.csp_code' should be a string, got {csp_code!r}")
+    return Area(
+        name=_require(area, "name", str, path, "area."),
+        short_name=_require(area, "short_name", str, path, "area."),
+        local_authority_codes=_string_list(area, "local_authority_codes", path, "area."),
+        csp_code=csp_code,
+        lsoa_districts=_string_list(match, "lsoa_districts", path, "match."),
+        wards=wards,
+        population=_read_population(doc, path, wards),
+        peers=_string_list(peers_table, "csps", path, "peers.", required=False),
+        store_dir=(path.parent / store_dir).resolve(),
+        area_file=path,
+    )

@@ -1,0 +1,90 @@
+"""Ward boundaries, point-in-polygon ward assignment and ward population."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from csp_data.config import Area, WardVintage
+from csp_data.errors import InputFileError
+
+
+@lru_cache(maxsize=8)
+def _read_boundaries(path: Path, code_field: str, name_field: str) -> gpd.GeoDataFrame:
+    try:
+        frame = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise InputFileError(path, f"cannot read ward boundaries ({exc})") from None
+    for field in (code_field, name_field):
+        if field not in frame.columns:
+            raise InputFileError(path, f"boundary file has no field {field!r} (fields: {', '.join(frame.columns)})")
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    frame = frame[[code_field, name_field, "geometry"]].rename(
+        columns={code_field: "ward_code", name_field: "ward_name"}
+    )
+    return frame.sort_values("ward_code").reset_index(drop=True)
+
+
+def ward_boundaries(vintage: WardVintage) -> gpd.GeoDataFrame:
+    """Return the wards of one vintage as ``ward_code, ward_name, geometry`` in WGS84 lon/lat.
+
+    The frame is cached per file; callers get a copy they may change.
+    """
+    return _read_boundaries(vintage.boundary_file, vintage.code_field, vintage.name_field).copy()
+
+
+def assign_wards(longitude: np.ndarray, latitude: np.ndarray, wards: gpd.GeoDataFrame) -> np.ndarray:
+    """Index of the ward polygon that covers each point, or -1 for points in no ward.
+
+    A point on a boundary shared by two wards goes to the ward that comes first in ``wards``
+    (sorted by code), so the result does not depend on the order of the input rows.
+
+    Parameters
+    ----------
+    longitude, latitude : numpy.ndarray
+        WGS84 coordinates; NaN for missing.
+    wards : geopandas.GeoDataFrame
+        As returned by :func:`ward_boundaries`.
+    """
+    points = shapely.points(np.asarray(longitude, dtype=float), np.asarray(latitude, dtype=float))
+    result = np.full(len(points), -1, dtype=np.int64)
+    if len(points) == 0:
+        return result
+    tree = shapely.STRtree(wards.geometry.values)
+    point_index, ward_index = tree.query(points, predicate="intersects")
+    # Process the highest ward index first so that the lowest one wins on shared boundaries.
+    order = np.argsort(-ward_index, kind="stable")
+    result[point_index[order]] = ward_index[order]
+    return result
+
+
+def ward_population(area: Area) -> pd.DataFrame:
+    """Population per ward (``ward_code, population``) for the vintage the population file uses.
+
+    Raises
+    ------
+    InputFileError
+        When the file lacks the configured fields or holds a value that is not a whole number.
+    """
+    population = area.population
+    if population is None:
+        return pd.DataFrame({"ward_code": pd.Series(dtype=str), "population": pd.Series(dtype="int64")})
+    try:
+        frame = pd.read_csv(population.file, dtype=str)
+    except Exception as exc:
+        raise InputFileError(population.file, f"cannot read population file ({exc})") from None
+    for field in (population.code_field, population.value_field):
+        if field not in frame.columns:
+            raise InputFileError(population.file, f"population file has no column {field!r}")
+    values = pd.to_numeric(frame[population.value_field].str.replace(",", "", regex=False), errors="coerce")
+    bad = values.isna() | (values < 0) | (values != values.round())
+    if bad.any():
+        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raise InputFileError(population.file, f"population {frame[population.value_field].iloc[line - 2]!r} is not a whole number", line)
+    return pd.DataFrame({"ward_code": frame[population.code_field].str.strip(), "population": values.astype("int64")})

@@ -1,0 +1,712 @@
+"""Unit tests for csp_data.benchmarks (ONS CSP tables and Most Similar Group)."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from csp_data import benchmarks as bm
+from csp_data.errors import InputFileError
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures" / "benchmarks"
+SHARED = REPO.parent / "shared"
+RAW = SHARED / "data" / "raw"
+ONS_DIR = RAW / "ons_crime_pfa_csp_tables"
+REAL_WORKBOOK = ONS_DIR / "policeforceareatablesyedecember2024.xlsx"
+REAL_CSV = ONS_DIR / "csp_table_C2_ye_june2025_from_policeforceareatablesyejune25final.csv"
+PUBLISHED = REPO / "data" / "medway" / "benchmarks" / "published_msg_ye_mar2024.csv"
+ASSESSMENT_SEED = SHARED / "seeds" / "001_56599b7bae25a7d4.txt"
+
+MEDWAY = "E22000143"
+DARTFORD_GRAVESHAM = "E22000352"
+SWINDON = "E22000350"
+CITY_OF_LONDON = "E22000180"
+CORBY = "E22000233"
+KETTERING = "E22000236"
+
+PEER_NAMES = [
+    "Basildon", "Bolton", "Bury", "Dartford and Gravesham", "Gosport", "Havant", "Kirklees",
+    "Nuneaton and Bedworth", "Peterborough", "Stevenage", "Tameside", "Thurrock", "Wigan",
+]
+
+
+def _need(path: Path) -> Path:
+    """Skip when shared data is absent, except on CI, where it must be there."""
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared data missing on CI: {path}")
+        pytest.skip(f"shared data not available: {path}")
+    return path
+
+
+# --------------------------------------------------------------------------
+# A small workbook with the real layout of the ONS "Police force area data
+# tables" (title in row 1, notes in rows 2-7, header in row 8 with line
+# breaks inside cells) and real rows for six CSPs.
+# --------------------------------------------------------------------------
+
+ID_HEADER = [
+    "Police Force\nArea code", "Police Force\nArea name", "Community Safety\nPartnership code",
+    "Community Safety\nPartnership name", "Local Authority code", "Local Authority name",
+]
+OFFENCE_HEADER = [
+    "Total recorded crime\n (excluding fraud)", "Violence against\n the person", "Homicide",
+    "Death or serious\n injury caused by\n illegal driving", "Violence with injury", "Violence without injury",
+    "Stalking and harassment", "Sexual offences", "Robbery", "Theft offences", "Burglary",
+    "Residential burglary", "Non-residential burglary", "Vehicle offences", "Theft from the person",
+    "Bicycle theft", "Shoplifting", "All other theft offences", "Criminal damage and arson", "Drug offences",
+    "Possession of weapons offences", "Public order offences", "Miscellaneous crimes against society",
+]
+RESIDENTIAL_BURGLARY = 11  # position of "Residential burglary" among the offence columns
+
+CSPS = {  # code: (force code, force name, CSP name, LA code, LA name)
+    MEDWAY: ("E23000032", "Kent", "Medway", "E06000035", "Medway"),
+    DARTFORD_GRAVESHAM: ("E23000032", "Kent", "Dartford and Gravesham", "Combined Local Authorities", None),
+    SWINDON: ("E23000038", "Wiltshire ", "Swindon", "E06000030", "Swindon"),
+    CORBY: ("E23000022", "Northamptonshire", "Corby", "E06000061", "North Northamptonshire"),
+    KETTERING: ("E23000022", "Northamptonshire", "Kettering", "E06000061", "North Northamptonshire"),
+    CITY_OF_LONDON: ("E23000034", "City of London[note 9]", "City of London", "E09000001", "City of London"),
+}
+# Real counts from Tables C2 (year ending December 2024) and C5 (December 2023).
+COUNTS_2024 = {
+    CITY_OF_LONDON: [9270, 1406, 0, 3, 410, 845, 148, 190, 174, 5640, 326, 24, 302, 119, 1439, 230, 1573, 1953, 376, 569, 80, 677, 158],
+    DARTFORD_GRAVESHAM: [22999, 8432, 1, 16, 1927, 4058, 2430, 739, 185, 7933, 898, 641, 257, 2027, 181, 132, 2856, 1839, 2492, 1130, 222, 1183, 683],
+    MEDWAY: [27555, 12290, 4, 8, 2804, 5923, 3551, 1128, 239, 7110, 919, 720, 199, 1536, 188, 207, 2244, 2016, 2905, 896, 316, 1669, 1002],
+    CORBY: [5733, 2371, 1, 0, 791, 893, 686, 302, 85, 1584, 272, 186, 86, 259, 17, 70, 578, 388, 531, 296, 99, 328, 137],
+    KETTERING: [8112, 3594, 1, 1, 1028, 1448, 1116, 419, 87, 1934, 287, 196, 91, 336, 30, 65, 711, 505, 714, 433, 141, 596, 194],
+    SWINDON: [15264, 6347, 2, 1, 2116, 2719, 1509, 747, 109, 4126, 435, 296, 139, 896, 106, 224, 1547, 918, 1453, 575, 177, 1383, 347],
+}
+COUNTS_2023 = {
+    CITY_OF_LONDON: [8599, 1293, 0, 1, 355, 781, 156, 172, 150, 5103, 327, 25, 302, 155, 1293, 216, 978, 2134, 318, 669, 91, 594, 209],
+    DARTFORD_GRAVESHAM: [22381, 8598, 3, 10, 2046, 3976, 2563, 697, 210, 7227, 835, 625, 210, 1979, 167, 121, 2294, 1831, 2439, 972, 208, 1337, 693],
+    MEDWAY: [29112, 13367, 1, 14, 3139, 6318, 3895, 1081, 257, 7040, 962, 716, 246, 1595, 184, 128, 1993, 2178, 3241, 798, 302, 1985, 1041],
+    CORBY: [6462, 2755, 0, 2, 826, 1102, 825, 240, 104, 1938, 330, 205, 125, 305, 27, 74, 716, 486, 583, 205, 110, 372, 155],
+    KETTERING: [8350, 3748, 0, 0, 1030, 1477, 1241, 384, 91, 2094, 323, 229, 94, 419, 31, 47, 683, 591, 717, 382, 126, 588, 220],
+    SWINDON: [17113, 6874, 1, 1, 2326, 2951, 1595, 739, 180, 5000, 507, 328, 179, 944, 120, 367, 2068, 994, 1702, 498, "[x]", 1586, 346],
+}
+POPULATION = {  # rounded to 100 as published; households
+    MEDWAY: (282700, 111500), DARTFORD_GRAVESHAM: (225800, 87400), SWINDON: (235700, 95900),
+    CORBY: (76600, 29900), KETTERING: (106900, 44200), CITY_OF_LONDON: (10800, 4900),
+}
+# ONS computes rates with unrounded populations (Medway's is 282,702).
+UNROUNDED = {MEDWAY: 282702}
+FORCE_TOTALS = [("E23000032", "Kent"), ("E23000038", "Wiltshire "), ("E23000022", "Northamptonshire")]
+UNASSIGNED = [("E23000032", "Unassigned Kent"), ("E23000038", "Unassigned Wiltshire"), ("E23000005", "Manchester Airport")]
+C1_ROWS = [
+    ("Police Force Area name", "Community Safety Partnership name", "Local Authority code", "Local Authority name"),
+    ("Kent", "Dartford and Gravesham", "E07000107", "Dartford"),
+    (None, None, "E07000109", "Gravesham"),
+    ("Northamptonshire ", "Corby", "E06000061", "North Northamptonshire"),
+    (None, "Kettering", "E06000061", "North Northamptonshire"),
+]
+TITLES = {
+    "Table C2": "Table C2: Number of police recorded crimes for headline offences by Community Safety Partnership area, "
+                "England and Wales, year ending December 2024 [note 1][note 2][note 3]",
+    "Table C4": "Table C4:  Recorded crime rate per 1,000 population/households for headline offences, by Community "
+                "Safety Partnership area, England and Wales, year ending December 2024 [note 1][note 6]",
+    "Table C5": "Table C5:  Number of police recorded crimes for headline offences by Community Safety Partnership area, "
+                "England and Wales, year ending December 2023 [note 1][note 2][note 3]",
+}
+NOTE_ROWS = [
+    "Police recorded crime statistics are published as official statistics, not accredited official statistics",
+    "This worksheet contains one table. Some cells refer to notes which can be found on the notes worksheet.",
+    "Some shorthand is used in this table.  [x] indicates data are unavailable.",
+    "Link to Notes page", "Link to table of contents", "Source: Home Office - Police recorded crime",
+]
+
+
+def _force_total(counts: dict, force_code: str) -> list:
+    members = [code for code, facts in CSPS.items() if facts[0] == force_code]
+    return [sum(counts[code][i] for code in members if isinstance(counts[code][i], int)) for i in range(23)]
+
+
+def _count_rows(counts: dict) -> list[list]:
+    rows = [[force, name, None, None, None, None, *_force_total(counts, force)] for force, name in FORCE_TOTALS]
+    rows += [[*CSPS[code][:2], code, *CSPS[code][2:], *values] for code, values in counts.items()]
+    rows += [[force, None, None, name, None, None, *range(23)] for force, name in UNASSIGNED]
+    return rows
+
+
+def _rate_cells(code: str) -> list:
+    population, households = POPULATION[code]
+    if code == CITY_OF_LONDON:
+        return [population, households, *["[u1]"] * 24]
+    exact = UNROUNDED.get(code, population)
+    rates = [value / exact * 1000 for value in COUNTS_2024[code]]
+    per_household = COUNTS_2024[code][RESIDENTIAL_BURGLARY] / households * 1000
+    return [population, households, *rates[: RESIDENTIAL_BURGLARY + 1], per_household, *rates[RESIDENTIAL_BURGLARY + 1 :]]
+
+
+def _rate_rows() -> list[list]:
+    rows = [[*CSPS[code][:2], code, *CSPS[code][2:], *_rate_cells(code)] for code in COUNTS_2024]
+    rows += [[force, None, None, name, None, None, *["[x]"] * 26] for force, name in UNASSIGNED]
+    return rows
+
+
+RATE_HEADER = [
+    *ID_HEADER, "Population figures\n (mid-2022) \n- rounded to 100", "Household figures\n (mid-2021)\n - rounded to 100",
+    *OFFENCE_HEADER[: RESIDENTIAL_BURGLARY], "Residential burglary (per 1,000 population)",
+    "Residential burglary (per 1,000 household)", *OFFENCE_HEADER[RESIDENTIAL_BURGLARY + 1 :],
+]
+
+
+def _write_c_sheet(workbook, name: str, header: list, rows: list[list]) -> None:
+    sheet = workbook.create_sheet(name)
+    sheet.append([TITLES[name]])
+    for note in NOTE_ROWS:
+        sheet.append([note])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+
+
+def build_workbook(path: Path, *, drop_sheet=None, header_edit=None, cell_edit=None) -> Path:
+    """Write the fixture workbook; the keyword arguments break it on purpose.
+
+    header_edit : (sheet, old label, new label)
+    cell_edit : (sheet, row number, column number, value)
+    """
+    workbook = Workbook()
+    workbook.active.title = "Cover_sheet"
+    workbook["Cover_sheet"].append(["Police force area data tables, year ending December 2024"])
+    c1 = workbook.create_sheet("Table C1")
+    c1.append(["Table C1: List of combined Local Authorities by Community Safety Partnership in England and Wales"])
+    c1.append(["This worksheet contains one table."])
+    c1.append(["Link to table of contents"])
+    for row in C1_ROWS:
+        c1.append(list(row))
+    _write_c_sheet(workbook, "Table C2", ID_HEADER + OFFENCE_HEADER, _count_rows(COUNTS_2024))
+    _write_c_sheet(workbook, "Table C4", RATE_HEADER, _rate_rows())
+    _write_c_sheet(workbook, "Table C5", ID_HEADER + OFFENCE_HEADER, _count_rows(COUNTS_2023))
+    if drop_sheet:
+        del workbook[drop_sheet]
+    if header_edit:
+        sheet, old, new = header_edit
+        for cell in workbook[sheet][8]:
+            if cell.value == old:
+                cell.value = new
+    if cell_edit:
+        sheet, row, column, value = cell_edit
+        workbook[sheet].cell(row=row, column=column, value=value)
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture
+def workbook_path(tmp_path) -> Path:
+    return build_workbook(tmp_path / "policeforceareatablesyedecember2024.xlsx")
+
+
+@pytest.fixture
+def workbook_frame(workbook_path) -> pd.DataFrame:
+    return bm.read_ons_csp_workbook(workbook_path)
+
+
+def _cell(frame: pd.DataFrame, code: str, period: str, offence: str, column: str):
+    rows = frame[(frame["csp_code"] == code) & (frame["period_end"] == pd.Timestamp(period))
+                 & (frame["offence_group"] == offence)]
+    assert len(rows) == 1, (code, period, offence)
+    return rows.iloc[0][column]
+
+
+# --------------------------------------------------------------------------
+# Workbook parsing
+# --------------------------------------------------------------------------
+
+
+def test_workbook_fixture_parses_to_tidy_rows(workbook_frame):
+    assert list(workbook_frame.columns) == list(bm.TIDY_COLUMNS)
+    # 6 CSPs x 23 offence groups x 2 periods
+    assert len(workbook_frame) == 6 * 23 * 2
+    assert sorted(workbook_frame["period_end"].unique()) == [pd.Timestamp("2023-12-31"), pd.Timestamp("2024-12-31")]
+    medway_2024 = workbook_frame[(workbook_frame["csp_code"] == MEDWAY)
+                                 & (workbook_frame["period_end"] == pd.Timestamp("2024-12-31"))]
+    assert medway_2024["count"].tolist() == COUNTS_2024[MEDWAY]
+    assert medway_2024["offence_group"].tolist()[:3] == ["total_excl_fraud", "violence_against_the_person", "homicide"]
+    assert _cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "count") == 29112
+    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "sexual_offences", "offence_label") == "Sexual offences"
+    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "burglary", "parent_group") == "theft"
+
+
+def test_workbook_population_rates_and_sources(workbook_frame):
+    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "population") == 282700
+    assert _cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "population") == 282700
+    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "population_year") == 2022
+    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "rate_per_1000") == 27555 / 282700 * 1000
+    assert _cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "rate_per_1000") == 29112 / 282700 * 1000
+    published = _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "published_rate_per_1000")
+    assert published == pytest.approx(97.47012755481036, abs=1e-12)
+    # residential burglary: per 1,000 population, not per household
+    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "residential_burglary", "published_rate_per_1000") == \
+        pytest.approx(720 / 282702 * 1000)
+    assert math.isnan(_cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "published_rate_per_1000"))
+    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "population_source") == (
+        "ONS mid-2022 population estimate, rounded to 100 (Table C4 of policeforceareatablesyedecember2024.xlsx)"
+    )
+    assert _cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "source_table") == "Table C5"
+    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "source_table") == "Table C2"
+
+
+def test_workbook_names_markers_and_combined_csps(workbook_frame):
+    # "[x]" is a null count, not zero and not an error
+    assert pd.isna(_cell(workbook_frame, SWINDON, "2023-12-31", "possession_of_weapons", "count"))
+    # "[note 9]" and trailing spaces are removed from names
+    assert _cell(workbook_frame, CITY_OF_LONDON, "2024-12-31", "total_excl_fraud", "force_name") == "City of London"
+    assert _cell(workbook_frame, SWINDON, "2024-12-31", "total_excl_fraud", "force_name") == "Wiltshire"
+    # ONS withholds City of London's rates ([u1]); its population is still given
+    assert pd.isna(_cell(workbook_frame, CITY_OF_LONDON, "2024-12-31", "total_excl_fraud", "rate_per_1000"))
+    assert pd.isna(_cell(workbook_frame, CITY_OF_LONDON, "2023-12-31", "total_excl_fraud", "rate_per_1000"))
+    assert _cell(workbook_frame, CITY_OF_LONDON, "2024-12-31", "total_excl_fraud", "population") == 10800
+    assert _cell(workbook_frame, DARTFORD_GRAVESHAM, "2024-12-31", "total_excl_fraud", "la_codes") == "E07000107;E07000109"
+    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "la_codes") == "E06000035"
+
+
+def test_workbook_counts_skipped_rows(workbook_frame):
+    skipped = workbook_frame.attrs["skipped_rows"]
+    assert set(skipped) == {f"policeforceareatablesyedecember2024.xlsx: Table C{n}" for n in (2, 4, 5)}
+    assert skipped["policeforceareatablesyedecember2024.xlsx: Table C2"] == {"force_total": 3, "unassigned_or_airport": 3}
+    assert skipped["policeforceareatablesyedecember2024.xlsx: Table C4"] == {"force_total": 0, "unassigned_or_airport": 3}
+
+
+def test_unitary_authorities_exclude_shared_and_combined(workbook_frame):
+    # Corby and Kettering share North Northamptonshire's E06 code; D&G is two districts.
+    assert bm.unitary_authority_codes(workbook_frame) == {MEDWAY, SWINDON}
+
+
+# --------------------------------------------------------------------------
+# CSV export of Table C2
+# --------------------------------------------------------------------------
+
+MEDWAY_JUN_2025 = [27321, 11781, 1, 6, 2614, 5641, 3519, 1240, 247, 7161, 854, 664, 190, 1363, 197, 204,
+                   2530, 2013, 2924, 1087, 327, 1561, 993]
+
+
+def test_csv_fixture_parses_text_numbers_and_multiline_header():
+    frame = bm.read_ons_csp_c2_csv(FIXTURES / "c2_ye_jun2025_extract.csv")
+    assert list(frame.columns) == list(bm.TIDY_COLUMNS)
+    assert set(frame["csp_code"]) == {MEDWAY, DARTFORD_GRAVESHAM, SWINDON, CITY_OF_LONDON}
+    assert (frame["period_end"] == pd.Timestamp("2025-06-30")).all()
+    assert frame.loc[frame["csp_code"] == MEDWAY, "count"].tolist() == MEDWAY_JUN_2025
+    assert _cell(frame, SWINDON, "2025-06-30", "total_excl_fraud", "count") == 15993
+    assert _cell(frame, CITY_OF_LONDON, "2025-06-30", "total_excl_fraud", "count") == 8801
+    assert _cell(frame, DARTFORD_GRAVESHAM, "2025-06-30", "total_excl_fraud", "count") == 22451
+    # no population in the CSV and no workbook to join from
+    assert frame["population"].isna().all() and frame["rate_per_1000"].isna().all()
+    assert frame.attrs["skipped_rows"] == {"c2_ye_jun2025_extract.csv": {"force_total": 2, "unassigned_or_airport": 3}}
+
+
+def test_csv_takes_population_from_workbook(workbook_path):
+    frame = bm.load_benchmarks([FIXTURES / "c2_ye_jun2025_extract.csv", workbook_path])
+    assert len(frame) == 6 * 23 * 2 + 4 * 23
+    assert _cell(frame, MEDWAY, "2025-06-30", "total_excl_fraud", "population") == 282700
+    assert _cell(frame, MEDWAY, "2025-06-30", "total_excl_fraud", "rate_per_1000") == 27321 / 282700 * 1000
+    assert _cell(frame, MEDWAY, "2025-06-30", "total_excl_fraud", "population_source").startswith("ONS mid-2022")
+    assert _cell(frame, DARTFORD_GRAVESHAM, "2025-06-30", "total_excl_fraud", "la_codes") == "E07000107;E07000109"
+    assert pd.isna(_cell(frame, CITY_OF_LONDON, "2025-06-30", "total_excl_fraud", "rate_per_1000"))
+    assert frame["period_end"].is_monotonic_increasing
+    assert len(frame.attrs["skipped_rows"]) == 4
+
+
+def test_csv_period_argument_must_agree_with_title():
+    path = FIXTURES / "c2_ye_jun2025_extract.csv"
+    assert bm.read_ons_csp_c2_csv(path, "2025-06-30")["period_end"].iloc[0] == pd.Timestamp("2025-06-30")
+    with pytest.raises(bm.BenchmarkFileError, match="title says year ending June 2025"):
+        bm.read_ons_csp_c2_csv(path, "2025-03-31")
+
+
+def test_same_period_twice_is_refused(workbook_path, tmp_path):
+    other = build_workbook(tmp_path / "copy.xlsx")
+    with pytest.raises(bm.BenchmarkFileError, match=r"year ending December 202[34] is also given by .*policeforceareatablesyedecember2024.xlsx"):
+        bm.load_benchmarks([workbook_path, other])
+
+
+# --------------------------------------------------------------------------
+# Malformed inputs
+# --------------------------------------------------------------------------
+
+
+def _one_line_error(excinfo, *parts: str) -> str:
+    message = str(excinfo.value)
+    assert "\n" not in message
+    for part in parts:
+        assert part in message, (part, message)
+    return message
+
+
+def test_missing_sheet(tmp_path):
+    path = build_workbook(tmp_path / "book.xlsx", drop_sheet="Table C5")
+    with pytest.raises(bm.BenchmarkFileError) as excinfo:
+        bm.read_ons_csp_workbook(path)
+    _one_line_error(excinfo, str(path), "sheet 'Table C5' not found")
+
+
+def test_header_not_found(tmp_path):
+    path = build_workbook(tmp_path / "book.xlsx",
+                          header_edit=("Table C4", "Community Safety\nPartnership code", "CSP id"))
+    with pytest.raises(bm.BenchmarkFileError) as excinfo:
+        bm.read_ons_csp_workbook(path)
+    _one_line_error(excinfo, "book.xlsx", "sheet 'Table C4'", "header row not found")
+
+
+def test_missing_offence_column(tmp_path):
+    path = build_workbook(tmp_path / "book.xlsx", header_edit=("Table C2", "Sexual offences", "Sexual offence"))
+    with pytest.raises(bm.BenchmarkFileError) as excinfo:
+        bm.read_ons_csp_workbook(path)
+    _one_line_error(excinfo, "book.xlsx", "sheet 'Table C2'", "row 8", "missing column 'Sexual offences'")
+    assert excinfo.value.sheet == "Table C2" and excinfo.value.row == 8
+
+
+def test_cell_that_is_not_a_number(tmp_path):
+    # row 12 is Medway's row in C2 (3 force totals, City of London, D&G above it)
+    path = build_workbook(tmp_path / "book.xlsx", cell_edit=("Table C2", 12, 8, "n/a"))
+    with pytest.raises(bm.BenchmarkFileError) as excinfo:
+        bm.read_ons_csp_workbook(path)
+    _one_line_error(excinfo, "sheet 'Table C2'", "row 12", "column 'Violence against the person'", "'n/a' is not a number")
+
+
+def test_non_xlsx_bytes(tmp_path):
+    path = tmp_path / "tables.xlsx"
+    path.write_bytes(b"this is not a spreadsheet\n")
+    with pytest.raises(bm.BenchmarkFileError) as excinfo:
+        bm.read_ons_csp_workbook(path)
+    _one_line_error(excinfo, "tables.xlsx", "not a readable .xlsx workbook")
+    assert isinstance(excinfo.value, ValueError) and isinstance(excinfo.value, InputFileError)
+
+
+def test_missing_file_is_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        bm.read_ons_csp_workbook(tmp_path / "absent.xlsx")
+
+
+def test_csv_without_header_row(tmp_path):
+    path = tmp_path / "c2.csv"
+    path.write_text('"Table C2: counts by CSP, year ending June 2025"\nno header here,1,2\n', encoding="utf-8")
+    with pytest.raises(bm.BenchmarkFileError, match="header row not found"):
+        bm.read_ons_csp_c2_csv(path)
+
+
+def test_csv_bad_number_names_line(tmp_path):
+    text = (FIXTURES / "c2_ye_jun2025_extract.csv").read_bytes().replace(b'"27,321 "', b'"27;321"')
+    path = tmp_path / "c2.csv"
+    path.write_bytes(text)
+    with pytest.raises(bm.BenchmarkFileError) as excinfo:
+        bm.read_ons_csp_c2_csv(path)
+    # Medway's record is on line 17: 7 title/notes lines, a 6-line header, then 3 records.
+    _one_line_error(excinfo, "c2.csv", "line 17", "'27;321' is not a number")
+
+
+def test_csv_of_a_rates_table_is_refused(tmp_path):
+    path = tmp_path / "c4.csv"
+    path.write_text('"Table C4: rates by CSP, year ending June 2025"\n', encoding="utf-8")
+    with pytest.raises(bm.BenchmarkFileError, match="title names Table C4"):
+        bm.read_ons_csp_c2_csv(path)
+
+
+def test_unsupported_file_type(tmp_path):
+    with pytest.raises(bm.BenchmarkFileError, match="unsupported file type"):
+        bm.load_benchmarks([tmp_path / "tables.ods"])
+
+
+# --------------------------------------------------------------------------
+# Store
+# --------------------------------------------------------------------------
+
+
+def test_write_and_read_round_trip(workbook_frame, tmp_path):
+    path = bm.write_benchmarks(workbook_frame, tmp_path)
+    assert path == tmp_path / "benchmarks" / "ons_csp.parquet"
+    assert os.listdir(path.parent) == ["ons_csp.parquet"]
+    pd.testing.assert_frame_equal(bm.read_benchmarks(tmp_path), workbook_frame)
+
+
+def test_failed_write_leaves_previous_table(workbook_frame, tmp_path, monkeypatch):
+    bm.write_benchmarks(workbook_frame, tmp_path)
+
+    def broken_write(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bm.pq, "write_table", broken_write)
+    with pytest.raises(OSError, match="disk full"):
+        bm.write_benchmarks(workbook_frame.head(3), tmp_path)
+    assert os.listdir(tmp_path / "benchmarks") == ["ons_csp.parquet"]
+    assert len(bm.read_benchmarks(tmp_path)) == len(workbook_frame)
+
+
+def test_read_benchmarks_without_table(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no benchmark table"):
+        bm.read_benchmarks(tmp_path)
+
+
+# --------------------------------------------------------------------------
+# Confidence intervals, computed here from first principles
+# --------------------------------------------------------------------------
+
+
+def _poisson_cdf(k: int, mu: float) -> float:
+    """P(X <= k) for X ~ Poisson(mu), summed in log space."""
+    return sum(math.exp(i * math.log(mu) - mu - math.lgamma(i + 1)) for i in range(k + 1)) if mu > 0 else 1.0
+
+
+def _solve(f, low: float, high: float) -> float:
+    """Root of a monotone f on [low, high] by bisection."""
+    for _ in range(200):
+        middle = (low + high) / 2
+        if (f(low) < 0) == (f(middle) < 0):
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def _exact_limits(k: int, level: float = 0.95) -> tuple[float, float]:
+    """The exact (Garwood) limits by definition: the means at which the observed
+    count sits at the edge of each tail, P(X >= k) = a/2 and P(X <= k) = a/2."""
+    tail = (1 - level) / 2
+    lower = 0.0 if k == 0 else _solve(lambda mu: (1 - _poisson_cdf(k - 1, mu)) - tail, 1e-9, k + 10)
+    upper = _solve(lambda mu: _poisson_cdf(k, mu) - tail, 1e-9, 3 * k + 20)
+    return lower, upper
+
+
+def test_ci_zero_count_closed_form():
+    # k = 0: P(X <= 0) = exp(-mu) = 0.025  =>  mu = -ln(0.025) = 3.68888
+    lower, upper = bm.rate_confidence_interval(0, 1000)
+    assert lower == 0.0
+    assert upper == pytest.approx(-math.log(0.025), rel=1e-12)
+
+
+def test_ci_one_count_closed_form_and_bisection():
+    # k = 1: lower solves 1 - exp(-mu) = 0.025  =>  mu = -ln(0.975)
+    lower, upper = bm.rate_confidence_interval(1, 1000)
+    assert lower == pytest.approx(-math.log(0.975), rel=1e-10)
+    assert upper == pytest.approx(_exact_limits(1)[1], rel=1e-9)  # about 5.5716
+
+
+def test_ci_ten_from_stated_chi_square_quantiles():
+    # Tabulated chi-square quantiles: chi2(0.025; 20 df) = 9.590777, chi2(0.975; 22 df) = 36.780714.
+    lower, upper = bm.rate_confidence_interval(10, 1000)
+    assert lower == pytest.approx(9.590777 / 2, abs=1e-6)
+    assert upper == pytest.approx(36.780714 / 2, abs=1e-6)
+    assert (lower, upper) == pytest.approx(_exact_limits(10), rel=1e-9)
+
+
+def test_ci_scales_to_rate_per_1000_and_other_levels():
+    lower, upper = bm.rate_confidence_interval(100, 50_000, level=0.9)
+    mu_lower, mu_upper = _exact_limits(100, level=0.9)
+    assert lower == pytest.approx(mu_lower / 50_000 * 1000, rel=1e-9)
+    assert upper == pytest.approx(mu_upper / 50_000 * 1000, rel=1e-9)
+
+
+def test_ci_medway_agrees_with_byar():
+    # For a large count Byar's approximation is accurate to well under 0.001%:
+    # lower = k (1 - 1/(9k) - z/(3 sqrt k))^3, upper = (k+1) (1 - 1/(9(k+1)) + z/(3 sqrt(k+1)))^3
+    k, population, z = 27555, 282700, 1.959963984540054
+    byar_lower = k * (1 - 1 / (9 * k) - z / (3 * math.sqrt(k))) ** 3 / population * 1000
+    byar_upper = (k + 1) * (1 - 1 / (9 * (k + 1)) + z / (3 * math.sqrt(k + 1))) ** 3 / population * 1000
+    lower, upper = bm.rate_confidence_interval(k, population)
+    assert lower == pytest.approx(byar_lower, rel=1e-5)
+    assert upper == pytest.approx(byar_upper, rel=1e-5)
+    assert round(lower, 2) == 96.32 and round(upper, 2) == 98.63
+
+
+def test_ci_arrays_and_missing_values():
+    lower, upper = bm.rate_confidence_interval([0, 10, np.nan], [1000, 1000, 1000])
+    assert lower[0] == 0.0 and math.isnan(lower[2]) and math.isnan(upper[2])
+    assert lower[1] == pytest.approx(4.7953887, abs=1e-6)
+
+
+@pytest.mark.parametrize("count, population, level", [(-1, 100, 0.95), (1.5, 100, 0.95), (5, 0, 0.95), (5, 100, 1.0)])
+def test_ci_rejects_invalid_input(count, population, level):
+    with pytest.raises(ValueError):
+        bm.rate_confidence_interval(count, population, level)
+
+
+# --------------------------------------------------------------------------
+# Group summary on the fixture
+# --------------------------------------------------------------------------
+
+
+def test_group_summary_on_fixture(workbook_frame):
+    summary = bm.group_summary(workbook_frame, MEDWAY, [SWINDON, DARTFORD_GRAVESHAM, CORBY], "2024-12-31")
+    table = summary.table.set_index("csp_code")
+    assert list(table.index) == [MEDWAY, SWINDON, DARTFORD_GRAVESHAM, CORBY]
+    rates = {code: COUNTS_2024[code][0] / POPULATION[code][0] * 1000 for code in table.index}
+    assert summary.group_average == pytest.approx(sum(rates.values()) / 4, rel=1e-12)
+    # Dartford and Gravesham 101.86 > Medway 97.47 > Corby 74.84 > Swindon 64.76
+    assert table["rank"].tolist() == [2, 4, 1, 3]
+    assert summary.area_rank_in_group == 2 and summary.group_size == 4
+    assert table.at[MEDWAY, "pct_change"] == pytest.approx((27555 - 29112) / 29112 * 100)
+    assert round(table.at[MEDWAY, "pct_change"], 1) == -5.3
+    assert table.at[MEDWAY, "previous_count"] == 29112
+    # average 84.73: Medway's interval (96.32-98.63) is wholly above it, Swindon's wholly below
+    assert table.at[MEDWAY, "position"] == "above average"
+    assert table.at[SWINDON, "position"] == "below average"
+    assert table.at[CORBY, "position"] == "below average"
+    assert bool(table.at[MEDWAY, "is_area"]) and not table["is_area"].iloc[1:].any()
+    # ranks among all CSPs with a rate (City of London has none) and among unitary authorities
+    assert (summary.area_rank_all, summary.n_ranked_all) == (2, 5)
+    assert (summary.area_rank_unitary, summary.n_ranked_unitary) == (1, 2)
+
+
+def test_group_summary_not_significant_and_small_base(workbook_frame):
+    # homicide: 4 and 1 offences; Medway's interval is wide, and ONS-style suppression of % change
+    summary = bm.group_summary(workbook_frame, MEDWAY, [SWINDON], "2024-12-31", "homicide")
+    table = summary.table.set_index("csp_code")
+    assert set(table["position"]) == {"not significantly different"}
+    assert table["pct_change"].isna().all()
+
+
+def test_group_summary_errors(workbook_frame):
+    with pytest.raises(ValueError, match="E22999999"):
+        bm.group_summary(workbook_frame, MEDWAY, ["E22999999"], "2024-12-31")
+    with pytest.raises(ValueError, match="no benchmark rows"):
+        bm.group_summary(workbook_frame, MEDWAY, [SWINDON], "2022-12-31")
+    with pytest.raises(ValueError, match="unknown offence_group"):
+        bm.group_summary(workbook_frame, MEDWAY, [SWINDON], "2024-12-31", "fraud")
+
+
+def test_resolve_peers_on_fixture(workbook_frame):
+    assert bm.resolve_peers(workbook_frame, ["Swindon", "dartford & gravesham"]) == [SWINDON, DARTFORD_GRAVESHAM]
+    with pytest.raises(ValueError, match=r"no CSP matches peer name\(s\): 'Gotham', 'Basildon'"):
+        bm.resolve_peers(workbook_frame, ["Swindon", "Gotham", "Basildon"])
+
+
+# --------------------------------------------------------------------------
+# The table published in the Strategic Assessment 2024
+# --------------------------------------------------------------------------
+
+
+def test_published_table_averages_and_medway_rank():
+    published = bm.read_published_table(PUBLISHED)
+    assert len(published) == 28
+    assert set(published["period_end"]) == {pd.Timestamp("2024-03-31")}
+    total = bm.summarise_published_table(published, "total_excl_fraud")
+    assert round(total.group_average, 1) == 95.7
+    assert total.area_rate == 99.9 and total.group_size == 14
+    violence = bm.summarise_published_table(published, "violence_against_the_person")
+    assert round(violence.group_average, 1) == 39.6
+    assert (violence.area_rank, violence.group_size) == (2, 14)
+    assert violence.table.loc[violence.table["rank"] == 1, "csp_name"].tolist() == ["Bolton"]
+
+
+def test_published_table_names_are_the_assessment_peers():
+    published = bm.read_published_table(PUBLISHED)
+    for group in ("total_excl_fraud", "violence_against_the_person"):
+        names = published.loc[published["offence_group"] == group, "csp_name"].tolist()
+        assert names == ["Medway", *PEER_NAMES]
+
+
+def test_published_table_matches_the_assessment_text():
+    """Every row appears, tab-separated, in the strategic assessment's text."""
+    text = _need(ASSESSMENT_SEED).read_text(encoding="utf-8")
+    published = bm.read_published_table(PUBLISHED)
+    raw = pd.read_csv(PUBLISHED, dtype=str)
+    for group, label in (("total_excl_fraud", "(Excluding Fraud)"), ("violence_against_the_person", "Violence against the person Rate per 1000")):
+        start = text.index(label)
+        block = text[start: start + 1200]
+        rows = raw[raw["offence_group"] == group]
+        for row in rows.itertuples():
+            assert f"{row.csp_name}\t{row.rate_per_1000}\t{row.pct_change}%" in block, row.csp_name
+    assert "The average rate per 1000 people is 95.7" in text and "The average rate is 39.6" in text
+    assert len(published) == 28
+
+
+def test_read_published_table_rejects_bad_number(tmp_path):
+    bad = tmp_path / "published.csv"
+    bad.write_text(PUBLISHED.read_text(encoding="utf-8").replace(",99.9,", ",99,9,", 1), encoding="utf-8")
+    with pytest.raises(bm.BenchmarkFileError) as excinfo:
+        bm.read_published_table(bad)
+    _one_line_error(excinfo, "published.csv", "line 2", "8 fields where the header has 7")
+    bad.write_text(PUBLISHED.read_text(encoding="utf-8").replace(",99.9,", ",n/a,", 1), encoding="utf-8")
+    with pytest.raises(bm.BenchmarkFileError, match=r"line 2: column 'rate_per_1000': 'n/a' is not a number"):
+        bm.read_published_table(bad)
+
+
+# --------------------------------------------------------------------------
+# The real ONS files in ../shared/data/raw
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_frame() -> pd.DataFrame:
+    return bm.load_benchmarks([_need(REAL_WORKBOOK), _need(REAL_CSV)])
+
+
+def test_real_medway_year_ending_december_2024(real_frame):
+    assert _cell(real_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "count") == 27555
+    assert _cell(real_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "population") == 282700
+    assert round(_cell(real_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "rate_per_1000"), 2) == 97.47
+    assert round(_cell(real_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "published_rate_per_1000"), 2) == 97.47
+    assert _cell(real_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "count") == 29112
+    summary = bm.group_summary(real_frame, MEDWAY, [], "2024-12-31")
+    assert round(summary.table.at[0, "pct_change"], 1) == -5.3
+
+
+def test_real_medway_year_ending_june_2025(real_frame):
+    medway = real_frame[(real_frame["csp_code"] == MEDWAY) & (real_frame["period_end"] == pd.Timestamp("2025-06-30"))]
+    assert medway["count"].tolist() == MEDWAY_JUN_2025
+    assert medway["population"].eq(282700).all()
+    assert round(medway["rate_per_1000"].iloc[0], 2) == round(27321 / 282.7, 2)
+
+
+def test_real_files_shape_and_skipped_rows(real_frame):
+    assert real_frame.groupby("period_end")["csp_code"].nunique().tolist() == [314, 314, 314]
+    assert len(real_frame) == 314 * 23 * 3
+    for counts in real_frame.attrs["skipped_rows"].values():
+        assert counts == {"force_total": 42, "unassigned_or_airport": 43}
+    assert real_frame["la_codes"].str.contains(";").groupby(real_frame["csp_code"]).first().sum() == 11
+    assert len(bm.unitary_authority_codes(real_frame)) == 57
+
+
+def test_real_rates_agree_with_ons_within_population_rounding(real_frame):
+    # ONS divides by unrounded populations; ours by the published rounded ones,
+    # so the two can differ by at most 50/population of the rate.
+    rows = real_frame[real_frame["published_rate_per_1000"].notna()]
+    assert len(rows) == 313 * 23  # City of London's rates are withheld
+    bound = rows["published_rate_per_1000"] * 50 / (rows["population"].astype(float) - 50)
+    assert ((rows["rate_per_1000"] - rows["published_rate_per_1000"]).abs() <= bound + 1e-12).all()
+
+
+def test_real_pct_change_reproduces_table_c3(real_frame):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(REAL_WORKBOOK, read_only=True, data_only=True)
+    try:
+        rows = list(workbook["Table C3"].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    header = next(i for i, row in enumerate(rows) if any("Partnership code" in str(c) for c in row))
+    published = {row[2]: row[6:29] for row in rows[header + 1 :] if row[2]}
+    codes = sorted(published)
+    checked = 0
+    for position, group in enumerate(bm.OFFENCE_GROUPS):
+        table = bm.group_summary(real_frame, codes[0], codes[1:], "2024-12-31", group.key).table
+        ours = table.set_index("csp_code")["pct_change"]
+        for code, values in published.items():
+            value = values[position]
+            if isinstance(value, str):  # "[u]": a base under 50
+                assert math.isnan(ours[code]), (code, group.key)
+            else:
+                assert ours[code] == pytest.approx(value, abs=1e-9), (code, group.key)
+            checked += 1
+    assert checked == 314 * 23
+
+
+def test_real_peers_and_group(real_frame):
+    peers = bm.resolve_peers(real_frame, PEER_NAMES)
+    assert peers[PEER_NAMES.index("Dartford and Gravesham")] == DARTFORD_GRAVESHAM
+    assert len(set(peers)) == 13
+    summary = bm.group_summary(real_frame, MEDWAY, peers, "2024-12-31")
+    assert len(summary.table) == 14
+    assert summary.group_average == pytest.approx(summary.table["rate_per_1000"].mean())
+    assert summary.n_ranked_all == 313 and summary.n_ranked_unitary == 57
+    assert set(summary.table["position"]) <= {"above average", "below average", "not significantly different"}
+    with pytest.raises(ValueError, match="'Medway Towns'"):
+        bm.resolve_peers(real_frame, [*PEER_NAMES, "Medway Towns"])

@@ -1,0 +1,458 @@
+"""Tests for csp_data.plans: the Medway plan file, RAG rules and malformed files."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from csp_data.errors import InputFileError
+from csp_data.plans import (
+    DEFAULT_PLANS_PATH,
+    Baseline,
+    DataFileError,
+    Kpi,
+    Source,
+    actions_frame,
+    current_plan,
+    find_kpi,
+    kpi_frame,
+    load_plans,
+    rag_status,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
+SEED_DOCS = {
+    "000_65106a5ae69708c9.txt",
+    "001_56599b7bae25a7d4.txt",
+    "002_fa8a1b2b0e3ac3eb.txt",
+    "003_476477f03f105067.txt",
+    "004_5591c43deb1184cf.txt",
+}
+needs_seeds = pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="seed documents (../shared/seeds) not present")
+
+
+# ---------------------------------------------------------------------------------
+# Helpers on the seed text
+# ---------------------------------------------------------------------------------
+
+
+def seed_text(doc: str) -> str:
+    """A seed document lower-cased, without markup, with whitespace collapsed."""
+    text = (SEEDS_DIR / doc).read_text(encoding="utf-8")
+    text = re.sub(r"<sup>.*?</sup>", "", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = text.replace("*", "").replace("#", "")
+    return re.sub(r"\s+", " ", text).lower()
+
+
+def number_forms(value: float) -> list[str]:
+    """Ways a seed may write a number: 28526 -> 28,526 / 28526; 6 -> 6 / six."""
+    value = abs(value)
+    if value != int(value):
+        return [f"{value:g}"]
+    whole = int(value)
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    forms = [str(whole), f"{whole:,}"]
+    if whole < len(words):
+        forms.append(words[whole])
+    return forms
+
+
+def appears_as_number(text: str, value: float) -> bool:
+    return any(re.search(rf"(?<![\d,.]){re.escape(form)}(?![\d])", text) for form in number_forms(value))
+
+
+def word_runs(text: str, length: int = 8) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {tuple(words[i : i + length]) for i in range(len(words) - length + 1)}
+
+
+def all_seed_runs() -> set[tuple[str, ...]]:
+    runs: set[tuple[str, ...]] = set()
+    for doc in SEED_DOCS:
+        runs |= word_runs(seed_text(doc))
+    return runs
+
+
+@pytest.fixture(scope="module")
+def plans():
+    return load_plans()
+
+
+def all_sources(plans):
+    """Every (where, source) pair in the plan file."""
+    for plan in plans:
+        yield plan.id, plan.source
+        for priority in plan.priorities:
+            yield priority.id, priority.source
+            for objective in priority.objectives:
+                yield f"{priority.id}/{objective.title}", objective.source
+                for action in objective.actions:
+                    yield f"{priority.id}/{action.text[:30]}", action.source
+        for kpi in plan.kpis:
+            yield kpi.id, kpi.source
+
+
+def free_texts(plans):
+    """Summaries and notes written for the dashboard (titles and names excluded)."""
+    for plan in plans:
+        yield plan.id, plan.summary
+        yield plan.id, plan.notes
+        for priority in plan.priorities:
+            yield priority.id, priority.summary
+            for indicator in priority.tracked_indicators:
+                yield indicator.id, indicator.notes
+            for objective in priority.objectives:
+                yield objective.title, objective.summary
+                for action in objective.actions:
+                    yield objective.title, action.text
+        for kpi in plan.kpis:
+            yield kpi.id, kpi.notes
+
+
+# ---------------------------------------------------------------------------------
+# The Medway plan file
+# ---------------------------------------------------------------------------------
+
+
+def test_medway_plan_file_validates(plans):
+    assert [p.id for p in plans] == ["csp_2024_28", "csp_2016_20", "csp_2009_12"]
+    assert current_plan(plans).id == "csp_2024_28"
+    assert [len(p.priorities) for p in plans] == [4, 5, 6]
+
+
+def test_current_plan_has_the_four_priorities(plans):
+    titles = [p.title for p in current_plan(plans).priorities]
+    assert titles == [
+        "Tackle Anti-Social Behaviour",
+        "Violence Against Women and Girls",
+        "Tackle Drugs and Alcohol",
+        "Reducing Reoffending",
+    ]
+
+
+def test_priorities_map_to_trackable_series(plans):
+    plan = current_plan(plans)
+    assert plan.priority("p24_1").tracked_indicators[0].police_uk_categories == ("Anti-social behaviour",)
+    assert "Sexual offences" in plan.priority("p24_2").tracked_indicators[0].ons_offence_groups
+    assert "Stalking and harassment" in plan.priority("p24_2").tracked_indicators[0].ons_offence_groups
+    assert plan.priority("p24_3").tracked_indicators[0].police_uk_categories == ("Drugs",)
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "doc", "name_fragment"),
+    [
+        (83, 75, "000_65106a5ae69708c9.txt", "Fly-tipping"),
+        (82, 70, "000_65106a5ae69708c9.txt", "community orders"),
+    ],
+)
+def test_quoted_seed_figures_present_exactly_once_with_source(plans, value, target, doc, name_fragment):
+    matches = [kpi for plan in plans for kpi in plan.kpis if kpi.value == value]
+    assert len(matches) == 1
+    kpi = matches[0]
+    assert kpi.target == target
+    assert name_fragment.lower() in kpi.name.lower()
+    assert kpi.source.doc == doc
+    assert kpi.source.section == "Summary of progress against previous plan priorities"
+    assert rag_status(kpi) == "green"
+
+
+def test_every_fact_has_a_seed_source(plans):
+    for where, source in all_sources(plans):
+        assert source.doc in SEED_DOCS, where
+        assert source.section.strip(), where
+
+
+def test_actions_have_known_status_and_lead_where_given(plans):
+    frame = actions_frame(plans)
+    assert set(frame["status"]) == {"done", "will_do"}
+    assert len(frame) == sum(len(o.actions) for p in plans for pr in p.priorities for o in pr.objectives)
+    assert frame["lead_agency"].notna().sum() > 0
+
+
+def test_kpis_without_a_figure_have_null_value(plans):
+    ksi = find_kpi(plans, "k16_ksi_casualties")
+    assert ksi.value is None and ksi.target == -40
+    assert rag_status(ksi) == "no_data"
+    assert ksi.reported_outcome == "on_track"
+
+
+def test_kpi_frame_has_one_row_per_kpi_with_rag(plans):
+    frame = kpi_frame(plans)
+    assert len(frame) == sum(len(p.kpis) for p in plans)
+    assert frame["kpi_id"].is_unique
+    assert set(frame["rag"]) <= {"green", "amber", "red", "no_data"}
+    row = frame.set_index("kpi_id").loc["k09_asb_incidents"]
+    assert (row["value"], row["baseline_value"], row["target"], row["rag"]) == (2321, 5229, "reduce", "green")
+
+
+@needs_seeds
+def test_sources_name_real_sections(plans):
+    for where, source in all_sources(plans):
+        text = seed_text(source.doc)
+        for part in source.section.split(" > "):
+            assert re.sub(r"\s+", " ", part.lower()) in text, f"{where}: {part!r} not in {source.doc}"
+
+
+@needs_seeds
+def test_kpi_figures_appear_in_their_source(plans):
+    for plan in plans:
+        for kpi in plan.kpis:
+            text = seed_text(kpi.source.doc)
+            numbers = [kpi.value, kpi.baseline.value if kpi.baseline else None]
+            numbers.append(kpi.target if isinstance(kpi.target, float) else None)
+            for number in numbers:
+                if number is not None:
+                    assert appears_as_number(text, number), f"{kpi.id}: {number} not in {kpi.source.doc}"
+
+
+@needs_seeds
+def test_summaries_are_not_copied_from_the_seeds(plans):
+    seed_runs = all_seed_runs()
+    for where, text in free_texts(plans):
+        if text:
+            copied = word_runs(text) & seed_runs
+            assert not copied, f"{where}: copies seed wording {' '.join(sorted(copied)[0])!r}"
+
+
+# ---------------------------------------------------------------------------------
+# RAG rules
+# ---------------------------------------------------------------------------------
+
+SOURCE = Source(doc="test", section="test")
+
+
+def make_kpi(**changes) -> Kpi:
+    base = Kpi(
+        id="k", name="KPI", priorities=(), theme=None, indicator_code=None, unit="percent",
+        direction="higher_is_better", target=75.0, value=80.0, period="2024", baseline=None,
+        reported_outcome=None, source=SOURCE, notes=None,
+    )
+    return dataclasses.replace(base, **changes)
+
+
+@pytest.mark.parametrize(
+    ("direction", "target", "value", "expected"),
+    [
+        # Higher is better, target 75: the amber band is 75 * 0.05 = 3.75 wide (71.25 to 75).
+        ("higher_is_better", 75.0, 75.0, "green"),      # exactly at target
+        ("higher_is_better", 75.0, 90.0, "green"),
+        ("higher_is_better", 75.0, 74.99, "amber"),
+        ("higher_is_better", 75.0, 71.26, "amber"),     # just inside the band
+        ("higher_is_better", 75.0, 71.25, "amber"),     # on the band edge
+        ("higher_is_better", 75.0, 71.24, "red"),       # just outside
+        # Lower is better, target 50: amber from just above 50 to 52.5.
+        ("lower_is_better", 50.0, 50.0, "green"),
+        ("lower_is_better", 50.0, 31.0, "green"),
+        ("lower_is_better", 50.0, 52.49, "amber"),
+        ("lower_is_better", 50.0, 52.5, "amber"),
+        ("lower_is_better", 50.0, 52.51, "red"),
+        # A reduction target of -5% (percentage change): band 0.25.
+        ("lower_is_better", -5.0, -5.0, "green"),
+        ("lower_is_better", -5.0, -4.8, "amber"),
+        ("lower_is_better", -5.0, -4.7, "red"),
+    ],
+)
+def test_rag_numeric_targets(direction, target, value, expected):
+    unit = "percent_change" if target < 0 else "percent"
+    assert rag_status(make_kpi(direction=direction, target=target, value=value, unit=unit)) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "direction", "baseline", "value", "expected"),
+    [
+        # "reduce" judged against a baseline of 100: band 5.
+        ("reduce", "lower_is_better", 100.0, 99.0, "green"),
+        ("reduce", "lower_is_better", 100.0, 100.0, "amber"),   # no change is not a reduction
+        ("reduce", "lower_is_better", 100.0, 104.9, "amber"),
+        ("reduce", "lower_is_better", 100.0, 105.1, "red"),
+        ("increase", "higher_is_better", 200.0, 201.0, "green"),
+        ("increase", "higher_is_better", 200.0, 200.0, "amber"),
+        ("increase", "higher_is_better", 200.0, 190.5, "amber"),
+        ("increase", "higher_is_better", 200.0, 189.5, "red"),
+    ],
+)
+def test_rag_direction_only_targets(target, direction, baseline, value, expected):
+    kpi = make_kpi(unit="count", direction=direction, target=target, value=value,
+                   baseline=Baseline(value=baseline, period="before"))
+    assert rag_status(kpi) == expected
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"value": None},
+        {"target": None},
+        {"value": None, "target": None},
+        {"target": "increase", "baseline": None},
+        {"target": "increase", "value": None, "baseline": Baseline(value=1.0, period="before")},
+    ],
+)
+def test_rag_missing_figures_give_no_data(changes):
+    assert rag_status(make_kpi(**changes)) == "no_data"
+
+
+def test_rag_reported_outcome_does_not_colour():
+    assert rag_status(make_kpi(value=None, reported_outcome="met")) == "no_data"
+
+
+def test_rag_tolerance_can_be_changed():
+    kpi = make_kpi(target=75.0, value=70.0)
+    assert rag_status(kpi) == "red"
+    assert rag_status(kpi, amber_tolerance=0.10) == "amber"
+    assert rag_status(make_kpi(target=75.0, value=74.99), amber_tolerance=0) == "red"
+
+
+def test_rag_target_zero_has_no_amber_band():
+    kpi = make_kpi(unit="count", direction="lower_is_better", target=0.0, value=0.0)
+    assert rag_status(kpi) == "green"
+    assert rag_status(dataclasses.replace(kpi, value=1.0)) == "red"
+
+
+@pytest.mark.parametrize("tolerance", [-0.01, 1.5, "5%", True, None])
+def test_rag_rejects_bad_tolerance(tolerance):
+    with pytest.raises(ValueError, match="amber_tolerance"):
+        rag_status(make_kpi(), amber_tolerance=tolerance)
+
+
+# ---------------------------------------------------------------------------------
+# Malformed files
+# ---------------------------------------------------------------------------------
+
+
+def minimal_document() -> dict:
+    def source():  # a fresh dict each time, so one mutation cannot reach another field
+        return {"doc": "test.txt", "section": "Test"}
+
+    kpis = [
+        {"id": f"k{i}", "name": f"KPI {i}", "priorities": ["p1"], "unit": "percent",
+         "direction": "higher_is_better", "target": 75, "value": 80, "period": "2024", "source": source()}
+        for i in range(4)
+    ]
+    action = {"text": "Do a thing.", "status": "done", "lead_agency": "Kent Police", "source": source()}
+    priority = {"id": "p1", "number": 1, "title": "Priority", "summary": "About it.", "source": source(),
+                "objectives": [{"title": "Objective", "source": source(), "actions": [action]}]}
+    plan = {"id": "plan", "title": "Plan", "start_year": 2024, "end_year": 2028, "status": "current",
+            "summary": "A plan.", "source": source(), "priorities": [priority], "kpis": kpis}
+    return {"schema_version": 1, "plans": [plan]}
+
+
+def write_yaml(tmp_path: Path, document) -> Path:
+    path = tmp_path / "broken_plans.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_minimal_document_is_valid(tmp_path):
+    plans = load_plans(write_yaml(tmp_path, minimal_document()))
+    assert len(plans[0].kpis) == 4
+
+
+def _set(path: str, value):
+    """A mutation that sets the value at a dotted/indexed path (``plans[0].kpis[3].target``)."""
+    def mutate(document):
+        *parents, last = re.findall(r"[^.\[\]]+", path)
+        node = document
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        node[int(last) if last.isdigit() else last] = value
+    return mutate
+
+
+def _delete(path: str):
+    def mutate(document):
+        *parents, last = re.findall(r"[^.\[\]]+", path)
+        node = document
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        del node[last]
+    return mutate
+
+
+MALFORMED_CASES = [
+    ("missing field", _delete("plans[0].kpis[3].target"), "plans[0].kpis[3].target", "required field is missing"),
+    ("wrong type", _set("plans[0].kpis[3].target", "high"), "plans[0].kpis[3].target", "must be one of reduce, increase"),
+    ("wrong type value", _set("plans[0].kpis[1].value", [80]), "plans[0].kpis[1].value", "expected a number"),
+    ("boolean value", _set("plans[0].kpis[1].value", True), "plans[0].kpis[1].value", "expected a number"),
+    ("unknown status", _set("plans[0].priorities[0].objectives[0].actions[0].status", "doing"),
+     "plans[0].priorities[0].objectives[0].actions[0].status", "must be one of done, will_do"),
+    ("unknown direction", _set("plans[0].kpis[0].direction", "up"), "plans[0].kpis[0].direction",
+     "must be one of higher_is_better, lower_is_better"),
+    ("unknown unit", _set("plans[0].kpis[0].unit", "pounds"), "plans[0].kpis[0].unit", "must be one of"),
+    ("percentage above 100", _set("plans[0].kpis[2].value", 120), "plans[0].kpis[2].value", "between 0 and 100"),
+    ("percentage below 0", _set("plans[0].kpis[2].target", -1), "plans[0].kpis[2].target", "between 0 and 100"),
+    ("negative count", lambda d: d["plans"][0]["kpis"][0].update(unit="count", value=-3),
+     "plans[0].kpis[0].value", "cannot be negative"),
+    ("direction target contradicts", _set("plans[0].kpis[0].target", "reduce"), "plans[0].kpis[0].target",
+     "contradicts direction"),
+    ("unknown outcome", _set("plans[0].kpis[0].reported_outcome", "great"), "plans[0].kpis[0].reported_outcome",
+     "must be one of met"),
+    ("unknown field", _set("plans[0].kpis[0].taget", 5), "plans[0].kpis[0]", "unknown field 'taget'"),
+    ("unknown priority", _set("plans[0].kpis[0].priorities", ["p9"]), "plans[0].kpis[0].priorities[0]",
+     "no priority with id 'p9'"),
+    ("duplicate kpi id", _set("plans[0].kpis[2].id", "k0"), "plans[0].kpis[2].id", "already used"),
+    ("missing source section", _delete("plans[0].priorities[0].source.section"),
+     "plans[0].priorities[0].source.section", "required field is missing"),
+    ("empty text", _set("plans[0].title", "  "), "plans[0].title", "must not be empty"),
+    ("number as text", _set("plans[0].kpis[0].period", 2024), "plans[0].kpis[0].period", "expected text"),
+    ("end before start", _set("plans[0].end_year", 2020), "plans[0].end_year", "must not be before"),
+    ("plans not a list", _set("plans", {"id": "x"}), "plans", "expected a list"),
+    ("wrong schema", _set("schema_version", 2), "schema_version", "reads schema_version 1"),
+    ("two current plans", lambda d: d["plans"].append({**copy.deepcopy(d["plans"][0]), "id": "plan2",
+                                                     "priorities": [], "kpis": []}),
+     "plans[1].status", "only one plan can be current"),
+]
+
+
+@pytest.mark.parametrize(("case", "mutate", "field", "problem"), MALFORMED_CASES, ids=[c[0] for c in MALFORMED_CASES])
+def test_malformed_file_names_file_and_field(tmp_path, case, mutate, field, problem):
+    document = minimal_document()
+    mutate(document)
+    path = write_yaml(tmp_path, document)
+    with pytest.raises(DataFileError) as caught:
+        load_plans(path)
+    error = caught.value
+    assert error.field == field
+    assert problem in error.problem
+    assert str(error).startswith(f"{path}: {field}: ")
+    assert isinstance(error, ValueError) and isinstance(error, InputFileError)
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "problem"),
+    [
+        ("schema_version: 1\nplans: [\n", "line 3, column 1", "not valid YAML"),
+        ("schema_version: 1\nplans:\n  - id: a\n    id: b\n", "line 4, column 5", "duplicate key 'id'"),
+        ("schema_version: 1\n\tplans: []\n", "line 2", "not valid YAML"),
+    ],
+)
+def test_unparseable_yaml_names_file_and_line(tmp_path, text, position, problem):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_plans(path)
+    assert caught.value.field.startswith(position)
+    assert problem in caught.value.problem
+    assert str(caught.value).startswith(f"{path}: line ")
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text("- 1\n- 2\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"list\.yaml: \(document\): expected a mapping"):
+        load_plans(path)
+
+
+def test_missing_file_is_a_data_file_error(tmp_path):
+    with pytest.raises(DataFileError, match="file does not exist"):
+        load_plans(tmp_path / "nope.yaml")
+
+
+def test_default_path_is_the_medway_file():
+    assert DEFAULT_PLANS_PATH == REPO_ROOT / "data" / "medway" / "plans" / "plans.yaml"
