@@ -1,0 +1,156 @@
+"""Reporting periods: latest 12 months, financial years (April to March), calendar years.
+
+Months are ``datetime.date`` values on the first day of the month. A period knows which of its
+months are loaded, so every figure can say whether it rests on a complete or a partial period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+PERIOD_KINDS = ("latest12", "financial", "calendar")
+
+
+def add_months(month: date, count: int) -> date:
+    """The first day of the month ``count`` months after ``month`` (negative for before)."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_range(first: date, last: date) -> list[date]:
+    """Every month from ``first`` to ``last``, both included."""
+    months, current = [], first
+    while current <= last:
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def month_label(month: date) -> str:
+    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+
+
+def financial_year_start(month: date) -> int:
+    """The year in which the financial year holding ``month`` starts (April 2025 -> 2025, March 2025 -> 2024)."""
+    return month.year if month.month >= 4 else month.year - 1
+
+
+def financial_year_label(start_year: int) -> str:
+    return f"{start_year}/{str(start_year + 1)[-2:]}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A run of whole months, both ends included."""
+
+    first: date
+    last: date
+    label: str
+
+    def __post_init__(self):
+        if self.first.day != 1 or self.last.day != 1:
+            raise ValueError(f"period months must be first days of months, got {self.first} and {self.last}")
+        if self.last < self.first:
+            raise ValueError(f"period ends ({self.last}) before it starts ({self.first})")
+
+    @property
+    def months(self) -> list[date]:
+        return month_range(self.first, self.last)
+
+    @property
+    def length(self) -> int:
+        return len(self.months)
+
+    @property
+    def span_label(self) -> str:
+        """'Jan 2025 to Dec 2025' (or one month's name)."""
+        if self.first == self.last:
+            return month_label(self.first)
+        return f"{month_label(self.first)} to {month_label(self.last)}"
+
+    def previous(self) -> "Period":
+        """The period of the same length that ends the month before this one starts."""
+        last = add_months(self.first, -1)
+        first = add_months(last, -(self.length - 1))
+        return Period(first, last, f"previous {self.length} months")
+
+    def missing_months(self, loaded: Iterable[date]) -> list[date]:
+        loaded_set = set(loaded)
+        return [m for m in self.months if m not in loaded_set]
+
+    def is_complete(self, loaded: Iterable[date]) -> bool:
+        return not self.missing_months(loaded)
+
+
+def latest_12_months(loaded: Iterable[date]) -> Period:
+    """The 12 months ending with the latest loaded month."""
+    last = max(loaded)
+    return Period(add_months(last, -11), last, "Latest 12 months")
+
+
+def financial_year(start_year: int) -> Period:
+    return Period(date(start_year, 4, 1), date(start_year + 1, 3, 1), f"Financial year {financial_year_label(start_year)}")
+
+
+def calendar_year(year: int) -> Period:
+    return Period(date(year, 1, 1), date(year, 12, 1), f"Calendar year {year}")
+
+
+def available_periods(loaded: Iterable[date]) -> dict[str, list[Period]]:
+    """The periods a user can choose, by kind, newest first, for the months loaded.
+
+    A financial or calendar year is offered when at least one of its months is loaded.
+    """
+    loaded = sorted(set(loaded))
+    if not loaded:
+        return {kind: [] for kind in PERIOD_KINDS}
+    financial = sorted({financial_year_start(m) for m in loaded}, reverse=True)
+    calendar = sorted({m.year for m in loaded}, reverse=True)
+    return {
+        "latest12": [latest_12_months(loaded)],
+        "financial": [financial_year(y) for y in financial],
+        "calendar": [calendar_year(y) for y in calendar],
+    }
+
+
+def describe_coverage(period: Period, loaded: Iterable[date]) -> str:
+    """One sentence saying whether the period's months are all loaded."""
+    missing = period.missing_months(loaded)
+    if not missing:
+        return f"{period.span_label}: all {period.length} months loaded."
+    held = period.length - len(missing)
+    if held == 0:
+        return f"{period.span_label}: no months loaded."
+    return (
+        f"{period.span_label}: partial, {held} of {period.length} months loaded "
+        f"(missing {describe_months(missing)})."
+    )
+
+
+def describe_months(months: Iterable[date]) -> str:
+    """'Jan 2024 to Apr 2024, Jun 2024' for a set of months, runs joined."""
+    months = sorted(set(months))
+    runs: list[list[date]] = []
+    for month in months:
+        if runs and add_months(runs[-1][-1], 1) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return ", ".join(
+        month_label(r[0]) if len(r) == 1 else f"{month_label(r[0])} to {month_label(r[-1])}" for r in runs
+    )
+
+
+def describe_gaps(loaded: Iterable[date]) -> str:
+    """Which months are loaded, and the gaps between the first and the last."""
+    loaded = sorted(set(loaded))
+    if not loaded:
+        return "No months loaded."
+    gaps = [m for m in month_range(loaded[0], loaded[-1]) if m not in set(loaded)]
+    text = f"Months loaded: {describe_months(loaded)}."
+    if gaps:
+        text += f" Missing: {describe_months(gaps)}."
+    return text

@@ -1,0 +1,147 @@
+"""Named SQL queries over the store, run by DuckDB.
+
+Each query lives in ``sql/<name>.sql`` with a header::
+
+    -- name: totals_by_kind
+    -- purpose: Incidents by kind for a period.
+    -- params: $first, $last
+
+A query is called with exactly its declared parameters, always bound by DuckDB, never formatted
+into the SQL text; anything else fails at once with :class:`~csp_data.errors.QueryError`.
+
+One :class:`Database` (one DuckDB connection) serves a process; each query runs on its own cursor,
+since a DuckDB connection must not be shared between threads.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from csp_data.config import Area
+from csp_data.errors import QueryError
+from csp_data.geography import ward_boundaries, ward_population
+from csp_data.store import Store
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    purpose: str
+    params: frozenset[str]
+    sql: str
+
+
+def _parse_sql_file(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    header = dict(re.findall(r"^--\s*(name|purpose|params):\s*(.*)$", text, flags=re.MULTILINE))
+    name = header.get("name", "").strip()
+    if name != path.stem:
+        raise QueryError(f"{path}: header '-- name:' should be {path.stem!r}, found {name!r}")
+    declared = frozenset(_PARAM.findall(header.get("params", "")))
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    used = frozenset(_PARAM.findall(body))
+    if used != declared:
+        raise QueryError(
+            f"{path}: parameters used {sorted(used)} differ from those declared in '-- params:' {sorted(declared)}"
+        )
+    return NamedQuery(name, header.get("purpose", "").strip(), declared, text)
+
+
+@lru_cache(maxsize=1)
+def load_queries(sql_dir: Path = SQL_DIR) -> dict[str, NamedQuery]:
+    """Every query in ``sql_dir``, by name."""
+    return {q.name: q for q in (_parse_sql_file(p) for p in sorted(sql_dir.glob("*.sql")))}
+
+
+def _sql_string(value: str) -> str:
+    """A SQL string literal; used only for file paths from the area file in view definitions."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+class Database:
+    """The DuckDB views over one area's store that every query reads.
+
+    Views: ``incidents`` (the store), ``incident_wards`` (incidents with one row per ward vintage:
+    ``vintage, ward_code, ward_name``), ``wards`` (every ward of every vintage), ``ward_population``,
+    and ``ledger`` (the coverage ledger).
+    """
+
+    def __init__(self, area: Area, store: Store, sql_dir: Path = SQL_DIR):
+        self.area = area
+        self.store = store
+        self.queries = load_queries(sql_dir)
+        self._connection = duckdb.connect(database=":memory:")
+        self._lock = threading.Lock()
+        self._create_views()
+
+    def _create_views(self) -> None:
+        from csp_data.ingest import incident_schema
+
+        con = self._connection
+        store = self.store
+        ledger = store.read_ledger()  # recovers an interrupted load before anything reads the files
+        if store.has_incidents():
+            con.execute(
+                "CREATE VIEW incidents AS SELECT * FROM read_parquet("
+                f"{_sql_string(store.incidents_glob)}, union_by_name = true, hive_partitioning = false)"
+            )
+        else:
+            self._create_table("incidents", incident_schema(self.area).empty_table())
+        self._create_table("ledger", ledger)
+        wards = pd.concat(
+            [ward_boundaries(v)[["ward_code", "ward_name"]].assign(vintage=v.vintage) for v in self.area.wards],
+            ignore_index=True,
+        )
+        self._create_table("wards", wards[["vintage", "ward_code", "ward_name"]])
+        population = ward_population(self.area)
+        population.insert(0, "vintage", self.area.population.vintage if self.area.population else None)
+        self._create_table("ward_population", population)
+
+        # Ward columns come from the area file, whose vintage ids are checked against a strict pattern.
+        selects = [
+            f"SELECT month, kind, crime_type, location, longitude, latitude, '{v.vintage}' AS vintage, "
+            f"{v.code_column} AS ward_code, {v.name_column} AS ward_name FROM incidents"
+            for v in self.area.wards
+        ]
+        con.execute("CREATE VIEW incident_wards AS " + " UNION ALL ".join(selects))
+
+    def _create_table(self, name: str, data) -> None:
+        """Copy an in-memory frame into a table, so that every cursor sees it."""
+        self._connection.register("_frame", data)
+        self._connection.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
+        self._connection.unregister("_frame")
+
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """Run the named query with its parameters bound; return the rows as a DataFrame.
+
+        Raises
+        ------
+        QueryError
+            For an unknown name or parameters that differ from the declared ones.
+        """
+        query = self.queries.get(name)
+        if query is None:
+            raise QueryError(f"no query named {name!r}; known: {', '.join(sorted(self.queries))}")
+        given = frozenset(params)
+        if given != query.params:
+            missing, extra = sorted(query.params - given), sorted(given - query.params)
+            raise QueryError(f"query {name!r}: missing parameters {missing}, unexpected {extra}")
+        with self._lock:
+            cursor = self._connection.cursor()
+        try:
+            return cursor.execute(query.sql, params).df()
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        self._connection.close()
