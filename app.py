@@ -1,0 +1,23 @@
+"""Entry point: page config, navigation and the shared sidebar (area and period)."""
+
+import streamlit as st
+
+from csp_data import ui
+
+st.set_page_config(page_title="Community Safety Dashboard", page_icon="static/icon.png", layout="wide")
+
+try:
+    area = ui.current_area()
+    months = ui.loaded_months()
+except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
+    ui.show_error(error, "Check the area file (CSP_AREA_FILE) and its store, then reload the page.")
+    st.stop()
+
+st.sidebar.title(f"{area.short_name} Community Safety")
+st.session_state["period"] = ui.sidebar_period(months)
+
+pages = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/insights:", default=True),
+    st.Page("pages/data_sources.py", title="Data and methods", icon=":material/description:"),
+]
+st.navigation(pages).run()

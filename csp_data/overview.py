@@ -1,0 +1,198 @@
+"""The crime picture in context: the figures and sentences of the Overview page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+import pandas as pd
+
+from csp_data.change import Change, compare_counts, describe_change, interval_words
+from csp_data.config import Area
+from csp_data.periods import Period, describe_coverage, describe_months, month_label, month_range
+
+RunQuery = Callable[..., pd.DataFrame]
+KIND_LABELS = {"crime": "recorded crime", "asb": "anti-social behaviour (ASB)"}
+TOP_N_WARDS = 5
+
+
+@dataclass(frozen=True)
+class KindSummary:
+    """Count, rate and change for one kind (crime or ASB) over the period."""
+
+    kind: str
+    count: int
+    rate_per_1000: float | None
+    change: Change | None
+    change_text: str
+
+
+@dataclass
+class Overview:
+    area_name: str
+    period: Period
+    coverage_text: str
+    complete: bool
+    population: int | None
+    population_note: str
+    crime: KindSummary
+    asb: KindSummary
+    monthly: pd.DataFrame
+    crime_types: pd.DataFrame
+    top_wards: dict[str, pd.DataFrame]
+    top_wards_share: dict[str, float | None]
+    sentences: list[str] = field(default_factory=list)
+
+
+def rate_per_1000(count: int, population: int | None) -> float | None:
+    """Incidents per 1,000 residents, or None when the population is unknown or zero."""
+    if not population:
+        return None
+    return count / population * 1000.0
+
+
+def change_basis(period: Period, loaded: list[date]) -> tuple[Period | None, str]:
+    """The previous equal period when both it and ``period`` are fully loaded, else why not."""
+    previous = period.previous()
+    if not period.is_complete(loaded):
+        missing = period.missing_months(loaded)
+        return None, (
+            f"No change is given because the chosen period is partial "
+            f"({describe_months(missing)} not loaded)."
+        )
+    missing_before = previous.missing_months(loaded)
+    if missing_before:
+        held = previous.length - len(missing_before)
+        detail = "none of them is loaded" if held == 0 else f"only {held} of its {previous.length} months are loaded"
+        return None, (
+            f"No change is given because the previous {previous.length} months "
+            f"({previous.span_label}) are needed to compare like with like, and {detail}."
+        )
+    return previous, ""
+
+
+def _totals(run_query: RunQuery, period: Period) -> dict[str, int]:
+    frame = run_query("totals_by_kind", first=period.first, last=period.last)
+    return dict(zip(frame["kind"], frame["incidents"].astype(int)))
+
+
+def _full_monthly(run_query: RunQuery, period: Period) -> pd.DataFrame:
+    """Monthly counts over every month of the period; months not loaded hold missing values."""
+    frame = run_query("monthly_counts", first=period.first, last=period.last)
+    grid = pd.MultiIndex.from_product([month_range(period.first, period.last), ["crime", "asb"]], names=["month", "kind"])
+    frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    frame = frame.set_index(["month", "kind"]).reindex(grid).reset_index()
+    frame["incidents"] = frame["incidents"].astype("Int64")
+    frame["loaded"] = frame["incidents"].notna()
+    return frame
+
+
+def _crime_types(run_query: RunQuery, period: Period, previous: Period | None) -> pd.DataFrame:
+    current = run_query("crime_type_counts", first=period.first, last=period.last)
+    current = current[["kind", "crime_type", "incidents", "share"]].copy()
+    current["incidents"] = current["incidents"].astype(int)
+    if previous is None:
+        current["previous_incidents"] = pd.Series([pd.NA] * len(current), dtype="Int64")
+        current["change_percent"] = float("nan")
+        current["change"] = ""
+        return current
+    before = run_query("crime_type_counts", first=previous.first, last=previous.last)
+    before = before.set_index("crime_type")["incidents"]
+    current["previous_incidents"] = current["crime_type"].map(before).fillna(0).astype("Int64")
+    changes = [compare_counts(int(a), int(b)) for a, b in zip(current["incidents"], current["previous_incidents"])]
+    current["change_percent"] = [c.percent if c.percent is not None else float("nan") for c in changes]
+    current["change"] = [describe_change(c) for c in changes]
+    return current
+
+
+def _kind_summary(kind: str, count: int, before: int | None, population: int | None, why_not: str) -> KindSummary:
+    if before is None:
+        return KindSummary(kind, count, rate_per_1000(count, population), None, why_not)
+    change = compare_counts(count, before)
+    text = f"Compared with the previous equal period ({before:,}), {KIND_LABELS[kind]} {describe_change(change)}"
+    if change.lower is not None:
+        text += f" (95% interval: {interval_words(change)})"
+    return KindSummary(kind, count, rate_per_1000(count, population), change, text + ".")
+
+
+def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list[date], population: int | None) -> Overview:
+    """Gather every figure of the Overview page for ``period``.
+
+    Parameters
+    ----------
+    run_query : callable
+        ``run_query(name, **params) -> DataFrame``, e.g. :meth:`csp_data.queries.Database.query`
+        or the page's cached wrapper of it.
+    loaded : list of date
+        The months held in the store.
+    population : int, optional
+        Residents of the area, for rates per 1,000.
+    """
+    previous, why_not = change_basis(period, loaded)
+    totals = _totals(run_query, period)
+    before = _totals(run_query, previous) if previous else {}
+    top_wards, shares = {}, {}
+    for kind in ("crime", "asb"):
+        wards = run_query("ward_counts", first=period.first, last=period.last, kind=kind, vintage=area.current_wards.vintage)
+        top = wards.head(TOP_N_WARDS)[["rank", "ward_name", "ward_code", "incidents", "share"]].reset_index(drop=True)
+        top_wards[kind] = top
+        shares[kind] = float(top["incidents"].sum() / totals[kind]) if totals.get(kind) else None
+    overview = Overview(
+        area_name=area.short_name,
+        period=period,
+        coverage_text=describe_coverage(period, loaded),
+        complete=period.is_complete(loaded),
+        population=population,
+        population_note=(
+            f"{population:,} residents ({area.population.source})"
+            if population and area.population else "population not configured, so no rates"
+        ),
+        crime=_kind_summary("crime", totals.get("crime", 0), before.get("crime"), population, why_not),
+        asb=_kind_summary("asb", totals.get("asb", 0), before.get("asb"), population, why_not),
+        monthly=_full_monthly(run_query, period),
+        crime_types=_crime_types(run_query, period, previous),
+        top_wards=top_wards,
+        top_wards_share=shares,
+    )
+    overview.sentences = overview_sentences(overview)
+    return overview
+
+
+def _rate_phrase(summary: KindSummary) -> str:
+    return "" if summary.rate_per_1000 is None else f", {summary.rate_per_1000:.1f} per 1,000 residents"
+
+
+def overview_sentences(overview: Overview) -> list[str]:
+    """Plain-English statements generated from the figures."""
+    period, crime, asb = overview.period, overview.crime, overview.asb
+    partial = "" if overview.complete else " (a partial period: not every month is loaded)"
+    sentences = [
+        f"From {period.span_label}{partial}, police recorded {crime.count:,} crimes in "
+        f"{overview.area_name}{_rate_phrase(crime)}.",
+        f"Separately, {asb.count:,} incidents of anti-social behaviour were recorded{_rate_phrase(asb)}; "
+        "ASB is not counted as crime.",
+    ]
+    types = overview.crime_types[overview.crime_types["kind"] == "crime"]
+    if len(types):
+        largest = types.iloc[0]
+        sentences.append(
+            f"{largest['crime_type']} was the largest category, {largest['share']:.0%} of all crime "
+            f"({int(largest['incidents']):,})."
+        )
+    for kind, noun in (("crime", "crime"), ("asb", "ASB")):
+        share = overview.top_wards_share.get(kind)
+        if share is not None:
+            names = list(overview.top_wards[kind]["ward_name"])
+            sentences.append(
+                f"The {len(names)} wards with the most {noun} ({', '.join(names[:-1])} and {names[-1]}) "
+                f"had {share:.0%} of it."
+            )
+    monthly = overview.monthly[(overview.monthly["kind"] == "crime") & overview.monthly["loaded"]]
+    if len(monthly) >= 3:
+        peak = monthly.loc[monthly["incidents"].astype(float).idxmax()]
+        sentences.append(f"The busiest month for crime was {month_label(peak['month'])} ({int(peak['incidents']):,}).")
+    sentences.append(crime.change_text if crime.change else crime.change_text or "")
+    if asb.change:
+        sentences.append(asb.change_text)
+    return [s for s in sentences if s]

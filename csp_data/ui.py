@@ -1,0 +1,125 @@
+"""Streamlit helpers shared by the pages: the only module of the package that imports Streamlit.
+
+Caching follows Streamlit's guidance: the DuckDB database is a cached resource (one per store
+version), query results are cached data keyed by the query name, its parameters and the store
+version, and every cache is bounded.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from csp_data.config import Area, load_area
+from csp_data.errors import CspDataError
+from csp_data.geography import ward_population
+from csp_data.periods import PERIOD_KINDS, Period, available_periods, describe_coverage, describe_gaps
+from csp_data.queries import Database
+from csp_data.store import Store
+
+PERIOD_KIND_LABELS = {
+    "latest12": "Latest 12 months",
+    "financial": "Financial year (April to March)",
+    "calendar": "Calendar year",
+}
+
+
+@st.cache_resource(max_entries=4)
+def get_area(area_file: str | None = None) -> Area:
+    return load_area(area_file)
+
+
+def current_area() -> Area:
+    return get_area(os.environ.get("CSP_AREA_FILE"))
+
+
+def current_store(area: Area) -> Store:
+    return Store(os.environ.get("CSP_STORE_DIR") or area.store_dir)
+
+
+@st.cache_resource(max_entries=2)
+def _database(area_file: str, store_dir: str, store_version: str) -> Database:
+    return Database(get_area(area_file), Store(store_dir))
+
+
+def database(area: Area) -> Database:
+    """The DuckDB database over the area's store, rebuilt when a load changes the store."""
+    store = current_store(area)
+    return _database(str(area.area_file), str(store.root), store.version())
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_query(area_file: str, store_dir: str, store_version: str, name: str, params: tuple) -> pd.DataFrame:
+    return _database(area_file, store_dir, store_version).query(name, **dict(params))
+
+
+def run_query(name: str, **params) -> pd.DataFrame:
+    """Run a named query through the bounded cache; the result is a copy the caller may change."""
+    area = current_area()
+    store = current_store(area)
+    return _cached_query(str(area.area_file), str(store.root), store.version(), name, tuple(sorted(params.items()))).copy()
+
+
+def loaded_months() -> list[date]:
+    frame = run_query("loaded_months")
+    return [pd.Timestamp(m).date() for m in frame["month"]]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _area_population(area_file: str) -> int | None:
+    frame = ward_population(get_area(area_file))
+    return int(frame["population"].sum()) if len(frame) else None
+
+
+def area_population(area: Area) -> int | None:
+    return _area_population(str(area.area_file))
+
+
+def sidebar_period(months: list[date]) -> Period | None:
+    """The shared period control. Its choice is kept in the session, so it follows the user across pages."""
+    st.sidebar.header("Period")
+    choices = available_periods(months)
+    if not months:
+        st.sidebar.warning("No months are loaded yet.")
+        return None
+    kind = st.sidebar.radio(
+        "Show", PERIOD_KINDS, format_func=PERIOD_KIND_LABELS.get, key="period_kind"
+    )
+    options = choices[kind]
+    if len(options) == 1:
+        period = options[0]
+    else:
+        labels = [p.label for p in options]
+        chosen = st.sidebar.selectbox("Which", labels, key=f"period_{kind}")
+        period = options[labels.index(chosen)]
+    st.sidebar.caption(describe_coverage(period, months))
+    st.sidebar.caption(describe_gaps(months))
+    return period
+
+
+def download_table(frame: pd.DataFrame, file_name: str, label: str = "Download this table (CSV)") -> None:
+    st.download_button(
+        label,
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"download_{file_name}",
+    )
+
+
+def show_error(error: Exception, what_to_do: str) -> None:
+    """A user-facing error: what went wrong and what to do, never a traceback."""
+    message = str(error) if isinstance(error, (CspDataError, ValueError, KeyError, OSError)) else "an unexpected error"
+    st.error(f"{message}\n\n{what_to_do}")
+
+
+def slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+def page_path(name: str) -> Path:
+    return Path(__file__).resolve().parent.parent / "pages" / name

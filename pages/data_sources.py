@@ -1,0 +1,37 @@
+"""Data and methods: sources, licence, coverage ledger and caveats."""
+
+import pandas as pd
+import streamlit as st
+
+from csp_data import ui
+
+area = ui.current_area()
+st.title("Data and methods")
+st.markdown(
+    f"""
+**Street-level crime and anti-social behaviour** come from [data.police.uk](https://data.police.uk/),
+published by the Home Office and police forces under the
+[Open Government Licence v3.0](https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/).
+Contains public sector information licensed under the Open Government Licence v3.0.
+
+- **ASB is not crime.** Anti-social behaviour incidents are shown separately and never added to crime totals.
+- **Locations are anonymised.** police.uk moves every incident to a nearby "snap point" (a street
+  segment or place), so a point is approximate, not an address.
+- **Wards.** Each incident is placed in the ward whose boundary contains its snap point
+  ({", ".join(w.label for w in area.wards)}; ONS generalised boundaries). Incidents whose point falls
+  in no ward polygon (for example just off the generalised coastline) count towards the
+  {area.short_name} total but no ward.
+- **Rates** are per 1,000 residents using {area.population.source if area.population else "no population"}
+  ({area.population.year if area.population else ""}).
+- **Missing months are missing, not zero**; a period with months not loaded is labelled partial, and no
+  change is given against a period that is not fully loaded.
+- **Change** is judged with a 95% confidence interval for the ratio of two counts (exact Poisson
+  method), so a change is called real only when chance alone would rarely produce it.
+"""
+)
+
+st.subheader("Coverage ledger")
+st.caption("Every month loaded into the store, with each dropped row counted by reason.")
+ledger = ui.run_query("coverage_ledger")
+st.dataframe(ledger, hide_index=True, width="stretch")
+ui.download_table(ledger, f"{ui.slug(area.short_name)}-coverage-ledger.csv")

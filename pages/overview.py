@@ -1,0 +1,92 @@
+"""Overview: the crime picture in context."""
+
+import streamlit as st
+
+from csp_data import charts, ui
+from csp_data.overview import build_overview
+
+area = ui.current_area()
+period = st.session_state.get("period")
+st.title(f"{area.short_name}: the crime picture in context")
+if period is None:
+    st.info("No police.uk months are loaded. Load some with `python -m csp_data ingest PATH`.")
+    st.stop()
+
+try:
+    overview = build_overview(ui.run_query, area, period, ui.loaded_months(), ui.area_population(area))
+except Exception as error:  # noqa: BLE001
+    ui.show_error(error, "Try another period; if this persists, check the store with `python -m csp_data status`.")
+    st.stop()
+
+st.caption(
+    f"{period.label}: {overview.coverage_text} Source: data.police.uk street-level crime and ASB "
+    f"(Open Government Licence). Population: {overview.population_note}."
+)
+
+crime, asb = overview.crime, overview.asb
+left, right = st.columns(2)
+with left:
+    st.subheader("Recorded crime")
+    st.metric("Crimes recorded", f"{crime.count:,}")
+    if crime.rate_per_1000 is not None:
+        st.metric("Crimes per 1,000 residents", f"{crime.rate_per_1000:.1f}")
+    st.caption(crime.change_text)
+with right:
+    st.subheader("Anti-social behaviour")
+    st.metric("ASB incidents recorded", f"{asb.count:,}")
+    if asb.rate_per_1000 is not None:
+        st.metric("ASB incidents per 1,000 residents", f"{asb.rate_per_1000:.1f}")
+    st.caption(asb.change_text if asb.change else "ASB is counted separately and never added to crime.")
+
+st.subheader("In brief")
+st.markdown("\n".join(f"- {sentence}" for sentence in overview.sentences))
+
+st.subheader("Month by month")
+st.altair_chart(charts.monthly_trend_chart(overview.monthly), width="stretch")
+monthly_table = overview.monthly.pivot(index="month", columns="kind", values="incidents").reset_index()
+monthly_table = monthly_table.rename(columns={"crime": "crimes", "asb": "asb_incidents"})[["month", "crimes", "asb_incidents"]]
+with st.expander("Table: incidents by month"):
+    st.dataframe(monthly_table, hide_index=True, width="stretch")
+ui.download_table(monthly_table, f"{ui.slug(area.short_name)}-monthly-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
+
+types_column, wards_column = st.columns([3, 2])
+with types_column:
+    st.subheader("Crime by type")
+    st.altair_chart(charts.crime_type_chart(overview.crime_types), width="stretch")
+    types_table = overview.crime_types[overview.crime_types["kind"] == "crime"].drop(columns="kind")
+    with st.expander("Table: crime by type"):
+        st.dataframe(
+            types_table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "crime_type": "Crime type",
+                "incidents": st.column_config.NumberColumn("Crimes", format="localized"),
+                "share": st.column_config.NumberColumn("Share of crime", format="percent"),
+                "previous_incidents": st.column_config.NumberColumn("Previous period", format="localized"),
+                "change_percent": st.column_config.NumberColumn("Change %", format="%.1f"),
+                "change": "Change in words",
+            },
+        )
+    ui.download_table(types_table, f"{ui.slug(area.short_name)}-crime-types-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
+
+with wards_column:
+    st.subheader("Top 5 wards")
+    for kind, title in (("crime", "Crime"), ("asb", "ASB")):
+        share = overview.top_wards_share[kind]
+        table = overview.top_wards[kind]
+        st.markdown(f"**{title}**" + (f": {share:.0%} of the {area.short_name} total" if share is not None else ""))
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "rank": "Rank",
+                "ward_name": "Ward",
+                "ward_code": "Code",
+                "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
+                "share": st.column_config.NumberColumn("Share", format="percent"),
+            },
+        )
+        ui.download_table(table, f"{ui.slug(area.short_name)}-top-wards-{kind}-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
+    st.caption(f"Wards in force since May 2023 ({area.current_wards.label}). Incidents are placed in the ward whose boundary contains their police.uk map point.")
