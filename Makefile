@@ -1,0 +1,37 @@
+# Two commands set everything up on a fresh machine (Python 3.11, git, make; root for Debian packages):
+#   make run    start the dashboard on the embedded Medway data (http://localhost:8501)
+#   make test   run the whole test suite (unit, SQL, AppTest and headless-Chromium browser tests)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup chromium run test screenshots embedded-data bench
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Browser tests use Debian's Chromium (Playwright cannot download its own browser here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium fonts-liberation; }
+
+run: setup
+	$(PY) -m streamlit run app.py
+
+test: setup chromium
+	$(PY) -m pytest
+
+screenshots: setup chromium
+	$(PY) tests/browser/screenshots.py build/screenshots
+
+# Rebuild data/medway (boundaries, population, 2025 incidents) from ../shared/data/raw.
+embedded-data: setup
+	$(PY) -m csp_data build-embedded
