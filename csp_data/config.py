@@ -203,6 +203,9 @@ def load_area(path: str | Path | None = None) -> Area:
     area = doc.get("area")
     if not isinstance(area, dict):
         raise AreaFileError(path, "missing '[area]' table")
+    name = _require(area, "name", str, path, "area.")
+    short_name = _require(area, "short_name", str, path, "area.")
+    local_authority_codes = _string_list(area, "local_authority_codes", path, "area.")
     match = doc.get("match")
     if not isinstance(match, dict):
         raise AreaFileError(path, "missing '[match]' table saying how the area's police.uk rows are recognised")
@@ -218,9 +221,9 @@ def load_area(path: str | Path | None = None) -> Area:
     if csp_code is not None and not isinstance(csp_code, str):
         raise AreaFileError(path, f"field 'area.csp_code' should be a string, got {csp_code!r}")
     return Area(
-        name=_require(area, "name", str, path, "area."),
-        short_name=_require(area, "short_name", str, path, "area."),
-        local_authority_codes=_string_list(area, "local_authority_codes", path, "area."),
+        name=name,
+        short_name=short_name,
+        local_authority_codes=local_authority_codes,
         csp_code=csp_code,
         lsoa_districts=_string_list(match, "lsoa_districts", path, "match."),
         wards=wards,

@@ -187,11 +187,11 @@ def _first_failure(mask: np.ndarray) -> int | None:
 
 def _check_months(label: str, table: pa.Table, month_hint: str | None) -> np.ndarray:
     months = table.column("Month").to_numpy(zero_copy_only=False).astype(str)
-    valid = np.array([bool(_MONTH.match(m)) for m in np.unique(months)])
+    valid = np.array([bool(_MONTH.match(m)) for m in np.unique(months)], dtype=bool)
     bad_values = set(np.unique(months)[~valid])
     if bad_values:
         row = _first_failure(np.isin(months, list(bad_values)))
-        raise InputFileError(label, f"month {months[row]!r} is not a YYYY-MM month", row + 2)
+        raise InputFileError(label, f"month {str(months[row])!r} is not a YYYY-MM month", row + 2)
     if month_hint is not None:
         row = _first_failure(months != month_hint)
         if row is not None:
@@ -213,13 +213,17 @@ def _coordinates(label: str, table: pa.Table, column: str, limit: float) -> np.n
             try:
                 float(text[row])
             except ValueError:
-                raise InputFileError(label, f"{column.lower()} {text[row]!r} is not a number", int(row) + 2) from None
+                raise InputFileError(label, f"{column.lower()} {str(text[row])!r} is not a number", int(row) + 2) from None
     row = _first_failure(~blank & ~(np.abs(values) <= limit))
     if row is not None:
         raise InputFileError(
             label, f"{column.lower()} {text[row]} is out of range (-{limit:g} to {limit:g})", row + 2
         )
     return values
+
+
+def _as_bool(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 @dataclass
@@ -248,11 +252,11 @@ def select_area_rows(label: str, table: pa.Table, month_hint: str | None, lsoa_d
     district = pc.replace_substring_regex(
         pc.utf8_trim_whitespace(table.column("LSOA name")), pattern=_LSOA_SUFFIX, replacement=""
     )
-    no_location = np.isnan(longitude) | np.isnan(latitude) | (pc.equal(lsoa_code, "").to_numpy(zero_copy_only=False))
-    in_area = pc.is_in(district, value_set=pa.array(list(lsoa_districts))).to_numpy(zero_copy_only=False)
+    no_location = np.isnan(longitude) | np.isnan(latitude) | _as_bool(pc.equal(lsoa_code, ""))
+    in_area = _as_bool(pc.is_in(district, value_set=pa.array(list(lsoa_districts))))
     outside = ~no_location & ~in_area
     crime_type = pc.utf8_trim_whitespace(table.column("Crime type"))
-    malformed = ~no_location & in_area & pc.equal(crime_type, "").to_numpy(zero_copy_only=False)
+    malformed = ~no_location & in_area & _as_bool(pc.equal(crime_type, ""))
     kept = ~no_location & in_area & ~malformed
 
     forces = pc.utf8_trim_whitespace(table.column("Reported by")).to_numpy(zero_copy_only=False).astype(str)

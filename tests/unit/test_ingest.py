@@ -1,0 +1,338 @@
+"""Ingest: reading police.uk files, dropping rows by reason, ward assignment, idempotence, atomicity."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import HEADER, ROOT, csv_bytes, street_row
+from csp_data import store as store_module
+from csp_data.errors import InputFileError
+from csp_data.ingest import ingest
+from csp_data.store import Store
+
+SEA = (0.95, 51.60)  # in the Thames estuary: inside no ward polygon
+
+
+def january_rows(points):
+    gs, luton = points["Gillingham South"], points["Luton"]
+    return [
+        street_row("2025-01", "Violence and sexual offences", *gs, crime_id="a1"),
+        street_row("2025-01", "Violence and sexual offences", *gs, crime_id="a2"),
+        street_row("2025-01", "Burglary", *gs, crime_id="a3"),
+        street_row("2025-01", "Anti-social behaviour", *gs),
+        street_row("2025-01", "Shoplifting", *luton, crime_id="a4"),
+        street_row("2025-01", "Anti-social behaviour", *luton),
+        street_row("2025-01", "Drugs", 0.52, 51.27, "Maidstone 014D", crime_id="a5"),  # outside the area
+        street_row("2025-01", "Other crime", None, None, "", crime_id="a6"),  # no location
+        street_row("2025-01", "Public order", *SEA, crime_id="a7"),  # in Medway's LSOA, in no ward
+        street_row("2025-01", "", *gs, crime_id="a8"),  # malformed: no crime type
+    ]
+
+
+@pytest.fixture
+def monthly_folder(tmp_path, medway_points):
+    folder = tmp_path / "download"
+    (folder / "2025-01").mkdir(parents=True)
+    (folder / "2025-02").mkdir()
+    (folder / "2025-01" / "2025-01-kent-street.csv").write_bytes(csv_bytes(january_rows(medway_points)))
+    (folder / "2025-01" / "2025-01-kent-outcomes.csv").write_text("not a street file\n")
+    (folder / "2025-02" / "2025-02-kent-street.csv").write_bytes(
+        csv_bytes([street_row("2025-02", "Robbery", *medway_points["All Saints"], crime_id="b1")])
+    )
+    return folder
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file under ``root`` with a hash of its bytes (the lock file aside)."""
+    if not root.exists():
+        return {}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"
+    }
+
+
+def store_rows(store: Store, sql: str = "SELECT * FROM t ORDER BY crime_id") -> list[dict]:
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{store.incidents_glob}', union_by_name=true)")
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def test_folder_is_read_and_rows_dropped_by_reason(monthly_folder, medway_area, tmp_path):
+    store = Store(tmp_path / "store")
+    reports = ingest([monthly_folder], medway_area, store)
+    assert [(r.month, r.force) for r in reports] == [("2025-01", "Kent Police"), ("2025-02", "Kent Police")]
+    january = reports[0]
+    assert (january.rows_read, january.rows_kept) == (10, 7)
+    assert (january.no_location, january.outside_area, january.malformed, january.in_no_ward) == (1, 1, 1, 1)
+    assert (reports[1].rows_read, reports[1].rows_kept) == (1, 1)
+
+
+def test_store_columns_and_ward_assignment(monthly_folder, medway_area, tmp_path):
+    store = Store(tmp_path / "store")
+    ingest([monthly_folder], medway_area, store)
+    rows = store_rows(store, "SELECT * FROM t WHERE kind = 'crime' ORDER BY crime_id")
+    by_id = {r["crime_id"]: r for r in rows}
+    assert set(by_id) == {"a1", "a2", "a3", "a4", "a7", "b1"}
+    assert by_id["a1"]["ward_name"] == "Gillingham South" and by_id["a1"]["ward_code"] == "E05014455"
+    assert by_id["a4"]["ward_name"] == "Luton"
+    assert by_id["b1"]["ward_name"] == "All Saints"
+    # The point in the estuary is kept and counted, with null ward columns for every vintage.
+    assert by_id["a7"]["ward_code"] is None and by_id["a7"]["ward_code_2022"] is None
+    # The earlier wards are assigned too: Gillingham South existed before 2023 as well.
+    assert by_id["a1"]["ward_name_2022"] == "Gillingham South"
+    assert str(by_id["a1"]["month"]) .startswith("2025-01-01")
+    columns = set(rows[0])
+    for required in ("month", "kind", "crime_type", "crime_id", "longitude", "latitude", "location",
+                     "lsoa_code", "ward_code", "ward_name", "ward_code_2022", "ward_name_2022", "outcome"):
+        assert required in columns
+    asb = store_rows(store, "SELECT kind, crime_id, outcome FROM t WHERE crime_type = 'Anti-social behaviour'")
+    assert asb == [{"kind": "asb", "crime_id": None, "outcome": None}] * 2
+
+
+def test_month_column_is_a_date(monthly_folder, medway_area, tmp_path):
+    store = Store(tmp_path / "store")
+    ingest([monthly_folder], medway_area, store)
+    con = duckdb.connect()
+    kind = con.execute(f"SELECT typeof(month) FROM read_parquet('{store.incidents_glob}') LIMIT 1").fetchone()[0]
+    assert kind == "DATE"
+
+
+def test_loading_a_month_again_replaces_it(monthly_folder, medway_area, tmp_path, medway_points):
+    store = Store(tmp_path / "store")
+    ingest([monthly_folder], medway_area, store)
+    ingest([monthly_folder], medway_area, store)
+    assert len(store_rows(store)) == 8  # not 16
+    # A corrected January with one row replaces all of January and leaves February alone.
+    fixed = tmp_path / "2025-01-kent-street.csv"
+    fixed.write_bytes(csv_bytes([street_row("2025-01", "Robbery", *medway_points["Luton"], crime_id="c1")]))
+    ingest([fixed], medway_area, store)
+    ids = [r["crime_id"] for r in store_rows(store)]
+    assert ids == ["b1", "c1"]
+    ledger = store.read_ledger().to_pylist()
+    assert [(r["month"].isoformat(), r["rows_read"]) for r in ledger] == [("2025-01-01", 1), ("2025-02-01", 1)]
+
+
+def test_other_force_same_month_is_kept_apart(monthly_folder, medway_area, tmp_path, medway_points):
+    store = Store(tmp_path / "store")
+    ingest([monthly_folder], medway_area, store)
+    btp = tmp_path / "2025-01-btp-street.csv"
+    btp.write_bytes(csv_bytes([street_row("2025-01", "Other theft", *medway_points["Luton"], crime_id="t1",
+                                          force="British Transport Police")]))
+    ingest([btp], medway_area, store)
+    assert len(store_rows(store)) == 9
+
+
+def test_zip_archive_layout(monthly_folder, medway_area, tmp_path):
+    archive = tmp_path / "police.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in monthly_folder.rglob("*.csv"):
+            zf.write(path, str(path.relative_to(monthly_folder)))
+    store = Store(tmp_path / "store")
+    reports = ingest([archive], medway_area, store)
+    assert sum(r.rows_kept for r in reports) == 8
+
+
+def test_same_month_twice_in_one_load_is_an_error(monthly_folder, medway_area, tmp_path):
+    store = Store(tmp_path / "store")
+    with pytest.raises(InputFileError, match="2025-01 for Kent Police is also in"):
+        ingest([monthly_folder, monthly_folder / "2025-01" / "2025-01-kent-street.csv"], medway_area, store)
+    assert tree_digest(store.root) == {}
+
+
+# ---- bad input: one clear error naming the file (and line), store untouched ----
+
+def bad_files(medway_points):
+    good = csv_bytes(january_rows(medway_points))
+    gs = medway_points["Gillingham South"]
+    renamed = csv_bytes(january_rows(medway_points), [h if h != "Crime type" else "Type" for h in HEADER])
+    return {
+        "missing column": (csv_bytes([r[:11] for r in january_rows(medway_points)], HEADER[:11]), "missing column(s) 'Context'", 1),
+        "renamed column": (renamed, "missing column(s) 'Crime type'", 1),
+        "non-CSV": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8", 1),
+        "binary-looking text": (b"%PDF-1.4\n1 0 obj\n", "not a police.uk street-level CSV", 1),
+        "non-UTF-8": (good + "2025-01,x\n".encode() + b"On or near Caf\xe9\n", "not UTF-8", 13),
+        "truncated last line": (good + b"abc,2025-01,Kent Police,Kent Police,0.55", "the last line is truncated (5 of 12 fields)", 12),
+        "short middle line": (good.replace(b"\n", b"\nshort,line\n", 2).replace(b"\nshort,line\n", b"\n", 1), "has 2 fields where the header has 12", 3),
+        "latitude out of range": (csv_bytes([street_row("2025-01", "Robbery", gs[0], 951.2)]), "latitude 951.2 is out of range", 2),
+        "longitude not a number": (csv_bytes([street_row("2025-01", "Robbery", "east", gs[1])]), "longitude 'east' is not a number", 2),
+        "unparseable month": (csv_bytes([street_row("2025-01", "Robbery", *gs), street_row("Jan 2025", "Robbery", *gs)]), "month 'Jan 2025' is not a YYYY-MM month", 3),
+        "month 13": (csv_bytes([street_row("2025-13", "Robbery", *gs)]), "month '2025-13' is not a YYYY-MM month", 2),
+        "empty file": (b"", "the file is empty", None),
+        "header only": (csv_bytes([]), None, None),
+    }
+
+
+@pytest.mark.parametrize("case", list(bad_files({"Gillingham South": (0.55, 51.38), "Luton": (0.54, 51.37)})))
+def test_bad_input_leaves_store_untouched(case, monthly_folder, medway_area, medway_points, tmp_path):
+    data, message, line = bad_files(medway_points)[case]
+    store = Store(tmp_path / "store")
+    ingest([monthly_folder], medway_area, store)
+    before = tree_digest(store.root)
+    bad = tmp_path / "bad" / "upload.csv"
+    bad.parent.mkdir()
+    bad.write_bytes(data)
+    if message is None:  # a header with no rows is valid and loads nothing
+        assert ingest([bad], medway_area, store) == []
+        assert tree_digest(store.root) == before
+        return
+    with pytest.raises(InputFileError) as caught:
+        ingest([monthly_folder / "2025-02", bad], medway_area, store)
+    error = caught.value
+    assert error.path == str(bad)
+    assert message in error.problem
+    assert error.line == line
+    assert str(error).startswith(str(bad) + (f", line {line}: " if line else ": "))
+    assert tree_digest(store.root) == before
+
+
+def test_file_named_for_another_month(medway_area, medway_points, tmp_path):
+    path = tmp_path / "2025-03-kent-street.csv"
+    path.write_bytes(csv_bytes([street_row("2025-04", "Robbery", *medway_points["Luton"])]))
+    with pytest.raises(InputFileError, match="row is for month 2025-04 but the file is named for 2025-03"):
+        ingest([path], medway_area, Store(tmp_path / "store"))
+
+
+def test_zip_without_street_files(medway_area, tmp_path):
+    archive = tmp_path / "outcomes.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("2025-01/2025-01-kent-outcomes.csv", "a,b\n")
+    with pytest.raises(InputFileError, match="the zip holds no police.uk street files"):
+        ingest([archive], medway_area, Store(tmp_path / "store"))
+
+
+def test_corrupt_zip_and_missing_path(medway_area, tmp_path):
+    archive = tmp_path / "broken.zip"
+    archive.write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(InputFileError, match="not a readable zip archive"):
+        ingest([archive], medway_area, Store(tmp_path / "store"))
+    with pytest.raises(InputFileError, match="no such file or folder"):
+        ingest([tmp_path / "nowhere"], medway_area, Store(tmp_path / "store"))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputFileError, match="holds no police.uk street files"):
+        ingest([tmp_path / "empty"], medway_area, Store(tmp_path / "store"))
+
+
+# ---- atomicity ----
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3, 4])
+def test_failure_during_the_swap_restores_the_store(fail_at, monthly_folder, medway_area, medway_points, tmp_path, monkeypatch):
+    store = Store(tmp_path / "store")
+    ingest([monthly_folder], medway_area, store)
+    before = tree_digest(store.root)
+    replacement = tmp_path / "new"
+    replacement.mkdir()
+    for month in ("2025-01", "2025-02", "2025-03"):
+        (replacement / f"{month}-kent-street.csv").write_bytes(
+            csv_bytes([street_row(month, "Robbery", *medway_points["Luton"], crime_id="n" + month)])
+        )
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def failing_replace(source, target):
+        if ".staging-" in str(source) or ".staging-" in str(target) or ".backup-" in str(target):
+            calls["n"] += 1
+            if calls["n"] == fail_at:
+                raise OSError(28, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(store_module.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="No space left"):
+        ingest([replacement], medway_area, store)
+    monkeypatch.setattr(store_module.os, "replace", real_replace)
+    assert tree_digest(store.root) == before
+    assert [r["crime_id"] for r in store_rows(store) if r["crime_id"]][:2] == ["a1", "a2"]
+
+
+def test_ctrl_c_during_the_swap_restores_the_store(monthly_folder, medway_area, medway_points, tmp_path, monkeypatch):
+    store = Store(tmp_path / "store")
+    ingest([monthly_folder], medway_area, store)
+    before = tree_digest(store.root)
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def interrupted(source, target):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real_replace(source, target)
+
+    monkeypatch.setattr(store_module.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([monthly_folder], medway_area, store)
+    monkeypatch.setattr(store_module.os, "replace", real_replace)
+    assert tree_digest(store.root) == before
+
+
+def test_a_crash_mid_swap_is_undone_at_next_use(monthly_folder, medway_area, medway_points, tmp_path, monkeypatch):
+    """A process killed mid-swap leaves a journal; the next use of the store rolls it back."""
+    store = Store(tmp_path / "store")
+    ingest([monthly_folder], medway_area, store)
+    before = tree_digest(store.root)
+
+    def die(root, journal):  # the swap starts, then the process "dies" without cleaning up
+        first = journal["moves"][0]["path"]
+        backup = root / journal["backup"] / first
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(root / first, backup)
+        os.replace(root / journal["staging"] / first, root / first)
+        raise SystemExit("killed")
+
+    def die_again(root, journal):
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(store_module, "_apply", die)
+    monkeypatch.setattr(store_module, "_roll_back", die_again)
+    monkeypatch.setattr(store_module.shutil, "rmtree", lambda *a, **k: None)
+    with pytest.raises(SystemExit):
+        ingest([monthly_folder / "2025-01"], medway_area, store)
+    monkeypatch.undo()
+    assert (store.root / ".journal.json").exists()
+    store.read_ledger()  # any use of the store recovers it
+    assert tree_digest(store.root) == before
+
+
+# ---- the command line ----
+
+def run_cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "csp_data", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_cli_ingest_prints_per_month_counts(monthly_folder, tmp_path):
+    result = run_cli("ingest", "--store", str(tmp_path / "store"), "--quiet", str(monthly_folder))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["month", "force", "read", "kept", "no", "location", "outside", "area", "malformed", "in", "no", "ward"]
+    assert lines[1].split() == ["2025-01", "Kent", "Police", "10", "7", "1", "1", "1", "1"]
+    assert lines[3].split() == ["total", "11", "8", "1", "1", "1", "1"]
+    status = run_cli("status", "--store", str(tmp_path / "store"))
+    assert "Months loaded: Jan 2025 to Feb 2025." in status.stdout
+
+
+def test_cli_bad_file_is_one_line_without_traceback(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"Crime ID,Month\n1,2025-01\n")
+    result = run_cli("ingest", "--store", str(tmp_path / "store"), "--quiet", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"error: {bad}, line 1: not a police.uk street-level CSV")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "store" / "incidents").exists()
+
+
+def test_cli_bad_area_file(tmp_path):
+    area = tmp_path / "area.toml"
+    area.write_text("[area]\nname = 'X'\n")
+    result = run_cli("status", "--area", str(area))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {area}: missing field 'area.short_name'"
