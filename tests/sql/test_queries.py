@@ -1,0 +1,144 @@
+"""Every named query on a small fixture store, with exact expected rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import csv_bytes, street_row
+from csp_data.errors import QueryError
+from csp_data.ingest import ingest
+from csp_data.queries import Database, _parse_sql_file, load_queries
+from csp_data.store import Store
+
+JAN, FEB, MAR, APR = (date(2025, m, 1) for m in (1, 2, 3, 4))
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory, medway_points):
+    from csp_data.config import load_area
+    from conftest import MEDWAY_AREA_FILE
+
+    area = load_area(MEDWAY_AREA_FILE)
+    folder = tmp_path_factory.mktemp("raw")
+    gs, luton, saints = medway_points["Gillingham South"], medway_points["Luton"], medway_points["All Saints"]
+    files = {
+        "2025-01": [
+            street_row("2025-01", "Violence and sexual offences", *gs),
+            street_row("2025-01", "Violence and sexual offences", *gs),
+            street_row("2025-01", "Burglary", *luton),
+            street_row("2025-01", "Anti-social behaviour", *gs),
+            street_row("2025-01", "Public order", 0.95, 51.60),  # in no ward
+        ],
+        # February is loaded but holds no row in the area: a loaded month with zero, not a gap.
+        "2025-02": [street_row("2025-02", "Drugs", 0.52, 51.27, "Maidstone 014D")],
+        # March is not loaded at all.
+        "2025-04": [
+            street_row("2025-04", "Violence and sexual offences", *saints),
+            street_row("2025-04", "Anti-social behaviour", *saints),
+            street_row("2025-04", "Anti-social behaviour", *luton),
+        ],
+    }
+    for month, rows in files.items():
+        (folder / f"{month}-kent-street.csv").write_bytes(csv_bytes(rows))
+    store = Store(tmp_path_factory.mktemp("store"))
+    ingest([folder], area, store)
+    db = Database(area, store)
+    yield db
+    db.close()
+
+
+def rows(frame):
+    return [tuple(None if v != v else v for v in r) for r in frame.itertuples(index=False)]  # NaN -> None
+
+
+def test_loaded_months(database):
+    assert [m.date() if hasattr(m, "date") else m for m in database.query("loaded_months")["month"]] == [JAN, FEB, APR]
+
+
+def test_totals_by_kind(database):
+    assert rows(database.query("totals_by_kind", first=JAN, last=APR)) == [("crime", 5), ("asb", 3)]
+    assert rows(database.query("totals_by_kind", first=FEB, last=MAR)) == [("crime", 0), ("asb", 0)]
+
+
+def test_monthly_counts_show_loaded_zero_months_and_omit_gaps(database):
+    frame = database.query("monthly_counts", first=JAN, last=APR)
+    got = [(m.date(), k, n) for m, k, n in frame.itertuples(index=False)]
+    assert got == [
+        (JAN, "crime", 4), (JAN, "asb", 1),
+        (FEB, "crime", 0), (FEB, "asb", 0),
+        (APR, "crime", 1), (APR, "asb", 2),
+    ]
+
+
+def test_crime_type_counts(database):
+    frame = database.query("crime_type_counts", first=JAN, last=APR)
+    assert rows(frame) == [
+        ("crime", "Violence and sexual offences", 3, 0.6),
+        ("crime", "Burglary", 1, 0.2),
+        ("crime", "Public order", 1, 0.2),
+        ("asb", "Anti-social behaviour", 3, 1.0),
+    ]
+
+
+def test_ward_counts_include_wards_with_none(database):
+    frame = database.query("ward_counts", first=JAN, last=APR, kind="crime", vintage="2023")
+    assert len(frame) == 24
+    assert rows(frame.head(2)) == [
+        ("E05014455", "Gillingham South", 2, 0.4, 1, 18374),
+        ("E05014449", "All Saints", 1, 0.2, 2, 4664),
+    ]
+    luton = frame.iloc[2]
+    assert (luton["ward_name"], luton["incidents"], luton["share"], luton["rank"]) == ("Luton", 1, 0.2, 2)
+    zero = frame[frame["ward_name"] == "Twydall"].iloc[0]
+    assert (zero["incidents"], zero["share"], zero["rank"]) == (0, 0.0, 4)
+
+
+def test_ward_counts_earlier_vintage_has_no_population(database):
+    frame = database.query("ward_counts", first=JAN, last=APR, kind="asb", vintage="2022")
+    assert len(frame) == 22
+    assert frame["population"].isna().all()
+    assert frame["incidents"].sum() == 3
+
+
+def test_coverage_ledger(database):
+    frame = database.query("coverage_ledger")
+    assert list(frame["month"]) == ["2025-01", "2025-02", "2025-04"]
+    assert list(frame["rows_kept"]) == [5, 0, 3]
+    assert list(frame["outside_area"]) == [0, 1, 0]
+    assert list(frame["in_no_ward"]) == [1, 0, 0]
+
+
+def test_parameters_are_checked(database):
+    with pytest.raises(QueryError, match="missing parameters \\['last'\\]"):
+        database.query("totals_by_kind", first=JAN)
+    with pytest.raises(QueryError, match="unexpected \\['kind'\\]"):
+        database.query("totals_by_kind", first=JAN, last=APR, kind="crime")
+    with pytest.raises(QueryError, match="no query named 'drop_tables'"):
+        database.query("drop_tables")
+
+
+def test_hostile_values_are_bound_not_run(database):
+    frame = database.query("ward_counts", first=JAN, last=APR, kind="crime'; DROP TABLE wards; --", vintage="2023")
+    assert frame["incidents"].sum() == 0
+    assert len(database.query("ward_counts", first=JAN, last=APR, kind="crime", vintage="2023")) == 24
+
+
+def test_sql_files_declare_exactly_their_parameters(tmp_path):
+    load_queries()  # every shipped file parses
+    bad = tmp_path / "sneaky.sql"
+    bad.write_text("-- name: sneaky\n-- purpose: x\n-- params: $first\nSELECT $first, $last\n")
+    with pytest.raises(QueryError, match="differ from those declared"):
+        _parse_sql_file(bad)
+    misnamed = tmp_path / "one.sql"
+    misnamed.write_text("-- name: two\n-- params:\nSELECT 1\n")
+    with pytest.raises(QueryError, match="should be 'one'"):
+        _parse_sql_file(misnamed)
+
+
+def test_empty_store(medway_area, tmp_path):
+    db = Database(medway_area, Store(tmp_path / "nothing"))
+    assert rows(db.query("totals_by_kind", first=JAN, last=APR)) == [("crime", 0), ("asb", 0)]
+    assert len(db.query("loaded_months")) == 0
