@@ -49,7 +49,7 @@ def crime_type_chart(crime_types: pd.DataFrame) -> alt.Chart:
         .mark_bar(color=CRIME_COLOUR)
         .encode(
             x=alt.X("incidents:Q", title="Crimes recorded"),
-            y=alt.Y("crime_type:N", title=None, sort="-x"),
+            y=alt.Y("crime_type:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260, labelOverlap=False)),
             tooltip=[
                 alt.Tooltip("crime_type:N", title="Crime type"),
                 alt.Tooltip("incidents:Q", title="Crimes", format=","),

@@ -17,7 +17,7 @@ import streamlit as st
 from csp_data.config import Area, load_area
 from csp_data.errors import CspDataError
 from csp_data.geography import ward_population
-from csp_data.periods import PERIOD_KINDS, Period, available_periods, describe_coverage, describe_gaps
+from csp_data.periods import Period, available_periods, describe_coverage, describe_gaps
 from csp_data.queries import Database
 from csp_data.store import Store
 
@@ -86,9 +86,8 @@ def sidebar_period(months: list[date]) -> Period | None:
     if not months:
         st.sidebar.warning("No months are loaded yet.")
         return None
-    kind = st.sidebar.radio(
-        "Show", PERIOD_KINDS, format_func=PERIOD_KIND_LABELS.get, key="period_kind"
-    )
+    label = st.sidebar.radio("Show", list(PERIOD_KIND_LABELS.values()), key="period_kind")
+    kind = next(k for k, v in PERIOD_KIND_LABELS.items() if v == label)
     options = choices[kind]
     if len(options) == 1:
         period = options[0]

@@ -49,7 +49,7 @@ with st.expander("Table: incidents by month"):
     st.dataframe(monthly_table, hide_index=True, width="stretch")
 ui.download_table(monthly_table, f"{ui.slug(area.short_name)}-monthly-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
 
-types_column, wards_column = st.columns([3, 2])
+types_column, wards_column = st.columns(2)
 with types_column:
     st.subheader("Crime by type")
     st.altair_chart(charts.crime_type_chart(overview.crime_types), width="stretch")
@@ -74,7 +74,7 @@ with wards_column:
     st.subheader("Top 5 wards")
     for kind, title in (("crime", "Crime"), ("asb", "ASB")):
         share = overview.top_wards_share[kind]
-        table = overview.top_wards[kind]
+        table = overview.top_wards[kind].drop(columns="ward_code")
         st.markdown(f"**{title}**" + (f": {share:.0%} of the {area.short_name} total" if share is not None else ""))
         st.dataframe(
             table,
@@ -83,10 +83,12 @@ with wards_column:
             column_config={
                 "rank": "Rank",
                 "ward_name": "Ward",
-                "ward_code": "Code",
                 "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
                 "share": st.column_config.NumberColumn("Share", format="percent"),
             },
         )
-        ui.download_table(table, f"{ui.slug(area.short_name)}-top-wards-{kind}-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
-    st.caption(f"Wards in force since May 2023 ({area.current_wards.label}). Incidents are placed in the ward whose boundary contains their police.uk map point.")
+        ui.download_table(overview.top_wards[kind], f"{ui.slug(area.short_name)}-top-wards-{kind}-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
+    st.caption(
+        f"{area.current_wards.label}. Each incident is placed in the ward whose boundary contains its "
+        "police.uk map point; shares are of the whole area's total."
+    )

@@ -1,0 +1,83 @@
+"""AppTest: the Overview and Data pages, with the embedded data and on the error paths."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def run_app(**widget_state) -> AppTest:
+    """Run the app once. Widget values are set before the run: with st.navigation, Streamlit 1.67's
+    AppTest does not re-run the entry script's sidebar on a second run, so set_value().run() on a
+    sidebar widget would test nothing."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in widget_state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_embedded_2025():
+    at = run_app()
+    assert not at.exception
+    metrics = metric_values(at)
+    assert metrics["Crimes recorded"] == "25,082"
+    assert metrics["ASB incidents recorded"] == "5,507"
+    # 282,702 residents: the sum of the mid-2022 ward populations.
+    assert metrics["Crimes per 1,000 residents"] == f"{25082 / 282702 * 1000:.1f}"
+    assert metrics["ASB incidents per 1,000 residents"] == f"{5507 / 282702 * 1000:.1f}"
+    text = " ".join(m.value for m in at.markdown)
+    assert "No change is given because the previous 12 months (Jan 2024 to Dec 2024)" in text
+    assert "Violence and sexual offences was the largest category, 46% of all crime (11,634)." in text
+    assert "**Crime**: 47% of the Medway total" in text
+    assert len(at.dataframe) >= 4
+
+
+def test_calendar_and_financial_year_choices():
+    at = run_app(period_kind="Calendar year")
+    assert not at.exception
+    assert metric_values(at)["Crimes recorded"] == "25,082"
+    assert "Calendar year 2025" in at.caption[0].value
+    at = run_app(period_kind="Financial year (April to March)", period_financial="Financial year 2024/25")
+    assert not at.exception
+    # April 2024 to March 2025 holds only January to March 2025 in the embedded data.
+    metrics = metric_values(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert "partial, 3 of 12 months loaded" in captions
+    assert "No change is given because the chosen period is partial" in captions
+    jan_to_mar = 2181 + 1974 + 2267
+    assert metrics["Crimes recorded"] == f"{jan_to_mar:,}"
+
+
+def test_data_page_shows_the_ledger():
+    at = run_app()
+    at.switch_page("pages/data_sources.py").run()
+    assert not at.exception
+    ledger = at.dataframe[0].value
+    assert list(ledger["rows_kept"]) == [2428, 2270, 2705, 2691, 2873, 2724, 2881, 2714, 2285, 2395, 2262, 2361]
+    assert "Open Government Licence" in " ".join(m.value for m in at.markdown)
+
+
+def test_bad_area_file_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    bad = tmp_path / "area.toml"
+    bad.write_text("this is = = not toml")
+    monkeypatch.setenv("CSP_AREA_FILE", str(bad))
+    at = run_app()
+    assert not at.exception
+    assert "not valid TOML" in at.error[0].value
+    assert "Check the area file" in at.error[0].value
+
+
+def test_empty_store_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("CSP_STORE_DIR", str(tmp_path / "empty-store"))
+    at = run_app()
+    assert not at.exception
+    assert "No months are loaded yet." in at.sidebar.warning[0].value
+    assert "python -m csp_data ingest" in at.info[0].value
