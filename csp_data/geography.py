@@ -56,7 +56,9 @@ def assign_wards(longitude: np.ndarray, latitude: np.ndarray, wards: gpd.GeoData
     result = np.full(len(points), -1, dtype=np.int64)
     if len(points) == 0:
         return result
-    tree = shapely.STRtree(wards.geometry.values)
+    polygons = wards.geometry.values
+    shapely.prepare(polygons)  # prepared polygons make the many point tests much faster
+    tree = shapely.STRtree(polygons)
     point_index, ward_index = tree.query(points, predicate="intersects")
     # Process the highest ward index first so that the lowest one wins on shared boundaries.
     order = np.argsort(-ward_index, kind="stable")

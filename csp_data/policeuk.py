@@ -117,9 +117,13 @@ def _decode(label: str, data: bytes) -> str:
         ) from None
 
 
-def _check_header(label: str, text: str) -> None:
-    first_line = text.split("\n", 1)[0].rstrip("\r")
-    header = next(csv.reader([first_line]), [])
+def _header(text: str) -> list[str]:
+    end = text.find("\n")
+    return next(csv.reader([(text if end < 0 else text[:end]).rstrip("\r")]), [])
+
+
+def _check_header(label: str, text: str) -> list[str]:
+    header = _header(text)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         found = ", ".join(repr(h) for h in header[:12]) or "nothing"
@@ -131,6 +135,7 @@ def _check_header(label: str, text: str) -> None:
         )
     if len(set(header)) != len(header):
         raise InputFileError(label, "the header names a column twice", 1)
+    return header
 
 
 def _find_bad_row(label: str, text: str, width: int) -> InputFileError:
@@ -160,11 +165,10 @@ def read_street_csv(label: str, data: bytes) -> pa.Table:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if not data.strip():
+    if re.match(rb"\s*\Z", data):  # only whitespace (matching stops at the first other byte)
         raise InputFileError(label, "the file is empty")
     text = _decode(label, data)
-    _check_header(label, text)
-    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]))
+    header = _check_header(label, text)
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
@@ -202,22 +206,24 @@ def _check_months(label: str, table: pa.Table, month_hint: str | None) -> np.nda
 
 
 def _coordinates(label: str, table: pa.Table, column: str, limit: float) -> np.ndarray:
-    text = table.column(column).to_numpy(zero_copy_only=False).astype(str)
-    text = np.char.strip(text)
-    blank = text == ""
-    values = np.full(len(text), np.nan)
+    """Coordinates as floats (NaN where blank); an error for text that is not a number or out of range."""
+    text = pc.utf8_trim_whitespace(table.column(column))
+    blank = _as_bool(pc.equal(text, ""))
     try:
-        values[~blank] = text[~blank].astype(float)
-    except ValueError:
+        values = pc.cast(pc.if_else(blank, None, text), pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raw = text.to_numpy(zero_copy_only=False)
         for row in np.flatnonzero(~blank):
             try:
-                float(text[row])
+                float(raw[row])
             except ValueError:
-                raise InputFileError(label, f"{column.lower()} {str(text[row])!r} is not a number", int(row) + 2) from None
+                raise InputFileError(label, f"{column.lower()} {str(raw[row])!r} is not a number", int(row) + 2) from None
+        raise
+    values = np.asarray(values, dtype=float)
     row = _first_failure(~blank & ~(np.abs(values) <= limit))
     if row is not None:
         raise InputFileError(
-            label, f"{column.lower()} {text[row]} is out of range (-{limit:g} to {limit:g})", row + 2
+            label, f"{column.lower()} {values[row]:g} is out of range (-{limit:g} to {limit:g})", row + 2
         )
     return values
 
