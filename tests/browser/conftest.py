@@ -1,12 +1,6 @@
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser import CHROMIUM_ARGS, chromium_path, streamlit_server  # noqa: E402
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+from browser import CHROMIUM_ARGS, chromium_path, streamlit_server
 
 
 @pytest.fixture(scope="session")

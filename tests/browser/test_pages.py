@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from browser import wait_until_idle
-from conftest import SCREENSHOTS
+from browser import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import csv_bytes, street_row
+from helpers import csv_bytes, street_row
 from csp_data.errors import QueryError
 from csp_data.ingest import ingest
 from csp_data.queries import Database, _parse_sql_file, load_queries
@@ -19,7 +19,7 @@ JAN, FEB, MAR, APR = (date(2025, m, 1) for m in (1, 2, 3, 4))
 @pytest.fixture(scope="module")
 def database(tmp_path_factory, medway_points):
     from csp_data.config import load_area
-    from conftest import MEDWAY_AREA_FILE
+    from helpers import MEDWAY_AREA_FILE
 
     area = load_area(MEDWAY_AREA_FILE)
     folder = tmp_path_factory.mktemp("raw")

@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import MEDWAY_AREA_FILE
+from helpers import MEDWAY_AREA_FILE
 from csp_data.config import load_area
 from csp_data.errors import AreaFileError
 

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from shapely.geometry import Point, shape
 
-from conftest import ROOT, shared_raw
+from helpers import ROOT, shared_raw
 
 STORE = ROOT / "data" / "medway" / "store"
 

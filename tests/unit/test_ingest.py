@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import HEADER, ROOT, csv_bytes, street_row
+from helpers import HEADER, ROOT, csv_bytes, street_row
 from csp_data import store as store_module
 from csp_data.errors import InputFileError
 from csp_data.ingest import ingest

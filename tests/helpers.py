@@ -1,0 +1,56 @@
+"""Shared test helpers: paths, the real shared data, and tiny police.uk files built for a test.
+
+Imported by tests as ``from helpers import ...`` (``tests/`` is on pytest's pythonpath).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_RAW = ROOT.parent / "shared" / "data" / "raw"
+MEDWAY_AREA_FILE = ROOT / "data" / "medway" / "area.toml"
+
+HEADER = [
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+]
+
+
+def shared_raw() -> Path:
+    """The shared raw data folder; tests that need it skip without it, except in CI where they fail."""
+    if not SHARED_RAW.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs the shared data at {SHARED_RAW}")
+        pytest.skip(f"shared data not found at {SHARED_RAW}")
+    return SHARED_RAW
+
+
+def ward_points() -> dict[str, tuple[float, float]]:
+    """A point well inside each 2023 Medway ward, by ward name (from the boundary file)."""
+    wards = gpd.read_file(ROOT / "data" / "medway" / "boundaries" / "wards_2023.geojson")
+    return {row.WD25NM: (row.geometry.representative_point().x, row.geometry.representative_point().y) for row in wards.itertuples()}
+
+
+def street_row(month: str, crime_type: str, lon, lat, lsoa_name: str = "Medway 001A", *, crime_id: str = "x",
+               location: str = "On or near Test Street", lsoa_code: str = "E01016070", force: str = "Kent Police",
+               outcome: str = "Under investigation") -> list[str]:
+    asb = crime_type == "Anti-social behaviour"
+    return [
+        "" if asb else crime_id, month, force, force, "" if lon is None else str(lon), "" if lat is None else str(lat),
+        location, lsoa_code if lsoa_name else "", lsoa_name, crime_type, "" if asb else outcome, "",
+    ]
+
+
+def csv_bytes(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
