@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from csp_data.config import Area
 from csp_data.errors import QueryError
@@ -91,12 +92,18 @@ class Database:
         store = self.store
         ledger = store.read_ledger()  # recovers an interrupted load before anything reads the files
         if store.has_incidents():
+            # The folder names (period=YYYY-MM/force_slug=...) become columns, and a filter on
+            # ``period`` skips whole files without opening them: queries filter on it as well as on
+            # ``month``, which keeps a national store with thousands of files fast.
             con.execute(
                 "CREATE VIEW incidents AS SELECT * FROM read_parquet("
-                f"{_sql_string(store.incidents_glob)}, union_by_name = true, hive_partitioning = false)"
+                f"{_sql_string(store.incidents_glob)}, hive_partitioning = true, "
+                "hive_types = {'period': VARCHAR, 'force_slug': VARCHAR})"
             )
         else:
-            self._create_table("incidents", incident_schema(self.area).empty_table())
+            empty = incident_schema(self.area).empty_table()
+            empty = empty.append_column("period", pa.array([], pa.string()))
+            self._create_table("incidents", empty.append_column("force_slug", pa.array([], pa.string())))
         self._create_table("ledger", ledger)
         wards = pd.concat(
             [ward_boundaries(v)[["ward_code", "ward_name"]].assign(vintage=v.vintage) for v in self.area.wards],
@@ -109,7 +116,7 @@ class Database:
 
         # Ward columns come from the area file, whose vintage ids are checked against a strict pattern.
         selects = [
-            f"SELECT month, kind, crime_type, location, longitude, latitude, '{v.vintage}' AS vintage, "
+            f"SELECT period, month, kind, crime_type, location, longitude, latitude, '{v.vintage}' AS vintage, "
             f"{v.code_column} AS ward_code, {v.name_column} AS ward_name FROM incidents"
             for v in self.area.wards
         ]

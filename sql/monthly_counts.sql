@@ -3,12 +3,15 @@
 -- params: $first, $last
 WITH loaded AS (
   SELECT DISTINCT month FROM ledger WHERE month BETWEEN $first AND $last
-), kinds AS (
-  SELECT * FROM (VALUES ('crime'), ('asb')) AS k(kind)
+), counted AS (
+  SELECT month, kind, count(*) AS incidents
+  FROM incidents
+  WHERE month BETWEEN $first AND $last
+    AND period BETWEEN strftime($first, '%Y-%m') AND strftime($last, '%Y-%m')
+  GROUP BY month, kind
 )
-SELECT l.month, k.kind, count(i.kind) AS incidents
+SELECT l.month, k.kind, coalesce(c.incidents, 0) AS incidents
 FROM loaded AS l
-CROSS JOIN kinds AS k
-LEFT JOIN incidents AS i ON i.month = l.month AND i.kind = k.kind
-GROUP BY l.month, k.kind
+CROSS JOIN (VALUES ('crime'), ('asb')) AS k(kind)
+LEFT JOIN counted AS c ON c.month = l.month AND c.kind = k.kind
 ORDER BY l.month, k.kind DESC

@@ -6,11 +6,13 @@ WITH counted AS (
   SELECT ward_code, count(*) AS incidents
   FROM incident_wards
   WHERE vintage = $vintage AND kind = $kind AND month BETWEEN $first AND $last AND ward_code IS NOT NULL
+    AND period BETWEEN strftime($first, '%Y-%m') AND strftime($last, '%Y-%m')
   GROUP BY ward_code
 ), area_total AS (
   SELECT count(*) AS incidents
   FROM incidents
   WHERE kind = $kind AND month BETWEEN $first AND $last
+    AND period BETWEEN strftime($first, '%Y-%m') AND strftime($last, '%Y-%m')
 )
 SELECT w.ward_code, w.ward_name,
        coalesce(c.incidents, 0) AS incidents,
