@@ -1,0 +1,714 @@
+"""Seasonality and trends: monthly series over every loaded month, made honest about gaps.
+
+Every function here is pure (no Streamlit) and works on a *monthly series*: one row per month from
+the first to the last month asked for, with ``incidents`` a nullable integer that is ``<NA>`` for a
+month that is not loaded (never 0) and ``loaded`` saying which is which.
+
+Methods, and why
+----------------
+Expected range
+    For each month, the same calendar month in up to :data:`MAX_BASELINE_YEARS` earlier years that
+    are loaded (``k`` of them) gives the expected count, their mean ``m``. Treating counts as Poisson
+    with an unchanged underlying level, a new count ``y`` differs from ``m`` with variance
+    ``m + m / k`` (its own Poisson noise plus the uncertainty of a mean of ``k`` years), so the 95%
+    range is ``m ± 1.96 * sqrt(m * (1 + 1/k))``, floored at 0. It needs the month in at least one
+    earlier year, i.e. two years of that month; with one year the page says more history is needed.
+    A Poisson band is used rather than the min/max of earlier years because min/max needs several
+    years to mean anything and says nothing with one; it is narrow for large counts, so a general
+    rise or fall in the level shows up as many months outside the range, which is worth seeing.
+Smoothed trend
+    A centred 3-month moving average, given only where the month and both neighbours are loaded. It
+    is reproducible by hand, needs no library, never bridges a gap in the data and never extrapolates
+    at the ends (LOESS would do both), and with a year or two of data a 5- or 12-month window would
+    leave too few points.
+Rolling 12-month totals
+    The sum of a month and the 11 before it, given only when all 12 are loaded.
+Comparable change
+    :func:`comparable_change` compares a period with the previous equal period; when either is only
+    partly loaded it compares just the months loaded in both (each month with the month one period
+    earlier, e.g. Jan–Apr 2025 with Jan–Apr 2024) and says so. The judging is done by
+    :mod:`csp_data.change`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from csp_data.change import Change, compare_counts, describe_change, interval_words
+from csp_data.periods import (
+    MONTH_NAMES,
+    Period,
+    add_months,
+    describe_months,
+    financial_year_label,
+    financial_year_start,
+    month_label,
+    month_range,
+)
+
+RunQuery = Callable[..., pd.DataFrame]
+
+MAX_BASELINE_YEARS = 5
+Z_95 = 1.959963984540054  # the 97.5th centile of the standard normal distribution
+TREND_WINDOW = 3
+FY_MONTH_NAMES = MONTH_NAMES[3:] + MONTH_NAMES[:3]  # Apr .. Mar
+
+ASB = "asb"
+ALL_CRIME = "crime"
+
+
+# -- choosing a series --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeriesChoice:
+    """One series the page can show: ASB, all recorded crime, or one police.uk crime type."""
+
+    key: str  # 'asb', 'crime' or 'crime:<crime type>'
+    kind: str  # 'asb' or 'crime'
+    crime_type: str | None
+    label: str  # for the selector and chart titles
+    subject: str  # used within a sentence: '..., <subject> rose by 3%'
+
+
+ASB_CHOICE = SeriesChoice(ASB, "asb", None, "Anti-social behaviour (ASB)", "ASB")
+CRIME_CHOICE = SeriesChoice(ALL_CRIME, "crime", None, "All recorded crime", "recorded crime")
+
+
+def crime_type_choice(crime_type: str) -> SeriesChoice:
+    # police.uk category names are plain words, so they read well in lower case within a sentence.
+    return SeriesChoice(f"crime:{crime_type}", "crime", crime_type, crime_type, crime_type[:1].lower() + crime_type[1:])
+
+
+def series_choices(type_counts: pd.DataFrame) -> list[SeriesChoice]:
+    """ASB, all crime, then each crime type in the data, largest first.
+
+    Parameters
+    ----------
+    type_counts : DataFrame
+        Rows of the ``monthly_type_counts`` query: ``month, kind, crime_type, incidents``.
+    """
+    crime = type_counts[type_counts["kind"] == "crime"]
+    totals = crime.groupby("crime_type")["incidents"].sum().reset_index()
+    totals = totals.sort_values(["incidents", "crime_type"], ascending=[False, True])
+    return [ASB_CHOICE, CRIME_CHOICE] + [crime_type_choice(t) for t in totals["crime_type"]]
+
+
+def choice_for_key(key: str, choices: list[SeriesChoice]) -> SeriesChoice:
+    """The choice with ``key``; ``KeyError`` naming the known keys otherwise."""
+    for choice in choices:
+        if choice.key == key:
+            return choice
+    raise KeyError(f"no series {key!r}; known: {', '.join(c.key for c in choices)}")
+
+
+# -- the monthly series -------------------------------------------------------------------------
+
+
+def _as_dates(values: Iterable) -> list[date]:
+    return [pd.Timestamp(v).date() for v in values]
+
+
+def monthly_series(
+    type_counts: pd.DataFrame,
+    loaded: Iterable[date],
+    choice: SeriesChoice,
+    first: date | None = None,
+    last: date | None = None,
+) -> pd.DataFrame:
+    """Counts of one series for every month from ``first`` to ``last``; months not loaded are ``<NA>``.
+
+    Parameters
+    ----------
+    type_counts : DataFrame
+        ``month, kind, crime_type, incidents`` for loaded months (absent rows count as 0).
+    loaded : iterable of date
+        The months held in the store (the ledger), first days of months.
+    choice : SeriesChoice
+    first, last : date, optional
+        The months to cover; by default the first and last loaded month.
+
+    Returns
+    -------
+    DataFrame
+        ``month`` (date), ``incidents`` (Int64, ``<NA>`` when not loaded), ``loaded`` (bool).
+    """
+    loaded_set = set(loaded)
+    if first is None or last is None:
+        if not loaded_set:
+            return pd.DataFrame({"month": [], "incidents": pd.array([], dtype="Int64"), "loaded": []})
+        first = first or min(loaded_set)
+        last = last or max(loaded_set)
+    rows = type_counts[type_counts["kind"] == choice.kind]
+    if choice.crime_type is not None:
+        rows = rows[rows["crime_type"] == choice.crime_type]
+    by_month = rows.groupby(_as_dates(rows["month"]))["incidents"].sum() if len(rows) else pd.Series(dtype="int64")
+    months = month_range(first, last)
+    counts = [int(by_month.get(m, 0)) if m in loaded_set else pd.NA for m in months]
+    return pd.DataFrame(
+        {
+            "month": months,
+            "incidents": pd.array(counts, dtype="Int64"),
+            "loaded": [m in loaded_set for m in months],
+        }
+    )
+
+
+def _loaded_counts(series: pd.DataFrame) -> dict[date, int]:
+    held = series[series["loaded"]]
+    return dict(zip(held["month"], held["incidents"].astype(int)))
+
+
+# -- financial years overlaid -------------------------------------------------------------------
+
+
+def fy_position(month: date) -> int:
+    """Position of ``month`` in its financial year: April 1 .. March 12."""
+    return (month.month - 4) % 12 + 1
+
+
+def financial_year_overlay(series: pd.DataFrame) -> pd.DataFrame:
+    """One row per month of every financial year (April to March) the series touches.
+
+    Returns
+    -------
+    DataFrame
+        ``financial_year`` ('2024/25'), ``fy_start`` (2024), ``fy_position`` (Apr 1 .. Mar 12),
+        ``month_name``, ``month``, ``incidents`` (``<NA>`` when not loaded), ``loaded``,
+        ``months_loaded`` and ``partial`` (per financial year), and ``line_label``, the year's
+        label with '(partial: n of 12 months)' when it is partial.
+    """
+    columns = ["financial_year", "fy_start", "fy_position", "month_name", "month", "incidents", "loaded",
+               "months_loaded", "partial", "line_label"]
+    if series.empty:
+        return pd.DataFrame(columns=columns)
+    counts = _loaded_counts(series)
+    first_fy = financial_year_start(series["month"].iloc[0])
+    last_fy = financial_year_start(series["month"].iloc[-1])
+    rows = []
+    for start in range(first_fy, last_fy + 1):
+        months = month_range(date(start, 4, 1), date(start + 1, 3, 1))
+        held = sum(m in counts for m in months)
+        if held == 0:
+            continue  # a year with nothing loaded would be an empty line
+        label = financial_year_label(start)
+        line_label = label if held == 12 else f"{label} (partial: {held} of 12 months)"
+        for month in months:
+            rows.append(
+                {
+                    "financial_year": label,
+                    "fy_start": start,
+                    "fy_position": fy_position(month),
+                    "month_name": MONTH_NAMES[month.month - 1],
+                    "month": month,
+                    "incidents": counts.get(month, pd.NA),
+                    "loaded": month in counts,
+                    "months_loaded": held,
+                    "partial": held < 12,
+                    "line_label": line_label,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["incidents"] = frame["incidents"].astype("Int64")
+    return frame
+
+
+# -- month x year heat map ----------------------------------------------------------------------
+
+
+def heat_map_table(series: pd.DataFrame) -> pd.DataFrame:
+    """Calendar month by calendar year, every month of every year the series touches.
+
+    Returns ``year``, ``month_number``, ``month_name``, ``month``, ``incidents`` (``<NA>`` when not
+    loaded), ``loaded``, and ``year_label`` ('2024 (partial: 4 of 12 months)' for a partial year).
+    """
+    columns = ["year", "month_number", "month_name", "month", "incidents", "loaded", "year_label"]
+    if series.empty:
+        return pd.DataFrame(columns=columns)
+    counts = _loaded_counts(series)
+    rows = []
+    for year in range(series["month"].iloc[0].year, series["month"].iloc[-1].year + 1):
+        months = month_range(date(year, 1, 1), date(year, 12, 1))
+        held = sum(m in counts for m in months)
+        year_label = str(year) if held == 12 else f"{year} (partial: {held} of 12 months)"
+        for month in months:
+            rows.append(
+                {
+                    "year": year,
+                    "month_number": month.month,
+                    "month_name": MONTH_NAMES[month.month - 1],
+                    "month": month,
+                    "incidents": counts.get(month, pd.NA),
+                    "loaded": month in counts,
+                    "year_label": year_label,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["incidents"] = frame["incidents"].astype("Int64")
+    return frame
+
+
+# -- rolling 12 months --------------------------------------------------------------------------
+
+
+def rolling_12_months(series: pd.DataFrame) -> pd.DataFrame:
+    """Rolling 12-month totals: each month and the 11 before it, only when all 12 are loaded.
+
+    Returns ``month``, ``incidents``, ``months_loaded_in_window`` and ``rolling_12`` (Int64,
+    ``<NA>`` unless the whole window is loaded).
+    """
+    counts = _loaded_counts(series)
+    rows = []
+    for month in series["month"]:
+        window = [add_months(month, -k) for k in range(12)]
+        held = [counts[m] for m in window if m in counts]
+        rows.append(
+            {
+                "month": month,
+                "incidents": counts.get(month, pd.NA),
+                "months_loaded_in_window": len(held),
+                "rolling_12": sum(held) if len(held) == 12 else pd.NA,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["month", "incidents", "months_loaded_in_window", "rolling_12"])
+    frame["incidents"] = frame["incidents"].astype("Int64")
+    frame["rolling_12"] = frame["rolling_12"].astype("Int64")
+    return frame
+
+
+def rolling_statement(rolling: pd.DataFrame, subject: str) -> str:
+    """Where rolling 12-month totals can be given, and why not elsewhere."""
+    available = [m for m, v in zip(rolling["month"], rolling["rolling_12"]) if not pd.isna(v)]
+    if not available:
+        return (
+            f"No rolling 12-month total can be given for {subject}: it needs 12 consecutive loaded "
+            "months, and the store does not hold them."
+        )
+    latest = rolling.loc[rolling["month"] == available[-1], "rolling_12"].iloc[0]
+    text = (
+        f"Rolling 12-month totals are given for {describe_months(available)}: the latest, {subject} in the "
+        f"12 months to {month_label(available[-1])}, is {int(latest):,}."
+    )
+    if len(available) < len(rolling):
+        text += " Other months have one or more of their 12 months not loaded, so no total is given for them."
+    return text
+
+
+# -- expected range -----------------------------------------------------------------------------
+
+
+def expected_range(series: pd.DataFrame, z: float = Z_95, max_years: int = MAX_BASELINE_YEARS) -> pd.DataFrame:
+    """The expected range of each month from the same month in earlier loaded years.
+
+    See the module docstring for the method. Months without the same calendar month loaded in an
+    earlier year get no range (``NaN``).
+
+    Returns
+    -------
+    DataFrame
+        ``month``, ``incidents``, ``baseline_years`` (how many earlier years, 0 when none),
+        ``baseline_months`` (which, e.g. 'Jan 2023, Jan 2024'), ``expected`` (their mean),
+        ``lower``, ``upper``, ``within_from`` and ``within_to`` (the whole counts inside the range,
+        ``ceil(lower)`` to ``floor(upper)``, which is how the range is given in words) and
+        ``position``: 'above', 'below', 'within' or '' (no range or month not loaded).
+    """
+    counts = _loaded_counts(series)
+    rows = []
+    for month in series["month"]:
+        earlier = sorted(m for m in counts if m.month == month.month and m.year < month.year)[-max_years:]
+        observed = counts.get(month)
+        row = {"month": month, "incidents": observed if observed is not None else pd.NA,
+               "baseline_years": len(earlier), "baseline_months": ", ".join(month_label(m) for m in earlier),
+               "expected": math.nan, "lower": math.nan, "upper": math.nan, "within_from": pd.NA,
+               "within_to": pd.NA, "position": ""}
+        if earlier:
+            mean = sum(counts[m] for m in earlier) / len(earlier)
+            half_width = z * math.sqrt(mean * (1 + 1 / len(earlier)))
+            row.update(expected=mean, lower=max(0.0, mean - half_width), upper=mean + half_width)
+            row.update(within_from=math.ceil(row["lower"]), within_to=math.floor(row["upper"]))
+            if observed is not None:
+                row["position"] = "above" if observed > row["upper"] else "below" if observed < row["lower"] else "within"
+        rows.append(row)
+    frame = pd.DataFrame(
+        rows, columns=["month", "incidents", "baseline_years", "baseline_months", "expected", "lower", "upper",
+                       "within_from", "within_to", "position"]
+    )
+    for column in ("incidents", "within_from", "within_to"):
+        frame[column] = frame[column].astype("Int64")
+    for column in ("expected", "lower", "upper"):
+        frame[column] = frame[column].astype(float)
+    return frame
+
+
+def has_expected_range(expected: pd.DataFrame) -> bool:
+    return bool((expected["baseline_years"] > 0).any())
+
+
+def expected_range_statement(expected: pd.DataFrame, subject: str) -> str:
+    """Plain words: where the expected range is drawn, which months fall outside it, or why there is none."""
+    if expected.empty:
+        return "No months are loaded, so there is no expected range."
+    with_range = expected[expected["baseline_years"] > 0]
+    loaded = expected[expected["incidents"].notna()]
+    if with_range.empty:
+        return (
+            f"No expected range is drawn: it needs the same month in at least one earlier year (two years "
+            f"of history), and {subject} has only {describe_months(loaded['month'])} loaded. "
+            "More history is needed."
+        )
+    years = sorted(set(with_range["baseline_years"]))
+    years_text = (
+        f"{years[0]} earlier year" + ("s" if years[0] > 1 else "")
+        if len(years) == 1 else f"{years[0]} to {years[-1]} earlier years"
+    )
+    text = (
+        f"Expected range (95%, from the same month in {years_text}) shown for "
+        f"{describe_months(with_range['month'])}."
+    )
+    outside = with_range[with_range["position"].isin(["above", "below"])]
+    judged = with_range[with_range["position"] != ""]
+    if judged.empty:
+        pass
+    elif outside.empty:
+        text += f" All {len(judged)} of those months were within it."
+    else:
+        parts = [
+            f"{month_label(m)} {p} ({int(n):,}; expected {int(lo):,} to {int(hi):,})"
+            for m, p, n, lo, hi in zip(
+                outside["month"], outside["position"], outside["incidents"], outside["within_from"], outside["within_to"]
+            )
+        ]
+        text += f" {len(outside)} of {len(judged)} months fell outside it: " + "; ".join(parts) + "."
+    without = loaded[loaded["month"].isin(set(expected.loc[expected["baseline_years"] == 0, "month"]))]
+    if len(without):
+        text += (
+            f" {describe_months(without['month'])} {'has' if len(without) == 1 else 'have'} no earlier year "
+            "loaded for the same month, so no range: more history is needed."
+        )
+    return text
+
+
+# -- seasonal events ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeasonalEvent:
+    name: str
+    first_month: int  # calendar month numbers the event touches
+    last_month: int
+    when: str
+    note: str
+
+
+SEASONAL_EVENTS = (
+    SeasonalEvent("Summer holidays", 7, 8, "late July to August",
+                  "School summer holidays: partners plan for increased demand, especially ASB."),
+    SeasonalEvent("Halloween", 10, 10, "31 October", "Shown on the October count."),
+    SeasonalEvent("Bonfire Night", 11, 11, "5 November", "Fireworks and deliberate fires; shown on the November count."),
+)
+
+
+def seasonal_event_marks(first: date, last: date, loaded: Iterable[date] | None = None) -> pd.DataFrame:
+    """Each seasonal event partners plan for, once per year, that falls between ``first`` and ``last``.
+
+    When ``loaded`` is given, events whose months are none of them loaded are left out: there is
+    nothing to read them against.
+
+    Returns ``event``, ``when``, ``note``, ``first_month`` and ``last_month`` (the months whose counts
+    include it), for marking on a monthly chart.
+    """
+    held = None if loaded is None else set(loaded)
+    rows = []
+    for year in range(first.year, last.year + 1):
+        for event in SEASONAL_EVENTS:
+            start, end = date(year, event.first_month, 1), date(year, event.last_month, 1)
+            if end < first or start > last:
+                continue
+            if held is not None and not any(m in held for m in month_range(start, end)):
+                continue
+            rows.append({"event": event.name, "when": f"{event.when} {year}", "note": event.note,
+                         "first_month": max(start, first), "last_month": min(end, last)})
+    return pd.DataFrame(rows, columns=["event", "when", "note", "first_month", "last_month"])
+
+
+def seasonal_event_positions() -> pd.DataFrame:
+    """The events by position in the financial year (April 1 .. March 12), for the overlay chart."""
+    return pd.DataFrame(
+        [
+            {"event": e.name, "when": e.when, "note": e.note,
+             "first_position": fy_position(date(2000, e.first_month, 1)),
+             "last_position": fy_position(date(2000, e.last_month, 1))}
+            for e in SEASONAL_EVENTS
+        ]
+    )
+
+
+# -- smoothed trend -----------------------------------------------------------------------------
+
+
+def centred_moving_average(series: pd.DataFrame, window: int = TREND_WINDOW) -> pd.Series:
+    """Centred moving average over ``window`` months (odd), ``NaN`` unless every month in it is loaded."""
+    if window < 1 or window % 2 == 0:
+        raise ValueError(f"window should be an odd number of months, got {window!r}")
+    counts = _loaded_counts(series)
+    half = window // 2
+    values = []
+    for month in series["month"]:
+        around = [add_months(month, k) for k in range(-half, half + 1)]
+        values.append(sum(counts[m] for m in around) / window if all(m in counts for m in around) else math.nan)
+    return pd.Series(values, index=series.index, dtype=float, name="trend")
+
+
+def trend_table(series: pd.DataFrame, period: Period, window: int = TREND_WINDOW) -> pd.DataFrame:
+    """The months of ``period`` with counts and the centred moving average.
+
+    The average is computed on the whole series, so the period's first and last months use their
+    neighbours outside the period when those are loaded.
+    """
+    frame = series.assign(trend=centred_moving_average(series, window))
+    inside = frame[(frame["month"] >= period.first) & (frame["month"] <= period.last)]
+    grid = pd.DataFrame({"month": period.months})
+    out = grid.merge(inside, on="month", how="left")
+    out["loaded"] = out["loaded"].fillna(False).astype(bool)
+    out["incidents"] = out["incidents"].astype("Int64")
+    return out[["month", "incidents", "loaded", "trend"]]
+
+
+def small_multiples_table(type_counts: pd.DataFrame, loaded: Iterable[date], period: Period,
+                          window: int = TREND_WINDOW) -> pd.DataFrame:
+    """Each crime type's monthly counts and trend over ``period`` (ASB is not crime, so not here).
+
+    Returns ``crime_type``, ``month``, ``incidents`` (``<NA>`` when not loaded), ``loaded``,
+    ``trend``, ordered by the type's total in the period, largest first.
+    """
+    loaded = sorted(set(loaded))
+    columns = ["crime_type", "month", "incidents", "loaded", "trend"]
+    if not loaded:
+        return pd.DataFrame(columns=columns)
+    first, last = min(loaded[0], period.first), max(loaded[-1], period.last)
+    frames = []
+    crime_types = sorted(set(type_counts.loc[type_counts["kind"] == "crime", "crime_type"]))
+    for crime_type in crime_types:
+        series = monthly_series(type_counts, loaded, crime_type_choice(crime_type), first, last)
+        frames.append(trend_table(series, period, window).assign(crime_type=crime_type))
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(frames, ignore_index=True)[columns]
+    totals = frame.groupby("crime_type")["incidents"].sum()
+    order = sorted(totals.index, key=lambda t: (-int(totals[t]), t))
+    frame["crime_type"] = pd.Categorical(frame["crime_type"], categories=order, ordered=True)
+    frame = frame.sort_values(["crime_type", "month"]).reset_index(drop=True)
+    frame["crime_type"] = frame["crime_type"].astype(str)
+    return frame
+
+
+# -- coverage -----------------------------------------------------------------------------------
+
+
+def coverage_statement(loaded: Iterable[date]) -> str:
+    """Which months are loaded, the gaps (shown as gaps, never zeros) and the partial financial years."""
+    loaded = sorted(set(loaded))
+    if not loaded:
+        return "No months are loaded."
+    gaps = [m for m in month_range(loaded[0], loaded[-1]) if m not in set(loaded)]
+    text = f"Months loaded: {describe_months(loaded)}."
+    if gaps:
+        text += (
+            f" Not loaded: {describe_months(gaps)}. These months are shown as gaps, never as zeros, "
+            "and no total or change uses them."
+        )
+    partial = []
+    for start in range(financial_year_start(loaded[0]), financial_year_start(loaded[-1]) + 1):
+        held = sum(1 for m in loaded if financial_year_start(m) == start)
+        if 0 < held < 12:
+            partial.append(f"{financial_year_label(start)} ({held} of 12 months)")
+    if partial:
+        text += " Partial financial years: " + ", ".join(partial) + "."
+    return text
+
+
+# -- honest change with partial coverage --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparableChange:
+    """A change between a period and the previous equal period, over the months loaded in both."""
+
+    period: Period
+    previous: Period
+    current_months: tuple[date, ...]  # the months compared, in this period
+    previous_months: tuple[date, ...]  # their counterparts, one period earlier
+    change: Change | None
+    basis: str  # 'whole' (every month in both), 'matched' (only months loaded in both) or 'none'
+    text: str
+
+    @property
+    def complete(self) -> bool:
+        return self.basis == "whole"
+
+
+def comparable_change(series: pd.DataFrame, period: Period, subject: str) -> ComparableChange:
+    """Compare ``period`` with the previous equal period using only months loaded in both.
+
+    Each month of ``period`` is paired with the month one period length earlier (for a year, the
+    same month a year before). Pairs with either month not loaded are left out, and the sentence
+    says which months were compared and which were not. The comparison is judged by
+    :func:`csp_data.change.compare_counts` and worded by :func:`csp_data.change.describe_change`.
+
+    Parameters
+    ----------
+    series : DataFrame
+        A monthly series (``month``, ``incidents``, ``loaded``); months outside it count as not loaded.
+    period : Period
+    subject : str
+        Used within the sentence, e.g. 'ASB' or 'recorded crime'.
+    """
+    previous = period.previous()
+    lag = period.length
+    counts = _loaded_counts(series)
+    pairs = [(m, add_months(m, -lag)) for m in period.months if m in counts and add_months(m, -lag) in counts]
+    current_months = tuple(p[0] for p in pairs)
+    previous_months = tuple(p[1] for p in pairs)
+    seasonal_note = (
+        "" if lag % 12 == 0 else
+        " The two periods cover different months of the year, so part of any difference may be seasonal."
+    )
+    if not pairs:
+        held_now = [m for m in period.months if m in counts]
+        held_before = [m for m in previous.months if m in counts]
+        if not held_now:
+            why = f"no month of {period.span_label} is loaded"
+        elif not held_before:
+            why = f"none of the previous {lag} months ({previous.span_label}) is loaded"
+        else:
+            why = (
+                f"no month of {period.span_label} has its counterpart {lag} months earlier loaded "
+                f"(loaded before: {describe_months(held_before)})"
+            )
+        return ComparableChange(period, previous, (), (), None, "none", f"No change is given for {subject}: {why}.")
+
+    now = sum(counts[m] for m in current_months)
+    before = sum(counts[m] for m in previous_months)
+    change = compare_counts(now, before)
+    interval = f" (95% interval: {interval_words(change)})" if change.lower is not None else ""
+    if len(pairs) == lag:
+        text = (
+            f"Compared with the previous {lag} months ({previous.span_label}: {before:,}), {subject} "
+            f"{describe_change(change)}{interval}: {now:,} in {period.span_label}."
+        )
+        return ComparableChange(period, previous, current_months, previous_months, change, "whole", text + seasonal_note)
+
+    left_out_now = [m for m in period.months if m not in current_months]
+    left_out_before = [m for m in previous.months if m not in previous_months]
+    text = (
+        f"Comparing only the {len(pairs)} months loaded in both periods, {describe_months(current_months)} "
+        f"({now:,}) against {describe_months(previous_months)} ({before:,}), {subject} "
+        f"{describe_change(change)}{interval}. Left out: {describe_months(left_out_now)} of this period and "
+        f"{describe_months(left_out_before)} of the previous one (a month is compared only when it and the "
+        f"month {lag} months earlier are both loaded)."
+    )
+    return ComparableChange(period, previous, current_months, previous_months, change, "matched", text + seasonal_note)
+
+
+# -- everything the page shows ------------------------------------------------------------------
+
+
+@dataclass
+class Seasonality:
+    """Every table and statement of the Seasonality page for one series and period."""
+
+    choice: SeriesChoice
+    choices: list[SeriesChoice]
+    period: Period
+    loaded: list[date]
+    series: pd.DataFrame
+    overlay: pd.DataFrame
+    heat_map: pd.DataFrame
+    rolling: pd.DataFrame
+    expected: pd.DataFrame
+    events: pd.DataFrame
+    trend: pd.DataFrame
+    small_multiples: pd.DataFrame
+    change: ComparableChange
+    coverage_text: str
+    expected_text: str
+    rolling_text: str
+    partial_years: list[str] = field(default_factory=list)
+
+    @property
+    def has_expected_range(self) -> bool:
+        return has_expected_range(self.expected)
+
+
+def monthly_type_counts(run_query: RunQuery, loaded: list[date], period: Period) -> pd.DataFrame:
+    """Counts by month, kind and crime type over every loaded month, the period and the one before it.
+
+    Raises
+    ------
+    ValueError
+        When no months are loaded.
+    """
+    loaded = sorted(set(loaded))
+    if not loaded:
+        raise ValueError("no months are loaded; load some with `python -m csp_data ingest PATH`")
+    first, last = min(loaded[0], period.previous().first), max(loaded[-1], period.last)
+    type_counts = run_query("monthly_type_counts", first=first, last=last)
+    type_counts["month"] = _as_dates(type_counts["month"])
+    return type_counts
+
+
+def build_seasonality(type_counts: pd.DataFrame, loaded: list[date], series_key: str, period: Period) -> Seasonality:
+    """Gather the Seasonality page's tables for the series with ``series_key`` and ``period``.
+
+    Parameters
+    ----------
+    type_counts : DataFrame
+        From :func:`monthly_type_counts`.
+    loaded : list of date
+        The months held in the store.
+    series_key : str
+        'asb', 'crime' or 'crime:<crime type>' (see :func:`series_choices`).
+    period : Period
+        The chosen period: the trend, the small multiples and the change use it; the seasonal
+        views use every loaded month.
+
+    Raises
+    ------
+    ValueError
+        When no months are loaded. ``KeyError`` for an unknown ``series_key``.
+    """
+    loaded = sorted(set(loaded))
+    if not loaded:
+        raise ValueError("no months are loaded; load some with `python -m csp_data ingest PATH`")
+    first, last = min(loaded[0], period.previous().first), max(loaded[-1], period.last)
+    choices = series_choices(type_counts)
+    choice = choice_for_key(series_key, choices)
+    series = monthly_series(type_counts, loaded, choice)  # first to last loaded month
+    wide = monthly_series(type_counts, loaded, choice, first, last)  # reaches the period and the one before
+    expected = expected_range(series)
+    rolling = rolling_12_months(series)
+    overlay = financial_year_overlay(series)
+    return Seasonality(
+        choice=choice,
+        choices=choices,
+        period=period,
+        loaded=loaded,
+        series=series,
+        overlay=overlay,
+        heat_map=heat_map_table(series),
+        rolling=rolling,
+        expected=expected,
+        events=seasonal_event_marks(series["month"].iloc[0], series["month"].iloc[-1], loaded),
+        trend=trend_table(wide, period),
+        small_multiples=small_multiples_table(type_counts, loaded, period),
+        change=comparable_change(wide, period, choice.subject),
+        coverage_text=coverage_statement(loaded),
+        expected_text=expected_range_statement(expected, choice.subject),
+        rolling_text=rolling_statement(rolling, choice.subject),
+        partial_years=sorted(set(overlay.loc[overlay["partial"], "line_label"])),
+    )

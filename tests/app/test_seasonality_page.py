@@ -1,0 +1,192 @@
+"""AppTest: the Seasonality page with the embedded year of data and with a two-year fixture store.
+
+The two-year store is built from the shared raw files (January-April 2024 and January-December 2025;
+May-December 2024 are missing, a real gap). Expected figures are counted from the raw CSV files here,
+independently of the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+RAW = ROOT.parent / "shared" / "data" / "raw"
+PAGE = "pages/seasonality.py"
+
+
+def raw_dir() -> Path:
+    if not RAW.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs the shared data at {RAW}")
+        pytest.skip(f"shared data not found at {RAW}")
+    return RAW
+
+
+def run_page(series: str | None = None, **session) -> AppTest:
+    """Run the app on the Seasonality page; widget values are set before the run."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in session.items():
+        at.session_state[key] = value
+    if series is not None:
+        at.session_state["seasonality_series"] = series
+    at.run()
+    at.switch_page(PAGE).run()
+    return at
+
+
+def texts(elements) -> str:
+    return "\n".join(e.value for e in elements)
+
+
+def raw_medway_counts(*folders: Path) -> dict[tuple[date, str], int]:
+    """(month, 'asb'|'crime') -> rows with a Medway LSOA name in the raw police.uk files."""
+    counts: dict[tuple[date, str], int] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*-street.csv")):
+            with open(path, newline="", encoding="utf-8") as handle:
+                for row in csv.DictReader(handle):
+                    if row["LSOA name"].rsplit(" ", 1)[0] != "Medway":
+                        continue
+                    key = (date.fromisoformat(row["Month"] + "-01"),
+                           "asb" if row["Crime type"] == "Anti-social behaviour" else "crime")
+                    counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+@pytest.fixture(scope="module")
+def two_year_store(tmp_path_factory):
+    """A store holding January-April 2024 and all of 2025, ingested from the raw files."""
+    raw = raw_dir()
+    from csp_data.config import load_area
+    from csp_data.ingest import ingest
+    from csp_data.store import Store
+
+    folders = [raw / "police_uk_kent_2024_jan_apr", raw / "police_uk_kent_2025"]
+    paths = [str(p) for folder in folders for p in sorted(folder.glob("*-street.csv"))]
+    root = tmp_path_factory.mktemp("two-year-store")
+    ingest(paths, load_area(None), Store(root))
+    return root, raw_medway_counts(*folders)
+
+
+# -- the embedded store: one calendar year ------------------------------------------------------
+
+
+def test_one_year_says_more_history_is_needed():
+    at = run_page()
+    assert not at.exception
+    assert at.title[0].value == "Medway: seasonality and trends"
+    info = texts(at.info)
+    assert "No expected range is drawn" in info and "More history is needed." in info
+    assert "No change is given for ASB: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded." in info
+    captions = texts(at.caption)
+    assert "Months loaded: Jan 2025 to Dec 2025." in captions
+    assert "2024/25 (partial: 3 of 12 months); 2025/26 (partial: 9 of 12 months)" in captions
+    assert "the latest, ASB in the 12 months to Dec 2025, is 5,507." in captions
+    series = at.selectbox(key="seasonality_series")
+    assert series.options[:3] == ["Anti-social behaviour (ASB)", "All recorded crime", "Violence and sexual offences"]
+    assert len(series.options) == 2 + 13  # ASB, all crime and the 13 crime types of 2025
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 5  # overlay, expected range, heat map, trend, small multiples (one rolling total: in words)
+    assert len(at.get("download_button")) == 6
+
+
+def test_one_year_tables_behind_the_charts():
+    at = run_page()
+    overlay = at.dataframe[0].value
+    assert list(overlay.columns[:3]) == ["financial_year", "fy_start", "fy_position"]
+    asb_2025 = overlay[overlay["fy_start"] == 2025].set_index("month_name")["incidents"]
+    assert asb_2025["Apr"] == 503 and asb_2025["Jul"] == 674 and pd.isna(asb_2025["Jan"])  # Jan 2026 not loaded
+    trend = at.dataframe[4].value
+    assert trend["incidents"].tolist() == [247, 296, 438, 503, 541, 523, 674, 587, 428, 451, 439, 380]
+
+
+def test_choosing_a_crime_type():
+    at = run_page(series="crime:Shoplifting")
+    assert not at.exception
+    assert at.subheader[0].value == "Shoplifting: financial years overlaid"
+    trend = at.dataframe[4].value
+    assert int(trend["incidents"].sum()) == 2343  # SOURCES.md: Medway shoplifting in 2025
+
+
+def test_all_crime_and_calendar_year():
+    at = run_page(series="crime", period_kind="Calendar year")
+    assert not at.exception
+    assert "Trend in the chosen period (Jan 2025 to Dec 2025)" in texts(at.subheader)
+    assert int(at.dataframe[4].value["incidents"].sum()) == 25082
+
+
+# -- a two-year store with a gap -----------------------------------------------------------------
+
+
+def test_two_years_draw_the_expected_range_and_keep_the_gap(two_year_store, monkeypatch):
+    root, raw = two_year_store
+    monkeypatch.setenv("CSP_STORE_DIR", str(root))
+    at = run_page()
+    assert not at.exception
+    captions = texts(at.caption)
+    assert "Months loaded: Jan 2024 to Apr 2024, Jan 2025 to Dec 2025. Not loaded: May 2024 to Dec 2024." in captions
+    assert "shown as gaps, never as zeros" in captions
+    assert "2023/24 (partial: 3 of 12 months); 2024/25 (partial: 4 of 12 months); 2025/26 (partial: 9 of 12 months)" in captions
+
+    markdown = texts(at.markdown)
+    assert "Expected range (95%, from the same month in 1 earlier year) shown for Jan 2025 to Apr 2025." in markdown
+    assert "May 2025 to Dec 2025 have no earlier year loaded for the same month" in markdown
+    expected = at.dataframe[1].value.set_index("month")
+    with_range = expected[expected["baseline_years"] > 0]
+    assert [pd.Timestamp(m).date() for m in with_range.index] == [date(2025, m, 1) for m in (1, 2, 3, 4)]
+    for month in (1, 2, 3, 4):
+        row = with_range.iloc[month - 1]
+        before = raw[(date(2024, month, 1), "asb")]
+        now = raw[(date(2025, month, 1), "asb")]
+        assert row["expected"] == before and row["incidents"] == now
+        half_width = 1.959963984540054 * (before * 2) ** 0.5
+        assert row["lower"] == pytest.approx(before - half_width) and row["upper"] == pytest.approx(before + half_width)
+        assert row["position"] == ("above" if now > before + half_width else "below" if now < before - half_width else "within")
+    outside = with_range[with_range["position"] != "within"]
+    assert f"{len(outside)} of 4 months fell outside it" in markdown
+
+    # The gap: months not loaded are missing (never zero) in every table behind a chart.
+    gap = expected.iloc[4:12]
+    assert gap["incidents"].isna().all()
+    heat = at.dataframe[2].value  # month by year, pivoted
+    assert heat.loc["2024 (partial: 4 of 12 months)", ["May", "Dec"]].isna().all()
+    rolling = at.dataframe[3].value
+    assert rolling["rolling_12"].notna().sum() == 1
+
+    # Change over the latest 12 months compares only Jan-Apr, the months loaded in both years.
+    now = sum(raw[(date(2025, m, 1), "asb")] for m in (1, 2, 3, 4))
+    before = sum(raw[(date(2024, m, 1), "asb")] for m in (1, 2, 3, 4))
+    warning = texts(at.warning)
+    assert (
+        f"Comparing only the 4 months loaded in both periods, Jan 2025 to Apr 2025 ({now:,}) against "
+        f"Jan 2024 to Apr 2024 ({before:,}), ASB rose by {round((now / before - 1) * 100)}%" in warning
+    )
+    assert "May 2024 to Dec 2024 of the previous one" in warning
+
+
+def test_two_years_financial_year_with_partial_months(two_year_store, monkeypatch):
+    root, raw = two_year_store
+    monkeypatch.setenv("CSP_STORE_DIR", str(root))
+    at = run_page(series="crime", period_kind="Financial year (April to March)", period_financial="Financial year 2024/25")
+    assert not at.exception
+    now = sum(raw[(date(2025, m, 1), "crime")] for m in (1, 2, 3))
+    before = sum(raw[(date(2024, m, 1), "crime")] for m in (1, 2, 3))
+    warning = texts(at.warning)
+    assert f"Jan 2025 to Mar 2025 ({now:,}) against Jan 2024 to Mar 2024 ({before:,}), recorded crime" in warning
+    trend = at.dataframe[4].value
+    assert len(trend) == 12 and trend["incidents"].isna().sum() == 8  # May-Dec 2024 not loaded
+    assert trend["incidents"].iloc[0] == raw[(date(2024, 4, 1), "crime")]
+
+
+def test_empty_store_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("CSP_STORE_DIR", str(tmp_path / "empty-store"))
+    at = run_page()
+    assert not at.exception
+    assert "No police.uk months are loaded" in texts(at.info)
