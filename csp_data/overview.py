@@ -8,9 +8,10 @@ from typing import Callable
 
 import pandas as pd
 
-from csp_data.change import Change, compare_counts, describe_change, interval_words
+from csp_data.change import Change, compare_counts, describe_change
 from csp_data.config import Area
 from csp_data.periods import Period, describe_coverage, describe_months, month_label, month_range
+from csp_data.seasonality import ASB_CHOICE, CRIME_CHOICE, ComparableChange, comparable_change, monthly_series, monthly_type_counts
 
 RunQuery = Callable[..., pd.DataFrame]
 KIND_LABELS = {"crime": "recorded crime", "asb": "anti-social behaviour (ASB)"}
@@ -106,14 +107,9 @@ def _crime_types(run_query: RunQuery, period: Period, previous: Period | None) -
     return current
 
 
-def _kind_summary(kind: str, count: int, before: int | None, population: int | None, why_not: str) -> KindSummary:
-    if before is None:
-        return KindSummary(kind, count, rate_per_1000(count, population), None, why_not)
-    change = compare_counts(count, before)
-    text = f"Compared with the previous equal period ({before:,}), {KIND_LABELS[kind]} {describe_change(change)}"
-    if change.lower is not None:
-        text += f" (95% interval: {interval_words(change)})"
-    return KindSummary(kind, count, rate_per_1000(count, population), change, text + ".")
+def _kind_summary(kind: str, count: int, comparable: ComparableChange, population: int | None) -> KindSummary:
+    """Count and rate for the period; the change over the months loaded in both it and the previous period."""
+    return KindSummary(kind, count, rate_per_1000(count, population), comparable.change, comparable.text)
 
 
 def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list[date], population: int | None) -> Overview:
@@ -129,9 +125,15 @@ def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list
     population : int, optional
         Residents of the area, for rates per 1,000.
     """
-    previous, why_not = change_basis(period, loaded)
+    previous, _ = change_basis(period, loaded)  # the crime-type table still needs a whole previous period
     totals = _totals(run_query, period)
-    before = _totals(run_query, previous) if previous else {}
+    type_counts = monthly_type_counts(run_query, loaded, period)
+    comparable = {
+        kind: comparable_change(
+            monthly_series(type_counts, loaded, choice, period.previous().first, period.last), period, KIND_LABELS[kind]
+        )
+        for kind, choice in (("crime", CRIME_CHOICE), ("asb", ASB_CHOICE))
+    }
     top_wards, shares = {}, {}
     for kind in ("crime", "asb"):
         wards = run_query("ward_counts", first=period.first, last=period.last, kind=kind, vintage=area.current_wards.vintage)
@@ -148,8 +150,8 @@ def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list
             f"{population:,} residents ({area.population.source})"
             if population and area.population else "population not configured, so no rates"
         ),
-        crime=_kind_summary("crime", totals.get("crime", 0), before.get("crime"), population, why_not),
-        asb=_kind_summary("asb", totals.get("asb", 0), before.get("asb"), population, why_not),
+        crime=_kind_summary("crime", totals.get("crime", 0), comparable["crime"], population),
+        asb=_kind_summary("asb", totals.get("asb", 0), comparable["asb"], population),
         monthly=_full_monthly(run_query, period),
         crime_types=_crime_types(run_query, period, previous),
         top_wards=top_wards,
@@ -192,7 +194,7 @@ def overview_sentences(overview: Overview) -> list[str]:
     if len(monthly) >= 3:
         peak = monthly.loc[monthly["incidents"].astype(float).idxmax()]
         sentences.append(f"The busiest month for crime was {month_label(peak['month'])} ({int(peak['incidents']):,}).")
-    sentences.append(crime.change_text if crime.change else crime.change_text or "")
+    sentences.append(crime.change_text)
     if asb.change:
         sentences.append(asb.change_text)
     return [s for s in sentences if s]

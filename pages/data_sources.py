@@ -23,8 +23,8 @@ Contains public sector information licensed under the Open Government Licence v3
   {area.short_name} total but no ward.
 - **Rates** are per 1,000 residents using {area.population.source if area.population else "no population"}
   ({area.population.year if area.population else ""}).
-- **Missing months are missing, not zero**; a period with months not loaded is labelled partial, and no
-  change is given against a period that is not fully loaded.
+- **Missing months are missing, not zero**; a period with months not loaded is labelled partial, and a
+  change compares only the months loaded in both periods, saying which.
 - **Change** is judged with a 95% confidence interval for the ratio of two counts (exact Poisson
   method), so a change is called real only when chance alone would rarely produce it.
 """
