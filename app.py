@@ -19,6 +19,7 @@ st.session_state["period"] = ui.sidebar_period(months)
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/insights:", default=True),
     st.Page("pages/seasonality.py", title="Seasonality and trends", icon=":material/calendar_month:"),
+    st.Page("pages/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:"),
     st.Page("pages/data_sources.py", title="Data and methods", icon=":material/description:"),
 ]
 st.navigation(pages).run()

@@ -60,7 +60,25 @@ __all__ = [
     "GroupSummary",
     "OffenceGroup",
     "PublishedSummary",
+    "area_csp_code",
+    "assessment_table",
+    "available_periods",
+    "benchmark_file",
+    "benchmark_table_path",
     "benchmarks_path",
+    "csp_names",
+    "describe_national",
+    "describe_published",
+    "describe_position",
+    "describe_rank_history",
+    "has_previous_year",
+    "national_table",
+    "offence_group_label",
+    "peer_presets",
+    "period_label",
+    "published_table_paths",
+    "rank_history",
+    "usable_peer_names",
     "group_summary",
     "load_benchmarks",
     "population_reference",
@@ -842,6 +860,10 @@ def write_benchmarks(df: pd.DataFrame, store_dir) -> Path:
     table = table.replace_schema_metadata(None)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".ons_csp.", suffix=".parquet.tmp")
     os.close(handle)
+    # mkstemp makes the file private (0600); give it the mode any new file would have.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)
     try:
         pq.write_table(table, temporary)
         os.replace(temporary, target)
@@ -1298,4 +1320,331 @@ def summarise_published_table(
         area_rate=float(rows.loc[is_area, "rate_per_1000"].iloc[0]),
         area_rank=int(rows.loc[is_area, "rank"].iloc[0]),
         group_size=len(rows),
+    )
+
+
+# --------------------------------------------------------------------------
+# Where the dashboard finds its benchmark files
+# --------------------------------------------------------------------------
+
+#: The embedded default area folder; its ``benchmarks/`` holds the ONS table
+#: and the England and Wales boundaries, which serve any area.
+EMBEDDED_AREA_DIR = Path(__file__).resolve().parent.parent / "data" / "medway"
+GROUP_BOUNDARIES_FILE = "lad_may2023_group.geojson"
+NATIONAL_BOUNDARIES_FILE = "lad_may2023_england_wales.geojson"
+OUTLINE_FILE = "england_wales_outline.geojson"
+PUBLISHED_TABLE_PATTERN = "published_*.csv"
+
+
+def benchmark_table_path(store_dir, area_dir) -> Path:
+    """The benchmark table the dashboard reads.
+
+    The store's copy (written by ``python -m csp_data benchmarks load``) wins,
+    so newer ONS tables loaded by an analyst are used at once; otherwise the
+    copy shipped in the area folder, otherwise the embedded one (the ONS table
+    covers every CSP in England and Wales, so it serves any area).
+
+    Parameters
+    ----------
+    store_dir, area_dir : str or os.PathLike
+        The store folder and the folder of the area file.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    FileNotFoundError
+        If none of the three exists.
+    """
+    candidates = [benchmarks_path(store_dir), benchmarks_path(area_dir), benchmarks_path(EMBEDDED_AREA_DIR)]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"{candidates[0]}: no benchmark table (load the ONS tables with `python -m csp_data benchmarks load PATH...`)"
+    )
+
+
+def benchmark_file(area_dir, name: str, *, fallback: bool = True) -> Path | None:
+    """``<area_dir>/benchmarks/<name>``, else the embedded copy when ``fallback``; ``None`` if neither exists."""
+    folders = [Path(area_dir) / "benchmarks"] + ([EMBEDDED_AREA_DIR / "benchmarks"] if fallback else [])
+    for folder in folders:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def published_table_paths(area_dir) -> list[Path]:
+    """The area's transcribed published benchmark tables (never another area's)."""
+    return sorted((Path(area_dir) / "benchmarks").glob(PUBLISHED_TABLE_PATTERN))
+
+
+# --------------------------------------------------------------------------
+# Presenting a comparison
+# --------------------------------------------------------------------------
+
+
+def period_label(period_end) -> str:
+    """'Year ending December 2024' for 2024-12-31."""
+    return f"Year ending {pd.Timestamp(period_end):%B %Y}"
+
+
+def available_periods(df: pd.DataFrame) -> list[pd.Timestamp]:
+    """The period ends in a tidy frame, oldest first."""
+    return sorted(pd.Timestamp(value) for value in df["period_end"].dropna().unique())
+
+
+def has_previous_year(df: pd.DataFrame, period_end) -> bool:
+    """Whether the year before ``period_end`` is loaded, so that a % change can be given."""
+    return bool((df["period_end"] == _previous_period(pd.Timestamp(period_end))).any())
+
+
+def offence_group_label(key: str) -> str:
+    """The ONS heading of an offence group, with the group it belongs to for sub-groups."""
+    group = _OFFENCE_BY_KEY[key]
+    if group.parent in (None, _TOTAL):
+        return group.label
+    return f"{group.label} (part of {_OFFENCE_BY_KEY[group.parent].label.lower()})"
+
+
+def area_csp_code(df: pd.DataFrame, csp_code: str | None, names: Sequence[str]) -> str:
+    """The area's CSP code: ``csp_code`` from the area file, else the first of ``names`` that is a CSP.
+
+    Raises
+    ------
+    ValueError
+        If the code is not in the table or no name matches a CSP.
+    """
+    codes = set(df["csp_code"].unique())
+    if csp_code:
+        if csp_code not in codes:
+            raise ValueError(f"the area's CSP code {csp_code!r} is not in the ONS benchmark table")
+        return csp_code
+    for name in names:
+        try:
+            return resolve_peers(df, [name])[0]
+        except ValueError:
+            continue
+    raise ValueError(
+        f"no CSP in the ONS benchmark table is called {' or '.join(repr(n) for n in names)}; "
+        "set area.csp_code in the area file"
+    )
+
+
+def csp_names(df: pd.DataFrame) -> dict[str, str]:
+    """CSP code -> name, sorted by name."""
+    pairs = df[["csp_code", "csp_name"]].drop_duplicates("csp_code")
+    return dict(sorted(zip(pairs["csp_code"], pairs["csp_name"]), key=lambda item: item[1].casefold()))
+
+
+def usable_peer_names(df: pd.DataFrame, names: Iterable[str], area_code: str) -> tuple[list[str], list[str]]:
+    """Split peer names into those that match a CSP (as named in the table) and those that do not.
+
+    The area itself is dropped from the peers; it is always in the group.
+    """
+    by_code = csp_names(df)
+    by_key: dict[str, set[str]] = {}
+    for code, name in by_code.items():
+        by_key.setdefault(_name_key(name), set()).add(code)
+    known, unknown = [], []
+    for name in names:
+        codes = by_key.get(_name_key(name), set())
+        if len(codes) != 1:
+            unknown.append(name)
+            continue
+        code = next(iter(codes))
+        if code != area_code and by_code[code] not in known:
+            known.append(by_code[code])
+    return known, unknown
+
+
+def peer_presets(df: pd.DataFrame, area_code: str, area_peers: Sequence[str]) -> dict[str, list[str]]:
+    """Ready-made peer lists (CSP names), besides the one in the area file.
+
+    Returns
+    -------
+    dict
+        ``{"Most Similar Group (area file)": [...], "All <force> CSPs": [...],
+        "All unitary authorities": [...]}``; each leaves the area out, since it
+        is always in the group.  The force is the area's police force area.
+    """
+    names = csp_names(df)
+    pairs = df[["csp_code", "force_name"]].drop_duplicates("csp_code").set_index("csp_code")["force_name"]
+    force = pairs.get(area_code)
+    presets = {"Most Similar Group (area file)": usable_peer_names(df, area_peers, area_code)[0]}
+    if isinstance(force, str):
+        presets[f"All {force} CSPs"] = [names[c] for c in names if c != area_code and pairs.get(c) == force]
+    unitary = unitary_authority_codes(df)
+    presets["All unitary authorities"] = [names[c] for c in names if c != area_code and c in unitary]
+    return presets
+
+
+#: Columns of :func:`assessment_table`, as shown and downloaded.
+ASSESSMENT_COLUMNS = {
+    "csp_name": "CSP",
+    "rate_per_1000": "Rate per 1,000",
+    "pct_change": "% change on previous year",
+    "rank": "Rank (1 = highest)",
+    "ci_lower": "95% CI lower",
+    "ci_upper": "95% CI upper",
+    "position": "Compared with group average",
+    "count": "Offences",
+    "previous_count": "Offences, previous year",
+    "population": "Population (mid-2022)",
+    "csp_code": "CSP code",
+}
+
+
+def assessment_table(summary: GroupSummary) -> pd.DataFrame:
+    """The comparison as the strategic assessment lays it out: the area first, then its peers by name.
+
+    Columns are :data:`ASSESSMENT_COLUMNS` (CSP, rate per 1,000, % change on
+    the previous year, then rank, confidence interval, position against the
+    group average, counts and population).  Values are unrounded; rounding is
+    for display.
+    """
+    table = summary.table
+    peers = table[~table["is_area"]].sort_values("csp_name", key=lambda s: s.str.casefold())
+    ordered = pd.concat([table[table["is_area"]], peers])
+    out = ordered[list(ASSESSMENT_COLUMNS)].rename(columns=ASSESSMENT_COLUMNS).reset_index(drop=True)
+    return out
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _rate_text(rate: float) -> str:
+    """A rate with enough decimals to tell small rates (homicide: 0.014) apart."""
+    decimals = 1 if abs(rate) >= 10 else 2 if abs(rate) >= 1 else 3
+    return f"{rate:,.{decimals}f}"
+
+
+def _year_ending(period_end) -> str:
+    return f"year ending {pd.Timestamp(period_end):%B %Y}"
+
+
+def describe_position(summary: GroupSummary, area_name: str) -> str:
+    """A plain-English sentence on where the area stands against its group.
+
+    "Above" or "below" the average is said only when the area's 95%
+    confidence interval lies wholly on one side of the group average;
+    otherwise the sentence says the difference could be chance.
+    """
+    row = summary.table[summary.table["is_area"]].iloc[0]
+    what = summary.offence_label.lower()
+    if pd.isna(row["rate_per_1000"]):
+        return f"ONS gives no {what} rate for {area_name} in the {_year_ending(summary.period_end)}."
+    percent = round(summary.level * 100)
+    rate, average = row["rate_per_1000"], summary.group_average
+    interval = f"{_rate_text(row['ci_lower'])} to {_rate_text(row['ci_upper'])}"
+    start = (
+        f"{area_name}'s {what} rate, {_rate_text(rate)} per 1,000 residents in the "
+        f"{_year_ending(summary.period_end)}, "
+    )
+    if summary.group_size < 2:
+        return start + "has no peers to be compared with: choose at least one peer CSP."
+    rank = f"It ranks {_ordinal(summary.area_rank_in_group)} highest of the {summary.group_size} CSPs in the group."
+    if row["position"] == "above average":
+        return (start + f"is **above** the group average of {_rate_text(average)}: its {percent}% confidence "
+                f"interval ({interval}) lies wholly above it. " + rank)
+    if row["position"] == "below average":
+        return (start + f"is **below** the group average of {_rate_text(average)}: its {percent}% confidence "
+                f"interval ({interval}) lies wholly below it. " + rank)
+    side = "higher than" if rate > average else "lower than" if rate < average else "equal to"
+    return (start + f"is {side} the group average of {_rate_text(average)}, but **not significantly different** "
+            f"from it: its {percent}% confidence interval ({interval}) includes the average, so the difference "
+            "could be chance. " + rank)
+
+
+def describe_national(summary: GroupSummary, area_name: str) -> list[str]:
+    """Sentences on the area's rank among all CSPs and among unitary authorities."""
+    what = summary.offence_label.lower()
+    sentences = []
+    if summary.area_rank_all is not None:
+        sentences.append(
+            f"Among the {summary.n_ranked_all} CSPs in England and Wales with a published rate, {area_name} has "
+            f"the {_ordinal(summary.area_rank_all)} highest {what} rate (1st = highest)."
+        )
+    if summary.area_rank_unitary is not None:
+        sentences.append(
+            f"Among the {summary.n_ranked_unitary} CSPs that are each one English unitary authority, it is "
+            f"{_ordinal(summary.area_rank_unitary)} highest."
+        )
+    else:
+        sentences.append(f"{area_name} is not a single unitary authority CSP, so it has no unitary authority rank.")
+    return sentences
+
+
+def national_table(df: pd.DataFrame, period_end, offence_group: str = _TOTAL) -> pd.DataFrame:
+    """Every CSP's rate for one period and offence group, ranked (1 = highest), with a unitary flag.
+
+    Columns: ``csp_code, csp_name, force_name, count, population,
+    rate_per_1000, rank_all, unitary_authority, rank_unitary``.
+    """
+    period_end = pd.Timestamp(period_end)
+    rows = df[(df["period_end"] == period_end) & (df["offence_group"] == offence_group)]
+    out = rows[["csp_code", "csp_name", "force_name", "count", "population", "rate_per_1000"]].copy()
+    out["rank_all"] = pd.array(out["rate_per_1000"].rank(ascending=False, method="min"), dtype="Int64")
+    out["unitary_authority"] = out["csp_code"].isin(unitary_authority_codes(df))
+    unitary_rank = out.loc[out["unitary_authority"], "rate_per_1000"].rank(ascending=False, method="min")
+    out["rank_unitary"] = pd.array(unitary_rank.reindex(out.index), dtype="Int64")
+    return out.sort_values(["rank_all", "csp_name"], na_position="last").reset_index(drop=True)
+
+
+def rank_history(df: pd.DataFrame, area_code: str, peer_codes: Sequence[str],
+                 offence_group: str = _TOTAL) -> pd.DataFrame:
+    """Each group member's rank and rate in every loaded period, and how its rank moved.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per CSP (the area first, then the peers by name): ``csp_code,
+        csp_name, is_area``, then for each period ``rank <label>`` and
+        ``rate <label>``, then ``rank change <first> to <last>`` (earlier
+        rank minus later rank: positive means the CSP moved towards 1st, the
+        highest rate, relative to its peers).  Period labels are like
+        "YE Dec 2024".
+    """
+    periods = available_periods(df)
+    frames = []
+    for period in periods:
+        summary = group_summary(df, area_code, peer_codes, period, offence_group)
+        label = f"YE {period:%b %Y}"
+        table = summary.table.set_index("csp_code")
+        frames.append(table[["rank", "rate_per_1000"]].rename(
+            columns={"rank": f"rank {label}", "rate_per_1000": f"rate {label}"}))
+    base = group_summary(df, area_code, peer_codes, periods[-1], offence_group).table.set_index("csp_code")
+    out = base[["csp_name", "is_area"]].join(frames)
+    if len(periods) > 1:
+        first, last = f"YE {periods[0]:%b %Y}", f"YE {periods[-1]:%b %Y}"
+        out[f"rank change {first} to {last}"] = out[f"rank {first}"] - out[f"rank {last}"]
+    peers = out[~out["is_area"]].sort_values("csp_name", key=lambda s: s.str.casefold())
+    return pd.concat([out[out["is_area"]], peers]).reset_index()
+
+
+def describe_rank_history(history: pd.DataFrame, area_name: str) -> str:
+    """'Medway was 3rd of 14 in the YE Dec 2023, 4th in the YE Dec 2024 ...' from :func:`rank_history`."""
+    row = history[history["is_area"]].iloc[0]
+    size = len(history)
+    parts = []
+    for column in [c for c in history.columns if c.startswith("rank YE")]:
+        label = column.removeprefix("rank ")
+        value = row[column]
+        parts.append(f"{'no rank' if pd.isna(value) else _ordinal(int(value))} in the {label}")
+    if not parts:
+        return ""
+    return f"{area_name}'s rank in the group of {size} (1st = highest rate): " + "; ".join(parts) + "."
+
+
+def describe_published(summary: PublishedSummary, area_name: str) -> str:
+    """The published table's average and the area's place, recomputed from its rows."""
+    return (
+        f"Group average **{summary.group_average:.1f}** per 1,000 (the unweighted mean of the "
+        f"{summary.group_size} published rates, {area_name} included: "
+        f"{summary.table['rate_per_1000'].sum():,.1f} / {summary.group_size} = {summary.group_average:.2f}). "
+        f"{area_name}: {summary.area_rate:.1f}, **{_ordinal(summary.area_rank)} highest of {summary.group_size}**."
     )

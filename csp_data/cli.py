@@ -1,4 +1,4 @@
-"""The command line: ``python -m csp_data ingest|status|build-embedded``.
+"""The command line: ``python -m csp_data ingest|status|build-embedded|benchmarks``.
 
 Errors are printed as one line (``error: FILE, line N: problem``) with exit status 2; no traceback.
 """
@@ -10,6 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import pandas as pd
 from tqdm import tqdm
 
 from csp_data.config import DEFAULT_AREA_FILE, PACKAGE_ROOT, load_area
@@ -90,6 +91,84 @@ def cmd_build_embedded(args: argparse.Namespace) -> int:
     return cmd_ingest(args)
 
 
+def _benchmark_paths(paths: list[str]) -> list[Path]:
+    from csp_data.errors import InputFileError
+
+    found = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():  # a folder: the ONS workbooks and C2 exports in it
+            inside = sorted(p for p in path.iterdir() if p.suffix.lower() in (".xlsx", ".csv"))
+            if not inside:
+                raise InputFileError(path, "folder holds no .xlsx or .csv file")
+            found += inside
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputFileError(path, "no such file or folder")
+    return found
+
+
+def cmd_benchmarks_load(args: argparse.Namespace) -> int:
+    """Read ONS CSP tables into the store (or, with --embedded, the area folder)."""
+    import zipfile
+
+    from csp_data import benchmarks as bm
+
+    area, store = _area_and_store(args)
+    paths = _benchmark_paths(args.paths)
+    try:
+        frame = bm.load_benchmarks(paths)
+    except (KeyError, TypeError, IndexError, zipfile.BadZipFile) as exc:
+        # openpyxl's own failures on a damaged workbook: one line, never a traceback.
+        raise bm.BenchmarkFileError(", ".join(map(str, paths)), f"cannot be read ({type(exc).__name__}: {exc})") from None
+    target_dir = area.area_file.parent if args.embedded else store.root
+    written = bm.write_benchmarks(frame, target_dir)
+
+    headers = ["period", "CSPs", "rows", "with rate", "source"]
+    rows = []
+    for period, rows_of_period in frame.groupby("period_end", sort=True):
+        sources = ", ".join(sorted({f"{f} ({t})" for f, t in zip(rows_of_period["source_file"], rows_of_period["source_table"])}))
+        rows.append([bm.period_label(period), rows_of_period["csp_code"].nunique(), len(rows_of_period),
+                     int(rows_of_period["rate_per_1000"].notna().sum()), sources])
+    _print_table(rows, headers)
+    for source, skipped in frame.attrs.get("skipped_rows", {}).items():
+        print(f"left out of {source}: {skipped['force_total']} force totals, "
+              f"{skipped['unassigned_or_airport']} unassigned or airport rows")
+    if area.csp_code and area.csp_code in set(frame["csp_code"]):
+        totals = frame[(frame["csp_code"] == area.csp_code) & (frame["offence_group"] == "total_excl_fraud")]
+        for row in totals.itertuples():
+            rate = "no rate" if pd.isna(row.rate_per_1000) else f"{row.rate_per_1000:.2f} per 1,000"
+            population = "" if pd.isna(row.population) else f" on {row.population:,} people"
+            print(f"{area.short_name} ({area.csp_code}), year ending {row.period_end:%B %Y}: "
+                  f"{row.count:,} offences excluding fraud, {rate}{population}")
+    print(f"Wrote {len(frame):,} rows to {written} ({written.stat().st_size:,} bytes)")
+    return 0
+
+
+def cmd_benchmarks_boundaries(args: argparse.Namespace) -> int:
+    """Write the benchmarking map's local authority boundaries into the area folder."""
+    from csp_data import benchmark_maps
+    from csp_data import benchmarks as bm
+
+    area = load_area(args.area)
+    try:
+        table = pd.read_parquet(args.table or bm.benchmark_table_path(area.store_dir, area.area_file.parent))
+    except FileNotFoundError as exc:
+        raise CspDataError(f"{args.table}: no such file" if args.table else str(exc)) from None
+    try:
+        code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name])
+        peers = bm.resolve_peers(table, area.peers)
+    except ValueError as exc:
+        raise CspDataError(f"{area.area_file}: {exc}") from None
+    la_codes = table.drop_duplicates("csp_code").set_index("csp_code")["la_codes"]
+    lads = [lad for csp in [code, *peers] for lad in str(la_codes.get(csp) or "").split(";") if lad]
+    written = benchmark_maps.build_boundary_files(args.source, area.area_file.parent / "benchmarks", lads)
+    for name, (path, features, size) in written.items():
+        print(f"{path}: {features} feature(s), {size:,} bytes")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="csp_data", description="Community safety data for a partnership.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -106,6 +185,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_area(sub.add_parser("status", help="show which months are loaded (the coverage ledger)"))
     p.set_defaults(func=cmd_status)
+
+    benchmarks = sub.add_parser("benchmarks", help="ONS recorded crime by CSP, for Most Similar Group benchmarking")
+    actions = benchmarks.add_subparsers(dest="action", required=True)
+    p = with_area(actions.add_parser("load", help="read ONS police force area data tables (.xlsx) and Table C2 CSV exports"))
+    p.add_argument("paths", nargs="+", metavar="PATH", help="an ONS workbook, a C2 .csv export, or a folder of them")
+    p.add_argument("--embedded", action="store_true",
+                   help="write into the area folder's benchmarks/ (the copy shipped with the dashboard) instead of the store")
+    p.set_defaults(func=cmd_benchmarks_load)
+    p = actions.add_parser("boundaries", help="write the benchmarking map's local authority boundaries (GeoJSON)")
+    p.add_argument("source", metavar="LAD_FILE", help="ONS Local Authority Districts (May 2023) boundaries, e.g. the BGC TopoJSON")
+    p.add_argument("--area", help="area file (TOML); default: Medway's, or $CSP_AREA_FILE")
+    p.add_argument("--table", help="benchmark parquet to find the peers' local authorities in (default: the one the dashboard reads)")
+    p.set_defaults(func=cmd_benchmarks_boundaries)
 
     p = sub.add_parser("build-embedded", help="rebuild data/medway from ../shared/data/raw")
     p.add_argument("--raw", default=str(RAW_DATA), help=f"shared raw data folder (default {RAW_DATA})")

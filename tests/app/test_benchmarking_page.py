@@ -1,0 +1,273 @@
+"""AppTest: the Benchmarking page on the embedded ONS table, with other peer lists, areas and errors.
+
+Expected figures are computed here straight from the shipped parquet with DuckDB SQL, not with
+``csp_data.benchmarks``, so the page is checked against an independent calculation.
+"""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pytest
+from scipy.stats import chi2
+from streamlit.testing.v1 import AppTest
+
+from helpers import ROOT
+
+APP = str(ROOT / "app.py")
+PAGE = "pages/benchmarking.py"
+PARQUET = ROOT / "data" / "medway" / "benchmarks" / "ons_csp.parquet"
+MSG = [
+    "Basildon", "Bolton", "Bury", "Dartford and Gravesham", "Gosport", "Havant", "Kirklees",
+    "Nuneaton and Bedworth", "Peterborough", "Stevenage", "Tameside", "Thurrock", "Wigan",
+]
+
+
+def run_page(**state) -> AppTest:
+    """One run of the page. State is set before the run (see tests/app/test_overview_page.py)."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.switch_page(PAGE)
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def rates(names: list[str], period: str = "2024-12-31", offence: str = "total_excl_fraud") -> dict[str, float]:
+    """Rate per 1,000 by CSP name, computed in SQL from the parquet."""
+    rows = duckdb.execute(
+        "SELECT csp_name, count * 1000.0 / population FROM read_parquet(?) "
+        "WHERE period_end = CAST(? AS DATE) AND offence_group = ? AND list_contains(?, csp_name)",
+        [str(PARQUET), period, offence, names],
+    ).fetchall()
+    assert len(rows) == len(names), rows
+    return dict(rows)
+
+
+def test_default_page_shows_medway_year_ending_december_2024():
+    at = run_page()
+    assert not at.exception
+    assert not at.error
+    shown = metrics(at)
+    assert shown["Medway: rate per 1,000"] == "97.47"  # 27,555 / 282,700 * 1,000
+    assert shown["% change on the previous year"] == "-5.3%"  # 29,112 -> 27,555
+    group = rates(["Medway", *MSG])
+    average = sum(group.values()) / len(group)
+    assert shown["Group average (14 CSPs)"] == f"{average:.2f}"
+    rank = 1 + sum(rate > group["Medway"] for rate in group.values())
+    assert shown["Medway's rank in the group"] == f"{rank} of 14"
+    # Exact Poisson interval, computed here: "above" only if its lower limit clears the average.
+    lower = chi2.ppf(0.025, 2 * 27555) / 2 / 282700 * 1000
+    assert lower > average
+    assert "is **above** the group average" in markdown(at)
+    table = at.dataframe[0].value
+    assert table["CSP"].tolist() == ["Medway", *MSG]
+    assert round(table.loc[0, "Rate per 1,000"], 2) == 97.47
+    assert table.loc[0, "Offences"] == 27555
+    assert at.multiselect(key="benchmark_peers").value == MSG
+
+
+def test_national_ranks_match_sql():
+    at = run_page()
+    all_rank, all_n, ua_rank = duckdb.execute(
+        """
+        WITH r AS (SELECT csp_code, la_codes, count * 1000.0 / population AS rate FROM read_parquet(?)
+                   WHERE period_end = DATE '2024-12-31' AND offence_group = 'total_excl_fraud'
+                     AND published_rate_per_1000 IS NOT NULL)
+        SELECT 1 + count(*) FILTER (WHERE rate > (SELECT rate FROM r WHERE csp_code = 'E22000143')),
+               count(*),
+               1 + count(*) FILTER (WHERE rate > (SELECT rate FROM r WHERE csp_code = 'E22000143')
+                                    AND la_codes LIKE 'E06%' AND la_codes NOT LIKE '%;%'
+                                    AND la_codes NOT IN ('E06000058', 'E06000060', 'E06000061', 'E06000062'))
+        FROM r
+        """,
+        [str(PARQUET)],
+    ).fetchone()
+    shown = metrics(at)
+    assert shown["Rank among all CSPs"] == f"{all_rank} of {all_n}" == "75 of 313"
+    assert shown["Rank among unitary authorities"] == f"{ua_rank} of 57"
+
+
+def test_changing_the_peers_changes_the_group_average():
+    peers = ["Swale", "Thanet", "Maidstone", "Southend-on-Sea"]
+    at = run_page(benchmark_peers=peers)
+    assert not at.exception
+    group = rates(["Medway", *peers])
+    expected = sum(group.values()) / len(group)
+    shown = metrics(at)
+    assert shown["Group average (5 CSPs)"] == f"{expected:.2f}"
+    default_average = sum(rates(["Medway", *MSG]).values()) / 14
+    assert f"{expected:.2f}" != f"{default_average:.2f}"
+    assert at.dataframe[0].value["CSP"].tolist() == ["Medway", "Maidstone", "Southend-on-Sea", "Swale", "Thanet"]
+    assert any(c.value.startswith("**Compared with 4 peer CSPs**: Swale, Thanet") for c in at.caption)
+
+
+def test_other_year_and_offence_group():
+    at = run_page(benchmark_period="2025-06-30", benchmark_offence="violence_against_the_person")
+    assert not at.exception
+    group = rates(["Medway", *MSG], "2025-06-30", "violence_against_the_person")
+    shown = metrics(at)
+    assert shown["Medway: rate per 1,000"] == f"{group['Medway']:.2f}"
+    assert shown["Group average (14 CSPs)"] == f"{sum(group.values()) / 14:.2f}"
+    # The year ending June 2024 is not loaded, so there is no change to give.
+    assert shown["% change on the previous year"] == "not available"
+    assert any("the year before it is not in the loaded ONS tables" in c.value for c in at.caption)
+
+
+def test_not_significant_wording_for_small_counts():
+    # Homicide: a handful of offences per CSP, so the intervals are wide.
+    at = run_page(benchmark_offence="homicide")
+    assert not at.exception
+    text = markdown(at)
+    assert "**not significantly different**" in text
+    assert "**above**" not in text.split("\n")[0]
+
+
+def test_published_tables_are_reproduced():
+    at = run_page()
+    text = markdown(at)
+    assert "Group average **95.7** per 1,000" in text
+    assert "1,339.3 / 14 = 95.66" in text
+    assert "Group average **39.6** per 1,000" in text
+    assert "554.6 / 14 = 39.61" in text
+    assert "Medway: 45.7, **2nd highest of 14**" in text
+    assert "Medway: 99.9, **7th highest of 14**" in text
+    published = [d.value for d in at.dataframe if list(d.value.columns) == ["CSP", "Rate per 1,000", "% change", "Rank"]]
+    assert len(published) == 2 and all(len(t) == 14 for t in published)
+
+
+def test_every_table_can_be_downloaded():
+    at = run_page()
+    downloads = [b for b in at.get("download_button")]
+    # group, rank history, all CSPs, and the two published tables
+    assert len(downloads) == 5
+
+
+def test_no_peers_is_a_message():
+    at = run_page(benchmark_peers=[])
+    assert not at.exception
+    assert "choose at least one peer CSP" in markdown(at)
+    assert metrics(at)["Group average (1 CSP)"] == "97.47"
+
+
+def _area_file(tmp_path, peers: list[str], csp_code: str | None = "E22000143") -> str:
+    medway = ROOT / "data" / "medway"
+    code_line = f'csp_code = "{csp_code}"' if csp_code else ""
+    text = f"""
+[area]
+name = "Test Partnership"
+short_name = "Medway"
+local_authority_codes = ["E06000035"]
+{code_line}
+
+[match]
+lsoa_districts = ["Medway"]
+
+[[wards]]
+vintage = "2023"
+label = "Wards from May 2023 (24)"
+current = true
+file = "{medway / 'boundaries' / 'wards_2023.geojson'}"
+code_field = "WD25CD"
+name_field = "WD25NM"
+
+[peers]
+csps = {peers!r}
+
+[store]
+path = "store"
+"""
+    path = tmp_path / "area.toml"
+    path.write_text(text.replace("'", '"'), encoding="utf-8")
+    return str(path)
+
+
+def test_another_area_files_peer_list(tmp_path, monkeypatch):
+    # An area folder without benchmark files: the embedded ONS table and national boundaries serve it.
+    monkeypatch.setenv("CSP_AREA_FILE", _area_file(tmp_path, ["Swindon", "Milton Keynes", "Medway Towns"], None))
+    at = run_page()
+    assert not at.exception
+    assert "'Medway Towns' match no CSP" in at.warning[0].value
+    group = rates(["Medway", "Swindon", "Milton Keynes"])
+    assert metrics(at)["Group average (3 CSPs)"] == f"{sum(group.values()) / 3:.2f}"
+    assert at.multiselect(key="benchmark_peers").value == ["Swindon", "Milton Keynes"]
+    # No published tables in that area's folder, so none are shown.
+    assert "As published" not in " ".join(h.value for h in at.subheader)
+
+
+def test_no_benchmark_table_is_a_message(tmp_path, monkeypatch):
+    from csp_data import benchmarks
+
+    monkeypatch.setenv("CSP_AREA_FILE", _area_file(tmp_path, ["Swindon"]))
+    monkeypatch.setattr(benchmarks, "EMBEDDED_AREA_DIR", tmp_path / "nowhere")
+    at = run_page()
+    assert not at.exception
+    message = at.error[0].value
+    assert "no benchmark table" in message and "python -m csp_data benchmarks load" in message
+
+
+def test_area_code_not_in_table_is_a_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("CSP_AREA_FILE", _area_file(tmp_path, ["Swindon"], "E22999999"))
+    at = run_page()
+    assert not at.exception
+    assert "'E22999999' is not in the ONS benchmark table" in at.error[0].value
+
+
+# --------------------------------------------------------------------------
+# The package functions behind the page, on the embedded table
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    from csp_data import benchmarks
+
+    return benchmarks.read_benchmarks(ROOT / "data" / "medway")
+
+
+def test_peer_presets(embedded):
+    from csp_data import benchmarks
+
+    presets = benchmarks.peer_presets(embedded, "E22000143", MSG)
+    assert presets["Most Similar Group (area file)"] == MSG
+    kent = presets["All Kent CSPs"]
+    assert len(kent) == 11 and "Dartford and Gravesham" in kent and "Medway" not in kent
+    assert len(presets["All unitary authorities"]) == 56  # 57 less Medway
+
+
+def test_rank_history_matches_sql(embedded):
+    from csp_data import benchmarks
+
+    codes = benchmarks.resolve_peers(embedded, MSG)
+    history = benchmarks.rank_history(embedded, "E22000143", codes)
+    medway = history[history["is_area"]].iloc[0]
+    for period, column in (("2023-12-31", "rank YE Dec 2023"), ("2024-12-31", "rank YE Dec 2024"),
+                           ("2025-06-30", "rank YE Jun 2025")):
+        group = rates(["Medway", *MSG], period)
+        assert medway[column] == 1 + sum(rate > group["Medway"] for rate in group.values())
+    assert medway["rank change YE Dec 2023 to YE Jun 2025"] == medway["rank YE Dec 2023"] - medway["rank YE Jun 2025"]
+
+
+def test_position_is_only_called_with_the_interval(embedded):
+    from csp_data import benchmarks
+
+    codes = benchmarks.resolve_peers(embedded, MSG)
+    for offence in ("total_excl_fraud", "robbery", "homicide", "possession_of_weapons"):
+        summary = benchmarks.group_summary(embedded, "E22000143", codes, "2024-12-31", offence)
+        row = summary.table.iloc[0]
+        text = benchmarks.describe_position(summary, "Medway")
+        if row["ci_lower"] > summary.group_average:
+            assert "**above**" in text
+        elif row["ci_upper"] < summary.group_average:
+            assert "**below**" in text
+        else:
+            assert "**not significantly different**" in text
+            assert not math.isnan(row["ci_lower"])
