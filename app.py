@@ -18,7 +18,10 @@ st.session_state["period"] = ui.sidebar_period(months)
 
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/insights:", default=True),
+    st.Page("pages/ward_map.py", title="Ward map", icon=":material/map:"),
     st.Page("pages/seasonality.py", title="Seasonality and trends", icon=":material/calendar_month:"),
+    st.Page("pages/priorities.py", title="Priorities and progress", icon=":material/flag:"),
+    st.Page("pages/survey.py", title="Residents’ survey", icon=":material/forum:"),
     st.Page("pages/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:"),
     st.Page("pages/data_sources.py", title="Data and methods", icon=":material/description:"),
 ]

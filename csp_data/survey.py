@@ -38,6 +38,7 @@ from typing import Iterable, Mapping, Sequence
 from csp_data.plans import DataFileError, Source, YamlNode
 
 __all__ = [
+    "ANSWER_SCALES",
     "ANSWER_TYPES",
     "DEFAULT_SURVEY_DIR",
     "MIN_GROUP_SIZE",
@@ -49,14 +50,24 @@ __all__ = [
     "SurveyQuestion",
     "SurveyResponses",
     "SurveySample",
+    "answer_order",
     "comparable_questions",
+    "comparison_chart",
+    "comparison_frame",
+    "comparison_wide",
     "kish_effective_n",
     "load_survey",
     "load_surveys",
+    "method_differences",
+    "perception_rows",
+    "published_chart",
+    "question_results",
     "read_survey_responses",
     "survey_results_frame",
+    "weighted_chart",
     "weighted_proportions",
     "wilson_interval",
+    "year_colours",
 ]
 
 DEFAULT_SURVEY_DIR = Path(__file__).resolve().parent.parent / "data" / "medway" / "survey"
@@ -855,6 +866,271 @@ def _proportions_frame(rows: list[dict], by_columns: Sequence[str]):
         frame[column] = frame[column].astype("Float64")
     frame["suppressed"] = frame["suppressed"].astype(bool)
     return frame
+
+
+# ---------------------------------------------------------------------------------
+# Views for the survey page: comparisons across years, answer order, charts
+# ---------------------------------------------------------------------------------
+
+#: Answer scales in their natural order; answers not on a scale follow, alphabetically.
+ANSWER_SCALES = (
+    ("very safe", "fairly safe", "neither", "fairly unsafe", "very unsafe"),
+    ("yes", "no"),
+)
+#: Colour of the survey bars (Okabe-Ito blue) and of the interval whiskers.
+SURVEY_COLOUR = "#0072B2"
+_WHISKER_COLOUR = "#333333"
+
+
+def answer_order(options: Iterable[str]) -> list[str]:
+    """Answers in a readable order: a known scale in its own order, then the rest alphabetically."""
+    options = list(dict.fromkeys(options))
+    lowered = {option.lower(): option for option in options}
+    ordered: list[str] = []
+    for scale in ANSWER_SCALES:
+        ordered.extend(lowered[item] for item in scale if item in lowered)
+    return ordered + sorted(o for o in options if o not in ordered)
+
+
+def question_results(survey: Survey, question_id: str):
+    """The published answers to one question (rows of :func:`survey_results_frame`)."""
+    frame = survey_results_frame([survey])
+    return frame[frame["question_id"] == question_id].reset_index(drop=True)
+
+
+def comparison_frame(pairs: Sequence[tuple[Survey, SurveyQuestion]]):
+    """Every published answer to one comparable question, all years, with how each was asked.
+
+    Parameters
+    ----------
+    pairs : sequence of (Survey, SurveyQuestion)
+        One entry of :func:`comparable_questions`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per survey and answer, oldest first. Columns: ``year``, ``survey``,
+        ``sample``, ``mode``, ``fieldwork``, ``sample_size``, ``question``, ``option``,
+        ``option_key``, ``group``, ``percentage``, ``reported_as``, ``source``.
+    """
+    import pandas as pd
+
+    rows = []
+    for survey, question in pairs:
+        sample = survey.sample(question.sample)
+        for answer in question.answers:
+            small = question.base is not None and question.base < MIN_GROUP_SIZE
+            rows.append({
+                "year": survey.year,
+                "survey": survey.title,
+                "sample": sample.description,
+                "mode": sample.mode,
+                "fieldwork": sample.fieldwork,
+                "sample_size": sample.sample_size,
+                "question": question.text,
+                "option": answer.option,
+                "option_key": answer.option_key,
+                "group": answer.group,
+                "percentage": None if small else answer.percentage,
+                "reported_as": None if small else answer.reported_as,
+                "source": f"{answer.source.doc}, {answer.source.section}",
+            })
+    columns = [
+        "year", "survey", "sample", "mode", "fieldwork", "sample_size", "question", "option",
+        "option_key", "group", "percentage", "reported_as", "source",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["percentage"] = frame["percentage"].astype("Float64")
+    frame["sample_size"] = frame["sample_size"].astype("Int64")
+    return frame
+
+
+def comparison_wide(comparison):
+    """A comparison as a table to read: one row per answer, one column per year.
+
+    Only figures for all respondents are set side by side; a cell holds ``"69%"``, the
+    source's words when it gave no figure, or ``"not published"``. Each answer is labelled
+    with its latest wording.
+    """
+    import pandas as pd
+
+    everyone = comparison[comparison["group"] == ALL_RESPONDENTS]
+    years = sorted(everyone["year"].unique())
+    keys = list(dict.fromkeys(everyone.sort_values("year", ascending=False, kind="stable")["option_key"]))
+    rows = []
+    for key in keys:
+        answers = everyone[everyone["option_key"] == key]
+        row = {"answer": answers.sort_values("year").iloc[-1]["option"]}
+        for year in years:
+            found = answers[answers["year"] == year]
+            if found.empty:
+                row[str(year)] = "not published"
+            elif pd.notna(found.iloc[0]["percentage"]):
+                row[str(year)] = f"{found.iloc[0]['percentage']:g}%"
+            else:
+                row[str(year)] = f"no figure ({found.iloc[0]['reported_as']})"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["answer", *[str(y) for y in years]])
+
+
+def method_differences(pairs: Sequence[tuple[Survey, SurveyQuestion]]) -> list[str]:
+    """One sentence per survey saying who was asked and how, for a comparable question."""
+    sentences = []
+    for survey, question in pairs:
+        sample = survey.sample(question.sample)
+        parts = [f"**{survey.year}** ({survey.title}): {sample.description.rstrip('.')}"]
+        parts.append(f"method: {sample.mode}" if sample.mode else "method not published")
+        if sample.fieldwork:
+            parts.append(f"fieldwork: {sample.fieldwork}")
+        parts.append(f"about {sample.sample_size:,} taking part" if sample.sample_size else "sample size not published")
+        sentence = "; ".join(parts) + "."
+        if sample.notes:
+            sentence += f" {sample.notes.rstrip('.')}."
+        if question.notes:
+            sentence += f" {question.notes.rstrip('.')}."
+        sentences.append(sentence)
+    wordings: dict[str, dict[int, str]] = {}
+    for survey, question in pairs:
+        for answer in question.answers:
+            wordings.setdefault(answer.option_key, {})[survey.year] = answer.option
+    for by_year in wordings.values():
+        if len(set(by_year.values())) > 1:
+            sentences.append(
+                "The answer was worded differently: "
+                + "; ".join(f"{year} \"{option}\"" for year, option in sorted(by_year.items())) + "."
+            )
+    return sentences
+
+
+def published_chart(results, *, height_per_bar: int = 30):
+    """Horizontal bars of published percentages, each labelled with its value.
+
+    ``results`` has ``option`` and ``percentage`` columns (as from :func:`question_results`);
+    answers without a figure are left out of the chart (the table beside it names them).
+    """
+    import altair as alt
+
+    data = results[results["percentage"].notna()].copy()
+    data["percentage"] = data["percentage"].astype(float)
+    data["label"] = [f"{p:g}%" for p in data["percentage"]]
+    y = alt.Y("option:N", title=None, sort=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
+    x = alt.X("percentage:Q", title="Share of respondents (%)", scale=alt.Scale(domain=[0, 100]))
+    bars = alt.Chart(data).mark_bar(color=SURVEY_COLOUR).encode(
+        x=x, y=y, tooltip=[alt.Tooltip("option:N", title="Answer"), alt.Tooltip("label:N", title="Share")]
+    )
+    labels = alt.Chart(data).mark_text(align="left", dx=4, color="#000000").encode(x=x, y=y, text="label:N")
+    return (bars + labels).properties(height=height_per_bar * max(len(data), 1))
+
+
+def weighted_chart(proportions, category: str = "answer", order: Sequence[str] | None = None):
+    """Weighted shares as bars with their 95% intervals as whiskers; suppressed rows are not drawn.
+
+    Parameters
+    ----------
+    proportions : pandas.DataFrame
+        Rows of :func:`weighted_proportions`: all answers of one group, or one answer across
+        groups (with a readable label column).
+    category : str, optional
+        The column that names each bar: ``answer`` (default) or a group label column.
+    order : sequence of str, optional
+        The bars in this order, top to bottom; the frame's order otherwise.
+    """
+    import altair as alt
+
+    data = proportions[~proportions["suppressed"]].copy()
+    for column in ("weighted_proportion", "ci_lower", "ci_upper", "n_effective"):
+        data[column] = data[column].astype(float)
+    data["n"] = data["n"].astype(float)
+    data["label"] = [f"{p:.0%}" for p in data["weighted_proportion"]]
+    sort = list(order) if order is not None else list(data[category])
+    y = alt.Y(f"{category}:N", title=None, sort=sort, axis=alt.Axis(labelLimit=260, labelOverlap=False))
+    x = alt.X("weighted_proportion:Q", title="Weighted share (bars) and 95% interval (lines)",
+              axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    tooltip = [
+        alt.Tooltip(f"{category}:N", title="Answer" if category == "answer" else "Group"),
+        alt.Tooltip("weighted_proportion:Q", title="Weighted share", format=".1%"),
+        alt.Tooltip("ci_lower:Q", title="95% interval from", format=".1%"),
+        alt.Tooltip("ci_upper:Q", title="95% interval to", format=".1%"),
+        alt.Tooltip("n_effective:Q", title="Effective sample size", format=".1f"),
+    ]
+    bars = alt.Chart(data).mark_bar(color=SURVEY_COLOUR, opacity=0.85).encode(x=x, y=y, tooltip=tooltip)
+    whiskers = alt.Chart(data).mark_rule(color=_WHISKER_COLOUR, strokeWidth=2).encode(
+        x="ci_lower:Q", x2="ci_upper:Q", y=y
+    )
+    labels = alt.Chart(data).mark_text(align="left", dx=4, dy=-8, color="#000000").encode(
+        x="ci_upper:Q", y=y, text="label:N"
+    )
+    return (bars + whiskers + labels).properties(height=30 * max(len(data), 1))
+
+
+#: Okabe-Ito colours for survey years, the latest first (blue), then sky blue, orange, green, purple.
+_YEAR_PALETTE = ("#0072B2", "#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#D55E00")
+
+
+def year_colours(years: Iterable[int]) -> dict[str, str]:
+    """A fixed colour for each survey year, so a year has the same colour in every chart."""
+    ordered = sorted({int(y) for y in years}, reverse=True)
+    return {str(year): _YEAR_PALETTE[i % len(_YEAR_PALETTE)] for i, year in enumerate(ordered)}
+
+
+def comparison_chart(comparison, colours: Mapping[str, str] | None = None):
+    """Published shares of a comparable question, one bar per year within each answer.
+
+    Only figures for all respondents are drawn; answers published without a figure are left
+    to the table. ``colours`` maps each year (as text) to a colour; by default
+    :func:`year_colours` of the years in the chart.
+    """
+    import altair as alt
+
+    data = comparison[(comparison["group"] == ALL_RESPONDENTS) & comparison["percentage"].notna()].copy()
+    data["percentage"] = data["percentage"].astype(float)
+    data["year"] = data["year"].astype(str)
+    latest = data.sort_values("year").groupby("option_key")["option"].last()
+    data["answer"] = data["option_key"].map(latest)
+    years = sorted(data["year"].unique())
+    colours = dict(colours) if colours else year_colours(int(y) for y in years)
+    colour = alt.Color("year:N", title="Survey year", sort=years,
+                       scale=alt.Scale(domain=years, range=[colours[y] for y in years]),
+                       legend=alt.Legend(orient="top"))
+    order = [a for a in comparison_wide(comparison)["answer"] if a in set(data["answer"])]
+    y = alt.Y("answer:N", title=None, sort=order, axis=alt.Axis(labelLimit=300, labelOverlap=False))
+    x = alt.X("percentage:Q", title="Share of respondents (%)", scale=alt.Scale(domain=[0, 100]))
+    data["label"] = [f"{p:g}%" for p in data["percentage"]]
+    bars = alt.Chart(data).mark_bar().encode(
+        x=x, y=y, yOffset=alt.YOffset("year:N", sort=years), color=colour,
+        tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("option:N", title="Answer as asked"),
+                 alt.Tooltip("label:N", title="Share")],
+    )
+    labels = alt.Chart(data).mark_text(align="left", dx=4, color="#000000", fontSize=11).encode(
+        x=x, y=y, yOffset=alt.YOffset("year:N", sort=years), text="label:N"
+    )
+    per_answer = max(len(years), 1) * 18 + 8
+    return (bars + labels).properties(height=per_answer * max(data["answer"].nunique(), 1))
+
+
+def perception_rows(surveys: Sequence[Survey], option_key: str):
+    """Every published figure for one answer (e.g. ``drugs``) across surveys and questions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of :func:`survey_results_frame` for that ``option_key``, oldest survey first,
+        with columns ``year``, ``survey_id``, ``question``, ``sample_description``, ``group``,
+        ``option``, ``share`` (the figure in words: ``"80%"``, or the source's words, with the
+        group when it is not everyone), ``percentage``, ``reported_as``, ``source_doc``,
+        ``source_section``.
+    """
+    import pandas as pd
+
+    frame = survey_results_frame(surveys)
+    chosen = frame[frame["option_key"] == option_key].copy()
+    chosen["share"] = [
+        (f"{p:g}%" if not pd.isna(p) else str(words)) + ("" if group == ALL_RESPONDENTS else f" ({group.lower()})")
+        for p, words, group in zip(chosen["percentage"], chosen["reported_as"], chosen["group"])
+    ]
+    columns = ["year", "survey_id", "question", "sample_description", "group", "option", "share", "percentage",
+               "reported_as", "source_doc", "source_section"]
+    return chosen.sort_values(["year", "survey_id"], kind="stable")[columns].reset_index(drop=True)
 
 
 def _main(argv: Sequence[str]) -> int:

@@ -1,0 +1,676 @@
+"""Priorities and progress: the figures behind the Priorities page, without Streamlit.
+
+Four kinds of figure:
+
+* **KPI tables** for display, with each KPI's RAG status in words and a symbol (never by colour
+  alone); the rating itself is :func:`csp_data.plans.rag_status`.
+* **Actions** of a priority, grouped into what has been done, what will be done, and the
+  assessment's "aims and items to note".
+* **Live indicators** from the incidents store: police.uk categories counted month by month for
+  the chosen period, with a rate per 1,000 residents and an honest change on the previous equal
+  period (:mod:`csp_data.change`, the one place change is judged).
+* **ONS figures** for offences police.uk does not separate (sexual offences, stalking and
+  harassment), read from the ONS community safety partnership table when the store holds one.
+
+Functions take a ``run_query(name, **params)`` callable, so they run on a
+:class:`csp_data.queries.Database` in tests and on the page's cached wrapper in the app.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import pandas as pd
+
+from csp_data.change import Change, compare_counts, describe_change, interval_words
+from csp_data.config import Area
+from csp_data.overview import change_basis, rate_per_1000
+from csp_data.periods import Period, describe_coverage, describe_months, month_label, month_range
+from csp_data.plans import DEFAULT_AMBER_TOLERANCE, Action, Kpi, Plan, Priority, rag_status
+
+__all__ = [
+    "AIMS_SECTION",
+    "COMPANION_CATEGORIES",
+    "COMPANION_ONS_GROUPS",
+    "OPEN_DATA_LIMITS",
+    "RAG_LABELS",
+    "IndicatorFigures",
+    "LiveSeries",
+    "RagLabel",
+    "action_line",
+    "describe_missing",
+    "display_height",
+    "find_ons_benchmarks",
+    "format_measure",
+    "format_target",
+    "group_actions",
+    "indicator_chart",
+    "indicator_figures",
+    "indicator_table",
+    "kpi_display_table",
+    "live_series",
+    "ons_groups",
+    "ons_indicator_table",
+    "open_data_limits",
+    "previous_plans",
+    "rag_counts",
+    "rag_reason",
+    "rag_rules_text",
+    "series_for_category",
+    "unassigned_kpis",
+]
+
+RunQuery = Callable[..., pd.DataFrame]
+
+# ---------------------------------------------------------------------------------
+# RAG in words
+# ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RagLabel:
+    """How a RAG status is shown: a name, a symbol that does not rely on colour, and colours."""
+
+    name: str
+    symbol: str
+    badge_colour: str  # a colour name st.badge accepts
+    icon: str  # a Material icon for st.badge
+    background: str  # light cell background; text stays black, so contrast holds
+
+
+RAG_LABELS: dict[str, RagLabel] = {
+    "green": RagLabel("Green", "✔", "green", ":material/check_circle:", "#c8ead9"),
+    "amber": RagLabel("Amber", "▲", "orange", ":material/warning:", "#fbe3b4"),
+    "red": RagLabel("Red", "✖", "red", ":material/cancel:", "#f6c9c2"),
+    "no_data": RagLabel("No data", "○", "gray", ":material/help:", "#e8e8e8"),
+}
+
+REPORTED_OUTCOME_WORDS = {
+    "met": "reported as met or exceeded",
+    "not_met": "reported as not met",
+    "on_track": "reported as on track",
+    "improved": "reported as improved",
+    "worsened": "reported as worse",
+}
+
+
+def rag_reason(kpi: Kpi, status: str, amber_tolerance: float = DEFAULT_AMBER_TOLERANCE) -> str:
+    """Why a KPI has its status, in a few words ("target met", "no target set")."""
+    band = f"{amber_tolerance:.0%}"
+    if status == "no_data":
+        if kpi.value is None and kpi.target is None:
+            return "no figure and no target published"
+        if kpi.value is None:
+            return "no figure published"
+        if kpi.target is None:
+            return "no target set"
+        return "no baseline to judge the direction against"
+    if kpi.has_direction_target:
+        return {
+            "green": "better than the baseline",
+            "amber": f"no better than the baseline, within {band} of it",
+            "red": f"worse than the baseline by more than {band}",
+        }[status]
+    return {
+        "green": "target met",
+        "amber": f"target missed by no more than {band} of it",
+        "red": f"target missed by more than {band}",
+    }[status]
+
+
+def rag_rules_text(amber_tolerance: float = DEFAULT_AMBER_TOLERANCE) -> list[str]:
+    """The RAG rules as sentences for the page (the same rules as :func:`csp_data.plans.rag_status`)."""
+    band = f"{amber_tolerance:.0%}"
+    g, a, r, n = (RAG_LABELS[k] for k in ("green", "amber", "red", "no_data"))
+    return [
+        f"{g.symbol} **{g.name}**: the target is met (reaching it exactly counts).",
+        f"{a.symbol} **{a.name}**: the target is missed by no more than {band} of the target "
+        f"(for a 75% target where higher is better: from 71.25% up to just under 75%).",
+        f"{r.symbol} **{r.name}**: the target is missed by more than {band}.",
+        f"{n.symbol} **{n.name}**: its own state, never a colour: no figure was published, no "
+        "target was set, or a \"reduce\"/\"increase\" aim has no baseline to compare with.",
+        "Aims stated only as a direction (\"reduce\", \"increase\") are judged against the earlier "
+        f"figure: green when strictly better, amber when the same or worse by up to {band}, red beyond.",
+        "A result the plan states only in words (\"target exceeded\") is shown beside the status "
+        "but never turned into a colour.",
+    ]
+
+
+def rag_counts(kpis: Iterable[Kpi], amber_tolerance: float = DEFAULT_AMBER_TOLERANCE) -> dict[str, int]:
+    """How many KPIs have each status, in the order green, amber, red, no data."""
+    counts = {status: 0 for status in RAG_LABELS}
+    for kpi in kpis:
+        counts[rag_status(kpi, amber_tolerance)] += 1
+    return counts
+
+
+# ---------------------------------------------------------------------------------
+# KPI tables
+# ---------------------------------------------------------------------------------
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_measure(value: float | None, unit: str) -> str:
+    """A KPI figure in words for a table: ``83%``, ``-9%``, ``28,526``, ``99.9 per 1,000``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not published"
+    if unit == "percent":
+        return f"{_number(value)}%"
+    if unit == "percent_change":
+        sign = "+" if value > 0 else "-" if value < 0 else ""
+        return f"{sign}{_number(abs(value))}%"
+    if unit == "rate_per_1000":
+        return f"{_number(value)} per 1,000"
+    return _number(value)
+
+
+def format_target(kpi: Kpi) -> str:
+    """The target in words: ``at least 75%``, ``a fall of at least 5%``, ``reduce (from 5,229 ...)``."""
+    target = kpi.target
+    if target is None:
+        return "none set"
+    if isinstance(target, str):
+        if kpi.baseline is None:
+            return f"{target} (no earlier figure given)"
+        return f"{target} (from {format_measure(kpi.baseline.value, kpi.unit)} in {kpi.baseline.period})"
+    if kpi.unit == "percent_change":
+        if kpi.direction == "lower_is_better" and target < 0:
+            return f"a fall of at least {_number(-target)}%"
+        if kpi.direction == "higher_is_better" and target > 0:
+            return f"a rise of at least {_number(target)}%"
+    bound = "at least" if kpi.direction == "higher_is_better" else "at most"
+    return f"{bound} {format_measure(target, kpi.unit)}"
+
+
+def kpi_display_table(
+    kpis: Sequence[Kpi], plan: Plan | None = None, amber_tolerance: float = DEFAULT_AMBER_TOLERANCE
+) -> pd.DataFrame:
+    """KPIs as a table to show, one row each, the status in a symbol and words.
+
+    Parameters
+    ----------
+    kpis : sequence of Kpi
+        The KPIs, in the order to show them.
+    plan : Plan, optional
+        Their plan; when given, a ``priority`` column names each KPI's priorities (or its theme).
+    amber_tolerance : float, optional
+        Passed to :func:`csp_data.plans.rag_status`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: [``priority``], ``kpi`` (name, with the indicator code when there is one),
+        ``target``, ``latest_value``, ``period``, ``status`` (e.g. ``"✔ Green: target met"``),
+        ``reported_in_words``, ``notes``, ``source``, and ``rag`` (the status code, for colouring).
+    """
+    titles = {p.id: f"{p.number}. {p.title}" for p in plan.priorities} if plan is not None else {}
+    rows = []
+    for kpi in kpis:
+        status = rag_status(kpi, amber_tolerance)
+        label = RAG_LABELS[status]
+        name = f"{kpi.name} ({kpi.indicator_code})" if kpi.indicator_code else kpi.name
+        rows.append({
+            "priority": "; ".join(titles.get(p, p) for p in kpi.priorities) or (kpi.theme or ""),
+            "kpi": name,
+            "target": format_target(kpi),
+            "latest_value": format_measure(kpi.value, kpi.unit),
+            "period": kpi.period,
+            "status": f"{label.symbol} {label.name}: {rag_reason(kpi, status, amber_tolerance)}",
+            "reported_in_words": REPORTED_OUTCOME_WORDS.get(kpi.reported_outcome or "", ""),
+            "notes": kpi.notes or "",
+            "source": f"{kpi.source.doc}, {kpi.source.section}",
+            "rag": status,
+        })
+    columns = ["priority", "kpi", "target", "latest_value", "period", "status", "reported_in_words", "notes",
+               "source", "rag"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame if plan is not None else frame.drop(columns="priority")
+
+
+# ---------------------------------------------------------------------------------
+# Actions
+# ---------------------------------------------------------------------------------
+
+#: Section heading under which the Strategic Assessment lists each priority's aims and items to note.
+AIMS_SECTION = "Aims and items to note"
+
+
+def group_actions(priority: Priority) -> dict[str, list[tuple[str, Action]]]:
+    """A priority's actions as ``{"done": [...], "will_do": [...], "aims": [...]}``.
+
+    Each entry is ``(objective title, action)``. ``aims`` holds the actions whose source is the
+    assessment's "aims and items to note" for the priority; they are left out of ``will_do``.
+    """
+    groups: dict[str, list[tuple[str, Action]]] = {"done": [], "will_do": [], "aims": []}
+    for objective in priority.objectives:
+        for action in objective.actions:
+            if action.source.section.startswith(AIMS_SECTION):
+                groups["aims"].append((objective.title, action))
+            else:
+                groups[action.status].append((objective.title, action))
+    return groups
+
+
+def action_line(action: Action) -> str:
+    """One action as a line of text, with its lead and partners where the source names them."""
+    who = []
+    if action.lead_agency:
+        who.append(f"lead: {action.lead_agency}")
+    if action.partners:
+        who.append(f"with {', '.join(action.partners)}")
+    return action.text + (f" ({'; '.join(who)})" if who else "")
+
+
+# ---------------------------------------------------------------------------------
+# Live indicators from the store
+# ---------------------------------------------------------------------------------
+
+ASB_CATEGORY = "Anti-social behaviour"
+
+#: Categories followed beside a tracked one. Drug supply and weapon carrying go together (county
+#: lines), and the partnership follows possession of weapons under its drugs priority.
+COMPANION_CATEGORIES: dict[str, tuple[str, ...]] = {"Drugs": ("Possession of weapons",)}
+
+# Okabe-Ito colours, as in csp_data.charts (ASB vermillion, crime blue).
+_SERIES_COLOURS = {
+    ASB_CATEGORY: "#D55E00",
+    "Violence and sexual offences": "#0072B2",
+    "Drugs": "#009E73",
+    "Possession of weapons": "#CC79A7",
+}
+_OTHER_COLOUR = "#56B4E9"
+
+#: ONS offence groups followed beside a tracked one (see COMPANION_CATEGORIES).
+COMPANION_ONS_GROUPS: dict[str, tuple[str, ...]] = {"Drug offences": ("Possession of weapons offences",)}
+
+#: What open data cannot show about a series, by police.uk category.
+OPEN_DATA_LIMITS: dict[str, str] = {
+    ASB_CATEGORY: (
+        "police.uk holds only the ASB incidents reported to Kent Police. ASB reported to Medway Council, "
+        "housing providers or Kent Fire and Rescue (for example fires in derelict buildings) is not in "
+        "it, and neither are PSPO fines, Section 59 notices or vehicles seized."
+    ),
+    "Violence and sexual offences": (
+        "police.uk does not separate sexual offences or stalking and harassment: it has one broad "
+        "category, \"Violence and sexual offences\", and says nothing of the victim's sex or of domestic "
+        "abuse. Only the ONS recorded-crime tables for community safety partnerships give sexual "
+        "offences and stalking and harassment separately, for whole years."
+    ),
+    "Drugs": (
+        "Recorded drug offences count what police find, so they rise and fall with enforcement (stop "
+        "and search, operations against county lines) as much as with drug use or dealing. Treatment, "
+        "drug-related deaths and alcohol harm are not in police data."
+    ),
+}
+REOFFENDING_LIMITS = (
+    "Open data cannot show reoffending. Whether people offend again is measured by the Ministry of "
+    "Justice's proven reoffending statistics and by probation and youth justice records; none of these "
+    "is in police.uk or in the ONS recorded-crime tables, and the dashboard does not hold them. A "
+    "police.uk \"outcome\" says what happened to a crime, not whether the offender went on to offend "
+    "again. Progress on this priority rests on the partners' own reports, shown above."
+)
+NO_SERIES_LIMITS = (
+    "No open data series follows this priority: progress on it rests on the partners' own reports, "
+    "shown above."
+)
+
+
+def open_data_limits(priority: Priority) -> list[str]:
+    """What open data cannot show about a priority, in plain sentences."""
+    categories = [c for s in live_series(priority) for c in s.categories]
+    notes = [OPEN_DATA_LIMITS[c] for c in categories if c in OPEN_DATA_LIMITS]
+    if not categories:
+        notes.append(REOFFENDING_LIMITS if "offending" in priority.title.lower() else NO_SERIES_LIMITS)
+    return notes
+
+
+def ons_groups(priority: Priority) -> tuple[str, ...]:
+    """The ONS offence groups that follow a priority, with their companions."""
+    groups: list[str] = []
+    for indicator in priority.tracked_indicators:
+        for group in indicator.ons_offence_groups:
+            for name in (group, *COMPANION_ONS_GROUPS.get(group, ())):
+                if name not in groups:
+                    groups.append(name)
+    return tuple(groups)
+
+
+@dataclass(frozen=True)
+class LiveSeries:
+    """One series the store can count: a police.uk category followed for a priority."""
+
+    key: str
+    label: str
+    categories: tuple[str, ...]
+    kind: str  # "asb" or "crime": ASB is never added to crime
+    colour: str
+    notes: str | None = None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def live_series(priority: Priority) -> tuple[LiveSeries, ...]:
+    """The store series for a priority: one per police.uk category of its tracked indicators.
+
+    Each category is its own series (so ASB never joins a crime series), followed by the
+    :data:`COMPANION_CATEGORIES` of any category tracked. An unknown category is still counted;
+    it simply finds nothing if police.uk does not use it.
+    """
+    categories: list[tuple[str, str | None]] = []
+    for indicator in priority.tracked_indicators:
+        for category in indicator.police_uk_categories:
+            if category not in [c for c, _ in categories]:
+                categories.append((category, indicator.notes))
+    for category, _ in list(categories):
+        for companion in COMPANION_CATEGORIES.get(category, ()):
+            if companion not in [c for c, _ in categories]:
+                categories.append((companion, None))
+    return tuple(series_for_category(category, notes) for category, notes in categories)
+
+
+def series_for_category(category: str, notes: str | None = None) -> LiveSeries:
+    """A live series for one police.uk category (e.g. ``"Drugs"``)."""
+    return LiveSeries(
+        key=_slug(category),
+        label=category,
+        categories=(category,),
+        kind="asb" if category == ASB_CATEGORY else "crime",
+        colour=_SERIES_COLOURS.get(category, _OTHER_COLOUR),
+        notes=notes,
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorFigures:
+    """A live series over the chosen period.
+
+    ``monthly`` has one row per month of the period (``month``, ``incidents``, ``loaded``); months
+    not loaded hold a missing value, never a zero.
+    """
+
+    series: LiveSeries
+    period: Period
+    count: int
+    months_loaded: int
+    rate_per_1000: float | None
+    monthly: pd.DataFrame
+    coverage_text: str
+    previous: Period | None
+    previous_count: int | None
+    change: Change | None
+    change_text: str
+
+
+def _monthly(run_query: RunQuery, categories: Sequence[str], first: date, last: date) -> pd.DataFrame:
+    """Counts per loaded month, the categories added together."""
+    frame = run_query("indicator_monthly", first=first, last=last, crime_types=list(categories))
+    if frame.empty:
+        return pd.DataFrame({"month": pd.Series(dtype=object), "incidents": pd.Series(dtype="int64")})
+    frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    return frame.groupby("month", as_index=False)["incidents"].sum()
+
+
+def indicator_figures(
+    run_query: RunQuery,
+    series: LiveSeries,
+    period: Period,
+    loaded: Sequence[date],
+    population: int | None,
+) -> IndicatorFigures:
+    """Count a live series over ``period``, with its rate and its change on the previous equal period.
+
+    Parameters
+    ----------
+    run_query : callable
+        ``run_query(name, **params) -> DataFrame`` over the store (``indicator_monthly``).
+    series : LiveSeries
+        From :func:`live_series`.
+    period : Period
+        The chosen period.
+    loaded : sequence of date
+        The months held in the store.
+    population : int, optional
+        Residents, for a rate per 1,000; ``None`` gives no rate.
+
+    Returns
+    -------
+    IndicatorFigures
+        A change is given only when the period and the previous one of the same length are both
+        fully loaded; otherwise ``change_text`` says why not.
+    """
+    found = _monthly(run_query, series.categories, period.first, period.last)
+    counts = dict(zip(found["month"], found["incidents"].astype(int)))
+    months = month_range(period.first, period.last)
+    monthly = pd.DataFrame({
+        "month": months,
+        "incidents": pd.array([counts.get(m) for m in months], dtype="Int64"),
+    })
+    monthly["loaded"] = monthly["incidents"].notna()
+    count = int(sum(counts.values()))
+    previous, why_not = change_basis(period, list(loaded))
+    if previous is None:
+        return IndicatorFigures(
+            series, period, count, len(counts), rate_per_1000(count, population), monthly,
+            describe_coverage(period, loaded), None, None, None, why_not,
+        )
+    before = _monthly(run_query, series.categories, previous.first, previous.last)
+    previous_count = int(before["incidents"].sum())
+    change = compare_counts(count, previous_count)
+    text = (
+        f"Compared with the previous {previous.length} months ({previous.span_label}: {previous_count:,}), "
+        f"{series.label.lower()} {describe_change(change)}"
+    )
+    if change.lower is not None:
+        text += f" (95% interval: {interval_words(change)})"
+    return IndicatorFigures(
+        series, period, count, len(counts), rate_per_1000(count, population), monthly,
+        describe_coverage(period, loaded), previous, previous_count, change, text + ".",
+    )
+
+
+def indicator_table(figures: Sequence[IndicatorFigures]) -> pd.DataFrame:
+    """Monthly counts of several series as one long table (for a CSV download).
+
+    Columns: ``series``, ``month`` (first day), ``incidents`` (missing where the month is not
+    loaded), ``loaded``.
+    """
+    frames = [f.monthly.assign(series=f.series.label)[["series", "month", "incidents", "loaded"]] for f in figures]
+    if not frames:
+        return pd.DataFrame(columns=["series", "month", "incidents", "loaded"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def indicator_chart(figures: IndicatorFigures):
+    """Monthly bars of one series; months not loaded are labelled "not loaded", never drawn as zero."""
+    import altair as alt
+
+    data = figures.monthly.assign(
+        month_label=[month_label(m) for m in figures.monthly["month"]],
+        incidents=figures.monthly["incidents"].astype("float"),
+    )
+    order = list(data["month_label"])
+    x = alt.X("month_label:O", title="Month", sort=order, axis=alt.Axis(labelAngle=-45))
+    bars = (
+        alt.Chart(data[data["loaded"]])
+        .mark_bar(color=figures.series.colour)
+        .encode(
+            x=x,
+            y=alt.Y("incidents:Q", title="Incidents recorded"),
+            tooltip=[
+                alt.Tooltip("month_label:N", title="Month"),
+                alt.Tooltip("incidents:Q", title=figures.series.label, format=","),
+            ],
+        )
+    )
+    missing = data[~data["loaded"]]
+    if missing.empty:
+        # An empty layer would still need the axis domain; keep the chart simple.
+        return bars.properties(height=220)
+    gaps = (
+        alt.Chart(missing.assign(y=0.0, note="not loaded"))
+        .mark_text(angle=270, align="left", dx=4, color="#333333")
+        .encode(x=x, y="y:Q", text="note:N")
+    )
+    return (bars + gaps).properties(height=220)
+
+
+def display_height(chart, axis_space: int = 90) -> int | None:
+    """The height to give ``st.altair_chart`` for a chart: its plot height plus room for the axes.
+
+    Streamlit 1.67 sizes a chart from its own height argument, not from the chart's
+    ``height`` property, so a page passes this. ``None`` when the chart sets no height.
+    """
+    height = getattr(chart, "height", None)
+    if not isinstance(height, (int, float)):
+        return None
+    return int(height) + axis_space
+
+
+def describe_missing(figures: IndicatorFigures) -> str:
+    """'' when every month is loaded, else a sentence naming the missing months."""
+    missing = [m for m, ok in zip(figures.monthly["month"], figures.monthly["loaded"]) if not ok]
+    if not missing:
+        return ""
+    return f"Not loaded, so not counted (missing, not zero): {describe_months(missing)}."
+
+
+# ---------------------------------------------------------------------------------
+# ONS figures for what police.uk does not separate
+# ---------------------------------------------------------------------------------
+
+_ONS_REQUIRED = ("csp_code", "period_end", "offence_group", "offence_label", "count", "population")
+
+
+def find_ons_benchmarks(area: Area, store_dir: str | Path | None = None) -> tuple[pd.DataFrame | None, str]:
+    """The ONS CSP table for the area, if one is stored; and where it was found (or why not).
+
+    Looks, in order, at ``<store>/benchmarks/ons_csp.parquet`` (written by
+    :func:`csp_data.benchmarks.write_benchmarks`) and at any ``*.parquet`` in the ``benchmarks``
+    folder beside the area file.
+
+    Returns
+    -------
+    (pandas.DataFrame or None, str)
+        The tidy benchmark frame and the file it came from; ``None`` and a sentence when none is
+        there.
+
+    Raises
+    ------
+    ValueError
+        If a file is there but lacks the columns of the tidy benchmark table.
+    """
+    from csp_data.benchmarks import benchmarks_path
+
+    store_root = Path(store_dir) if store_dir is not None else area.store_dir
+    candidates = [benchmarks_path(store_root), *sorted((Path(area.area_file).parent / "benchmarks").glob("*.parquet"))]
+    for path in candidates:
+        if path.is_file():
+            frame = pd.read_parquet(path)
+            missing = [c for c in _ONS_REQUIRED if c not in frame.columns]
+            if missing:
+                raise ValueError(f"{path}: not an ONS benchmark table (no column {', '.join(missing)})")
+            return frame, str(path)
+    return None, "No ONS community safety partnership table is held with this area's data yet."
+
+
+def _ons_group_keys(labels: Iterable[str]) -> list[tuple[str, str]]:
+    from csp_data.benchmarks import OFFENCE_GROUPS
+
+    by_label = {g.label.casefold(): g for g in OFFENCE_GROUPS}
+    by_label.update({g.key: g for g in OFFENCE_GROUPS})
+    keys = []
+    for label in labels:
+        group = by_label.get(label.casefold()) or by_label.get(f"{label} offences".casefold())
+        if group is None:
+            known = ", ".join(g.label for g in OFFENCE_GROUPS)
+            raise ValueError(f"{label!r} is not an ONS offence group; known groups: {known}")
+        keys.append((group.key, group.label))
+    return keys
+
+
+def ons_indicator_table(benchmarks: pd.DataFrame, csp_code: str, offence_groups: Sequence[str]) -> pd.DataFrame:
+    """The area's ONS figures for some offence groups, each year with its rate and change.
+
+    Parameters
+    ----------
+    benchmarks : pandas.DataFrame
+        The tidy ONS CSP table (:data:`csp_data.benchmarks.TIDY_COLUMNS`).
+    csp_code : str
+        The area's CSP code (``area.csp_code``).
+    offence_groups : sequence of str
+        ONS offence group labels ("Sexual offences") or keys ("sexual_offences").
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and year end, oldest first within each group. Columns:
+        ``offence_group``, ``offence_label``, ``year_ending``, ``count``, ``population``,
+        ``rate_per_1000``, ``rate_lower``, ``rate_upper`` (exact Poisson 95% interval),
+        ``previous_year_count`` (the year ending 12 months earlier, when held),
+        ``change_percent`` and ``change`` (words from :func:`csp_data.change.describe_change`).
+        Empty when the table holds nothing for the area.
+    """
+    from csp_data.benchmarks import rate_confidence_interval
+
+    columns = [
+        "offence_group", "offence_label", "year_ending", "count", "population", "rate_per_1000",
+        "rate_lower", "rate_upper", "previous_year_count", "change_percent", "change",
+    ]
+    keys = _ons_group_keys(offence_groups)
+    own = benchmarks[benchmarks["csp_code"] == csp_code].copy()
+    own["period_end"] = pd.to_datetime(own["period_end"])
+    rows = []
+    for key, label in keys:
+        group = own[own["offence_group"] == key].sort_values("period_end")
+        by_end = {pd.Timestamp(r.period_end): r for r in group.itertuples()}
+        for end, row in by_end.items():
+            count = None if pd.isna(row.count) else int(row.count)
+            population = None if pd.isna(row.population) else int(row.population)
+            rate = lower = upper = None
+            if count is not None and population:
+                rate = count / population * 1000
+                lower, upper = rate_confidence_interval(count, population)
+            year_before = by_end.get(end - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0))
+            previous = None if year_before is None or pd.isna(year_before.count) else int(year_before.count)
+            change = compare_counts(count, previous) if count is not None and previous is not None else None
+            rows.append({
+                "offence_group": key,
+                "offence_label": label,
+                "year_ending": end.date(),
+                "count": count,
+                "population": population,
+                "rate_per_1000": rate,
+                "rate_lower": lower,
+                "rate_upper": upper,
+                "previous_year_count": previous,
+                "change_percent": None if change is None else change.percent,
+                "change": "" if change is None else describe_change(change),
+            })
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("count", "population", "previous_year_count"):
+        frame[column] = frame[column].astype("Int64")
+    for column in ("rate_per_1000", "rate_lower", "rate_upper", "change_percent"):
+        frame[column] = frame[column].astype("Float64")
+    return frame
+
+
+def previous_plans(plans: Sequence[Plan]) -> list[Plan]:
+    """The plans that are not current, newest first."""
+    return sorted((p for p in plans if p.status != "current"), key=lambda p: p.start_year, reverse=True)
+
+
+def unassigned_kpis(plan: Plan) -> list[Kpi]:
+    """KPIs of a plan that belong to no priority (context figures or results of an earlier plan)."""
+    return [kpi for kpi in plan.kpis if not kpi.priorities]
