@@ -17,12 +17,12 @@ st.sidebar.title(f"{area.short_name} Community Safety")
 st.session_state["period"] = ui.sidebar_period(months)
 
 pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/insights:", default=True),
-    st.Page("pages/ward_map.py", title="Ward map", icon=":material/map:"),
-    st.Page("pages/seasonality.py", title="Seasonality and trends", icon=":material/calendar_month:"),
-    st.Page("pages/priorities.py", title="Priorities and progress", icon=":material/flag:"),
-    st.Page("pages/survey.py", title="Residents’ survey", icon=":material/forum:"),
-    st.Page("pages/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:"),
-    st.Page("pages/data_sources.py", title="Data and methods", icon=":material/description:"),
+    st.Page("views/overview.py", title="Overview", icon=":material/insights:", default=True),
+    st.Page("views/ward_map.py", title="Ward map", icon=":material/map:"),
+    st.Page("views/seasonality.py", title="Seasonality and trends", icon=":material/calendar_month:"),
+    st.Page("views/priorities.py", title="Priorities and progress", icon=":material/flag:"),
+    st.Page("views/survey.py", title="Residents’ survey", icon=":material/forum:"),
+    st.Page("views/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:"),
+    st.Page("views/data_sources.py", title="Data and methods", icon=":material/description:"),
 ]
 st.navigation(pages).run()

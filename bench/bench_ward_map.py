@@ -11,7 +11,7 @@ opens files and builds views, is reported apart):
 2. ``cached``: the same with query results served from a cache (as ``st.cache_data`` does, copies
    included): a rerun with choices seen before (e.g. going back to a ward). Split into queries and
    figures, and building the map.
-3. ``apptest``: the whole script (``app.py`` then ``pages/ward_map.py`` with a ward profile open)
+3. ``apptest``: the whole script (``app.py`` then ``views/ward_map.py`` with a ward profile open)
    under Streamlit's AppTest, which adds Streamlit's own work (widgets, serialising elements).
 
 ``--national`` repeats 1 and 2 on a synthetic England-and-Wales-sized store (the embedded Medway
@@ -122,7 +122,7 @@ def time_apptest(runs: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/ward_map.py").run()
+    at.switch_page("views/ward_map.py").run()
     at.selectbox(key="ward_map_ward_2023").set_value(WARD).run()
     assert not at.exception, at.exception
 

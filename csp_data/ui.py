@@ -119,6 +119,3 @@ def show_error(error: Exception, what_to_do: str) -> None:
 def slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
 
-
-def page_path(name: str) -> Path:
-    return Path(__file__).resolve().parent.parent / "pages" / name

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from helpers import ROOT
 
 APP = str(ROOT / "app.py")
-PAGE = "pages/benchmarking.py"
+PAGE = "views/benchmarking.py"
 PARQUET = ROOT / "data" / "medway" / "benchmarks" / "ons_csp.parquet"
 MSG = [
     "Basildon", "Bolton", "Bury", "Dartford and Gravesham", "Gosport", "Havant", "Kirklees",

@@ -58,7 +58,7 @@ def test_calendar_and_financial_year_choices():
 
 def test_data_page_shows_the_ledger():
     at = run_app()
-    at.switch_page("pages/data_sources.py").run()
+    at.switch_page("views/data_sources.py").run()
     assert not at.exception
     ledger = at.dataframe[0].value
     assert list(ledger["rows_kept"]) == [2428, 2270, 2705, 2691, 2873, 2724, 2881, 2714, 2285, 2395, 2262, 2361]

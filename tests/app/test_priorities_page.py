@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from helpers import ROOT
 
 APP = str(ROOT / "app.py")
-PAGE = "pages/priorities.py"
+PAGE = "views/priorities.py"
 AREA_DIR = ROOT / "data" / "medway"
 STORE_FILES = str(AREA_DIR / "store" / "incidents" / "*" / "*" / "incidents.parquet")
 

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT.parent / "shared" / "data" / "raw"
-PAGE = "pages/seasonality.py"
+PAGE = "views/seasonality.py"
 
 
 def raw_dir() -> Path:

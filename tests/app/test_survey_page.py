@@ -20,7 +20,7 @@ from helpers import ROOT
 from csp_data import survey as sv
 
 APP = str(ROOT / "app.py")
-PAGE = "pages/survey.py"
+PAGE = "views/survey.py"
 AREA_DIR = ROOT / "data" / "medway"
 GENERATED = ROOT / "tests" / "fixtures" / "survey" / "GENERATED_TEST_DATA_survey_responses.csv"
 STORE_FILES = str(AREA_DIR / "store" / "incidents" / "*" / "*" / "incidents.parquet")

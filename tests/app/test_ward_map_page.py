@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from helpers import ROOT
 
 APP = str(ROOT / "app.py")
-PAGE = "pages/ward_map.py"
+PAGE = "views/ward_map.py"
 STORE_FILES = str(ROOT / "data" / "medway" / "store" / "incidents" / "*" / "*" / "incidents.parquet")
 POPULATION_FILE = ROOT / "data" / "medway" / "population" / "ward2023_population_mid2022.csv"
 GILLINGHAM_SOUTH, CHATHAM = "E05014455", "E05014450"

@@ -51,3 +51,19 @@ def test_overview_shows_the_2025_figures(server_url, chromium):
     assert "5,507" in metrics
     assert page.query_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")
     page.close()
+
+
+def test_a_deep_link_runs_the_whole_app(server_url, chromium):
+    """A shared link straight to a page gets the app's sidebar, period and titled navigation.
+
+    Page scripts live in views/, not pages/: with a pages/ folder, Streamlit 1.67 answers a first
+    request for /ward_map on a fresh server by running the page script alone, without app.py.
+    """
+    page = chromium.new_page(viewport={"width": 1400, "height": 1200})
+    page.goto(server_url + "/ward_map")
+    wait_until_idle(page)
+    titles = [title for title, _ in nav_links(page)]
+    assert titles[0] == "Overview" and "Ward map" in titles
+    assert page.query_selector("[data-testid='stSidebar'] h2:has-text('Period')")
+    assert page.query_selector("h1").inner_text().startswith("Medway")
+    page.close()

@@ -24,9 +24,8 @@ PAGE_TITLE = "Seasonality and trends"
 
 
 def open_seasonality(browser, url: str):
-    """Open the app, then the page through its sidebar link. A deep link as the first request to a
-    fresh server runs the page script without app.py (Streamlit falls back to the `pages/` folder),
-    and a full load of /seasonality logs 404s for /seasonality/_stcore/*, so neither is used here."""
+    """Open the app, then the page through its sidebar link (a full load of /seasonality makes
+    Streamlit's front end probe /seasonality/_stcore/*, which logs 404s that are not the app's)."""
     page = browser.new_page(viewport={"width": 1400, "height": 5200})
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
