@@ -73,33 +73,44 @@ def change_basis(period: Period, loaded: list[date]) -> tuple[Period | None, str
     return previous, ""
 
 
-def _totals(run_query: RunQuery, period: Period) -> dict[str, int]:
-    frame = run_query("totals_by_kind", first=period.first, last=period.last)
-    return dict(zip(frame["kind"], frame["incidents"].astype(int)))
+def _within(type_counts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The rows of ``type_counts`` (month, kind, crime_type, incidents) inside ``period``."""
+    return type_counts[(type_counts["month"] >= period.first) & (type_counts["month"] <= period.last)]
 
 
-def _full_monthly(run_query: RunQuery, period: Period) -> pd.DataFrame:
-    """Monthly counts over every month of the period; months not loaded hold missing values."""
-    frame = run_query("monthly_counts", first=period.first, last=period.last)
+def _totals(type_counts: pd.DataFrame, period: Period) -> dict[str, int]:
+    sums = _within(type_counts, period).groupby("kind")["incidents"].sum()
+    return {kind: int(sums.get(kind, 0)) for kind in ("crime", "asb")}
+
+
+def _full_monthly(type_counts: pd.DataFrame, period: Period, loaded: list[date]) -> pd.DataFrame:
+    """Monthly counts over every month of the period: 0 for a loaded month with none, missing for a month not loaded."""
+    sums = _within(type_counts, period).groupby(["month", "kind"])["incidents"].sum()
     grid = pd.MultiIndex.from_product([month_range(period.first, period.last), ["crime", "asb"]], names=["month", "kind"])
-    frame["month"] = pd.to_datetime(frame["month"]).dt.date
-    frame = frame.set_index(["month", "kind"]).reindex(grid).reset_index()
-    frame["incidents"] = frame["incidents"].astype("Int64")
-    frame["loaded"] = frame["incidents"].notna()
+    frame = sums.reindex(grid).reset_index()
+    loaded_set = set(loaded)
+    frame["loaded"] = frame["month"].isin(loaded_set)
+    frame["incidents"] = frame["incidents"].fillna(0).astype("Int64").where(frame["loaded"], pd.NA)
     return frame
 
 
-def _crime_types(run_query: RunQuery, period: Period, previous: Period | None) -> pd.DataFrame:
-    current = run_query("crime_type_counts", first=period.first, last=period.last)
-    current = current[["kind", "crime_type", "incidents", "share"]].copy()
-    current["incidents"] = current["incidents"].astype(int)
+def _type_counts_in(type_counts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    counted = _within(type_counts, period).groupby(["kind", "crime_type"], as_index=False)["incidents"].sum()
+    counted["incidents"] = counted["incidents"].astype(int)
+    counted["share"] = counted["incidents"] / counted.groupby("kind")["incidents"].transform("sum")
+    counted["kind_order"] = counted["kind"].map({"crime": 0, "asb": 1})
+    counted = counted.sort_values(["kind_order", "incidents", "crime_type"], ascending=[True, False, True])
+    return counted.drop(columns="kind_order").reset_index(drop=True)
+
+
+def _crime_types(type_counts: pd.DataFrame, period: Period, previous: Period | None) -> pd.DataFrame:
+    current = _type_counts_in(type_counts, period)[["kind", "crime_type", "incidents", "share"]]
     if previous is None:
         current["previous_incidents"] = pd.Series([pd.NA] * len(current), dtype="Int64")
         current["change_percent"] = float("nan")
         current["change"] = ""
         return current
-    before = run_query("crime_type_counts", first=previous.first, last=previous.last)
-    before = before.set_index("crime_type")["incidents"]
+    before = _type_counts_in(type_counts, previous).set_index("crime_type")["incidents"]
     current["previous_incidents"] = current["crime_type"].map(before).fillna(0).astype("Int64")
     changes = [compare_counts(int(a), int(b)) for a, b in zip(current["incidents"], current["previous_incidents"])]
     current["change_percent"] = [c.percent if c.percent is not None else float("nan") for c in changes]
@@ -126,8 +137,9 @@ def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list
         Residents of the area, for rates per 1,000.
     """
     previous, _ = change_basis(period, loaded)  # the crime-type table still needs a whole previous period
-    totals = _totals(run_query, period)
+    # One scan of the store gives the totals, the monthly series, the crime types and the change.
     type_counts = monthly_type_counts(run_query, loaded, period)
+    totals = _totals(type_counts, period)
     comparable = {
         kind: comparable_change(
             monthly_series(type_counts, loaded, choice, period.previous().first, period.last), period, KIND_LABELS[kind]
@@ -152,8 +164,8 @@ def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list
         ),
         crime=_kind_summary("crime", totals.get("crime", 0), comparable["crime"], population),
         asb=_kind_summary("asb", totals.get("asb", 0), comparable["asb"], population),
-        monthly=_full_monthly(run_query, period),
-        crime_types=_crime_types(run_query, period, previous),
+        monthly=_full_monthly(type_counts, period, loaded),
+        crime_types=_crime_types(type_counts, period, previous),
         top_wards=top_wards,
         top_wards_share=shares,
     )

@@ -2,8 +2,8 @@
 
 Each query lives in ``sql/<name>.sql`` with a header::
 
-    -- name: totals_by_kind
-    -- purpose: Incidents by kind for a period.
+    -- name: crime_type_counts
+    -- purpose: Incidents by police.uk category for a period.
     -- params: $first, $last
 
 A query is called with exactly its declared parameters, always bound by DuckDB, never formatted

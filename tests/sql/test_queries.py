@@ -58,18 +58,13 @@ def test_loaded_months(database):
     assert [m.date() if hasattr(m, "date") else m for m in database.query("loaded_months")["month"]] == [JAN, FEB, APR]
 
 
-def test_totals_by_kind(database):
-    assert rows(database.query("totals_by_kind", first=JAN, last=APR)) == [("crime", 5), ("asb", 3)]
-    assert rows(database.query("totals_by_kind", first=FEB, last=MAR)) == [("crime", 0), ("asb", 0)]
-
-
-def test_monthly_counts_show_loaded_zero_months_and_omit_gaps(database):
-    frame = database.query("monthly_counts", first=JAN, last=APR)
-    got = [(m.date(), k, n) for m, k, n in frame.itertuples(index=False)]
+def test_monthly_type_counts_only_loaded_months(database):
+    frame = database.query("monthly_type_counts", first=JAN, last=APR)
+    got = [(m.date(), k, t, n) for m, k, t, n in frame.itertuples(index=False)]
     assert got == [
-        (JAN, "crime", 4), (JAN, "asb", 1),
-        (FEB, "crime", 0), (FEB, "asb", 0),
-        (APR, "crime", 1), (APR, "asb", 2),
+        (JAN, "crime", "Burglary", 1), (JAN, "crime", "Public order", 1),
+        (JAN, "crime", "Violence and sexual offences", 2), (JAN, "asb", "Anti-social behaviour", 1),
+        (APR, "crime", "Violence and sexual offences", 1), (APR, "asb", "Anti-social behaviour", 2),
     ]
 
 
@@ -113,9 +108,9 @@ def test_coverage_ledger(database):
 
 def test_parameters_are_checked(database):
     with pytest.raises(QueryError, match="missing parameters \\['last'\\]"):
-        database.query("totals_by_kind", first=JAN)
+        database.query("crime_type_counts", first=JAN)
     with pytest.raises(QueryError, match="unexpected \\['kind'\\]"):
-        database.query("totals_by_kind", first=JAN, last=APR, kind="crime")
+        database.query("crime_type_counts", first=JAN, last=APR, kind="crime")
     with pytest.raises(QueryError, match="no query named 'drop_tables'"):
         database.query("drop_tables")
 
@@ -140,5 +135,6 @@ def test_sql_files_declare_exactly_their_parameters(tmp_path):
 
 def test_empty_store(medway_area, tmp_path):
     db = Database(medway_area, Store(tmp_path / "nothing"))
-    assert rows(db.query("totals_by_kind", first=JAN, last=APR)) == [("crime", 0), ("asb", 0)]
+    assert len(db.query("crime_type_counts", first=JAN, last=APR)) == 0
+    assert len(db.query("ward_counts", first=JAN, last=APR, kind="crime", vintage="2023")) == 24
     assert len(db.query("loaded_months")) == 0
