@@ -19,6 +19,7 @@ st.session_state["period"] = ui.sidebar_period(months)
 pages = [
     st.Page("views/overview.py", title="Overview", icon=":material/insights:", default=True),
     st.Page("views/ward_map.py", title="Ward map", icon=":material/map:"),
+    st.Page("views/hotspots.py", title="Hotspots", icon=":material/local_fire_department:"),
     st.Page("views/seasonality.py", title="Seasonality and trends", icon=":material/calendar_month:"),
     st.Page("views/priorities.py", title="Priorities and progress", icon=":material/flag:"),
     st.Page("views/survey.py", title="Residents’ survey", icon=":material/forum:"),

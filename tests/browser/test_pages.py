@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from PIL import Image
+
 import pytest
 
 from browser import wait_until_idle
@@ -38,6 +42,10 @@ def test_every_page_loads_cleanly(server_url, chromium):
         exceptions = page.query_selector_all("[data-testid='stException']")
         assert not exceptions, f"{title}: {exceptions[0].inner_text()[:500]}"
         assert page.query_selector("h1"), f"{title}: no heading"
+        for canvas in page.query_selector_all("[data-testid='stDeckGlJsonChart'] canvas"):
+            page.wait_for_timeout(1500)  # WebGL maps draw after the script run
+            colours = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB").getcolors(maxcolors=1 << 20)
+            assert colours is None or len(colours) > 20, f"{title}: a map canvas is blank ({len(colours)} colours)"
     assert not problems, "\n".join(problems)
     context.close()
 

@@ -1,0 +1,258 @@
+"""Hotspots: grid counts, Gi* on a known cluster and on random points, the FDR correction, repeat
+locations across month boundaries (through the real query on a fixture store) and top streets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from pyproj import Transformer
+
+from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
+from csp_data import hotspots
+
+TO_LONLAT = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+VIOLENCE = "Violence and sexual offences"
+# A 250 m cell in central Medway: col 2300 covers eastings 575,000-575,250, row 670 northings 167,500-167,750.
+COL0, ROW0 = 2300, 670
+JAN, FEB = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01")
+
+
+def lonlat(easting, northing):
+    lon, lat = TO_LONLAT.transform(np.asarray(easting, float), np.asarray(northing, float))
+    return np.asarray(lon), np.asarray(lat)
+
+
+def points_at(eastings, northings, incidents=None, **columns) -> pd.DataFrame:
+    lon, lat = lonlat(eastings, northings)
+    n = len(lon)
+    frame = pd.DataFrame({
+        "location": columns.get("location", ["On or near Test Street"] * n),
+        "longitude": lon, "latitude": lat,
+        "ward_code": ["E1"] * n, "ward_name": columns.get("ward_name", ["Ward A"] * n),
+        "crime_type": columns.get("crime_type", [VIOLENCE] * n),
+        "month": columns.get("month", [date(2025, 1, 1)] * n),
+        "incidents": np.ones(n, dtype=int) if incidents is None else incidents,
+    })
+    return frame
+
+
+def full_grid(cols: int, rows: int) -> pd.DataFrame:
+    cc, rr = np.meshgrid(np.arange(COL0, COL0 + cols), np.arange(ROW0, ROW0 + rows))
+    return pd.DataFrame({"col": cc.ravel(), "row": rr.ravel()})
+
+
+# --------------------------------------------------------------------------------------------
+# Grid
+# --------------------------------------------------------------------------------------------
+
+
+def test_grid_counts_on_fixture_points():
+    base_e, base_n = COL0 * 250, ROW0 * 250
+    eastings = [base_e + 10, base_e + 240, base_e + 260, base_e + 10, base_e + 100]
+    northings = [base_n + 10, base_n + 240, base_n + 10, base_n + 260, base_n + 100]
+    points = points_at(eastings, northings, incidents=np.array([1, 2, 3, 4, 5]))
+    grid = hotspots.grid_counts(points)
+    assert list(zip(grid["cell_id"], grid["incidents"])) == [
+        (f"{COL0}_{ROW0}", 1 + 2 + 5), (f"{COL0 + 1}_{ROW0}", 3), (f"{COL0}_{ROW0 + 1}", 4),
+    ]
+
+
+def test_grid_counts_keep_empty_cells_as_zero():
+    points = points_at([COL0 * 250 + 125], [ROW0 * 250 + 125])
+    grid = hotspots.grid_counts(points, full_grid(3, 2))
+    assert len(grid) == 6 and grid["incidents"].sum() == 1
+    assert grid.set_index("cell_id").loc[f"{COL0}_{ROW0}", "incidents"] == 1
+
+
+def test_area_cells_cover_a_shape():
+    # A 500 m square aligned to the grid, in lon/lat: exactly the 4 cells inside, plus the 5 touching
+    # its north and east edges (a touching edge counts as touching).
+    e, n = COL0 * 250 + 1, ROW0 * 250 + 1
+    lon, lat = lonlat([e, e + 498, e + 498, e], [n, n, n + 498, n + 498])
+    cells = hotspots.area_cells(shapely.Polygon(zip(lon, lat)))
+    assert set(zip(cells["col"], cells["row"])) == {(COL0 + i, ROW0 + j) for i in range(2) for j in range(2)}
+
+
+def test_grid_counts_require_incidents_column():
+    with pytest.raises(ValueError, match="incidents"):
+        hotspots.grid_counts(pd.DataFrame({"longitude": [0.5], "latitude": [51.4]}))
+
+
+# --------------------------------------------------------------------------------------------
+# Gi* and FDR
+# --------------------------------------------------------------------------------------------
+
+
+def test_gi_star_finds_a_planted_cluster():
+    rng = np.random.default_rng(7)
+    grid = full_grid(20, 20)
+    grid["incidents"] = rng.poisson(2, len(grid))
+    cluster = grid["col"].between(COL0 + 8, COL0 + 10) & grid["row"].between(ROW0 + 8, ROW0 + 10)
+    grid.loc[cluster, "incidents"] += 12
+    grid["cell_id"] = hotspots.cell_id(grid["col"], grid["row"]).to_numpy()
+    result = hotspots.gi_star(grid)
+    centre = result[(result["col"] == COL0 + 9) & (result["row"] == ROW0 + 9)].iloc[0]
+    assert centre["hotspot_class"] == "hot99"
+    is_hot = result["hotspot_class"].str.startswith("hot")
+    assert is_hot[cluster].all()  # every planted cell is hot
+    # Three or more cells away from the cluster's centre (outside every window that touches it) nothing is hot.
+    distance = np.maximum((result["col"] - (COL0 + 9)).abs(), (result["row"] - (ROW0 + 9)).abs())
+    assert not is_hot[distance >= 3].any()
+
+
+def random_layout_classes(seed: int) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    n = 3000
+    eastings = COL0 * 250 + rng.uniform(0, 20 * 250, n)
+    northings = ROW0 * 250 + rng.uniform(0, 20 * 250, n)
+    grid = hotspots.grid_counts(points_at(eastings, northings), full_grid(20, 20))
+    return hotspots.gi_star(grid)
+
+
+@pytest.mark.parametrize("seed", [1, 4, 5, 6, 7])
+def test_random_points_give_no_hotspots_after_correction(seed):
+    result = random_layout_classes(seed)
+    assert (result["hotspot_class"] == "none").all()
+    # Without the correction some cells would pass at 10%: the correction is what removes them.
+    assert (result["p_value"] < 0.10).sum() > 0
+
+
+def test_random_points_rarely_give_any_hotspot():
+    # Under complete spatial randomness, Benjamini-Hochberg at 10% keeps the chance of any false
+    # hotspot in a layout near 10%; 40 layouts with a generous bound (in these seeds: 6 of 40).
+    layouts_with_any = sum((random_layout_classes(seed)["hotspot_class"] != "none").any() for seed in range(1, 41))
+    assert layouts_with_any <= 8
+
+
+def test_gi_star_matches_the_textbook_formula():
+    rng = np.random.default_rng(11)
+    grid = full_grid(6, 5)
+    grid["incidents"] = rng.poisson(3, len(grid))
+    grid["cell_id"] = hotspots.cell_id(grid["col"], grid["row"]).to_numpy()
+    result = hotspots.gi_star(grid)
+    x = grid["incidents"].to_numpy(float)
+    n, mean = len(x), x.mean()
+    s = np.sqrt((x ** 2).mean() - mean ** 2)
+    for i, (c, r) in enumerate(zip(grid["col"], grid["row"])):
+        near = ((grid["col"] - c).abs() <= 1) & ((grid["row"] - r).abs() <= 1)
+        w = near.sum()
+        z = (x[near.to_numpy()].sum() - mean * w) / (s * np.sqrt((n * w - w ** 2) / (n - 1)))
+        assert result["z_score"].iloc[i] == pytest.approx(z)
+
+
+def test_constant_counts_have_no_hotspots():
+    grid = full_grid(4, 4).assign(incidents=3)
+    grid["cell_id"] = hotspots.cell_id(grid["col"], grid["row"]).to_numpy()
+    result = hotspots.gi_star(grid)
+    assert (result["hotspot_class"] == "none").all() and (result["z_score"] == 0).all()
+
+
+def test_benjamini_hochberg_matches_a_hand_calculation_and_esda():
+    from esda import fdr
+
+    p = np.array([0.01, 0.041, 0.032, 0.005, 0.5])
+    # Sorted: 0.005, 0.01, 0.032, 0.041, 0.5 -> p*n/rank: 0.025, 0.025, 0.0533, 0.05125, 0.5, then the
+    # running minimum from the right: 0.025, 0.025, 0.05125, 0.05125, 0.5.
+    assert hotspots.benjamini_hochberg(p) == pytest.approx([0.025, 0.05125, 0.05125, 0.025, 0.5])
+    # esda's fdr gives the largest p-value that passes at alpha: the same tests pass.
+    threshold = fdr(p, 0.05)
+    assert set(np.nonzero(p <= threshold)[0]) == set(np.nonzero(hotspots.benjamini_hochberg(p) <= 0.05)[0])
+
+
+def test_classify_levels():
+    z = np.array([5, 5, 5, -5, 0.1, -5])
+    q = np.array([0.005, 0.03, 0.08, 0.005, 0.001, 0.2])
+    assert list(hotspots.classify(z, q)) == ["hot99", "hot95", "hot90", "cold99", "hot99", "none"]
+
+
+# --------------------------------------------------------------------------------------------
+# Repeat locations and top streets
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixture_database(tmp_path_factory, medway_points):
+    from csp_data.config import load_area
+    from csp_data.ingest import ingest
+    from csp_data.queries import Database
+    from csp_data.store import Store
+
+    chatham = medway_points["Chatham Central & Brompton"]
+    nearby = (round(chatham[0] + 0.001, 6), chatham[1])  # same name, another snap point
+    files = {
+        "2024-12": [street_row("2024-12", VIOLENCE, *chatham, location="On or near A Street")],
+        "2025-01": [
+            street_row("2025-01", VIOLENCE, *chatham, location="On or near A Street"),
+            street_row("2025-01", "Shoplifting", *chatham, location="On or near A Street"),
+            street_row("2025-01", VIOLENCE, *nearby, location="On or near A Street"),
+            street_row("2025-01", "Anti-social behaviour", *chatham, location="On or near A Street"),
+        ],
+        "2025-02": [
+            street_row("2025-02", VIOLENCE, *chatham, location="On or near A Street"),
+            street_row("2025-02", VIOLENCE, *chatham, location="On or near B Street"),
+        ],
+        "2025-03": [street_row("2025-03", VIOLENCE, *chatham, location="On or near A Street")],
+    }
+    folder = tmp_path_factory.mktemp("raw")
+    for month, rows in files.items():
+        (folder / f"{month}-kent-street.csv").write_bytes(csv_bytes(rows))
+    store = Store(tmp_path_factory.mktemp("store"))
+    ingest([folder], load_area(MEDWAY_AREA_FILE), store)
+    db = Database(load_area(MEDWAY_AREA_FILE), store)
+    yield db
+    db.close()
+
+
+def test_repeat_locations_across_month_boundaries(fixture_database):
+    points = fixture_database.query("hotspot_points", first=date(2025, 1, 1), last=date(2025, 2, 1),
+                                    kind="crime", crime_type=None)
+    repeats = hotspots.repeat_locations(points)
+    rows = [(r.location, r.incidents, r.months_present, r.first_month, r.last_month, r.type_mix)
+            for r in repeats.itertuples()]
+    # December and March are outside the period; ASB is not crime; the second A Street snap point is separate.
+    assert rows == [
+        ("On or near A Street", 3, 2, JAN, FEB, f"{VIOLENCE} 2, Shoplifting 1"),
+        ("On or near A Street", 1, 1, JAN, JAN, f"{VIOLENCE} 1"),
+        ("On or near B Street", 1, 1, FEB, FEB, f"{VIOLENCE} 1"),
+    ]
+    assert list(repeats["rank"]) == [1, 2, 2]
+    assert repeats["incidents"].sum() == 5
+    wider = hotspots.repeat_locations(fixture_database.query(
+        "hotspot_points", first=date(2024, 12, 1), last=date(2025, 3, 1), kind="crime", crime_type=None))
+    assert (wider.iloc[0]["incidents"], wider.iloc[0]["months_present"]) == (5, 4)
+
+
+def test_flag_large_share():
+    points = points_at([COL0 * 250] * 2, [ROW0 * 250, ROW0 * 250 + 500], incidents=np.array([30, 970]),
+                       location=["On or near Police Station", "On or near Long Road"])
+    repeats = hotspots.repeat_locations(points)
+    assert dict(zip(repeats["location"], repeats["flagged"])) == {
+        "On or near Long Road": True, "On or near Police Station": True}
+    points["incidents"] = [19, 981]  # 19 incidents is too few to flag, whatever the share
+    repeats = hotspots.repeat_locations(points)
+    assert dict(zip(repeats["location"], repeats["flagged"])) == {
+        "On or near Long Road": True, "On or near Police Station": False}
+
+
+def test_top_streets_with_change(fixture_database):
+    def query(first, last):
+        return fixture_database.query("hotspot_points", first=first, last=last, kind="crime", crime_type=None)
+
+    current, before = query(date(2025, 2, 1), date(2025, 3, 1)), query(date(2024, 12, 1), date(2025, 1, 1))
+    streets = hotspots.top_streets(current, before)
+    assert list(zip(streets["location"], streets["incidents"], streets["previous_incidents"])) == [
+        ("On or near A Street", 2, 4), ("On or near B Street", 1, 0)]
+    assert streets["share"].tolist() == pytest.approx([2 / 3, 1 / 3])
+    assert streets["change"].iloc[0].startswith("fell by 50%")
+    ward = hotspots.top_streets(current, ward_name="Chatham Central & Brompton")
+    assert ward["incidents"].sum() == 3
+    assert hotspots.top_streets(current, ward_name="Nowhere").empty
+
+
+def test_emerging_hotspots_need_two_years():
+    months = [date(2025, m, 1) for m in range(1, 13)]
+    assert "12 months are loaded" in hotspots.emerging_hotspots_note(months)

@@ -1,0 +1,244 @@
+"""Hotspots: a 250 m grid with Getis-Ord Gi* hotspots, repeat locations and top streets."""
+
+from html import escape
+
+import pydeck as pdk
+import streamlit as st
+
+from csp_data import hotspots, maps, ui, wardmap
+from csp_data.geography import ward_boundaries
+from csp_data.overview import change_basis
+from csp_data.periods import latest_12_months
+
+SNAP_POINT_NOTE = (
+    "police.uk places every incident on an anonymised snap point: the centre of a nearby street or a "
+    "landmark such as a car park, shopping area or petrol station, chosen so that no address can be identified. "
+    "A point is therefore a nearby street segment, not an address, and some points gather incidents from "
+    "around them."
+)
+EXPLANATION = (
+    "**What a hotspot means here.** The area is cut into {size} m squares and the incidents in each are "
+    "counted. A square is a *hotspot* when it and its eight neighbours together hold far more incidents "
+    "than squares across {area} as a whole would give by chance (the Getis-Ord Gi* statistic); a *cold spot* "
+    "is the reverse. Because thousands of squares are tested at once, the p-values are corrected for false "
+    "discoveries (Benjamini–Hochberg), and a square is shown as a hotspot at 90%, 95% or 99% confidence only "
+    "after that correction. A hotspot says where incidents cluster, not why: a shopping centre or a police "
+    "station can create one."
+)
+
+
+@st.cache_data(max_entries=32, show_spinner="Finding hotspots…")
+def _hotspot_result(area_file: str, store_version: str, first, last, kind: str, crime_type: str | None):
+    """Computed once per (store, period, type); the arguments are the cache key."""
+    area = ui.current_area()
+    points = ui.run_query("hotspot_points", first=first, last=last, kind=kind, crime_type=crime_type)
+    outline = hotspots.area_outline(ward_boundaries(area.current_wards).geometry)
+    return points, hotspots.compute_hotspots(points, outline), hotspots.repeat_locations(points, limit=None)
+
+
+area = ui.current_area()
+st.title(f"{area.short_name} hotspots")
+try:
+    loaded = ui.loaded_months()
+except Exception as error:  # noqa: BLE001
+    ui.show_error(error, "Check the store with `python -m csp_data status`, then reload the page.")
+    st.stop()
+if not loaded:
+    st.info("No police.uk months are loaded. Load some with `python -m csp_data ingest PATH`.")
+    st.stop()
+period = st.session_state.get("period") or latest_12_months(loaded)
+
+try:
+    held_types = ui.run_query("crime_type_counts", first=period.first, last=period.last)
+    filters = wardmap.incident_filters(held_types["crime_type"])
+except Exception as error:  # noqa: BLE001
+    ui.show_error(error, "Check the store with `python -m csp_data status`, then reload the page.")
+    st.stop()
+
+filter_key = st.selectbox(
+    "Crime type or ASB",
+    [f.key for f in filters],
+    format_func=lambda key: wardmap.filter_by_key(filters, key).label,
+    key="hotspots_filter",
+    help="ASB is not crime: it is always counted separately.",
+)
+incident_filter = wardmap.filter_by_key(filters, filter_key)
+
+try:
+    store_version = ui.current_store(area).version()
+    points, result, repeats = _hotspot_result(
+        str(area.area_file), store_version, period.first, period.last, incident_filter.kind, incident_filter.crime_type
+    )
+    previous, change_note = change_basis(period, loaded)
+    previous_points = (
+        ui.run_query("hotspot_points", first=previous.first, last=previous.last, kind=incident_filter.kind,
+                     crime_type=incident_filter.crime_type)
+        if previous is not None else None
+    )
+    shapes = maps.ward_shapes(area.current_wards)
+except Exception as error:  # noqa: BLE001
+    ui.show_error(error, "Try another period or crime type; if this persists, check the store and the area file.")
+    st.stop()
+
+st.caption(
+    f"{period.label}: {result.total_incidents:,} incidents of {incident_filter.noun} with a map point, "
+    f"{area.current_wards.label}. Source: data.police.uk street-level crime and ASB (Open Government Licence)."
+)
+st.info(SNAP_POINT_NOTE)
+st.markdown(EXPLANATION.format(size=hotspots.CELL_SIZE_M, area=escape(area.short_name)))
+
+hot_total = sum(result.class_counts[c] for c in ("hot99", "hot95", "hot90"))
+cold_total = sum(result.class_counts[c] for c in ("cold99", "cold95", "cold90"))
+figures = st.columns(3)
+figures[0].metric("Hotspot cells", f"{hot_total:,}")
+figures[1].metric("Cold spot cells", f"{cold_total:,}")
+figures[2].metric("Cells tested", f"{len(result.grid):,}")
+
+# Only cells with incidents or a significant class are drawn: empty, unremarkable cells add nothing.
+grid = result.grid
+drawn = grid[(grid["incidents"] > 0) | (grid["hotspot_class"] != "none")].reset_index(drop=True)
+# GeoJSON features throughout: the same layer type as the Ward map, which deck.gl draws reliably.
+cells = [
+    {
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [polygon + [polygon[0]]]},
+        "properties": {
+            "fill": wardmap.hex_to_rgb(hotspots.CLASS_COLOURS[cls]) + [220 if cls != "none" else 120],
+            "title": f"{int(n):,} incident{'s' if n != 1 else ''}",
+            "detail": f"{label}<br/>{escape(ward) if isinstance(ward, str) else ''}",
+        },
+    }
+    for polygon, cls, label, n, ward in zip(
+        hotspots.cell_polygons(drawn), drawn["hotspot_class"], drawn["hotspot_label"], drawn["incidents"],
+        drawn["ward_name"],
+    )
+]
+snap_points = [
+    {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(float(lon), 5), round(float(lat), 5)]},
+        "properties": {
+            "title": escape(str(loc)),
+            "detail": f"{int(n):,} incident{'s' if n != 1 else ''} in {int(m)} month{'s' if m != 1 else ''}",
+        },
+    }
+    for loc, lon, lat, n, m in zip(repeats["location"], repeats["longitude"], repeats["latitude"],
+                                   repeats["incidents"], repeats["months_present"])
+]
+ward_outlines = [{**f, "properties": {"title": f["properties"]["ward_name"], "detail": ""}} for f in shapes.features]
+layers = [
+    pdk.Layer("GeoJsonLayer", id="hotspot-cells", data={"type": "FeatureCollection", "features": cells},
+              get_fill_color="properties.fill", get_line_color=[160, 160, 160, 120], line_width_min_pixels=0.5,
+              stroked=True, filled=True, pickable=True, auto_highlight=True),
+    pdk.Layer("GeoJsonLayer", id="ward-outlines", data={"type": "FeatureCollection", "features": ward_outlines},
+              filled=False, stroked=True, get_line_color=[40, 40, 40, 255], line_width_min_pixels=1.5, pickable=False),
+    # The point radius is in metres (the GeoJsonLayer default), so snap points stay below a pixel until the
+    # map is zoomed far in. (Passing point_radius_units="meters" explicitly left the canvas blank.)
+    pdk.Layer("GeoJsonLayer", id="snap-points", data={"type": "FeatureCollection", "features": snap_points},
+              get_point_radius=6,
+              get_fill_color=[30, 30, 30, 200], stroked=False, filled=True, pickable=True),
+]
+deck = maps.CompactDeck(
+    layers=layers,
+    initial_view_state=maps.fit_view(shapes.bounds),
+    tooltip={"html": "<b>{title}</b><br/>{detail}", "style": maps.TOOLTIP_STYLE},
+    map_provider=None,
+)
+map_column, legend_column = st.columns([4, 1])
+with map_column:
+    st.pydeck_chart(
+        deck, height=maps.MAP_HEIGHT, key="hotspots_map",
+        alt=(f"Map of {area.short_name} in {hotspots.CELL_SIZE_M} m squares coloured by Gi* hotspot class, with ward "
+             "outlines. The tables below give the hot squares and the busiest places."),
+    )
+with legend_column:
+    swatches = "".join(
+        f"<li style='list-style:none;margin:0 0 6px 0'><span aria-hidden='true' style='display:inline-block;"
+        f"width:18px;height:14px;vertical-align:middle;background:{hotspots.CLASS_COLOURS[c]};border:1px solid #444;"
+        f"margin-right:6px'></span>{escape(hotspots.CLASS_LABELS[c])} "
+        f"<span style='color:#555'>({result.class_counts[c]:,})</span></li>"
+        for c in hotspots.CLASS_ORDER
+    )
+    st.markdown(
+        f"<div aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>Gi* class "
+        f"({hotspots.CELL_SIZE_M} m squares)</p><ul style='padding-left:0;margin:0'>{swatches}</ul></div>",
+        unsafe_allow_html=True,
+    )
+    st.caption("Squares with no incidents and no significant class are not drawn. Zoom far in to see the snap points.")
+
+slug = f"{ui.slug(incident_filter.label)}-{period.first:%Y-%m}-{period.last:%Y-%m}"
+st.subheader("Hot squares")
+if result.hot_cells.empty:
+    st.info("No square is a significant hotspot for this choice after the false-discovery-rate correction.")
+else:
+    st.dataframe(
+        result.hot_cells, hide_index=True, width="stretch",
+        column_config={
+            "cell_id": st.column_config.TextColumn("Square", help="Column_row of the 250 m British National Grid square"),
+            "hotspot_label": "Class",
+            "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
+            "z_score": st.column_config.NumberColumn("Gi* z-score", format="%.2f"),
+            "p_adjusted": st.column_config.NumberColumn("Corrected p-value", format="%.2e"),
+            "ward_name": "Ward (most incidents)",
+            "main_streets": "Main places (incidents)",
+        },
+    )
+    ui.download_table(result.hot_cells, f"hot-squares-{slug}.csv")
+
+st.subheader("Repeat locations")
+st.caption(
+    f"The snap points with the most incidents of {incident_filter.noun} in {period.label.lower()}: the "
+    "“repeat business” list for tasking. ⚑ marks a point holding at least "
+    f"{hotspots.FLAG_SHARE:.0%} of {area.short_name}'s incidents: often a police station, hospital or "
+    "shopping centre to which incidents are snapped, so check it before tasking."
+)
+top_repeats = repeats.head(50).assign(flagged=lambda f: f["flagged"].map({True: "⚑", False: ""}))
+st.dataframe(
+    top_repeats.drop(columns=["longitude", "latitude"]), hide_index=True, width="stretch",
+    column_config={
+        "rank": "Rank",
+        "location": "police.uk location",
+        "ward_name": "Ward",
+        "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
+        "months_present": st.column_config.NumberColumn("Months with any"),
+        "first_month": st.column_config.DateColumn("First", format="MMM YYYY"),
+        "last_month": st.column_config.DateColumn("Last", format="MMM YYYY"),
+        "share_of_area": st.column_config.NumberColumn(f"Share of {area.short_name}", format="percent"),
+        "type_mix": "Mix of types",
+        "flagged": "Flag",
+    },
+)
+ui.download_table(top_repeats, f"repeat-locations-{slug}.csv")
+
+st.subheader("Top streets")
+ward_names = sorted(shapes_name for shapes_name in {f["properties"]["ward_name"] for f in shapes.features})
+chosen_ward = st.selectbox("Area or ward", [area.short_name] + ward_names, key="hotspots_ward")
+try:
+    streets = hotspots.top_streets(points, previous_points,
+                                   ward_name=None if chosen_ward == area.short_name else chosen_ward)
+except Exception as error:  # noqa: BLE001
+    ui.show_error(error, "Choose another ward.")
+    st.stop()
+st.dataframe(
+    streets, hide_index=True, width="stretch",
+    column_config={
+        "rank": "Rank",
+        "location": "police.uk location",
+        "ward_name": "Ward",
+        "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
+        "share": st.column_config.NumberColumn(f"Share of {chosen_ward}", format="percent"),
+        "previous_incidents": st.column_config.NumberColumn("Previous period", format="localized"),
+        "change": "Change",
+    },
+)
+st.caption(
+    "All snap points with the same name in the same ward are counted together; names such as “Parking Area” "
+    "or “Shopping Area” are police.uk place types, not street names."
+    + (f" {change_note}" if change_note else "")
+)
+ui.download_table(streets, f"top-streets-{ui.slug(chosen_ward)}-{slug}.csv")
+
+st.subheader("Emerging hotspots")
+note = hotspots.emerging_hotspots_note(loaded)
+if note:
+    st.info(note)
