@@ -17,7 +17,7 @@ import streamlit as st
 from csp_data.config import Area, load_area
 from csp_data.errors import CspDataError
 from csp_data.geography import ward_population
-from csp_data.periods import Period, available_periods, describe_coverage, describe_gaps
+from csp_data.periods import Period, latest_12_months, available_periods, describe_coverage, describe_gaps
 from csp_data.queries import Database
 from csp_data.store import Store
 
@@ -119,3 +119,19 @@ def show_error(error: Exception, what_to_do: str) -> None:
 def slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
 
+
+STORE_HELP = "Check the store with `python -m csp_data status`, then reload the page."
+
+
+def loaded_period() -> tuple[list[date], Period]:
+    """The loaded months and the sidebar's period; stops the page with a message when none are loaded."""
+    try:
+        months = loaded_months()
+    except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
+        show_error(error, STORE_HELP)
+        st.stop()
+    if not months:
+        st.info("No police.uk months are loaded. Load some with `python -m csp_data ingest PATH`.")
+        st.stop()
+    # The sidebar in app.py sets the period; should a page run without it, use the latest 12 months.
+    return months, st.session_state.get("period") or latest_12_months(months)

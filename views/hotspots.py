@@ -8,7 +8,6 @@ import streamlit as st
 from csp_data import hotspots, maps, ui, wardmap
 from csp_data.geography import ward_boundaries
 from csp_data.overview import change_basis
-from csp_data.periods import latest_12_months
 
 SNAP_POINT_NOTE = (
     "police.uk places every incident on an anonymised snap point: the centre of a nearby street or a "
@@ -38,21 +37,13 @@ def _hotspot_result(area_file: str, store_version: str, first, last, kind: str, 
 
 area = ui.current_area()
 st.title(f"{area.short_name} hotspots")
-try:
-    loaded = ui.loaded_months()
-except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Check the store with `python -m csp_data status`, then reload the page.")
-    st.stop()
-if not loaded:
-    st.info("No police.uk months are loaded. Load some with `python -m csp_data ingest PATH`.")
-    st.stop()
-period = st.session_state.get("period") or latest_12_months(loaded)
+loaded, period = ui.loaded_period()
 
 try:
     held_types = ui.run_query("crime_type_counts", first=period.first, last=period.last)
     filters = wardmap.incident_filters(held_types["crime_type"])
 except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Check the store with `python -m csp_data status`, then reload the page.")
+    ui.show_error(error, ui.STORE_HELP)
     st.stop()
 
 filter_key = st.selectbox(

@@ -5,27 +5,17 @@ from html import escape
 import streamlit as st
 
 from csp_data import maps, ui, wardmap
-from csp_data.periods import latest_12_months
 
 area = ui.current_area()
 st.title(f"{area.short_name} ward map")
-try:
-    loaded = ui.loaded_months()
-except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Check the store with `python -m csp_data status`, then reload the page.")
-    st.stop()
-if not loaded:
-    st.info("No police.uk months are loaded. Load some with `python -m csp_data ingest PATH`.")
-    st.stop()
-# The sidebar in app.py sets the period; should this script run without it, use the latest 12 months.
-period = st.session_state.get("period") or latest_12_months(loaded)
+loaded, period = ui.loaded_period()
 
 try:
     # The categories recorded in the period (the Overview page runs the same query, so it is cached).
     held_types = ui.run_query("crime_type_counts", first=period.first, last=period.last)
     filters = wardmap.incident_filters(held_types["crime_type"])
 except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Check the store with `python -m csp_data status`, then reload the page.")
+    ui.show_error(error, ui.STORE_HELP)
     st.stop()
 
 vintages = {w.vintage: w for w in area.wards}
