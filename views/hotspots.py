@@ -5,7 +5,7 @@ from html import escape
 import pydeck as pdk
 import streamlit as st
 
-from csp_data import hotspots, maps, ui, wardmap
+from csp_data import emerging, hotspots, maps, ui, wardmap
 from csp_data.geography import ward_boundaries
 from csp_data.overview import change_basis
 
@@ -17,13 +17,28 @@ SNAP_POINT_NOTE = (
 )
 EXPLANATION = (
     "**What a hotspot means here.** The area is cut into {size} m squares and the incidents in each are "
-    "counted. A square is a *hotspot* when it and its eight neighbours together hold far more incidents "
-    "than squares across {area} as a whole would give by chance (the Getis-Ord Gi* statistic); a *cold spot* "
-    "is the reverse. Because thousands of squares are tested at once, the p-values are corrected for false "
-    "discoveries (Benjamini–Hochberg), and a square is shown as a hotspot at 90%, 95% or 99% confidence only "
-    "after that correction. A hotspot says where incidents cluster, not why: a shopping centre or a police "
-    "station can create one."
+    "counted. A square is a *hotspot* when it and its eight neighbours together hold more incidents than "
+    "chance would give: the Getis-Ord Gi* statistic, tested by reshuffling — the square's neighbours are "
+    "replaced {draws:,} times by squares drawn at random from across {area}, and a hotspot is a square whose "
+    "real neighbours are busier than almost all of those draws. A *cold spot* is the reverse. Because thousands "
+    "of squares are tested at once, the p-values are corrected for false discoveries (Benjamini–Hochberg), and a "
+    "square is shown as a hotspot at 90%, 95% or 99% confidence only after that correction. A hotspot says "
+    "where incidents cluster across neighbouring streets, not why; a single busy place with quiet streets "
+    "around it (a supermarket for shoplifting, say) is not a cluster, but it leads the repeat locations below."
 )
+EMERGING_NOTE = (
+    "Each square's monthly counts over all {months} loaded months to {last} are tested for a steady rise "
+    "(Mann–Kendall), for squares averaging at least one incident a month ({tested:,} squares), with the same "
+    "false-discovery correction. The slope is the Theil–Sen estimate: how many more incidents a month each year."
+)
+
+
+@st.cache_data(max_entries=32, show_spinner="Looking for rising squares…")
+def _emerging_result(area_file: str, store_version: str, months: tuple, kind: str, crime_type: str | None,
+                     hot_cell_ids: tuple):
+    """Computed once per (store, months, type); the arguments are the cache key."""
+    points = ui.run_query("hotspot_points", first=months[0], last=months[-1], kind=kind, crime_type=crime_type)
+    return emerging.emerging_hotspots(points, months, hot_cell_ids)
 
 
 @st.cache_data(max_entries=32, show_spinner="Finding hotspots…")
@@ -34,6 +49,9 @@ def _hotspot_result(area_file: str, store_version: str, first, last, kind: str, 
     outline = hotspots.area_outline(ward_boundaries(area.current_wards).geometry)
     return points, hotspots.compute_hotspots(points, outline), hotspots.repeat_locations(points, limit=None)
 
+
+RISING_HEX = "#542788"  # ColorBrewer PuOr's darkest purple: apart from the red-blue hotspot classes
+RISING_RGB = wardmap.hex_to_rgb(RISING_HEX)
 
 area = ui.current_area()
 st.title(f"{area.short_name} hotspots")
@@ -67,6 +85,13 @@ try:
         if previous is not None else None
     )
     shapes = maps.ward_shapes(area.current_wards)
+    # Emerging hotspots use every loaded month up to the end of the chosen period.
+    trend_months = tuple(sorted(m for m in loaded if m <= period.last))
+    trend_note = emerging.emerging_note(trend_months)
+    trend = None if trend_note else _emerging_result(
+        str(area.area_file), store_version, trend_months, incident_filter.kind, incident_filter.crime_type,
+        tuple(result.hot_cells["cell_id"]),
+    )
 except Exception as error:  # noqa: BLE001
     ui.show_error(error, "Try another period or crime type; if this persists, check the store and the area file.")
     st.stop()
@@ -76,7 +101,8 @@ st.caption(
     f"{area.current_wards.label}. Source: data.police.uk street-level crime and ASB (Open Government Licence)."
 )
 st.info(SNAP_POINT_NOTE)
-st.markdown(EXPLANATION.format(size=hotspots.CELL_SIZE_M, area=escape(area.short_name)))
+st.markdown(EXPLANATION.format(size=hotspots.CELL_SIZE_M, area=escape(area.short_name),
+                               draws=hotspots.PERMUTATIONS))
 
 hot_total = sum(result.class_counts[c] for c in ("hot99", "hot95", "hot90"))
 cold_total = sum(result.class_counts[c] for c in ("cold99", "cold95", "cold90"))
@@ -116,6 +142,15 @@ snap_points = [
     for loc, lon, lat, n, m in zip(repeats["location"], repeats["longitude"], repeats["latitude"],
                                    repeats["incidents"], repeats["months_present"])
 ]
+rising = grid[grid["cell_id"].isin(trend.cells["cell_id"])] if trend is not None else grid.head(0)
+rising_cells = [
+    {
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [polygon + [polygon[0]]]},
+        "properties": {"title": "Rising (emerging hotspot)", "detail": f"{int(n):,} incidents in the chosen period"},
+    }
+    for polygon, n in zip(hotspots.cell_polygons(rising), rising["incidents"])
+]
 ward_outlines = [{**f, "properties": {"title": f["properties"]["ward_name"], "detail": ""}} for f in shapes.features]
 layers = [
     pdk.Layer("GeoJsonLayer", id="hotspot-cells", data={"type": "FeatureCollection", "features": cells},
@@ -123,6 +158,9 @@ layers = [
               stroked=True, filled=True, pickable=True, auto_highlight=True),
     pdk.Layer("GeoJsonLayer", id="ward-outlines", data={"type": "FeatureCollection", "features": ward_outlines},
               filled=False, stroked=True, get_line_color=[40, 40, 40, 255], line_width_min_pixels=1.5, pickable=False),
+    pdk.Layer("GeoJsonLayer", id="emerging-cells", data={"type": "FeatureCollection", "features": rising_cells},
+              filled=False, stroked=True, get_line_color=list(RISING_RGB) + [255], line_width_min_pixels=3,
+              pickable=True),
     # The point radius is in metres (the GeoJsonLayer default), so snap points stay below a pixel until the
     # map is zoomed far in. (Passing point_radius_units="meters" explicitly left the canvas blank.)
     pdk.Layer("GeoJsonLayer", id="snap-points", data={"type": "FeatureCollection", "features": snap_points},
@@ -150,6 +188,12 @@ with legend_column:
         f"<span style='color:#555'>({result.class_counts[c]:,})</span></li>"
         for c in hotspots.CLASS_ORDER
     )
+    if trend is not None:
+        swatches += (
+            f"<li style='list-style:none;margin:8px 0 6px 0'><span aria-hidden='true' style='display:inline-block;"
+            f"width:14px;height:10px;vertical-align:middle;border:3px solid {RISING_HEX};margin-right:6px'></span>"
+            f"Rising: emerging hotspot <span style='color:#555'>({len(trend.cells):,})</span></li>"
+        )
     st.markdown(
         f"<div aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>Gi* class "
         f"({hotspots.CELL_SIZE_M} m squares)</p><ul style='padding-left:0;margin:0'>{swatches}</ul></div>",
@@ -160,7 +204,9 @@ with legend_column:
 slug = f"{ui.slug(incident_filter.label)}-{period.first:%Y-%m}-{period.last:%Y-%m}"
 st.subheader("Hot squares")
 if result.hot_cells.empty:
-    st.info("No square is a significant hotspot for this choice after the false-discovery-rate correction.")
+    st.info("No square is a significant hotspot for this choice after the false-discovery-rate correction: "
+            "the incidents are not clustered across neighbouring squares more than chance would give. They can "
+            "still be concentrated at single places; see the repeat locations below.")
 else:
     st.dataframe(
         result.hot_cells, hide_index=True, width="stretch",
@@ -230,6 +276,27 @@ st.caption(
 ui.download_table(streets, f"top-streets-{ui.slug(chosen_ward)}-{slug}.csv")
 
 st.subheader("Emerging hotspots")
-note = hotspots.emerging_hotspots_note(loaded)
-if note:
-    st.info(note)
+if trend is None:
+    st.info(trend_note)
+else:
+    st.caption(EMERGING_NOTE.format(months=trend.months, last=f"{trend_months[-1]:%b %Y}", tested=trend.tested))
+    if trend.cells.empty:
+        st.info(f"No square's monthly count of {incident_filter.noun} is rising significantly after the "
+                "false-discovery-rate correction.")
+    else:
+        st.dataframe(
+            trend.cells.drop(columns=["kendall_tau", "p_value"]), hide_index=True, width="stretch",
+            column_config={
+                "cell_id": st.column_config.TextColumn("Square", help="Column_row of the 250 m British National Grid square"),
+                "ward_name": "Ward (most incidents)",
+                "main_streets": "Main places (incidents)",
+                "confidence": "Rising, confidence",
+                "months": st.column_config.NumberColumn("Months tested"),
+                "first_year": st.column_config.NumberColumn("First 12 months", format="localized"),
+                "last_year": st.column_config.NumberColumn("Latest 12 months", format="localized"),
+                "slope_per_year": st.column_config.NumberColumn("More a month, per year", format="%.1f"),
+                "p_adjusted": st.column_config.NumberColumn("Corrected p-value", format="%.2e"),
+                "currently_hot": st.column_config.CheckboxColumn("Hotspot now"),
+            },
+        )
+        ui.download_table(trend.cells, f"emerging-squares-{slug}.csv")
