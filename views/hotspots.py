@@ -161,11 +161,13 @@ layers = [
     pdk.Layer("GeoJsonLayer", id="emerging-cells", data={"type": "FeatureCollection", "features": rising_cells},
               filled=False, stroked=True, get_line_color=list(RISING_RGB) + [255], line_width_min_pixels=3,
               pickable=True),
-    # The point radius is in metres (the GeoJsonLayer default), so snap points stay below a pixel until the
-    # map is zoomed far in. (Passing point_radius_units="meters" explicitly left the canvas blank.)
+    # Individual snap points only when zoomed far in: the radius is 3 m on the ground (metres are the
+    # GeoJsonLayer default), a tenth of a pixel at the whole-area view (about 30 m a pixel) and 4 pixels at
+    # the closest zoom (under 1 m a pixel). A browser test checks both ends. (Passing
+    # point_radius_units="meters" explicitly left the canvas blank.)
     pdk.Layer("GeoJsonLayer", id="snap-points", data={"type": "FeatureCollection", "features": snap_points},
-              get_point_radius=6,
-              get_fill_color=[30, 30, 30, 200], stroked=False, filled=True, pickable=True),
+              get_point_radius=3,
+              get_fill_color=[0, 0, 0, 255], stroked=False, filled=True, pickable=True),
 ]
 deck = maps.CompactDeck(
     layers=layers,

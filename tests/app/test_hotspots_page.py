@@ -7,11 +7,14 @@ files, and a Gi* computed here with numpy (textbook z-scores, its own permutatio
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import numpy as np
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT
+from helpers import ROOT, csv_bytes, street_row, ward_points
 
 APP = str(ROOT / "app.py")
 PAGE = "views/hotspots.py"
@@ -139,3 +142,60 @@ def test_asb_choice_runs():
     at = open_page(hotspots_filter="asb")
     assert not at.exception and not at.error
     assert "anti-social behaviour" in " ".join(c.value for c in at.caption)
+
+
+# -- generated test data: two years with one rising place ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rising_store(tmp_path_factory):
+    """GENERATED TEST DATA, not real: 24 months (Jan 2024 - Dec 2025) with two incidents a month at a
+    point in each Medway ward, and at one place in Chatham n incidents in the n-th month."""
+    from csp_data.config import load_area
+    from csp_data.ingest import ingest
+    from csp_data.store import Store
+
+    points = ward_points()
+    rising = points["Chatham Central & Brompton"]
+    months = [f"{year}-{month:02d}" for year in (2024, 2025) for month in range(1, 13)]
+    folder = tmp_path_factory.mktemp("generated-raw")
+    all_rows = []
+    for n, month in enumerate(months, start=1):
+        rows = [street_row(month, "Burglary", *xy, location=f"On or near {ward} Road")
+                for ward, xy in points.items() for _ in range(2)]
+        rows += [street_row(month, "Burglary", *rising, location="On or near Rising Street")] * n
+        (folder / f"{month}-kent-street.csv").write_bytes(csv_bytes(rows))
+        all_rows += [(date.fromisoformat(f"{month}-01"), float(r[4]), float(r[5])) for r in rows]
+    root = tmp_path_factory.mktemp("generated-store")
+    ingest([folder], load_area(None), Store(root))
+    return root, rising, all_rows
+
+
+def test_emerging_hotspots_on_two_generated_years(rising_store, monkeypatch):
+    from pyproj import Transformer
+
+    root, rising, rows = rising_store
+    monkeypatch.setenv("CSP_STORE_DIR", str(root))
+    at = open_page()
+    assert not at.exception and not at.error
+    to_grid = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+
+    def cell(lon, lat):
+        x, y = to_grid.transform(lon, lat)
+        return f"{int(x // 250)}_{int(y // 250)}"
+
+    rising_cell = cell(*rising)
+    in_cell = [(m, lon, lat) for m, lon, lat in rows if cell(lon, lat) == rising_cell]
+    first_year = sum(1 for m, *_ in in_cell if m.year == 2024)
+    last_year = sum(1 for m, *_ in in_cell if m.year == 2025)
+
+    table = at.dataframe[-1].value  # the last table on the page
+    assert list(table["cell_id"]) == [rising_cell]
+    row = table.iloc[0]
+    assert (row["first_year"], row["last_year"]) == (first_year, last_year)
+    assert row["confidence"] == "99%" and row["slope_per_year"] == pytest.approx(12.0)
+    assert row["ward_name"] == "Chatham Central & Brompton"
+    # Every other square is flat (the same count each month), so it is tested and not rising.
+    tested = len({cell(lon, lat) for _, lon, lat in rows})
+    assert f"({tested:,} squares)" in " ".join(c.value for c in at.caption)
+    assert "more history" not in " ".join(i.value for i in at.info)
