@@ -20,6 +20,7 @@ from csp_data.geography import ward_population
 from csp_data.periods import Period, latest_12_months, available_periods, describe_coverage, describe_gaps
 from csp_data.queries import Database
 from csp_data.store import Store
+from csp_data.wardmap import IncidentFilter, incident_filters
 
 PERIOD_KIND_LABELS = {
     "latest12": "Latest 12 months",
@@ -135,3 +136,15 @@ def loaded_period() -> tuple[list[date], Period]:
         st.stop()
     # The sidebar in app.py sets the period; should a page run without it, use the latest 12 months.
     return months, st.session_state.get("period") or latest_12_months(months)
+
+
+def period_incident_filters(period: Period) -> list[IncidentFilter]:
+    """The choices of ASB, all crime and each crime type recorded in ``period`` (the query is cached and
+    shared by the pages); stops the page with a
+    message when the store cannot be read."""
+    try:
+        held_types = run_query("crime_type_counts", first=period.first, last=period.last)
+        return incident_filters(held_types["crime_type"])
+    except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
+        show_error(error, STORE_HELP)
+        st.stop()

@@ -57,12 +57,7 @@ area = ui.current_area()
 st.title(f"{area.short_name} hotspots")
 loaded, period = ui.loaded_period()
 
-try:
-    held_types = ui.run_query("crime_type_counts", first=period.first, last=period.last)
-    filters = wardmap.incident_filters(held_types["crime_type"])
-except Exception as error:  # noqa: BLE001
-    ui.show_error(error, ui.STORE_HELP)
-    st.stop()
+filters = ui.period_incident_filters(period)
 
 filter_key = st.selectbox(
     "Crime type or ASB",

@@ -10,13 +10,7 @@ area = ui.current_area()
 st.title(f"{area.short_name} ward map")
 loaded, period = ui.loaded_period()
 
-try:
-    # The categories recorded in the period (the Overview page runs the same query, so it is cached).
-    held_types = ui.run_query("crime_type_counts", first=period.first, last=period.last)
-    filters = wardmap.incident_filters(held_types["crime_type"])
-except Exception as error:  # noqa: BLE001
-    ui.show_error(error, ui.STORE_HELP)
-    st.stop()
+filters = ui.period_incident_filters(period)
 
 vintages = {w.vintage: w for w in area.wards}
 controls = st.columns([3, 3, 3])
