@@ -27,7 +27,8 @@ def group_dot_plot(table: pd.DataFrame, group_average: float, area_name: str, *,
     ----------
     table : pandas.DataFrame
         ``GroupSummary.table`` (``csp_name, is_area, rate_per_1000, ci_lower, ci_upper, rank,
-        position, pct_change, count``).
+        position, pct_change, count``, and ``rate_source`` when there is one). The rate is drawn
+        as given (ONS's own where it publishes one), inside its interval.
     group_average : float
     area_name : str
         Drawn bold, as a larger diamond.
@@ -59,6 +60,8 @@ def group_dot_plot(table: pd.DataFrame, group_average: float, area_name: str, *,
         alt.Tooltip("count:Q", title="Offences", format=","),
         alt.Tooltip("pct_change:Q", title="% change on previous year", format="+.1f"),
     ]
+    if "rate_source" in data:
+        tooltip.insert(2, alt.Tooltip("rate_source:N", title="Rate from"))
     colour = alt.Color("position:N", title="Against the group average", scale=_POSITION_SCALE,
                        legend=alt.Legend(orient="top", direction="horizontal", titleOrient="left"))
     base = alt.Chart(data)
@@ -94,7 +97,7 @@ def national_strip_chart(national: pd.DataFrame, area_code: str, group_codes: li
     Parameters
     ----------
     national : pandas.DataFrame
-        :func:`csp_data.benchmarks.national_table`.
+        :func:`csp_data.benchmarks.national_table` (rates as given: ONS's own where it publishes one).
     area_code : str
     group_codes : list of str
         The peers' codes (the area is added).
@@ -111,6 +114,7 @@ def national_strip_chart(national: pd.DataFrame, area_code: str, group_codes: li
         data[data["csp_code"].isin([area_code, *group_codes])].assign(row=rows[2]),
     ])
     long = long.sort_values("member", key=lambda s: s == area_name)  # the area drawn last, on top
+    source = [alt.Tooltip("rate_source:N", title="Rate from")] if "rate_source" in long else []
     return alt.Chart(long).mark_tick(thickness=2).encode(
         x=alt.X("rate_per_1000:Q", title=rate_title),
         y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=240)),
@@ -121,6 +125,7 @@ def national_strip_chart(national: pd.DataFrame, area_code: str, group_codes: li
         tooltip=[
             alt.Tooltip("csp_name:N", title="CSP"),
             alt.Tooltip("rate_per_1000:Q", title="Rate per 1,000", format=".2f"),
+            *source,
             alt.Tooltip("rank_all:Q", title="Rank of all CSPs"),
             alt.Tooltip("rank_unitary:Q", title="Rank of unitary authorities"),
         ],

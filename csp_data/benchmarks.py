@@ -19,13 +19,26 @@ Sources understood
   ``"27,321 "``), which carries no population: the workbook's population is
   joined to it by CSP code, and the ``population_source`` column says so.
 
-Rates are per 1,000 residents and exclude fraud, as ONS CSP rates do.  The
-tidy frame's ``rate_per_1000`` is always ``count / population * 1000`` with the
-published (rounded to 100) population, so that a rate and its confidence
-interval rest on the same numbers; ONS's own figure, which uses unrounded
-populations, is kept beside it as ``published_rate_per_1000`` where the source
-has one (the two differ by at most the population rounding, 50/population:
-under 0.02% for Medway, 0.8% for the Isles of Scilly).
+Rates are per 1,000 residents and exclude fraud, as ONS CSP rates do.  Each
+rate of the tidy frame (``rate_per_1000``) is one of two kinds, and
+``rate_source`` says which:
+
+* **ONS's own rate**, where the source has one (Table C4, for the year of the
+  release): the figure exactly as published, also kept as
+  ``published_rate_per_1000``.  ONS divides by unrounded mid-year populations,
+  although Table C4 prints them rounded to 100; ``rate_population`` holds the
+  population its rates imply, count / rate * 1000 (282,702 for Medway, printed
+  as 282,700), checked to be the same for every offence group of a CSP and
+  within 50 of the printed population.  That population scales the rate's
+  confidence interval, so the rate shown is ONS's and lies inside its interval.
+* **A rate computed here**, where ONS publishes none (the year before, from
+  Table C5, and a C2-only CSV export): ``count / population * 1000`` with the
+  printed population, rounded to 100, which is then ``rate_population``.
+  Such a rate can differ from the one ONS would publish in the second decimal
+  place (by up to 50/population of the rate: under 0.02% for Medway; 0.8% for
+  the Isles of Scilly, whose rates imply 2,281 residents, printed as 2,300).
+  For the year ending December 2024, where both can be compared, 927 of ONS's
+  7,199 rates differ from count / printed population at two decimals.
 
 Nothing here imports streamlit: pages call these functions.
 """
@@ -55,6 +68,8 @@ from csp_data.errors import InputFileError
 
 __all__ = [
     "OFFENCE_GROUPS",
+    "RATE_COMPUTED",
+    "RATE_PUBLISHED",
     "TIDY_COLUMNS",
     "BenchmarkFileError",
     "GroupSummary",
@@ -71,6 +86,7 @@ __all__ = [
     "describe_published",
     "describe_position",
     "describe_rank_history",
+    "describe_rate_source",
     "has_previous_year",
     "national_table",
     "offence_group_label",
@@ -169,10 +185,21 @@ TIDY_COLUMNS: tuple[str, ...] = (
     "population_year",
     "population_source",
     "rate_per_1000",
+    "rate_source",
+    "rate_population",
     "published_rate_per_1000",
     "source_file",
     "source_table",
 )
+
+#: ``rate_source`` of a rate ONS publishes, and of one computed here.
+RATE_PUBLISHED = "ONS Table C4, as published"
+RATE_COMPUTED = "computed: count × 1,000 / population rounded to 100 (ONS publishes no rate for this year)"
+# A rate ONS publishes must equal count / (the population its rates imply) x 1,000 to this
+# relative tolerance (a count one off in 27,555 is 4e-5), and that population must lie
+# within 50 of the one printed, rounded to 100.
+_RATE_RTOL = 1e-6
+_ROUNDING = 50
 
 _ID_COLUMNS = {
     "police force area code": "force_code",
@@ -560,19 +587,96 @@ def _to_long(frame: pd.DataFrame, table: _SheetTable) -> pd.DataFrame:
 
 
 def _finish(long: pd.DataFrame, reference: pd.DataFrame | None) -> pd.DataFrame:
-    """Join population facts, compute rates and put columns in store order."""
+    """Join population facts, set rates and put columns in store order."""
     if reference is not None:
         long = long.merge(reference.drop(columns="la_codes"), on="csp_code", how="left")
     else:
         long = long.assign(population=np.nan, population_year=np.nan, population_source=None, rate_withheld=False)
     if "published_rate_per_1000" not in long:
         long["published_rate_per_1000"] = np.nan
-    withheld = long["rate_withheld"].fillna(False).astype(bool)
-    rate = long["count"] / long["population"] * 1000
-    long["rate_per_1000"] = rate.where(~withheld & (long["population"] > 0))
+    if "implied_population" not in long:
+        long["implied_population"] = _implied_population(long)
+    long = _set_rates(long)
     long["offence_label"] = long["offence_group"].map(lambda key: _OFFENCE_BY_KEY[key].label)
     long["parent_group"] = long["offence_group"].map(lambda key: _OFFENCE_BY_KEY[key].parent)
     return _typed(long)
+
+
+def _implied_population(long: pd.DataFrame) -> pd.Series:
+    """The population ONS's rates imply, count / rate x 1,000, for each CSP and period.
+
+    One value per CSP and period (the median over its offence groups with a
+    count and a rate above 0, rounded to a millionth of a person to drop
+    floating-point noise: 282,702 for Medway), aligned with ``long``'s rows;
+    null where ONS publishes no rate.
+    """
+    count = long["count"].astype("float64")
+    published = long["published_rate_per_1000"].astype("float64")
+    usable = (count > 0) & (published > 0)
+    implied = (count / published * 1000).where(usable)
+    keys = [long["csp_code"], pd.to_datetime(long["period_end"])]
+    return implied.groupby(keys).transform("median").round(6)
+
+
+def _check_published_rates(long: pd.DataFrame, rates: _SheetTable, counts: _SheetTable) -> None:
+    """Table C4's rates must be the counts of Table C2 over one population per CSP, within 50 of the printed one.
+
+    Raises
+    ------
+    BenchmarkFileError
+        Naming the Table C4 row and column of the first rate that is not.
+    """
+    count = long["count"].astype("float64")
+    published = long["published_rate_per_1000"].astype("float64")
+    population = long["implied_population"].astype("float64")
+    expected = np.where(count == 0, 0.0, count / population * 1000)
+    checked = published.notna() & count.notna()
+    wrong = checked & ~np.isclose(published, expected, rtol=_RATE_RTOL, atol=0)
+    rows = rates.rows.set_index("csp_code")
+    if wrong.any():
+        first = long[wrong].iloc[0]
+        label = _OFFENCE_BY_KEY[first["offence_group"]].label
+        basis = (f"the population the CSP's other rates imply ({first['implied_population']:,.0f})"
+                 if pd.notna(first["implied_population"]) else "no population (its other rates are 0)")
+        raise rates.source.error(
+            f"column {label!r}: rate {float(first['published_rate_per_1000'])!r} for {first['csp_name']} is not "
+            f"{counts.name}'s count {first['count']:,.0f} x 1,000 / {basis}",
+            int(rows.at[first["csp_code"], "source_row"]),
+        )
+    printed = long["csp_code"].map(rows["population"]).astype("float64")
+    far = published.notna() & ((population - printed).abs() > _ROUNDING + _RATE_RTOL * printed)
+    if far.any():
+        first = long[far].iloc[0]
+        raise rates.source.error(
+            f"the rates of {first['csp_name']} imply a population of {first['implied_population']:,.0f}, "
+            f"not within {_ROUNDING} of the {printed[far].iloc[0]:,.0f} printed (rounded to 100)",
+            int(rows.at[first["csp_code"], "source_row"]),
+        )
+
+
+def _set_rates(long: pd.DataFrame) -> pd.DataFrame:
+    """``rate_per_1000``, ``rate_source`` and ``rate_population`` from counts, populations and ONS's rates.
+
+    ONS's own rate wherever it publishes one, with the population it implies
+    (``implied_population``); otherwise count / printed population x 1,000,
+    unless ONS withholds the CSP's rates (``rate_withheld``).
+    """
+    withheld = long["rate_withheld"].fillna(False).astype(bool)
+    count = long["count"].astype("float64")
+    population = long["population"].astype("float64")
+    published = long["published_rate_per_1000"].astype("float64")
+    computed = (count / population * 1000).where(~withheld & (population > 0))
+    is_published = published.notna()
+    is_computed = ~is_published & computed.notna()
+    long["rate_per_1000"] = published.where(is_published, computed)
+    long["rate_population"] = long["implied_population"].astype("float64").where(
+        is_published, population.where(is_computed)
+    )
+    source = pd.Series(None, index=long.index, dtype="object")
+    source[is_published] = RATE_PUBLISHED
+    source[is_computed] = RATE_COMPUTED
+    long["rate_source"] = source
+    return long
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -580,8 +684,9 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.loc[:, list(TIDY_COLUMNS)].copy()
     for column in ("count", "population", "population_year"):
         out[column] = pd.array(out[column].astype("Float64").round(), dtype="Int64")
-    for column in ("rate_per_1000", "published_rate_per_1000"):
+    for column in ("rate_per_1000", "rate_population", "published_rate_per_1000"):
         out[column] = out[column].astype("float64")
+    out["rate_source"] = out["rate_source"].astype("str")  # like the other text columns; nulls stay null
     out["period_end"] = pd.to_datetime(out["period_end"]).astype("datetime64[ns]")
     order = {key: position for position, key in enumerate(_OFFENCE_KEYS)}
     out = out.sort_values(
@@ -649,6 +754,8 @@ def read_ons_csp_workbook(path) -> pd.DataFrame:
     reference = _reference_from_c4(rates, combined)
     current_long = _to_long(_attach_la_codes(current, combined), current)
     current_long = current_long.merge(_published_rates(rates), on=["csp_code", "offence_group"], how="left")
+    current_long["implied_population"] = _implied_population(current_long)
+    _check_published_rates(current_long, rates, current)
     previous_long = _to_long(_attach_la_codes(previous, combined), previous)
     result = _finish(pd.concat([previous_long, current_long], ignore_index=True), reference)
     result.attrs["skipped_rows"] = {
@@ -894,7 +1001,25 @@ def read_benchmarks(store_dir) -> pd.DataFrame:
     path = benchmarks_path(store_dir)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no benchmark table in the store (load the ONS tables first)")
-    return _typed(pq.read_table(path).to_pandas())
+    frame = pq.read_table(path).to_pandas()
+    if "rate_source" not in frame or "rate_population" not in frame:
+        frame = _upgrade(frame)
+    return _typed(frame)
+
+
+def _upgrade(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table written before ``rate_source``, with its rates set as :func:`load_benchmarks` sets them now.
+
+    Tables written by earlier versions held count / printed population x 1,000
+    even where ONS publishes a rate; the stored counts, populations and ONS
+    rates are enough to set them again.  A CSP whose rate was null although it
+    has a count and a population had its rates withheld by ONS.
+    """
+    frame = frame.copy()
+    frame["rate_withheld"] = (frame["rate_per_1000"].isna() & frame["count"].notna()
+                              & (frame["population"].astype("float64") > 0))
+    frame["implied_population"] = _implied_population(frame)
+    return _set_rates(frame)
 
 
 # --------------------------------------------------------------------------
@@ -925,7 +1050,10 @@ def rate_confidence_interval(count, population, level: float = 0.95):
     count : int or array-like
         Offences recorded (whole, non-negative; NaN gives NaN limits).
     population : int or array-like
-        Residents (positive).
+        Residents (positive).  For a rate ONS publishes, pass the population
+        that rate implies (count / rate x 1,000, the tidy frame's
+        ``rate_population``), not the printed one rounded to 100, so that the
+        interval is the interval of ONS's rate and contains it.
     level : float, default 0.95
         Confidence level, strictly between 0 and 1.
 
@@ -995,8 +1123,11 @@ class GroupSummary:
     table : pandas.DataFrame
         One row per CSP (the area first, then the peers in the order given):
         ``csp_code, csp_name, is_area, count, population, rate_per_1000,
-        ci_lower, ci_upper, previous_count, pct_change, rank, position``.
-        ``rank`` 1 is the highest rate; ``position`` is ``'above average'``,
+        rate_source, rate_population, ci_lower, ci_upper, previous_count,
+        pct_change, rank, position``.  ``rate_per_1000`` is ONS's own rate
+        where it publishes one, and the interval is scaled by
+        ``rate_population``, the population behind the rate (see the module
+        notes).  ``rank`` 1 is the highest rate; ``position`` is ``'above average'``,
         ``'below average'`` or ``'not significantly different'`` (null when
         the CSP has no rate or interval).  ``pct_change`` is against the
         same CSP a year earlier, null when that year is not loaded.
@@ -1099,14 +1230,16 @@ def group_summary(df: pd.DataFrame, area_code: str, peer_codes: Sequence[str], p
     if missing:
         raise ValueError(f"CSP code(s) not in the year ending {period_end:%B %Y}: {', '.join(missing)}")
 
-    table = rows.loc[codes, ["csp_name", "count", "population", "rate_per_1000"]].copy()
+    table = rows.loc[codes, ["csp_name", "count", "population", "rate_per_1000", "rate_source",
+                             "rate_population"]].copy()
     table.insert(1, "is_area", table.index == area_code)
     has_rate = table["rate_per_1000"].notna()
     counts = table["count"].astype("float64")
-    # ONS note 3: transfers can make a count negative; no interval then.
+    # ONS note 3: transfers can make a count negative; no interval then.  The interval is
+    # scaled by the population behind the rate, so that it is the interval of the rate shown.
     lower, upper = rate_confidence_interval(
         counts.where(has_rate & (counts >= 0)).to_numpy(),
-        table["population"].astype("float64").to_numpy(),
+        table["rate_population"].astype("float64").to_numpy(),
         level,
     )
     table["ci_lower"], table["ci_upper"] = lower, upper
@@ -1492,7 +1625,9 @@ ASSESSMENT_COLUMNS = {
     "position": "Compared with group average",
     "count": "Offences",
     "previous_count": "Offences, previous year",
-    "population": "Population (mid-2022)",
+    "population": "Population (mid-2022, rounded to 100)",
+    "rate_population": "Population behind the rate",
+    "rate_source": "Rate from",
     "csp_code": "CSP code",
 }
 
@@ -1502,8 +1637,9 @@ def assessment_table(summary: GroupSummary) -> pd.DataFrame:
 
     Columns are :data:`ASSESSMENT_COLUMNS` (CSP, rate per 1,000, % change on
     the previous year, then rank, confidence interval, position against the
-    group average, counts and population).  Values are unrounded; rounding is
-    for display.
+    group average, counts, the population as printed and the population
+    behind the rate, and where the rate comes from).  Values are unrounded;
+    rounding is for display.
     """
     table = summary.table
     peers = table[~table["is_area"]].sort_values("csp_name", key=lambda s: s.str.casefold())
@@ -1566,7 +1702,7 @@ def describe_national(summary: GroupSummary, area_name: str) -> list[str]:
     sentences = []
     if summary.area_rank_all is not None:
         sentences.append(
-            f"Among the {summary.n_ranked_all} CSPs in England and Wales with a published rate, {area_name} has "
+            f"Among the {summary.n_ranked_all} CSPs in England and Wales with a rate, {area_name} has "
             f"the {_ordinal(summary.area_rank_all)} highest {what} rate (1st = highest)."
         )
     if summary.area_rank_unitary is not None:
@@ -1583,15 +1719,20 @@ def national_table(df: pd.DataFrame, period_end, offence_group: str = _TOTAL) ->
     """Every CSP's rate for one period and offence group, ranked (1 = highest), with a unitary flag.
 
     Columns: ``csp_code, csp_name, force_name, count, population,
-    rate_per_1000, rank_all, unitary_authority, rank_unitary``.
+    rate_per_1000, rank_all, unitary_authority, rank_unitary, rate_source,
+    rate_population``; ``rate_per_1000`` is ONS's own rate where it
+    publishes one.
     """
     period_end = pd.Timestamp(period_end)
     rows = df[(df["period_end"] == period_end) & (df["offence_group"] == offence_group)]
-    out = rows[["csp_code", "csp_name", "force_name", "count", "population", "rate_per_1000"]].copy()
+    out = rows[["csp_code", "csp_name", "force_name", "count", "population", "rate_per_1000",
+                "rate_source", "rate_population"]].copy()
     out["rank_all"] = pd.array(out["rate_per_1000"].rank(ascending=False, method="min"), dtype="Int64")
     out["unitary_authority"] = out["csp_code"].isin(unitary_authority_codes(df))
     unitary_rank = out.loc[out["unitary_authority"], "rate_per_1000"].rank(ascending=False, method="min")
     out["rank_unitary"] = pd.array(unitary_rank.reindex(out.index), dtype="Int64")
+    rate_facts = ["rate_source", "rate_population"]
+    out = out[[c for c in out.columns if c not in rate_facts] + rate_facts]
     return out.sort_values(["rank_all", "csp_name"], na_position="last").reset_index(drop=True)
 
 
@@ -1638,6 +1779,40 @@ def describe_rank_history(history: pd.DataFrame, area_name: str) -> str:
     if not parts:
         return ""
     return f"{area_name}'s rank in the group of {size} (1st = highest rate): " + "; ".join(parts) + "."
+
+
+def describe_rate_source(df: pd.DataFrame, period_end) -> str:
+    """Where one period's rates come from, in a sentence or two for the page.
+
+    ONS's own rates (Table C4) for the year of the release; rates computed
+    from counts and the printed, rounded population for the other years,
+    which may differ from ONS's in the second decimal place.
+    """
+    period_end = pd.Timestamp(period_end)
+    rows = df[df["period_end"] == period_end]
+    sources = set(rows["rate_source"].dropna())
+    years = rows["population_year"].dropna()
+    population = f"mid-{int(years.mode().iloc[0])} population" if len(years) else "population"
+    when = _year_ending(period_end)
+    published = (
+        f"ONS's own, exactly as published in its Table C4. ONS divides by unrounded {population}s (the table "
+        "prints them rounded to 100), so each confidence interval uses the population its rate implies "
+        "(offences × 1,000 / rate), and each rate lies inside its interval."
+    )
+    computed = (
+        f"computed here as offences × 1,000 / the {population} as ONS prints it, rounded to 100, because ONS "
+        "publishes no CSP rates for this year in the tables loaded. They may differ from the rates ONS would give "
+        "in the second decimal place (ONS divides by unrounded populations); their confidence intervals use the "
+        "same rounded population."
+    )
+    if sources == {RATE_PUBLISHED}:
+        return f"Rates for the {when} are {published}"
+    if sources == {RATE_COMPUTED}:
+        return f"Rates for the {when} are {computed}"
+    if sources == {RATE_PUBLISHED, RATE_COMPUTED}:
+        return (f"Rates for the {when} are, where ONS publishes a CSP's rate, {published} Elsewhere they are "
+                f"{computed}")
+    return f"No rates are given for the {when}."
 
 
 def describe_published(summary: PublishedSummary, area_name: str) -> str:

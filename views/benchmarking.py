@@ -79,7 +79,8 @@ period_keys = [f"{p:%Y-%m-%d}" for p in periods]
 st.caption(
     "Police recorded crime by Community Safety Partnership (CSP), from the ONS \"Police force area data "
     "tables\". Rates are per 1,000 residents, use ONS mid-2022 population estimates for every year shown, "
-    "and exclude fraud. The sidebar's period applies to the police.uk pages, not to these ONS years."
+    "and exclude fraud; where ONS publishes a rate it is shown exactly as published. The sidebar's period "
+    "applies to the police.uk pages, not to these ONS years."
 )
 
 # ---- Controls --------------------------------------------------------------------------------
@@ -158,7 +159,8 @@ area_row = summary.table[summary.table["is_area"]].iloc[0]
 st.subheader(f"{what}, {_year_ending(summary.period_end)}")
 metrics = st.columns(4)
 metrics[0].metric(
-    f"{area_name}: rate per 1,000", "not published" if pd.isna(area_row["rate_per_1000"]) else f"{area_row['rate_per_1000']:.2f}"
+    f"{area_name}: rate per 1,000", "not published" if pd.isna(area_row["rate_per_1000"]) else f"{area_row['rate_per_1000']:.2f}",
+    help=None if pd.isna(area_row["rate_source"]) else f"Rate from: {area_row['rate_source']}.",
 )
 metrics[1].metric(
     f"Group average ({summary.group_size} CSP{'' if summary.group_size == 1 else 's'})", f"{summary.group_average:.2f}",
@@ -176,6 +178,7 @@ metrics[3].metric(
          "or either year has fewer than 50 offences (the ONS rule).",
 )
 st.markdown(bm.describe_position(summary, area_name))
+st.caption(bm.describe_rate_source(table, summary.period_end))
 if not bm.has_previous_year(table, summary.period_end):
     st.caption(
         f"No % change is given for the {_year_ending(summary.period_end)}: the year before it is not in the loaded ONS tables."
@@ -197,14 +200,22 @@ st.dataframe(
         "95% CI upper": st.column_config.NumberColumn(format="%.2f"),
         "Offences": st.column_config.NumberColumn(format="localized"),
         "Offences, previous year": st.column_config.NumberColumn(format="localized"),
-        "Population (mid-2022)": st.column_config.NumberColumn(format="localized"),
+        "Population (mid-2022, rounded to 100)": st.column_config.NumberColumn(format="localized"),
+        "Population behind the rate": st.column_config.NumberColumn(
+            format="%.0f",
+            help="The population the rate is per 1,000 of, which also scales its confidence interval: for ONS's "
+                 "own rates, the unrounded population they imply (offences × 1,000 / rate); for rates computed "
+                 "here, the population as printed, rounded to 100.",
+        ),
+        "Rate from": st.column_config.TextColumn(width="medium"),
     },
 )
 st.caption(
     f"{area_name} first, then its peers by name, as in the strategic assessment. Group average "
     f"{summary.group_average:.2f}: the mean of the {summary.group_size} CSP rates, {area_name} included, each CSP "
     "counting once (as the assessment averages its table). \"Above\" or \"below average\" only where the CSP's "
-    "95% confidence interval lies wholly on one side of the average."
+    "95% confidence interval lies wholly on one side of the average. \"Rate from\" says whether a rate is ONS's "
+    "own or computed here; \"Population behind the rate\" is what it is per 1,000 of."
 )
 ui.download_table(group_table, f"{file_stub}-group.csv")
 
@@ -218,8 +229,9 @@ st.altair_chart(
 )
 st.caption(
     "Each bar is an exact Poisson 95% confidence interval for the rate: the range of rates that could "
-    "plausibly have produced the count recorded. Where a bar crosses the dashed group average, the difference "
-    "could be chance. The table above is this chart's data."
+    "plausibly have produced the count recorded, scaled by the same population as the rate itself, so the dot "
+    "always lies inside its bar. Where a bar crosses the dashed group average, the difference could be chance. "
+    "The table above is this chart's data."
 )
 
 # ---- Change in rank ----------------------------------------------------------------------------
@@ -322,7 +334,8 @@ st.altair_chart(
 with st.expander("Table: every CSP, ranked"):
     st.dataframe(
         national, hide_index=True, width="stretch",
-        column_config={"rate_per_1000": st.column_config.NumberColumn("rate_per_1000", format="%.2f")},
+        column_config={"rate_per_1000": st.column_config.NumberColumn("rate_per_1000", format="%.2f"),
+                       "rate_population": st.column_config.NumberColumn("rate_population", format="%.0f")},
     )
 ui.download_table(national, f"{file_stub}-all-csps.csv")
 
@@ -361,8 +374,11 @@ if published_paths:
                 if published_summary.offence_group in {g.key for g in bm.OFFENCE_GROUPS}:
                     ons = table[(table["csp_code"] == area_code)
                                 & (table["offence_group"] == published_summary.offence_group)]
-                    ons_text = "; ".join(f"{_year_ending(r.period_end)}: {r.rate_per_1000:.2f}"
-                                         for r in ons.itertuples() if not pd.isna(r.rate_per_1000))
+                    ons_text = "; ".join(
+                        f"{_year_ending(r.period_end)}: {r.rate_per_1000:.2f}"
+                        + (" (ONS's rate)" if r.rate_source == bm.RATE_PUBLISHED else " (computed here)")
+                        for r in ons.itertuples() if not pd.isna(r.rate_per_1000)
+                    )
                     if ons_text:
                         st.caption(f"ONS tables, {area_name}: {ons_text}.")
                 ui.download_table(
@@ -373,19 +389,49 @@ if published_paths:
 
 # ---- Sources and caveats -----------------------------------------------------------------------
 st.subheader("Sources and caveats")
+_by_period = table.dropna(subset=["rate_source"]).groupby("period_end")["rate_source"].agg(set)
+_published_years = [_year_ending(p) for p, kinds in _by_period.items() if bm.RATE_PUBLISHED in kinds]
+_computed_years = [_year_ending(p) for p, kinds in _by_period.items() if bm.RATE_COMPUTED in kinds]
+_notes = []
+if _published_years:
+    _own = table[(table["csp_code"] == area_code) & (table["rate_source"] == bm.RATE_PUBLISHED)].head(1)
+    _example = "".join(
+        f" ({area_name}: {r.rate_population:,.0f} people, printed as {r.population:,})" for r in _own.itertuples()
+    )
+    _notes.append(
+        f"- **ONS's own rates** for the {' and the '.join(_published_years)}: shown exactly as published in Table C4, "
+        "in the tables, charts, ranks and group averages. ONS divides by unrounded populations, which Table C4 "
+        "prints rounded to 100; the confidence intervals use the population each rate implies, offences × 1,000 / "
+        f"rate{_example}."
+    )
+if _computed_years:
+    # How often count / printed population misses ONS's own rate at two decimals, where both can be had.
+    _ons = table[table["rate_source"] == bm.RATE_PUBLISHED]
+    _recomputed = _ons["count"].astype("float64") / _ons["population"].astype("float64") * 1000
+    _differ = sum(f"{a:.2f}" != f"{b:.2f}" for a, b in zip(_recomputed, _ons["rate_per_1000"]))  # as displayed
+    _evidence = (f" (for the {' and the '.join(_published_years)}, where both can be had, {_differ:,} of ONS's "
+                 f"{len(_ons):,} CSP rates differ from this calculation at two decimals)") if len(_ons) else ""
+    _notes.append(
+        f"- **Rates computed here** for the {' and the '.join(_computed_years)}: the tables loaded give counts but "
+        "no rates for these years, so the rate is offences × 1,000 / the mid-2022 population as printed, rounded to "
+        f"100, and may differ from the rate ONS would publish in the second decimal place{_evidence}. A year loaded "
+        "from a counts table alone (a CSV export of Table C2) takes its populations from the workbook."
+    )
+rate_notes = "\n".join(_notes)
 st.markdown(
     f"""
 - **Source**: Office for National Statistics, *Crime in England and Wales*, "Police force area data tables"
   (Tables C1–C5; the year ending June 2025 from a CSV export of Table C2). Source: Office for National Statistics
   licensed under the Open Government Licence v3.0. Loaded from `{table_path.name}`
   ({", ".join(sorted(set(table["source_file"])))}).
-- **Rates exclude fraud** (ONS does not give fraud by CSP) and are per 1,000 residents using the **ONS mid-2022
-  population estimates** (rounded to 100) for every year, as ONS does; a population change since 2022 is not
-  reflected. The year ending June 2025 has no population of its own, so the workbook's is used.
+- **Rates exclude fraud** (ONS does not give fraud by CSP) and are per 1,000 residents on the **ONS mid-2022
+  population estimates** for every year; a population change since 2022 is not reflected.
+{rate_notes}
 - **Police recorded crime** depends on reporting and recording practice, which differ between forces and over
   time; a difference between CSPs in different forces is partly a difference in recording.
 - **Confidence intervals** treat each count as a Poisson variable (exact method) and the group average as fixed;
-  they show chance variation, not recording differences.
+  they are scaled by the population behind each rate, so they are the intervals of the rates shown. They show
+  chance variation, not recording differences.
 - **% change** is left blank when the year before is not loaded or either year has fewer than 50 offences
   (the ONS rule in Table C3).
 - **Peers**: the default group is the one named in the area file (for Medway, the Most Similar Group used in the

@@ -42,9 +42,10 @@ def markdown(at: AppTest) -> str:
 
 
 def rates(names: list[str], period: str = "2024-12-31", offence: str = "total_excl_fraud") -> dict[str, float]:
-    """Rate per 1,000 by CSP name, computed in SQL from the parquet."""
+    """Rate per 1,000 by CSP name, in SQL from the parquet: ONS's own rate (Table C4) where it publishes
+    one (issue 13), else count / population (rounded to 100) x 1,000."""
     rows = duckdb.execute(
-        "SELECT csp_name, count * 1000.0 / population FROM read_parquet(?) "
+        "SELECT csp_name, coalesce(published_rate_per_1000, count * 1000.0 / population) FROM read_parquet(?) "
         "WHERE period_end = CAST(? AS DATE) AND offence_group = ? AND list_contains(?, csp_name)",
         [str(PARQUET), period, offence, names],
     ).fetchall()
@@ -57,15 +58,18 @@ def test_default_page_shows_medway_year_ending_december_2024():
     assert not at.exception
     assert not at.error
     shown = metrics(at)
-    assert shown["Medway: rate per 1,000"] == "97.47"  # 27,555 / 282,700 * 1,000
+    assert shown["Medway: rate per 1,000"] == "97.47"  # ONS Table C4: 27,555 / 282,702 * 1,000
     assert shown["% change on the previous year"] == "-5.3%"  # 29,112 -> 27,555
     group = rates(["Medway", *MSG])
     average = sum(group.values()) / len(group)
     assert shown["Group average (14 CSPs)"] == f"{average:.2f}"
     rank = 1 + sum(rate > group["Medway"] for rate in group.values())
     assert shown["Medway's rank in the group"] == f"{rank} of 14"
-    # Exact Poisson interval, computed here: "above" only if its lower limit clears the average.
-    lower = chi2.ppf(0.025, 2 * 27555) / 2 / 282700 * 1000
+    # Exact Poisson interval, computed here on the population ONS's rate implies (27,555 / 97.470... x 1,000
+    # = 282,702): "above" only if its lower limit clears the average.
+    implied = 27555 / group["Medway"] * 1000
+    assert round(implied, 6) == 282702
+    lower = chi2.ppf(0.025, 2 * 27555) / 2 / implied * 1000
     assert lower > average
     assert "is **above** the group average" in markdown(at)
     table = at.dataframe[0].value
@@ -79,7 +83,7 @@ def test_national_ranks_match_sql():
     at = run_page()
     all_rank, all_n, ua_rank = duckdb.execute(
         """
-        WITH r AS (SELECT csp_code, la_codes, count * 1000.0 / population AS rate FROM read_parquet(?)
+        WITH r AS (SELECT csp_code, la_codes, published_rate_per_1000 AS rate FROM read_parquet(?)
                    WHERE period_end = DATE '2024-12-31' AND offence_group = 'total_excl_fraud'
                      AND published_rate_per_1000 IS NOT NULL)
         SELECT 1 + count(*) FILTER (WHERE rate > (SELECT rate FROM r WHERE csp_code = 'E22000143')),
@@ -94,6 +98,42 @@ def test_national_ranks_match_sql():
     shown = metrics(at)
     assert shown["Rank among all CSPs"] == f"{all_rank} of {all_n}" == "75 of 313"
     assert shown["Rank among unitary authorities"] == f"{ua_rank} of 57"
+
+
+def test_rates_are_ons_own_and_the_caveats_say_so():
+    """Issue 13: the year ending December 2024 shows Table C4's rates; other years say they are computed."""
+    at = run_page()
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("CSP")
+    published = dict(duckdb.execute(
+        "SELECT csp_name, published_rate_per_1000 FROM read_parquet(?) WHERE period_end = DATE '2024-12-31' "
+        "AND offence_group = 'total_excl_fraud' AND list_contains(?, csp_name)", [str(PARQUET), ["Medway", *MSG]],
+    ).fetchall())
+    for name, rate in published.items():
+        assert table.at[name, "Rate per 1,000"] == rate, name
+        assert table.at[name, "95% CI lower"] < rate < table.at[name, "95% CI upper"], name
+    # Count / population as printed would give 80.27 and 79.71.
+    assert round(table.at["Stevenage", "Rate per 1,000"], 2) == 80.23
+    assert round(table.at["Havant", "Rate per 1,000"], 2) == 79.74
+    assert table.at["Medway", "Population behind the rate"] == 282702
+    assert table.at["Medway", "Population (mid-2022, rounded to 100)"] == 282700
+    assert set(table["Rate from"]) == {"ONS Table C4, as published"}
+    captions = " ".join(c.value for c in at.caption)
+    assert "Rates for the year ending December 2024 are ONS's own, exactly as published in its Table C4" in captions
+    text = markdown(at)
+    assert "**ONS's own rates** for the year ending December 2024" in text
+    assert "(Medway: 282,702 people, printed as 282,700)" in text
+    assert "**Rates computed here** for the year ending December 2023 and the year ending June 2025" in text
+    assert "927 of ONS's 7,199 CSP rates differ from this calculation at two decimals" in text
+    assert "as ONS does" not in text
+
+    later = run_page(benchmark_period="2025-06-30")
+    assert not later.exception
+    captions = " ".join(c.value for c in later.caption)
+    assert "Rates for the year ending June 2025 are computed here" in captions
+    assert "may differ from the rates ONS would give in the second decimal place" in captions
+    assert set(later.dataframe[0].value["Rate from"]) == {
+        "computed: count × 1,000 / population rounded to 100 (ONS publishes no rate for this year)"}
 
 
 def test_changing_the_peers_changes_the_group_average():

@@ -66,6 +66,38 @@ def test_the_shipped_table_is_what_the_command_builds(ons_files, tmp_path):
     pd.testing.assert_frame_equal(bm.read_benchmarks(tmp_path), bm.read_benchmarks(EMBEDDED.parent))
 
 
+def test_the_shipped_table_holds_ons_rates_where_ons_publishes_them():
+    """Issue 13, in SQL on the shipped file: Table C4's rates as they are, other years' computed and said so."""
+    rows = duckdb.execute(
+        """
+        SELECT period_end, rate_source, count(*),
+               count(*) FILTER (WHERE rate_per_1000 = published_rate_per_1000),
+               count(*) FILTER (WHERE printf('%.2f', rate_per_1000)
+                                      <> printf('%.2f', count::DOUBLE / population * 1000)),
+               count(*) FILTER (WHERE abs(rate_population - count * 1000.0 / rate_per_1000) < 1e-6 OR count = 0),
+               count(*) FILTER (WHERE rate_population = population),
+               count(*) FILTER (WHERE abs(rate_population - population) <= 50)
+        FROM read_parquet(?) WHERE rate_per_1000 IS NOT NULL GROUP BY 1, 2 ORDER BY 1
+        """,
+        [str(EMBEDDED / "ons_csp.parquet")],
+    ).fetchall()
+    computed = "computed: count × 1,000 / population rounded to 100 (ONS publishes no rate for this year)"
+    n = 313 * 23
+    # Year ending December 2024: every rate is ONS's; 927 of them differ at 2 dp from count / printed
+    # population; all are count / the population behind them, which is the printed one for 2 CSPs only.
+    assert [(str(p), *rest) for p, *rest in rows] == [
+        ("2023-12-31", computed, n, 0, 0, n, n, n),
+        ("2024-12-31", "ONS Table C4, as published", n, n, 927, n, 2 * 23, n),
+        ("2025-06-30", computed, n, 0, 0, n, n, n),
+    ]
+    medway = duckdb.execute(
+        "SELECT round(rate_per_1000, 4), rate_population, population FROM read_parquet(?) WHERE csp_code = ? "
+        "AND offence_group = 'total_excl_fraud' AND period_end = DATE '2024-12-31'",
+        [str(EMBEDDED / "ons_csp.parquet"), MEDWAY],
+    ).fetchone()
+    assert medway == (97.4701, 282702.0, 282700)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [

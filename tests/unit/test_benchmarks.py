@@ -240,9 +240,16 @@ def test_workbook_population_rates_and_sources(workbook_frame):
     assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "population") == 282700
     assert _cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "population") == 282700
     assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "population_year") == 2022
-    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "rate_per_1000") == 27555 / 282700 * 1000
-    assert _cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "rate_per_1000") == 29112 / 282700 * 1000
+    # Issue 13: where Table C4 gives ONS's own rate (the year ending December 2024), that rate is the
+    # rate, exactly; it used to be count / rounded population (27555 / 282700 * 1000).
     published = _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "published_rate_per_1000")
+    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "rate_per_1000") == published
+    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "rate_source") == bm.RATE_PUBLISHED
+    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "rate_population") == 282702
+    # Table C5's year has no ONS rate: count / printed population, and the source says so.
+    assert _cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "rate_per_1000") == 29112 / 282700 * 1000
+    assert _cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "rate_source") == bm.RATE_COMPUTED
+    assert _cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "rate_population") == 282700
     assert published == pytest.approx(97.47012755481036, abs=1e-12)
     # residential burglary: per 1,000 population, not per household
     assert _cell(workbook_frame, MEDWAY, "2024-12-31", "residential_burglary", "published_rate_per_1000") == \
@@ -308,6 +315,8 @@ def test_csv_takes_population_from_workbook(workbook_path):
     assert len(frame) == 6 * 23 * 2 + 4 * 23
     assert _cell(frame, MEDWAY, "2025-06-30", "total_excl_fraud", "population") == 282700
     assert _cell(frame, MEDWAY, "2025-06-30", "total_excl_fraud", "rate_per_1000") == 27321 / 282700 * 1000
+    assert _cell(frame, MEDWAY, "2025-06-30", "total_excl_fraud", "rate_source") == bm.RATE_COMPUTED
+    assert _cell(frame, MEDWAY, "2025-06-30", "total_excl_fraud", "rate_population") == 282700
     assert _cell(frame, MEDWAY, "2025-06-30", "total_excl_fraud", "population_source").startswith("ONS mid-2022")
     assert _cell(frame, DARTFORD_GRAVESHAM, "2025-06-30", "total_excl_fraud", "la_codes") == "E07000107;E07000109"
     assert pd.isna(_cell(frame, CITY_OF_LONDON, "2025-06-30", "total_excl_fraud", "rate_per_1000"))
@@ -537,7 +546,8 @@ def test_group_summary_on_fixture(workbook_frame):
     summary = bm.group_summary(workbook_frame, MEDWAY, [SWINDON, DARTFORD_GRAVESHAM, CORBY], "2024-12-31")
     table = summary.table.set_index("csp_code")
     assert list(table.index) == [MEDWAY, SWINDON, DARTFORD_GRAVESHAM, CORBY]
-    rates = {code: COUNTS_2024[code][0] / POPULATION[code][0] * 1000 for code in table.index}
+    # The fixture's Table C4 rates, as ONS computes them (issue 13: these, not count / rounded population)
+    rates = {code: COUNTS_2024[code][0] / UNROUNDED.get(code, POPULATION[code][0]) * 1000 for code in table.index}
     assert summary.group_average == pytest.approx(sum(rates.values()) / 4, rel=1e-12)
     # Dartford and Gravesham 101.86 > Medway 97.47 > Corby 74.84 > Swindon 64.76
     assert table["rank"].tolist() == [2, 4, 1, 3]
@@ -570,6 +580,96 @@ def test_group_summary_errors(workbook_frame):
         bm.group_summary(workbook_frame, MEDWAY, [SWINDON], "2022-12-31")
     with pytest.raises(ValueError, match="unknown offence_group"):
         bm.group_summary(workbook_frame, MEDWAY, [SWINDON], "2024-12-31", "fraud")
+
+
+# --------------------------------------------------------------------------
+# ONS's own rates and their intervals (issue 13)
+# --------------------------------------------------------------------------
+
+
+def test_interval_of_an_ons_rate_uses_the_population_it_implies(workbook_frame):
+    """Medway's fixture rates are ONS's, on 282,702 people (printed as 282,700); the interval is theirs."""
+    from scipy.stats import chi2
+
+    summary = bm.group_summary(workbook_frame, MEDWAY, [SWINDON], "2024-12-31", "homicide")
+    medway = summary.table.set_index("csp_code").loc[MEDWAY]
+    # 4 homicides: ONS's rate 4 / 282,702 x 1,000 and the exact Poisson limits of a count of 4,
+    # chi2(0.025; 8) / 2 = 1.0898654 and chi2(0.975; 10) / 2 = 10.2416, per 282,702 residents.
+    # (exactly the Table C4 cell; the fixture wrote 4 / 282,702 x 1,000 there, to 16 significant figures)
+    c4 = _cell(workbook_frame, MEDWAY, "2024-12-31", "homicide", "published_rate_per_1000")
+    assert medway["rate_per_1000"] == c4 == pytest.approx(4 / 282702 * 1000, rel=1e-15)
+    assert medway["rate_population"] == 282702 and medway["population"] == 282700
+    assert chi2.ppf(0.025, 8) / 2 == pytest.approx(1.0898654, abs=1e-7)
+    assert chi2.ppf(0.975, 10) / 2 == pytest.approx(10.241589, abs=1e-6)
+    assert medway["ci_lower"] == pytest.approx(chi2.ppf(0.025, 8) / 2 / 282702 * 1000, rel=1e-12)
+    assert medway["ci_upper"] == pytest.approx(chi2.ppf(0.975, 10) / 2 / 282702 * 1000, rel=1e-12)
+    assert round(medway["ci_lower"], 6) == 0.003855 and round(medway["ci_upper"], 6) == 0.036228
+    assert medway["ci_lower"] < medway["rate_per_1000"] < medway["ci_upper"]
+    # Swindon's rates imply its printed population, so nothing changes for it.
+    swindon = summary.table.set_index("csp_code").loc[SWINDON]
+    assert swindon["rate_population"] == 235700
+    assert swindon["ci_upper"] == pytest.approx(chi2.ppf(0.975, 6) / 2 / 235700 * 1000, rel=1e-12)
+
+    # The total: 27,555 offences, rate 97.470128 (ONS), interval 96.3226 to 98.6279.
+    total = bm.group_summary(workbook_frame, MEDWAY, [], "2024-12-31").table.iloc[0]
+    lower = chi2.ppf(0.025, 2 * 27555) / 2 / 282702 * 1000
+    upper = chi2.ppf(0.975, 2 * 27556) / 2 / 282702 * 1000
+    assert (total["ci_lower"], total["ci_upper"]) == pytest.approx((lower, upper), rel=1e-12)
+    assert round(total["rate_per_1000"], 4) == 97.4701
+    assert (round(lower, 4), round(upper, 4)) == (96.3226, 98.6279)
+    # A year without an ONS rate keeps the printed population for both the rate and the interval.
+    before = bm.group_summary(workbook_frame, MEDWAY, [], "2023-12-31").table.iloc[0]
+    assert before["rate_per_1000"] == 29112 / 282700 * 1000
+    assert before["ci_lower"] == pytest.approx(chi2.ppf(0.025, 2 * 29112) / 2 / 282700 * 1000, rel=1e-12)
+
+
+def test_national_table_gives_ons_rates_and_their_population(workbook_frame):
+    national = bm.national_table(workbook_frame, "2024-12-31").set_index("csp_code")
+    assert national.at[MEDWAY, "rate_per_1000"] == pytest.approx(27555 / 282702 * 1000, rel=1e-15)
+    assert national.at[MEDWAY, "rate_per_1000"] == _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud",
+                                                         "published_rate_per_1000")
+    assert national.at[MEDWAY, "rate_population"] == 282702
+    assert national.at[MEDWAY, "rate_source"] == bm.RATE_PUBLISHED
+    assert pd.isna(national.at[CITY_OF_LONDON, "rate_source"])
+    assert pd.isna(national.at[CITY_OF_LONDON, "rate_population"])
+
+
+def test_table_c4_rate_that_is_not_the_count_is_refused(tmp_path):
+    # row 11 is Medway's row in C4, column 10 its violence against the person rate
+    path = build_workbook(tmp_path / "book.xlsx", cell_edit=("Table C4", 11, 10, 43.5))
+    with pytest.raises(bm.BenchmarkFileError) as excinfo:
+        bm.read_ons_csp_workbook(path)
+    _one_line_error(excinfo, "sheet 'Table C4'", "row 11", "column 'Violence against the person'", "rate 43.5",
+                    "Table C2's count 12,290", "282,702")
+
+
+def test_table_c4_population_far_from_its_rates_is_refused(tmp_path):
+    # Medway's printed population moved by 200: its rates imply 282,702, not within 50 of 282,900
+    path = build_workbook(tmp_path / "book.xlsx", cell_edit=("Table C4", 11, 7, 282900))
+    with pytest.raises(bm.BenchmarkFileError) as excinfo:
+        bm.read_ons_csp_workbook(path)
+    _one_line_error(excinfo, "sheet 'Table C4'", "row 11", "Medway", "282,702", "282,900")
+
+
+def test_a_table_written_before_rate_source_is_read_with_ons_rates(workbook_frame, tmp_path):
+    # The store held count / rounded population everywhere and had no rate_source or rate_population.
+    old = workbook_frame.drop(columns=["rate_source", "rate_population"])
+    has_rate = old["rate_per_1000"].notna()
+    old.loc[has_rate, "rate_per_1000"] = (old["count"].astype(float) / old["population"].astype(float) * 1000)[has_rate]
+    target = tmp_path / "benchmarks" / "ons_csp.parquet"
+    target.parent.mkdir()
+    old.to_parquet(target, index=False)
+    pd.testing.assert_frame_equal(bm.read_benchmarks(tmp_path), workbook_frame)
+
+
+def test_describe_rate_source(workbook_frame):
+    december_2024 = bm.describe_rate_source(workbook_frame, "2024-12-31")
+    assert december_2024.startswith("Rates for the year ending December 2024 are ONS's own, exactly as published")
+    assert "population its rate implies" in december_2024
+    december_2023 = bm.describe_rate_source(workbook_frame, "2023-12-31")
+    assert december_2023.startswith("Rates for the year ending December 2023 are computed here")
+    assert "mid-2022 population as ONS prints it, rounded to 100" in december_2023
+    assert "may differ from the rates ONS would give in the second decimal place" in december_2023
 
 
 def test_resolve_peers_on_fixture(workbook_frame):
@@ -710,3 +810,137 @@ def test_real_peers_and_group(real_frame):
     assert set(summary.table["position"]) <= {"above average", "below average", "not significantly different"}
     with pytest.raises(ValueError, match="'Medway Towns'"):
         bm.resolve_peers(real_frame, [*PEER_NAMES, "Medway Towns"])
+
+
+# --------------------------------------------------------------------------
+# Issue 13: the rates are ONS's own, for all 314 CSPs (Table C4 read here, not by the module)
+# --------------------------------------------------------------------------
+
+# The column of Table C4 holding each offence group's rate per 1,000 residents: the count tables'
+# headings (OFFENCE_HEADER, in OFFENCE_GROUPS order), except residential burglary, which C4 gives
+# per 1,000 population and per 1,000 households.
+C4_PER_HOUSEHOLD = "Residential burglary (per 1,000 household)"
+C4_HEADINGS = {
+    group.key: "Residential burglary (per 1,000 population)" if group.key == "residential_burglary"
+    else " ".join(heading.split())
+    for group, heading in zip(bm.OFFENCE_GROUPS, OFFENCE_HEADER)
+}
+
+
+@pytest.fixture(scope="module")
+def table_c4() -> dict[str, dict[str, object]]:
+    """CSP code -> {offence key: the Table C4 cell as stored} (plus "name" and "population"), with openpyxl."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(_need(REAL_WORKBOOK), read_only=True, data_only=True)
+    try:
+        rows = list(workbook["Table C4"].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    assert rows[0][0].startswith("Table C4:") and "year ending December 2024" in rows[0][0]
+    at = next(i for i, row in enumerate(rows) if "Community Safety Partnership code" in map(str, row))
+    header = [" ".join(str(cell).split()) for cell in rows[at]]
+    population_at = next(i for i, h in enumerate(header) if h.startswith("Population figures (mid-2022)"))
+    household_at = next(i for i, h in enumerate(header) if h.startswith("Household figures"))
+    # Every rate column of C4 is one of the 23 offence groups, but for the per-household one.
+    assert sorted(header[household_at + 1:]) == sorted([*C4_HEADINGS.values(), C4_PER_HOUSEHOLD])
+    code_at = header.index("Community Safety Partnership code")
+    name_at = header.index("Community Safety Partnership name")
+    table = {}
+    for row in rows[at + 1:]:
+        if row[code_at] is None:  # force totals, "Unassigned" and airport rows
+            continue
+        cells = {key: row[header.index(heading)] for key, heading in C4_HEADINGS.items()}
+        table[row[code_at]] = {**cells, "name": row[name_at], "population": row[population_at]}
+    return table
+
+
+def test_real_rates_equal_table_c4_for_all_314_csps(real_frame, table_c4):
+    assert len(table_c4) == 314
+    rows = real_frame[real_frame["period_end"] == pd.Timestamp("2024-12-31")]
+    ours = rows.set_index(["csp_code", "offence_group"])
+    national = {g.key: bm.national_table(real_frame, "2024-12-31", g.key).set_index("csp_code")
+                for g in bm.OFFENCE_GROUPS}
+    codes = sorted(table_c4)
+    group = {g.key: bm.group_summary(real_frame, codes[0], codes[1:], "2024-12-31", g.key).table.set_index("csp_code")
+             for g in bm.OFFENCE_GROUPS}
+    numbers = markers = 0
+    for code, cells in table_c4.items():
+        for key in C4_HEADINGS:
+            value, rate = cells[key], ours.at[(code, key), "rate_per_1000"]
+            if isinstance(value, (int, float)):
+                # exactly ONS's figure, in the store, the group table and the national table
+                assert rate == value, (cells["name"], key, rate, value)
+                assert group[key].at[code, "rate_per_1000"] == value
+                assert national[key].at[code, "rate_per_1000"] == value
+                assert ours.at[(code, key), "rate_source"] == bm.RATE_PUBLISHED
+                numbers += 1
+            else:  # "[u1]": City of London's rates are withheld
+                assert value == "[u1]" and math.isnan(rate), (cells["name"], key, value)
+                assert math.isnan(group[key].at[code, "rate_per_1000"]) and pd.isna(ours.at[(code, key), "rate_source"])
+                markers += 1
+    assert (numbers, markers) == (313 * 23, 23)
+    # The group average and ranks are those of ONS's rates.
+    total = {code: cells["total_excl_fraud"] for code, cells in table_c4.items() if code != CITY_OF_LONDON}
+    msg = bm.resolve_peers(real_frame, PEER_NAMES)
+    summary = bm.group_summary(real_frame, MEDWAY, msg, "2024-12-31")
+    assert summary.group_average == pytest.approx(sum(total[c] for c in [MEDWAY, *msg]) / 14, rel=1e-15)
+    assert summary.area_rank_all == 1 + sum(rate > total[MEDWAY] for rate in total.values()) == 75
+    # The figures of the issue: ONS's 2-dp rates, where count / rounded population gave others.
+    by_name = summary.table.set_index("csp_name")["rate_per_1000"].round(2)
+    assert (by_name["Medway"], by_name["Stevenage"], by_name["Havant"]) == (97.47, 80.23, 79.74)
+    assert round(7200 / 89700 * 1000, 2) == 80.27 and round(9956 / 124900 * 1000, 2) == 79.71
+    assert round(summary.group_average, 2) == 93.30
+
+
+def test_real_intervals_are_those_of_the_ons_rates(real_frame, table_c4):
+    """The exact interval of count k, scaled by the population ONS's rate implies, k x 1,000 / rate."""
+    from scipy.stats import chi2
+
+    codes = sorted(table_c4)
+    checked = 0
+    for group in bm.OFFENCE_GROUPS:
+        table = bm.group_summary(real_frame, codes[0], codes[1:], "2024-12-31", group.key).table.set_index("csp_code")
+        for code, cells in table_c4.items():
+            rate, k = cells[group.key], table.at[code, "count"]
+            if not isinstance(rate, (int, float)):
+                continue
+            lower, upper = table.at[code, "ci_lower"], table.at[code, "ci_upper"]
+            assert lower <= rate <= upper, (code, group.key)
+            if k > 0:
+                assert lower == pytest.approx(chi2.ppf(0.025, 2 * k) / 2 * rate / k, rel=1e-9), (code, group.key)
+                assert upper == pytest.approx(chi2.ppf(0.975, 2 * k + 2) / 2 * rate / k, rel=1e-9), (code, group.key)
+                # the population behind the rate: ONS's unrounded one, within 50 of the one printed
+                assert table.at[code, "rate_population"] == pytest.approx(k / rate * 1000, rel=1e-12)
+                assert abs(table.at[code, "rate_population"] - cells["population"]) <= 50
+                checked += 1
+            else:
+                assert lower == 0 and rate == 0
+    assert checked == 313 * 23 - int((real_frame["published_rate_per_1000"] == 0).sum())
+    # Medway: 27,555 offences on 282,702 residents (printed 282,700)
+    medway = bm.group_summary(real_frame, MEDWAY, [], "2024-12-31").table.iloc[0]
+    assert medway["rate_population"] == 282702
+    assert (round(medway["ci_lower"], 2), round(medway["ci_upper"], 2)) == (96.32, 98.63)
+
+
+def test_real_isles_of_scilly_interval(real_frame):
+    # The smallest CSP: its rates imply 2,281 residents, printed as 2,300 (0.8% apart).
+    from scipy.stats import chi2
+
+    code = bm.resolve_peers(real_frame, ["Isles of Scilly"])[0]
+    row = bm.group_summary(real_frame, code, [], "2024-12-31").table.iloc[0]
+    assert (row["count"], row["population"], row["rate_population"]) == (58, 2300, 2281)
+    assert row["rate_per_1000"] == 25.427444103463394  # Table C4
+    assert row["ci_lower"] == pytest.approx(chi2.ppf(0.025, 116) / 2 / 2281 * 1000, rel=1e-12)
+    assert row["ci_upper"] == pytest.approx(chi2.ppf(0.975, 118) / 2 / 2281 * 1000, rel=1e-12)
+
+
+def test_real_years_without_an_ons_rate_are_computed_from_rounded_populations(real_frame):
+    for period in ("2023-12-31", "2025-06-30"):
+        rows = real_frame[(real_frame["period_end"] == pd.Timestamp(period)) & real_frame["rate_per_1000"].notna()]
+        assert len(rows) == 313 * 23
+        assert (rows["rate_source"] == bm.RATE_COMPUTED).all()
+        assert rows["published_rate_per_1000"].isna().all()
+        population = rows["population"].astype(float)
+        assert (rows["rate_per_1000"] == rows["count"].astype(float) / population * 1000).all()
+        assert (rows["rate_population"] == population).all()
