@@ -19,9 +19,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
-# Browser tests use Debian's Chromium (Playwright cannot download its own browser here).
+# Browser tests use Debian's Chromium (Playwright cannot download its own browser here); the store's
+# crash tests deliver signals at exact system calls with strace.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium fonts-liberation; }
+	@{ command -v chromium && command -v strace; } >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium fonts-liberation strace; }
 
 run: setup
 	$(PY) -m streamlit run app.py

@@ -6,17 +6,18 @@ Errors are printed as one line (``error: FILE, line N: problem``) with exit stat
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import shutil
 import sys
 from pathlib import Path
 
-import pandas as pd
-from tqdm import tqdm
-
 from csp_data.config import DEFAULT_AREA_FILE, PACKAGE_ROOT, load_area
 from csp_data.errors import CspDataError
-from csp_data.ingest import ingest
 from csp_data.store import Store
+
+# pandas, geopandas and the ingest code are imported by the commands that need them, so that
+# `status`, `repair` and `remove` start quickly.
 
 RAW_DATA = PACKAGE_ROOT.parent / "shared" / "data" / "raw"
 
@@ -34,40 +35,106 @@ def _print_table(rows: list[list], headers: list[str]) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from csp_data.ingest import ingest
+
     area, store = _area_and_store(args)
 
     def progress(files):
         return tqdm(files, desc="reading", unit="file", disable=None if not args.quiet else True, file=sys.stderr)
 
-    reports = ingest(args.paths, area, store, progress=progress)
+    before = _version_or_none(store)
+    try:
+        reports = ingest(args.paths, area, store, progress=progress, allow_empty=args.allow_empty)
+    except KeyboardInterrupt:
+        if _version_or_none(store) != before:
+            print("error: interrupted after the load had landed; the new months are in the store", file=sys.stderr)
+        else:
+            print("error: interrupted; the store is as it was before this load", file=sys.stderr)
+        return 130
+    recorded = [r for r in reports if r.recorded]
     headers = ["month", "force", "read", "kept", "no location", "outside area", "malformed", "in no ward"]
     rows = [
         [r.month, r.force, r.rows_read, r.rows_kept, r.no_location, r.outside_area, r.malformed, r.in_no_ward]
-        for r in reports
+        for r in recorded
     ]
     totals = ["total", "", *(sum(r[i] for r in rows) for i in range(2, len(headers)))]
     _print_table(rows + [totals], headers)
-    print(f"Loaded {len(reports)} month(s) into {store.root}")
+    skipped = [r for r in reports if not r.recorded]
+    if skipped:
+        forces = sorted({r.force for r in skipped})
+        print(f"Skipped {len(skipped)} file(s) of {len(forces)} other force(s) with no rows in {area.short_name} "
+              f"({sum(r.rows_read for r in skipped):,} rows read, none in the area).")
+    months = sorted({r.month for r in recorded})
+    print(f"Loaded {len(months)} month(s) into {store.root}")
     return 0
 
 
+def _version_or_none(store: Store) -> str | None:
+    try:
+        return store.version()
+    except CspDataError:
+        return None
+
+
 def cmd_status(args: argparse.Namespace) -> int:
+    from csp_data.periods import describe_gaps
+    from csp_data.store_health import check_store, health_json
+
     area, store = _area_and_store(args)
-    ledger = store.read_ledger().to_pylist()
-    print(f"{area.name}: store {store.root}")
-    if not ledger:
+    health = check_store(store)
+    if args.json:
+        print(health_json(store, health))
+        return 0 if health.ok else 1
+    print(f"{area.name}: store {store.root} (version {health.version})")
+    for problem in health.problems:
+        print(f"problem: {problem}")
+    for item in health.damaged:
+        print(f"damaged: the file for {item.month} ({item.force}) cannot be read whole: {item.path}")
+    if health.damaged:
+        print("Run `python -m csp_data repair` to drop the damaged files, then load those months again.")
+    if health.problems:
+        return 1
+    if not health.ledger:
         print("No months loaded. Load police.uk files with: python -m csp_data ingest PATH...")
-        return 0
+        return 0 if health.ok else 1
     headers = ["month", "force", "read", "kept", "no location", "outside area", "malformed", "in no ward", "loaded at"]
     rows = [
         [r["month"].strftime("%Y-%m"), r["force"], r["rows_read"], r["rows_kept"], r["no_location"],
          r["outside_area"], r["malformed"], r["in_no_ward"], r["loaded_at"].strftime("%Y-%m-%d %H:%M")]
-        for r in ledger
+        for r in health.ledger
     ]
     _print_table(rows, headers)
-    from csp_data.periods import describe_gaps
+    keys = set(area.territorial_force_keys)
+    months = sorted({r["month"] for r in health.ledger if not keys or r["force_slug"] in keys})
+    print(describe_gaps(months))
+    return 0 if health.ok else 1
 
-    print(describe_gaps([r["month"] for r in ledger]))
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from csp_data.store_health import check_store, repair_store
+
+    _, store = _area_and_store(args)
+    actions = repair_store(store)
+    for action in actions:
+        print(action)
+    health = check_store(store)
+    if not actions:
+        print(f"Nothing to repair: every file of version {health.version} reads whole.")
+    return 0 if health.ok else 1
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from csp_data.store_health import remove_months
+
+    _, store = _area_and_store(args)
+    for month in args.month:
+        if not re.match(r"^[0-9]{4}-(0[1-9]|1[0-2])$", month):
+            raise CspDataError(f"--month {month!r} is not a YYYY-MM month")
+    removed = remove_months(store, args.month, args.force)
+    for row in removed:
+        print(f"removed {row['month']:%Y-%m} {row['force']} ({row['rows_kept']:,} rows)")
     return 0
 
 
@@ -113,6 +180,8 @@ def cmd_benchmarks_load(args: argparse.Namespace) -> int:
     """Read ONS CSP tables into the store (or, with --embedded, the area folder)."""
     import zipfile
 
+    import pandas as pd
+
     from csp_data import benchmarks as bm
 
     area, store = _area_and_store(args)
@@ -148,6 +217,8 @@ def cmd_benchmarks_load(args: argparse.Namespace) -> int:
 
 def cmd_benchmarks_boundaries(args: argparse.Namespace) -> int:
     """Write the benchmarking map's local authority boundaries into the area folder."""
+    import pandas as pd
+
     from csp_data import benchmark_maps
     from csp_data import benchmarks as bm
 
@@ -181,10 +252,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_area(sub.add_parser("ingest", help="load police.uk street-level CSV files, folders or zips"))
     p.add_argument("paths", nargs="+", metavar="PATH", help="a CSV file, a monthly folder, or the archive zip")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="record months whose files keep no rows in the area as loaded with no rows (refused otherwise)")
     p.set_defaults(func=cmd_ingest)
 
-    p = with_area(sub.add_parser("status", help="show which months are loaded (the coverage ledger)"))
+    p = with_area(sub.add_parser("status", help="show which months are loaded, and check every file of the store"))
+    p.add_argument("--json", action="store_true", help="months, forces and row counts read from the data files, as JSON")
     p.set_defaults(func=cmd_status)
+
+    p = with_area(sub.add_parser("repair", help="fix a damaged store (after a crash, a full disk or a damaged file)"))
+    p.set_defaults(func=cmd_repair)
+
+    p = with_area(sub.add_parser("remove", help="remove the months a mistaken load added"))
+    p.add_argument("--month", action="append", required=True, metavar="YYYY-MM", help="a month to remove (repeatable)")
+    p.add_argument("--force", help="only this force's rows of those months (default: every force)")
+    p.set_defaults(func=cmd_remove)
 
     benchmarks = sub.add_parser("benchmarks", help="ONS recorded crime by CSP, for Most Similar Group benchmarking")
     actions = benchmarks.add_subparsers(dest="action", required=True)
@@ -214,8 +296,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("error: interrupted; the store is as it was before this load", file=sys.stderr)
+        print("error: interrupted; the store is as it was", file=sys.stderr)
         return 130
     except OSError as exc:
         print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 - never a traceback; set CSP_DEBUG=1 to see one
+        if os.environ.get("CSP_DEBUG"):
+            raise
+        print(f"error: an unexpected problem ({type(exc).__name__}). The store holds either what it held "
+              "before or the whole of this load; `python -m csp_data status` says which. "
+              "Set CSP_DEBUG=1 to see the details, and please report them.", file=sys.stderr)
+        return 1

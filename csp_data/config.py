@@ -65,11 +65,19 @@ class Area:
     local_authority_codes: tuple[str, ...]
     csp_code: str | None
     lsoa_districts: tuple[str, ...]
+    territorial_forces: tuple[str, ...]
     wards: tuple[WardVintage, ...]
     population: Population | None
     peers: tuple[str, ...]
     store_dir: Path
     area_file: Path
+
+    @property
+    def territorial_force_keys(self) -> tuple[str, ...]:
+        """Store keys of the force(s) whose rows make the area's totals; empty means every force."""
+        from csp_data.forces import force_key
+
+        return tuple(force_key(name) for name in self.territorial_forces)
 
     @property
     def current_wards(self) -> WardVintage:
@@ -107,6 +115,18 @@ def _string_list(table: dict, key: str, path: Path, where: str, required: bool =
         if not isinstance(value, str) or not value.strip():
             raise AreaFileError(path, f"field '{where}{key}' should hold only non-empty strings, got {value!r}")
     return tuple(values)
+
+
+def _forces(match: dict, path: Path) -> tuple[str, ...]:
+    from csp_data.forces import ForceNameError, force_key
+
+    names = _string_list(match, "territorial_forces", path, "match.", required=False)
+    for name in names:
+        try:
+            force_key(name)
+        except ForceNameError as exc:
+            raise AreaFileError(path, f"field 'match.territorial_forces' value {name!r} {exc}") from None
+    return names
 
 
 def _existing_file(base: Path, relative: str, path: Path, where: str) -> Path:
@@ -226,6 +246,7 @@ def load_area(path: str | Path | None = None) -> Area:
         local_authority_codes=local_authority_codes,
         csp_code=csp_code,
         lsoa_districts=_string_list(match, "lsoa_districts", path, "match."),
+        territorial_forces=_forces(match, path),
         wards=wards,
         population=_read_population(doc, path, wards),
         peers=_string_list(peers_table, "csps", path, "peers.", required=False),

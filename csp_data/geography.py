@@ -39,31 +39,45 @@ def ward_boundaries(vintage: WardVintage) -> gpd.GeoDataFrame:
     return _read_boundaries(vintage.boundary_file, vintage.code_field, vintage.name_field).copy()
 
 
-def assign_wards(longitude: np.ndarray, latitude: np.ndarray, wards: gpd.GeoDataFrame) -> np.ndarray:
+@lru_cache(maxsize=8)
+def _ward_index(path: Path, code_field: str, name_field: str) -> shapely.STRtree:
+    """A spatial index over one vintage's prepared polygons, built once per process."""
+    polygons = np.asarray(_read_boundaries(path, code_field, name_field).geometry.values)
+    shapely.prepare(polygons)  # prepared polygons make the many point tests much faster
+    return shapely.STRtree(polygons)
+
+
+def assign_wards(longitude: np.ndarray, latitude: np.ndarray, wards: gpd.GeoDataFrame | WardVintage) -> np.ndarray:
     """Index of the ward polygon that covers each point, or -1 for points in no ward.
 
     A point on a boundary shared by two wards goes to the ward that comes first in ``wards``
-    (sorted by code), so the result does not depend on the order of the input rows.
+    (sorted by code), so the result does not depend on the order of the input rows. police.uk
+    points are snap points that repeat many times, so each distinct point is tested once.
 
     Parameters
     ----------
     longitude, latitude : numpy.ndarray
         WGS84 coordinates; NaN for missing.
-    wards : geopandas.GeoDataFrame
-        As returned by :func:`ward_boundaries`.
+    wards : WardVintage or geopandas.GeoDataFrame
+        A vintage (its index is cached), or a frame as returned by :func:`ward_boundaries`.
     """
-    points = shapely.points(np.asarray(longitude, dtype=float), np.asarray(latitude, dtype=float))
-    result = np.full(len(points), -1, dtype=np.int64)
-    if len(points) == 0:
-        return result
-    polygons = wards.geometry.values
-    shapely.prepare(polygons)  # prepared polygons make the many point tests much faster
-    tree = shapely.STRtree(polygons)
-    point_index, ward_index = tree.query(points, predicate="intersects")
+    # One complex number per point: np.unique sorts those much faster than rows of a 2-column array.
+    xy = np.asarray(longitude, dtype=float) + 1j * np.asarray(latitude, dtype=float)
+    if len(xy) == 0:
+        return np.full(0, -1, dtype=np.int64)
+    distinct, back = np.unique(xy, return_inverse=True)
+    if isinstance(wards, WardVintage):
+        tree = _ward_index(wards.boundary_file, wards.code_field, wards.name_field)
+    else:
+        polygons = np.asarray(wards.geometry.values)
+        shapely.prepare(polygons)
+        tree = shapely.STRtree(polygons)
+    point_index, ward_index = tree.query(shapely.points(distinct.real, distinct.imag), predicate="intersects")
+    found = np.full(len(distinct), -1, dtype=np.int64)
     # Process the highest ward index first so that the lowest one wins on shared boundaries.
     order = np.argsort(-ward_index, kind="stable")
-    result[point_index[order]] = ward_index[order]
-    return result
+    found[point_index[order]] = ward_index[order]
+    return found[back.ravel()]
 
 
 def ward_population(area: Area) -> pd.DataFrame:

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from csp_data.config import Area
 from csp_data.errors import InputFileError
 from csp_data.geography import assign_wards, ward_boundaries
-from csp_data.policeuk import DROP_REASONS, ParsedFile, discover_street_files, parse_street_file
-from csp_data.store import Store
+from csp_data.policeuk import DROP_REASONS, discover_street_files, parse_street_file
+from csp_data.store import Store, StoreError
+
+# Rows kept for the area are held in memory until the load commits; past this many they are written
+# into the new version as they come, so that memory stays bounded for any input.
+SPILL_ROWS = 1_000_000
+
+
+class EmptyLoadError(InputFileError):
+    """A month for which no file kept a row in the area (refused unless ``allow_empty``)."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,7 @@ class MonthReport:
 
     month: str
     force: str
+    force_slug: str
     source: str
     rows_read: int
     rows_kept: int
@@ -29,6 +40,7 @@ class MonthReport:
     outside_area: int
     malformed: int
     in_no_ward: int
+    recorded: bool = True  # False: another force's file with no rows in the area, not put in the ledger
 
 
 def incident_schema(area: Area) -> pa.Schema:
@@ -58,21 +70,23 @@ def _with_wards(rows: pa.Table, area: Area) -> tuple[pa.Table, np.ndarray]:
     in_no_current_ward = np.zeros(len(longitude), dtype=bool)
     for vintage in area.wards:
         wards = ward_boundaries(vintage)
-        index = assign_wards(longitude, latitude, wards)
+        index = assign_wards(longitude, latitude, vintage)
         missing = index < 0
-        codes = np.where(missing, None, wards["ward_code"].to_numpy(dtype=object)[np.maximum(index, 0)])
-        names = np.where(missing, None, wards["ward_name"].to_numpy(dtype=object)[np.maximum(index, 0)])
-        rows = rows.append_column(vintage.code_column, pa.array(codes, pa.string()))
-        rows = rows.append_column(vintage.name_column, pa.array(names, pa.string()))
+        codes = pa.array(wards["ward_code"].tolist(), pa.string()).take(pa.array(np.maximum(index, 0)))
+        names = pa.array(wards["ward_name"].tolist(), pa.string()).take(pa.array(np.maximum(index, 0)))
+        null = pa.array(missing)
+        rows = rows.append_column(vintage.code_column, pc.if_else(null, pa.scalar(None, pa.string()), codes))
+        rows = rows.append_column(vintage.name_column, pc.if_else(null, pa.scalar(None, pa.string()), names))
         if vintage.current:
             in_no_current_ward = missing
     return rows, in_no_current_ward
 
 
-def _to_store_table(rows: pa.Table, area: Area) -> pa.Table:
+def _store_table(rows: pa.Table, month: str, force: str, area: Area) -> pa.Table:
     schema = incident_schema(area)
-    months = np.array([date.fromisoformat(m + "-01") for m in rows.column("month").to_pylist()], dtype=object)
-    rows = rows.set_column(rows.schema.get_field_index("month"), "month", pa.array(months, pa.date32()))
+    n = rows.num_rows
+    rows = rows.append_column("month", pa.array([date.fromisoformat(month + "-01")] * n, pa.date32()))
+    rows = rows.append_column("force", pa.array([force] * n, pa.string()))
     rows = rows.select(schema.names).cast(schema)
     # Sorting groups like values together, which keeps files small and row-group statistics useful.
     return rows.sort_by([("kind", "ascending"), ("ward_code", "ascending"), ("crime_type", "ascending")])
@@ -83,12 +97,16 @@ def ingest(
     area: Area,
     store: Store,
     progress: Callable[[Iterable], Iterable] = lambda items: items,
+    allow_empty: bool = False,
 ) -> list[MonthReport]:
     """Read street-level files, keep the area's rows, assign wards and replace their months.
 
-    Every file is read and checked before the store is touched; then all the months found are
-    replaced in one step (see :class:`~csp_data.store.Store`). A month and force that appears in
-    two of the inputs is an error, since it is unclear which copy is meant.
+    Every file is read and checked before the new version of the store is committed, in one step
+    (see :class:`~csp_data.store.Store`). A month and force that appears in two of the inputs is an
+    error, since it is unclear which copy is meant. A month for which no file keeps a row in the
+    area is refused unless ``allow_empty`` (a misspelt district in the area file, or another area's
+    files, would otherwise be recorded as loaded months with nothing in them). Files of other forces
+    with no rows in the area, beside a file that has some, are reported but not put in the ledger.
 
     Returns
     -------
@@ -101,42 +119,84 @@ def ingest(
         For the first bad input; the store is then left exactly as it was.
     """
     files = discover_street_files(list(paths))
-    parsed: list[ParsedFile] = []
     seen: dict[tuple[str, str], str] = {}
-    for street_file in progress(files):
-        result = parse_street_file(street_file, area.lsoa_districts)
-        for key in result.counts:
-            if key in seen:
-                raise InputFileError(
-                    result.label, f"{key[0]} for {key[1]} is also in {seen[key]}; give each month once"
-                )
-            seen[key] = result.label
-        parsed.append(result)
-
-    partitions: dict[tuple[str, str], pa.Table | None] = {}
     reports: list[MonthReport] = []
-    for result in parsed:
-        rows, in_no_ward = _with_wards(result.rows, area)
-        months = rows.column("month").to_numpy(zero_copy_only=False)
-        forces = rows.column("force").to_numpy(zero_copy_only=False)
-        for (month, force), counts in sorted(result.counts.items()):
-            mask = (months == month) & (forces == force)
-            part = rows.filter(pa.array(mask))
-            partitions[(month, force)] = _to_store_table(part, area) if part.num_rows else None
-            reports.append(
-                MonthReport(month, force, result.label, in_no_ward=int(in_no_ward[mask].sum()), **counts)
-            )
-    ledger_rows = [
-        {
-            "month": date.fromisoformat(r.month + "-01"),
-            "force": r.force,
-            "source": r.source,
-            "rows_read": r.rows_read,
-            "rows_kept": r.rows_kept,
-            **{reason: getattr(r, reason) for reason in DROP_REASONS},
-            "in_no_ward": r.in_no_ward,
-        }
-        for r in reports
-    ]
-    store.replace_partitions(partitions, ledger_rows)
+    pending: list[tuple[str, str, pa.Table]] = []
+    pending_rows = 0
+    with ExitStack() as stack:
+        build = None
+        for street_file in progress(files):
+            parsed = parse_street_file(street_file, area.lsoa_districts)
+            if not parsed.counts:  # a header and no rows
+                if allow_empty:
+                    continue
+                raise EmptyLoadError(parsed.label, "the file has a header but no rows (load with --allow-empty to skip such files)")
+            in_no_ward = {}
+            if parsed.rows is not None:
+                rows, missing = _with_wards(parsed.rows, area)
+                slugs = rows.column("force_slug").to_numpy(zero_copy_only=False)
+                for slug, counts in parsed.counts.items():
+                    mask = slugs == slug
+                    if mask.any():
+                        pending.append((parsed.month, slug, _store_table(rows.filter(pa.array(mask)), parsed.month, counts["force"], area)))
+                        pending_rows += int(mask.sum())
+                        in_no_ward[slug] = int(missing[mask].sum())
+            for slug, counts in sorted(parsed.counts.items()):
+                key = (parsed.month, slug)
+                if key in seen:
+                    raise InputFileError(parsed.label, f"{parsed.month} for {counts['force']} is also in {seen[key]}; give each month once")
+                seen[key] = parsed.label
+                reports.append(MonthReport(parsed.month, counts["force"], slug, parsed.label,
+                                           in_no_ward=in_no_ward.get(slug, 0),
+                                           **{k: counts[k] for k in ("rows_read", "rows_kept", *DROP_REASONS)}))
+            if pending_rows > SPILL_ROWS:
+                build = build or stack.enter_context(store.building())
+                for month, slug, table in pending:
+                    build.add(month, slug, table)
+                pending, pending_rows = [], 0
+
+        reports = _recorded(reports, store, allow_empty)
+        build = build or stack.enter_context(store.building())
+        for month, slug, table in pending:
+            build.add(month, slug, table)
+        ledger_rows = [
+            {
+                "month": date.fromisoformat(r.month + "-01"),
+                "force": r.force,
+                "force_slug": r.force_slug,
+                "source": r.source,
+                "rows_read": r.rows_read,
+                "rows_kept": r.rows_kept,
+                **{reason: getattr(r, reason) for reason in DROP_REASONS},
+                "in_no_ward": r.in_no_ward,
+            }
+            for r in reports if r.recorded
+        ]
+        build.commit(ledger_rows)
     return sorted(reports, key=lambda r: (r.month, r.force))
+
+
+def _recorded(reports: list[MonthReport], store: Store, allow_empty: bool) -> list[MonthReport]:
+    """Decide which reports go into the ledger; refuse months with no rows in the area."""
+    kept_by_month: dict[str, int] = {}
+    for report in reports:
+        kept_by_month[report.month] = kept_by_month.get(report.month, 0) + report.rows_kept
+    empty = sorted(month for month, kept in kept_by_month.items() if kept == 0)
+    if empty and not allow_empty:
+        first = next(r for r in reports if r.month == empty[0])
+        read = sum(r.rows_read for r in reports if r.month == empty[0])
+        months = ", ".join(empty[:6]) + (f" and {len(empty) - 6} more" if len(empty) > 6 else "")
+        raise EmptyLoadError(
+            first.source,
+            f"none of its {read:,} rows lie in the area (month(s) with no rows kept: {months}); check the area "
+            "file's [match] lsoa_districts, or load with --allow-empty to record such months as loaded with no rows",
+        )
+    try:
+        loaded = {(row["month"].strftime("%Y-%m"), row["force_slug"]) for row in store.read_ledger().to_pylist()}
+    except StoreError:
+        loaded = set()
+    out = []
+    for report in reports:
+        recorded = report.rows_kept > 0 or allow_empty or (report.month, report.force_slug) in loaded
+        out.append(report if recorded else MonthReport(**{**vars(report), "recorded": False}))
+    return out

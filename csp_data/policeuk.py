@@ -1,7 +1,10 @@
 """Reading data.police.uk street-level files: single CSVs, monthly folders and the archive zip.
 
 Every file is checked whole before anything is written, and a problem is reported as one
-:class:`~csp_data.errors.InputFileError` naming the file, the line and what is wrong.
+:class:`~csp_data.errors.InputFileError` naming the file, the line and what is wrong. Files are read
+a block at a time and only the rows in the area are kept, so memory stays bounded whatever the
+input's size; the checks and the area filter are vectorised (pyarrow compute), with Python work
+only for the handful of distinct months, forces and crime types a file holds.
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -20,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from csp_data.errors import InputFileError
+from csp_data.forces import ForceNameError, force_key, normalise_force_name
 
 COLUMNS = (
     "Crime ID",
@@ -36,10 +42,21 @@ COLUMNS = (
     "Context",
 )
 ASB_CRIME_TYPE = "Anti-social behaviour"
-STREET_FILE_NAME = re.compile(r"(?:^|/)(\d{4}-\d{2})-([a-z0-9-]+)-street\.csv$")
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+STREET_FILE_NAME = re.compile(r"(?:^|/)([0-9]{4}-[0-9]{2})-([a-z0-9-]+)-street\.csv$")
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+FIRST_MONTH = "2010-12"  # data.police.uk's street-level data starts in December 2010
 # police.uk names each LSOA after its district followed by a code such as " 001A".
-_LSOA_SUFFIX = r" \d{3}[A-Z]$"
+_LSOA_SUFFIX = r" [0-9]{3}[A-Z]$"
+_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+MAX_HEADER_BYTES = 65_536
+WHOLE_FILE_BYTES = 96 << 20  # files up to this size are parsed at once (faster); larger ones a block at a time
+BLOCK_BYTES = 32 << 20
+# Zip members: police.uk CSVs compress 4-16 times; a member that claims far more is refused unread.
+MAX_MEMBER_BYTES = 4 << 30
+MAX_RATIO = 100
+RATIO_CHECKED_ABOVE = 16 << 20
+_ZIP_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "Deflate", zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
+DROP_REASONS = ("no_location", "outside_area", "malformed")
 
 
 @dataclass(frozen=True)
@@ -48,39 +65,94 @@ class StreetFile:
 
     label: str
     month_hint: str | None
-    read_bytes: Callable[[], bytes]
+    open: Callable[[], BinaryIO]
+    size: int
 
 
 def _from_disk(path: Path) -> StreetFile:
     match = STREET_FILE_NAME.search(path.name)
-    return StreetFile(str(path), match.group(1) if match else None, path.read_bytes)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file ({exc.strerror or exc})") from None
+    return StreetFile(str(path), match.group(1) if match else None, lambda: open(path, "rb"), size)
+
+
+def _check_member(path: Path, info: zipfile.ZipInfo) -> None:
+    label = f"{path}:{info.filename}"
+    if info.flag_bits & 0x1:
+        raise InputFileError(label, "the zip member is encrypted; give the files without a password")
+    if info.compress_type not in _ZIP_METHODS:
+        raise InputFileError(
+            label, f"the zip member uses compression method {info.compress_type} (such as Deflate64 or AES), "
+            "which cannot be read; re-create the zip with ordinary Deflate or unpack it first",
+        )
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > MAX_MEMBER_BYTES or (info.file_size > RATIO_CHECKED_ABOVE and ratio > MAX_RATIO):
+        raise InputFileError(
+            label, f"the zip member would unpack to {info.file_size:,} bytes from {info.compress_size:,} "
+            f"({ratio:,.0f} times); refused unread, as police.uk files are never like that",
+        )
 
 
 def _from_zip(path: Path) -> list[StreetFile]:
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+        with zipfile.ZipFile(path) as archive:
+            infos = sorted(archive.infolist(), key=lambda i: i.filename)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise InputFileError(path, f"not a readable zip archive ({exc})") from None
     files = []
-    with archive:
-        names = sorted(archive.namelist())
-    for name in names:
-        match = STREET_FILE_NAME.search(name)
-        if match:
-            files.append(
-                StreetFile(f"{path}:{name}", match.group(1), lambda name=name: _read_member(path, name))
-            )
+    for info in infos:
+        match = STREET_FILE_NAME.search(info.filename)
+        if match and not info.is_dir():
+            _check_member(path, info)
+            files.append(StreetFile(f"{path}:{info.filename}", match.group(1),
+                                    lambda name=info.filename: _open_member(path, name), info.file_size))
     if not files:
         raise InputFileError(path, "the zip holds no police.uk street files (YYYY-MM/YYYY-MM-<force>-street.csv)")
     return files
 
 
-def _read_member(path: Path, name: str) -> bytes:
+def _open_member(path: Path, name: str) -> BinaryIO:
     try:
-        with zipfile.ZipFile(path) as archive:
-            return archive.read(name)
-    except (zipfile.BadZipFile, OSError) as exc:
+        archive = zipfile.ZipFile(path)
+        return _MemberStream(archive, archive.open(name))
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
         raise InputFileError(f"{path}:{name}", f"cannot read from the zip ({exc})") from None
+
+
+class _MemberStream(io.RawIOBase):
+    """A zip member's bytes; closing it closes the archive too, and zip errors become input errors."""
+
+    def __init__(self, archive: zipfile.ZipFile, member):
+        self.archive, self.member = archive, member
+
+    def readable(self) -> bool:
+        return True
+
+    def readall(self) -> bytes:
+        try:
+            return self.member.read()
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+            raise _ZipReadError(str(exc)) from None
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self.member.read(len(buffer))
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+            raise _ZipReadError(str(exc)) from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.member.close()
+            self.archive.close()
+        super().close()
+
+
+class _ZipReadError(Exception):
+    pass
 
 
 def discover_street_files(paths: list[str | Path]) -> list[StreetFile]:
@@ -107,30 +179,37 @@ def discover_street_files(paths: list[str | Path]) -> list[StreetFile]:
     return found
 
 
-def _decode(label: str, data: bytes) -> str:
+# ---- the header ----
+
+def _read_header(label: str, stream: BinaryIO) -> list[str]:
+    head = stream.read(MAX_HEADER_BYTES + 4)
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    if not head.strip():
+        rest = stream.read(1 << 16)
+        if not rest.strip():
+            raise InputFileError(label, "the file is empty")
+        head += rest
+    ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]
+    end = min(ends) if ends else len(head)
+    if end > MAX_HEADER_BYTES:
+        raise InputFileError(label, f"the first line is over {MAX_HEADER_BYTES:,} bytes: not a police.uk street-level CSV", 1)
+    line = head[:end]
     try:
-        return data.decode("utf-8")
+        text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputFileError(
-            label, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); police.uk files are UTF-8 CSV", line
-        ) from None
-
-
-def _header(text: str) -> list[str]:
-    end = text.find("\n")
-    return next(csv.reader([(text if end < 0 else text[:end]).rstrip("\r")]), [])
-
-
-def _check_header(label: str, text: str) -> list[str]:
-    header = _header(text)
+        raise InputFileError(label, f"not UTF-8 text (byte 0x{line[exc.start]:02x}); police.uk files are UTF-8 CSV", 1) from None
+    try:
+        header = next(csv.reader([text]), [])
+    except csv.Error as exc:
+        raise InputFileError(label, f"the header is not CSV ({exc})", 1) from None
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        found = ", ".join(repr(h) for h in header[:12]) or "nothing"
+        shown = ", ".join(repr(h[:40]) for h in header[:12]) or "nothing"
         raise InputFileError(
             label,
             f"not a police.uk street-level CSV: missing column(s) {', '.join(repr(m) for m in missing)}; "
-            f"the header has {found}",
+            f"the header has {shown}",
             1,
         )
     if len(set(header)) != len(header):
@@ -138,181 +217,293 @@ def _check_header(label: str, text: str) -> list[str]:
     return header
 
 
-def _find_bad_row(label: str, text: str, width: int) -> InputFileError:
-    """Locate the first row whose field count is wrong, to explain a parse failure exactly."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        for row in reader:
-            if len(row) != width and row:
-                last = reader.line_num == text.rstrip("\r\n").count("\n") + 1
-                problem = f"has {len(row)} fields where the header has {width}"
-                if last and not text.endswith("\n"):
-                    problem = f"the last line is truncated ({len(row)} of {width} fields)"
-                return InputFileError(label, problem, reader.line_num)
-    except csv.Error as exc:
-        return InputFileError(label, f"broken CSV quoting ({exc})", reader.line_num)
-    return InputFileError(label, "cannot be parsed as CSV")
+# ---- locating a problem exactly (only after a failure, so speed does not matter) ----
+
+def _raw_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """The file's lines, whichever of LF, CRLF or CR ends them."""
+    pending = b""
+    for block in iter(lambda: stream.read(1 << 20), b""):
+        pending += block
+        lines = re.split(rb"\r\n|\n|\r", pending)
+        if pending.endswith(b"\r"):  # a CR at a block's end may be half of a CRLF
+            lines, pending = lines[:-2], lines[-2] + b"\r"
+        else:
+            lines, pending = lines[:-1], lines[-1]
+        yield from lines
+    if pending:
+        yield pending.rstrip(b"\r")
 
 
-def read_street_csv(label: str, data: bytes) -> pa.Table:
-    """Parse and check one street-level CSV; every column is returned as text.
-
-    Raises
-    ------
-    InputFileError
-        For an empty file, bytes that are not UTF-8, a missing column, a row with the wrong number
-        of fields (such as a truncated last line), or broken quoting.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if re.match(rb"\s*\Z", data):  # only whitespace (matching stops at the first other byte)
-        raise InputFileError(label, "the file is empty")
-    text = _decode(label, data)
-    header = _check_header(label, text)
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        raise _find_bad_row(label, text, len(header)) from None
-    return table.select(list(COLUMNS))
-
-
-def _first_failure(mask: np.ndarray) -> int | None:
-    hits = np.flatnonzero(mask)
-    return int(hits[0]) if len(hits) else None
-
-
-def _check_months(label: str, table: pa.Table, month_hint: str | None) -> np.ndarray:
-    months = table.column("Month").to_numpy(zero_copy_only=False).astype(str)
-    valid = np.array([bool(_MONTH.match(m)) for m in np.unique(months)], dtype=bool)
-    bad_values = set(np.unique(months)[~valid])
-    if bad_values:
-        row = _first_failure(np.isin(months, list(bad_values)))
-        raise InputFileError(label, f"month {str(months[row])!r} is not a YYYY-MM month", row + 2)
-    if month_hint is not None:
-        row = _first_failure(months != month_hint)
-        if row is not None:
-            raise InputFileError(
-                label, f"row is for month {months[row]} but the file is named for {month_hint}", row + 2
-            )
-    return months
-
-
-def _coordinates(label: str, table: pa.Table, column: str, limit: float) -> np.ndarray:
-    """Coordinates as floats (NaN where blank); an error for text that is not a number or out of range."""
-    text = pc.utf8_trim_whitespace(table.column(column))
-    blank = _as_bool(pc.equal(text, ""))
-    try:
-        values = pc.cast(pc.if_else(blank, None, text), pa.float64()).to_numpy(zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        raw = text.to_numpy(zero_copy_only=False)
-        for row in np.flatnonzero(~blank):
+def _scan(street_file: StreetFile, width: int, *, fields: bool = True,
+          stop_at_row: int | None = None) -> tuple[InputFileError | None, int | None]:
+    """Walk the file line by line: the first undecodable (or, with ``fields``, malformed) line,
+    or the line number of data row ``stop_at_row``."""
+    label = street_file.label
+    with street_file.open() as stream:
+        row = -1
+        for number, raw in enumerate(_raw_lines(stream), start=1):
+            if number == 1 or not raw:
+                continue
             try:
-                float(raw[row])
-            except ValueError:
-                raise InputFileError(label, f"{column.lower()} {str(raw[row])!r} is not a number", int(row) + 2) from None
-        raise
-    values = np.asarray(values, dtype=float)
-    row = _first_failure(~blank & ~(np.abs(values) <= limit))
-    if row is not None:
-        raise InputFileError(
-            label, f"{column.lower()} {values[row]:g} is out of range (-{limit:g} to {limit:g})", row + 2
-        )
-    return values
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problem = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); police.uk files are UTF-8 CSV"
+                return InputFileError(label, problem, number), None
+            row += 1
+            if stop_at_row is not None:
+                if row == stop_at_row:
+                    return None, number
+                continue
+            if not fields:
+                continue
+            try:
+                values = next(csv.reader([text]), [])
+            except csv.Error as exc:
+                return InputFileError(label, f"broken CSV quoting or an over-long field ({exc})", number), None
+            if len(values) != width:
+                return InputFileError(label, f"has {len(values)} fields where the header has {width}", number), None
+    return None, None
 
 
-def _as_bool(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
+def _parse_failure(street_file: StreetFile, width: int, exc: Exception) -> InputFileError:
+    error, _ = _scan(street_file, width, fields=False)
+    if error is None:
+        error, _ = _scan(street_file, width)
+    if error is None:
+        return InputFileError(street_file.label, f"cannot be parsed as CSV ({str(exc).splitlines()[0][:200]})")
+    if error.problem.startswith("has "):
+        last, ends_with_break = _last_line(street_file)
+        if error.line == last and not ends_with_break:
+            # A short final line with no line break is a truncated download, not a stray row.
+            count = int(error.problem.split()[1])
+            return InputFileError(street_file.label, f"the last line is truncated ({count} of {width} fields)", error.line)
+    return error
+
+
+def _last_line(street_file: StreetFile) -> tuple[int, bool]:
+    """The number of the last non-blank line, and whether the file ends with a line break."""
+    last, tail = 0, b""
+    with street_file.open() as stream:
+        for number, raw in enumerate(_raw_lines(stream), start=1):
+            if raw.strip():
+                last = number
+    with street_file.open() as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            tail = (tail + block)[-2:]
+    return last, tail.endswith((b"\n", b"\r"))
+
+
+def _line_of_row(street_file: StreetFile, row: int, width: int) -> int:
+    _, line = _scan(street_file, width, stop_at_row=row)
+    return line if line is not None else row + 2
+
+
+# ---- the rows ----
+
+def _tables(street_file: StreetFile, header: list[str]) -> Iterator[pa.Table]:
+    """The file's rows as text columns, a block at a time (one block for ordinary files)."""
+    read_options = pacsv.ReadOptions(block_size=BLOCK_BYTES)
+    parse_options = pacsv.ParseOptions(newlines_in_values=False)
+    convert_options = pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in header},
+        include_columns=list(COLUMNS),
+        strings_can_be_null=False,
+    )
+    try:
+        with street_file.open() as stream:
+            if street_file.size <= WHOLE_FILE_BYTES:
+                data = stream.read()
+                yield pacsv.read_csv(io.BytesIO(data), read_options=read_options,
+                                     parse_options=parse_options, convert_options=convert_options)
+                return
+            reader = pacsv.open_csv(stream, read_options=read_options, parse_options=parse_options,
+                                    convert_options=convert_options)
+            for batch in reader:
+                yield pa.Table.from_batches([batch])
+    except _ZipReadError as exc:
+        raise InputFileError(street_file.label, f"cannot read from the zip ({exc})") from None
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise _parse_failure(street_file, len(header), exc) from None
 
 
 @dataclass
 class ParsedFile:
-    """The rows of one file that belong to the area, and the count of every row that does not."""
+    """The rows of one file that belong to the area, and the count of every row by force."""
 
     label: str
-    rows: pa.Table
-    counts: dict[tuple[str, str], dict[str, int]]  # (month, force) -> {read, kept, no_location, ...}
+    month: str | None
+    rows: pa.Table | None  # the area's rows (store columns but the wards), None when there are none
+    counts: dict[str, dict] = field(default_factory=dict)  # force key -> {force, rows_read, rows_kept, ...}
 
 
-DROP_REASONS = ("no_location", "outside_area", "malformed")
+def _latest_month() -> str:
+    return date.today().strftime("%Y-%m")
 
 
-def select_area_rows(label: str, table: pa.Table, month_hint: str | None, lsoa_districts: tuple[str, ...]) -> ParsedFile:
-    """Check values and keep the rows whose LSOA lies in one of ``lsoa_districts``.
+class _FileChecker:
+    """The checks of one file, applied block by block, with rows numbered across blocks."""
 
-    Rows are dropped, and counted by reason, when they have no location (police.uk gives
-    no coordinates or LSOA), lie outside the area, or are malformed (no crime type).
-    Coordinates out of range and months that are not ``YYYY-MM`` stop the load with an error.
-    """
-    months = _check_months(label, table, month_hint)
-    longitude = _coordinates(label, table, "Longitude", 180.0)
-    latitude = _coordinates(label, table, "Latitude", 90.0)
-    lsoa_code = pc.utf8_trim_whitespace(table.column("LSOA code"))
-    district = pc.replace_substring_regex(
-        pc.utf8_trim_whitespace(table.column("LSOA name")), pattern=_LSOA_SUFFIX, replacement=""
-    )
-    no_location = np.isnan(longitude) | np.isnan(latitude) | _as_bool(pc.equal(lsoa_code, ""))
-    in_area = _as_bool(pc.is_in(district, value_set=pa.array(list(lsoa_districts))))
-    outside = ~no_location & ~in_area
-    crime_type = pc.utf8_trim_whitespace(table.column("Crime type"))
-    malformed = ~no_location & in_area & _as_bool(pc.equal(crime_type, ""))
-    kept = ~no_location & in_area & ~malformed
+    def __init__(self, street_file: StreetFile, lsoa_districts: tuple[str, ...], width: int):
+        self.file = street_file
+        self.label = street_file.label
+        self.districts = pa.array(list(lsoa_districts), pa.string())
+        self.width = width
+        self.month = street_file.month_hint
+        self.month_source = "the file is named for" if street_file.month_hint else "the file's first row is for"
+        self.offset = 0  # rows seen in earlier blocks
+        self.counts: dict[str, dict] = {}
+        self.kept: list[pa.Table] = []
 
-    forces = pc.utf8_trim_whitespace(table.column("Reported by")).to_numpy(zero_copy_only=False).astype(str)
-    counts: dict[tuple[str, str], dict[str, int]] = {}
-    keys = np.char.add(np.char.add(months, "\x1f"), forces)
-    for key in np.unique(keys):
-        month, force = str(key).split("\x1f")
-        rows = keys == key
-        counts[(month, force)] = {
-            "rows_read": int(rows.sum()),
-            "rows_kept": int((rows & kept).sum()),
-            "no_location": int((rows & no_location).sum()),
-            "outside_area": int((rows & outside).sum()),
-            "malformed": int((rows & malformed).sum()),
+    def fail(self, row: int, problem: str) -> InputFileError:
+        return InputFileError(self.label, problem, _line_of_row(self.file, self.offset + row, self.width))
+
+    def first_row(self, mask) -> int | None:
+        index = pc.index(mask, True).as_py() if len(mask) else -1
+        return None if index is None or index < 0 else index
+
+    def check_month(self, months: pa.ChunkedArray) -> None:
+        for value in pc.unique(months).to_pylist():
+            problem = None
+            if not _MONTH.match(value):
+                problem = f"month {value[:40]!r} is not a YYYY-MM month"
+            elif value < FIRST_MONTH:
+                problem = f"month {value} is before December 2010, when police.uk street-level data begins"
+            elif value > _latest_month():
+                problem = f"month {value} is in the future"
+            if problem:
+                raise self.fail(self.first_row(pc.equal(months, value)), problem)
+        if self.month is None and len(months):
+            self.month = months[0].as_py()
+        if self.month is not None:
+            row = self.first_row(pc.not_equal(months, self.month))
+            if row is not None:
+                raise self.fail(row, f"row is for month {months[row].as_py()} but {self.month_source} "
+                                     f"{self.month}; give each month in its own file")
+
+    def coordinates(self, table: pa.Table, column: str, limit: float) -> pa.Array:
+        text = pc.utf8_trim_whitespace(table.column(column))
+        blank = pc.equal(text, "")
+        row = self.first_row(pc.and_(pc.invert(blank), pc.invert(pc.match_substring_regex(text, _NUMBER))))
+        if row is not None:
+            raise self.fail(row, f"{column.lower()} {text[row].as_py()[:40]!r} is not a number")
+        values = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), text), pa.float64())
+        out_of_range = pc.fill_null(pc.greater(pc.abs(values), limit), False)
+        row = self.first_row(out_of_range)
+        if row is not None:
+            raise self.fail(row, f"{column.lower()} {values[row].as_py():g} is out of range (-{limit:g} to {limit:g})")
+        return values
+
+    def text_labels(self, column: pa.ChunkedArray, name: str) -> None:
+        """Crime types label charts and tables: refuse control characters (NUL, 0x1F, ...) in them."""
+        for value in pc.unique(column).to_pylist():
+            bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+            if bad is not None:
+                raise self.fail(self.first_row(pc.equal(column, value)),
+                                f"'{name}' holds the control character 0x{ord(bad):02X}")
+
+    def add(self, table: pa.Table) -> None:
+        n = table.num_rows
+        months = table.column("Month")
+        self.check_month(months)
+        longitude = self.coordinates(table, "Longitude", 180.0)
+        latitude = self.coordinates(table, "Latitude", 90.0)
+        crime_type = pc.utf8_trim_whitespace(table.column("Crime type"))
+        self.text_labels(crime_type, "Crime type")
+
+        # Forces: the few distinct spellings are checked and keyed in Python, then mapped back.
+        encoded = pc.dictionary_encode(table.column("Reported by")).combine_chunks()
+        spellings = encoded.dictionary.to_pylist()
+        keys, names = [], []
+        for position, spelling in enumerate(spellings):
+            try:
+                names.append(normalise_force_name(spelling))
+                keys.append(force_key(spelling))
+            except ForceNameError as exc:
+                raise self.fail(self.first_row(pc.equal(encoded.indices, position)), f"'Reported by' {exc}") from None
+        force_index = encoded.indices.to_numpy(zero_copy_only=False)
+
+        lsoa_code = pc.utf8_trim_whitespace(table.column("LSOA code"))
+        district = pc.replace_substring_regex(pc.utf8_trim_whitespace(table.column("LSOA name")),
+                                              pattern=_LSOA_SUFFIX, replacement="")
+        no_location = pc.or_(pc.or_(pc.is_null(longitude), pc.is_null(latitude)), pc.equal(lsoa_code, ""))
+        in_area = pc.is_in(district, value_set=self.districts)
+        located_in_area = pc.and_(pc.invert(no_location), in_area)
+        malformed = pc.and_(located_in_area, pc.equal(crime_type, ""))
+        kept = pc.and_(located_in_area, pc.invert(malformed))
+
+        masks = {
+            "rows_read": np.ones(n, dtype=bool),
+            "rows_kept": _np(kept),
+            "no_location": _np(no_location),
+            "outside_area": _np(pc.and_(pc.invert(no_location), pc.invert(in_area))),
+            "malformed": _np(malformed),
         }
+        slot_counts = {name: np.bincount(force_index, weights=mask, minlength=len(spellings)).astype(np.int64)
+                       for name, mask in masks.items()}
+        for position, (key, name) in enumerate(zip(keys, names)):
+            entry = self.counts.setdefault(key, {"spellings": {}, **{m: 0 for m in masks}})
+            entry["spellings"][name] = entry["spellings"].get(name, 0) + int(slot_counts["rows_read"][position])
+            for m in masks:
+                entry[m] += int(slot_counts[m][position])
 
-    mask = pa.array(kept)
-    blank_to_null = lambda col: pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)  # noqa: E731
-    kind = pc.if_else(pc.equal(crime_type, ASB_CRIME_TYPE), "asb", "crime")
-    rows = pa.table(
-        {
-            "month": pa.array(months),
-            "force": pa.array(forces),
-            "kind": kind,
-            "crime_type": crime_type,
-            "crime_id": blank_to_null(pc.utf8_trim_whitespace(table.column("Crime ID"))),
-            "falls_within": table.column("Falls within"),
-            "longitude": pa.array(longitude),
-            "latitude": pa.array(latitude),
-            "location": blank_to_null(table.column("Location")),
-            "lsoa_code": lsoa_code,
-            "lsoa_name": table.column("LSOA name"),
-            "outcome": blank_to_null(table.column("Last outcome category")),
-            "context": blank_to_null(table.column("Context")),
-        }
-    ).filter(mask)
-    return ParsedFile(label, rows, counts)
+        if masks["rows_kept"].any():
+            take = pc.indices_nonzero(kept)
+            slug_array = pa.array(keys, pa.string()).take(pa.array(force_index[masks["rows_kept"]]))
+            blank_to_null = lambda col: pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)  # noqa: E731
+            kind = pc.if_else(pc.equal(crime_type, ASB_CRIME_TYPE), "asb", "crime")
+            selected = pa.table(
+                {
+                    "kind": kind,
+                    "crime_type": crime_type,
+                    "crime_id": blank_to_null(pc.utf8_trim_whitespace(table.column("Crime ID"))),
+                    "falls_within": table.column("Falls within"),
+                    "longitude": longitude,
+                    "latitude": latitude,
+                    "location": blank_to_null(table.column("Location")),
+                    "lsoa_code": lsoa_code,
+                    "lsoa_name": table.column("LSOA name"),
+                    "outcome": blank_to_null(table.column("Last outcome category")),
+                    "context": blank_to_null(table.column("Context")),
+                }
+            ).take(take)
+            self.kept.append(selected.append_column("force_slug", slug_array))
+        self.offset += n
+
+    def result(self) -> ParsedFile:
+        for entry in self.counts.values():
+            spellings = entry.pop("spellings")
+            # The most used spelling names the force (ties: the first in sort order).
+            entry["force"] = sorted(spellings.items(), key=lambda item: (-item[1], item[0]))[0][0]
+        rows = pa.concat_tables(self.kept) if self.kept else None
+        return ParsedFile(self.label, self.month, rows, self.counts)
+
+
+def _np(mask) -> np.ndarray:
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def parse_street_file(street_file: StreetFile, lsoa_districts: tuple[str, ...]) -> ParsedFile:
-    """Read, check and filter one street-level file."""
+    """Read, check and filter one street-level file, a block at a time.
+
+    Raises
+    ------
+    InputFileError
+        For an empty file, bytes that are not UTF-8, a missing column, a row with the wrong number of
+        fields (such as a truncated last line), broken quoting, a month that is not ``YYYY-MM`` or is
+        before December 2010 or in the future, a row of another month than the file's, a coordinate
+        that is not a number or is out of range, or a force name or crime type with control characters.
+    """
     try:
-        data = street_file.read_bytes()
+        with street_file.open() as stream:
+            header = _read_header(street_file.label, stream)
+    except _ZipReadError as exc:
+        raise InputFileError(street_file.label, f"cannot read from the zip ({exc})") from None
     except OSError as exc:
         raise InputFileError(street_file.label, f"cannot read the file ({exc.strerror or exc})") from None
-    table = read_street_csv(street_file.label, data)
-    return select_area_rows(street_file.label, table, street_file.month_hint, lsoa_districts)
-
-
-def iter_parsed(files: list[StreetFile], lsoa_districts: tuple[str, ...]) -> Iterator[ParsedFile]:
-    """Parse each file in turn (a generator, so a caller can show progress)."""
-    for street_file in files:
-        yield parse_street_file(street_file, lsoa_districts)
+    checker = _FileChecker(street_file, lsoa_districts, len(header))
+    try:
+        for table in _tables(street_file, header):
+            checker.add(table)
+    except OSError as exc:
+        raise InputFileError(street_file.label, f"cannot read the file ({exc.strerror or exc})") from None
+    return checker.result()

@@ -28,7 +28,7 @@ import pyarrow as pa
 from csp_data.config import Area
 from csp_data.errors import QueryError
 from csp_data.geography import ward_boundaries, ward_population
-from csp_data.store import Store
+from csp_data.store import REPAIR_HINT, Store, StoreError
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -72,7 +72,8 @@ def _sql_string(value: str) -> str:
 class Database:
     """The DuckDB views over one area's store that every query reads.
 
-    Views: ``incidents`` (the store), ``incident_wards`` (incidents with one row per ward vintage:
+    Views: ``incidents`` (the store, the area's territorial force(s) only), ``incidents_all_forces``,
+    ``incident_wards`` (incidents with one row per ward vintage:
     ``vintage, ward_code, ward_name``), ``wards`` (every ward of every vintage), ``ward_population``,
     and ``ledger`` (the coverage ledger).
     """
@@ -89,22 +90,34 @@ class Database:
         from csp_data.ingest import incident_schema
 
         con = self._connection
-        store = self.store
-        ledger = store.read_ledger()  # recovers an interrupted load before anything reads the files
-        if store.has_incidents():
+        # The snapshot is held while this database lives, so the version's files stay on disk even
+        # after a newer load lands; the app's cache key changes with the version, so it then opens
+        # a new database over the new version.
+        self.snapshot = self.store.snapshot()
+        glob = self.snapshot.incidents_glob
+        if glob:
             # The folder names (period=YYYY-MM/force_slug=...) become columns, and a filter on
             # ``period`` skips whole files without opening them: queries filter on it as well as on
-            # ``month``, which keeps a national store with thousands of files fast.
+            # ``month``, which keeps a national store with thousands of files fast. The glob is inside
+            # one version's folder, whose files never change.
             con.execute(
-                "CREATE VIEW incidents AS SELECT * FROM read_parquet("
-                f"{_sql_string(store.incidents_glob)}, hive_partitioning = true, "
+                "CREATE VIEW incidents_all_forces AS SELECT * FROM read_parquet("
+                f"{_sql_string(glob)}, hive_partitioning = true, "
                 "hive_types = {'period': VARCHAR, 'force_slug': VARCHAR})"
             )
         else:
             empty = incident_schema(self.area).empty_table()
             empty = empty.append_column("period", pa.array([], pa.string()))
-            self._create_table("incidents", empty.append_column("force_slug", pa.array([], pa.string())))
-        self._create_table("ledger", ledger)
+            self._create_table("incidents_all_forces", empty.append_column("force_slug", pa.array([], pa.string())))
+        self._create_table("ledger_all_forces", self.snapshot.ledger)
+        # Totals count the area's territorial force(s) only, as ONS CSP figures do. Force keys are
+        # [a-z0-9-] by construction (csp_data.forces), so they can stand in the view's text.
+        keys = self.area.territorial_force_keys
+        where = f" WHERE force_slug IN ({', '.join(_sql_string(k) for k in keys)})" if keys else ""
+        con.execute(f"CREATE VIEW incidents AS SELECT * FROM incidents_all_forces{where}")
+        con.execute(f"CREATE VIEW ledger AS SELECT * FROM ledger_all_forces{where}")
+        others = f"NOT ({where[len(' WHERE '):]})" if keys else "false"
+        con.execute(f"CREATE VIEW incidents_other_forces AS SELECT * FROM incidents_all_forces WHERE {others}")
         wards = pd.concat(
             [ward_boundaries(v)[["ward_code", "ward_name"]].assign(vintage=v.vintage) for v in self.area.wards],
             ignore_index=True,
@@ -147,8 +160,11 @@ class Database:
             cursor = self._connection.cursor()
         try:
             return cursor.execute(query.sql, params).df()
+        except (duckdb.IOException, duckdb.InvalidInputException):
+            raise StoreError(f"a data file of the store cannot be read. {REPAIR_HINT}") from None
         finally:
             cursor.close()
 
     def close(self) -> None:
         self._connection.close()
+        self.snapshot.close()

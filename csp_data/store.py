@@ -1,14 +1,28 @@
-"""The incidents store: plain parquet files, replaced a month at a time, all or nothing.
+"""The incidents store: immutable parquet files in numbered versions, switched by one atomic rename.
 
 Layout (documented in the README)::
 
-    STORE/incidents/period=YYYY-MM/force_slug=<slug>/incidents.parquet   one file per month and force
-    STORE/ledger.parquet                                            what was loaded, row counts by reason
+    STORE/current -> versions/v000007-1f3a9c2e       the version every reader uses (a symbolic link)
+    STORE/versions/v000007-1f3a9c2e/
+        manifest.json                             the version's files: month, force, rows
+        ledger.parquet                            what was loaded, rows dropped by reason
+        incidents/period=YYYY-MM/force_slug=<key>/part-<token>.parquet
+        .readers                                  readers hold a shared lock on it while they read
+    STORE/.lock                                   writers hold it exclusively
 
-A load writes its new files into a staging folder, then swaps them in. Before the swap a journal
-lists every move; if the swap is interrupted (an error, a full disk, Ctrl-C) the moves are undone
-at once, or at the next use of the store if the process died, so readers only ever see the store
-as it was before the load or as it is after it.
+Nothing in a version folder changes once the version exists. A load (or a removal, or a repair)
+builds a whole new version in a hidden folder — new files written, unchanged ones hard-linked from
+the current version — makes it durable, and then points ``current`` at it with one rename. That
+rename is the only step that changes what readers see, so a load interrupted anywhere (an error, a
+full disk, Ctrl-C, a killed process, a second Ctrl-C during clean-up) leaves the store exactly as it
+was, and a reader sees either the old version or the new one, never a mix. Leftovers of an
+interrupted load are unreferenced folders, which the next writer (or ``repair``) removes; removing
+them again after another interruption does the same, so recovery is idempotent.
+
+A version older than ``current`` is removed once no reader holds its ``.readers`` lock.
+
+A store written by an earlier version of this tool (``STORE/incidents/...`` and
+``STORE/ledger.parquet`` with no ``current``) is read as it is and migrated on the next write.
 """
 
 from __future__ import annotations
@@ -18,8 +32,11 @@ import json
 import os
 import re
 import shutil
+import signal
+import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -27,16 +44,33 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from csp_data.errors import CspDataError
+from csp_data.forces import ForceNameError, force_key
+
+CURRENT = "current"
+VERSIONS_DIR = "versions"
 INCIDENTS_DIR = "incidents"
 LEDGER_FILE = "ledger.parquet"
-JOURNAL_FILE = ".journal.json"
+MANIFEST_FILE = "manifest.json"
+READERS_FILE = ".readers"
 LOCK_FILE = ".lock"
-PARQUET_FILE = "incidents.parquet"
+FORMAT = 2
+# An old version is removed once no app reader holds it and it has been superseded this long, so an
+# analyst's DuckDB session that pinned it (README, "The store") can finish its queries.
+KEEP_SECONDS = 600
+_VERSION_NAME = re.compile(r"^v(\d{6})-([0-9a-f]{8})$")
+_MONTH_FOLDER = re.compile(r"^period=(\d{4}-\d{2})$")
+_FORCE_FOLDER = re.compile(r"^force_slug=([a-z0-9][a-z0-9-]*)$")
+_PART_FILE = re.compile(r"^part-[0-9a-f]{32}\.parquet$")
+# What an earlier version of this tool wrote, read as it is and migrated on the next write.
+_LEGACY_FILE = "incidents.parquet"
+_LEGACY_JOURNAL = ".journal.json"
 
 LEDGER_SCHEMA = pa.schema(
     [
         ("month", pa.date32()),
         ("force", pa.string()),
+        ("force_slug", pa.string()),
         ("source", pa.string()),
         ("rows_read", pa.int64()),
         ("rows_kept", pa.int64()),
@@ -49,15 +83,92 @@ LEDGER_SCHEMA = pa.schema(
 )
 
 
-def force_slug(force: str) -> str:
-    """A folder-safe name for a police force ('Kent Police' -> 'kent-police')."""
-    slug = re.sub(r"[^a-z0-9]+", "-", force.lower()).strip("-")
-    return slug or "unknown"
+class StoreError(CspDataError):
+    """The store cannot be read or written as it is; the message says what to run."""
 
 
-def partition_path(month: str, force: str) -> str:
-    """Path of the parquet file for one month (``YYYY-MM``) and force, relative to the store."""
-    return f"{INCIDENTS_DIR}/period={month}/force_slug={force_slug(force)}/{PARQUET_FILE}"
+REPAIR_HINT = "Run `python -m csp_data status` to see what is wrong and `python -m csp_data repair` to fix it."
+
+
+def _fault_point(step: str) -> None:
+    """Deliver a signal to this process at a named step, when a crash test asks for it.
+
+    ``CSP_STORE_FAULT=step:SIGNAL[:n]`` (e.g. ``linked:KILL`` or ``gc:INT:2``) sends the signal
+    the n-th time (default the first) the step is reached. Only the crash tests set it.
+    """
+    wanted = os.environ.get("CSP_STORE_FAULT")
+    if not wanted:
+        return
+    parts = wanted.split(":")
+    if parts[0] != step:
+        return
+    count = _fault_point.counts.get(step, 0) + 1  # type: ignore[attr-defined]
+    _fault_point.counts[step] = count  # type: ignore[attr-defined]
+    if count == (int(parts[2]) if len(parts) > 2 else 1):
+        os.kill(os.getpid(), getattr(signal, "SIG" + parts[1]))
+
+
+_fault_point.counts = {}  # type: ignore[attr-defined]
+
+
+def partition_folder(month: str, slug: str) -> str:
+    """Folder of one month (``YYYY-MM``) and force key inside a version, relative to it."""
+    return f"{INCIDENTS_DIR}/period={month}/force_slug={slug}"
+
+
+@dataclass(frozen=True)
+class StoreFile:
+    """One parquet file of a version: the rows of one month reported by one force."""
+
+    path: str  # relative to the version folder
+    month: str
+    force: str
+    force_slug: str
+    rows: int
+
+
+@dataclass
+class Snapshot:
+    """One version of the store as a reader sees it, held open (and kept on disk) until closed.
+
+    Attributes
+    ----------
+    version : str
+        Changes with every committed load; ``"empty"`` for a store with nothing loaded.
+    folder : Path or None
+        The version's folder; its files never change while the snapshot is open.
+    files : tuple of StoreFile
+    ledger : pyarrow.Table
+    """
+
+    version: str
+    folder: Path | None
+    files: tuple[StoreFile, ...]
+    ledger: pa.Table
+    legacy: bool = False
+    _lock: object = field(default=None, repr=False)
+
+    @property
+    def incidents_glob(self) -> str | None:
+        """Glob over this version's incidents files for ``read_parquet`` (None when there are none)."""
+        if not self.files or self.folder is None:
+            return None
+        name = _LEGACY_FILE if self.legacy else "*.parquet"
+        return str(self.folder / INCIDENTS_DIR / "*" / "*" / name)
+
+    def file_paths(self) -> list[Path]:
+        return [self.folder / f.path for f in self.files] if self.folder else []
+
+    def close(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.close()  # closing the descriptor releases the shared lock
+
+    def __enter__(self) -> "Snapshot":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 class Store:
@@ -72,42 +183,109 @@ class Store:
     def __init__(self, root: str | Path):
         self.root = Path(root)
 
+    # ---- reading ----
+
+    def current_version(self) -> str | None:
+        """Name of the committed version (``v000007-1f3a9c2e``), or None when there is none."""
+        try:
+            target = os.readlink(self.root / CURRENT)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            raise StoreError(f"the store's '{CURRENT}' entry is not a link to a version. {REPAIR_HINT}") from None
+        name = Path(target).name
+        if Path(target).parent != Path(VERSIONS_DIR) or not _VERSION_NAME.match(name):
+            raise StoreError(f"the store's '{CURRENT}' link points somewhere unexpected. {REPAIR_HINT}")
+        return name
+
+    def _is_legacy(self) -> bool:
+        return not os.path.lexists(self.root / CURRENT) and (
+            (self.root / LEGACY_LEDGER_NAME).exists() or (self.root / INCIDENTS_DIR).is_dir()
+        )
+
+    def version(self) -> str:
+        """Changes with every committed load: part of every cache key, so new data is never hidden."""
+        name = self.current_version()
+        if name is not None:
+            return name
+        if self._is_legacy():
+            try:
+                stat = (self.root / LEGACY_LEDGER_NAME).stat()
+                return f"legacy-{stat.st_mtime_ns}-{stat.st_size}"
+            except FileNotFoundError:
+                return "legacy"
+        return "empty"
+
     @property
     def incidents_glob(self) -> str:
-        """Glob matching every incidents file, for ``read_parquet``."""
-        return str(self.root / INCIDENTS_DIR / "*" / "*" / PARQUET_FILE)
+        """Glob over the current version's incidents files, for analysts' ``read_parquet``.
 
-    @property
-    def ledger_path(self) -> Path:
-        return self.root / LEDGER_FILE
+        It goes through the ``current`` link, so it always names the committed version.
+        """
+        if self._is_legacy():
+            return str(self.root / INCIDENTS_DIR / "*" / "*" / _LEGACY_FILE)
+        return str(self.root / CURRENT / INCIDENTS_DIR / "*" / "*" / "*.parquet")
 
     def has_incidents(self) -> bool:
-        return any((self.root / INCIDENTS_DIR).glob(f"*/*/{PARQUET_FILE}"))
+        with self.snapshot() as snap:
+            return bool(snap.files)
 
     def read_ledger(self) -> pa.Table:
         """The ledger: one row per loaded month and force (empty when nothing is loaded)."""
-        if (self.root / JOURNAL_FILE).exists():
-            with self._locked():
-                self.recover()
-        return self._ledger_as_is()
+        with self.snapshot() as snap:
+            return snap.ledger
 
-    def _ledger_as_is(self) -> pa.Table:
-        if not self.ledger_path.exists():
-            return LEDGER_SCHEMA.empty_table()
-        return pq.read_table(self.ledger_path, schema=LEDGER_SCHEMA)
+    def snapshot(self) -> Snapshot:
+        """Open the committed version for reading; it stays on disk until the snapshot is closed.
 
-    def version(self) -> str:
-        """Changes whenever a load lands; used in cache keys so new data is never hidden."""
-        try:
-            stat = self.ledger_path.stat()
-        except FileNotFoundError:
-            return "empty"
-        return f"{stat.st_mtime_ns}-{stat.st_size}"
+        Raises
+        ------
+        StoreError
+            When the store is damaged (a missing version, an unreadable list of files or ledger).
+        """
+        for _ in range(20):  # a writer may retire the version between the link and the lock
+            name = self.current_version()
+            if name is None:
+                if os.path.lexists(self.root / CURRENT):
+                    raise StoreError(f"the store's '{CURRENT}' link is broken. {REPAIR_HINT}")
+                return self._legacy_snapshot() if self._is_legacy() else _empty_snapshot()
+            folder = self.root / VERSIONS_DIR / name
+            # A copy of the store without the (empty) lock file is read without a lock.
+            lock = _shared_lock(folder / READERS_FILE)
+            if not folder.is_dir():  # retired by a writer after we read the link: look again
+                if lock is not None:
+                    lock.close()
+                if self.current_version() != name:
+                    continue
+                raise StoreError(f"the store's current version {name} is missing. {REPAIR_HINT}")
+            try:
+                files = read_manifest(folder, name)
+                ledger = _read_ledger_file(folder / LEDGER_FILE, name)
+            except BaseException:
+                lock.close()
+                raise
+            return Snapshot(name, folder, files, ledger, _lock=lock)
+        raise StoreError("the store changed too often while it was being opened; try again")
+
+    def _legacy_snapshot(self) -> Snapshot:
+        if (self.root / _LEGACY_JOURNAL).exists():
+            raise StoreError(f"a load by an earlier version of this tool was interrupted. {REPAIR_HINT}")
+        files = []
+        for path in sorted((self.root / INCIDENTS_DIR).glob(f"period=*/force_slug=*/{_LEGACY_FILE}")):
+            month = _MONTH_FOLDER.match(path.parent.parent.name)
+            slug = path.parent.name.split("=", 1)[1]
+            if month:
+                files.append(StoreFile(str(path.relative_to(self.root)), month.group(1), slug, slug, -1))
+        ledger_path = self.root / LEGACY_LEDGER_NAME
+        ledger = _read_ledger_file(ledger_path, "(earlier format)") if ledger_path.exists() else LEDGER_SCHEMA.empty_table()
+        return Snapshot(self.version(), self.root, tuple(files), ledger, legacy=True)
+
+    # ---- writing ----
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / LOCK_FILE, "w") as handle:
+        with open(self.root / LOCK_FILE, "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -115,109 +293,310 @@ class Store:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def recover(self) -> None:
-        """Undo an interrupted load, if the last process died part-way through one."""
-        journal_path = self.root / JOURNAL_FILE
-        if journal_path.exists():
-            journal = json.loads(journal_path.read_text())
-            _roll_back(self.root, journal)
-            journal_path.unlink()
-        for stray in list(self.root.glob(".staging-*")) + list(self.root.glob(".backup-*")):
-            shutil.rmtree(stray, ignore_errors=True)
+        """Remove what interrupted writes left behind, and versions no reader still uses.
 
-    def replace_partitions(self, partitions: dict[tuple[str, str], pa.Table | None], ledger_rows: list[dict]) -> None:
-        """Replace the given (month, force) partitions and their ledger rows in one step.
+        Never touches the committed version; safe to interrupt and run again at any point.
+        """
+        with self._locked():
+            self._clean_up()
+
+    def _clean_up(self) -> None:
+        current = self.current_version()
+        versions = self.root / VERSIONS_DIR
+        for stray in list(self.root.glob(".current-*")):
+            stray.unlink(missing_ok=True)
+        if not versions.is_dir():
+            return
+        superseded = _superseded_times(versions)
+        grace = float(os.environ.get("CSP_STORE_KEEP_SECONDS", KEEP_SECONDS))
+        now = time.time()
+        for entry in sorted(versions.iterdir()):
+            if entry.name == current:
+                continue
+            if entry.name.startswith((".build-", ".trash-")):
+                _fault_point("clean")
+                shutil.rmtree(entry, ignore_errors=True)
+                continue
+            match = _VERSION_NAME.match(entry.name)
+            if match is None or current is None:
+                continue  # not ours, or no committed version to compare with: leave it for repair
+            newer = int(match.group(1)) > int(_VERSION_NAME.match(current).group(1))
+            if not newer and now - superseded.get(entry.name, 0.0) < grace:
+                continue  # a reader that pinned this version a moment ago (see the README) may still use it
+            with _exclusive_if_unused(entry) as unused:
+                if newer or unused:
+                    # One rename retires it while its readers' lock is held, so a reader that gets the
+                    # lock after this finds the folder gone and opens the current version instead.
+                    trash = versions / f".trash-{uuid.uuid4().hex}"
+                    os.replace(entry, trash)
+                    _fault_point("retire")
+                    shutil.rmtree(trash, ignore_errors=True)
+        if current is not None:  # files of the earlier layout, left by a migration interrupted after its commit
+            shutil.rmtree(self.root / INCIDENTS_DIR, ignore_errors=True)
+            (self.root / LEGACY_LEDGER_NAME).unlink(missing_ok=True)
+
+    def write(self, partitions: dict[tuple[str, str], pa.Table | None], ledger_rows: list[dict],
+              remove: set[tuple[str, str]] = frozenset()) -> str:
+        """Commit a new version: replace the given partitions and ledger rows, remove others.
 
         Parameters
         ----------
         partitions : dict
-            ``(YYYY-MM, force) -> table`` of the new rows; ``None`` or an empty table removes the
-            partition (a month loaded with no rows in the area).
+            ``(YYYY-MM, force_slug) -> table`` of the new rows; ``None`` or an empty table leaves
+            the partition with no file (a month loaded with no rows in the area).
         ledger_rows : list of dict
             One ledger row per partition, with the fields of ``LEDGER_SCHEMA`` but ``loaded_at``.
+        remove : set of (month, force_slug)
+            Partitions and ledger rows to drop (``csp_data remove``).
+
+        Returns
+        -------
+        str
+            The new version's name.
         """
+        with self.building() as build:
+            for (month, slug), table in sorted(partitions.items()):
+                if table is not None and table.num_rows:
+                    build.add(month, slug, table)
+            return build.commit(ledger_rows, remove)
+
+    @contextmanager
+    def building(self) -> Iterator["VersionBuilder"]:
+        """A new version being built under the writer's lock; nothing is visible until ``commit``."""
         with self._locked():
-            self.recover()
-            token = uuid.uuid4().hex
-            staging = self.root / f".staging-{token}"
-            backup = self.root / f".backup-{token}"
+            self._migrate_legacy()
+            self._clean_up()
+            builder = VersionBuilder(self)
             try:
-                moves = self._stage(staging, partitions, ledger_rows)
-                journal = {"staging": staging.name, "backup": backup.name, "moves": moves}
-                _write_atomically(self.root / JOURNAL_FILE, json.dumps(journal).encode())
-                try:
-                    _apply(self.root, journal)
-                except BaseException:
-                    _roll_back(self.root, journal)
-                    (self.root / JOURNAL_FILE).unlink()
-                    raise
-                (self.root / JOURNAL_FILE).unlink()  # the load has landed
+                yield builder
             finally:
-                shutil.rmtree(staging, ignore_errors=True)
-                shutil.rmtree(backup, ignore_errors=True)
+                builder.discard_unless_committed()
+            try:
+                self._clean_up()
+            except OSError:
+                pass  # an old version that cannot be removed now is removed by the next writer
 
-    def _stage(self, staging: Path, partitions: dict, ledger_rows: list[dict]) -> list[dict]:
-        moves = []
-        for (month, force), table in sorted(partitions.items()):
-            relative = partition_path(month, force)
-            staged = table is not None and table.num_rows > 0
-            moves.append({"path": relative, "staged": staged})
-            if staged:
-                target = staging / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                pq.write_table(table, target, compression="zstd", row_group_size=1 << 20)
-        replaced = {(r["month"], force_slug(r["force"])) for r in ledger_rows}
-        old = self._ledger_as_is().to_pylist()
-        kept = [r for r in old if (r["month"], force_slug(r["force"])) not in replaced]
+    def _migrate_legacy(self) -> None:
+        """Turn a store in the earlier layout into a first version, leaving the old files in place
+        until the new version is committed."""
+        if not self._is_legacy():
+            return
+        if (self.root / _LEGACY_JOURNAL).exists():
+            raise StoreError(f"a load by an earlier version of this tool was interrupted. {REPAIR_HINT}")
+        snap = self._legacy_snapshot()
+        builder = VersionBuilder(self)
+        try:
+            for item in snap.files:
+                table = pq.read_table(self.root / item.path)
+                force = table.column("force")[0].as_py() if table.num_rows else item.force
+                builder.link(self.root / item.path, item.month, force_key(force), force, table.num_rows)
+            rows = _with_slugs(snap.ledger)
+            builder.commit(rows, frozenset(), replace_all=True)
+        finally:
+            builder.discard_unless_committed()
+        shutil.rmtree(self.root / INCIDENTS_DIR, ignore_errors=True)
+        (self.root / LEGACY_LEDGER_NAME).unlink(missing_ok=True)
+
+
+LEGACY_LEDGER_NAME = LEDGER_FILE
+
+
+class VersionBuilder:
+    """Files of a new version, written into a hidden folder until :meth:`commit` makes them current."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.folder = store.root / VERSIONS_DIR / f".build-{uuid.uuid4().hex}"
+        self.folder.mkdir(parents=True)
+        self.files: dict[tuple[str, str], StoreFile] = {}
+        self.committed = False
+
+    def discard_unless_committed(self) -> None:
+        """Remove the folder being built, unless ``current`` names it.
+
+        This asks the disk, not a flag: an interrupt that lands just after the commit's rename, before
+        any flag could be set, must not remove what readers now use.
+        """
+        try:
+            current = self.store.current_version()
+        except StoreError:
+            current = None
+        if self.folder.name != current:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def add(self, month: str, slug: str, table: pa.Table) -> None:
+        """Write the rows of one month and force as a new file of this version."""
+        folder = self.folder / partition_folder(month, slug)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"part-{uuid.uuid4().hex}.parquet"
+        with open(path, "wb") as handle:
+            pq.write_table(table, handle, compression="zstd", row_group_size=1 << 20)
+            handle.flush()
+            os.fsync(handle.fileno())
+        force = table.column("force")[0].as_py()
+        self.files[(month, slug)] = StoreFile(str(path.relative_to(self.folder)), month, force, slug, table.num_rows)
+        _fault_point("written")
+
+    def link(self, source: Path, month: str, slug: str, force: str, rows: int) -> None:
+        """Take an existing immutable file into this version (a hard link: no copy, no change)."""
+        folder = self.folder / partition_folder(month, slug)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = source.name if _PART_FILE.match(source.name) else f"part-{uuid.uuid4().hex}.parquet"
+        os.link(source, folder / name)
+        self.files[(month, slug)] = StoreFile(str((folder / name).relative_to(self.folder)), month, force, slug, rows)
+
+    def commit(self, ledger_rows: list[dict], remove: set[tuple[str, str]] | frozenset = frozenset(),
+               replace_all: bool = False) -> str:
+        """Carry over the current version's other files and ledger rows, then switch ``current``."""
+        store = self.store
+        replaced = {(r["month"].strftime("%Y-%m"), r["force_slug"]) for r in ledger_rows} | set(self.files) | set(remove)
+        old_ledger: list[dict] = []
+        if not replace_all:
+            with store.snapshot() as snap:
+                for item in snap.files:
+                    if (item.month, item.force_slug) not in replaced:
+                        self.link(snap.folder / item.path, item.month, item.force_slug, item.force, item.rows)
+                old_ledger = _with_slugs(snap.ledger)
+        kept = [r for r in old_ledger if (r["month"].strftime("%Y-%m"), r["force_slug"]) not in replaced]
         now = datetime.now(timezone.utc).replace(microsecond=0)
-        new = [dict(r, loaded_at=now) for r in ledger_rows]
-        ledger = pa.Table.from_pylist(sorted(kept + new, key=lambda r: (r["month"], r["force"])), schema=LEDGER_SCHEMA)
-        staging.mkdir(parents=True, exist_ok=True)
-        pq.write_table(ledger, staging / LEDGER_FILE)
-        moves.append({"path": LEDGER_FILE, "staged": True})
-        return moves
+        new = [dict(r, loaded_at=r.get("loaded_at") or now) for r in ledger_rows]
+        rows = sorted(kept + new, key=lambda r: (r["month"], r["force_slug"]))
+        _write_durably(self.folder / LEDGER_FILE, lambda h: pq.write_table(pa.Table.from_pylist(rows, schema=LEDGER_SCHEMA), h))
+        _fault_point("ledger")
+        current = store.current_version()
+        number = int(_VERSION_NAME.match(current).group(1)) + 1 if current else 1
+        name = f"v{number:06d}-{uuid.uuid4().hex[:8]}"
+        manifest = {
+            "format": FORMAT,
+            "version": name,
+            "created_at": now.isoformat(),
+            "files": [vars(f) for f in sorted(self.files.values(), key=lambda f: (f.month, f.force_slug))],
+        }
+        _write_durably(self.folder / MANIFEST_FILE, lambda h: h.write(json.dumps(manifest, indent=1).encode()))
+        (self.folder / READERS_FILE).touch()
+        _fsync_tree(self.folder)
+        _fault_point("built")
+        final = store.root / VERSIONS_DIR / name
+        os.replace(self.folder, final)
+        self.folder = final
+        _fsync_dir(final.parent)
+        _fault_point("renamed")
+        link = store.root / f".current-{uuid.uuid4().hex}"
+        os.symlink(f"{VERSIONS_DIR}/{name}", link)
+        os.replace(link, store.root / CURRENT)  # the commit: readers now see the new version
+        self.committed = True
+        _fsync_dir(store.root)
+        _fault_point("committed")
+        return name
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
+# ---- helpers ----
+
+def _empty_snapshot() -> Snapshot:
+    return Snapshot("empty", None, (), LEDGER_SCHEMA.empty_table())
+
+
+def _shared_lock(path: Path):
+    """Open ``path`` and hold a shared lock on it; None when it does not exist."""
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        return None
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
+def _superseded_times(versions: Path) -> dict[str, float]:
+    """When each version stopped being current: the time the next version's list of files was written."""
+    named = sorted((int(m.group(1)), p) for p in versions.iterdir() if (m := _VERSION_NAME.match(p.name)))
+    out = {}
+    for (_, older), (_, newer) in zip(named, named[1:]):
+        try:
+            out[older.name] = (newer / MANIFEST_FILE).stat().st_mtime
+        except FileNotFoundError:
+            out[older.name] = 0.0
+    return out
+
+
+@contextmanager
+def _exclusive_if_unused(folder: Path) -> Iterator[bool]:
+    """True (holding the version's readers' lock exclusively) when no reader uses it; never waits."""
+    try:
+        handle = open(folder / READERS_FILE, "rb")
+    except FileNotFoundError:
+        yield True
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+
+
+def read_manifest(folder: Path, name: str) -> tuple[StoreFile, ...]:
+    """The files a version lists, each checked to be a file of the version's own folder."""
+    try:
+        manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+        files = tuple(StoreFile(**entry) for entry in manifest["files"])
+        if manifest.get("format") != FORMAT or manifest.get("version") != name:
+            raise ValueError("wrong format or version")
+    except FileNotFoundError:
+        raise StoreError(f"the store's version {name} has no list of files. {REPAIR_HINT}") from None
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise StoreError(f"the store's list of files for version {name} is damaged. {REPAIR_HINT}") from None
+    for item in files:
+        parts = Path(item.path).parts
+        if (len(parts) != 4 or parts[0] != INCIDENTS_DIR or not _MONTH_FOLDER.match(parts[1])
+                or not _FORCE_FOLDER.match(parts[2]) or not _PART_FILE.match(parts[3])):
+            raise StoreError(f"the store's list of files for version {name} names an unexpected file. {REPAIR_HINT}")
+    return files
+
+
+def _read_ledger_file(path: Path, name: str) -> pa.Table:
+    try:
+        table = pq.read_table(path)
+    except FileNotFoundError:
+        raise StoreError(f"the store's ledger for version {name} is missing. {REPAIR_HINT}") from None
+    except (pa.ArrowException, OSError):
+        raise StoreError(f"the store's ledger for version {name} is damaged. {REPAIR_HINT}") from None
+    if "force_slug" not in table.column_names:  # written by an earlier version of this tool
+        table = pa.Table.from_pylist(_with_slugs(table), schema=LEDGER_SCHEMA)
+    try:
+        return table.select(LEDGER_SCHEMA.names).cast(LEDGER_SCHEMA)
+    except (KeyError, pa.ArrowException):
+        raise StoreError(f"the store's ledger for version {name} is damaged. {REPAIR_HINT}") from None
+
+
+def _with_slugs(ledger: pa.Table) -> list[dict]:
+    rows = []
+    for row in ledger.to_pylist():
+        if not row.get("force_slug"):
+            try:
+                row["force_slug"] = force_key(row["force"] or "")
+            except ForceNameError:
+                row["force_slug"] = "unknown"
+        rows.append(row)
+    return rows
+
+
+def _write_durably(path: Path, write) -> None:
+    with open(path, "wb") as handle:
+        write(handle)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
-def _apply(root: Path, journal: dict) -> None:
-    staging, backup = root / journal["staging"], root / journal["backup"]
-    for move in journal["moves"]:
-        relative = move["path"]
-        current, new = root / relative, staging / relative
-        if current.exists():
-            (backup / relative).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(current, backup / relative)
-        if new.exists():
-            current.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(new, current)
-    _remove_empty_dirs(root / INCIDENTS_DIR)
+def _fsync_dir(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
-def _roll_back(root: Path, journal: dict) -> None:
-    """Put back every file the journal's moves displaced; remove every file they added."""
-    staging, backup = root / journal["staging"], root / journal["backup"]
-    for move in journal["moves"]:
-        relative = move["path"]
-        current, new, saved = root / relative, staging / relative, backup / relative
-        if saved.exists():
-            current.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(saved, current)
-        elif move["staged"] and current.exists() and not new.exists():
-            # It was moved in from staging (staging no longer has it), so it is not the old file.
-            current.unlink()
-    _remove_empty_dirs(root / INCIDENTS_DIR)
-
-
-def _remove_empty_dirs(top: Path) -> None:
-    if not top.is_dir():
-        return
-    for folder in sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-        if not any(folder.iterdir()):
-            folder.rmdir()
+def _fsync_tree(top: Path) -> None:
+    """Make the folders of a new version durable (its files were synced as they were written)."""
+    for folder, _, _ in os.walk(top):
+        _fsync_dir(Path(folder))

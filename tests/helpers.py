@@ -16,6 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_RAW = ROOT.parent / "shared" / "data" / "raw"
 MEDWAY_AREA_FILE = ROOT / "data" / "medway" / "area.toml"
+# The embedded store's incidents as the README tells analysts to read them: through `current`.
+EMBEDDED_STORE_GLOB = str(ROOT / "data" / "medway" / "store" / "current" / "incidents" / "*" / "*" / "*.parquet")
 
 HEADER = [
     "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",

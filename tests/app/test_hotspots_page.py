@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT, csv_bytes, street_row, ward_points
+from helpers import EMBEDDED_STORE_GLOB, ROOT, csv_bytes, street_row, ward_points
 
 APP = str(ROOT / "app.py")
 PAGE = "views/hotspots.py"
-STORE_FILES = str(ROOT / "data" / "medway" / "store" / "incidents" / "*" / "*" / "incidents.parquet")
+STORE_FILES = EMBEDDED_STORE_GLOB
 
 
 def open_page(**page_state) -> AppTest:

@@ -12,12 +12,12 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT
+from helpers import EMBEDDED_STORE_GLOB, ROOT
 
 APP = str(ROOT / "app.py")
 PAGE = "views/priorities.py"
 AREA_DIR = ROOT / "data" / "medway"
-STORE_FILES = str(AREA_DIR / "store" / "incidents" / "*" / "*" / "incidents.parquet")
+STORE_FILES = EMBEDDED_STORE_GLOB
 
 
 def independent_count(category: str, first: str, last: str) -> int:

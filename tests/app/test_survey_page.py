@@ -16,14 +16,14 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT
+from helpers import EMBEDDED_STORE_GLOB, ROOT
 from csp_data import survey as sv
 
 APP = str(ROOT / "app.py")
 PAGE = "views/survey.py"
 AREA_DIR = ROOT / "data" / "medway"
 GENERATED = ROOT / "tests" / "fixtures" / "survey" / "GENERATED_TEST_DATA_survey_responses.csv"
-STORE_FILES = str(AREA_DIR / "store" / "incidents" / "*" / "*" / "incidents.parquet")
+STORE_FILES = EMBEDDED_STORE_GLOB
 Z = 1.959963984540054
 
 

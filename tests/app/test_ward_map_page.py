@@ -11,11 +11,11 @@ import csv
 import duckdb
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT
+from helpers import EMBEDDED_STORE_GLOB, ROOT
 
 APP = str(ROOT / "app.py")
 PAGE = "views/ward_map.py"
-STORE_FILES = str(ROOT / "data" / "medway" / "store" / "incidents" / "*" / "*" / "incidents.parquet")
+STORE_FILES = EMBEDDED_STORE_GLOB
 POPULATION_FILE = ROOT / "data" / "medway" / "population" / "ward2023_population_mid2022.csv"
 GILLINGHAM_SOUTH, CHATHAM = "E05014455", "E05014450"
 VIOLENCE = "Violence and sexual offences"

@@ -29,7 +29,7 @@ def raw_medway_rows():
 @pytest.fixture(scope="module")
 def store_counts():
     con = duckdb.connect()
-    glob = str(STORE / "incidents" / "*" / "*" / "incidents.parquet")
+    glob = str(STORE / "current" / "incidents" / "*" / "*" / "*.parquet")  # the analysts' path (README)
     return con, glob
 
 
@@ -70,7 +70,7 @@ def test_ward_assignment_matches_an_independent_point_in_polygon(raw_medway_rows
 def test_ledger_counts_every_row(store_counts):
     con, _ = store_counts
     read, kept, no_location, outside, malformed = con.execute(
-        f"SELECT sum(rows_read), sum(rows_kept), sum(no_location), sum(outside_area), sum(malformed) FROM read_parquet('{STORE / 'ledger.parquet'}')"
+        f"SELECT sum(rows_read), sum(rows_kept), sum(no_location), sum(outside_area), sum(malformed) FROM read_parquet('{STORE / 'current' / 'ledger.parquet'}')"
     ).fetchone()
     assert (read, kept) == (180022, 30589)
     assert read == kept + no_location + outside + malformed

@@ -1,0 +1,448 @@
+"""Ingest's input rules and the findings of issue 11, each as a regression test.
+
+Every refused input gives one ``InputFileError`` naming the file (and line) and leaves the store
+byte-identical; every accepted one keeps the ledger equal to what the data files hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+import subprocess
+import sys
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from helpers import HEADER, ROOT, csv_bytes, street_row
+from csp_data.errors import CspDataError, InputFileError
+from csp_data.forces import force_key, normalise_force_name
+from csp_data.ingest import EmptyLoadError, ingest
+from csp_data.queries import Database
+from csp_data.store import Store, StoreError
+from csp_data.store_health import check_store, remove_months, repair_store
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    if not root.exists():
+        return {}
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"} | {
+        str(p.relative_to(root)): "link:" + str(p.readlink()) for p in root.rglob("*") if p.is_symlink()}
+
+
+def data_counts(store: Store) -> dict[tuple[str, str], int]:
+    """Rows per (month, force) read from the data files through the analysts' glob."""
+    if store.version() == "empty":
+        return {}
+    rows = duckdb.sql(f"SELECT strftime(month, '%Y-%m'), force, count(*) FROM read_parquet('{store.incidents_glob}') "
+                      "GROUP BY ALL").fetchall()
+    return {(m, f): n for m, f, n in rows}
+
+
+def ledger_counts(store: Store) -> dict[tuple[str, str], int]:
+    return {(r["month"].strftime("%Y-%m"), r["force"]): r["rows_kept"] for r in store.read_ledger().to_pylist()
+            if r["rows_kept"]}
+
+
+@pytest.fixture
+def loaded(tmp_path, medway_area, medway_points):
+    """A store holding January and February 2025 (Kent Police)."""
+    folder = tmp_path / "first"
+    folder.mkdir()
+    luton = medway_points["Luton"]
+    for month, n in (("2025-01", 4), ("2025-02", 3)):
+        rows = [street_row(month, "Robbery", *luton, crime_id=f"{month}-{i}") for i in range(n)]
+        (folder / f"{month}-kent-street.csv").write_bytes(csv_bytes(rows))
+    store = Store(tmp_path / "store")
+    ingest([folder], medway_area, store)
+    return store
+
+
+def refused(store: Store, area, path: Path, data: bytes, problem: str, line: int | None, **kwargs) -> InputFileError:
+    before = tree_digest(store.root)
+    path.write_bytes(data)
+    with pytest.raises(InputFileError) as caught:
+        ingest([path], area, store, **kwargs)
+    assert problem in caught.value.problem, caught.value.problem
+    assert caught.value.line == line
+    assert tree_digest(store.root) == before
+    return caught.value
+
+
+# ---- forces (findings 4 and 5) ----
+
+def test_force_keys_fold_spellings_and_never_collide():
+    same = ["Kent Police", "KENT POLICE", "Kent-Police", "Kent  Police", " kent_police ", "Ｋｅｎｔ Police"]
+    assert {force_key(n) for n in same} == {"kent-police"}
+    different = [".", "..", "Polícia Kent", "Policía Kent", "Policia Kent", "Kent Police 2", "Kent Polic"]
+    keys = [force_key(n) for n in different]
+    assert len(set(keys)) == len(keys)
+    assert all(k.replace("-", "").isalnum() and k.isascii() for k in keys)
+    with pytest.raises(ValueError, match="control character 0x00"):
+        normalise_force_name("Kent\x00Police")
+    with pytest.raises(ValueError, match="control character 0x1F"):
+        normalise_force_name("Kent\x1fPolice")
+
+
+def test_spellings_of_one_force_in_one_file_are_one_partition(loaded, medway_area, medway_points, tmp_path):
+    luton = medway_points["Luton"]
+    spellings = ["Kent Police", "KENT POLICE", "Kent-Police", "Kent  Police", "Kent Police"]
+    rows = [street_row("2025-01", "Robbery", *luton, crime_id=f"s{i}", force=f) for i, f in enumerate(spellings)]
+    path = tmp_path / "2025-01-kent-street.csv"
+    path.write_bytes(csv_bytes(rows))
+    reports = ingest([path], medway_area, loaded)
+    assert [(r.force, r.rows_kept) for r in reports] == [("Kent Police", 5)]
+    assert data_counts(loaded) == {("2025-01", "Kent Police"): 5, ("2025-02", "Kent Police"): 3}
+    assert ledger_counts(loaded) == data_counts(loaded)
+
+
+def test_distinct_odd_force_names_keep_their_own_rows(loaded, medway_area, medway_points, tmp_path):
+    luton = medway_points["Luton"]
+    names = [".", "..", "Polícia Kent", "Policía Kent"]
+    rows = [street_row("2025-03", "Robbery", *luton, crime_id=f"o{i}{j}", force=f) for i, f in enumerate(names) for j in range(i + 1)]
+    rows.append(street_row("2025-03", "Robbery", *luton, crime_id="k"))
+    path = tmp_path / "2025-03-kent-street.csv"
+    path.write_bytes(csv_bytes(rows))
+    ingest([path], medway_area, loaded)
+    counts = data_counts(loaded)
+    assert {f: n for (m, f), n in counts.items() if m == "2025-03"} == {
+        ".": 1, "..": 2, "Polícia Kent": 3, "Policía Kent": 4, "Kent Police": 1}
+    assert ledger_counts(loaded) == counts
+
+
+@pytest.mark.parametrize("bad,shown", [("Kent\x00Police", "0x00"), ("Kent\x1fPolice", "0x1F")])
+def test_control_bytes_in_reported_by_are_refused(bad, shown, loaded, medway_area, medway_points, tmp_path):
+    luton = medway_points["Luton"]
+    rows = [street_row("2025-03", "Robbery", *luton), street_row("2025-03", "Robbery", *luton, force=bad)]
+    refused(loaded, medway_area, tmp_path / "2025-03-kent-street.csv", csv_bytes(rows),
+            f"'Reported by' holds the control character {shown}", 3)
+
+
+def test_blank_reported_by_is_refused(loaded, medway_area, medway_points, tmp_path):
+    rows = [street_row("2025-03", "Robbery", *medway_points["Luton"], force="  ")]
+    refused(loaded, medway_area, tmp_path / "x.csv", csv_bytes(rows), "'Reported by' is empty", 2)
+
+
+# ---- months (finding 6 and the range) ----
+
+def test_a_stray_row_of_another_month_is_refused_with_its_line(loaded, medway_area, medway_points, tmp_path):
+    luton = medway_points["Luton"]
+    rows = [street_row("2025-03", "Robbery", *luton) for _ in range(5)] + [street_row("2025-01", "Robbery", *luton)]
+    refused(loaded, medway_area, tmp_path / "2025-03-kent-street.csv", csv_bytes(rows),
+            "row is for month 2025-01 but the file is named for 2025-03", 7)
+    # Without a month in the file's name, the first row's month is the file's.
+    refused(loaded, medway_area, tmp_path / "upload.csv", csv_bytes(rows),
+            "row is for month 2025-01 but the file's first row is for 2025-03", 7)
+    assert data_counts(loaded)[("2025-01", "Kent Police")] == 4
+
+
+@pytest.mark.parametrize("month,problem", [
+    ("0000-01", "is before December 2010"),
+    ("0001-01", "is before December 2010"),
+    ("2010-11", "is before December 2010"),
+    ("2099-01", "is in the future"),
+    ("٢٠٢٥-٠١", "is not a YYYY-MM month"),
+    ("2025-1", "is not a YYYY-MM month"),
+])
+def test_months_out_of_range_or_not_ascii_are_refused(month, problem, loaded, medway_area, medway_points, tmp_path):
+    rows = [street_row(month, "Robbery", *medway_points["Luton"])]
+    refused(loaded, medway_area, tmp_path / "upload.csv", csv_bytes(rows), problem, 2)
+
+
+def test_the_current_month_and_december_2010_are_accepted(tmp_path, medway_area, medway_points):
+    store = Store(tmp_path / "store")
+    this_month = date.today().strftime("%Y-%m")
+    for month in ("2010-12", this_month):
+        path = tmp_path / f"{month}.csv"
+        path.write_bytes(csv_bytes([street_row(month, "Robbery", *medway_points["Luton"])]))
+        ingest([path], medway_area, store)
+    assert sorted(m for m, _ in data_counts(store)) == ["2010-12", this_month]
+
+
+# ---- values and layout that used to give tracebacks ----
+
+@pytest.mark.parametrize("value", ["1_0", "١", "0x1", "1e5", "nan", "inf", "--1", "1.2.3"])
+def test_coordinates_must_be_plain_decimals(value, loaded, medway_area, medway_points, tmp_path):
+    rows = [street_row("2025-03", "Robbery", *medway_points["Luton"]), street_row("2025-03", "Robbery", value, 51.4)]
+    refused(loaded, medway_area, tmp_path / "upload.csv", csv_bytes(rows), f"longitude {value!r} is not a number", 3)
+
+
+def test_cr_only_line_endings_load_correctly(tmp_path, medway_area, medway_points):
+    rows = [street_row("2025-03", "Robbery", *medway_points["Luton"], crime_id=f"c{i}") for i in range(3)]
+    path = tmp_path / "2025-03-kent-street.csv"
+    path.write_bytes(csv_bytes(rows).replace(b"\n", b"\r"))
+    store = Store(tmp_path / "store")
+    reports = ingest([path], medway_area, store)
+    assert [(r.rows_read, r.rows_kept) for r in reports] == [(3, 3)]
+    # ...and a problem in such a file is still placed on its line.
+    bad = csv_bytes(rows + [street_row("2025-03", "Robbery", "east", 51.4)]).replace(b"\n", b"\r")
+    refused(store, medway_area, tmp_path / "bad.csv", bad, "longitude 'east' is not a number", 5)
+
+
+def test_an_enormous_header_is_refused(loaded, medway_area, tmp_path):
+    data = ("Crime ID," + "x" * 140_000 + "\n").encode()
+    refused(loaded, medway_area, tmp_path / "upload.csv", data, "the first line is over 65,536 bytes", 1)
+
+
+def test_an_enormous_field_is_refused_with_its_line(loaded, medway_area, medway_points, tmp_path):
+    rows = [street_row("2025-03", "Robbery", *medway_points["Luton"])]
+    row = street_row("2025-03", "Robbery", *medway_points["Luton"])
+    row[6] = "On or near " + "y" * 200_000
+    path = tmp_path / "2025-03-kent-street.csv"
+    path.write_bytes(csv_bytes(rows + [row]))
+    reports = ingest([path], medway_area, loaded)  # long text is not wrong in itself: it loads
+    assert reports[0].rows_kept == 2
+
+
+def test_0x1f_in_crime_type_is_refused(loaded, medway_area, medway_points, tmp_path):
+    rows = [street_row("2025-03", "Rob\x1fbery", *medway_points["Luton"])]
+    refused(loaded, medway_area, tmp_path / "upload.csv", csv_bytes(rows), "'Crime type' holds the control character 0x1F", 2)
+
+
+def test_blank_lines_do_not_shift_line_numbers(loaded, medway_area, medway_points, tmp_path):
+    good = csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])])
+    data = good + b"\n\n" + csv_bytes([street_row("2025-03", "Robbery", 999, 51.4)])[len(",".join(HEADER)) + 1:]
+    refused(loaded, medway_area, tmp_path / "upload.csv", data, "longitude 999 is out of range", 5)
+
+
+# ---- empty loads ----
+
+def test_header_only_is_refused_unless_allowed(loaded, medway_area, tmp_path):
+    path = tmp_path / "2025-03-kent-street.csv"
+    refused(loaded, medway_area, path, csv_bytes([]), "the file has a header but no rows", None)
+    assert ingest([path], medway_area, loaded, allow_empty=True) == []
+
+
+def test_a_month_with_no_rows_in_the_area_is_refused_unless_allowed(loaded, medway_area, tmp_path):
+    rows = [street_row("2025-03", "Robbery", 0.75, 51.33, "Swale 002B") for _ in range(7)]
+    error = refused(loaded, medway_area, tmp_path / "2025-03-kent-street.csv", csv_bytes(rows),
+                    "none of its 7 rows lie in the area", None)
+    assert "--allow-empty" in error.problem and isinstance(error, EmptyLoadError)
+    reports = ingest([tmp_path / "2025-03-kent-street.csv"], medway_area, loaded, allow_empty=True)
+    assert [(r.month, r.rows_kept, r.recorded) for r in reports] == [("2025-03", 0, True)]
+    assert "2025-03" in {r["month"].strftime("%Y-%m") for r in loaded.read_ledger().to_pylist()}
+
+
+def test_another_areas_files_are_refused(tmp_path, medway_points):
+    """Kent files into a Thurrock store: no month keeps a row, so nothing is recorded."""
+    from csp_data.config import load_area
+
+    text = (ROOT / "data" / "medway" / "area.toml").read_text().replace('lsoa_districts = ["Medway"]', 'lsoa_districts = ["Thurrock"]')
+    text = text.replace('file = "boundaries/', f'file = "{ROOT}/data/medway/boundaries/').replace(
+        'file = "population/', f'file = "{ROOT}/data/medway/population/')
+    area_file = tmp_path / "thurrock.toml"
+    area_file.write_text(text)
+    thurrock = load_area(area_file)
+    store = Store(tmp_path / "store")
+    folder = tmp_path / "kent"
+    folder.mkdir()
+    for month in ("2025-01", "2025-02"):
+        (folder / f"{month}-kent-street.csv").write_bytes(csv_bytes([street_row(month, "Robbery", *medway_points["Luton"])]))
+    with pytest.raises(EmptyLoadError, match="none of its 1 rows lie in the area"):
+        ingest([folder], thurrock, store)
+    assert store.version() == "empty"
+
+
+def test_other_forces_files_without_rows_in_the_area_are_skipped(tmp_path, medway_area, medway_points):
+    luton = medway_points["Luton"]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "2025-03-kent-street.csv").write_bytes(csv_bytes([street_row("2025-03", "Robbery", *luton)]))
+    (tmp_path / "in" / "2025-03-essex-street.csv").write_bytes(csv_bytes(
+        [street_row("2025-03", "Robbery", 0.5, 51.7, "Chelmsford 001A", force="Essex Police")]))
+    store = Store(tmp_path / "store")
+    reports = ingest([tmp_path / "in"], medway_area, store)
+    assert [(r.force, r.recorded) for r in reports] == [("Essex Police", False), ("Kent Police", True)]
+    assert [r["force"] for r in store.read_ledger().to_pylist()] == ["Kent Police"]
+
+
+# ---- zip members ----
+
+def _zip_with(tmp_path: Path, data: bytes, patch=None) -> Path:
+    path = tmp_path / "archive.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("2025-03/2025-03-kent-street.csv", data)
+    if patch:
+        raw = bytearray(path.read_bytes())
+        patch(raw)
+        path.write_bytes(bytes(raw))
+    return path
+
+
+def _set_method(raw: bytearray, method: int) -> None:
+    struct.pack_into("<H", raw, 8, method)  # local header
+    central = raw.find(b"PK\x01\x02")
+    struct.pack_into("<H", raw, central + 10, method)
+
+
+def _set_encrypted(raw: bytearray) -> None:
+    struct.pack_into("<H", raw, 6, struct.unpack_from("<H", raw, 6)[0] | 1)
+    central = raw.find(b"PK\x01\x02")
+    struct.pack_into("<H", raw, central + 8, struct.unpack_from("<H", raw, central + 8)[0] | 1)
+
+
+@pytest.mark.parametrize("patch,problem", [
+    (_set_encrypted, "the zip member is encrypted"),
+    (lambda raw: _set_method(raw, 9), "compression method 9"),    # Deflate64
+    (lambda raw: _set_method(raw, 99), "compression method 99"),  # AES
+])
+def test_zip_members_that_cannot_be_read_are_refused(patch, problem, loaded, medway_area, medway_points, tmp_path):
+    data = csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])])
+    path = _zip_with(tmp_path, data, patch)
+    before = tree_digest(loaded.root)
+    with pytest.raises(InputFileError, match=problem) as caught:
+        ingest([path], medway_area, loaded)
+    assert caught.value.path == f"{path}:2025-03/2025-03-kent-street.csv"
+    assert tree_digest(loaded.root) == before
+
+
+def test_a_damaged_zip_member_is_refused(loaded, medway_area, medway_points, tmp_path):
+    data = csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])] * 50)
+    path = tmp_path / "archive.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("2025-03/2025-03-kent-street.csv", data)
+    raw = bytearray(path.read_bytes())
+    raw[60:70] = b"\xff" * 10  # inside the compressed bytes
+    path.write_bytes(bytes(raw))
+    with pytest.raises(InputFileError, match="cannot read from the zip|not UTF-8|cannot be parsed"):
+        ingest([path], medway_area, loaded)
+
+
+# ---- the store: damage, status, repair, remove, the earlier layout ----
+
+def test_damaged_ledger_and_manifest_give_clear_errors_and_repair_fixes_them(loaded, medway_area, tmp_path):
+    version = loaded.current_version()
+    folder = loaded.root / "versions" / version
+    counts = data_counts(loaded)
+    (folder / "ledger.parquet").write_bytes(b"not parquet")
+    with pytest.raises(StoreError, match="ledger for version .* is damaged.*csp_data repair"):
+        loaded.read_ledger()
+    assert str(loaded.root) not in str(check_store(loaded).problems)
+    actions = repair_store(loaded)
+    assert any("rebuilt the damaged ledger" in a for a in actions)
+    assert ledger_counts(loaded) == counts
+    folder = loaded.root / "versions" / loaded.current_version()
+    (folder / "manifest.json").write_text("{broken")
+    with pytest.raises(StoreError, match="list of files .* is damaged"):
+        Database(medway_area, loaded)
+    actions = repair_store(loaded)
+    assert any("rebuilt the damaged list of files" in a for a in actions)
+    assert data_counts(loaded) == counts
+
+
+def test_status_finds_a_damaged_file_and_repair_drops_only_it(loaded, medway_area):
+    snap = loaded.snapshot()
+    january = next(f for f in snap.files if f.month == "2025-01")
+    path = snap.folder / january.path
+    snap.close()
+    path.chmod(0o644)
+    path.write_bytes(path.read_bytes()[:-20])  # a truncated file (footer gone)
+    health = check_store(loaded)
+    assert [d.month for d in health.damaged] == ["2025-01"]
+    assert json.loads(run_cli("status", "--json", "--store", str(loaded.root)).stdout)["damaged"][0]["month"] == "2025-01"
+    repair_store(loaded)
+    assert data_counts(loaded) == {("2025-02", "Kent Police"): 3}
+    assert ledger_counts(loaded) == {("2025-02", "Kent Police"): 3}
+    assert check_store(loaded).ok
+
+
+def test_status_json_counts_from_the_data_files(loaded):
+    # Make the ledger disagree: status --json must still report what the files hold.
+    result = run_cli("status", "--json", "--store", str(loaded.root))
+    report = json.loads(result.stdout)
+    assert report["months"] == ["2025-01", "2025-02"] and report["forces"] == ["Kent Police"]
+    assert [(p["month"], p["rows"], p["crime"], p["asb"]) for p in report["partitions"]] == [
+        ("2025-01", 4, 4, 0), ("2025-02", 3, 3, 0)]
+    assert report["rows"] == 7 and report["ok"] is True
+
+
+def test_remove_takes_out_a_mistaken_month(loaded):
+    before = loaded.version()
+    removed = remove_months(loaded, ["2025-02"])
+    assert [r["rows_kept"] for r in removed] == [3]
+    assert data_counts(loaded) == {("2025-01", "Kent Police"): 4}
+    assert loaded.version() != before
+    with pytest.raises(CspDataError, match="2025-05 is not loaded"):
+        remove_months(loaded, ["2025-05"])
+    result = run_cli("remove", "--month", "2025-13", "--store", str(loaded.root))
+    assert result.returncode == 2 and "not a YYYY-MM month" in result.stderr
+
+
+def test_a_store_in_the_earlier_layout_is_read_and_then_migrated(tmp_path, medway_area, medway_points, loaded):
+    """The layout before versions: incidents/period=*/force_slug=*/incidents.parquet and ledger.parquet."""
+    legacy = tmp_path / "legacy"
+    snap = loaded.snapshot()
+    for item in snap.files:
+        target = legacy / "incidents" / f"period={item.month}" / "force_slug=kent-police" / "incidents.parquet"
+        target.parent.mkdir(parents=True)
+        target.write_bytes((snap.folder / item.path).read_bytes())
+    old_ledger = snap.ledger.drop_columns(["force_slug"])
+    pq.write_table(old_ledger, legacy / "ledger.parquet")
+    snap.close()
+    store = Store(legacy)
+    assert store.version().startswith("legacy")
+    assert data_counts(store) == data_counts(loaded)
+    db = Database(medway_area, store)
+    assert db.query("loaded_months")["month"].dt.strftime("%Y-%m").tolist() == ["2025-01", "2025-02"]
+    db.close()
+    path = tmp_path / "2025-03-kent-street.csv"
+    path.write_bytes(csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])]))
+    ingest([path], medway_area, store)
+    assert store.current_version().startswith("v000002")
+    assert not (legacy / "incidents").exists() and not (legacy / "ledger.parquet").exists()
+    assert data_counts(store) == {**data_counts(loaded), ("2025-03", "Kent Police"): 1}
+
+
+def test_version_changes_with_every_commit(loaded, medway_area, medway_points, tmp_path):
+    """Finding 8: the app's cache key is the version, which every load, removal and repair changes."""
+    seen = {loaded.version()}
+    path = tmp_path / "2025-01-kent-street.csv"
+    path.write_bytes(csv_bytes([street_row("2025-01", "Robbery", *medway_points["Luton"])]))
+    for _ in range(3):
+        ingest([path], medway_area, loaded)  # the same bytes again: still a new version
+        seen.add(loaded.version())
+    remove_months(loaded, ["2025-02"])
+    seen.add(loaded.version())
+    assert len(seen) == 5
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "csp_data", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_cli_reports_damage_without_traceback_or_server_path(loaded, medway_points, tmp_path):
+    folder = loaded.root / "versions" / loaded.current_version()
+    (folder / "ledger.parquet").write_bytes(b"junk")
+    good = tmp_path / "2025-03-kent-street.csv"
+    good.write_bytes(csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])]))
+    for command in (["status"], ["ingest", "--quiet", str(good)]):
+        result = run_cli(*command, "--store", str(loaded.root))
+        assert result.returncode in (1, 2)
+        assert "Traceback" not in result.stderr
+        assert "csp_data repair" in result.stdout + result.stderr
+
+
+def test_territorial_force_totals_and_other_forces_series(tmp_path, medway_area, medway_points):
+    luton = medway_points["Luton"]
+    path = tmp_path / "2025-03-kent-street.csv"
+    rows = [street_row("2025-03", "Robbery", *luton, crime_id=f"k{i}") for i in range(3)]
+    rows += [street_row("2025-03", "Other theft", *luton, crime_id="b1", force="British Transport Police")]
+    path.write_bytes(csv_bytes(rows))
+    store = Store(tmp_path / "store")
+    ingest([path], medway_area, store)
+    db = Database(medway_area, store)
+    counts = db.query("crime_type_counts", first=date(2025, 3, 1), last=date(2025, 3, 1))
+    assert counts["incidents"].sum() == 3
+    others = db.query("other_force_counts")
+    assert others.to_dict("records") == [{"month": "2025-03", "force": "British Transport Police", "kind": "crime", "incidents": 1}]
+    ledger = db.query("coverage_ledger")
+    assert ledger["force"].tolist() == ["British Transport Police", "Kent Police"]
+    assert ledger["source"].tolist() == ["2025-03-kent-street.csv"] * 2
+    db.close()
+    assert pa is not None
