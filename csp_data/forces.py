@@ -50,3 +50,25 @@ def force_key(name: str) -> str:
     ascii_part = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")[:40] or "force"
     digest = hashlib.sha256(folded.encode("utf-8")).hexdigest()[:12]
     return f"{ascii_part}-x{digest}"
+
+
+def describe_forces(territorial: tuple[str, ...], other_incidents: int, other_forces: int) -> str:
+    """Which force's rows the totals count, in a sentence for the pages.
+
+    Parameters
+    ----------
+    territorial : tuple of str
+        The area's territorial force(s) from the area file; empty when every force counts.
+    other_incidents, other_forces : int
+        Incidents in the area reported by other forces (such as British Transport Police), and how
+        many forces reported them.
+    """
+    if not territorial:
+        return "Counts include every force that reported incidents in the area."
+    names = " and ".join(territorial)
+    sentence = f"Counts are of incidents recorded by {names}, the area's territorial police, as in ONS figures."
+    if other_incidents:
+        forces = "another force" if other_forces == 1 else f"{other_forces} other forces"
+        sentence += (f" {other_incidents:,} more reported in the area by {forces} (such as British Transport Police "
+                     "at railway stations) are shown separately on the Data and methods page.")
+    return sentence

@@ -8,6 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from csp_data.config import Area, WardVintage
@@ -47,6 +48,17 @@ def _ward_index(path: Path, code_field: str, name_field: str) -> shapely.STRtree
     return shapely.STRtree(polygons)
 
 
+def ward_labels(vintage: WardVintage) -> tuple[pa.Array, pa.Array]:
+    """The codes and names of a vintage's wards, in the order :func:`assign_wards` indexes them."""
+    return _ward_labels(vintage.boundary_file, vintage.code_field, vintage.name_field)
+
+
+@lru_cache(maxsize=8)
+def _ward_labels(path: Path, code_field: str, name_field: str) -> tuple[pa.Array, pa.Array]:
+    frame = _read_boundaries(path, code_field, name_field)
+    return pa.array(frame["ward_code"].tolist(), pa.string()), pa.array(frame["ward_name"].tolist(), pa.string())
+
+
 def assign_wards(longitude: np.ndarray, latitude: np.ndarray, wards: gpd.GeoDataFrame | WardVintage) -> np.ndarray:
     """Index of the ward polygon that covers each point, or -1 for points in no ward.
 
@@ -67,17 +79,51 @@ def assign_wards(longitude: np.ndarray, latitude: np.ndarray, wards: gpd.GeoData
         return np.full(0, -1, dtype=np.int64)
     distinct, back = np.unique(xy, return_inverse=True)
     if isinstance(wards, WardVintage):
-        tree = _ward_index(wards.boundary_file, wards.code_field, wards.name_field)
-    else:
-        polygons = np.asarray(wards.geometry.values)
-        shapely.prepare(polygons)
-        tree = shapely.STRtree(polygons)
-    point_index, ward_index = tree.query(shapely.points(distinct.real, distinct.imag), predicate="intersects")
-    found = np.full(len(distinct), -1, dtype=np.int64)
+        memo = _ward_memo(wards.boundary_file, wards.code_field, wards.name_field)
+        return memo.lookup(distinct)[back.ravel()]
+    polygons = np.asarray(wards.geometry.values)
+    shapely.prepare(polygons)
+    return _query(shapely.STRtree(polygons), distinct)[back.ravel()]
+
+
+def _query(tree: shapely.STRtree, points: np.ndarray) -> np.ndarray:
+    point_index, ward_index = tree.query(shapely.points(points.real, points.imag), predicate="intersects")
+    found = np.full(len(points), -1, dtype=np.int64)
     # Process the highest ward index first so that the lowest one wins on shared boundaries.
     order = np.argsort(-ward_index, kind="stable")
     found[point_index[order]] = ward_index[order]
-    return found[back.ravel()]
+    return found
+
+
+class _WardMemo:
+    """The ward of every snap point already tested: police.uk reuses the same points month after month."""
+
+    LIMIT = 2_000_000
+
+    def __init__(self, tree: shapely.STRtree):
+        self.tree = tree
+        self.points = np.empty(0, dtype=complex)  # sorted
+        self.wards = np.empty(0, dtype=np.int64)
+
+    def lookup(self, distinct: np.ndarray) -> np.ndarray:
+        """Wards of sorted, distinct points (lon + 1j * lat)."""
+        position = np.minimum(np.searchsorted(self.points, distinct), max(len(self.points) - 1, 0))
+        known = (self.points[position] == distinct) if len(self.points) else np.zeros(len(distinct), dtype=bool)
+        result = np.empty(len(distinct), dtype=np.int64)
+        result[known] = self.wards[position[known]]
+        new = distinct[~known]
+        if len(new):
+            result[~known] = found = _query(self.tree, new)
+            if len(self.points) + len(new) <= self.LIMIT:
+                points = np.concatenate([self.points, new])
+                order = np.argsort(points, kind="stable")
+                self.points, self.wards = points[order], np.concatenate([self.wards, found])[order]
+        return result
+
+
+@lru_cache(maxsize=8)
+def _ward_memo(path: Path, code_field: str, name_field: str) -> _WardMemo:
+    return _WardMemo(_ward_index(path, code_field, name_field))
 
 
 def ward_population(area: Area) -> pd.DataFrame:

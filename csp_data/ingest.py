@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -13,7 +14,7 @@ import pyarrow.compute as pc
 
 from csp_data.config import Area
 from csp_data.errors import InputFileError
-from csp_data.geography import assign_wards, ward_boundaries
+from csp_data.geography import assign_wards, ward_labels
 from csp_data.policeuk import DROP_REASONS, discover_street_files, parse_street_file
 from csp_data.store import Store, StoreError
 
@@ -69,11 +70,11 @@ def _with_wards(rows: pa.Table, area: Area) -> tuple[pa.Table, np.ndarray]:
     latitude = rows.column("latitude").to_numpy()
     in_no_current_ward = np.zeros(len(longitude), dtype=bool)
     for vintage in area.wards:
-        wards = ward_boundaries(vintage)
         index = assign_wards(longitude, latitude, vintage)
         missing = index < 0
-        codes = pa.array(wards["ward_code"].tolist(), pa.string()).take(pa.array(np.maximum(index, 0)))
-        names = pa.array(wards["ward_name"].tolist(), pa.string()).take(pa.array(np.maximum(index, 0)))
+        ward_codes, ward_names = ward_labels(vintage)
+        codes = ward_codes.take(pa.array(np.maximum(index, 0)))
+        names = ward_names.take(pa.array(np.maximum(index, 0)))
         null = pa.array(missing)
         rows = rows.append_column(vintage.code_column, pc.if_else(null, pa.scalar(None, pa.string()), codes))
         rows = rows.append_column(vintage.name_column, pc.if_else(null, pa.scalar(None, pa.string()), names))
@@ -124,9 +125,11 @@ def ingest(
     pending: list[tuple[str, str, pa.Table]] = []
     pending_rows = 0
     with ExitStack() as stack:
+        # The next file is read and checked while this one is warded and written: pyarrow and shapely
+        # release the GIL, so the two cores share the work. At most two files are in memory at once.
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
         build = None
-        for street_file in progress(files):
-            parsed = parse_street_file(street_file, area.lsoa_districts)
+        for parsed in _read_ahead(pool, progress(files), area.lsoa_districts):
             if not parsed.counts:  # a header and no rows
                 if allow_empty:
                     continue
@@ -174,6 +177,18 @@ def ingest(
         ]
         build.commit(ledger_rows)
     return sorted(reports, key=lambda r: (r.month, r.force))
+
+
+def _read_ahead(pool: ThreadPoolExecutor, files: Iterable, districts: tuple[str, ...]) -> Iterator:
+    """Parse files in order, each one while the caller works on the one before."""
+    pending = None
+    for street_file in files:
+        following = pool.submit(parse_street_file, street_file, districts)
+        if pending is not None:
+            yield pending.result()
+        pending = following
+    if pending is not None:
+        yield pending.result()
 
 
 def _recorded(reports: list[MonthReport], store: Store, allow_empty: bool) -> list[MonthReport]:

@@ -47,7 +47,7 @@ _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 FIRST_MONTH = "2010-12"  # data.police.uk's street-level data starts in December 2010
 # police.uk names each LSOA after its district followed by a code such as " 001A".
 _LSOA_SUFFIX = r" [0-9]{3}[A-Z]$"
-_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 MAX_HEADER_BYTES = 65_536
 WHOLE_FILE_BYTES = 96 << 20  # files up to this size are parsed at once (faster); larger ones a block at a time
 BLOCK_BYTES = 32 << 20
@@ -347,6 +347,7 @@ class _FileChecker:
         self.file = street_file
         self.label = street_file.label
         self.districts = pa.array(list(lsoa_districts), pa.string())
+        self.district_names = list(lsoa_districts)
         self.width = width
         self.month = street_file.month_hint
         self.month_source = "the file is named for" if street_file.month_hint else "the file's first row is for"
@@ -381,12 +382,21 @@ class _FileChecker:
                                      f"{self.month}; give each month in its own file")
 
     def coordinates(self, table: pa.Table, column: str, limit: float) -> pa.Array:
-        text = pc.utf8_trim_whitespace(table.column(column))
-        blank = pc.equal(text, "")
-        row = self.first_row(pc.and_(pc.invert(blank), pc.invert(pc.match_substring_regex(text, _NUMBER))))
-        if row is not None:
-            raise self.fail(row, f"{column.lower()} {text[row].as_py()[:40]!r} is not a number")
-        values = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), text), pa.float64())
+        """Coordinates as floats (null where blank); an error for text that is not a number or out of range."""
+        raw = table.column(column)
+        null = pa.scalar(None, pa.string())
+        try:  # the usual case, fast: every value a plain number or blank
+            values = pc.cast(pc.if_else(pc.equal(raw, ""), null, raw), pa.float64())
+            plain = pc.all(pc.is_finite(values)).as_py() is not False
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            plain = False
+        if not plain:  # spaces around numbers are forgiven; anything else is named with its line
+            text = pc.utf8_trim_whitespace(raw)
+            blank = pc.equal(text, "")
+            row = self.first_row(pc.and_(pc.invert(blank), pc.invert(pc.match_substring_regex(text, _NUMBER))))
+            if row is not None:
+                raise self.fail(row, f"{column.lower()} {text[row].as_py()[:40]!r} is not a number")
+            values = pc.cast(pc.if_else(blank, null, text), pa.float64())
         out_of_range = pc.fill_null(pc.greater(pc.abs(values), limit), False)
         row = self.first_row(out_of_range)
         if row is not None:
@@ -407,8 +417,7 @@ class _FileChecker:
         self.check_month(months)
         longitude = self.coordinates(table, "Longitude", 180.0)
         latitude = self.coordinates(table, "Latitude", 90.0)
-        crime_type = pc.utf8_trim_whitespace(table.column("Crime type"))
-        self.text_labels(crime_type, "Crime type")
+        self.text_labels(table.column("Crime type"), "Crime type")
 
         # Forces: the few distinct spellings are checked and keyed in Python, then mapped back.
         encoded = pc.dictionary_encode(table.column("Reported by")).combine_chunks()
@@ -422,21 +431,32 @@ class _FileChecker:
                 raise self.fail(self.first_row(pc.equal(encoded.indices, position)), f"'Reported by' {exc}") from None
         force_index = encoded.indices.to_numpy(zero_copy_only=False)
 
-        lsoa_code = pc.utf8_trim_whitespace(table.column("LSOA code"))
-        district = pc.replace_substring_regex(pc.utf8_trim_whitespace(table.column("LSOA name")),
-                                              pattern=_LSOA_SUFFIX, replacement="")
-        no_location = pc.or_(pc.or_(pc.is_null(longitude), pc.is_null(latitude)), pc.equal(lsoa_code, ""))
-        in_area = pc.is_in(district, value_set=self.districts)
-        located_in_area = pc.and_(pc.invert(no_location), in_area)
-        malformed = pc.and_(located_in_area, pc.equal(crime_type, ""))
-        kept = pc.and_(located_in_area, pc.invert(malformed))
+        # The area filter comes first and is cheap (a prefix test); the exact LSOA-name test, the crime
+        # type and every stored column are then worked on for the area's rows alone.
+        no_location = _np(pc.or_(pc.or_(pc.is_null(longitude), pc.is_null(latitude)),
+                                 pc.equal(table.column("LSOA code"), "")))
+        names_column = table.column("LSOA name")
+        prefix = np.zeros(n, dtype=bool)
+        for district in self.district_names:
+            prefix |= _np(pc.starts_with(names_column, district + " "))
+        candidates = pa.array(np.flatnonzero(prefix & ~no_location))
+        exact = _np(pc.is_in(pc.replace_substring_regex(pc.utf8_trim_whitespace(names_column.take(candidates)),
+                                                        pattern=_LSOA_SUFFIX, replacement=""),
+                             value_set=self.districts))
+        blank_type = _np(pc.equal(pc.utf8_trim_whitespace(table.column("Crime type").take(candidates)), ""))
+        candidates = candidates.to_numpy()
+        in_area = np.zeros(n, dtype=bool)
+        in_area[candidates[exact]] = True
+        malformed = np.zeros(n, dtype=bool)
+        malformed[candidates[exact & blank_type]] = True
+        kept = in_area & ~malformed
 
         masks = {
             "rows_read": np.ones(n, dtype=bool),
-            "rows_kept": _np(kept),
-            "no_location": _np(no_location),
-            "outside_area": _np(pc.and_(pc.invert(no_location), pc.invert(in_area))),
-            "malformed": _np(malformed),
+            "rows_kept": kept,
+            "no_location": no_location,
+            "outside_area": ~no_location & ~in_area,
+            "malformed": malformed,
         }
         slot_counts = {name: np.bincount(force_index, weights=mask, minlength=len(spellings)).astype(np.int64)
                        for name, mask in masks.items()}
@@ -446,27 +466,28 @@ class _FileChecker:
             for m in masks:
                 entry[m] += int(slot_counts[m][position])
 
-        if masks["rows_kept"].any():
-            take = pc.indices_nonzero(kept)
-            slug_array = pa.array(keys, pa.string()).take(pa.array(force_index[masks["rows_kept"]]))
+        if kept.any():
+            picked = pa.array(np.flatnonzero(kept))
+            rows = table.take(picked)
+            crime_type = pc.utf8_trim_whitespace(rows.column("Crime type"))
+            slug_array = pa.array(keys, pa.string()).take(pa.array(force_index[kept]))
             blank_to_null = lambda col: pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)  # noqa: E731
-            kind = pc.if_else(pc.equal(crime_type, ASB_CRIME_TYPE), "asb", "crime")
-            selected = pa.table(
+            self.kept.append(pa.table(
                 {
-                    "kind": kind,
+                    "kind": pc.if_else(pc.equal(crime_type, ASB_CRIME_TYPE), "asb", "crime"),
                     "crime_type": crime_type,
-                    "crime_id": blank_to_null(pc.utf8_trim_whitespace(table.column("Crime ID"))),
-                    "falls_within": table.column("Falls within"),
-                    "longitude": longitude,
-                    "latitude": latitude,
-                    "location": blank_to_null(table.column("Location")),
-                    "lsoa_code": lsoa_code,
-                    "lsoa_name": table.column("LSOA name"),
-                    "outcome": blank_to_null(table.column("Last outcome category")),
-                    "context": blank_to_null(table.column("Context")),
+                    "crime_id": blank_to_null(pc.utf8_trim_whitespace(rows.column("Crime ID"))),
+                    "falls_within": rows.column("Falls within"),
+                    "longitude": longitude.take(picked),
+                    "latitude": latitude.take(picked),
+                    "location": blank_to_null(rows.column("Location")),
+                    "lsoa_code": pc.utf8_trim_whitespace(rows.column("LSOA code")),
+                    "lsoa_name": rows.column("LSOA name"),
+                    "outcome": blank_to_null(rows.column("Last outcome category")),
+                    "context": blank_to_null(rows.column("Context")),
+                    "force_slug": slug_array,
                 }
-            ).take(take)
-            self.kept.append(selected.append_column("force_slug", slug_array))
+            ))
         self.offset += n
 
     def result(self) -> ParsedFile:

@@ -101,6 +101,14 @@ def sidebar_period(months: list[date]) -> Period | None:
     return period
 
 
+def forces_note(area: Area) -> str:
+    """The sentence saying which force's incidents the totals count (and how many others are left out)."""
+    from csp_data.forces import describe_forces
+
+    others = run_query("other_force_counts")
+    return describe_forces(area.territorial_forces, int(others["incidents"].sum()), others["force"].nunique())
+
+
 def download_table(frame: pd.DataFrame, file_name: str, label: str = "Download this table (CSV)") -> None:
     st.download_button(
         label,

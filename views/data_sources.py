@@ -30,6 +30,15 @@ Contains public sector information licensed under the Open Government Licence v3
 """
 )
 
+st.subheader("Police forces")
+st.markdown(ui.forces_note(area))
+other_forces = ui.run_query("other_force_counts")
+if len(other_forces):
+    st.caption("Incidents in the area reported by other forces, by month: their own series, never in the totals.")
+    st.dataframe(other_forces.rename(columns={"month": "Month", "force": "Force", "kind": "Kind", "incidents": "Incidents"}),
+                 hide_index=True, width="stretch")
+    ui.download_table(other_forces, f"{ui.slug(area.short_name)}-other-forces.csv")
+
 st.subheader("Coverage ledger")
 st.caption("Every month loaded into the store, with each dropped row counted by reason.")
 ledger = ui.run_query("coverage_ledger")

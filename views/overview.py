@@ -20,7 +20,7 @@ except Exception as error:  # noqa: BLE001
 
 st.caption(
     f"{period.label}: {overview.coverage_text} Source: data.police.uk street-level crime and ASB "
-    f"(Open Government Licence). Population: {overview.population_note}."
+    f"(Open Government Licence). Population: {overview.population_note}. {ui.forces_note(area)}"
 )
 
 crime, asb = overview.crime, overview.asb

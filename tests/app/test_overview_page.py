@@ -81,3 +81,42 @@ def test_empty_store_says_what_to_do(tmp_path, monkeypatch):
     assert not at.exception
     assert "No months are loaded yet." in at.sidebar.warning[0].value
     assert "python -m csp_data ingest" in at.info[0].value
+
+
+def test_damaged_store_names_what_to_run_without_a_server_path(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    store = tmp_path / "store"
+    shutil.copytree(ROOT / "data" / "medway" / "store", store, symlinks=True)
+    (store / os.readlink(store / "current") / "ledger.parquet").write_bytes(b"damaged")
+    monkeypatch.setenv("CSP_STORE_DIR", str(store))
+    at = run_app()
+    assert not at.exception
+    message = at.error[0].value
+    assert "ledger" in message and "damaged" in message and "python -m csp_data repair" in message
+    assert str(tmp_path) not in message
+
+
+def test_totals_say_which_force_and_other_forces_are_shown_apart(tmp_path, monkeypatch):
+    from helpers import csv_bytes, street_row, ward_points
+    from csp_data.config import load_area
+    from csp_data.ingest import ingest
+    from csp_data.store import Store
+
+    luton = ward_points()["Luton"]
+    path = tmp_path / "2025-03-kent-street.csv"
+    path.write_bytes(csv_bytes([street_row("2025-03", "Robbery", *luton, crime_id=f"k{i}") for i in range(4)]
+                               + [street_row("2025-03", "Other theft", *luton, crime_id="b", force="British Transport Police")]))
+    ingest([path], load_area(None), Store(tmp_path / "store"))
+    monkeypatch.setenv("CSP_STORE_DIR", str(tmp_path / "store"))
+    at = run_app()
+    assert not at.exception
+    assert metric_values(at)["Crimes recorded"] == "4"
+    caption = " ".join(c.value for c in at.caption)
+    assert "Counts are of incidents recorded by Kent Police" in caption
+    assert "1 more reported in the area by another force" in caption
+    at.switch_page("views/data_sources.py").run()
+    assert not at.exception
+    others = at.dataframe[0].value
+    assert others.to_dict("records") == [{"Month": "2025-03", "Force": "British Transport Police", "Kind": "crime", "Incidents": 1}]

@@ -168,7 +168,7 @@ def test_the_current_month_and_december_2010_are_accepted(tmp_path, medway_area,
 
 # ---- values and layout that used to give tracebacks ----
 
-@pytest.mark.parametrize("value", ["1_0", "١", "0x1", "1e5", "nan", "inf", "--1", "1.2.3"])
+@pytest.mark.parametrize("value", ["1_0", "١", "0x1", "nan", "inf", "--1", "1.2.3", "1e"])
 def test_coordinates_must_be_plain_decimals(value, loaded, medway_area, medway_points, tmp_path):
     rows = [street_row("2025-03", "Robbery", *medway_points["Luton"]), street_row("2025-03", "Robbery", value, 51.4)]
     refused(loaded, medway_area, tmp_path / "upload.csv", csv_bytes(rows), f"longitude {value!r} is not a number", 3)
