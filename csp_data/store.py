@@ -305,6 +305,11 @@ class Store:
         versions = self.root / VERSIONS_DIR
         for stray in list(self.root.glob(".current-*")):
             stray.unlink(missing_ok=True)
+        if not (self.root / _LEGACY_JOURNAL).exists():
+            # Left by the earlier layout's loads once they had finished or been undone: nothing refers to them.
+            for stray in list(self.root.glob(".staging-*")) + list(self.root.glob(".backup-*")):
+                shutil.rmtree(stray, ignore_errors=True)
+            (self.root / (_LEGACY_JOURNAL + ".tmp")).unlink(missing_ok=True)
         if not versions.is_dir():
             return
         superseded = _superseded_times(versions)

@@ -66,6 +66,10 @@ def test_national_month_keeps_other_forces_apart(tmp_path):
     assert recorded == {"Kent Police": 2_967, "British Transport Police": 34, "Bedfordshire Police": 1}
     assert sum(r.rows_read for r in reports) == 348_212
     assert len([r for r in reports if not r.recorded]) == 38  # the other forces' files: nothing in Medway
+    result, peak = peak_rss_of([sys.executable, "-m", "csp_data", "ingest", "--quiet", "--store",
+                                str(tmp_path / "cli-store"), str(archive)])
+    assert result.returncode == 0, result.stderr
+    assert peak < GIB, peak
     db = Database(area, store)
     totals = db.query("crime_type_counts", first=date(2022, 1, 1), last=date(2022, 1, 1))
     assert totals.groupby("kind")["incidents"].sum().to_dict() == {"asb": 358, "crime": 2_609}

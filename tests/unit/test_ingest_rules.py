@@ -446,3 +446,13 @@ def test_territorial_force_totals_and_other_forces_series(tmp_path, medway_area,
     assert ledger["source"].tolist() == ["2025-03-kent-street.csv"] * 2
     db.close()
     assert pa is not None
+
+
+def test_leftovers_of_the_earlier_layout_are_cleaned(loaded, medway_area, medway_points, tmp_path):
+    (loaded.root / ".staging-abc" / "incidents").mkdir(parents=True)
+    (loaded.root / ".backup-abc").mkdir()
+    (loaded.root / ".journal.json.tmp").write_text("{half")
+    path = tmp_path / "2025-03-kent-street.csv"
+    path.write_bytes(csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])]))
+    ingest([path], medway_area, loaded)
+    assert sorted(p.name for p in loaded.root.iterdir()) == [".lock", "current", "versions"]
