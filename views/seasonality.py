@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from csp_data import season_charts, ui
+from csp_data import ui
+from csp_data.charts import seasonality as season_charts
 from csp_data.seasonality import build_seasonality, monthly_type_counts, seasonal_event_positions, series_choices
 
 area = ui.current_area()

@@ -6,9 +6,7 @@ import altair as alt
 import pandas as pd
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
-CRIME_COLOUR = "#0072B2"
-ASB_COLOUR = "#D55E00"
-KIND_COLOURS = {"Crime": CRIME_COLOUR, "ASB": ASB_COLOUR}
+from csp_data.charts.colours import ASB_COLOUR, CRIME_COLOUR, KIND_COLOURS  # noqa: F401 - re-exported
 
 
 def monthly_trend_chart(monthly: pd.DataFrame) -> alt.Chart:

@@ -14,7 +14,7 @@ from datetime import timedelta
 import altair as alt
 import pandas as pd
 
-from csp_data.charts import ASB_COLOUR, CRIME_COLOUR
+from csp_data.charts.colours import ASB_COLOUR, CRIME_COLOUR
 from csp_data.periods import MONTH_NAMES, add_months
 from csp_data.seasonality import FY_MONTH_NAMES
 

@@ -366,7 +366,7 @@ def test_ward_shapes_are_simplified_once_and_cover_medway(area):
         points = sum(shapely.get_num_coordinates(g) for g in geometries)
         assert points < 3000  # simplified (the files hold 3,002 and 3,277 points)
         assert shapely.coverage_is_valid(np.array(geometries, dtype=object))  # neighbours still meet exactly
-    assert maps._shapes.cache_info().currsize >= 2
+    assert maps.wards._shapes.cache_info().currsize >= 2
 
 
 def test_fit_view_frames_medway():
