@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from csp_data.config import load_area  # noqa: E402
-from csp_data.ingest import ingest  # noqa: E402
+from csp_data.store.ingest import ingest  # noqa: E402
 from csp_data.store import Store  # noqa: E402
 
 

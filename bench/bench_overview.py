@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 from csp_data.config import load_area  # noqa: E402
 from csp_data.overview import build_overview  # noqa: E402
 from csp_data.periods import add_months, latest_12_months  # noqa: E402
-from csp_data.queries import Database  # noqa: E402
-from csp_data.forces import force_key  # noqa: E402
+from csp_data.store.queries import Database  # noqa: E402
+from csp_data.store.forces import force_key  # noqa: E402
 from csp_data.store import Store  # noqa: E402
 
 

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from csp_data import maps, wardmap  # noqa: E402
 from csp_data.config import load_area  # noqa: E402
 from csp_data.periods import latest_12_months  # noqa: E402
-from csp_data.queries import Database  # noqa: E402
+from csp_data.store.queries import Database  # noqa: E402
 from csp_data.store import Store  # noqa: E402
 
 WARD = "E05014455"  # Gillingham South

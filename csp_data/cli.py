@@ -37,7 +37,7 @@ def _print_table(rows: list[list], headers: list[str]) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from csp_data.ingest import ingest
+    from csp_data.store.ingest import ingest
 
     area, store = _area_and_store(args)
 
@@ -80,7 +80,7 @@ def _version_or_none(store: Store) -> str | None:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from csp_data.periods import describe_gaps
-    from csp_data.store_health import check_store, health_json
+    from csp_data.store.health import check_store, health_json
 
     area, store = _area_and_store(args)
     health = check_store(store)
@@ -113,7 +113,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
-    from csp_data.store_health import check_store, repair_store
+    from csp_data.store.health import check_store, repair_store
 
     _, store = _area_and_store(args)
     actions = repair_store(store)
@@ -126,7 +126,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from csp_data.store_health import remove_months
+    from csp_data.store.health import remove_months
 
     _, store = _area_and_store(args)
     for month in args.month:

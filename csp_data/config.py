@@ -75,7 +75,7 @@ class Area:
     @property
     def territorial_force_keys(self) -> tuple[str, ...]:
         """Store keys of the force(s) whose rows make the area's totals; empty means every force."""
-        from csp_data.forces import force_key
+        from csp_data.store.forces import force_key
 
         return tuple(force_key(name) for name in self.territorial_forces)
 
@@ -118,7 +118,7 @@ def _string_list(table: dict, key: str, path: Path, where: str, required: bool =
 
 
 def _forces(match: dict, path: Path) -> tuple[str, ...]:
-    from csp_data.forces import ForceNameError, force_key
+    from csp_data.store.forces import ForceNameError, force_key
 
     names = _string_list(match, "territorial_forces", path, "match.", required=False)
     for name in names:

@@ -129,7 +129,7 @@ def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list
     Parameters
     ----------
     run_query : callable
-        ``run_query(name, **params) -> DataFrame``, e.g. :meth:`csp_data.queries.Database.query`
+        ``run_query(name, **params) -> DataFrame``, e.g. :meth:`csp_data.store.queries.Database.query`
         or the page's cached wrapper of it.
     loaded : list of date
         The months held in the store.

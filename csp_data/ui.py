@@ -16,9 +16,9 @@ import streamlit as st
 
 from csp_data.config import Area, load_area
 from csp_data.errors import CspDataError
-from csp_data.geography import ward_population
+from csp_data.store.geography import ward_population
 from csp_data.periods import Period, latest_12_months, available_periods, describe_coverage, describe_gaps
-from csp_data.queries import Database
+from csp_data.store.queries import Database
 from csp_data.store import Store
 from csp_data.wardmap import IncidentFilter, incident_filters
 
@@ -103,7 +103,7 @@ def sidebar_period(months: list[date]) -> Period | None:
 
 def forces_note(area: Area) -> str:
     """The sentence saying which force's incidents the totals count (and how many others are left out)."""
-    from csp_data.forces import describe_forces
+    from csp_data.store.forces import describe_forces
 
     others = run_query("other_force_counts")
     return describe_forces(area.territorial_forces, int(others["incidents"].sum()), others["force"].nunique())

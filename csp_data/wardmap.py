@@ -1,7 +1,7 @@
 """The figures of the Ward map page: ward tables, class breaks, legends, sentences and ward profiles.
 
 Everything here is plain Python over a ``run_query(name, **params) -> DataFrame`` callable (the
-:class:`~csp_data.queries.Database` itself, or a page's cached wrapper of it), so it is tested
+:class:`~csp_data.store.queries.Database` itself, or a page's cached wrapper of it), so it is tested
 without Streamlit. Change is judged only by :mod:`csp_data.change`.
 
 Class breaks

@@ -6,7 +6,7 @@ import pydeck as pdk
 import streamlit as st
 
 from csp_data import emerging, hotspots, maps, ui, wardmap
-from csp_data.geography import ward_boundaries
+from csp_data.store.geography import ward_boundaries
 from csp_data.overview import change_basis
 
 SNAP_POINT_NOTE = (

@@ -24,7 +24,7 @@ import shapely
 from pydeck.bindings.json_tools import default_serialize
 
 from csp_data.config import WardVintage
-from csp_data.geography import ward_boundaries
+from csp_data.store.geography import ward_boundaries
 from csp_data.wardmap import hex_to_rgb
 
 # About 14 m east-west and 22 m north-south at Medway's latitude: below a pixel at the initial

@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from csp_data.errors import CspDataError
-from csp_data.forces import ForceNameError, force_key
-from csp_data.store import (
+from csp_data.store.forces import ForceNameError, force_key
+from csp_data.store.versions import (
     CURRENT, INCIDENTS_DIR, LEDGER_FILE, VERSIONS_DIR, _LEGACY_JOURNAL, _PART_FILE, _VERSION_NAME,
     Snapshot, Store, StoreError, StoreFile, VersionBuilder, _read_ledger_file, read_manifest,
 )

@@ -14,9 +14,9 @@ import pyarrow.compute as pc
 
 from csp_data.config import Area
 from csp_data.errors import InputFileError
-from csp_data.geography import assign_wards, ward_labels
-from csp_data.policeuk import DROP_REASONS, discover_street_files, parse_street_file
-from csp_data.store import Store, StoreError
+from csp_data.store.geography import assign_wards, ward_labels
+from csp_data.store.policeuk import DROP_REASONS, discover_street_files, parse_street_file
+from csp_data.store.versions import Store, StoreError
 
 # Rows kept for the area are held in memory until the load commits; past this many they are written
 # into the new version as they come, so that memory stays bounded for any input.

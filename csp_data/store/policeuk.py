@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from csp_data.errors import InputFileError
-from csp_data.forces import ForceNameError, force_key, normalise_force_name
+from csp_data.store.forces import ForceNameError, force_key, normalise_force_name
 
 COLUMNS = (
     "Crime ID",

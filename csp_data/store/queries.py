@@ -27,10 +27,10 @@ import pyarrow as pa
 
 from csp_data.config import Area
 from csp_data.errors import QueryError
-from csp_data.geography import ward_boundaries, ward_population
-from csp_data.store import REPAIR_HINT, Store, StoreError
+from csp_data.store.geography import ward_boundaries, ward_population
+from csp_data.store.versions import REPAIR_HINT, Store, StoreError
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = Path(__file__).resolve().parent / "sql"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
@@ -87,7 +87,7 @@ class Database:
         self._create_views()
 
     def _create_views(self) -> None:
-        from csp_data.ingest import incident_schema
+        from csp_data.store.ingest import incident_schema
 
         con = self._connection
         # The snapshot is held while this database lives, so the version's files stay on disk even
@@ -111,7 +111,7 @@ class Database:
             self._create_table("incidents_all_forces", empty.append_column("force_slug", pa.array([], pa.string())))
         self._create_table("ledger_all_forces", self.snapshot.ledger)
         # Totals count the area's territorial force(s) only, as ONS CSP figures do. Force keys are
-        # [a-z0-9-] by construction (csp_data.forces), so they can stand in the view's text.
+        # [a-z0-9-] by construction (csp_data.store.forces), so they can stand in the view's text.
         keys = self.area.territorial_force_keys
         where = f" WHERE force_slug IN ({', '.join(_sql_string(k) for k in keys)})" if keys else ""
         con.execute(f"CREATE VIEW incidents AS SELECT * FROM incidents_all_forces{where}")

@@ -45,7 +45,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from csp_data.errors import CspDataError
-from csp_data.forces import ForceNameError, force_key
+from csp_data.store.forces import ForceNameError, force_key
 
 CURRENT = "current"
 VERSIONS_DIR = "versions"

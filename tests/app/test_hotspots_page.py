@@ -152,7 +152,7 @@ def rising_store(tmp_path_factory):
     """GENERATED TEST DATA, not real: 24 months (Jan 2024 - Dec 2025) with two incidents a month at a
     point in each Medway ward, and at one place in Chatham n incidents in the n-th month."""
     from csp_data.config import load_area
-    from csp_data.ingest import ingest
+    from csp_data.store.ingest import ingest
     from csp_data.store import Store
 
     points = ward_points()

@@ -101,7 +101,7 @@ def test_damaged_store_names_what_to_run_without_a_server_path(tmp_path, monkeyp
 def test_totals_say_which_force_and_other_forces_are_shown_apart(tmp_path, monkeypatch):
     from helpers import csv_bytes, street_row, ward_points
     from csp_data.config import load_area
-    from csp_data.ingest import ingest
+    from csp_data.store.ingest import ingest
     from csp_data.store import Store
 
     luton = ward_points()["Luton"]

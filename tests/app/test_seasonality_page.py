@@ -65,7 +65,7 @@ def two_year_store(tmp_path_factory):
     """A store holding January-April 2024 and all of 2025, ingested from the raw files."""
     raw = raw_dir()
     from csp_data.config import load_area
-    from csp_data.ingest import ingest
+    from csp_data.store.ingest import ingest
     from csp_data.store import Store
 
     folders = [raw / "police_uk_kent_2024_jan_apr", raw / "police_uk_kent_2025"]

@@ -12,7 +12,7 @@ from PIL import Image
 from browser import wait_until_idle
 from csp_data import hotspots, maps
 from csp_data.config import load_area
-from csp_data.queries import Database
+from csp_data.store.queries import Database
 from csp_data.store import Store
 
 

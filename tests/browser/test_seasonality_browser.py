@@ -74,7 +74,7 @@ def test_seasonality_page_two_years_with_a_gap(chromium, tmp_path):
             pytest.fail(f"CI needs the shared data at {RAW}")
         pytest.skip(f"shared data not found at {RAW}")
     from csp_data.config import load_area
-    from csp_data.ingest import ingest
+    from csp_data.store.ingest import ingest
     from csp_data.store import Store
 
     folders = [RAW / "police_uk_kent_2024_jan_apr", RAW / "police_uk_kent_2025"]

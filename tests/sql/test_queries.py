@@ -9,8 +9,8 @@ import pytest
 
 from helpers import csv_bytes, street_row
 from csp_data.errors import QueryError
-from csp_data.ingest import ingest
-from csp_data.queries import Database, _parse_sql_file, load_queries
+from csp_data.store.ingest import ingest
+from csp_data.store.queries import Database, _parse_sql_file, load_queries
 from csp_data.store import Store
 
 JAN, FEB, MAR, APR = (date(2025, m, 1) for m in (1, 2, 3, 4))

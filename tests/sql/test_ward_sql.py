@@ -14,9 +14,9 @@ from shapely.geometry import Point
 
 from helpers import MEDWAY_AREA_FILE, ROOT, csv_bytes, shared_raw, street_row
 from csp_data.config import load_area
-from csp_data.ingest import ingest
+from csp_data.store.ingest import ingest
 from csp_data.periods import Period, calendar_year
-from csp_data.queries import Database
+from csp_data.store.queries import Database
 from csp_data.store import Store
 from csp_data.wardmap import ALL_ASB, ALL_CRIME, IncidentFilter, build_ward_table
 

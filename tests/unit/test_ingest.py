@@ -13,9 +13,9 @@ import duckdb
 import pytest
 
 from helpers import HEADER, ROOT, csv_bytes, street_row
-from csp_data import store as store_module
+from csp_data.store import versions as store_module
 from csp_data.errors import InputFileError
-from csp_data.ingest import ingest
+from csp_data.store.ingest import ingest
 from csp_data.store import Store
 
 SEA = (0.95, 51.60)  # in the Thames estuary: inside no ward polygon

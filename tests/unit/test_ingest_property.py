@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from helpers import csv_bytes, street_row
 from csp_data.config import load_area
 from csp_data.errors import CspDataError
-from csp_data.ingest import ingest
+from csp_data.store.ingest import ingest
 from csp_data.store import Store
 
 EXAMPLES = int(os.environ.get("CSP_PROPERTY_EXAMPLES", "1000"))

@@ -17,8 +17,8 @@ import shapely
 
 from helpers import HEADER, ROOT, shared_raw
 from csp_data.config import load_area
-from csp_data.ingest import ingest
-from csp_data.queries import Database
+from csp_data.store.ingest import ingest
+from csp_data.store.queries import Database
 from csp_data.store import Store
 
 GIB = 1 << 30

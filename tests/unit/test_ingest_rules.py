@@ -22,11 +22,11 @@ import pytest
 
 from helpers import HEADER, ROOT, csv_bytes, street_row
 from csp_data.errors import CspDataError, InputFileError
-from csp_data.forces import force_key, normalise_force_name
-from csp_data.ingest import EmptyLoadError, ingest
-from csp_data.queries import Database
+from csp_data.store.forces import force_key, normalise_force_name
+from csp_data.store.ingest import EmptyLoadError, ingest
+from csp_data.store.queries import Database
 from csp_data.store import Store, StoreError
-from csp_data.store_health import check_store, remove_months, repair_store
+from csp_data.store.health import check_store, remove_months, repair_store
 
 
 def tree_digest(root: Path) -> dict[str, str]:

@@ -7,10 +7,10 @@ import pytest
 
 from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
 from csp_data.config import load_area
-from csp_data.ingest import ingest
+from csp_data.store.ingest import ingest
 from csp_data.overview import build_overview
 from csp_data.periods import Period
-from csp_data.queries import Database
+from csp_data.store.queries import Database
 from csp_data.store import Store
 
 

@@ -428,7 +428,7 @@ def raw_medway_counts(folder: Path) -> dict[tuple[date, str], int]:
 def test_embedded_store_monthly_series_match_the_raw_files():
     raw = raw_medway_counts(raw_dir() / "police_uk_kent_2025")
     from csp_data.config import load_area
-    from csp_data.queries import Database
+    from csp_data.store.queries import Database
     from csp_data.store import Store
 
     area = load_area(None)

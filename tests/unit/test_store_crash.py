@@ -24,7 +24,7 @@ import pytest
 
 from helpers import ROOT, csv_bytes, street_row
 from csp_data.config import load_area
-from csp_data.ingest import ingest
+from csp_data.store.ingest import ingest
 from csp_data.store import Store
 
 OLD_MONTHS = [f"2025-{m:02d}" for m in range(1, 7)]

@@ -16,8 +16,8 @@ import duckdb
 
 from helpers import ROOT, csv_bytes, street_row
 from csp_data.config import load_area
-from csp_data.ingest import ingest
-from csp_data.queries import Database
+from csp_data.store.ingest import ingest
+from csp_data.store.queries import Database
 from csp_data.store import Store
 
 MONTHS = [f"2025-{m:02d}" for m in range(1, 7)]
@@ -56,7 +56,7 @@ def test_reads_during_loads_are_never_torn(tmp_path, medway_points, monkeypatch)
 
     writer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         from csp_data.config import load_area
-        from csp_data.ingest import ingest
+        from csp_data.store.ingest import ingest
         from csp_data.store import Store
         area, store = load_area(None), Store({str(store.root)!r})
         for i in range({LOADS}):

@@ -1,0 +1,42 @@
+"""The incidents store: reading police.uk files, loading them, the versioned parquet store and its queries.
+
+Modules: ``policeuk`` (reading and checking street-level files), ``ingest`` (loading them into the
+store), ``versions`` (the store itself: immutable versions switched by one rename), ``health``
+(status, repair, remove), ``forces`` (force names and keys), ``geography`` (wards and population),
+``queries`` (the named SQL in ``sql/`` over DuckDB views of the store).
+
+The names below are the store's public API. ``ingest`` and ``Database`` pull in geopandas and DuckDB,
+so they are imported when first used, which keeps ``python -m csp_data status`` quick to start.
+"""
+
+from csp_data.store.versions import (
+    LEDGER_SCHEMA,
+    REPAIR_HINT,
+    Snapshot,
+    Store,
+    StoreError,
+    StoreFile,
+    VersionBuilder,
+)
+
+__all__ = [
+    "LEDGER_SCHEMA", "REPAIR_HINT", "Snapshot", "Store", "StoreError", "StoreFile", "VersionBuilder",
+    "Database", "ingest", "MonthReport", "check_store", "repair_store", "remove_months",
+]
+
+_LAZY = {
+    "Database": "csp_data.store.queries",
+    "ingest": "csp_data.store.ingest",
+    "MonthReport": "csp_data.store.ingest",
+    "check_store": "csp_data.store.health",
+    "repair_store": "csp_data.store.health",
+    "remove_months": "csp_data.store.health",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'csp_data.store' has no attribute {name!r}")
