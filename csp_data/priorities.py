@@ -13,13 +13,12 @@ Four kinds of figure:
   harassment), read from the ONS community safety partnership table when the store holds one.
 
 Functions take a ``run_query(name, **params)`` callable, so they run on a
-:class:`csp_data.queries.Database` in tests and on the page's cached wrapper in the app.
+:class:`csp_data.store.queries.Database` in tests and on the page's cached wrapper in the app.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,6 +28,7 @@ import pandas as pd
 
 from csp_data.change import Change, compare_counts, describe_change, interval_words
 from csp_data.config import Area
+from csp_data.words import slug
 from csp_data.overview import change_basis, rate_per_1000
 from csp_data.periods import Period, describe_coverage, describe_months, month_label, month_range
 from csp_data.plans import DEFAULT_AMBER_TOLERANCE, Action, Kpi, Plan, Priority, rag_status
@@ -357,10 +357,6 @@ class LiveSeries:
     notes: str | None = None
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def live_series(priority: Priority) -> tuple[LiveSeries, ...]:
     """The store series for a priority: one per police.uk category of its tracked indicators.
 
@@ -383,7 +379,7 @@ def live_series(priority: Priority) -> tuple[LiveSeries, ...]:
 def series_for_category(category: str, notes: str | None = None) -> LiveSeries:
     """A live series for one police.uk category (e.g. ``"Drugs"``)."""
     return LiveSeries(
-        key=_slug(category),
+        key=slug(category),
         label=category,
         categories=(category,),
         kind="asb" if category == ASB_CATEGORY else "crime",

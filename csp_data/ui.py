@@ -125,8 +125,7 @@ def show_error(error: Exception, what_to_do: str) -> None:
     st.error(f"{message}\n\n{what_to_do}")
 
 
-def slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+from csp_data.words import slug  # noqa: E402,F401 - pages name their downloads with ui.slug
 
 
 STORE_HELP = "Check the store with `python -m csp_data status`, then reload the page."

@@ -29,6 +29,8 @@ import pandas as pd
 from csp_data.change import Change, compare_counts, describe_change
 from csp_data.config import Area, WardVintage
 from csp_data.overview import change_basis, rate_per_1000
+from csp_data.charts.colours import hex_to_rgb
+from csp_data.words import ordinal
 from csp_data.periods import Period, describe_coverage, month_label, month_range
 
 RunQuery = Callable[..., pd.DataFrame]
@@ -112,18 +114,6 @@ def filter_by_key(filters: Sequence[IncidentFilter], key: str) -> IncidentFilter
 # --------------------------------------------------------------------------------------------
 # Words
 # --------------------------------------------------------------------------------------------
-
-
-def ordinal(number: int) -> str:
-    """'1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '111th'."""
-    if isinstance(number, bool) or int(number) != number or number < 0:
-        raise ValueError(f"ordinal needs a whole number of 0 or more, got {number!r}")
-    number = int(number)
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 def period_phrase(period: Period) -> str:
@@ -416,14 +406,6 @@ def sequential_colours(count: int) -> list[str]:
         return [SEQUENTIAL_PALETTE[len(SEQUENTIAL_PALETTE) // 2]]
     positions = np.linspace(0, len(SEQUENTIAL_PALETTE) - 1, count).round().astype(int)
     return [SEQUENTIAL_PALETTE[p] for p in positions]
-
-
-def hex_to_rgb(colour: str) -> list[int]:
-    """'#21918c' -> [33, 145, 140]."""
-    value = colour.lstrip("#")
-    if len(value) != 6:
-        raise ValueError(f"colour should be '#rrggbb', got {colour!r}")
-    return [int(value[i:i + 2], 16) for i in (0, 2, 4)]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import pydeck as pdk
 import streamlit as st
 
 from csp_data import emerging, hotspots, maps, ui, wardmap
+from csp_data.charts.colours import hex_to_rgb
 from csp_data.store.geography import ward_boundaries
 from csp_data.overview import change_basis
 
@@ -51,7 +52,7 @@ def _hotspot_result(area_file: str, store_version: str, first, last, kind: str, 
 
 
 RISING_HEX = "#542788"  # ColorBrewer PuOr's darkest purple: apart from the red-blue hotspot classes
-RISING_RGB = wardmap.hex_to_rgb(RISING_HEX)
+RISING_RGB = hex_to_rgb(RISING_HEX)
 
 area = ui.current_area()
 st.title(f"{area.short_name} hotspots")
@@ -115,7 +116,7 @@ cells = [
         "type": "Feature",
         "geometry": {"type": "Polygon", "coordinates": [polygon + [polygon[0]]]},
         "properties": {
-            "fill": wardmap.hex_to_rgb(hotspots.CLASS_COLOURS[cls]) + [220 if cls != "none" else 120],
+            "fill": hex_to_rgb(hotspots.CLASS_COLOURS[cls]) + [220 if cls != "none" else 120],
             "title": f"{int(n):,} incident{'s' if n != 1 else ''}",
             "detail": f"{label}<br/>{escape(ward) if isinstance(ward, str) else ''}",
         },

@@ -5,6 +5,7 @@ from html import escape
 import streamlit as st
 
 from csp_data import maps, ui, wardmap
+from csp_data.words import ordinal
 
 area = ui.current_area()
 st.title(f"{area.short_name} ward map")
@@ -176,7 +177,7 @@ st.subheader(profile.ward_name)
 metric_columns = st.columns(4)
 metric_columns[0].metric(f"{incident_filter.label}", f"{int(figures['incidents']):,}")
 metric_columns[1].metric(
-    "Rank by count", f"{'joint ' if figures['tied'] else ''}{wardmap.ordinal(int(figures['rank']))} of {table.ward_count}"
+    "Rank by count", f"{'joint ' if figures['tied'] else ''}{ordinal(int(figures['rank']))} of {table.ward_count}"
 )
 metric_columns[2].metric(f"Share of {area.short_name}", "–" if figures["share"] != figures["share"] else f"{figures['share']:.1%}")
 if table.has_rates:

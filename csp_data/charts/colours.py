@@ -3,3 +3,11 @@
 CRIME_COLOUR = "#0072B2"
 ASB_COLOUR = "#D55E00"
 KIND_COLOURS = {"Crime": CRIME_COLOUR, "ASB": ASB_COLOUR}
+
+
+def hex_to_rgb(colour: str) -> list[int]:
+    """'#21918c' -> [33, 145, 140] (pydeck wants colours as RGB lists)."""
+    value = colour.lstrip("#")
+    if len(value) != 6:
+        raise ValueError(f"colour should be '#rrggbb', got {colour!r}")
+    return [int(value[i:i + 2], 16) for i in (0, 2, 4)]

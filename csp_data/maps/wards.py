@@ -25,7 +25,7 @@ from pydeck.bindings.json_tools import default_serialize
 
 from csp_data.config import WardVintage
 from csp_data.store.geography import ward_boundaries
-from csp_data.wardmap import hex_to_rgb
+from csp_data.charts.colours import hex_to_rgb
 
 # About 14 m east-west and 22 m north-south at Medway's latitude: below a pixel at the initial
 # zoom. Coverage simplification keeps the shared edges of neighbouring wards identical (no slivers).

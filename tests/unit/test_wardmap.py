@@ -13,6 +13,7 @@ import shapely
 
 from helpers import MEDWAY_AREA_FILE
 from csp_data import maps, wardmap
+from csp_data.words import ordinal
 from csp_data.change import compare_counts, describe_change
 from csp_data.config import load_area
 from csp_data.periods import Period, calendar_year, financial_year
@@ -40,7 +41,7 @@ def area():
      (112, "112th"), (122, "122nd")],
 )
 def test_ordinal(number, expected):
-    assert wardmap.ordinal(number) == expected
+    assert ordinal(number) == expected
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, True, "2"])

@@ -1,0 +1,41 @@
+"""Words and numbers as every page, table, download and pack writes them.
+
+One place for ordinals, file-name slugs and number formatting, so that "3rd", "1,234" and "12.5%"
+look the same wherever they appear.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def ordinal(number: int) -> str:
+    """'1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '111th'."""
+    if isinstance(number, bool) or int(number) != number or number < 0:
+        raise ValueError(f"ordinal needs a whole number of 0 or more, got {number!r}")
+    number = int(number)
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def slug(text: str) -> str:
+    """A name for files and keys: lower case, runs of anything but letters and digits as one hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def count(number: int) -> str:
+    """A whole number with thousands separators: '14,201'."""
+    return f"{int(number):,}"
+
+
+def percent(share: float, decimals: int = 1) -> str:
+    """A share (0.127) as a percentage to a fixed number of decimals: '12.7%'."""
+    return f"{share * 100:.{decimals}f}%"
+
+
+def rate(value: float) -> str:
+    """A rate per 1,000 to one decimal place: '88.7'."""
+    return f"{value:,.1f}"
