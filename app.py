@@ -6,12 +6,9 @@ from csp_data import ui
 
 st.set_page_config(page_title="Community Safety Dashboard", page_icon="static/icon.png", layout="wide")
 
-try:
+with ui.guard("Check the area file (CSP_AREA_FILE) and its store, then reload the page."):
     area = ui.current_area()
     months = ui.loaded_months()
-except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
-    ui.show_error(error, "Check the area file (CSP_AREA_FILE) and its store, then reload the page.")
-    st.stop()
 
 st.sidebar.title(f"{area.short_name} Community Safety")
 st.session_state["period"] = ui.sidebar_period(months)
@@ -26,4 +23,5 @@ pages = [
     st.Page("views/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:"),
     st.Page("views/data_sources.py", title="Data and methods", icon=":material/description:"),
 ]
-st.navigation(pages).run()
+with ui.guard():
+    st.navigation(pages).run()

@@ -7,7 +7,11 @@ version, and every cache is bounded.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+from contextlib import contextmanager
+from typing import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -119,10 +123,52 @@ def download_table(frame: pd.DataFrame, file_name: str, label: str = "Download t
     )
 
 
-def show_error(error: Exception, what_to_do: str) -> None:
+log = logging.getLogger("csp_dashboard")
+
+UNEXPECTED = (
+    "Something went wrong while preparing this part of the page. The problem has been logged for the "
+    "site's maintainers; try reloading the page, or choose another period."
+)
+
+
+def error_text(error: BaseException) -> str:
+    """What the user reads: the package's own messages as they stand; anything else a generic
+    sentence, with the traceback logged (never shown: it can hold server paths and internals)."""
+    if isinstance(error, CspDataError):
+        return _without_paths(str(error))
+    log.error("unexpected error while rendering a page", exc_info=error)
+    return UNEXPECTED
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s/:,'\"()]+/)+([^\s/:,'\"()]+)")
+
+
+def _without_paths(text: str) -> str:
+    """The message with every absolute server path cut to its last part (a file name says enough)."""
+    return _ABSOLUTE_PATH.sub(r"\1", text)
+
+
+def show_error(error: BaseException, what_to_do: str = "") -> None:
     """A user-facing error: what went wrong and what to do, never a traceback."""
-    message = str(error) if isinstance(error, (CspDataError, ValueError, KeyError, OSError)) else "an unexpected error"
-    st.error(f"{message}\n\n{what_to_do}")
+    text = error_text(error)
+    if what_to_do and isinstance(error, CspDataError):
+        text = f"{text}\n\n{what_to_do}"
+    st.error(text)
+
+
+@contextmanager
+def guard(what_to_do: str = "", *, stop: bool = True) -> Iterator[None]:
+    """The one error path of the pages: any failure inside becomes a message (and a log entry).
+
+    With ``stop`` (the default) the page stops there; otherwise the rest of the page goes on, for a
+    section that can fail on its own. Streamlit's own stop and rerun signals pass through.
+    """
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - the one place where every failure becomes a message
+        show_error(error, what_to_do)
+        if stop:
+            st.stop()
 
 
 from csp_data.words import slug  # noqa: E402,F401 - pages name their downloads with ui.slug
@@ -133,11 +179,8 @@ STORE_HELP = "Check the store with `python -m csp_data status`, then reload the 
 
 def loaded_period() -> tuple[list[date], Period]:
     """The loaded months and the sidebar's period; stops the page with a message when none are loaded."""
-    try:
+    with guard(STORE_HELP):
         months = loaded_months()
-    except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
-        show_error(error, STORE_HELP)
-        st.stop()
     if not months:
         st.info("No police.uk months are loaded. Load some with `python -m csp_data ingest PATH`.")
         st.stop()
@@ -149,9 +192,6 @@ def period_incident_filters(period: Period) -> list[IncidentFilter]:
     """The choices of ASB, all crime and each crime type recorded in ``period`` (the query is cached and
     shared by the pages); stops the page with a
     message when the store cannot be read."""
-    try:
+    with guard(STORE_HELP):
         held_types = run_query("crime_type_counts", first=period.first, last=period.last)
         return incident_filters(held_types["crime_type"])
-    except Exception as error:  # noqa: BLE001 - every failure reaches the user as a message
-        show_error(error, STORE_HELP)
-        st.stop()

@@ -69,7 +69,7 @@ filter_key = st.selectbox(
 )
 incident_filter = wardmap.filter_by_key(filters, filter_key)
 
-try:
+with ui.guard("Try another period or crime type; if this persists, check the store and the area file."):
     store_version = ui.current_store(area).version()
     points, result, repeats = _hotspot_result(
         str(area.area_file), store_version, period.first, period.last, incident_filter.kind, incident_filter.crime_type
@@ -88,9 +88,6 @@ try:
         str(area.area_file), store_version, trend_months, incident_filter.kind, incident_filter.crime_type,
         tuple(result.hot_cells["cell_id"]),
     )
-except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Try another period or crime type; if this persists, check the store and the area file.")
-    st.stop()
 
 st.caption(
     f"{period.label}: {result.total_incidents:,} incidents of {incident_filter.noun} with a map point, "
@@ -248,12 +245,9 @@ ui.download_table(top_repeats, f"repeat-locations-{slug}.csv")
 st.subheader("Top streets")
 ward_names = sorted(shapes_name for shapes_name in {f["properties"]["ward_name"] for f in shapes.features})
 chosen_ward = st.selectbox("Area or ward", [area.short_name] + ward_names, key="hotspots_ward")
-try:
+with ui.guard("Choose another ward."):
     streets = hotspots.top_streets(points, previous_points,
                                    ward_name=None if chosen_ward == area.short_name else chosen_ward)
-except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Choose another ward.")
-    st.stop()
 st.dataframe(
     streets, hide_index=True, width="stretch",
     column_config={

@@ -12,11 +12,8 @@ if period is None:
     st.info("No police.uk months are loaded. Load some with `python -m csp_data ingest PATH`.")
     st.stop()
 
-try:
+with ui.guard("Try another period; if this persists, check the store with `python -m csp_data status`."):
     overview = build_overview(ui.run_query, area, period, ui.loaded_months(), ui.area_population(area))
-except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Try another period; if this persists, check the store with `python -m csp_data status`.")
-    st.stop()
 
 st.caption(
     f"{period.label}: {overview.coverage_text} Source: data.police.uk street-level crime and ASB "

@@ -13,23 +13,17 @@ if period is None:
     st.info("No police.uk months are loaded. Load some with `python -m csp_data ingest PATH`.")
     st.stop()
 
-try:
+with ui.guard("Try another period; if this persists, check the store with `python -m csp_data status`."):
     loaded = ui.loaded_months()
     type_counts = monthly_type_counts(ui.run_query, loaded, period)
-except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Try another period; if this persists, check the store with `python -m csp_data status`.")
-    st.stop()
 
 labels = {c.key: c.label for c in series_choices(type_counts)}
 series_key = st.selectbox(
     "Series", list(labels), format_func=labels.get, key="seasonality_series",
     help="ASB is shown separately from crime and is never added to it.",
 )
-try:
+with ui.guard("Choose another series or period."):
     view = build_seasonality(type_counts, loaded, series_key, period)
-except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Choose another series or period.")
-    st.stop()
 
 choice, kind = view.choice, view.choice.kind
 file_stem = f"{ui.slug(area.short_name)}-{ui.slug(choice.key)}"

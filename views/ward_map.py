@@ -38,14 +38,11 @@ with controls[2]:
 incident_filter = wardmap.filter_by_key(filters, filter_key)
 vintage = vintages[vintage_id]
 
-try:
+with ui.guard("Try another period, crime type or set of wards; if this persists, check the area file."):
     table = wardmap.build_ward_table(ui.run_query, area, vintage_id, period, incident_filter, loaded)
     measure, measure_note = wardmap.effective_measure(table, requested_measure)
     classes = wardmap.classify_wards(table, measure)
     shapes = maps.ward_shapes(vintage)
-except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Try another period, crime type or set of wards; if this persists, check the area file.")
-    st.stop()
 
 st.caption(
     f"{period.label}: {table.coverage_text} {incident_filter.label}, {vintage.label}. "
@@ -118,11 +115,9 @@ if table.in_no_ward:
     )
 
 st.subheader(f"Top {wardmap.TOP_N} wards' share")
-try:
+shares = []
+with ui.guard("Try another period.", stop=False):
     shares = wardmap.top_wards_share(ui.run_query, period, vintage_id)
-except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Try another period.")
-    shares = []
 share_columns = st.columns(max(len(shares), 1))
 for column, share in zip(share_columns, shares):
     with column:
@@ -166,11 +161,8 @@ if selected_ward is None:
     st.info("Choose a ward above, or click one on the map, to see its trend, mix of crime types and top streets.")
     st.stop()
 
-try:
+with ui.guard("Choose another ward."):
     profile = wardmap.build_ward_profile(ui.run_query, table, selected_ward)
-except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Choose another ward.")
-    st.stop()
 
 figures = profile.figures
 st.subheader(profile.ward_name)

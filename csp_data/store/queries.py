@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pandas as pd
@@ -69,6 +71,15 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+@contextmanager
+def _damaged_files_as_store_errors() -> Iterator[None]:
+    """DuckDB's errors for a missing or damaged parquet file, as the store's own message (no paths)."""
+    try:
+        yield
+    except (duckdb.IOException, duckdb.InvalidInputException):
+        raise StoreError(f"a data file of the store cannot be read. {REPAIR_HINT}") from None
+
+
 class Database:
     """The DuckDB views over one area's store that every query reads.
 
@@ -100,11 +111,12 @@ class Database:
             # ``period`` skips whole files without opening them: queries filter on it as well as on
             # ``month``, which keeps a national store with thousands of files fast. The glob is inside
             # one version's folder, whose files never change.
-            con.execute(
-                "CREATE VIEW incidents_all_forces AS SELECT * FROM read_parquet("
-                f"{_sql_string(glob)}, hive_partitioning = true, "
-                "hive_types = {'period': VARCHAR, 'force_slug': VARCHAR})"
-            )
+            with _damaged_files_as_store_errors():  # creating the view reads a file's schema
+                con.execute(
+                    "CREATE VIEW incidents_all_forces AS SELECT * FROM read_parquet("
+                    f"{_sql_string(glob)}, hive_partitioning = true, "
+                    "hive_types = {'period': VARCHAR, 'force_slug': VARCHAR})"
+                )
         else:
             empty = incident_schema(self.area).empty_table()
             empty = empty.append_column("period", pa.array([], pa.string()))
@@ -159,9 +171,8 @@ class Database:
         with self._lock:
             cursor = self._connection.cursor()
         try:
-            return cursor.execute(query.sql, params).df()
-        except (duckdb.IOException, duckdb.InvalidInputException):
-            raise StoreError(f"a data file of the store cannot be read. {REPAIR_HINT}") from None
+            with _damaged_files_as_store_errors():
+                return cursor.execute(query.sql, params).df()
         finally:
             cursor.close()
 
