@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup chromium run test screenshots embedded-data bench
+.PHONY: setup chromium run test test-fast screenshots embedded-data bench
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: setup
 
 test: setup chromium
 	$(PY) -m pytest
+
+# The inner loop: everything but the browser tests and the slow crash, memory and property tests.
+test-fast: setup
+	$(PY) -m pytest -m "not slow and not browser"
 
 screenshots: setup chromium
 	$(PY) tests/browser/screenshots.py build/screenshots

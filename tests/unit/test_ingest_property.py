@@ -23,6 +23,8 @@ from csp_data.errors import CspDataError
 from csp_data.store.ingest import ingest
 from csp_data.store import Store
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("CSP_PROPERTY_EXAMPLES", "1000"))
 HOSTILE_TEXT = st.lists(
     st.sampled_from(list("0123456789-.,\"' \t\r\nabcKENT_é١٢\x00\x1f\x7f\ufeff\u202e") + ["Kent Police", "2025-03"]),

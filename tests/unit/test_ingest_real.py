@@ -21,6 +21,8 @@ from csp_data.store.ingest import ingest
 from csp_data.store.queries import Database
 from csp_data.store import Store
 
+pytestmark = pytest.mark.slow
+
 GIB = 1 << 30
 
 

@@ -27,6 +27,8 @@ from csp_data.config import load_area
 from csp_data.store.ingest import ingest
 from csp_data.store import Store
 
+pytestmark = pytest.mark.slow
+
 OLD_MONTHS = [f"2025-{m:02d}" for m in range(1, 7)]
 NEW_MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
 OLD = {m: 3 for m in OLD_MONTHS}

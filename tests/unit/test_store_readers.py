@@ -5,6 +5,8 @@ loads, or garbage values.
 
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 import sys
 import textwrap
@@ -19,6 +21,8 @@ from csp_data.config import load_area
 from csp_data.store.ingest import ingest
 from csp_data.store.queries import Database
 from csp_data.store import Store
+
+pytestmark = pytest.mark.slow
 
 MONTHS = [f"2025-{m:02d}" for m in range(1, 7)]
 SIZES = (3, 5)  # rows per month in the two loads that alternate
