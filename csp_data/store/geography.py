@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -102,11 +103,16 @@ class _WardMemo:
 
     def __init__(self, tree: shapely.STRtree):
         self.tree = tree
+        self.lock = threading.Lock()  # ingest wards two files at once
         self.points = np.empty(0, dtype=complex)  # sorted
         self.wards = np.empty(0, dtype=np.int64)
 
     def lookup(self, distinct: np.ndarray) -> np.ndarray:
         """Wards of sorted, distinct points (lon + 1j * lat)."""
+        with self.lock:
+            return self._lookup(distinct)
+
+    def _lookup(self, distinct: np.ndarray) -> np.ndarray:
         position = np.minimum(np.searchsorted(self.points, distinct), max(len(self.points) - 1, 0))
         known = (self.points[position] == distinct) if len(self.points) else np.zeros(len(distinct), dtype=bool)
         result = np.empty(len(distinct), dtype=np.int64)

@@ -125,25 +125,18 @@ def ingest(
     pending: list[tuple[str, str, pa.Table]] = []
     pending_rows = 0
     with ExitStack() as stack:
-        # The next file is read and checked while this one is warded and written: pyarrow and shapely
-        # release the GIL, so the two cores share the work. At most two files are in memory at once.
-        pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+        # Two files are read, checked, warded and split while the one before is recorded: pyarrow and
+        # shapely release the GIL, so both cores work. At most three files are in memory at once.
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=2))
         build = None
-        for parsed in _read_ahead(pool, progress(files), area.lsoa_districts):
+        for parsed, parts in _read_ahead(pool, progress(files), area):
             if not parsed.counts:  # a header and no rows
                 if allow_empty:
                     continue
                 raise EmptyLoadError(parsed.label, "the file has a header but no rows (load with --allow-empty to skip such files)")
-            in_no_ward = {}
-            if parsed.rows is not None:
-                rows, missing = _with_wards(parsed.rows, area)
-                slugs = rows.column("force_slug").to_numpy(zero_copy_only=False)
-                for slug, counts in parsed.counts.items():
-                    mask = slugs == slug
-                    if mask.any():
-                        pending.append((parsed.month, slug, _store_table(rows.filter(pa.array(mask)), parsed.month, counts["force"], area)))
-                        pending_rows += int(mask.sum())
-                        in_no_ward[slug] = int(missing[mask].sum())
+            in_no_ward = {slug: missing for _, slug, _, missing in parts}
+            pending += [(month, slug, table) for month, slug, table, _ in parts]
+            pending_rows += sum(table.num_rows for _, _, table, _ in parts)
             for slug, counts in sorted(parsed.counts.items()):
                 key = (parsed.month, slug)
                 if key in seen:
@@ -154,14 +147,12 @@ def ingest(
                                            **{k: counts[k] for k in ("rows_read", "rows_kept", *DROP_REASONS)}))
             if pending_rows > SPILL_ROWS:
                 build = build or stack.enter_context(store.building())
-                for month, slug, table in pending:
-                    build.add(month, slug, table)
+                _write_all(pool, build, pending)
                 pending, pending_rows = [], 0
 
         reports = _recorded(reports, store, allow_empty)
         build = build or stack.enter_context(store.building())
-        for month, slug, table in pending:
-            build.add(month, slug, table)
+        _write_all(pool, build, pending)
         ledger_rows = [
             {
                 "month": date.fromisoformat(r.month + "-01"),
@@ -179,16 +170,39 @@ def ingest(
     return sorted(reports, key=lambda r: (r.month, r.force))
 
 
-def _read_ahead(pool: ThreadPoolExecutor, files: Iterable, districts: tuple[str, ...]) -> Iterator:
-    """Parse files in order, each one while the caller works on the one before."""
-    pending = None
+def _prepare(street_file, area: Area) -> tuple:
+    """Read and check one file, then ward its area rows and split them into store tables by force.
+
+    Returns the parsed file and ``(month, force_slug, table, rows_in_no_ward)`` per force with rows.
+    """
+    parsed = parse_street_file(street_file, area.lsoa_districts)
+    parts = []
+    if parsed.rows is not None:
+        rows, missing = _with_wards(parsed.rows, area)
+        slugs = rows.column("force_slug").to_numpy(zero_copy_only=False)
+        for slug, counts in parsed.counts.items():
+            mask = slugs == slug
+            if mask.any():
+                table = _store_table(rows.filter(pa.array(mask)), parsed.month, counts["force"], area)
+                parts.append((parsed.month, slug, table, int(missing[mask].sum())))
+    return parsed, parts
+
+
+def _read_ahead(pool: ThreadPoolExecutor, files: Iterable, area: Area) -> Iterator:
+    """Prepare files in order, up to two ahead of the caller."""
+    window: list = []
     for street_file in files:
-        following = pool.submit(parse_street_file, street_file, districts)
-        if pending is not None:
-            yield pending.result()
-        pending = following
-    if pending is not None:
-        yield pending.result()
+        window.append(pool.submit(_prepare, street_file, area))
+        if len(window) > 2:
+            yield window.pop(0).result()
+    for future in window:
+        yield future.result()
+
+
+def _write_all(pool: ThreadPoolExecutor, build, pending: list) -> None:
+    """Write the new version's files, two at a time (parquet writing releases the GIL)."""
+    for future in [pool.submit(build.add, month, slug, table) for month, slug, table in pending]:
+        future.result()
 
 
 def _recorded(reports: list[MonthReport], store: Store, allow_empty: bool) -> list[MonthReport]:
