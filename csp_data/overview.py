@@ -148,7 +148,8 @@ def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list
     }
     top_wards, shares = {}, {}
     for kind in ("crime", "asb"):
-        wards = run_query("ward_counts", first=period.first, last=period.last, kind=kind, vintage=area.current_wards.vintage)
+        wards = run_query("ward_counts", first=period.first, last=period.last, kind=kind, crime_type=None,
+                          vintage=area.current_wards.vintage)
         top = wards.head(TOP_N_WARDS)[["rank", "ward_name", "ward_code", "incidents", "share"]].reset_index(drop=True)
         top_wards[kind] = top
         shares[kind] = float(top["incidents"].sum() / totals[kind]) if totals.get(kind) else None

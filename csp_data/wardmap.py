@@ -200,7 +200,7 @@ class WardTable:
 
 def _ward_counts(run_query: RunQuery, period: Period, incident_filter: IncidentFilter, vintage: str) -> pd.DataFrame:
     return run_query(
-        "ward_type_counts",
+        "ward_counts",
         first=period.first,
         last=period.last,
         kind=incident_filter.kind,

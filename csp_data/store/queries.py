@@ -34,6 +34,7 @@ from csp_data.store.versions import REPAIR_HINT, Store, StoreError
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_STRING_LITERAL = re.compile(r"'(?:[^']|'')*'")
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ def _parse_sql_file(path: Path) -> NamedQuery:
         raise QueryError(f"{path}: header '-- name:' should be {path.stem!r}, found {name!r}")
     declared = frozenset(_PARAM.findall(header.get("params", "")))
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
-    used = frozenset(_PARAM.findall(body))
+    # A '$' inside a string literal ('costs $5') is text, not a parameter.
+    used = frozenset(_PARAM.findall(_STRING_LITERAL.sub("''", body)))
     if used != declared:
         raise QueryError(
             f"{path}: parameters used {sorted(used)} differ from those declared in '-- params:' {sorted(declared)}"
@@ -101,6 +103,12 @@ class Database:
         from csp_data.store.ingest import incident_schema
 
         con = self._connection
+        # The period filter, written once: the month range, and the same range on the folder name
+        # (period=YYYY-MM), which lets DuckDB skip whole files without opening them.
+        con.execute(
+            "CREATE MACRO in_period(month, period, first, last) AS "
+            "month BETWEEN first AND last AND period BETWEEN strftime(first, '%Y-%m') AND strftime(last, '%Y-%m')"
+        )
         # The snapshot is held while this database lives, so the version's files stay on disk even
         # after a newer load lands; the app's cache key changes with the version, so it then opens
         # a new database over the new version.

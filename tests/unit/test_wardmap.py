@@ -159,7 +159,7 @@ def fake_counts(counts: dict[str, int], population: bool, area_extra: int = 0) -
 
 
 class FakeQueries:
-    """Answers ``ward_type_counts`` from a table of counts by (first month, kind, vintage)."""
+    """Answers ``ward_counts`` from a table of counts by (first month, kind, vintage)."""
 
     def __init__(self, counts: dict[tuple[date, str], dict[str, int]], area_extra: int = 0):
         self.counts = counts
@@ -168,7 +168,7 @@ class FakeQueries:
 
     def __call__(self, name, **params):
         self.calls.append((name, tuple(sorted(params.items()))))
-        assert name == "ward_type_counts"
+        assert name == "ward_counts"
         counts = self.counts.get((params["first"], params["kind"]), {})
         return fake_counts(counts, population=params["vintage"] == "2023", area_extra=self.area_extra)
 

@@ -4,7 +4,6 @@
 SELECT kind, crime_type, count(*) AS incidents,
        count(*) / sum(count(*)) OVER (PARTITION BY kind) AS share
 FROM incidents
-WHERE month BETWEEN $first AND $last
-  AND period BETWEEN strftime($first, '%Y-%m') AND strftime($last, '%Y-%m')
+WHERE in_period(month, period, $first, $last)
 GROUP BY kind, crime_type
 ORDER BY kind DESC, incidents DESC, crime_type

@@ -8,6 +8,6 @@ FROM incidents
 WHERE kind = $kind
   AND ($crime_type IS NULL OR crime_type = $crime_type)
   AND longitude IS NOT NULL AND latitude IS NOT NULL
-  AND month BETWEEN $first AND $last AND period BETWEEN strftime($first, '%Y-%m') AND strftime($last, '%Y-%m')
+  AND in_period(month, period, $first, $last)
 GROUP BY ALL
 ORDER BY location, longitude, latitude, crime_type, month

@@ -8,8 +8,7 @@ WITH loaded AS (
 ), counted AS (
   SELECT month, crime_type, count(*) AS incidents
   FROM incidents
-  WHERE month BETWEEN $first AND $last
-    AND period BETWEEN strftime($first, '%Y-%m') AND strftime($last, '%Y-%m')
+  WHERE in_period(month, period, $first, $last)
     AND crime_type IN (SELECT crime_type FROM types)
   GROUP BY month, crime_type
 )

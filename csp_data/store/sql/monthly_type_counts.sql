@@ -5,8 +5,7 @@
 -- params: $first, $last
 SELECT i.month, i.kind, i.crime_type, count(*) AS incidents
 FROM incidents AS i
-WHERE i.month BETWEEN $first AND $last
-  AND i.period BETWEEN strftime($first, '%Y-%m') AND strftime($last, '%Y-%m')
+WHERE in_period(i.month, i.period, $first, $last)
   AND i.month IN (SELECT DISTINCT month FROM ledger)
 GROUP BY i.month, i.kind, i.crime_type
 ORDER BY i.month, i.kind DESC, i.crime_type

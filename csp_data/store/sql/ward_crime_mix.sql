@@ -7,7 +7,7 @@ WITH counted AS (
          count(*) FILTER (WHERE ward_code = $ward_code) AS ward_incidents,
          count(*) AS area_incidents
   FROM incident_wards
-  WHERE vintage = $vintage AND month BETWEEN $first AND $last AND period BETWEEN strftime($first, '%Y-%m') AND strftime($last, '%Y-%m')
+  WHERE vintage = $vintage AND in_period(month, period, $first, $last)
   GROUP BY kind, crime_type
 )
 SELECT kind, crime_type, ward_incidents, area_incidents,

@@ -11,7 +11,7 @@ WITH loaded AS (
   WHERE vintage = $vintage
     AND kind = $kind
     AND ($crime_type IS NULL OR crime_type = $crime_type)
-    AND month BETWEEN $first AND $last AND period BETWEEN strftime($first, '%Y-%m') AND strftime($last, '%Y-%m')
+    AND in_period(month, period, $first, $last)
 )
 SELECT l.month,
        count(p.month) FILTER (WHERE p.ward_code = $ward_code) AS ward_incidents,

@@ -12,7 +12,7 @@ WHERE vintage = $vintage
   AND ward_code = $ward_code
   AND kind = $kind
   AND ($crime_type IS NULL OR crime_type = $crime_type)
-  AND month BETWEEN $first AND $last AND period BETWEEN strftime($first, '%Y-%m') AND strftime($last, '%Y-%m')
+  AND in_period(month, period, $first, $last)
 GROUP BY location
 ORDER BY incidents DESC, location
 LIMIT $limit
