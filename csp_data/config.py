@@ -71,6 +71,12 @@ class Area:
     peers: tuple[str, ...]
     store_dir: Path
     area_file: Path
+    # The [plans] and [survey] tables: files resolved against the area file. They are checked to
+    # exist only when a page reads them (csp_data.area_documents), so a missing survey file stops
+    # the survey page, not the whole dashboard.
+    plans_file: Path | None = None
+    survey_files: tuple[Path, ...] = ()
+    responses_file: Path | None = None
 
     @property
     def territorial_force_keys(self) -> tuple[str, ...]:
@@ -190,6 +196,49 @@ def _read_population(doc: dict, path: Path, wards: tuple[WardVintage, ...]) -> P
     )
 
 
+def _document_table(doc: dict, name: str, allowed: tuple[str, ...], path: Path) -> dict | None:
+    table = doc.get(name)
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise AreaFileError(path, f"'{name}' should be a table ([{name}]), got {type(table).__name__}")
+    for key in table:
+        if key not in allowed:
+            raise AreaFileError(path, f"unknown field '{name}.{key}'; the [{name}] table takes {', '.join(allowed)}")
+    return table
+
+
+def _document_path(value, field: str, path: Path) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise AreaFileError(
+            path, f"field '{field}' should be a non-empty string naming a file, got {type(value).__name__} {value!r}"
+        )
+    return (path.parent / value).resolve()
+
+
+def _read_documents(doc: dict, path: Path) -> dict:
+    """The ``[plans]`` and ``[survey]`` tables as keyword arguments of :class:`Area`."""
+    documents: dict = {}
+    plans = _document_table(doc, "plans", ("file",), path)
+    if plans is not None:
+        if "file" not in plans:
+            raise AreaFileError(path, "missing field 'plans.file' (the plan file, e.g. \"plans/plans.yaml\")")
+        documents["plans_file"] = _document_path(plans["file"], "plans.file", path)
+    survey = _document_table(doc, "survey", ("files", "responses"), path)
+    if survey is not None:
+        files = survey.get("files", [])
+        if not isinstance(files, list):
+            raise AreaFileError(
+                path, f"field 'survey.files' should be a list of file names, got {type(files).__name__} {files!r}"
+            )
+        documents["survey_files"] = tuple(
+            _document_path(value, f"survey.files[{index}]", path) for index, value in enumerate(files)
+        )
+        if "responses" in survey:
+            documents["responses_file"] = _document_path(survey["responses"], "survey.responses", path)
+    return documents
+
+
 def load_area(path: str | Path | None = None) -> Area:
     """Read and check an area file.
 
@@ -252,4 +301,5 @@ def load_area(path: str | Path | None = None) -> Area:
         peers=_string_list(peers_table, "csps", path, "peers.", required=False),
         store_dir=(path.parent / store_dir).resolve(),
         area_file=path,
+        **_read_documents(doc, path),
     )

@@ -162,7 +162,8 @@ def test_missing_plan_file_is_a_message(tmp_path, monkeypatch):
     assert not at.exception
     message = at.error[0].value
     assert "field 'plans.file' names no-such-plans.yaml, which does not exist" in message
-    assert str(area_file) in message
+    # The file is named; the server path is not (issue 12: no server paths on any page).
+    assert message.startswith("area.toml: ") and str(tmp_path) not in message
 
 
 def test_malformed_plan_file_names_the_field(tmp_path, monkeypatch):

@@ -1,27 +1,36 @@
-"""Tests for csp_data.plans: the Medway plan file, RAG rules and malformed files."""
+"""Tests for csp_data.plans (the Medway plan file, RAG rules and malformed files) and for the
+area file's [plans] and [survey] tables (csp_data.config and csp_data.area_documents)."""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from csp_data.errors import InputFileError
+from helpers import MEDWAY_AREA_FILE
+from csp_data.area_documents import load_area_documents
+from csp_data.config import load_area
+from csp_data.errors import AreaFileError, CspDataError, InputFileError
 from csp_data.plans import (
     DEFAULT_PLANS_PATH,
+    AmberToleranceError,
     Baseline,
     DataFileError,
     Kpi,
     Source,
+    UnknownIdError,
     actions_frame,
     current_plan,
     find_kpi,
     kpi_frame,
     load_plans,
+    plan_summary,
     rag_status,
 )
 
@@ -456,3 +465,169 @@ def test_missing_file_is_a_data_file_error(tmp_path):
 
 def test_default_path_is_the_medway_file():
     assert DEFAULT_PLANS_PATH == REPO_ROOT / "data" / "medway" / "plans" / "plans.yaml"
+
+
+def test_field_errors_give_the_line(tmp_path):
+    document = minimal_document()
+    document["plans"][0]["kpis"][3]["target"] = "high"
+    path = write_yaml(tmp_path, document)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    target_line = lines.index("    target: high") + 1
+    with pytest.raises(DataFileError) as caught:
+        load_plans(path)
+    assert caught.value.line == target_line
+    assert str(caught.value) == (
+        f"{path}: plans[0].kpis[3].target: must be one of reduce, increase; got 'high' (str) (line {target_line})"
+    )
+
+
+def test_missing_field_gives_the_line_of_its_mapping(tmp_path):
+    document = minimal_document()
+    del document["plans"][0]["kpis"][3]["target"]
+    path = write_yaml(tmp_path, document)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kpi_line = lines.index("  - id: k3") + 1
+    with pytest.raises(DataFileError) as caught:
+        load_plans(path)
+    assert (caught.value.field, caught.value.line) == ("plans[0].kpis[3].target", kpi_line)
+    assert str(caught.value).endswith(f"required field is missing (line {kpi_line})")
+
+
+def test_repeated_id_names_both_places_and_the_line(tmp_path):
+    document = minimal_document()
+    document["plans"][0]["kpis"][2]["id"] = "k0"
+    path = write_yaml(tmp_path, document)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    second = [number for number, line in enumerate(lines, start=1) if line == "  - id: k0"][1]
+    with pytest.raises(DataFileError) as caught:
+        load_plans(path)
+    assert str(caught.value) == (
+        f"{path}: plans[0].kpis[2].id: id 'k0' is already used at plans[0].kpis[0].id (line {second})"
+    )
+
+
+def test_unreadable_file_is_a_data_file_error(tmp_path):
+    with pytest.raises(DataFileError, match="cannot read the file"):
+        load_plans(tmp_path)  # a folder, not a file
+
+
+# ---------------------------------------------------------------------------------
+# Lookups, errors and wording
+# ---------------------------------------------------------------------------------
+
+
+def test_unknown_ids_are_plain_key_errors(plans):
+    plan = current_plan(plans)
+    with pytest.raises(UnknownIdError) as caught:
+        plan.priority("p99")
+    assert str(caught.value) == "plan 'csp_2024_28' has no priority 'p99' (its priorities: p24_1, p24_2, p24_3, p24_4)"
+    assert isinstance(caught.value, KeyError) and isinstance(caught.value, CspDataError)
+    with pytest.raises(UnknownIdError) as caught:
+        find_kpi(plans, "k_none")
+    assert str(caught.value) == "no plan has a KPI with id 'k_none'"
+
+
+def test_bad_tolerance_is_a_csp_data_error():
+    with pytest.raises(AmberToleranceError) as caught:
+        rag_status(make_kpi(), amber_tolerance=2)
+    assert str(caught.value) == "amber_tolerance must be a number between 0 and 1, got 2"
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, CspDataError)
+
+
+def test_plan_summary(plans):
+    assert plan_summary(plans[0]) == "csp_2024_28: 4 priorities, 43 actions, 16 KPIs"
+    one = dataclasses.replace(plans[0], priorities=plans[0].priorities[:1], kpis=plans[0].kpis[:1])
+    assert plan_summary(one) == "csp_2024_28: 1 priority, 13 actions, 1 KPI"
+
+
+def test_command_line_check(tmp_path):
+    ok = subprocess.run([sys.executable, "-m", "csp_data.plans"], capture_output=True, text=True, cwd=REPO_ROOT)
+    assert ok.returncode == 0
+    assert ok.stdout.splitlines()[0] == "csp_2024_28: 4 priorities, 43 actions, 16 KPIs"
+    assert ok.stdout.splitlines()[-1] == f"{DEFAULT_PLANS_PATH}: OK"
+    document = minimal_document()
+    document["plans"][0]["kpis"][1]["value"] = "high"
+    path = write_yaml(tmp_path, document)
+    bad = subprocess.run([sys.executable, "-m", "csp_data.plans", str(path)], capture_output=True, text=True,
+                         cwd=REPO_ROOT)
+    assert bad.returncode == 1
+    assert re.fullmatch(
+        rf"error: {re.escape(str(path))}: plans\[0\]\.kpis\[1\]\.value: expected a number, got 'high' \(str\) "
+        r"\(line \d+\)\n",
+        bad.stderr,
+    )
+
+
+# ---------------------------------------------------------------------------------
+# The area file's [plans] and [survey] tables
+# ---------------------------------------------------------------------------------
+
+
+def area_file_with(tmp_path: Path, tables: str) -> Path:
+    """Medway's area file, written in ``tmp_path`` with absolute paths, its [plans] and [survey]
+    tables replaced by ``tables``."""
+    folder = MEDWAY_AREA_FILE.parent
+    text = MEDWAY_AREA_FILE.read_text(encoding="utf-8")
+    text = re.sub(
+        r'"([^"\n]+)"',
+        lambda m: f'"{(folder / m.group(1)).as_posix()}"' if (folder / m.group(1)).exists() else m.group(0),
+        text,
+    )
+    text = re.sub(r"^\[(?:plans|survey)\]\n(?:[^\[\n].*\n|\n)*", "", text, flags=re.MULTILINE)
+    assert "[plans]" not in text and "[survey]" not in text
+    path = tmp_path / "area.toml"
+    path.write_text(tables + text, encoding="utf-8")  # first, so that a bare `plans = ...` is a top-level key
+    return path
+
+
+def load_documents(path: Path):
+    return load_area_documents(load_area(path))
+
+
+def test_medway_documents(medway_area):
+    documents = load_area_documents(medway_area)
+    root = MEDWAY_AREA_FILE.parent
+    assert documents.plans_file == root / "plans" / "plans.yaml"
+    assert documents.survey_files == tuple(root / "survey" / f"survey_{y}.yaml" for y in (2008, 2016, 2024))
+    assert documents.responses_file is None
+
+
+def test_documents_come_from_the_area_read_once(tmp_path):
+    path = area_file_with(tmp_path, '[plans]\nfile = "plans.yaml"\n')
+    (tmp_path / "plans.yaml").write_text("x", encoding="utf-8")
+    area = load_area(path)
+    assert area.plans_file == (tmp_path / "plans.yaml").resolve()
+    path.write_text("not [valid TOML", encoding="utf-8")  # load_area_documents must not read it again
+    assert load_area_documents(area).plans_file == (tmp_path / "plans.yaml").resolve()
+
+
+def test_documents_are_optional(tmp_path):
+    documents = load_documents(area_file_with(tmp_path, ""))
+    assert (documents.plans_file, documents.survey_files, documents.responses_file) == (None, (), None)
+
+
+def test_responses_file_resolved_relative_to_the_area_file(tmp_path):
+    (tmp_path / "answers.csv").write_text("x")
+    documents = load_documents(area_file_with(tmp_path, '[survey]\nresponses = "answers.csv"\n'))
+    assert documents.responses_file == (tmp_path / "answers.csv").resolve()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[plans]\nfile = "nowhere.yaml"\n', "field 'plans.file' names nowhere.yaml, which does not exist"),
+        ("[plans]\n", "missing field 'plans.file'"),
+        ('[plans]\nfile = 3\n', "field 'plans.file' should be a non-empty string naming a file, got int 3"),
+        ('[plans]\nfile = "a"\ntaget = 1\n', "unknown field 'plans.taget'"),
+        ('plans = "x"\n', "'plans' should be a table"),
+        ('[survey]\nfiles = "survey.yaml"\n', "field 'survey.files' should be a list of file names"),
+        ('[survey]\nfiles = ["missing.yaml"]\n', "field 'survey.files[0]' names missing.yaml, which does not exist"),
+        ('[survey]\nresponses = ""\n', "field 'survey.responses' should be a non-empty string"),
+        ("[survey\n", "not valid TOML"),
+    ],
+)
+def test_bad_document_tables_name_the_file_and_field(tmp_path, text, message):
+    path = area_file_with(tmp_path, text)
+    with pytest.raises(AreaFileError, match="area.toml") as caught:
+        load_documents(path)
+    assert message in str(caught.value)

@@ -1,4 +1,4 @@
-"""Tests for csp_data.priorities (the Priorities page's figures) and csp_data.area_documents.
+"""Tests for csp_data.priorities (the Priorities page's figures).
 
 Live indicators are checked on a tiny fixture store built with the real ingest from a police.uk
 CSV written in the test, with every expected count written out by hand.
@@ -6,7 +6,6 @@ CSV written in the test, with every expected count written out by hand.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -15,13 +14,11 @@ from scipy.stats import chi2
 
 from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
 from csp_data import priorities as pr
-from csp_data.area_documents import load_area_documents
 from csp_data.change import compare_counts, describe_change, interval_words
-from csp_data.errors import AreaFileError
-from csp_data.ingest import ingest
+from csp_data.store.ingest import ingest
 from csp_data.periods import Period
 from csp_data.plans import Baseline, Kpi, Source, current_plan, find_kpi, load_plans
-from csp_data.queries import Database
+from csp_data.store.queries import Database
 from csp_data.store import Store
 
 JAN, FEB, MAR, APR, MAY, JUN = (date(2025, m, 1) for m in range(1, 7))
@@ -397,54 +394,3 @@ def test_previous_plans_newest_first(plans):
     assert [k.id for k in pr.unassigned_kpis(current_plan(plans))] == [
         "k24_recorded_crime", "k24_recorded_crime_rate", "k24_recorded_crime_change", "k24_under25_public_place_violence",
     ]
-
-
-# ---------------------------------------------------------------------------------
-# The area file's [plans] and [survey] tables
-# ---------------------------------------------------------------------------------
-
-
-def test_medway_documents(medway_area):
-    documents = load_area_documents(medway_area)
-    root = MEDWAY_AREA_FILE.parent
-    assert documents.plans_file == root / "plans" / "plans.yaml"
-    assert documents.survey_files == tuple(root / "survey" / f"survey_{y}.yaml" for y in (2008, 2016, 2024))
-    assert documents.responses_file is None
-
-
-def area_with(tmp_path, medway_area, text: str):
-    path = tmp_path / "area.toml"
-    path.write_text(text, encoding="utf-8")
-    return dataclasses.replace(medway_area, area_file=path)
-
-
-def test_documents_are_optional(tmp_path, medway_area):
-    documents = load_area_documents(area_with(tmp_path, medway_area, "[area]\nname = 'x'\n"))
-    assert (documents.plans_file, documents.survey_files, documents.responses_file) == (None, (), None)
-
-
-def test_responses_file_resolved_relative_to_the_area_file(tmp_path, medway_area):
-    (tmp_path / "answers.csv").write_text("x")
-    documents = load_area_documents(area_with(tmp_path, medway_area, '[survey]\nresponses = "answers.csv"\n'))
-    assert documents.responses_file == (tmp_path / "answers.csv").resolve()
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ('[plans]\nfile = "nowhere.yaml"\n', "field 'plans.file' names nowhere.yaml, which does not exist"),
-        ("[plans]\n", "missing field 'plans.file'"),
-        ('[plans]\nfile = 3\n', "field 'plans.file' should be a non-empty string naming a file, got int 3"),
-        ('[plans]\nfile = "a"\ntaget = 1\n', "unknown field 'plans.taget'"),
-        ('plans = "x"\n', "'plans' should be a table"),
-        ('[survey]\nfiles = "survey.yaml"\n', "field 'survey.files' should be a list of file names"),
-        ('[survey]\nfiles = ["missing.yaml"]\n', "field 'survey.files[0]' names missing.yaml, which does not exist"),
-        ('[survey]\nresponses = ""\n', "field 'survey.responses' should be a non-empty string"),
-        ("[survey\n", "not valid TOML"),
-    ],
-)
-def test_bad_document_tables_name_the_file_and_field(tmp_path, medway_area, text, message):
-    area = area_with(tmp_path, medway_area, text)
-    with pytest.raises(AreaFileError, match="area.toml") as caught:
-        load_area_documents(area)
-    assert message in str(caught.value)

@@ -1,4 +1,4 @@
-"""Tests for csp_data.survey: published results, respondent files, weighting and suppression."""
+"""Tests for csp_data.survey: published results, respondent files, weighting, suppression and wording."""
 
 from __future__ import annotations
 
@@ -12,21 +12,27 @@ import pandas as pd
 import pytest
 import yaml
 
-from csp_data.errors import InputFileError
-from csp_data.plans import DataFileError
+from csp_data.errors import CspDataError, InputFileError
 from csp_data.survey import (
     DEFAULT_SURVEY_DIR,
     NOT_STATED,
     ResponseFileError,
+    SurveyArgumentError,
+    UnknownIdError,
     comparable_questions,
     kish_effective_n,
     load_survey,
     load_surveys,
+    perception_rows,
+    published_caveat,
     read_survey_responses,
+    respondent_data_text,
+    share_text,
     survey_results_frame,
     weighted_proportions,
     wilson_interval,
 )
+from csp_data.yamlfile import DataFileError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
@@ -216,6 +222,53 @@ def test_yes_no_options_must_be_quoted(tmp_path):
         load_survey(path)
 
 
+def write_survey(tmp_path: Path, document: dict) -> Path:
+    path = tmp_path / "survey.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_survey_errors_give_the_line(tmp_path):
+    document = minimal_survey()
+    document["survey"]["questions"][0]["answers"][0]["percentage"] = 120
+    path = write_survey(tmp_path, document)
+    line = path.read_text(encoding="utf-8").splitlines().index("      percentage: 120") + 1
+    with pytest.raises(DataFileError) as caught:
+        load_survey(path)
+    assert caught.value.line == line
+    assert str(caught.value) == (
+        f"{path}: survey.questions[0].answers[0].percentage: a percentage must be between 0 and 100, got 120 "
+        f"(line {line})"
+    )
+
+
+def test_repeated_compare_key_names_the_question_that_repeats_it(tmp_path):
+    document = minimal_survey()
+    first = document["survey"]["questions"][0]
+    document["survey"]["questions"] += [{**first, "id": "again", "compare_key": "safe_day"},
+                                        {**first, "id": "once_more", "compare_key": "safe_day"}]
+    with pytest.raises(DataFileError) as caught:
+        load_survey(write_survey(tmp_path, document))
+    assert caught.value.field == "survey.questions[2].compare_key"
+    assert caught.value.problem == "compare_key 'safe_day' is already used at survey.questions[1].compare_key"
+
+
+def test_unknown_question_or_sample_is_a_plain_key_error(surveys):
+    with pytest.raises(UnknownIdError) as caught:
+        surveys[-1].question("favourite_colour")
+    assert str(caught.value) == "survey 'csp_survey_2024' has no question 'favourite_colour'"
+    assert isinstance(caught.value, KeyError) and isinstance(caught.value, CspDataError)
+    with pytest.raises(UnknownIdError, match="survey 'csp_survey_2024' has no sample 'panel'"):
+        surveys[-1].sample("panel")
+
+
+def test_survey_notes_and_respondent_data_are_read(surveys):
+    latest = surveys[-1]
+    assert latest.notes == "Only the top answers of most questions were published."
+    assert latest.respondent_data.startswith("Respondent-level survey data is not published for this area: ")
+    assert [s.notes for s in surveys[:-1]] == [None, None]
+
+
 # ---------------------------------------------------------------------------------
 # Respondent-level files
 # ---------------------------------------------------------------------------------
@@ -365,6 +418,16 @@ def test_bad_arguments_to_weighted_proportions(tmp_path):
         weighted_proportions(responses, "safe", min_group_size=0)
 
 
+def test_argument_errors_are_csp_data_errors(tmp_path):
+    responses = read_survey_responses(write_csv(tmp_path, TINY))
+    with pytest.raises(SurveyArgumentError) as caught:
+        weighted_proportions(responses, "safe", by=["sex", "sex"])
+    assert str(caught.value) == "by lists a column more than once: sex, sex"
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, CspDataError)
+    with pytest.raises(SurveyArgumentError, match="n must be above 0, got 0"):
+        wilson_interval(0.5, 0)
+
+
 def test_generated_fixture_loads_and_is_labelled():
     first_line = GENERATED.read_text(encoding="utf-8").splitlines()[0]
     assert first_line.startswith("# GENERATED TEST DATA")
@@ -449,3 +512,63 @@ def test_values_are_tidied(tmp_path):
     assert (respondent.respondent_id, respondent.ward_code, respondent.age_band, respondent.sex) == (
         "r1", "E05014449", "75+", "female")
     assert respondent.weight == 2.0 and respondent.answers == {"safe": "yes"}
+
+
+def test_broken_csv_names_the_line(tmp_path):
+    path = write_csv(tmp_path, HEADER + "r1,,,,1,yes\n" + 'r2,,,,1,"' + "x" * 140_000 + '"\n')
+    with pytest.raises(ResponseFileError) as caught:
+        read_survey_responses(path)
+    assert (caught.value.line, caught.value.column) == (3, None)
+    assert str(caught.value) == f"{path}: line 3: not valid CSV (field larger than field limit (131072))"
+
+
+def test_unreadable_response_file(tmp_path):
+    with pytest.raises(ResponseFileError, match="cannot read the file"):
+        read_survey_responses(tmp_path)  # a folder, not a file
+
+
+# ---------------------------------------------------------------------------------
+# Wording
+# ---------------------------------------------------------------------------------
+
+
+def test_share_text():
+    assert share_text(80.0, None) == "80%"
+    assert share_text(pd.NA, "nearly a quarter", "Respondents living in Medway") == (
+        "nearly a quarter (respondents living in medway)")
+    assert share_text(None, None) == "withheld (fewer than 10 answered)"
+
+
+def test_perception_rows_say_withheld_for_a_small_base(tmp_path):
+    document = minimal_survey()
+    document["survey"]["questions"][0].update(base=9)
+    survey = load_survey(write_survey(tmp_path, document))
+    rows = perception_rows([survey], "safe")
+    assert rows["share"].tolist() == ["withheld (fewer than 10 answered)"]
+
+
+def test_published_caveat_from_the_file(surveys):
+    assert published_caveat(surveys[-1]) == (
+        "Only the top answers of most questions were published. No sample size or method was published "
+        "with these results. Published percentages carry no confidence intervals: those need the answers "
+        "of each respondent."
+    )
+    # 2008 states its sample size and method and has no notes: only the reason for no intervals.
+    assert published_caveat(surveys[0]) == (
+        "Published percentages carry no confidence intervals: those need the answers of each respondent."
+    )
+
+
+def test_respondent_data_text_is_the_area_s_own_or_generic(tmp_path, surveys):
+    medway = respondent_data_text(surveys)
+    assert medway.startswith(
+        "Respondent-level survey data is not published for this area: the partnership publishes only headline "
+        "percentages, without sample sizes, weights or the answers of each respondent. A partnership that holds"
+    )
+    assert medway.endswith("withholds every group of fewer than 10 respondents.")
+    other = load_survey(write_survey(tmp_path, minimal_survey()))
+    generic = respondent_data_text([other], min_group_size=5)
+    assert generic.startswith("The area file names no respondent-level survey file. A partnership that holds")
+    assert generic.endswith("withholds every group of fewer than 5 respondents.")
+    for text in (generic, published_caveat(other)):
+        assert "Medway" not in text and "not published for this area" not in text

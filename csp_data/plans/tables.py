@@ -1,0 +1,111 @@
+"""Plans as flat tables: one row per KPI (with its RAG status) or per action, for display and download."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from csp_data.plans.model import Plan
+from csp_data.plans.rag import DEFAULT_AMBER_TOLERANCE, rag_status
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["actions_frame", "kpi_frame"]
+
+_KPI_FRAME_COLUMNS = [
+    "plan_id", "plan_title", "kpi_id", "name", "priorities", "theme", "indicator_code", "unit",
+    "direction", "target", "value", "period", "baseline_value", "baseline_period",
+    "reported_outcome", "rag", "source_doc", "source_section", "notes",
+]
+_ACTIONS_FRAME_COLUMNS = [
+    "plan_id", "priority_id", "priority_number", "priority_title", "objective", "action",
+    "status", "lead_agency", "partners", "source_doc", "source_section",
+]
+
+
+def kpi_frame(plans: Sequence[Plan], amber_tolerance: float = DEFAULT_AMBER_TOLERANCE) -> pd.DataFrame:
+    """All KPIs as one table, one row per KPI, with its RAG status.
+
+    Parameters
+    ----------
+    plans : sequence of Plan
+        Plans as returned by :func:`csp_data.plans.load_plans`.
+    amber_tolerance : float, optional
+        Passed to :func:`csp_data.plans.rag_status`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: plan_id, plan_title, kpi_id, name, priorities (comma-separated ids),
+        theme, indicator_code, unit, direction, target, value, period,
+        baseline_value, baseline_period, reported_outcome, rag, source_doc,
+        source_section, notes. ``target`` holds numbers or the words "reduce" /
+        "increase", so its column has object dtype.
+    """
+    # pandas is imported only when a table is asked for, so checking a plan file from the shell stays quick.
+    import pandas as pd
+
+    rows = [
+        {
+            "plan_id": plan.id,
+            "plan_title": plan.title,
+            "kpi_id": kpi.id,
+            "name": kpi.name,
+            "priorities": ", ".join(kpi.priorities),
+            "theme": kpi.theme,
+            "indicator_code": kpi.indicator_code,
+            "unit": kpi.unit,
+            "direction": kpi.direction,
+            "target": kpi.target,
+            "value": kpi.value,
+            "period": kpi.period,
+            "baseline_value": kpi.baseline.value if kpi.baseline else None,
+            "baseline_period": kpi.baseline.period if kpi.baseline else None,
+            "reported_outcome": kpi.reported_outcome,
+            "rag": rag_status(kpi, amber_tolerance),
+            "source_doc": kpi.source.doc,
+            "source_section": kpi.source.section,
+            "notes": kpi.notes,
+        }
+        for plan in plans
+        for kpi in plan.kpis
+    ]
+    frame = pd.DataFrame(rows, columns=_KPI_FRAME_COLUMNS)
+    for column in ("value", "baseline_value"):
+        frame[column] = frame[column].astype("Float64")
+    frame["target"] = frame["target"].astype(object)
+    return frame
+
+
+def actions_frame(plans: Sequence[Plan]) -> pd.DataFrame:
+    """All actions as one table, one row per action.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: plan_id, priority_id, priority_number, priority_title, objective,
+        action, status, lead_agency, partners (comma-separated), source_doc,
+        source_section.
+    """
+    import pandas as pd
+
+    rows = [
+        {
+            "plan_id": plan.id,
+            "priority_id": priority.id,
+            "priority_number": priority.number,
+            "priority_title": priority.title,
+            "objective": objective.title,
+            "action": action.text,
+            "status": action.status,
+            "lead_agency": action.lead_agency,
+            "partners": ", ".join(action.partners),
+            "source_doc": action.source.doc,
+            "source_section": action.source.section,
+        }
+        for plan in plans
+        for priority in plan.priorities
+        for objective in priority.objectives
+        for action in objective.actions
+    ]
+    return pd.DataFrame(rows, columns=_ACTIONS_FRAME_COLUMNS)

@@ -1,0 +1,127 @@
+"""Residents' survey results: published figures (YAML) and respondent-level files (CSV).
+
+Two kinds of input, both described in ``data/medway/survey/README.md``:
+
+* **Published results**, one YAML file per survey (``survey_2024.yaml`` ...), read
+  with :func:`load_survey` / :func:`load_surveys`. Questions asked in the same way in
+  different years share a ``compare_key`` (see :func:`comparable_questions`).
+* **Respondent-level answers**, a CSV file with one row per respondent, read with
+  :func:`read_survey_responses` and summarised with :func:`weighted_proportions`
+  (weighted shares, Wilson intervals on the Kish effective sample size, and groups of
+  fewer than :data:`MIN_GROUP_SIZE` respondents suppressed; the method is in
+  :mod:`csp_data.survey.weighting`).
+
+Modules
+-------
+published
+    The published-results model and its YAML reader.
+responses
+    The respondent-level model and its CSV reader.
+weighting
+    Weighted proportions, intervals and small-group suppression.
+tables
+    Published results as tables: all figures, one question, one question across years.
+wording
+    Figures, methods and what is not published, in plain English.
+charts
+    Altair charts of published and weighted shares.
+
+Run ``python -m csp_data.survey [PATH ...]`` to validate survey YAML files (or a
+folder of them) from the shell.
+"""
+
+from csp_data.survey.charts import SURVEY_COLOUR, comparison_chart, published_chart, weighted_chart, year_colours
+from csp_data.survey.published import (
+    ALL_RESPONDENTS,
+    ANSWER_TYPES,
+    DEFAULT_SURVEY_DIR,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveySample,
+    load_survey,
+    load_surveys,
+)
+from csp_data.survey.responses import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    SEX_VALUES,
+    Respondent,
+    ResponseFileError,
+    SurveyResponses,
+    read_survey_responses,
+)
+from csp_data.survey.tables import (
+    ANSWER_SCALES,
+    answer_order,
+    comparable_questions,
+    comparison_frame,
+    perception_rows,
+    question_results,
+    survey_results_frame,
+)
+from csp_data.survey.weighting import (
+    MIN_GROUP_SIZE,
+    NOT_STATED,
+    Z_95,
+    SurveyArgumentError,
+    is_small_base,
+    kish_effective_n,
+    weighted_proportions,
+    wilson_interval,
+)
+from csp_data.survey.wording import (
+    comparison_wide,
+    method_differences,
+    published_caveat,
+    respondent_data_text,
+    share_text,
+)
+from csp_data.yamlfile import DataFileError, Source, UnknownIdError
+
+__all__ = [
+    "ALL_RESPONDENTS",
+    "ANSWER_SCALES",
+    "ANSWER_TYPES",
+    "DEFAULT_SURVEY_DIR",
+    "MIN_GROUP_SIZE",
+    "NOT_STATED",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "SEX_VALUES",
+    "SURVEY_COLOUR",
+    "Z_95",
+    "DataFileError",
+    "Respondent",
+    "ResponseFileError",
+    "Source",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyArgumentError",
+    "SurveyQuestion",
+    "SurveyResponses",
+    "SurveySample",
+    "UnknownIdError",
+    "answer_order",
+    "comparable_questions",
+    "comparison_chart",
+    "comparison_frame",
+    "comparison_wide",
+    "is_small_base",
+    "kish_effective_n",
+    "load_survey",
+    "load_surveys",
+    "method_differences",
+    "perception_rows",
+    "published_caveat",
+    "published_chart",
+    "question_results",
+    "read_survey_responses",
+    "respondent_data_text",
+    "share_text",
+    "survey_results_frame",
+    "weighted_chart",
+    "weighted_proportions",
+    "wilson_interval",
+    "year_colours",
+]

@@ -1,0 +1,164 @@
+"""Survey results in plain English: figures as words, who was asked and how, and what is not published.
+
+Everything here reads sensibly for any partnership. What is particular to one area (what it
+publishes of its surveys, and why) comes from its own survey files: the ``notes`` and
+``respondent_data`` fields of each survey (see ``data/medway/survey/README.md``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from csp_data.survey.published import ALL_RESPONDENTS, Survey, SurveyQuestion
+from csp_data.survey.weighting import MIN_GROUP_SIZE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "NOT_PUBLISHED",
+    "comparison_wide",
+    "method_differences",
+    "published_caveat",
+    "respondent_data_text",
+    "share_text",
+]
+
+#: The words for an answer a survey did not publish.
+NOT_PUBLISHED = "not published"
+
+
+def _is_missing(value) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def share_text(percentage: float | None, reported_as: str | None, group: str = ALL_RESPONDENTS) -> str:
+    """A published figure in words: ``"80%"``, the source's own words, or ``"withheld"``.
+
+    The group is added in brackets when it is not everyone: ``"24% (aged 16-24)"``.
+    """
+    if not _is_missing(percentage):
+        text = f"{percentage:g}%"
+    elif not _is_missing(reported_as):
+        text = str(reported_as)
+    else:
+        text = f"withheld (fewer than {MIN_GROUP_SIZE} answered)"
+    return text if group == ALL_RESPONDENTS else f"{text} ({group.lower()})"
+
+
+def comparison_wide(comparison: pd.DataFrame) -> pd.DataFrame:
+    """A comparison as a table to read: one row per answer, one column per year.
+
+    Only figures for all respondents are set side by side; a cell holds ``"69%"``, the
+    source's words when it gave no figure, or ``"not published"``. Each answer is labelled
+    with its latest wording.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        From :func:`csp_data.survey.comparison_frame`.
+    """
+    import pandas as pd
+
+    everyone = comparison[comparison["group"] == ALL_RESPONDENTS]
+    years = sorted(everyone["year"].unique())
+    keys = list(dict.fromkeys(everyone.sort_values("year", ascending=False, kind="stable")["option_key"]))
+    rows = []
+    for key in keys:
+        answers = everyone[everyone["option_key"] == key]
+        row = {"answer": answers.sort_values("year").iloc[-1]["option"]}
+        for year in years:
+            found = answers[answers["year"] == year]
+            if found.empty:
+                row[str(year)] = NOT_PUBLISHED
+            elif not _is_missing(found.iloc[0]["percentage"]):
+                row[str(year)] = f"{found.iloc[0]['percentage']:g}%"
+            else:
+                row[str(year)] = f"no figure ({found.iloc[0]['reported_as']})"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["answer", *[str(y) for y in years]])
+
+
+def method_differences(pairs: Sequence[tuple[Survey, SurveyQuestion]]) -> list[str]:
+    """One sentence per survey saying who was asked and how, for a comparable question.
+
+    A last sentence names any answer worded differently from one year to another.
+    """
+    sentences = []
+    for survey, question in pairs:
+        sample = survey.sample(question.sample)
+        parts = [f"**{survey.year}** ({survey.title}): {sample.description.rstrip('.')}"]
+        parts.append(f"method: {sample.mode}" if sample.mode else "method not published")
+        if sample.fieldwork:
+            parts.append(f"fieldwork: {sample.fieldwork}")
+        parts.append(f"about {sample.sample_size:,} taking part" if sample.sample_size else "sample size not published")
+        sentence = "; ".join(parts) + "."
+        if sample.notes:
+            sentence += f" {sample.notes.rstrip('.')}."
+        if question.notes:
+            sentence += f" {question.notes.rstrip('.')}."
+        sentences.append(sentence)
+    wordings: dict[str, dict[int, str]] = {}
+    for survey, question in pairs:
+        for answer in question.answers:
+            wordings.setdefault(answer.option_key, {})[survey.year] = answer.option
+    for by_year in wordings.values():
+        if len(set(by_year.values())) > 1:
+            sentences.append(
+                "The answer was worded differently: "
+                + "; ".join(f"{year} \"{option}\"" for year, option in sorted(by_year.items())) + "."
+            )
+    return sentences
+
+
+def published_caveat(survey: Survey) -> str:
+    """What the published results of a survey leave out, and so why they carry no intervals.
+
+    Built from the file: its ``notes`` (the partnership's publication, in the file's words),
+    then what none of its samples states (sample size, method), then the reason no
+    confidence interval is given.
+
+    Examples
+    --------
+    ``"Only the top answers of most questions were published. No sample size or method was
+    published with these results. Published percentages carry no confidence intervals: those
+    need the answers of each respondent."``
+    """
+    sentences = [survey.notes.rstrip(".") + "."] if survey.notes else []
+    unstated = []
+    if not any(sample.sample_size for sample in survey.samples):
+        unstated.append("sample size")
+    if not any(sample.mode for sample in survey.samples):
+        unstated.append("method")
+    if unstated:
+        sentences.append(f"No {' or '.join(unstated)} was published with these results.")
+    sentences.append(
+        "Published percentages carry no confidence intervals: those need the answers of each respondent."
+    )
+    return " ".join(sentences)
+
+
+def respondent_data_text(surveys: Sequence[Survey], min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """What to say when the area file names no respondent-level survey file.
+
+    The first sentence is the area's own, from the latest survey file that states what is
+    published of individual answers (its ``respondent_data`` field); without one, it says
+    only that no such file is named. The rest says what naming one would show.
+
+    Parameters
+    ----------
+    surveys : sequence of Survey
+        The area's published surveys, oldest first.
+    min_group_size : int, optional
+        The suppression threshold, for the sentence about small groups.
+    """
+    stated = next((s.respondent_data for s in reversed(surveys) if s.respondent_data), None)
+    opening = stated.rstrip(".") + "." if stated else "The area file names no respondent-level survey file."
+    return (
+        f"{opening} A partnership that holds such a file (one row per respondent) can name it in the "
+        "area file (`responses = \"...\"` in the `[survey]` table, format in data/medway/survey/README.md); "
+        "this section then shows weighted results with 95% confidence intervals and the effective sample "
+        f"size, and withholds every group of fewer than {min_group_size} respondents."
+    )
