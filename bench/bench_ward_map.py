@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from csp_data import maps, wardmap  # noqa: E402
+from csp_data.series import counted_choices  # noqa: E402
 from csp_data.config import load_area  # noqa: E402
 from csp_data.periods import latest_12_months  # noqa: E402
 from csp_data.store.queries import Database  # noqa: E402
@@ -57,7 +58,7 @@ class CachedQueries:
 
 def page_figures(run_query, area, loaded, period, incident_filter, measure="count"):
     held = run_query("crime_type_counts", first=period.first, last=period.last)
-    wardmap.incident_filters(held["crime_type"])
+    counted_choices(held["crime_type"])
     table = wardmap.build_ward_table(run_query, area, area.current_wards.vintage, period, incident_filter, loaded)
     measure, _ = wardmap.effective_measure(table, measure)
     classes = wardmap.classify_wards(table, measure)

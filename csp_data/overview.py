@@ -10,8 +10,18 @@ import pandas as pd
 
 from csp_data.change import Change, compare_counts, describe_change
 from csp_data.config import Area
-from csp_data.periods import Period, describe_coverage, describe_months, month_label, month_range
-from csp_data.seasonality import ASB_CHOICE, CRIME_CHOICE, ComparableChange, comparable_change, monthly_series, monthly_type_counts
+from csp_data.periods import Period, describe_coverage, month_label, month_range
+from csp_data.series import (
+    ALL_ASB,
+    ALL_CRIME,
+    ComparableChange,
+    MatchedMonths,
+    comparable_change,
+    matched_months,
+    monthly_series,
+    monthly_type_counts,
+    rate_per_1000,
+)
 
 RunQuery = Callable[..., pd.DataFrame]
 KIND_LABELS = {"crime": "recorded crime", "asb": "anti-social behaviour (ASB)"}
@@ -46,33 +56,6 @@ class Overview:
     sentences: list[str] = field(default_factory=list)
 
 
-def rate_per_1000(count: int, population: int | None) -> float | None:
-    """Incidents per 1,000 residents, or None when the population is unknown or zero."""
-    if not population:
-        return None
-    return count / population * 1000.0
-
-
-def change_basis(period: Period, loaded: list[date]) -> tuple[Period | None, str]:
-    """The previous equal period when both it and ``period`` are fully loaded, else why not."""
-    previous = period.previous()
-    if not period.is_complete(loaded):
-        missing = period.missing_months(loaded)
-        return None, (
-            f"No change is given because the chosen period is partial "
-            f"({describe_months(missing)} not loaded)."
-        )
-    missing_before = previous.missing_months(loaded)
-    if missing_before:
-        held = previous.length - len(missing_before)
-        detail = "none of them is loaded" if held == 0 else f"only {held} of its {previous.length} months are loaded"
-        return None, (
-            f"No change is given because the previous {previous.length} months "
-            f"({previous.span_label}) are needed to compare like with like, and {detail}."
-        )
-    return previous, ""
-
-
 def _within(type_counts: pd.DataFrame, period: Period) -> pd.DataFrame:
     """The rows of ``type_counts`` (month, kind, crime_type, incidents) inside ``period``."""
     return type_counts[(type_counts["month"] >= period.first) & (type_counts["month"] <= period.last)]
@@ -103,16 +86,22 @@ def _type_counts_in(type_counts: pd.DataFrame, period: Period) -> pd.DataFrame:
     return counted.drop(columns="kind_order").reset_index(drop=True)
 
 
-def _crime_types(type_counts: pd.DataFrame, period: Period, previous: Period | None) -> pd.DataFrame:
+def _sum_by_type(type_counts: pd.DataFrame, months: tuple[date, ...]) -> pd.Series:
+    return type_counts[type_counts["month"].isin(set(months))].groupby("crime_type")["incidents"].sum()
+
+
+def _crime_types(type_counts: pd.DataFrame, period: Period, matched: MatchedMonths) -> pd.DataFrame:
+    """Counts and shares by crime type; the change by the one rule (the months loaded in both periods)."""
     current = _type_counts_in(type_counts, period)[["kind", "crime_type", "incidents", "share"]]
-    if previous is None:
+    if matched.basis == "none":
         current["previous_incidents"] = pd.Series([pd.NA] * len(current), dtype="Int64")
         current["change_percent"] = float("nan")
         current["change"] = ""
         return current
-    before = _type_counts_in(type_counts, previous).set_index("crime_type")["incidents"]
+    now = current["crime_type"].map(_sum_by_type(type_counts, matched.current_months)).fillna(0).astype(int)
+    before = _sum_by_type(type_counts, matched.previous_months)
     current["previous_incidents"] = current["crime_type"].map(before).fillna(0).astype("Int64")
-    changes = [compare_counts(int(a), int(b)) for a, b in zip(current["incidents"], current["previous_incidents"])]
+    changes = [compare_counts(int(a), int(b)) for a, b in zip(now, current["previous_incidents"])]
     current["change_percent"] = [c.percent if c.percent is not None else float("nan") for c in changes]
     current["change"] = [describe_change(c) for c in changes]
     return current
@@ -136,7 +125,6 @@ def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list
     population : int, optional
         Residents of the area, for rates per 1,000.
     """
-    previous, _ = change_basis(period, loaded)  # the crime-type table still needs a whole previous period
     # One scan of the store gives the totals, the monthly series, the crime types and the change.
     type_counts = monthly_type_counts(run_query, loaded, period)
     totals = _totals(type_counts, period)
@@ -144,7 +132,7 @@ def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list
         kind: comparable_change(
             monthly_series(type_counts, loaded, choice, period.previous().first, period.last), period, KIND_LABELS[kind]
         )
-        for kind, choice in (("crime", CRIME_CHOICE), ("asb", ASB_CHOICE))
+        for kind, choice in (("crime", ALL_CRIME), ("asb", ALL_ASB))
     }
     top_wards, shares = {}, {}
     for kind in ("crime", "asb"):
@@ -166,7 +154,7 @@ def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list
         crime=_kind_summary("crime", totals.get("crime", 0), comparable["crime"], population),
         asb=_kind_summary("asb", totals.get("asb", 0), comparable["asb"], population),
         monthly=_full_monthly(type_counts, period, loaded),
-        crime_types=_crime_types(type_counts, period, previous),
+        crime_types=_crime_types(type_counts, period, matched_months(period, loaded)),
         top_wards=top_wards,
         top_wards_share=shares,
     )

@@ -29,7 +29,7 @@ import pandas as pd
 from csp_data.change import Change, compare_counts, describe_change, interval_words
 from csp_data.config import Area
 from csp_data.words import slug
-from csp_data.overview import change_basis, rate_per_1000
+from csp_data.series import comparable_change, rate_per_1000
 from csp_data.periods import Period, describe_coverage, describe_months, month_label, month_range
 from csp_data.plans import DEFAULT_AMBER_TOLERANCE, Action, Kpi, Plan, Priority, rag_status
 
@@ -443,11 +443,13 @@ def indicator_figures(
     Returns
     -------
     IndicatorFigures
-        A change is given only when the period and the previous one of the same length are both
-        fully loaded; otherwise ``change_text`` says why not.
+        The change follows the one rule of :mod:`csp_data.series`: over the months loaded in both the
+        period and the previous one of the same length; with none, ``change_text`` says why not.
     """
-    found = _monthly(run_query, series.categories, period.first, period.last)
-    counts = dict(zip(found["month"], found["incidents"].astype(int)))
+    previous_period = period.previous()
+    found = _monthly(run_query, series.categories, previous_period.first, period.last)
+    held = dict(zip(found["month"], found["incidents"].astype(int)))
+    counts = {m: n for m, n in held.items() if period.first <= m <= period.last}
     months = month_range(period.first, period.last)
     monthly = pd.DataFrame({
         "month": months,
@@ -455,24 +457,20 @@ def indicator_figures(
     })
     monthly["loaded"] = monthly["incidents"].notna()
     count = int(sum(counts.values()))
-    previous, why_not = change_basis(period, list(loaded))
-    if previous is None:
+    # The one change rule (csp_data.series): the months loaded in both this period and the one before.
+    both = month_range(previous_period.first, period.last)
+    wide = pd.DataFrame({"month": both, "incidents": pd.array([held.get(m) for m in both], dtype="Int64"),
+                         "loaded": [m in held for m in both]})
+    comparison = comparable_change(wide, period, series.label.lower())
+    if comparison.change is None:
         return IndicatorFigures(
             series, period, count, len(counts), rate_per_1000(count, population), monthly,
-            describe_coverage(period, loaded), None, None, None, why_not,
+            describe_coverage(period, loaded), None, None, None, comparison.text,
         )
-    before = _monthly(run_query, series.categories, previous.first, previous.last)
-    previous_count = int(before["incidents"].sum())
-    change = compare_counts(count, previous_count)
-    text = (
-        f"Compared with the previous {previous.length} months ({previous.span_label}: {previous_count:,}), "
-        f"{series.label.lower()} {describe_change(change)}"
-    )
-    if change.lower is not None:
-        text += f" (95% interval: {interval_words(change)})"
+    previous_count = int(sum(held[m] for m in comparison.previous_months))
     return IndicatorFigures(
         series, period, count, len(counts), rate_per_1000(count, population), monthly,
-        describe_coverage(period, loaded), previous, previous_count, change, text + ".",
+        describe_coverage(period, loaded), comparison.previous, previous_count, comparison.change, comparison.text,
     )
 
 

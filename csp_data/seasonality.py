@@ -23,10 +23,8 @@ Smoothed trend
     leave too few points.
 Rolling 12-month totals
     The sum of a month and the 11 before it, given only when all 12 are loaded.
-Comparable change
-    :func:`comparable_change` compares a period with the previous equal period; when either is only
-    partly loaded it compares just the months loaded in both (each month with the month one period
-    earlier, e.g. Jan–Apr 2025 with Jan–Apr 2024) and says so. The judging is done by
+Change over time
+    By the one rule of :mod:`csp_data.series` (months loaded in both periods), judged by
     :mod:`csp_data.change`.
 """
 
@@ -39,7 +37,17 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from csp_data.change import Change, compare_counts, describe_change, interval_words
+from csp_data.series import (
+    ComparableChange,
+    Counted,
+    _as_dates,
+    _loaded_counts,
+    choice_for_key,
+    comparable_change,
+    counted_choices,
+    crime_type_counted,
+    monthly_series,
+)
 from csp_data.periods import (
     MONTH_NAMES,
     Period,
@@ -58,110 +66,6 @@ Z_95 = 1.959963984540054  # the 97.5th centile of the standard normal distributi
 TREND_WINDOW = 3
 FY_MONTH_NAMES = MONTH_NAMES[3:] + MONTH_NAMES[:3]  # Apr .. Mar
 
-ASB = "asb"
-ALL_CRIME = "crime"
-
-
-# -- choosing a series --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeriesChoice:
-    """One series the page can show: ASB, all recorded crime, or one police.uk crime type."""
-
-    key: str  # 'asb', 'crime' or 'crime:<crime type>'
-    kind: str  # 'asb' or 'crime'
-    crime_type: str | None
-    label: str  # for the selector and chart titles
-    subject: str  # used within a sentence: '..., <subject> rose by 3%'
-
-
-ASB_CHOICE = SeriesChoice(ASB, "asb", None, "Anti-social behaviour (ASB)", "ASB")
-CRIME_CHOICE = SeriesChoice(ALL_CRIME, "crime", None, "All recorded crime", "recorded crime")
-
-
-def crime_type_choice(crime_type: str) -> SeriesChoice:
-    # police.uk category names are plain words, so they read well in lower case within a sentence.
-    return SeriesChoice(f"crime:{crime_type}", "crime", crime_type, crime_type, crime_type[:1].lower() + crime_type[1:])
-
-
-def series_choices(type_counts: pd.DataFrame) -> list[SeriesChoice]:
-    """ASB, all crime, then each crime type in the data, largest first.
-
-    Parameters
-    ----------
-    type_counts : DataFrame
-        Rows of the ``monthly_type_counts`` query: ``month, kind, crime_type, incidents``.
-    """
-    crime = type_counts[type_counts["kind"] == "crime"]
-    totals = crime.groupby("crime_type")["incidents"].sum().reset_index()
-    totals = totals.sort_values(["incidents", "crime_type"], ascending=[False, True])
-    return [ASB_CHOICE, CRIME_CHOICE] + [crime_type_choice(t) for t in totals["crime_type"]]
-
-
-def choice_for_key(key: str, choices: list[SeriesChoice]) -> SeriesChoice:
-    """The choice with ``key``; ``KeyError`` naming the known keys otherwise."""
-    for choice in choices:
-        if choice.key == key:
-            return choice
-    raise KeyError(f"no series {key!r}; known: {', '.join(c.key for c in choices)}")
-
-
-# -- the monthly series -------------------------------------------------------------------------
-
-
-def _as_dates(values: Iterable) -> list[date]:
-    return [pd.Timestamp(v).date() for v in values]
-
-
-def monthly_series(
-    type_counts: pd.DataFrame,
-    loaded: Iterable[date],
-    choice: SeriesChoice,
-    first: date | None = None,
-    last: date | None = None,
-) -> pd.DataFrame:
-    """Counts of one series for every month from ``first`` to ``last``; months not loaded are ``<NA>``.
-
-    Parameters
-    ----------
-    type_counts : DataFrame
-        ``month, kind, crime_type, incidents`` for loaded months (absent rows count as 0).
-    loaded : iterable of date
-        The months held in the store (the ledger), first days of months.
-    choice : SeriesChoice
-    first, last : date, optional
-        The months to cover; by default the first and last loaded month.
-
-    Returns
-    -------
-    DataFrame
-        ``month`` (date), ``incidents`` (Int64, ``<NA>`` when not loaded), ``loaded`` (bool).
-    """
-    loaded_set = set(loaded)
-    if first is None or last is None:
-        if not loaded_set:
-            return pd.DataFrame({"month": [], "incidents": pd.array([], dtype="Int64"), "loaded": []})
-        first = first or min(loaded_set)
-        last = last or max(loaded_set)
-    rows = type_counts[type_counts["kind"] == choice.kind]
-    if choice.crime_type is not None:
-        rows = rows[rows["crime_type"] == choice.crime_type]
-    by_month = rows.groupby(_as_dates(rows["month"]))["incidents"].sum() if len(rows) else pd.Series(dtype="int64")
-    months = month_range(first, last)
-    counts = [int(by_month.get(m, 0)) if m in loaded_set else pd.NA for m in months]
-    return pd.DataFrame(
-        {
-            "month": months,
-            "incidents": pd.array(counts, dtype="Int64"),
-            "loaded": [m in loaded_set for m in months],
-        }
-    )
-
-
-def _loaded_counts(series: pd.DataFrame) -> dict[date, int]:
-    held = series[series["loaded"]]
-    return dict(zip(held["month"], held["incidents"].astype(int)))
 
 
 # -- financial years overlaid -------------------------------------------------------------------
@@ -494,7 +398,7 @@ def small_multiples_table(type_counts: pd.DataFrame, loaded: Iterable[date], per
     frames = []
     crime_types = sorted(set(type_counts.loc[type_counts["kind"] == "crime", "crime_type"]))
     for crime_type in crime_types:
-        series = monthly_series(type_counts, loaded, crime_type_choice(crime_type), first, last)
+        series = monthly_series(type_counts, loaded, crime_type_counted(crime_type), first, last)
         frames.append(trend_table(series, period, window).assign(crime_type=crime_type))
     if not frames:
         return pd.DataFrame(columns=columns)
@@ -535,86 +439,6 @@ def coverage_statement(loaded: Iterable[date]) -> str:
 # -- honest change with partial coverage --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ComparableChange:
-    """A change between a period and the previous equal period, over the months loaded in both."""
-
-    period: Period
-    previous: Period
-    current_months: tuple[date, ...]  # the months compared, in this period
-    previous_months: tuple[date, ...]  # their counterparts, one period earlier
-    change: Change | None
-    basis: str  # 'whole' (every month in both), 'matched' (only months loaded in both) or 'none'
-    text: str
-
-    @property
-    def complete(self) -> bool:
-        return self.basis == "whole"
-
-
-def comparable_change(series: pd.DataFrame, period: Period, subject: str) -> ComparableChange:
-    """Compare ``period`` with the previous equal period using only months loaded in both.
-
-    Each month of ``period`` is paired with the month one period length earlier (for a year, the
-    same month a year before). Pairs with either month not loaded are left out, and the sentence
-    says which months were compared and which were not. The comparison is judged by
-    :func:`csp_data.change.compare_counts` and worded by :func:`csp_data.change.describe_change`.
-
-    Parameters
-    ----------
-    series : DataFrame
-        A monthly series (``month``, ``incidents``, ``loaded``); months outside it count as not loaded.
-    period : Period
-    subject : str
-        Used within the sentence, e.g. 'ASB' or 'recorded crime'.
-    """
-    previous = period.previous()
-    lag = period.length
-    counts = _loaded_counts(series)
-    pairs = [(m, add_months(m, -lag)) for m in period.months if m in counts and add_months(m, -lag) in counts]
-    current_months = tuple(p[0] for p in pairs)
-    previous_months = tuple(p[1] for p in pairs)
-    seasonal_note = (
-        "" if lag % 12 == 0 else
-        " The two periods cover different months of the year, so part of any difference may be seasonal."
-    )
-    if not pairs:
-        held_now = [m for m in period.months if m in counts]
-        held_before = [m for m in previous.months if m in counts]
-        if not held_now:
-            why = f"no month of {period.span_label} is loaded"
-        elif not held_before:
-            why = f"none of the previous {lag} months ({previous.span_label}) is loaded"
-        else:
-            why = (
-                f"no month of {period.span_label} has its counterpart {lag} months earlier loaded "
-                f"(loaded before: {describe_months(held_before)})"
-            )
-        return ComparableChange(period, previous, (), (), None, "none", f"No change is given for {subject}: {why}.")
-
-    now = sum(counts[m] for m in current_months)
-    before = sum(counts[m] for m in previous_months)
-    change = compare_counts(now, before)
-    interval = f" (95% interval: {interval_words(change)})" if change.lower is not None else ""
-    if len(pairs) == lag:
-        text = (
-            f"Compared with the previous {lag} months ({previous.span_label}: {before:,}), {subject} "
-            f"{describe_change(change)}{interval}: {now:,} in {period.span_label}."
-        )
-        return ComparableChange(period, previous, current_months, previous_months, change, "whole", text + seasonal_note)
-
-    left_out_now = [m for m in period.months if m not in current_months]
-    left_out_before = [m for m in previous.months if m not in previous_months]
-    text = (
-        f"Comparing only the {len(pairs)} months loaded in both periods, {describe_months(current_months)} "
-        f"({now:,}) against {describe_months(previous_months)} ({before:,}), {subject} "
-        f"{describe_change(change)}{interval}. Left out: {describe_months(left_out_now)} of this period and "
-        f"{describe_months(left_out_before)} of the previous one (a month is compared only when it and the "
-        f"month {lag} months earlier are both loaded)."
-    )
-    return ComparableChange(period, previous, current_months, previous_months, change, "matched", text + seasonal_note)
-
-
 # -- everything the page shows ------------------------------------------------------------------
 
 
@@ -622,8 +446,8 @@ def comparable_change(series: pd.DataFrame, period: Period, subject: str) -> Com
 class Seasonality:
     """Every table and statement of the Seasonality page for one series and period."""
 
-    choice: SeriesChoice
-    choices: list[SeriesChoice]
+    choice: Counted
+    choices: list[Counted]
     period: Period
     loaded: list[date]
     series: pd.DataFrame
@@ -645,34 +469,17 @@ class Seasonality:
         return has_expected_range(self.expected)
 
 
-def monthly_type_counts(run_query: RunQuery, loaded: list[date], period: Period) -> pd.DataFrame:
-    """Counts by month, kind and crime type over every loaded month, the period and the one before it.
-
-    Raises
-    ------
-    ValueError
-        When no months are loaded.
-    """
-    loaded = sorted(set(loaded))
-    if not loaded:
-        raise ValueError("no months are loaded; load some with `python -m csp_data ingest PATH`")
-    first, last = min(loaded[0], period.previous().first), max(loaded[-1], period.last)
-    type_counts = run_query("monthly_type_counts", first=first, last=last)
-    type_counts["month"] = _as_dates(type_counts["month"])
-    return type_counts
-
-
 def build_seasonality(type_counts: pd.DataFrame, loaded: list[date], series_key: str, period: Period) -> Seasonality:
     """Gather the Seasonality page's tables for the series with ``series_key`` and ``period``.
 
     Parameters
     ----------
     type_counts : DataFrame
-        From :func:`monthly_type_counts`.
+        From :func:`csp_data.series.monthly_type_counts`.
     loaded : list of date
         The months held in the store.
     series_key : str
-        'asb', 'crime' or 'crime:<crime type>' (see :func:`series_choices`).
+        'asb', 'crime' or 'crime:<crime type>' (see :func:`csp_data.series.counted_choices`).
     period : Period
         The chosen period: the trend, the small multiples and the change use it; the seasonal
         views use every loaded month.
@@ -686,7 +493,7 @@ def build_seasonality(type_counts: pd.DataFrame, loaded: list[date], series_key:
     if not loaded:
         raise ValueError("no months are loaded; load some with `python -m csp_data ingest PATH`")
     first, last = min(loaded[0], period.previous().first), max(loaded[-1], period.last)
-    choices = series_choices(type_counts)
+    choices = counted_choices(type_counts.loc[type_counts["kind"] == "crime", "crime_type"])
     choice = choice_for_key(series_key, choices)
     series = monthly_series(type_counts, loaded, choice)  # first to last loaded month
     wide = monthly_series(type_counts, loaded, choice, first, last)  # reaches the period and the one before
@@ -706,9 +513,9 @@ def build_seasonality(type_counts: pd.DataFrame, loaded: list[date], series_key:
         events=seasonal_event_marks(series["month"].iloc[0], series["month"].iloc[-1], loaded),
         trend=trend_table(wide, period),
         small_multiples=small_multiples_table(type_counts, loaded, period),
-        change=comparable_change(wide, period, choice.subject),
+        change=comparable_change(wide, period, choice.noun),
         coverage_text=coverage_statement(loaded),
-        expected_text=expected_range_statement(expected, choice.subject),
-        rolling_text=rolling_statement(rolling, choice.subject),
+        expected_text=expected_range_statement(expected, choice.noun),
+        rolling_text=rolling_statement(rolling, choice.noun),
         partial_years=sorted(set(overlay.loc[overlay["partial"], "line_label"])),
     )

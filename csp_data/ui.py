@@ -24,7 +24,7 @@ from csp_data.store.geography import ward_population
 from csp_data.periods import Period, latest_12_months, available_periods, describe_coverage, describe_gaps
 from csp_data.store.queries import Database
 from csp_data.store import Store
-from csp_data.wardmap import IncidentFilter, incident_filters
+from csp_data.series import Counted, counted_choices
 
 PERIOD_KIND_LABELS = {
     "latest12": "Latest 12 months",
@@ -188,10 +188,10 @@ def loaded_period() -> tuple[list[date], Period]:
     return months, st.session_state.get("period") or latest_12_months(months)
 
 
-def period_incident_filters(period: Period) -> list[IncidentFilter]:
+def period_incident_filters(period: Period) -> list[Counted]:
     """The choices of ASB, all crime and each crime type recorded in ``period`` (the query is cached and
     shared by the pages); stops the page with a
     message when the store cannot be read."""
     with guard(STORE_HELP):
         held_types = run_query("crime_type_counts", first=period.first, last=period.last)
-        return incident_filters(held_types["crime_type"])
+        return counted_choices(held_types["crime_type"])

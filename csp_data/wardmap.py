@@ -28,10 +28,10 @@ import pandas as pd
 
 from csp_data.change import Change, compare_counts, describe_change
 from csp_data.config import Area, WardVintage
-from csp_data.overview import change_basis, rate_per_1000
+from csp_data.series import ALL_ASB, ALL_CRIME, Counted, matched_months, month_runs, rate_per_1000
 from csp_data.charts.colours import hex_to_rgb
 from csp_data.words import ordinal
-from csp_data.periods import Period, describe_coverage, month_label, month_range
+from csp_data.periods import Period, describe_coverage, describe_months, month_label, month_range
 
 RunQuery = Callable[..., pd.DataFrame]
 
@@ -69,46 +69,6 @@ NO_COMPARISON_LABEL = "No comparison (none in the previous period)"
 # --------------------------------------------------------------------------------------------
 # What is counted
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IncidentFilter:
-    """What the map counts: all crime, all ASB, or one police.uk crime category.
-
-    ``crime_type`` is None for every category of ``kind``.
-    """
-
-    kind: str
-    crime_type: str | None
-    label: str
-    noun: str
-
-    @property
-    def key(self) -> str:
-        return self.kind if self.crime_type is None else f"{self.kind}:{self.crime_type}"
-
-
-ALL_CRIME = IncidentFilter("crime", None, "All crime", "crime")
-ALL_ASB = IncidentFilter("asb", None, "Anti-social behaviour (ASB)", "anti-social behaviour")
-
-
-def incident_filters(crime_types: Iterable[str]) -> list[IncidentFilter]:
-    """The choices for the crime type / ASB control: all crime, ASB, then each crime category A–Z.
-
-    Parameters
-    ----------
-    crime_types : iterable of str
-        The police.uk crime categories held (ASB, if listed, is left out: it has its own choice).
-    """
-    categories = sorted({c for c in crime_types if c and c != "Anti-social behaviour"})
-    return [ALL_CRIME, ALL_ASB] + [IncidentFilter("crime", c, c, c.lower()) for c in categories]
-
-
-def filter_by_key(filters: Sequence[IncidentFilter], key: str) -> IncidentFilter:
-    for incident_filter in filters:
-        if incident_filter.key == key:
-            return incident_filter
-    raise KeyError(f"unknown crime type choice {key!r}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -172,7 +132,7 @@ class WardTable:
     area_name: str
     vintage: WardVintage
     period: Period
-    incident_filter: IncidentFilter
+    incident_filter: Counted
     area_total: int
     in_no_ward: int
     coverage_text: str
@@ -198,7 +158,7 @@ class WardTable:
         return match.iloc[0]
 
 
-def _ward_counts(run_query: RunQuery, period: Period, incident_filter: IncidentFilter, vintage: str) -> pd.DataFrame:
+def _ward_counts(run_query: RunQuery, period: Period, incident_filter: Counted, vintage: str) -> pd.DataFrame:
     return run_query(
         "ward_counts",
         first=period.first,
@@ -207,6 +167,18 @@ def _ward_counts(run_query: RunQuery, period: Period, incident_filter: IncidentF
         crime_type=incident_filter.crime_type,
         vintage=vintage,
     )
+
+
+def _ward_counts_in(run_query: RunQuery, months: tuple[date, ...], incident_filter: Counted,
+                    vintage: str) -> tuple[pd.Series, int]:
+    """Incidents per ward code, and the area's total, over the given months (one query per run of months)."""
+    by_ward, total = None, 0
+    for first, last in month_runs(months):
+        counts = _ward_counts(run_query, Period(first, last, ""), incident_filter, vintage)
+        part = counts.set_index("ward_code")["incidents"]
+        by_ward = part if by_ward is None else by_ward.add(part, fill_value=0)
+        total += int(counts["area_incidents"].iloc[0]) if len(counts) else 0
+    return (by_ward if by_ward is not None else pd.Series(dtype="int64")), total
 
 
 def _rate_note(area: Area, vintage: WardVintage, has_rates: bool, area_population: int | None) -> str:
@@ -229,15 +201,15 @@ def build_ward_table(
     area: Area,
     vintage: str,
     period: Period,
-    incident_filter: IncidentFilter,
+    incident_filter: Counted,
     loaded: Sequence[date],
 ) -> WardTable:
     """Count, rate, change and rank for every ward of ``vintage`` over ``period``.
 
-    Rates are given only where the vintage has population figures; change only when both
-    ``period`` and the previous equal period are fully loaded (see
-    :func:`csp_data.overview.change_basis`); otherwise those columns are missing and the table
-    says why in ``rate_note`` / ``change_note``.
+    Rates are given only where the vintage has population figures. Change follows the one rule of
+    :func:`csp_data.series.matched_months`: over the months loaded in both this period and the previous
+    equal one (``change_note`` says which when not all); with none, the change columns are missing and
+    ``change_note`` says why.
 
     Parameters
     ----------
@@ -274,13 +246,24 @@ def build_ward_table(
         frame["rate_rank"] = pd.Series([pd.NA] * len(frame), dtype="Int64", index=frame.index)
         area_population = None
 
-    previous, change_note = change_basis(period, list(loaded))
+    # The one change rule: the months of the period loaded together with their counterparts a period earlier.
+    matched = matched_months(period, loaded)
+    previous, change_note = None, f"No change is given for {incident_filter.noun}: {matched.why_none}."
     area_change = None
-    if previous is not None:
-        before = _ward_counts(run_query, previous, incident_filter, vintage)
-        before_by_ward = before.set_index("ward_code")["incidents"]
+    if matched.basis != "none":
+        previous = matched.previous
+        change_note = "" if matched.complete else (
+            f"The change compares only the months loaded in both periods: {describe_months(matched.current_months)} "
+            f"against {describe_months(matched.previous_months)}."
+        )
+        if matched.complete:
+            now_by_ward, now_total = frame.set_index("ward_code")["incidents"], area_total
+        else:
+            now_by_ward, now_total = _ward_counts_in(run_query, matched.current_months, incident_filter, vintage)
+        before_by_ward, before_total = _ward_counts_in(run_query, matched.previous_months, incident_filter, vintage)
+        now = frame["ward_code"].map(now_by_ward).fillna(0).astype(int)
         frame["previous_incidents"] = frame["ward_code"].map(before_by_ward).fillna(0).astype("Int64")
-        changes = [compare_counts(int(a), int(b)) for a, b in zip(frame["incidents"], frame["previous_incidents"])]
+        changes = [compare_counts(int(a), int(b)) for a, b in zip(now, frame["previous_incidents"])]
         frame["change_percent"] = [np.nan if c.percent is None else c.percent for c in changes]
         frame["change_lower"] = [np.nan if c.lower is None else (c.lower - 1) * 100 for c in changes]
         frame["change_upper"] = [
@@ -288,8 +271,7 @@ def build_ward_table(
         ]
         frame["change_verdict"] = [c.verdict for c in changes]
         frame["change_text"] = [describe_change(c) for c in changes]
-        before_total = int(before["area_incidents"].iloc[0]) if len(before) else 0
-        area_change = compare_counts(area_total, before_total)
+        area_change = compare_counts(now_total, before_total)
     else:
         frame["previous_incidents"] = pd.Series([pd.NA] * len(frame), dtype="Int64", index=frame.index)
         for column in ("change_percent", "change_lower", "change_upper"):

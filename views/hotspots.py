@@ -2,13 +2,15 @@
 
 from html import escape
 
+import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from csp_data.series import choice_for_key
 from csp_data import emerging, hotspots, maps, ui, wardmap
 from csp_data.charts.colours import hex_to_rgb
 from csp_data.store.geography import ward_boundaries
-from csp_data.overview import change_basis
+from csp_data.series import matched_months, month_runs
 
 SNAP_POINT_NOTE = (
     "police.uk places every incident on an anonymised snap point: the centre of a nearby street or a "
@@ -63,22 +65,25 @@ filters = ui.period_incident_filters(period)
 filter_key = st.selectbox(
     "Crime type or ASB",
     [f.key for f in filters],
-    format_func=lambda key: wardmap.filter_by_key(filters, key).label,
+    format_func=lambda key: choice_for_key(key, filters).label,
     key="hotspots_filter",
     help="ASB is not crime: it is always counted separately.",
 )
-incident_filter = wardmap.filter_by_key(filters, filter_key)
+incident_filter = choice_for_key(filter_key, filters)
 
 with ui.guard("Try another period or crime type; if this persists, check the store and the area file."):
     store_version = ui.current_store(area).version()
     points, result, repeats = _hotspot_result(
         str(area.area_file), store_version, period.first, period.last, incident_filter.kind, incident_filter.crime_type
     )
-    previous, change_note = change_basis(period, loaded)
-    previous_points = (
-        ui.run_query("hotspot_points", first=previous.first, last=previous.last, kind=incident_filter.kind,
-                     crime_type=incident_filter.crime_type)
-        if previous is not None else None
+    # The one change rule: the months loaded in both this period and the previous one.
+    matched = matched_months(period, loaded)
+    change_note = (f"No change is given: {matched.why_none}." if matched.basis == "none" else
+                   "" if matched.complete else "The change compares only the months loaded in both periods.")
+    previous_points = None if matched.basis == "none" else pd.concat(
+        [ui.run_query("hotspot_points", first=first, last=last, kind=incident_filter.kind,
+                      crime_type=incident_filter.crime_type) for first, last in month_runs(matched.previous_months)],
+        ignore_index=True,
     )
     shapes = maps.ward_shapes(area.current_wards)
     # Emerging hotspots use every loaded month up to the end of the chosen period.
@@ -246,8 +251,13 @@ st.subheader("Top streets")
 ward_names = sorted(shapes_name for shapes_name in {f["properties"]["ward_name"] for f in shapes.features})
 chosen_ward = st.selectbox("Area or ward", [area.short_name] + ward_names, key="hotspots_ward")
 with ui.guard("Choose another ward."):
-    streets = hotspots.top_streets(points, previous_points,
-                                   ward_name=None if chosen_ward == area.short_name else chosen_ward)
+    ward_filter = None if chosen_ward == area.short_name else chosen_ward
+    streets = hotspots.top_streets(points, previous_points if matched.complete else None, ward_name=ward_filter)
+    if previous_points is not None and not matched.complete:  # counts of the whole period; change of matched months
+        compared = hotspots.top_streets(points[pd.to_datetime(points["month"]).dt.date.isin(set(matched.current_months))], previous_points,
+                                        ward_name=ward_filter, limit=len(points))
+        streets = streets.merge(compared[["location", "ward_name", "previous_incidents", "change"]],
+                                on=["location", "ward_name"], how="left")
 st.dataframe(
     streets, hide_index=True, width="stretch",
     column_config={

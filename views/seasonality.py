@@ -4,7 +4,8 @@ import streamlit as st
 
 from csp_data import ui
 from csp_data.charts import seasonality as season_charts
-from csp_data.seasonality import build_seasonality, monthly_type_counts, seasonal_event_positions, series_choices
+from csp_data.seasonality import build_seasonality, seasonal_event_positions
+from csp_data.series import counted_choices, monthly_type_counts
 
 area = ui.current_area()
 period = st.session_state.get("period")
@@ -17,9 +18,10 @@ with ui.guard("Try another period; if this persists, check the store with `pytho
     loaded = ui.loaded_months()
     type_counts = monthly_type_counts(ui.run_query, loaded, period)
 
-labels = {c.key: c.label for c in series_choices(type_counts)}
+labels = {c.key: c.label for c in counted_choices(type_counts.loc[type_counts["kind"] == "crime", "crime_type"])}
 series_key = st.selectbox(
     "Series", list(labels), format_func=labels.get, key="seasonality_series",
+    index=list(labels).index("asb"),  # the seasonal pattern partners plan for (summer, Halloween, Bonfire Night)
     help="ASB is shown separately from crime and is never added to it.",
 )
 with ui.guard("Choose another series or period."):

@@ -4,6 +4,7 @@ from html import escape
 
 import streamlit as st
 
+from csp_data.series import choice_for_key
 from csp_data import maps, ui, wardmap
 from csp_data.words import ordinal
 
@@ -19,7 +20,7 @@ with controls[0]:
     filter_key = st.selectbox(
         "Crime type or ASB",
         [f.key for f in filters],
-        format_func=lambda key: wardmap.filter_by_key(filters, key).label,
+        format_func=lambda key: choice_for_key(key, filters).label,
         key="ward_map_filter",
         help="ASB is not crime: it is always counted separately.",
     )
@@ -35,7 +36,7 @@ with controls[2]:
         index=list(vintages).index(area.current_wards.vintage),
         key="ward_map_vintage",
     )
-incident_filter = wardmap.filter_by_key(filters, filter_key)
+incident_filter = choice_for_key(filter_key, filters)
 vintage = vintages[vintage_id]
 
 with ui.guard("Try another period, crime type or set of wards; if this persists, check the area file."):

@@ -93,7 +93,7 @@ def test_live_counts_for_calendar_2025(calendar_2025):
     assert values["Anti-social behaviour per 1,000 residents"] == f"{5507 / 282702 * 1000:.1f}"
     captions = " ".join(c.value for c in calendar_2025.caption)
     assert "Calendar year 2025: Jan 2025 to Dec 2025: all 12 months loaded." in captions
-    assert "No change is given because the previous 12 months (Jan 2024 to Dec 2024)" in captions
+    assert "none of the previous 12 months (Jan 2024 to Dec 2024) is loaded." in captions
 
 
 def test_kpi_status_from_the_seeds(calendar_2025):

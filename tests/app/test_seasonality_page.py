@@ -84,13 +84,14 @@ def test_one_year_says_more_history_is_needed():
     assert at.title[0].value == "Medway: seasonality and trends"
     info = texts(at.info)
     assert "No expected range is drawn" in info and "More history is needed." in info
-    assert "No change is given for ASB: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded." in info
+    assert "No change is given for anti-social behaviour: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded." in info
     captions = texts(at.caption)
     assert "Months loaded: Jan 2025 to Dec 2025." in captions
     assert "2024/25 (partial: 3 of 12 months); 2025/26 (partial: 9 of 12 months)" in captions
-    assert "the latest, ASB in the 12 months to Dec 2025, is 5,507." in captions
+    assert "the latest, anti-social behaviour in the 12 months to Dec 2025, is 5,507." in captions
     series = at.selectbox(key="seasonality_series")
-    assert series.options[:3] == ["Anti-social behaviour (ASB)", "All recorded crime", "Violence and sexual offences"]
+    # One order and one name on every page (issue 12): all crime, ASB, then the categories A-Z.
+    assert series.options[:3] == ["All crime", "Anti-social behaviour (ASB)", "Bicycle theft"]
     assert len(series.options) == 2 + 13  # ASB, all crime and the 13 crime types of 2025
     charts = at.get("vega_lite_chart")
     assert len(charts) == 5  # overlay, expected range, heat map, trend, small multiples (one rolling total: in words)
@@ -166,7 +167,7 @@ def test_two_years_draw_the_expected_range_and_keep_the_gap(two_year_store, monk
     warning = texts(at.warning)
     assert (
         f"Comparing only the 4 months loaded in both periods, Jan 2025 to Apr 2025 ({now:,}) against "
-        f"Jan 2024 to Apr 2024 ({before:,}), ASB rose by {round((now / before - 1) * 100)}%" in warning
+        f"Jan 2024 to Apr 2024 ({before:,}), anti-social behaviour rose by {round((now / before - 1) * 100)}%" in warning
     )
     assert "May 2024 to Dec 2024 of the previous one" in warning
 
@@ -179,7 +180,7 @@ def test_two_years_financial_year_with_partial_months(two_year_store, monkeypatc
     now = sum(raw[(date(2025, m, 1), "crime")] for m in (1, 2, 3))
     before = sum(raw[(date(2024, m, 1), "crime")] for m in (1, 2, 3))
     warning = texts(at.warning)
-    assert f"Jan 2025 to Mar 2025 ({now:,}) against Jan 2024 to Mar 2024 ({before:,}), recorded crime" in warning
+    assert f"Jan 2025 to Mar 2025 ({now:,}) against Jan 2024 to Mar 2024 ({before:,}), crime" in warning
     trend = at.dataframe[4].value
     assert len(trend) == 12 and trend["incidents"].isna().sum() == 8  # May-Dec 2024 not loaded
     assert trend["incidents"].iloc[0] == raw[(date(2024, 4, 1), "crime")]

@@ -146,7 +146,7 @@ def test_change_without_a_previous_year_says_why():
     at = open_page(ward_map_measure="change")
     assert not at.exception
     message = at.info[0].value
-    assert message.startswith("No change is given because the previous 12 months (Jan 2024 to Dec 2024)")
+    assert message.startswith("No change is given for crime: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded.")
     assert message.endswith("The map shows counts instead.")
 
 

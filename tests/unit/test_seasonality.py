@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 
 from csp_data import seasonality as S
+from csp_data import series as SR
+from csp_data.series import ALL_ASB, ALL_CRIME
 from csp_data.change import compare_counts, describe_change, interval_words
 from csp_data.periods import Period, calendar_year, financial_year, month_range
 
@@ -41,7 +43,7 @@ def counts_frame(values: dict[date, int], kind: str = "asb", crime_type: str = "
 
 def asb_series(values: dict[date, int], first: date | None = None, last: date | None = None) -> pd.DataFrame:
     """A monthly ASB series in which exactly the months in ``values`` are loaded."""
-    return S.monthly_series(counts_frame(values), list(values), S.ASB_CHOICE, first, last)
+    return SR.monthly_series(counts_frame(values), list(values), ALL_ASB, first, last)
 
 
 def two_year_values() -> dict[date, int]:
@@ -102,7 +104,7 @@ def test_partial_years_are_labelled_and_missing_months_are_missing_not_zero():
 def test_loaded_month_with_no_incidents_is_zero_but_unloaded_month_is_missing():
     frame = counts_frame({date(2025, 1, 1): 5, date(2025, 3, 1): 7})
     loaded = [date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)]  # Feb loaded, none recorded
-    series = S.monthly_series(frame, loaded, S.ASB_CHOICE, date(2024, 12, 1), date(2025, 4, 1))
+    series = SR.monthly_series(frame, loaded, ALL_ASB, date(2024, 12, 1), date(2025, 4, 1))
     assert list(series["incidents"].astype("Float64").fillna(-1)) == [-1, 5, 0, 7, -1]
     assert list(series["loaded"]) == [False, True, True, True, False]
 
@@ -115,14 +117,15 @@ def test_series_choices_keep_asb_apart_and_filter_a_crime_type():
             counts_frame({date(2025, 1, 1): 6}, "crime", "Shoplifting"),
         ]
     )
-    choices = S.series_choices(frame)
-    assert [c.key for c in choices] == ["asb", "crime", "crime:Shoplifting", "crime:Burglary"]
+    # One order on every page (issue 12): all crime, ASB, then the categories A-Z.
+    choices = SR.counted_choices(frame.loc[frame["kind"] == "crime", "crime_type"])
+    assert [c.key for c in choices] == ["crime", "asb", "crime:Burglary", "crime:Shoplifting"]
     one = [date(2025, 1, 1)]
-    assert S.monthly_series(frame, one, S.ASB_CHOICE)["incidents"].tolist() == [9]
-    assert S.monthly_series(frame, one, S.CRIME_CHOICE)["incidents"].tolist() == [10]
-    assert S.monthly_series(frame, one, S.choice_for_key("crime:Burglary", choices))["incidents"].tolist() == [4]
-    with pytest.raises(KeyError, match="no series 'crime:Arson'"):
-        S.choice_for_key("crime:Arson", choices)
+    assert SR.monthly_series(frame, one, ALL_ASB)["incidents"].tolist() == [9]
+    assert SR.monthly_series(frame, one, ALL_CRIME)["incidents"].tolist() == [10]
+    assert SR.monthly_series(frame, one, SR.choice_for_key("crime:Burglary", choices))["incidents"].tolist() == [4]
+    with pytest.raises(KeyError, match="unknown crime type choice 'crime:Arson'"):
+        SR.choice_for_key("crime:Arson", choices)
 
 
 # -- rolling totals, trend, events --------------------------------------------------------------
@@ -367,7 +370,7 @@ def test_wording_examples():
 def test_comparable_change_uses_months_loaded_in_both_periods():
     values = two_year_values()
     series = asb_series(values, date(2024, 1, 1), date(2025, 12, 1))
-    result = S.comparable_change(series, calendar_year(2025), "ASB")
+    result = SR.comparable_change(series, calendar_year(2025), "ASB")
     assert result.basis == "matched" and not result.complete
     assert result.current_months == tuple(month_range(date(2025, 1, 1), date(2025, 4, 1)))
     assert result.previous_months == tuple(month_range(date(2024, 1, 1), date(2024, 4, 1)))
@@ -385,7 +388,7 @@ def test_comparable_change_uses_months_loaded_in_both_periods():
 
 def test_comparable_change_with_a_partial_current_period():
     series = asb_series(two_year_values(), date(2023, 4, 1), date(2025, 12, 1))
-    result = S.comparable_change(series, financial_year(2024), "ASB")  # Apr 2024 - Mar 2025
+    result = SR.comparable_change(series, financial_year(2024), "ASB")  # Apr 2024 - Mar 2025
     assert result.current_months == tuple(month_range(date(2025, 1, 1), date(2025, 3, 1)))
     assert result.previous_months == tuple(month_range(date(2024, 1, 1), date(2024, 3, 1)))
 
@@ -393,17 +396,17 @@ def test_comparable_change_with_a_partial_current_period():
 def test_comparable_change_whole_and_none():
     values = {m: 50 for m in month_range(date(2024, 1, 1), date(2025, 12, 1))}
     series = asb_series(values)
-    whole = S.comparable_change(series, calendar_year(2025), "ASB")
+    whole = SR.comparable_change(series, calendar_year(2025), "ASB")
     assert whole.basis == "whole" and whole.complete
     assert whole.text == (
         "Compared with the previous 12 months (Jan 2024 to Dec 2024: 600), ASB was about the same, "
         "within normal variation (95% interval: between a 11% fall and a 12% rise): 600 in Jan 2025 to Dec 2025."
     )
     one_year = asb_series({m: 5 for m in month_range(date(2025, 1, 1), date(2025, 12, 1))})
-    none = S.comparable_change(one_year, calendar_year(2025), "ASB")
+    none = SR.comparable_change(one_year, calendar_year(2025), "ASB")
     assert none.basis == "none" and none.change is None
     assert none.text == "No change is given for ASB: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded."
-    quarter = S.comparable_change(series, Period(date(2025, 4, 1), date(2025, 6, 1), "Q"), "ASB")
+    quarter = SR.comparable_change(series, Period(date(2025, 4, 1), date(2025, 6, 1), "Q"), "ASB")
     assert quarter.basis == "whole" and quarter.previous_months[0] == date(2025, 1, 1)
     assert quarter.text.endswith("so part of any difference may be seasonal.")
 
@@ -435,14 +438,14 @@ def test_embedded_store_monthly_series_match_the_raw_files():
     database = Database(area, Store(area.store_dir))
     try:
         loaded = [pd.Timestamp(m).date() for m in database.query("loaded_months")["month"]]
-        type_counts = S.monthly_type_counts(database.query, loaded, calendar_year(2025))
+        type_counts = SR.monthly_type_counts(database.query, loaded, calendar_year(2025))
     finally:
         database.close()
-    for choice in (S.ASB_CHOICE, S.CRIME_CHOICE):
-        series = S.monthly_series(type_counts, loaded, choice)
+    for choice in (ALL_ASB, ALL_CRIME):
+        series = SR.monthly_series(type_counts, loaded, choice)
         assert dict(zip(series["month"], series["incidents"].astype(int))) == {
             m: n for (m, kind), n in raw.items() if kind == choice.kind
         }
-    asb = S.monthly_series(type_counts, loaded, S.ASB_CHOICE)
+    asb = SR.monthly_series(type_counts, loaded, ALL_ASB)
     assert asb["incidents"].tolist() == [247, 296, 438, 503, 541, 523, 674, 587, 428, 451, 439, 380]  # SOURCES.md
     assert int(S.rolling_12_months(asb)["rolling_12"].iloc[-1]) == 5507

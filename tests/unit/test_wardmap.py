@@ -14,6 +14,7 @@ import shapely
 from helpers import MEDWAY_AREA_FILE
 from csp_data import maps, wardmap
 from csp_data.words import ordinal
+from csp_data.series import ALL_ASB, ALL_CRIME, Counted, choice_for_key, counted_choices  # noqa: F401
 from csp_data.change import compare_counts, describe_change
 from csp_data.config import load_area
 from csp_data.periods import Period, calendar_year, financial_year
@@ -58,13 +59,13 @@ def test_period_phrase():
     assert wardmap.period_phrase(Period(date(2025, 2, 1), date(2025, 4, 1), "Q")) == "from Feb 2025 to Apr 2025"
 
 
-def test_incident_filters_put_crime_then_asb_then_categories():
-    filters = wardmap.incident_filters(["Shoplifting", "Anti-social behaviour", "Burglary", "Shoplifting"])
+def test_counted_choices_put_crime_then_asb_then_categories():
+    filters = counted_choices(["Shoplifting", "Anti-social behaviour", "Burglary", "Shoplifting"])
     assert [f.key for f in filters] == ["crime", "asb", "crime:Burglary", "crime:Shoplifting"]
-    assert filters[2] == wardmap.IncidentFilter("crime", "Burglary", "Burglary", "burglary")
-    assert wardmap.filter_by_key(filters, "asb") is wardmap.ALL_ASB
+    assert filters[2] == Counted("crime", "Burglary", "Burglary", "burglary")
+    assert choice_for_key("asb", filters) is ALL_ASB
     with pytest.raises(KeyError, match="unknown crime type choice"):
-        wardmap.filter_by_key(filters, "crime:Arson")
+        choice_for_key("crime:Arson", filters)
 
 
 # --------------------------------------------------------------------------------------------
@@ -175,7 +176,7 @@ class FakeQueries:
 
 def test_ward_table_counts_rates_and_ranks(area):
     queries = FakeQueries({(JAN, "crime"): {"W1": 30, "W2": 30, "W3": 10}}, area_extra=5)
-    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, wardmap.ALL_CRIME, LOADED_2025)
+    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, LOADED_2025)
     frame = table.frame
     assert list(frame["ward_code"]) == ["W1", "W2", "W3", "W4"]
     assert list(frame["incidents"]) == [30, 30, 10, 0]  # a ward with none is 0, not missing
@@ -188,14 +189,14 @@ def test_ward_table_counts_rates_and_ranks(area):
     assert "mid-2022" in table.rate_note and "7,500 residents" in table.rate_note
     # Only 2025 is loaded: no change, and why.
     assert table.previous is None and table.area_change is None
-    assert table.change_note.startswith("No change is given because the previous 12 months (Jan 2024 to Dec 2024)")
+    assert table.change_note == "No change is given for crime: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded."
     assert frame["change_percent"].isna().all() and frame["previous_incidents"].isna().all()
     assert len(queries.calls) == 1
 
 
 def test_ward_table_earlier_vintage_gives_counts_only(area):
     queries = FakeQueries({(JAN, "crime"): {"W1": 3}})
-    table = wardmap.build_ward_table(queries, area, "2022", YEAR_2025, wardmap.ALL_CRIME, LOADED_2025)
+    table = wardmap.build_ward_table(queries, area, "2022", YEAR_2025, ALL_CRIME, LOADED_2025)
     assert not table.has_rates and table.area_rate is None and table.area_population is None
     assert table.frame["rate_per_1000"].isna().all() and table.frame["population"].isna().all()
     assert table.rate_note == (
@@ -215,7 +216,7 @@ def test_ward_table_change_uses_compare_counts(area):
             (date(2024, 1, 1), "crime"): {"W1": 80, "W2": 61, "W4": 3},
         }
     )
-    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, wardmap.ALL_CRIME, LOADED_2024_2025)
+    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, LOADED_2024_2025)
     assert (table.previous.first, table.previous.last) == (date(2024, 1, 1), date(2024, 12, 1))
     frame = table.frame.set_index("ward_code")
     for code, now, before in (("W1", 120, 80), ("W2", 60, 61), ("W3", 5, 0), ("W4", 0, 3)):
@@ -246,7 +247,7 @@ def test_change_classes_follow_the_verdict():
 
 def test_change_falls_back_to_counts_without_a_previous_period(area):
     queries = FakeQueries({(JAN, "crime"): {"W1": 1}})
-    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, wardmap.ALL_CRIME, LOADED_2025)
+    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, LOADED_2025)
     measure, note = wardmap.effective_measure(table, "change")
     assert measure == "count" and note.startswith("No change is given") and note.endswith("counts instead.")
     assert wardmap.effective_measure(table, "count") == ("count", "")
@@ -259,7 +260,7 @@ def test_change_falls_back_to_counts_without_a_previous_period(area):
 
 def test_classify_counts_legend_and_colours(area):
     queries = FakeQueries({(JAN, "asb"): {"W1": 40, "W2": 38, "W3": 2}})
-    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, wardmap.ALL_ASB, LOADED_2025)
+    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_ASB, LOADED_2025)
     classes = wardmap.classify_wards(table, "count", classes=3)
     assert [(e.label, e.wards) for e in classes.entries] == [("0", 1), ("2", 1), ("38 to 40", 2)]
     assert [e.colour for e in classes.entries] == wardmap.sequential_colours(3)
@@ -272,7 +273,7 @@ def test_classify_counts_legend_and_colours(area):
 
 
 def test_classify_all_zero(area):
-    table = wardmap.build_ward_table(FakeQueries({}), area, "2023", YEAR_2025, wardmap.ALL_CRIME, LOADED_2025)
+    table = wardmap.build_ward_table(FakeQueries({}), area, "2023", YEAR_2025, ALL_CRIME, LOADED_2025)
     classes = wardmap.classify_wards(table, "count")
     assert [(e.label, e.wards) for e in classes.entries] == [("0", 4)]
     assert classes.method == "1 classes: only 1 different values"
@@ -281,7 +282,7 @@ def test_classify_all_zero(area):
 
 def test_display_table_and_tooltips_hold_the_map_figures(area):
     queries = FakeQueries({(JAN, "crime"): {"W1": 30, "W2": 30, "W3": 10}}, area_extra=5)
-    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, wardmap.ALL_CRIME, LOADED_2025)
+    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, LOADED_2025)
     classes = wardmap.classify_wards(table, "rate")
     display = wardmap.ward_display_table(table, classes)
     assert list(display.columns) == [
@@ -307,7 +308,7 @@ def test_display_table_and_tooltips_hold_the_map_figures(area):
 
 
 def test_ward_summary_sentence(area):
-    violence = wardmap.IncidentFilter("crime", "Violence and sexual offences", "Violence and sexual offences",
+    violence = Counted("crime", "Violence and sexual offences", "Violence and sexual offences",
                                       "violence and sexual offences")
     queries = FakeQueries({(JAN, "crime"): {"W1": 50, "W2": 30, "W3": 10, "W4": 10}})
     table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, violence, LOADED_2025)
@@ -328,7 +329,7 @@ def test_ward_summary_sentence(area):
 
 def test_ward_summary_sentence_partial_period_and_earlier_wards(area):
     queries = FakeQueries({(JAN, "crime"): {"W1": 5, "W2": 7}})
-    table = wardmap.build_ward_table(queries, area, "2022", YEAR_2025, wardmap.ALL_CRIME, LOADED_2025[:3])
+    table = wardmap.build_ward_table(queries, area, "2022", YEAR_2025, ALL_CRIME, LOADED_2025[:3])
     sentences = wardmap.ward_summary_sentences(table, "W2")
     assert sentences[0] == (
         "Beta had the highest count of crime of the 4 wards in 2025 (a partial period: not every month is loaded): "
