@@ -1,10 +1,14 @@
 """Server work of the Hotspots page on the embedded data.
 
-Usage: .venv/bin/python bench/bench_hotspots.py [--runs 5]
+Usage: .venv/bin/python bench/bench_hotspots.py [--runs 5] [--no-baseline] [--no-apptest]
 
-1. ``statistics``: ``hotspots.compute_hotspots`` (grid, esda Gi*, permutation p-values, FDR) for
-   several crime types, each timed ``--runs`` times from scratch; the page computes this once per
-   (period, type) and caches it.
+1. ``statistics``: for several crime types over 2025, ``hotspots.gi_star`` (neighbours, Gi* z-scores,
+   permutation p-values with the re-test, Benjamini–Hochberg, classes) on the grid of counts, and the
+   whole ``hotspots.compute_hotspots`` (grid, statistics, wards and main streets of each cell), each
+   timed ``--runs`` times from scratch; the page computes this once per (period, type) and caches it.
+   The baseline is the implementation before issue 16 (``csp_data/hotspots.py`` at ``BASELINE_COMMIT``:
+   esda z-scores, a shuffle of all squares for every square), read with ``git show`` and timed in the
+   same run on the same grids, with its hot squares beside the new ones and how many are in both.
 2. ``apptest``: the whole script (``app.py`` then ``views/hotspots.py``) under Streamlit's AppTest:
    the first run (statistics computed) and the median of ``--runs`` warm reruns (statistics cached,
    the other queries, tables and map rebuilt), which is what a user waits for on the server after
@@ -16,45 +20,88 @@ Medians of several runs: the machines here are shared and noisy.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from csp_data import hotspots  # noqa: E402
 from csp_data.config import load_area  # noqa: E402
-from csp_data.geography import ward_boundaries  # noqa: E402
-from csp_data.queries import Database  # noqa: E402
+from csp_data.store.geography import ward_boundaries  # noqa: E402
+from csp_data.store.queries import Database  # noqa: E402
 from csp_data.store import Store  # noqa: E402
 
-CHOICES = [("crime", None), ("asb", None), ("crime", "Violence and sexual offences"), ("crime", "Bicycle theft")]
+# The last commit with the old permutation test (one shuffle of the other squares per square, esda z).
+BASELINE_COMMIT = "9c0915b89cba570069356b0c075a46ae5c40ff5d"
+CHOICES = [
+    ("crime", None), ("asb", None), ("crime", "Violence and sexual offences"), ("crime", "Vehicle crime"),
+    ("crime", "Other theft"), ("crime", "Burglary"), ("crime", "Robbery"), ("crime", "Bicycle theft"),
+]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+def baseline_module() -> ModuleType | None:
+    """``csp_data/hotspots.py`` as it was at ``BASELINE_COMMIT``, imported as ``hotspots_baseline``;
+    None (with a note) when git or the commit is not there, e.g. in an export without history."""
+    shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{BASELINE_COMMIT}:csp_data/hotspots.py"],
+                           capture_output=True, text=True)
+    if shown.returncode != 0:
+        print(f"baseline unavailable (git show {BASELINE_COMMIT[:7]}: {shown.stderr.strip()})")
+        return None
+    spec = importlib.util.spec_from_loader("hotspots_baseline", loader=None)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    exec(compile(shown.stdout, f"{BASELINE_COMMIT[:7]}:csp_data/hotspots.py", "exec"), module.__dict__)
+    return module
+
+
+def timed(function, runs: int) -> tuple[float, float, float, object]:
+    """Median, min and max seconds of ``runs`` calls, and the last call's result."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times), max(times), result
+
+
+def hot_ids(grid) -> set[str]:
+    return set(grid.loc[grid["hotspot_class"].str.startswith("hot"), "cell_id"])
+
+
+def statistics_section(runs: int, baseline: ModuleType | None) -> None:
     area = load_area(None)
     db = Database(area, Store(area.store_dir))
     outline = hotspots.area_outline(ward_boundaries(area.current_wards).geometry)
-    print("statistics (compute_hotspots, from scratch), median of", runs)
+    cells = hotspots.area_cells(outline)
+    print(f"statistics, 2025, median of {runs} (min-max) in ms; gi_star: the Gi* statistics on the grid; "
+          "compute_hotspots: everything the page caches")
     for kind, crime_type in CHOICES:
         points = db.query("hotspot_points", first=date(2025, 1, 1), last=date(2025, 12, 1), kind=kind,
                           crime_type=crime_type)
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            result = hotspots.compute_hotspots(points, outline)
-            times.append(time.perf_counter() - start)
-        print(f"  {crime_type or kind:32s} {int(points['incidents'].sum()):6,} incidents  "
-              f"{len(result.hot_cells):3d} hot squares  median {statistics.median(times):.2f} s "
-              f"(min {min(times):.2f}, max {max(times):.2f})")
+        grid = hotspots.grid_counts(points, cells)
+        gi, gi_low, gi_high, new = timed(lambda: hotspots.gi_star(grid), runs)
+        whole, *_ = timed(lambda: hotspots.compute_hotspots(points, outline), runs)
+        line = (f"  {crime_type or kind:29s} {int(points['incidents'].sum()):6,} incidents  "
+                f"gi_star {gi * 1e3:4.0f} ({gi_low * 1e3:.0f}-{gi_high * 1e3:.0f})  "
+                f"compute_hotspots {whole * 1e3:4.0f}  hot {len(hot_ids(new)):3d}")
+        if baseline is not None:
+            old_gi, *_, old = timed(lambda: baseline.gi_star(grid), runs)
+            old_whole, *_ = timed(lambda: baseline.compute_hotspots(points, outline), runs)
+            both = len(hot_ids(new) & hot_ids(old))
+            line += (f" | baseline gi_star {old_gi * 1e3:5.0f}  compute_hotspots {old_whole * 1e3:5.0f}  "
+                     f"hot {len(hot_ids(old)):3d}, {both} in both  (gi_star x{old_gi / gi:.0f} faster)")
+        print(line, flush=True)
     db.close()
 
+
+def apptest_section(runs: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
@@ -62,14 +109,21 @@ def main() -> None:
     at.switch_page("views/hotspots.py").run()
     first = time.perf_counter() - start
     assert not at.exception, at.exception
-    warm = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        at.run()
-        warm.append(time.perf_counter() - start)
+    warm, low, high, _ = timed(at.run, runs)
     assert not at.exception, at.exception
-    print(f"apptest: first run {first:.2f} s; warm rerun median {statistics.median(warm):.2f} s "
-          f"(min {min(warm):.2f}, max {max(warm):.2f}) over {runs}")
+    print(f"apptest: first run {first:.2f} s; warm rerun median {warm:.2f} s (min {low:.2f}, max {high:.2f}) "
+          f"over {runs}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-baseline", action="store_true", help="do not time the old implementation")
+    parser.add_argument("--no-apptest", action="store_true", help="only the statistics")
+    args = parser.parse_args()
+    statistics_section(args.runs, None if args.no_baseline else baseline_module())
+    if not args.no_apptest:
+        apptest_section(args.runs)
 
 
 if __name__ == "__main__":

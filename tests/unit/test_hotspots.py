@@ -257,6 +257,214 @@ def test_classify_levels():
 
 
 # --------------------------------------------------------------------------------------------
+# The fast Gi*: neighbours, z-scores and permutation p-values against references
+# --------------------------------------------------------------------------------------------
+
+
+def irregular_cells() -> tuple[np.ndarray, np.ndarray]:
+    """A 7 x 6 block of cells with holes, a cell two columns off its edge (no neighbour there: its
+    centre is 2 cells away) and one far away (an island)."""
+    cc, rr = np.meshgrid(np.arange(COL0, COL0 + 7), np.arange(ROW0, ROW0 + 6))
+    keep = np.random.default_rng(4).random(cc.size) < 0.8
+    col = np.concatenate([cc.ravel()[keep], [COL0 + 8, COL0 + 40]])
+    row = np.concatenate([rr.ravel()[keep], [ROW0 + 2, ROW0 + 40]])
+    return col, row
+
+
+def distance_band(col, row):
+    import warnings
+
+    from libpysal.weights import DistanceBand
+
+    centres = np.column_stack([(np.asarray(col) + 0.5) * 250, (np.asarray(row) + 0.5) * 250])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the island
+        return DistanceBand(centres, threshold=hotspots.NEIGHBOUR_DISTANCE_FACTOR * 250, binary=True,
+                            silence_warnings=True)
+
+
+def test_grid_neighbours_are_libpysal_distance_band():
+    col, row = irregular_cells()
+    weights = distance_band(col, row)
+    found = hotspots.grid_neighbours(col, row)
+    assert [sorted(nb.tolist()) for nb in found] == [sorted(weights.neighbors[i]) for i in range(len(col))]
+    assert len(found[-1]) == 0 and len(found[-2]) == 0  # the cell 2 columns off and the island
+    assert hotspots.grid_neighbours([], []) == []
+    with pytest.raises(ValueError, match="once"):
+        hotspots.grid_neighbours([COL0, COL0], [ROW0, ROW0])
+
+
+@pytest.mark.parametrize("layout", ["irregular", "three_by_three"])
+def test_gi_star_z_scores_equal_esda(layout):
+    import warnings
+
+    from esda.getisord import G_Local
+
+    if layout == "irregular":
+        col, row = irregular_cells()
+    else:  # the centre's window holds every cell: esda's z is 0/0
+        cc, rr = np.meshgrid(np.arange(3), np.arange(3))
+        col, row = cc.ravel(), rr.ravel()
+    counts = np.random.default_rng(12).poisson(2.5, len(col))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = G_Local(counts.astype(float), distance_band(col, row), transform="B", star=True,
+                           permutations=0).Zs
+    got = hotspots.gi_star_z_scores(counts, hotspots.grid_neighbours(col, row))
+    finite = np.isfinite(expected)
+    assert np.abs(got[finite] - expected[finite]).max() <= 1e-9
+    assert (got[~finite] == 0).all() and (~finite).sum() == (layout == "three_by_three")
+
+
+def exact_tails(counts, neighbours) -> tuple[np.ndarray, np.ndarray]:
+    """Each square's exact P(draw total >= observed) and P(draw total <= observed), over every set of
+    as many other squares as it has neighbours (all equally likely under conditional randomisation;
+    every ordering of a set gives the same total, so sets stand for all permutations)."""
+    counts = np.asarray(counts)
+    n = len(counts)
+    high, low = np.ones(n), np.ones(n)
+    for i, near in enumerate(neighbours):
+        if not len(near):
+            continue
+        others = np.delete(counts, i)
+        picks = np.array(list(itertools.combinations(range(n - 1), len(near))))
+        totals = others[picks].sum(axis=1)
+        observed = counts[near].sum()
+        high[i], low[i] = (totals >= observed).mean(), (totals <= observed).mean()
+    return high, low
+
+
+def tolerance(exact, draws):
+    """Allowed |estimate - exact| for a permutation p-value ``(1 + X) / (draws + 1)``. Each square's
+    draws are independent uniform samples of the other squares, so ``X ~ Binomial(draws, exact)``:
+    4.5 standard deviations, plus 2 / draws for the ``+ 1`` terms (at most 1 / (draws + 1))."""
+    return 4.5 * np.sqrt(exact * (1 - exact) / draws) + 2 / draws
+
+
+def miss_chance(exact, draws, allowed):
+    """The exact binomial chance that a correct estimate falls outside ``exact +- allowed``."""
+    from scipy.stats import binom
+
+    exact, allowed = np.broadcast_arrays(np.asarray(exact, float), np.asarray(allowed, float))
+    lowest = np.ceil((exact - allowed) * (draws + 1) - 1 - 1e-9)  # smallest X inside the band
+    highest = np.floor((exact + allowed) * (draws + 1) - 1 + 1e-9)  # largest X inside the band
+    return binom.cdf(lowest - 1, draws, exact) + binom.sf(highest, draws, exact)
+
+
+def small_grid_counts() -> tuple[np.ndarray, list[np.ndarray]]:
+    """A 4 x 4 grid (corners 3 neighbours, edges 5, inside 8) with tied counts. The 8 neighbours of
+    square 10 (column 2, row 2) hold the 8 largest of the other counts: its exact two-sided p-value
+    is 2 / C(15, 8) = 2 / 6435, beyond the resolution of 9,999 draws."""
+    counts = np.array([0, 1, 0, 2,
+                       1, 4, 6, 5,
+                       0, 7, 3, 8,
+                       1, 6, 9, 7])
+    cc, rr = np.meshgrid(np.arange(4), np.arange(4))
+    return counts, hotspots.grid_neighbours(cc.ravel(), rr.ravel())
+
+
+@pytest.mark.parametrize("squares_per_table", [500, 5])  # one table of draws; four tables
+def test_permutation_p_values_match_exact_enumeration_on_a_small_grid(squares_per_table):
+    counts, neighbours = small_grid_counts()
+    draws = 40_000
+    exact_high, exact_low = exact_tails(counts, neighbours)
+    p_high, p_low = hotspots.permutation_p_values(counts, neighbours, permutations=draws, seed=21,
+                                                  squares_per_table=squares_per_table)
+    exact = np.concatenate([exact_high, exact_low])
+    allowed = tolerance(exact, draws)
+    # The bound is not tuned to this seed: with any seed, a correct implementation fails one of these
+    # 32 comparisons with probability below 1e-3 (exact binomial tails, summed).
+    assert miss_chance(exact, draws, allowed).sum() < 1e-3
+    assert (np.abs(np.concatenate([p_high, p_low]) - exact) <= allowed).all()
+
+
+def test_two_sided_p_values_match_exact_enumeration_with_the_retest():
+    counts, neighbours = small_grid_counts()
+    exact_high, exact_low = exact_tails(counts, neighbours)
+    exact = np.minimum(1, 2 * np.minimum(exact_high, exact_low))
+    first = hotspots.PERMUTATIONS
+    high, low = hotspots.permutation_p_values(counts, neighbours, first, hotspots.PERMUTATION_SEED)
+    retested = np.minimum(1, 2 * np.minimum(high, low)) < 2 * hotspots.REFINE_BELOW / (first + 1)
+    assert exact[10] == pytest.approx(2 / 6435) and retested[10]
+    second = 10 * first + 9
+
+    def band(draws):  # min(1, 2 * min(a, b)) moves at most twice as far as the farther of a and b
+        return 2 * np.maximum(tolerance(exact_high, draws), tolerance(exact_low, draws))
+
+    allowed = np.where(retested, band(second), band(first))
+    # Whichever squares a seed sends to the re-test (fresh draws), a correct implementation misses
+    # with probability at most the sum over squares, tails and both numbers of draws: below 1e-3.
+    chance = sum(miss_chance(e, d, band(d) / 2).sum() for e in (exact_high, exact_low) for d in (first, second))
+    assert chance < 1e-3
+    p = hotspots.two_sided_p_values(counts, neighbours)
+    assert (np.abs(p - exact) <= allowed).all()
+    assert (p[retested] < 2 * hotspots.REFINE_BELOW / (first + 1)).all()
+
+
+def test_permutation_p_values_count_their_own_draws_exactly():
+    # The fast bookkeeping (one sorted table per group of squares, corrected where a square meets its
+    # own position) gives exactly the counts of the plain way: for every square, map its table's
+    # positions onto the other squares (its own position read as the last square) and count.
+    col, row = irregular_cells()
+    n = len(col)
+    counts = np.random.default_rng(2).poisson(1.5, n)
+    neighbours = hotspots.grid_neighbours(col, row)
+    chosen = np.arange(0, n, 2)
+    draws, seed = 999, 8
+    for squares in (None, chosen):
+        p_high, p_low = hotspots.permutation_p_values(counts, neighbours, draws, seed, squares=squares,
+                                                      squares_per_table=7)
+        tested = [i for i in (range(n) if squares is None else squares) if len(neighbours[i])]
+        tables = -(-len(tested) // 7)
+        assert tables > 1
+        width = max(len(neighbours[i]) for i in tested)
+        positions = hotspots.draw_without_replacement(np.random.default_rng(seed), n - 1, tables * draws, width)
+        positions = positions.reshape(tables, draws, width)
+        for rank, i in enumerate(tested):
+            drawn = positions[rank % tables, :, :len(neighbours[i])].copy()
+            drawn[drawn == i] = n - 1
+            totals, observed = counts[drawn].sum(axis=1), counts[neighbours[i]].sum()
+            assert p_high[i] == (1 + (totals >= observed).sum()) / (draws + 1)
+            assert p_low[i] == (1 + (totals <= observed).sum()) / (draws + 1)
+        untested = np.setdiff1d(np.arange(n), tested)
+        assert (p_high[untested] == 1).all() and (p_low[untested] == 1).all()
+
+
+def test_draw_without_replacement_when_drawing_most_of_the_population():
+    # k above half the population takes the other branch (no rejection).
+    draws = hotspots.draw_without_replacement(np.random.default_rng(1), 10, 20_000, 7)
+    assert (np.diff(np.sort(draws, axis=1), axis=1) > 0).all()
+    assert np.abs(np.bincount(draws.ravel(), minlength=10) / 20_000 - 0.7).max() < 0.02
+    together = ((draws == 0).any(axis=1) & (draws == 9).any(axis=1)).mean()
+    assert abs(together - 7 * 6 / 90) < 0.015
+    # The first columns are a uniform sample too: a square with fewer neighbours reads only those.
+    assert np.abs(np.bincount(draws[:, :2].ravel(), minlength=10) / 20_000 - 0.2).max() < 0.02
+
+
+def test_benjamini_hochberg_equals_the_step_up_formula():
+    def step_up(p):  # p * n / rank in sorted order, running minimum from the largest, capped at 1
+        order = np.argsort(p)
+        ranked = p[order] * len(p) / np.arange(1, len(p) + 1)
+        result = np.empty(len(p))
+        result[order] = np.minimum(np.minimum.accumulate(ranked[::-1])[::-1], 1.0)
+        return result
+
+    rng = np.random.default_rng(6)
+    for size in (0, 1, 2, 3, 3_510):
+        p = np.round(rng.random(size) ** 3, 4)  # rounding makes ties
+        got = hotspots.benjamini_hochberg(p)
+        # scipy multiplies by n / rank where the formula divides p * n by rank: a last-bit difference.
+        np.testing.assert_allclose(got, step_up(p), rtol=1e-15, atol=0)
+        for alpha in (0.01, 0.05, 0.10):
+            assert ((got <= alpha + 1e-12) == (step_up(p) <= alpha + 1e-12)).all()
+        assert got is not p
+    with pytest.raises(ValueError):
+        hotspots.benjamini_hochberg(np.ones((2, 2)) / 2)
+    with pytest.raises(ValueError):
+        hotspots.benjamini_hochberg([0.5, 1.5])
+
+
+# --------------------------------------------------------------------------------------------
 # Repeat locations and top streets
 # --------------------------------------------------------------------------------------------
 
@@ -264,8 +472,8 @@ def test_classify_levels():
 @pytest.fixture(scope="module")
 def fixture_database(tmp_path_factory, medway_points):
     from csp_data.config import load_area
-    from csp_data.ingest import ingest
-    from csp_data.queries import Database
+    from csp_data.store.ingest import ingest
+    from csp_data.store.queries import Database
     from csp_data.store import Store
 
     chatham = medway_points["Chatham Central & Brompton"]
