@@ -209,7 +209,7 @@ def cmd_benchmarks_load(args: argparse.Namespace) -> int:
         for row in totals.itertuples():
             rate = "no rate" if pd.isna(row.rate_per_1000) else f"{row.rate_per_1000:.2f} per 1,000"
             population = "" if pd.isna(row.population) else f" on {row.population:,} people"
-            print(f"{area.short_name} ({area.csp_code}), year ending {row.period_end:%B %Y}: "
+            print(f"{area.short_name} ({area.csp_code}), {bm.year_ending(row.period_end)}: "
                   f"{row.count:,} offences excluding fraud, {rate}{population}")
     print(f"Wrote {len(frame):,} rows to {written} ({written.stat().st_size:,} bytes)")
     return 0
@@ -217,24 +217,17 @@ def cmd_benchmarks_load(args: argparse.Namespace) -> int:
 
 def cmd_benchmarks_boundaries(args: argparse.Namespace) -> int:
     """Write the benchmarking map's local authority boundaries into the area folder."""
-    import pandas as pd
-
-    from csp_data import benchmark_maps
     from csp_data import benchmarks as bm
 
     area = load_area(args.area)
-    try:
-        table = pd.read_parquet(args.table or bm.benchmark_table_path(area.store_dir, area.area_file.parent))
-    except FileNotFoundError as exc:
-        raise CspDataError(f"{args.table}: no such file" if args.table else str(exc)) from None
+    table = bm.read_benchmark_table(args.table or bm.find_benchmark_table(area.store_dir, area.area_file.parent))
     try:
         code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name])
         peers = bm.resolve_peers(table, area.peers)
-    except ValueError as exc:
+    except bm.BenchmarkError as exc:
         raise CspDataError(f"{area.area_file}: {exc}") from None
-    la_codes = table.drop_duplicates("csp_code").set_index("csp_code")["la_codes"]
-    lads = [lad for csp in [code, *peers] for lad in str(la_codes.get(csp) or "").split(";") if lad]
-    written = benchmark_maps.build_boundary_files(args.source, area.area_file.parent / "benchmarks", lads)
+    lads = bm.group_lad_codes(table, [code, *peers])
+    written = bm.build_boundary_files(args.source, area.area_file.parent / "benchmarks", lads)
     for name, (path, features, size) in written.items():
         print(f"{path}: {features} feature(s), {size:,} bytes")
     return 0

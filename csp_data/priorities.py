@@ -544,39 +544,27 @@ def describe_missing(figures: IndicatorFigures) -> str:
 # ONS figures for what police.uk does not separate
 # ---------------------------------------------------------------------------------
 
-_ONS_REQUIRED = ("csp_code", "period_end", "offence_group", "offence_label", "count", "population")
-
-
 def find_ons_benchmarks(area: Area, store_dir: str | Path | None = None) -> tuple[pd.DataFrame | None, str]:
-    """The ONS CSP table for the area, if one is stored; and where it was found (or why not).
+    """The ONS CSP table for the area, if one is held; and where it was found (or why not).
 
-    Looks, in order, at ``<store>/benchmarks/ons_csp.parquet`` (written by
-    :func:`csp_data.benchmarks.write_benchmarks`) and at any ``*.parquet`` in the ``benchmarks``
-    folder beside the area file.
+    Looks where the Benchmarking page looks (:func:`csp_data.benchmarks.find_benchmark_table`):
+    the store's ``benchmarks/ons_csp.parquet``, else the area folder's, else the embedded one
+    (which covers every CSP in England and Wales).
 
     Returns
     -------
     (pandas.DataFrame or None, str)
         The tidy benchmark frame and the file it came from; ``None`` and a sentence when none is
         there.
-
-    Raises
-    ------
-    ValueError
-        If a file is there but lacks the columns of the tidy benchmark table.
     """
-    from csp_data.benchmarks import benchmarks_path
+    from csp_data import benchmarks as bm
 
     store_root = Path(store_dir) if store_dir is not None else area.store_dir
-    candidates = [benchmarks_path(store_root), *sorted((Path(area.area_file).parent / "benchmarks").glob("*.parquet"))]
-    for path in candidates:
-        if path.is_file():
-            frame = pd.read_parquet(path)
-            missing = [c for c in _ONS_REQUIRED if c not in frame.columns]
-            if missing:
-                raise ValueError(f"{path}: not an ONS benchmark table (no column {', '.join(missing)})")
-            return frame, str(path)
-    return None, "No ONS community safety partnership table is held with this area's data yet."
+    try:
+        path = bm.find_benchmark_table(store_root, Path(area.area_file).parent)
+    except bm.BenchmarkFileNotFoundError:
+        return None, "No ONS community safety partnership table is held with this area's data yet."
+    return bm.read_benchmark_table(path), str(path)
 
 
 def _ons_group_keys(labels: Iterable[str]) -> list[tuple[str, str]]:

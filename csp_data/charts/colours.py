@@ -3,6 +3,13 @@
 CRIME_COLOUR = "#0072B2"
 ASB_COLOUR = "#D55E00"
 KIND_COLOURS = {"Crime": CRIME_COLOUR, "ASB": ASB_COLOUR}
+#: Where a CSP stands against its group's average, in the benchmarking chart and map alike.
+POSITION_COLOURS = {
+    "above average": "#D55E00",
+    "not significantly different": "#BBBBBB",
+    "below average": "#0072B2",
+    "no rate": "#FFFFFF",
+}
 
 
 def hex_to_rgb(colour: str) -> list[int]:

@@ -191,6 +191,15 @@ def test_every_table_can_be_downloaded():
     assert len(downloads) == 5
 
 
+def test_a_preset_sets_the_peers():
+    at = run_page()
+    at.button(key="benchmark_preset_all-kent-csps").click().run()
+    assert not at.exception
+    kent = at.multiselect(key="benchmark_peers").value
+    assert len(kent) == 11 and "Dartford and Gravesham" in kent and "Medway" not in kent
+    assert "Group average (12 CSPs)" in metrics(at)
+
+
 def test_no_peers_is_a_message():
     at = run_page(benchmark_peers=[])
     assert not at.exception
@@ -241,13 +250,17 @@ def test_another_area_files_peer_list(tmp_path, monkeypatch):
     assert at.multiselect(key="benchmark_peers").value == ["Swindon", "Milton Keynes"]
     # No published tables in that area's folder, so none are shown.
     assert "As published" not in " ".join(h.value for h in at.subheader)
+    # Nothing on the page is one partnership's own wording: it all comes from the area file and the data.
+    page = markdown(at) + " ".join(c.value for c in at.caption)
+    assert "Strategic Assessment 2024" not in page and "for Medway" not in page
+    assert "The default peers are the area file's list ([peers] csps)." in page
 
 
 def test_no_benchmark_table_is_a_message(tmp_path, monkeypatch):
-    from csp_data import benchmarks
+    from csp_data.benchmarks import store
 
     monkeypatch.setenv("CSP_AREA_FILE", _area_file(tmp_path, ["Swindon"]))
-    monkeypatch.setattr(benchmarks, "EMBEDDED_AREA_DIR", tmp_path / "nowhere")
+    monkeypatch.setattr(store, "EMBEDDED_AREA_DIR", tmp_path / "nowhere")
     at = run_page()
     assert not at.exception
     message = at.error[0].value

@@ -13,7 +13,8 @@ import pytest
 from openpyxl import Workbook
 
 from csp_data import benchmarks as bm
-from csp_data.errors import InputFileError
+from csp_data.benchmarks import store as bm_store
+from csp_data.errors import CspDataError, InputFileError
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "benchmarks"
@@ -442,7 +443,7 @@ def test_failed_write_leaves_previous_table(workbook_frame, tmp_path, monkeypatc
     def broken_write(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(bm.pq, "write_table", broken_write)
+    monkeypatch.setattr(bm_store.pq, "write_table", broken_write)
     with pytest.raises(OSError, match="disk full"):
         bm.write_benchmarks(workbook_frame.head(3), tmp_path)
     assert os.listdir(tmp_path / "benchmarks") == ["ons_csp.parquet"]
@@ -452,6 +453,39 @@ def test_failed_write_leaves_previous_table(workbook_frame, tmp_path, monkeypatc
 def test_read_benchmarks_without_table(tmp_path):
     with pytest.raises(FileNotFoundError, match="no benchmark table"):
         bm.read_benchmarks(tmp_path)
+    # A CspDataError too, so that pages show its message and the command line prints it as one line.
+    with pytest.raises(CspDataError, match=r"python -m csp_data benchmarks load"):
+        bm.read_benchmarks(tmp_path)
+
+
+def test_read_benchmark_table_refuses_what_is_not_one(workbook_frame, tmp_path):
+    other = tmp_path / "other.parquet"
+    workbook_frame.drop(columns=["count", "offence_group"]).to_parquet(other, index=False)
+    with pytest.raises(bm.BenchmarkFileError) as excinfo:
+        bm.read_benchmark_table(other)
+    _one_line_error(excinfo, "other.parquet", "not an ONS benchmark table (no column offence_group, count)")
+    text = tmp_path / "text.parquet"
+    text.write_text("not parquet", encoding="utf-8")
+    with pytest.raises(bm.BenchmarkFileError, match="text.parquet: not a readable parquet file"):
+        bm.read_benchmark_table(text)
+
+
+def test_find_benchmark_table_looks_in_the_store_then_the_area_then_the_embedded_folder(
+        workbook_frame, tmp_path, monkeypatch):
+    store, area, embedded = tmp_path / "store", tmp_path / "area", tmp_path / "embedded"
+    monkeypatch.setattr(bm_store, "EMBEDDED_AREA_DIR", embedded)
+    with pytest.raises(bm.BenchmarkFileNotFoundError) as excinfo:
+        bm.find_benchmark_table(store, area)
+    _one_line_error(excinfo, "no benchmark table", "python -m csp_data benchmarks load")
+    assert isinstance(excinfo.value, FileNotFoundError) and isinstance(excinfo.value, CspDataError)
+    for folder in (embedded, area, store):  # each one written wins over those written before it
+        written = bm.write_benchmarks(workbook_frame, folder)
+        assert bm.find_benchmark_table(store, area) == written
+    # Any *.parquet in the area's benchmarks folder is not a benchmark table: only ons_csp.parquet is.
+    (store / "benchmarks" / "ons_csp.parquet").unlink()
+    (area / "benchmarks" / "ons_csp.parquet").rename(area / "benchmarks" / "other.parquet")
+    assert bm.find_benchmark_table(store, area) == embedded / "benchmarks" / "ons_csp.parquet"
+    assert bm.benchmark_table_path is bm.find_benchmark_table  # the earlier name, while callers move over
 
 
 # --------------------------------------------------------------------------
@@ -678,6 +712,41 @@ def test_resolve_peers_on_fixture(workbook_frame):
         bm.resolve_peers(workbook_frame, ["Swindon", "Gotham", "Basildon"])
 
 
+def test_choices_that_cannot_be_met_are_messages_for_users(workbook_frame):
+    """Every refusal is a CspDataError (shown as it stands) and still the ValueError callers caught before."""
+    attempts = [
+        (lambda: bm.resolve_peers(workbook_frame, ["Gotham"]), "no CSP matches peer name(s): 'Gotham'"),
+        (lambda: bm.area_csp_code(workbook_frame, "E22999999", ["Medway"]),
+         "the area's CSP code 'E22999999' is not in the ONS benchmark table; check area.csp_code in the area file"),
+        (lambda: bm.area_csp_code(workbook_frame, None, ["Gotham"]),
+         "no CSP in the ONS benchmark table is called 'Gotham'; set area.csp_code in the area file"),
+        (lambda: bm.group_summary(workbook_frame, MEDWAY, [], "2024-12-31", "fraud"), "unknown offence_group 'fraud'"),
+        (lambda: bm.load_benchmarks([]), "no benchmark files given"),
+        (lambda: bm.rate_confidence_interval(5, 0), "a population must be more than 0"),
+    ]
+    for attempt, message in attempts:
+        with pytest.raises(bm.BenchmarkError) as excinfo:
+            attempt()
+        assert isinstance(excinfo.value, CspDataError) and isinstance(excinfo.value, ValueError)
+        assert message in str(excinfo.value)
+
+
+def test_peer_choices_and_the_year_a_page_opens_on(workbook_frame):
+    choices = bm.peer_choices(workbook_frame, MEDWAY, ["Swindon", "Gotham", "Medway"])
+    assert choices.area_file_peers == ["Swindon"] and choices.unknown_peers == ["Gotham"]
+    assert choices.names[MEDWAY] == "Medway" and list(choices.presets)[0] == "Most Similar Group (area file)"
+    assert "Medway" not in choices.options and len(choices.options) == 5
+    assert choices.offered(["Swindon", "Medway", "Gotham"]) == ["Swindon"]
+    # December 2024 has the year before it loaded (December 2023), so it opens there, with its % change.
+    assert bm.default_period(workbook_frame) == pd.Timestamp("2024-12-31")
+    assert bm.period_keys(workbook_frame) == ["2023-12-31", "2024-12-31"]
+    assert bm.chosen_period_key(workbook_frame, "2023-12-31") == "2023-12-31"
+    assert bm.chosen_period_key(workbook_frame, "2025-06-30") == "2024-12-31"  # kept from another table
+    assert bm.chosen_period_key(workbook_frame, None) == "2024-12-31"
+    assert bm.chosen_offence_group("robbery") == "robbery"
+    assert bm.chosen_offence_group("fraud") == bm.chosen_offence_group(None) == "total_excl_fraud"
+
+
 # --------------------------------------------------------------------------
 # The table published in the Strategic Assessment 2024
 # --------------------------------------------------------------------------
@@ -687,10 +756,10 @@ def test_published_table_averages_and_medway_rank():
     published = bm.read_published_table(PUBLISHED)
     assert len(published) == 28
     assert set(published["period_end"]) == {pd.Timestamp("2024-03-31")}
-    total = bm.summarise_published_table(published, "total_excl_fraud")
+    total = bm.summarise_published_table(published, "total_excl_fraud", "Medway")
     assert round(total.group_average, 1) == 95.7
     assert total.area_rate == 99.9 and total.group_size == 14
-    violence = bm.summarise_published_table(published, "violence_against_the_person")
+    violence = bm.summarise_published_table(published, "violence_against_the_person", "Medway")
     assert round(violence.group_average, 1) == 39.6
     assert (violence.area_rank, violence.group_size) == (2, 14)
     assert violence.table.loc[violence.table["rank"] == 1, "csp_name"].tolist() == ["Bolton"]
@@ -944,3 +1013,122 @@ def test_real_years_without_an_ons_rate_are_computed_from_rounded_populations(re
         population = rows["population"].astype(float)
         assert (rows["rate_per_1000"] == rows["count"].astype(float) / population * 1000).all()
         assert (rows["rate_population"] == population).all()
+
+
+# --------------------------------------------------------------------------
+# What a page says, worded from the data and the area's names only
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_years(workbook_path) -> pd.DataFrame:
+    return bm.load_benchmarks([workbook_path, FIXTURES / "c2_ye_jun2025_extract.csv"])
+
+
+def test_headings_and_headline_figures(workbook_frame):
+    summary = bm.group_summary(workbook_frame, MEDWAY, [SWINDON, DARTFORD_GRAVESHAM, CORBY], "2024-12-31")
+    assert summary.population_year == 2022
+    headings = bm.assessment_headings(summary)
+    assert (headings["population"], headings["ci_lower"]) == ("Population (mid-2022, rounded to 100)", "95% CI lower")
+    assert list(bm.assessment_table(summary).columns) == list(headings.values())
+    assert bm.assessment_table(summary)["CSP"].tolist() == ["Medway", "Corby", "Dartford and Gravesham", "Swindon"]
+    metrics = {m.label: m.value for m in bm.headline_metrics(summary, "Medway")}
+    assert metrics == {"Medway: rate per 1,000": "97.47", "Group average (4 CSPs)": f"{summary.group_average:.2f}",
+                       "Medway's rank in the group": "2 of 4", "% change on the previous year": "-5.3%"}
+    assert [m.value for m in bm.national_metrics(summary)] == ["2 of 5", "1 of 2"]
+    alone = bm.group_summary(workbook_frame, MEDWAY, [], "2023-12-31")
+    assert {m.label: m.value for m in bm.headline_metrics(alone, "Medway")}["Group average (1 CSP)"] == "102.98"
+
+
+def test_captions_say_what_the_data_says(three_years):
+    assert bm.describe_change_missing(three_years, "2024-12-31") == ""
+    assert bm.describe_change_missing(three_years, "2025-06-30") == (
+        "No % change is given for the year ending June 2025: the year before it is not in the loaded ONS tables.")
+    assert "use ONS mid-2022 population estimates for every year shown" in bm.describe_data(three_years)
+    history = bm.rank_history_table(bm.rank_history(three_years, MEDWAY, [SWINDON]))
+    assert list(history.columns)[:2] == ["CSP", "rank YE Dec 2023"] and list(history.columns)[-1] == "CSP code"
+    caption = bm.describe_rank_table(history, bm.available_periods(three_years))
+    assert "\"rank change YE Dec 2023 to YE Jun 2025\" is the earlier rank minus the later one" in caption
+    assert caption.endswith("share months: the year ending June 2025 overlaps the year ending December 2024 by "
+                            "6 months.")
+    assert bm.describe_ons_rates(three_years, MEDWAY, "total_excl_fraud", "Medway") == (
+        "ONS tables, Medway: year ending December 2023: 102.98 (computed here); year ending December 2024: "
+        "97.47 (ONS's rate); year ending June 2025: 96.64 (computed here).")
+    assert bm.describe_ons_rates(three_years, MEDWAY, "not_an_ons_group", "Medway") == ""
+
+
+def test_sources_and_caveats_are_worded_from_the_table(three_years):
+    text = bm.describe_sources(three_years, SWINDON, "Swindon", "ons_csp.parquet")
+    assert "(Tables C1–C5; the year ending June 2025 from a CSV export of Table C2)" in text
+    assert "Loaded from `ons_csp.parquet` (c2_ye_jun2025_extract.csv, policeforceareatablesyedecember2024.xlsx)" in text
+    assert ("**ONS mid-2022 population estimates** for every year; a population change since 2022 is not "
+            "reflected") in text
+    assert "**ONS's own rates** for the year ending December 2024" in text
+    assert "(Swindon: 235,700 people, printed as 235,700)" in text
+    assert "**Rates computed here** for the year ending December 2023 and the year ending June 2025" in text
+    # Generic code names no partnership: the peers come from whatever the area file lists.
+    assert "Medway" not in text and "Strategic Assessment 2024" not in text
+    assert "the default group is the one the area file names ([peers] csps)" in text
+
+
+def test_peer_captions_are_generic():
+    assert bm.describe_default_peers("Swindon", ["Medway"]) == (
+        "Swindon is always in the group. The default peers are the area file's list ([peers] csps).")
+    assert "names no peers" in bm.describe_default_peers("Swindon", [])
+    names = [f"CSP {n}" for n in range(17)]
+    assert bm.describe_peer_choice(names).endswith(": CSP 0, CSP 1, CSP 2, CSP 3, CSP 4, CSP 5, CSP 6, CSP 7, CSP 8, "
+                                                   "CSP 9, CSP 10, CSP 11, CSP 12, CSP 13, CSP 14 and 2 more.")
+    assert bm.describe_peer_choice(["Swale"]) == "**Compared with 1 peer CSP**: Swale."
+    assert bm.describe_peer_choice([]) == "**Compared with 0 peer CSPs**: none chosen."
+    assert bm.describe_unknown_peers([]) == ""
+
+
+# --------------------------------------------------------------------------
+# The group map: the boundaries chosen for a group, the map and its legend
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def embedded_table() -> pd.DataFrame:
+    return bm.read_benchmarks(REPO / "data" / "medway")
+
+
+def test_group_boundaries_fall_back_to_england_and_wales(embedded_table, tmp_path):
+    from csp_data.benchmarks import boundaries
+
+    msg = bm.resolve_peers(embedded_table, PEER_NAMES)
+    group = bm.group_summary(embedded_table, MEDWAY, msg, "2024-12-31").table
+    area_dir = REPO / "data" / "medway"
+    # The area's group file has every authority of its Most Similar Group: nothing else is read.
+    own = bm.group_boundaries(embedded_table, group, area_dir)
+    assert [len(s.geometry) for s in own.shapes] == [15] and own.rows["drawn"].all() and own.outline is not None
+    # A peer outside it (Swindon) brings in the England and Wales file, looked up after the finer one.
+    wider = bm.group_boundaries(embedded_table, bm.group_summary(embedded_table, MEDWAY, [*msg, SWINDON],
+                                                                 "2024-12-31").table, area_dir)
+    assert [len(s.geometry) for s in wider.shapes] == [15, 318]
+    assert wider.rows.set_index("lad_code").at["E06000030", "lad_name"] == "Swindon"
+    # An area folder with no boundary files is served by the embedded ones.
+    bare = bm.group_boundaries(embedded_table, group, tmp_path)
+    assert [len(s.geometry) for s in bare.shapes] == [318] and bare.rows["drawn"].all()
+    assert bm.group_lad_codes(embedded_table, [DARTFORD_GRAVESHAM, MEDWAY]) == ["E07000107", "E07000109", "E06000035"]
+    assert boundaries.GROUP_BOUNDARIES_FILE == bm.GROUP_BOUNDARIES_FILE
+
+
+def test_group_map_and_legend(embedded_table):
+    from csp_data.maps import benchmarks as benchmark_maps
+
+    summary = bm.group_summary(embedded_table, MEDWAY, bm.resolve_peers(embedded_table, PEER_NAMES), "2024-12-31")
+    map_data = bm.group_boundaries(embedded_table, summary.table, REPO / "data" / "medway")
+    deck = benchmark_maps.build_group_map(map_data.rows, map_data.shapes, group_average=summary.group_average,
+                                          outline=map_data.outline)
+    assert [layer.id for layer in deck.layers] == [
+        "england-wales", benchmark_maps.LAYER_ID, "benchmark-area", "benchmark-area-ring"]
+    features = deck.layers[1].data["features"]
+    assert len(features) == 15 and "\n" not in deck.to_json()  # one feature per authority; compact JSON
+    medway = next(f["properties"] for f in features if f["properties"]["csp_name"] == "Medway")
+    assert medway["fill"] == [213, 94, 0, 230] and medway["position_text"] == "Above average"
+    assert deck.initial_view_state.max_zoom == 12
+    legend = benchmark_maps.group_map_legend(summary.table["position"], "Medway & <Co>")
+    assert legend.startswith("<div aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>Against the "
+                             "group average (95% CI)</p>")
+    assert "Above average" in legend and "Medway &amp; &lt;Co&gt;</li>" in legend and "No rate" not in legend

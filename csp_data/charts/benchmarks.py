@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from csp_data.benchmark_maps import POSITION_COLOURS
+from csp_data.charts.colours import POSITION_COLOURS
 
 __all__ = ["group_dot_plot", "national_strip_chart"]
 

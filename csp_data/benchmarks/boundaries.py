@@ -1,4 +1,4 @@
-"""The benchmarking group on a map, and the local authority boundaries it is drawn from.
+"""The local authority boundaries the benchmarking map is drawn from: building them, reading them, choosing them.
 
 Boundaries are the ONS "Local Authority Districts (May 2023) Boundaries UK BGC" file, cut down
 to England and Wales and simplified once, by :func:`build_boundary_files` (``python -m csp_data
@@ -10,15 +10,14 @@ benchmarks boundaries``), into three GeoJSON files in the area folder's ``benchm
   coarsely simplified, so that any peer list a user picks can be drawn;
 * ``england_wales_outline.geojson``: the coastline of England and Wales, for context.
 
-A CSP is drawn as its local authorities (Dartford and Gravesham is two), each feature carrying
-the CSP's figures for the tooltip. No basemap is used, so the map needs no internet:
-``map_provider=None`` leaves the front end nothing to fetch.
+A CSP is drawn as its local authorities (Dartford and Gravesham is two), each carrying the CSP's
+figures. :func:`group_boundaries` picks the files for a group, falling back to the England and
+Wales file (the area's own, else the embedded one) when the group file misses an authority.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,63 +25,33 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import pydeck as pdk
 import shapely
-from pydeck.bindings.json_tools import default_serialize
 
-from csp_data.errors import InputFileError
+from csp_data.benchmarks.errors import BoundaryFileError
+from csp_data.benchmarks.store import benchmark_file
 
 __all__ = [
-    "POSITION_COLOURS",
-    "BoundaryFileError",
+    "GROUP_BOUNDARIES_FILE",
+    "NATIONAL_BOUNDARIES_FILE",
+    "OUTLINE_FILE",
+    "GroupBoundaries",
     "LadShapes",
     "build_boundary_files",
-    "build_group_map",
+    "group_boundaries",
+    "group_lad_codes",
     "group_map_table",
+    "la_codes_by_csp",
     "read_lad_shapes",
     "read_outline",
 ]
 
-#: Fill colours by position against the group average (Okabe & Ito: safe for colour-blind readers).
-POSITION_COLOURS = {
-    "above average": "#D55E00",
-    "not significantly different": "#BBBBBB",
-    "below average": "#0072B2",
-    "no rate": "#FFFFFF",
-}
+GROUP_BOUNDARIES_FILE = "lad_may2023_group.geojson"
+NATIONAL_BOUNDARIES_FILE = "lad_may2023_england_wales.geojson"
+OUTLINE_FILE = "england_wales_outline.geojson"
 GROUP_TOLERANCE_DEGREES = 0.0005  # about 35-55 m: finer than a pixel at the group's zoom
 NATIONAL_TOLERANCE_DEGREES = 0.002  # about 140-220 m: keeps the national file near 1.4 MB
 OUTLINE_TOLERANCE_DEGREES = 0.01
 COORDINATE_GRID = 1e-4  # the source TopoJSON's own quantisation (about 7-11 m)
-MAP_HEIGHT = 560
-LAYER_ID = "benchmark-group"
-TOOLTIP_HTML = (
-    "<b>{csp_name}</b><br/>{rate_text}<br/>{rank_text}<br/>{position_text}<br/>{change_text}"
-    "<br/><span style='color:#555'>{lad_text}</span>"
-)
-TOOLTIP_STYLE = {
-    "backgroundColor": "#ffffff",
-    "color": "#1a1a1a",
-    "fontSize": "13px",
-    "border": "1px solid #444",
-    "padding": "6px 8px",
-}
-
-
-class BoundaryFileError(InputFileError):
-    """A boundary file that cannot be used (not readable, no LAD23CD/LAD23NM, not lon/lat)."""
-
-
-class _CompactDeck(pdk.Deck):
-    """A ``pydeck.Deck`` serialised without indentation (the spec goes to the browser on every rerun)."""
-
-    def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
-
-
-# --------------------------------------------------------------------------
-# Building the boundary files
-# --------------------------------------------------------------------------
 
 
 def _polygonal(geometry) -> shapely.Geometry:
@@ -154,8 +123,6 @@ def build_boundary_files(source, out_dir, group_lad_codes: Iterable[str]) -> dic
     """
     import geopandas as gpd
 
-    from csp_data.benchmarks import GROUP_BOUNDARIES_FILE, NATIONAL_BOUNDARIES_FILE, OUTLINE_FILE
-
     source, out_dir = Path(source), Path(out_dir)
     if not source.is_file():
         raise BoundaryFileError(source, "no such file")
@@ -204,11 +171,6 @@ def build_boundary_files(source, out_dir, group_lad_codes: Iterable[str]) -> dic
     return written
 
 
-# --------------------------------------------------------------------------
-# Reading them
-# --------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class LadShapes:
     """Local authority outlines by code: GeoJSON geometry, name and bounds. Never modified."""
@@ -253,16 +215,6 @@ def read_outline(path) -> dict | None:
     return _read_outline(path, path.stat().st_mtime_ns)
 
 
-# --------------------------------------------------------------------------
-# The map
-# --------------------------------------------------------------------------
-
-
-def _hex_to_rgb(colour: str) -> list[int]:
-    colour = colour.lstrip("#")
-    return [int(colour[i : i + 2], 16) for i in (0, 2, 4)]
-
-
 def group_map_table(table: pd.DataFrame, la_codes: Mapping[str, str], shapes: Sequence[LadShapes]) -> pd.DataFrame:
     """One row per local authority to draw: the CSP's figures beside its authority.
 
@@ -293,103 +245,65 @@ def group_map_table(table: pd.DataFrame, la_codes: Mapping[str, str], shapes: Se
     return pd.DataFrame(rows)
 
 
-def _fit_view(bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = MAP_HEIGHT,
-              padding: float = 0.85) -> pdk.ViewState:
-    """Centre on ``bounds`` at the largest zoom that shows them whole (Web Mercator, 512 px world at zoom 0)."""
-    west, south, east, north = bounds
-    east, north = max(east, west + 0.05), max(north, south + 0.05)
-
-    def mercator_y(latitude: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
-
-    x_fraction = (east - west) / 360.0
-    y_fraction = (mercator_y(north) - mercator_y(south)) / (2 * math.pi)
-    zoom = min(math.log2(width_px * padding / (512 * x_fraction)), math.log2(height_px * padding / (512 * y_fraction)))
-    centre = math.degrees(2 * math.atan(math.exp((mercator_y(north) + mercator_y(south)) / 2)) - math.pi / 2)
-    return pdk.ViewState(longitude=(west + east) / 2, latitude=centre, zoom=round(zoom, 2),
-                         min_zoom=max(zoom - 2, 0), max_zoom=12, pitch=0, bearing=0)
+def la_codes_by_csp(df: pd.DataFrame) -> dict[str, str]:
+    """CSP code -> its local authority codes (``"E07000107;E07000109"``), from the tidy frame."""
+    return df.drop_duplicates("csp_code").set_index("csp_code")["la_codes"].to_dict()
 
 
-def _number(value, fmt: str) -> str | None:
-    return None if value is None or pd.isna(value) else format(value, fmt)
+def group_lad_codes(df: pd.DataFrame, csp_codes: Iterable[str]) -> list[str]:
+    """The local authority codes of some CSPs, in their order, for :func:`build_boundary_files`."""
+    la_codes = la_codes_by_csp(df)
+    return [lad for csp in csp_codes for lad in str(la_codes.get(csp) or "").split(";") if lad]
 
 
-def build_group_map(drawn: pd.DataFrame, shapes: Sequence[LadShapes], *, group_average: float,
-                    outline: dict | None = None) -> pdk.Deck:
-    """The group on a map: each CSP coloured by its position against the group average.
+@dataclass(frozen=True)
+class GroupBoundaries:
+    """What the group map is drawn from.
+
+    Attributes
+    ----------
+    rows : pandas.DataFrame
+        :func:`group_map_table`: one row per local authority, with the CSP's figures.
+    shapes : list of LadShapes
+        The boundary files to look outlines up in, in order.
+    outline : dict or None
+        The England and Wales outline geometry, for context.
+    """
+
+    rows: pd.DataFrame
+    shapes: list[LadShapes]
+    outline: dict | None
+
+
+def group_boundaries(df: pd.DataFrame, group_table: pd.DataFrame, area_dir) -> GroupBoundaries:
+    """The boundaries and rows of the group map for a group chosen on the page.
+
+    The area folder's group file is used when it has every authority of the
+    group (it is finer); otherwise the England and Wales file is added (the
+    area folder's, else the embedded one, which serves any area), so that any
+    peer list a user picks can be drawn.
 
     Parameters
     ----------
-    drawn : pandas.DataFrame
-        :func:`group_map_table` rows (only those with ``drawn`` true are used).
-    shapes : sequence of LadShapes
-        The outlines, looked up in order.
-    group_average : float
-        For the tooltip.
-    outline : dict, optional
-        A GeoJSON geometry drawn underneath for context (England and Wales).
+    df : pandas.DataFrame
+        The tidy benchmark frame (for each CSP's ``la_codes``).
+    group_table : pandas.DataFrame
+        ``GroupSummary.table``.
+    area_dir : str or os.PathLike
+        The folder of the area file.
 
-    Returns
-    -------
-    pydeck.Deck
-        Layers: the outline (not pickable), the group (``LAYER_ID``, pickable, tooltip) and a
-        heavy black outline around the area's authorities.
+    Raises
+    ------
+    BoundaryFileError
+        If a boundary file there cannot be read.
     """
-    drawn = drawn[drawn["drawn"]] if len(drawn) else drawn
-    size = int(drawn["csp_code"].nunique()) if len(drawn) else 0
-    features, area_features, boxes = [], [], []
-    for row in drawn.to_dict("records"):
-        source = next(s for s in shapes if row["lad_code"] in s.geometry)
-        position = row.get("position") or "no rate"
-        rate = _number(row.get("rate_per_1000"), ".2f")
-        change = _number(row.get("pct_change"), "+.1f")
-        properties = {
-            "csp_name": row["csp_name"],
-            "rate_text": f"{rate} per 1,000 (group average {group_average:.2f})" if rate else "No published rate",
-            "rank_text": f"Rank {int(row['rank'])} of {size} in the group" if not pd.isna(row.get("rank")) else "",
-            "position_text": position.capitalize() if position != "no rate" else "",
-            "change_text": f"{change}% on the previous year" if change else "% change not available",
-            "lad_text": f"{row['lad_name']} ({row['lad_code']})",
-            "fill": _hex_to_rgb(POSITION_COLOURS.get(position, POSITION_COLOURS["no rate"])) + [230],
-        }
-        feature = {"type": "Feature", "geometry": source.geometry[row["lad_code"]], "properties": properties}
-        features.append(feature)
-        boxes.append(source.bounds[row["lad_code"]])
-        if row.get("is_area"):
-            area_features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {}})
-    layers = []
-    if outline is not None:
-        layers.append(pdk.Layer(
-            "GeoJsonLayer", id="england-wales", data={"type": "FeatureCollection", "features": [
-                {"type": "Feature", "geometry": outline, "properties": {}}]},
-            pickable=False, stroked=True, filled=True, get_fill_color=[242, 242, 242, 255],
-            get_line_color=[150, 150, 150, 255], line_width_min_pixels=1,
-        ))
-    layers.append(pdk.Layer(
-        "GeoJsonLayer", id=LAYER_ID, data={"type": "FeatureCollection", "features": features},
-        pickable=True, auto_highlight=True, highlight_color=[0, 0, 0, 60], stroked=True, filled=True,
-        get_fill_color="properties.fill", get_line_color=[60, 60, 60, 255], line_width_min_pixels=1,
-    ))
-    if area_features:
-        layers.append(pdk.Layer(
-            "GeoJsonLayer", id="benchmark-area", data={"type": "FeatureCollection", "features": area_features},
-            pickable=False, stroked=True, filled=False, get_line_color=[0, 0, 0, 255], line_width_min_pixels=1.5,
-        ))
-        # A ring around the area: at the scale of England a CSP is a few pixels across, and a heavy
-        # outline would hide its fill.
-        centre = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in area_features]).centroid
-        layers.append(pdk.Layer(
-            "ScatterplotLayer", id="benchmark-area-ring", data=[{"position": [round(centre.x, 4), round(centre.y, 4)]}],
-            get_position="position", pickable=False, stroked=True, filled=False, get_radius=1,
-            radius_min_pixels=16, line_width_min_pixels=2.5, get_line_color=[0, 0, 0, 255],
-        ))
-    if boxes:
-        box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-    else:  # nothing to draw: England and Wales
-        box = (-5.8, 49.9, 1.8, 55.9)
-    return _CompactDeck(
-        layers=layers,
-        initial_view_state=_fit_view(box),
-        tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE},
-        map_provider=None,
-    )
+    la_codes = la_codes_by_csp(df)
+    group_file = benchmark_file(area_dir, GROUP_BOUNDARIES_FILE, fallback=False)
+    shapes = [read_lad_shapes(group_file)] if group_file else []
+    wanted = set(group_lad_codes(df, group_table["csp_code"]))
+    if not shapes or wanted - set(shapes[0].geometry):
+        national_file = benchmark_file(area_dir, NATIONAL_BOUNDARIES_FILE)
+        if national_file:
+            shapes.append(read_lad_shapes(national_file))
+    rows = group_map_table(group_table, la_codes, shapes)
+    return GroupBoundaries(rows, shapes, read_outline(benchmark_file(area_dir, OUTLINE_FILE)))

@@ -1,0 +1,169 @@
+"""Who is compared: the area's CSP code and its peers, found by name as a strategic assessment writes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from csp_data.benchmarks.errors import BenchmarkError
+from csp_data.benchmarks.statistics import unitary_authority_codes
+from csp_data.benchmarks.tables import name_key
+
+__all__ = [
+    "PeerChoices",
+    "area_csp_code",
+    "csp_names",
+    "peer_choices",
+    "peer_presets",
+    "resolve_peers",
+    "usable_peer_names",
+]
+
+
+def resolve_peers(df: pd.DataFrame, names: Iterable[str]) -> list[str]:
+    """CSP codes for CSP names, as written in a strategic assessment.
+
+    Matching ignores case, spacing and ``&`` versus ``and``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy benchmark frame (``csp_code``, ``csp_name``).
+    names : iterable of str
+        CSP names, e.g. ``["Basildon", "Dartford and Gravesham"]``.
+
+    Returns
+    -------
+    list of str
+        Codes in the order of ``names``.
+
+    Raises
+    ------
+    BenchmarkError
+        Naming every name that matches no CSP (or more than one); a ``ValueError``.
+    """
+    names = list(names)
+    codes_by_name: dict[str, set[str]] = {}
+    for code, name in df[["csp_code", "csp_name"]].drop_duplicates().itertuples(index=False):
+        codes_by_name.setdefault(name_key(name), set()).add(code)
+    unknown = [name for name in names if name_key(name) not in codes_by_name]
+    if unknown:
+        raise BenchmarkError(f"no CSP matches peer name(s): {', '.join(repr(n) for n in unknown)}")
+    ambiguous = [name for name in names if len(codes_by_name[name_key(name)]) > 1]
+    if ambiguous:
+        raise BenchmarkError(f"more than one CSP code matches peer name(s): {', '.join(repr(n) for n in ambiguous)}")
+    return [next(iter(codes_by_name[name_key(name)])) for name in names]
+
+
+def area_csp_code(df: pd.DataFrame, csp_code: str | None, names: Sequence[str]) -> str:
+    """The area's CSP code: ``csp_code`` from the area file, else the first of ``names`` that is a CSP.
+
+    Raises
+    ------
+    BenchmarkError
+        If the code is not in the table or no name matches a CSP (a ``ValueError``).
+    """
+    codes = set(df["csp_code"].unique())
+    if csp_code:
+        if csp_code not in codes:
+            raise BenchmarkError(
+                f"the area's CSP code {csp_code!r} is not in the ONS benchmark table; check area.csp_code in the "
+                "area file"
+            )
+        return csp_code
+    for name in names:
+        try:
+            return resolve_peers(df, [name])[0]
+        except BenchmarkError:
+            continue
+    raise BenchmarkError(
+        f"no CSP in the ONS benchmark table is called {' or '.join(repr(n) for n in names)}; "
+        "set area.csp_code in the area file"
+    )
+
+
+def csp_names(df: pd.DataFrame) -> dict[str, str]:
+    """CSP code -> name, sorted by name."""
+    pairs = df[["csp_code", "csp_name"]].drop_duplicates("csp_code")
+    return dict(sorted(zip(pairs["csp_code"], pairs["csp_name"]), key=lambda item: item[1].casefold()))
+
+
+def usable_peer_names(df: pd.DataFrame, names: Iterable[str], area_code: str) -> tuple[list[str], list[str]]:
+    """Split peer names into those that match a CSP (as named in the table) and those that do not.
+
+    The area itself is dropped from the peers; it is always in the group.
+    """
+    by_code = csp_names(df)
+    by_key: dict[str, set[str]] = {}
+    for code, name in by_code.items():
+        by_key.setdefault(name_key(name), set()).add(code)
+    known, unknown = [], []
+    for name in names:
+        codes = by_key.get(name_key(name), set())
+        if len(codes) != 1:
+            unknown.append(name)
+            continue
+        code = next(iter(codes))
+        if code != area_code and by_code[code] not in known:
+            known.append(by_code[code])
+    return known, unknown
+
+
+def peer_presets(df: pd.DataFrame, area_code: str, area_peers: Sequence[str]) -> dict[str, list[str]]:
+    """Ready-made peer lists (CSP names), besides the one in the area file.
+
+    Returns
+    -------
+    dict
+        ``{"Most Similar Group (area file)": [...], "All <force> CSPs": [...],
+        "All unitary authorities": [...]}``; each leaves the area out, since it
+        is always in the group.  The force is the area's police force area.
+    """
+    names = csp_names(df)
+    pairs = df[["csp_code", "force_name"]].drop_duplicates("csp_code").set_index("csp_code")["force_name"]
+    force = pairs.get(area_code)
+    presets = {"Most Similar Group (area file)": usable_peer_names(df, area_peers, area_code)[0]}
+    if isinstance(force, str):
+        presets[f"All {force} CSPs"] = [names[c] for c in names if c != area_code and pairs.get(c) == force]
+    unitary = unitary_authority_codes(df)
+    presets["All unitary authorities"] = [names[c] for c in names if c != area_code and c in unitary]
+    return presets
+
+
+@dataclass(frozen=True)
+class PeerChoices:
+    """What a page offers for choosing peers.
+
+    Attributes
+    ----------
+    names : dict
+        CSP code -> name, every CSP in the table, sorted by name.
+    options : list of str
+        The names a user can pick as peers: every CSP but the area, which is always in the group.
+    presets : dict
+        Ready-made peer lists (:func:`peer_presets`).
+    area_file_peers : list of str
+        The area file's peers that match a CSP, as the table names them.
+    unknown_peers : list of str
+        The area file's peers that match none.
+    """
+
+    names: dict[str, str]
+    options: list[str]
+    presets: dict[str, list[str]]
+    area_file_peers: list[str]
+    unknown_peers: list[str]
+
+    def offered(self, names) -> list[str]:
+        """``names`` less any not among :attr:`options` (a choice kept from another table or area)."""
+        return [name for name in names if name in self.options]
+
+
+def peer_choices(df: pd.DataFrame, area_code: str, area_peers: Sequence[str]) -> PeerChoices:
+    """The CSP names, preset peer lists and the area file's peers, split into known and unknown."""
+    known, unknown = usable_peer_names(df, area_peers, area_code)
+    names = csp_names(df)
+    options = [name for code, name in names.items() if code != area_code]
+    return PeerChoices(names, options, peer_presets(df, area_code, area_peers), known, unknown)

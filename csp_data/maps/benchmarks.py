@@ -1,0 +1,156 @@
+"""The benchmarking group on a pydeck map, and its legend.
+
+Each CSP of the group is drawn as its local authorities, coloured by its position against the
+group average (the colours of the benchmarking chart), with the area circled in black. The rows
+and outlines come from :func:`csp_data.benchmarks.group_boundaries`. No basemap is used, so the map
+needs no internet: ``map_provider=None`` leaves the front end nothing to fetch.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Iterable, Sequence
+
+import pandas as pd
+import pydeck as pdk
+import shapely
+
+from csp_data.benchmarks.boundaries import LadShapes
+from csp_data.charts.colours import POSITION_COLOURS, hex_to_rgb
+from csp_data.maps.wards import TOOLTIP_STYLE, CompactDeck, fit_view
+
+__all__ = ["LAYER_ID", "MAP_HEIGHT", "POSITION_COLOURS", "build_group_map", "group_map_legend", "legend_html"]
+
+MAP_HEIGHT = 560
+LAYER_ID = "benchmark-group"
+TOOLTIP_HTML = (
+    "<b>{csp_name}</b><br/>{rate_text}<br/>{rank_text}<br/>{position_text}<br/>{change_text}"
+    "<br/><span style='color:#555'>{lad_text}</span>"
+)
+# At the scale of England a CSP is a few pixels across; closer than this shows nothing more.
+MAX_ZOOM = 12
+ENGLAND_AND_WALES = (-5.8, 49.9, 1.8, 55.9)  # west, south, east, north: the view when nothing is drawn
+_SWATCH = ("display:inline-block;width:18px;height:14px;vertical-align:middle;background:{colour};"
+           "border:1px solid #444;margin-right:6px")
+_RING = ("display:inline-block;width:16px;height:16px;vertical-align:middle;border:2.5px solid #000;"
+         "border-radius:50%;margin-right:6px")
+
+
+def _number(value, fmt: str) -> str | None:
+    return None if value is None or pd.isna(value) else format(value, fmt)
+
+
+def _view(boxes: Sequence[tuple[float, float, float, float]]) -> pdk.ViewState:
+    """The view that fits every box, never narrower than 0.05° (a single small authority)."""
+    if not boxes:
+        boxes = [ENGLAND_AND_WALES]
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    view = fit_view((west, south, max(east, west + 0.05), max(north, south + 0.05)), width_px=900,
+                    height_px=MAP_HEIGHT, padding=0.85)
+    view.max_zoom = MAX_ZOOM
+    return view
+
+
+def build_group_map(drawn: pd.DataFrame, shapes: Sequence[LadShapes], *, group_average: float,
+                    outline: dict | None = None) -> pdk.Deck:
+    """The group on a map: each CSP coloured by its position against the group average.
+
+    Parameters
+    ----------
+    drawn : pandas.DataFrame
+        :func:`csp_data.benchmarks.group_map_table` rows (only those with ``drawn`` true are used).
+    shapes : sequence of LadShapes
+        The outlines, looked up in order.
+    group_average : float
+        For the tooltip.
+    outline : dict, optional
+        A GeoJSON geometry drawn underneath for context (England and Wales).
+
+    Returns
+    -------
+    pydeck.Deck
+        Layers: the outline (not pickable), the group (``LAYER_ID``, pickable, tooltip) and a
+        heavy black outline around the area's authorities.
+    """
+    drawn = drawn[drawn["drawn"]] if len(drawn) else drawn
+    size = int(drawn["csp_code"].nunique()) if len(drawn) else 0
+    features, area_features, boxes = [], [], []
+    for row in drawn.to_dict("records"):
+        source = next(s for s in shapes if row["lad_code"] in s.geometry)
+        position = row.get("position") or "no rate"
+        rate = _number(row.get("rate_per_1000"), ".2f")
+        change = _number(row.get("pct_change"), "+.1f")
+        properties = {
+            "csp_name": row["csp_name"],
+            "rate_text": f"{rate} per 1,000 (group average {group_average:.2f})" if rate else "No published rate",
+            "rank_text": f"Rank {int(row['rank'])} of {size} in the group" if not pd.isna(row.get("rank")) else "",
+            "position_text": position.capitalize() if position != "no rate" else "",
+            "change_text": f"{change}% on the previous year" if change else "% change not available",
+            "lad_text": f"{row['lad_name']} ({row['lad_code']})",
+            "fill": hex_to_rgb(POSITION_COLOURS.get(position, POSITION_COLOURS["no rate"])) + [230],
+        }
+        feature = {"type": "Feature", "geometry": source.geometry[row["lad_code"]], "properties": properties}
+        features.append(feature)
+        boxes.append(source.bounds[row["lad_code"]])
+        if row.get("is_area"):
+            area_features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {}})
+    layers = []
+    if outline is not None:
+        layers.append(pdk.Layer(
+            "GeoJsonLayer", id="england-wales", data={"type": "FeatureCollection", "features": [
+                {"type": "Feature", "geometry": outline, "properties": {}}]},
+            pickable=False, stroked=True, filled=True, get_fill_color=[242, 242, 242, 255],
+            get_line_color=[150, 150, 150, 255], line_width_min_pixels=1,
+        ))
+    layers.append(pdk.Layer(
+        "GeoJsonLayer", id=LAYER_ID, data={"type": "FeatureCollection", "features": features},
+        pickable=True, auto_highlight=True, highlight_color=[0, 0, 0, 60], stroked=True, filled=True,
+        get_fill_color="properties.fill", get_line_color=[60, 60, 60, 255], line_width_min_pixels=1,
+    ))
+    if area_features:
+        layers.append(pdk.Layer(
+            "GeoJsonLayer", id="benchmark-area", data={"type": "FeatureCollection", "features": area_features},
+            pickable=False, stroked=True, filled=False, get_line_color=[0, 0, 0, 255], line_width_min_pixels=1.5,
+        ))
+        # A ring around the area: at the scale of England a CSP is a few pixels across, and a heavy
+        # outline would hide its fill.
+        centre = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in area_features]).centroid
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", id="benchmark-area-ring", data=[{"position": [round(centre.x, 4), round(centre.y, 4)]}],
+            get_position="position", pickable=False, stroked=True, filled=False, get_radius=1,
+            radius_min_pixels=16, line_width_min_pixels=2.5, get_line_color=[0, 0, 0, 255],
+        ))
+    return CompactDeck(
+        layers=layers,
+        initial_view_state=_view(boxes),
+        tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE},
+        map_provider=None,
+    )
+
+
+def legend_html(title: str, swatches: Iterable[tuple[str, str]], *, ringed: str | None = None) -> str:
+    """A map legend as HTML: a colour swatch per label, then optionally a black ring and what it marks.
+
+    Parameters
+    ----------
+    title : str
+    swatches : iterable of (colour, label)
+        ``'#rrggbb'`` and the text beside it (escaped here).
+    ringed : str, optional
+        What the black ring marks (the area).
+    """
+    items = [f"<li style='list-style:none;margin:0 0 6px 0'><span aria-hidden='true' "
+             f"style='{_SWATCH.format(colour=colour)}'></span>{escape(label)}</li>" for colour, label in swatches]
+    if ringed:
+        items.append(f"<li style='list-style:none;margin:0 0 6px 0'><span aria-hidden='true' style='{_RING}'></span>"
+                     f"{escape(ringed)}</li>")
+    return (f"<div aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>{escape(title)}</p>"
+            f"<ul style='padding-left:0;margin:0'>{''.join(items)}</ul></div>")
+
+
+def group_map_legend(positions: Iterable, area_name: str, level: float = 0.95) -> str:
+    """The legend of :func:`build_group_map`: the positions present (nulls as "no rate") and the area's ring."""
+    present = {"no rate" if pd.isna(p) else p for p in positions}
+    swatches = [(colour, p.capitalize()) for p, colour in POSITION_COLOURS.items() if p in present]
+    return legend_html(f"Against the group average ({round(level * 100)}% CI)", swatches, ringed=area_name)
