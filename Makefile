@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup chromium run test test-fast screenshots embedded-data bench
+.PHONY: setup chromium run test test-fast lint format screenshots embedded-data bench
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,20 @@ chromium:
 run: setup
 	$(PY) -m streamlit run app.py
 
-test: setup chromium
+test: setup chromium lint
 	$(PY) -m pytest
 
+# Style: ruff's linter and formatter (configured in pyproject.toml); `make format` applies them.
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: setup
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
 # The inner loop: everything but the browser tests and the slow crash, memory and property tests.
-test-fast: setup
+test-fast: setup lint
 	$(PY) -m pytest -m "not slow and not browser"
 
 screenshots: setup chromium

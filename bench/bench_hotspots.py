@@ -34,23 +34,30 @@ sys.path.insert(0, str(ROOT))
 
 from csp_data import hotspots  # noqa: E402
 from csp_data.config import load_area  # noqa: E402
+from csp_data.store import Store  # noqa: E402
 from csp_data.store.geography import ward_boundaries  # noqa: E402
 from csp_data.store.queries import Database  # noqa: E402
-from csp_data.store import Store  # noqa: E402
 
 # The last commit with the old permutation test (one shuffle of the other squares per square, esda z).
 BASELINE_COMMIT = "9c0915b89cba570069356b0c075a46ae5c40ff5d"
 CHOICES = [
-    ("crime", None), ("asb", None), ("crime", "Violence and sexual offences"), ("crime", "Vehicle crime"),
-    ("crime", "Other theft"), ("crime", "Burglary"), ("crime", "Robbery"), ("crime", "Bicycle theft"),
+    ("crime", None),
+    ("asb", None),
+    ("crime", "Violence and sexual offences"),
+    ("crime", "Vehicle crime"),
+    ("crime", "Other theft"),
+    ("crime", "Burglary"),
+    ("crime", "Robbery"),
+    ("crime", "Bicycle theft"),
 ]
 
 
 def baseline_module() -> ModuleType | None:
     """``csp_data/hotspots.py`` as it was at ``BASELINE_COMMIT``, imported as ``hotspots_baseline``;
     None (with a note) when git or the commit is not there, e.g. in an export without history."""
-    shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{BASELINE_COMMIT}:csp_data/hotspots.py"],
-                           capture_output=True, text=True)
+    shown = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{BASELINE_COMMIT}:csp_data/hotspots.py"], capture_output=True, text=True
+    )
     if shown.returncode != 0:
         print(f"baseline unavailable (git show {BASELINE_COMMIT[:7]}: {shown.stderr.strip()})")
         return None
@@ -80,23 +87,30 @@ def statistics_section(runs: int, baseline: ModuleType | None) -> None:
     db = Database(area, Store(area.store_dir))
     outline = hotspots.area_outline(ward_boundaries(area.current_wards).geometry)
     cells = hotspots.area_cells(outline)
-    print(f"statistics, 2025, median of {runs} (min-max) in ms; gi_star: the Gi* statistics on the grid; "
-          "compute_hotspots: everything the page caches")
+    print(
+        f"statistics, 2025, median of {runs} (min-max) in ms; gi_star: the Gi* statistics on the grid; "
+        "compute_hotspots: everything the page caches"
+    )
     for kind, crime_type in CHOICES:
-        points = db.query("hotspot_points", first=date(2025, 1, 1), last=date(2025, 12, 1), kind=kind,
-                          crime_type=crime_type)
+        points = db.query(
+            "hotspot_points", first=date(2025, 1, 1), last=date(2025, 12, 1), kind=kind, crime_type=crime_type
+        )
         grid = hotspots.grid_counts(points, cells)
-        gi, gi_low, gi_high, new = timed(lambda: hotspots.gi_star(grid), runs)
-        whole, *_ = timed(lambda: hotspots.compute_hotspots(points, outline), runs)
-        line = (f"  {crime_type or kind:29s} {int(points['incidents'].sum()):6,} incidents  "
-                f"gi_star {gi * 1e3:4.0f} ({gi_low * 1e3:.0f}-{gi_high * 1e3:.0f})  "
-                f"compute_hotspots {whole * 1e3:4.0f}  hot {len(hot_ids(new)):3d}")
+        gi, gi_low, gi_high, new = timed(lambda grid=grid: hotspots.gi_star(grid), runs)
+        whole, *_ = timed(lambda points=points: hotspots.compute_hotspots(points, outline), runs)
+        line = (
+            f"  {crime_type or kind:29s} {int(points['incidents'].sum()):6,} incidents  "
+            f"gi_star {gi * 1e3:4.0f} ({gi_low * 1e3:.0f}-{gi_high * 1e3:.0f})  "
+            f"compute_hotspots {whole * 1e3:4.0f}  hot {len(hot_ids(new)):3d}"
+        )
         if baseline is not None:
-            old_gi, *_, old = timed(lambda: baseline.gi_star(grid), runs)
-            old_whole, *_ = timed(lambda: baseline.compute_hotspots(points, outline), runs)
+            old_gi, *_, old = timed(lambda grid=grid: baseline.gi_star(grid), runs)
+            old_whole, *_ = timed(lambda points=points: baseline.compute_hotspots(points, outline), runs)
             both = len(hot_ids(new) & hot_ids(old))
-            line += (f" | baseline gi_star {old_gi * 1e3:5.0f}  compute_hotspots {old_whole * 1e3:5.0f}  "
-                     f"hot {len(hot_ids(old)):3d}, {both} in both  (gi_star x{old_gi / gi:.0f} faster)")
+            line += (
+                f" | baseline gi_star {old_gi * 1e3:5.0f}  compute_hotspots {old_whole * 1e3:5.0f}  "
+                f"hot {len(hot_ids(old)):3d}, {both} in both  (gi_star x{old_gi / gi:.0f} faster)"
+            )
         print(line, flush=True)
     db.close()
 
@@ -111,8 +125,9 @@ def apptest_section(runs: int) -> None:
     assert not at.exception, at.exception
     warm, low, high, _ = timed(at.run, runs)
     assert not at.exception, at.exception
-    print(f"apptest: first run {first:.2f} s; warm rerun median {warm:.2f} s (min {low:.2f}, max {high:.2f}) "
-          f"over {runs}")
+    print(
+        f"apptest: first run {first:.2f} s; warm rerun median {warm:.2f} s (min {low:.2f}, max {high:.2f}) over {runs}"
+    )
 
 
 def main() -> None:

@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from csp_data.config import load_area  # noqa: E402
-from csp_data.store.ingest import ingest  # noqa: E402
 from csp_data.store import Store  # noqa: E402
+from csp_data.store.ingest import ingest  # noqa: E402
 
 
 def bench(name: str, source: Path, files: list[Path], runs: int, area) -> None:
@@ -47,7 +47,9 @@ def bench(name: str, source: Path, files: list[Path], runs: int, area) -> None:
     ingest_median, read_median = statistics.median(ingest_times), statistics.median(read_times)
     kept = sum(r.rows_kept for r in reports)
     print(f"== {name}: {rows:,} rows in {len(files)} files, {kept:,} kept for the area; runs: {runs}")
-    print(f"ingest: median {ingest_median:.3f} s ({rows / ingest_median:,.0f} rows/s); all runs {[round(t, 3) for t in ingest_times]}")
+    print(
+        f"ingest: median {ingest_median:.3f} s ({rows / ingest_median:,.0f} rows/s); all runs {[round(t, 3) for t in ingest_times]}"
+    )
     print(f"baseline pyarrow read only: median {read_median:.3f} s ({rows / read_median:,.0f} rows/s)")
     print(f"ingest / baseline: {ingest_median / read_median:.1f}x")
 

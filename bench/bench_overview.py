@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 from csp_data.config import load_area  # noqa: E402
 from csp_data.overview import build_overview  # noqa: E402
 from csp_data.periods import add_months, latest_12_months  # noqa: E402
-from csp_data.store.queries import Database  # noqa: E402
-from csp_data.store.forces import force_key  # noqa: E402
 from csp_data.store import Store  # noqa: E402
+from csp_data.store.forces import force_key  # noqa: E402
+from csp_data.store.queries import Database  # noqa: E402
 
 
 def time_overview(area, store, runs: int) -> tuple[float, float, int]:
@@ -68,11 +68,24 @@ def build_synthetic_store(area, target: Path, months: int, forces: int) -> Store
             rows = month_rows.set_column(0, "month", pa.array([month] * month_rows.num_rows, pa.date32()))
             for f in range(forces):
                 force = f"Force {f:02d}"
-                rows_f = rows.set_column(rows.schema.get_field_index("force"), "force", pa.array([force] * rows.num_rows))
+                rows_f = rows.set_column(
+                    rows.schema.get_field_index("force"), "force", pa.array([force] * rows.num_rows)
+                )
                 build.add(month.strftime("%Y-%m"), force_key(force), rows_f)
-                ledger.append({"month": month, "force": force, "force_slug": force_key(force), "source": "synthetic",
-                               "rows_read": rows.num_rows, "rows_kept": rows.num_rows, "no_location": 0,
-                               "outside_area": 0, "malformed": 0, "in_no_ward": 0})
+                ledger.append(
+                    {
+                        "month": month,
+                        "force": force,
+                        "force_slug": force_key(force),
+                        "source": "synthetic",
+                        "rows_read": rows.num_rows,
+                        "rows_kept": rows.num_rows,
+                        "no_location": 0,
+                        "outside_area": 0,
+                        "malformed": 0,
+                        "in_no_ward": 0,
+                    }
+                )
         build.commit(ledger)
     return store
 
@@ -85,15 +98,19 @@ def main() -> None:
     args = parser.parse_args()
     area = load_area()
     first, warm, rows = time_overview(area, Store(area.store_dir), args.runs)
-    print(f"embedded store: {rows:,} rows; first run {first * 1000:.0f} ms; warm median {warm * 1000:.0f} ms ({args.runs} runs)")
+    print(
+        f"embedded store: {rows:,} rows; first run {first * 1000:.0f} ms; warm median {warm * 1000:.0f} ms ({args.runs} runs)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         store = build_synthetic_store(area, Path(tmp), args.scale_months, args.scale_forces)
         print(f"synthetic store built in {time.perf_counter() - start:.0f} s")
         # Every synthetic force counts in the totals (the area file names Kent Police alone).
         first, warm_big, rows = time_overview(dataclasses.replace(area, territorial_forces=()), store, args.runs)
-        print(f"synthetic national-sized store: {rows:,} rows in {args.scale_months * args.scale_forces:,} files; "
-              f"first run {first * 1000:.0f} ms; warm median {warm_big * 1000:.0f} ms ({args.runs} runs)")
+        print(
+            f"synthetic national-sized store: {rows:,} rows in {args.scale_months * args.scale_forces:,} files; "
+            f"first run {first * 1000:.0f} ms; warm median {warm_big * 1000:.0f} ms ({args.runs} runs)"
+        )
         print(f"national / embedded: {warm_big / warm:.1f}x")
 
 

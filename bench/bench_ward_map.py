@@ -33,11 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from csp_data import maps, wardmap  # noqa: E402
-from csp_data.series import counted_choices  # noqa: E402
 from csp_data.config import load_area  # noqa: E402
 from csp_data.periods import latest_12_months  # noqa: E402
-from csp_data.store.queries import Database  # noqa: E402
+from csp_data.series import counted_choices  # noqa: E402
 from csp_data.store import Store  # noqa: E402
+from csp_data.store.queries import Database  # noqa: E402
 
 WARD = "E05014455"  # Gillingham South
 
@@ -114,8 +114,10 @@ def time_store(label: str, area, store: Store, runs: int) -> None:
     map_ms = median_ms(cached_map, runs)
     print(f"{label}: {rows:,} rows; first run {first:.0f} ms (map JSON {size / 1024:.0f} KiB)")
     print(f"  uncached (all queries to DuckDB + figures + map): median {uncached_ms:.0f} ms")
-    print(f"  cached queries: figures {figures_ms:.1f} ms + map build and JSON {map_ms:.1f} ms "
-          f"= {figures_ms + map_ms:.1f} ms  (median of {runs})")
+    print(
+        f"  cached queries: figures {figures_ms:.1f} ms + map build and JSON {map_ms:.1f} ms "
+        f"= {figures_ms + map_ms:.1f} ms  (median of {runs})"
+    )
     db.close()
 
 
@@ -131,8 +133,10 @@ def time_apptest(runs: int) -> None:
         at.run()
         assert not at.exception
 
-    print(f"apptest: whole script with a ward profile open, warm rerun median {median_ms(rerun, runs):.0f} ms "
-          f"(Streamlit's own work included)")
+    print(
+        f"apptest: whole script with a ward profile open, warm rerun median {median_ms(rerun, runs):.0f} ms "
+        f"(Streamlit's own work included)"
+    )
 
 
 def main() -> None:

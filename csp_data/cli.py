@@ -64,8 +64,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     skipped = [r for r in reports if not r.recorded]
     if skipped:
         forces = sorted({r.force for r in skipped})
-        print(f"Skipped {len(skipped)} file(s) of {len(forces)} other force(s) with no rows in {area.short_name} "
-              f"({sum(r.rows_read for r in skipped):,} rows read, none in the area).")
+        print(
+            f"Skipped {len(skipped)} file(s) of {len(forces)} other force(s) with no rows in {area.short_name} "
+            f"({sum(r.rows_read for r in skipped):,} rows read, none in the area)."
+        )
     months = sorted({r.month for r in recorded})
     print(f"Loaded {len(months)} month(s) into {store.root}")
     return 0
@@ -101,8 +103,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0 if health.ok else 1
     headers = ["month", "force", "read", "kept", "no location", "outside area", "malformed", "in no ward", "loaded at"]
     rows = [
-        [r["month"].strftime("%Y-%m"), r["force"], r["rows_read"], r["rows_kept"], r["no_location"],
-         r["outside_area"], r["malformed"], r["in_no_ward"], r["loaded_at"].strftime("%Y-%m-%d %H:%M")]
+        [
+            r["month"].strftime("%Y-%m"),
+            r["force"],
+            r["rows_read"],
+            r["rows_kept"],
+            r["no_location"],
+            r["outside_area"],
+            r["malformed"],
+            r["in_no_ward"],
+            r["loaded_at"].strftime("%Y-%m-%d %H:%M"),
+        ]
         for r in health.ledger
     ]
     _print_table(rows, headers)
@@ -144,8 +155,12 @@ def cmd_build_embedded(args: argparse.Namespace) -> int:
     target = DEFAULT_AREA_FILE.parent
     copies = {
         raw / "drkane_geo_lookups" / "medway_wards_2023_WD25_BGC.geojson": target / "boundaries" / "wards_2023.geojson",
-        raw / "drkane_geo_lookups" / "medway_wards_pre2023_WD22_BGC.geojson": target / "boundaries" / "wards_pre2023.geojson",
-        raw / "ons_ward_population" / "medway_ward2023_population_mid2022_totals.csv": target / "population" / "ward2023_population_mid2022.csv",
+        raw / "drkane_geo_lookups" / "medway_wards_pre2023_WD22_BGC.geojson": target
+        / "boundaries"
+        / "wards_pre2023.geojson",
+        raw / "ons_ward_population" / "medway_ward2023_population_mid2022_totals.csv": target
+        / "population"
+        / "ward2023_population_mid2022.csv",
     }
     for source, destination in copies.items():
         if not source.is_file():
@@ -190,27 +205,42 @@ def cmd_benchmarks_load(args: argparse.Namespace) -> int:
         frame = bm.load_benchmarks(paths)
     except (KeyError, TypeError, IndexError, zipfile.BadZipFile) as exc:
         # openpyxl's own failures on a damaged workbook: one line, never a traceback.
-        raise bm.BenchmarkFileError(", ".join(map(str, paths)), f"cannot be read ({type(exc).__name__}: {exc})") from None
+        raise bm.BenchmarkFileError(
+            ", ".join(map(str, paths)), f"cannot be read ({type(exc).__name__}: {exc})"
+        ) from None
     target_dir = area.area_file.parent if args.embedded else store.root
     written = bm.write_benchmarks(frame, target_dir)
 
     headers = ["period", "CSPs", "rows", "with rate", "source"]
     rows = []
     for period, rows_of_period in frame.groupby("period_end", sort=True):
-        sources = ", ".join(sorted({f"{f} ({t})" for f, t in zip(rows_of_period["source_file"], rows_of_period["source_table"])}))
-        rows.append([bm.period_label(period), rows_of_period["csp_code"].nunique(), len(rows_of_period),
-                     int(rows_of_period["rate_per_1000"].notna().sum()), sources])
+        sources = ", ".join(
+            sorted({f"{f} ({t})" for f, t in zip(rows_of_period["source_file"], rows_of_period["source_table"])})
+        )
+        rows.append(
+            [
+                bm.period_label(period),
+                rows_of_period["csp_code"].nunique(),
+                len(rows_of_period),
+                int(rows_of_period["rate_per_1000"].notna().sum()),
+                sources,
+            ]
+        )
     _print_table(rows, headers)
     for source, skipped in frame.attrs.get("skipped_rows", {}).items():
-        print(f"left out of {source}: {skipped['force_total']} force totals, "
-              f"{skipped['unassigned_or_airport']} unassigned or airport rows")
+        print(
+            f"left out of {source}: {skipped['force_total']} force totals, "
+            f"{skipped['unassigned_or_airport']} unassigned or airport rows"
+        )
     if area.csp_code and area.csp_code in set(frame["csp_code"]):
         totals = frame[(frame["csp_code"] == area.csp_code) & (frame["offence_group"] == "total_excl_fraud")]
         for row in totals.itertuples():
             rate = "no rate" if pd.isna(row.rate_per_1000) else f"{row.rate_per_1000:.2f} per 1,000"
             population = "" if pd.isna(row.population) else f" on {row.population:,} people"
-            print(f"{area.short_name} ({area.csp_code}), {bm.year_ending(row.period_end)}: "
-                  f"{row.count:,} offences excluding fraud, {rate}{population}")
+            print(
+                f"{area.short_name} ({area.csp_code}), {bm.year_ending(row.period_end)}: "
+                f"{row.count:,} offences excluding fraud, {rate}{population}"
+            )
     print(f"Wrote {len(frame):,} rows to {written} ({written.stat().st_size:,} bytes)")
     return 0
 
@@ -228,7 +258,7 @@ def cmd_benchmarks_boundaries(args: argparse.Namespace) -> int:
         raise CspDataError(f"{area.area_file}: {exc}") from None
     lads = bm.group_lad_codes(table, [code, *peers])
     written = bm.build_boundary_files(args.source, area.area_file.parent / "benchmarks", lads)
-    for name, (path, features, size) in written.items():
+    for path, features, size in written.values():
         print(f"{path}: {features} feature(s), {size:,} bytes")
     return 0
 
@@ -245,12 +275,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_area(sub.add_parser("ingest", help="load police.uk street-level CSV files, folders or zips"))
     p.add_argument("paths", nargs="+", metavar="PATH", help="a CSV file, a monthly folder, or the archive zip")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--allow-empty", action="store_true",
-                   help="record months whose files keep no rows in the area as loaded with no rows (refused otherwise)")
+    p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="record months whose files keep no rows in the area as loaded with no rows (refused otherwise)",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = with_area(sub.add_parser("status", help="show which months are loaded, and check every file of the store"))
-    p.add_argument("--json", action="store_true", help="months, forces and row counts read from the data files, as JSON")
+    p.add_argument(
+        "--json", action="store_true", help="months, forces and row counts read from the data files, as JSON"
+    )
     p.set_defaults(func=cmd_status)
 
     p = with_area(sub.add_parser("repair", help="fix a damaged store (after a crash, a full disk or a damaged file)"))
@@ -263,15 +298,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     benchmarks = sub.add_parser("benchmarks", help="ONS recorded crime by CSP, for Most Similar Group benchmarking")
     actions = benchmarks.add_subparsers(dest="action", required=True)
-    p = with_area(actions.add_parser("load", help="read ONS police force area data tables (.xlsx) and Table C2 CSV exports"))
+    p = with_area(
+        actions.add_parser("load", help="read ONS police force area data tables (.xlsx) and Table C2 CSV exports")
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="an ONS workbook, a C2 .csv export, or a folder of them")
-    p.add_argument("--embedded", action="store_true",
-                   help="write into the area folder's benchmarks/ (the copy shipped with the dashboard) instead of the store")
+    p.add_argument(
+        "--embedded",
+        action="store_true",
+        help="write into the area folder's benchmarks/ (the copy shipped with the dashboard) instead of the store",
+    )
     p.set_defaults(func=cmd_benchmarks_load)
     p = actions.add_parser("boundaries", help="write the benchmarking map's local authority boundaries (GeoJSON)")
-    p.add_argument("source", metavar="LAD_FILE", help="ONS Local Authority Districts (May 2023) boundaries, e.g. the BGC TopoJSON")
+    p.add_argument(
+        "source", metavar="LAD_FILE", help="ONS Local Authority Districts (May 2023) boundaries, e.g. the BGC TopoJSON"
+    )
     p.add_argument("--area", help="area file (TOML); default: Medway's, or $CSP_AREA_FILE")
-    p.add_argument("--table", help="benchmark parquet to find the peers' local authorities in (default: the one the dashboard reads)")
+    p.add_argument(
+        "--table",
+        help="benchmark parquet to find the peers' local authorities in (default: the one the dashboard reads)",
+    )
     p.set_defaults(func=cmd_benchmarks_boundaries)
 
     p = sub.add_parser("build-embedded", help="rebuild data/medway from ../shared/data/raw")
@@ -297,7 +342,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - never a traceback; set CSP_DEBUG=1 to see one
         if os.environ.get("CSP_DEBUG"):
             raise
-        print(f"error: an unexpected problem ({type(exc).__name__}). The store holds either what it held "
-              "before or the whole of this load; `python -m csp_data status` says which. "
-              "Set CSP_DEBUG=1 to see the details, and please report them.", file=sys.stderr)
+        print(
+            f"error: an unexpected problem ({type(exc).__name__}). The store holds either what it held "
+            "before or the whole of this load; `python -m csp_data status` says which. "
+            "Set CSP_DEBUG=1 to see the details, and please report them.",
+            file=sys.stderr,
+        )
         return 1

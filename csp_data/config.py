@@ -105,9 +105,7 @@ def _require(table: dict, key: str, kind: type, path: Path, where: str):
     value = table[key]
     if not isinstance(value, kind) or (kind is str and not value.strip()):
         expected = "a non-empty string" if kind is str else kind.__name__
-        raise AreaFileError(
-            path, f"field '{where}{key}' should be {expected}, got {type(value).__name__} {value!r}"
-        )
+        raise AreaFileError(path, f"field '{where}{key}' should be {expected}, got {type(value).__name__} {value!r}")
     return value
 
 
@@ -163,7 +161,9 @@ def _read_wards(doc: dict, path: Path) -> tuple[WardVintage, ...]:
             WardVintage(
                 vintage=vintage,
                 label=_require(entry, "label", str, path, where),
-                boundary_file=_existing_file(path.parent, _require(entry, "file", str, path, where), path, where + "file"),
+                boundary_file=_existing_file(
+                    path.parent, _require(entry, "file", str, path, where), path, where + "file"
+                ),
                 code_field=_require(entry, "code_field", str, path, where),
                 name_field=_require(entry, "name_field", str, path, where),
                 current=current,
@@ -239,6 +239,14 @@ def _read_documents(doc: dict, path: Path) -> dict:
     return documents
 
 
+def default_area_file() -> Path:
+    """Medway's area file: beside the package in a checkout, else in ``data/medway`` of the working
+    folder (a normal, non-editable install puts the package in site-packages, away from the data)."""
+    if DEFAULT_AREA_FILE.is_file():
+        return DEFAULT_AREA_FILE
+    return Path.cwd() / "data" / "medway" / "area.toml"
+
+
 def load_area(path: str | Path | None = None) -> Area:
     """Read and check an area file.
 
@@ -257,7 +265,7 @@ def load_area(path: str | Path | None = None) -> Area:
         When the file is missing, is not TOML, or lacks a field or has a wrong one; the message
         names the file and the field.
     """
-    path = Path(path or os.environ.get("CSP_AREA_FILE") or DEFAULT_AREA_FILE).resolve()
+    path = Path(path or os.environ.get("CSP_AREA_FILE") or default_area_file()).resolve()
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

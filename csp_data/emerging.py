@@ -52,8 +52,20 @@ from csp_data import hotspots
 MIN_MONTHS = 24
 MIN_MEAN_PER_MONTH = 1.0
 MAX_ADJUSTED_P = 0.10
-RESULT_COLUMNS = ("cell_id", "ward_name", "main_streets", "confidence", "months", "first_year", "last_year",
-                  "slope_per_year", "kendall_tau", "p_value", "p_adjusted", "currently_hot")
+RESULT_COLUMNS = (
+    "cell_id",
+    "ward_name",
+    "main_streets",
+    "confidence",
+    "months",
+    "first_year",
+    "last_year",
+    "slope_per_year",
+    "kendall_tau",
+    "p_value",
+    "p_adjusted",
+    "currently_hot",
+)
 
 
 def _distinct_months(months) -> pd.DatetimeIndex:
@@ -109,8 +121,14 @@ def monthly_cell_series(points: pd.DataFrame, months, cell_size: float = hotspot
         extra = sorted({m.date().isoformat() for m in point_months[outside]})
         raise ValueError(f"points fall in months outside the loaded months: {extra[:5]}")
     col, row = hotspots.assign_cells(points["longitude"], points["latitude"], cell_size)
-    frame = pd.DataFrame({"col": col, "row": row, "month": [m.date() for m in point_months],
-                          "incidents": points["incidents"].to_numpy(dtype=np.int64)})
+    frame = pd.DataFrame(
+        {
+            "col": col,
+            "row": row,
+            "month": [m.date() for m in point_months],
+            "incidents": points["incidents"].to_numpy(dtype=np.int64),
+        }
+    )
     wide = frame.pivot_table(index=["row", "col"], columns="month", values="incidents", aggfunc="sum", fill_value=0)
     wide = wide.reindex(columns=labels, fill_value=0).astype(np.int64).sort_index()
     wide.columns = pd.Index(labels, dtype=object)
@@ -171,8 +189,9 @@ def _confidence(adjusted_p: np.ndarray) -> np.ndarray:
     return levels
 
 
-def emerging_hotspots(points: pd.DataFrame, months, hot_cell_ids=(),
-                      cell_size: float = hotspots.CELL_SIZE_M) -> EmergingResult:
+def emerging_hotspots(
+    points: pd.DataFrame, months, hot_cell_ids=(), cell_size: float = hotspots.CELL_SIZE_M
+) -> EmergingResult:
     """The cells whose monthly counts rise significantly over ``months``.
 
     Parameters
@@ -216,18 +235,20 @@ def emerging_hotspots(points: pd.DataFrame, months, hot_cell_ids=(),
     x = counts[tested][rising]
     slopes = np.array([theilslopes(row, time).slope for row in x])
     first, last = time < time[0] + 12, time > time[-1] - 12
-    cells = pd.DataFrame({
-        "cell_id": chosen["cell_id"],
-        "confidence": _confidence(adjusted[rising]),
-        "months": len(stamps),
-        "first_year": x[:, first].sum(axis=1).astype(np.int64),
-        "last_year": x[:, last].sum(axis=1).astype(np.int64),
-        "slope_per_year": slopes * 12,
-        "kendall_tau": trend.tau[rising],
-        "p_value": trend.p[rising],
-        "p_adjusted": adjusted[rising],
-        "currently_hot": chosen["cell_id"].isin(set(hot_cell_ids)).to_numpy(),
-    })
+    cells = pd.DataFrame(
+        {
+            "cell_id": chosen["cell_id"],
+            "confidence": _confidence(adjusted[rising]),
+            "months": len(stamps),
+            "first_year": x[:, first].sum(axis=1).astype(np.int64),
+            "last_year": x[:, last].sum(axis=1).astype(np.int64),
+            "slope_per_year": slopes * 12,
+            "kendall_tau": trend.tau[rising],
+            "p_value": trend.p[rising],
+            "p_adjusted": adjusted[rising],
+            "currently_hot": chosen["cell_id"].isin(set(hot_cell_ids)).to_numpy(),
+        }
+    )
     places = hotspots._cell_places(points, cell_size)
     cells = cells.merge(places, left_on="cell_id", right_index=True, how="left")
     cells = cells.sort_values(["p_adjusted", "slope_per_year"], ascending=[True, False], ignore_index=True)

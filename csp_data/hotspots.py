@@ -41,8 +41,8 @@ This module does not import Streamlit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -150,7 +150,9 @@ def area_cells(area_shape, cell_size: float = CELL_SIZE_M) -> pd.DataFrame:
     return pd.DataFrame({"col": cc[touches], "row": rr[touches]})
 
 
-def grid_counts(points: pd.DataFrame, cells: pd.DataFrame | None = None, cell_size: float = CELL_SIZE_M) -> pd.DataFrame:
+def grid_counts(
+    points: pd.DataFrame, cells: pd.DataFrame | None = None, cell_size: float = CELL_SIZE_M
+) -> pd.DataFrame:
     """Incidents per grid cell.
 
     Parameters
@@ -171,7 +173,8 @@ def grid_counts(points: pd.DataFrame, cells: pd.DataFrame | None = None, cell_si
     col, row = assign_cells(points["longitude"], points["latitude"], cell_size)
     counted = (
         pd.DataFrame({"col": col, "row": row, "incidents": points["incidents"].to_numpy(dtype=np.int64)})
-        .groupby(["col", "row"], as_index=False)["incidents"].sum()
+        .groupby(["col", "row"], as_index=False)["incidents"]
+        .sum()
     )
     if cells is not None and len(cells):
         counted = cells[["col", "row"]].merge(counted, on=["col", "row"], how="outer")
@@ -196,6 +199,7 @@ def cell_polygons(grid: pd.DataFrame, cell_size: float = CELL_SIZE_M) -> list[li
 # --------------------------------------------------------------------------------------------
 # Gi*
 # --------------------------------------------------------------------------------------------
+
 
 def benjamini_hochberg(p_values) -> np.ndarray:
     """Benjamini–Hochberg adjusted p-values (q-values): a test is significant at false-discovery
@@ -259,8 +263,12 @@ def grid_neighbours(col, row) -> list[np.ndarray]:
     if n == 0:
         return []
     reach = int(NEIGHBOUR_DISTANCE_FACTOR)  # the farthest step to a neighbour, in columns or rows
-    steps = [(dc, dr) for dr in range(-reach, reach + 1) for dc in range(-reach, reach + 1)
-             if 0 < dc * dc + dr * dr <= NEIGHBOUR_DISTANCE_FACTOR ** 2]
+    steps = [
+        (dc, dr)
+        for dr in range(-reach, reach + 1)
+        for dc in range(-reach, reach + 1)
+        if 0 < dc * dc + dr * dr <= NEIGHBOUR_DISTANCE_FACTOR**2
+    ]
     # One integer key per cell, row by row, with spare columns on either side so that a step to a
     # neighbour is a fixed change of key and never wraps round to the other edge of the grid.
     width = int(c.max() - c.min()) + 1 + 2 * reach
@@ -313,7 +321,7 @@ def gi_star_z_scores(counts, neighbours: list[np.ndarray]) -> np.ndarray:
     np.add.at(window, owner, y[flat])
     w = sizes + 1.0
     mean = y.mean()
-    s = np.sqrt(max((y ** 2).mean() - mean ** 2, 0.0))
+    s = np.sqrt(max((y**2).mean() - mean**2, 0.0))
     spread = s * np.sqrt(w * (n - w) / (n - 1))
     z = np.zeros(n)
     defined = spread > 0
@@ -359,9 +367,14 @@ def draw_without_replacement(rng: np.random.Generator, population: int, rows: in
     return drawn.T  # rows x k, stored column by column
 
 
-def permutation_p_values(counts, neighbours: list[np.ndarray], permutations: int = PERMUTATIONS,
-                         seed: int = PERMUTATION_SEED, squares=None,
-                         squares_per_table: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def permutation_p_values(
+    counts,
+    neighbours: list[np.ndarray],
+    permutations: int = PERMUTATIONS,
+    seed: int = PERMUTATION_SEED,
+    squares=None,
+    squares_per_table: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """One-sided permutation p-values ``(p_high, p_low)`` of each square's neighbour total.
 
     Parameters
@@ -446,7 +459,7 @@ def permutation_p_values(counts, neighbours: list[np.ndarray], permutations: int
         group = tested[sizes[tested] == k]
         for g in range(tables):
             cells = group[table_of[group] == g]
-            ordered = np.sort(running[k - 1, g * permutations:(g + 1) * permutations])
+            ordered = np.sort(running[k - 1, g * permutations : (g + 1) * permutations])
             at_least[cells] = permutations - np.searchsorted(ordered, observed[cells], side="left")
             at_most[cells] = np.searchsorted(ordered, observed[cells], side="right")
     # The draws in which a square finds its own position among its first k, in its own table: there it
@@ -474,8 +487,9 @@ def permutation_p_values(counts, neighbours: list[np.ndarray], permutations: int
     return p_high, p_low
 
 
-def two_sided_p_values(counts, neighbours: list[np.ndarray], permutations: int = PERMUTATIONS,
-                       seed: int = PERMUTATION_SEED) -> np.ndarray:
+def two_sided_p_values(
+    counts, neighbours: list[np.ndarray], permutations: int = PERMUTATIONS, seed: int = PERMUTATION_SEED
+) -> np.ndarray:
     """Two-sided permutation p-values, ``min(1, 2 * min(p_high, p_low))``, with the squares whose
     estimate rests on fewer than ``REFINE_BELOW`` extreme draws tested again with ten times as many
     draws (``REFINE_STEPS`` times). Each refinement is a fresh run, with tables of draws shared by at
@@ -488,14 +502,16 @@ def two_sided_p_values(counts, neighbours: list[np.ndarray], permutations: int =
         if not len(imprecise):
             break
         permutations = permutations * 10 + 9
-        p_high, p_low = permutation_p_values(counts, neighbours, permutations, seed + step, squares=imprecise,
-                                             squares_per_table=RETEST_SQUARES_PER_TABLE)
+        p_high, p_low = permutation_p_values(
+            counts, neighbours, permutations, seed + step, squares=imprecise, squares_per_table=RETEST_SQUARES_PER_TABLE
+        )
         p[imprecise] = np.minimum(1.0, 2 * np.minimum(p_high, p_low))[imprecise]
     return p
 
 
-def gi_star(grid: pd.DataFrame, cell_size: float = CELL_SIZE_M, permutations: int = PERMUTATIONS,
-            seed: int = PERMUTATION_SEED) -> pd.DataFrame:
+def gi_star(
+    grid: pd.DataFrame, cell_size: float = CELL_SIZE_M, permutations: int = PERMUTATIONS, seed: int = PERMUTATION_SEED
+) -> pd.DataFrame:
     """Getis-Ord Gi* for every cell of ``grid`` (from :func:`grid_counts`).
 
     Returns a copy of ``grid`` with ``z_score`` (:func:`gi_star_z_scores`, equal to esda's),
@@ -563,11 +579,24 @@ def repeat_locations(points: pd.DataFrame, limit: int | None = 50) -> pd.DataFra
     grouped["incidents"] = grouped["incidents"].astype(np.int64)
     grouped["share_of_area"] = grouped["incidents"] / total if total else np.nan
     grouped["flagged"] = (grouped["share_of_area"] >= FLAG_SHARE) & (grouped["incidents"] >= FLAG_MIN_INCIDENTS)
-    grouped = grouped.sort_values(["incidents", "months_present", "location"], ascending=[False, False, True],
-                                  ignore_index=True)
+    grouped = grouped.sort_values(
+        ["incidents", "months_present", "location"], ascending=[False, False, True], ignore_index=True
+    )
     grouped.insert(0, "rank", grouped["incidents"].rank(method="min", ascending=False).astype(np.int64))
-    columns = ["rank", "location", "ward_name", "longitude", "latitude", "incidents", "months_present",
-               "first_month", "last_month", "share_of_area", "type_mix", "flagged"]
+    columns = [
+        "rank",
+        "location",
+        "ward_name",
+        "longitude",
+        "latitude",
+        "incidents",
+        "months_present",
+        "first_month",
+        "last_month",
+        "share_of_area",
+        "type_mix",
+        "flagged",
+    ]
     grouped = grouped[columns]
     return grouped if limit is None else grouped.head(limit)
 
@@ -577,8 +606,12 @@ def _street_counts(points: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame.groupby(keys, dropna=False, as_index=False)["incidents"].sum()
 
 
-def top_streets(points: pd.DataFrame, previous_points: pd.DataFrame | None = None, ward_name: str | None = None,
-                limit: int = TOP_STREETS) -> pd.DataFrame:
+def top_streets(
+    points: pd.DataFrame,
+    previous_points: pd.DataFrame | None = None,
+    ward_name: str | None = None,
+    limit: int = TOP_STREETS,
+) -> pd.DataFrame:
     """The police.uk locations (street names; all snap points of one name in one ward together)
     with the most incidents, for one ward or (``ward_name=None``) the whole area.
 
@@ -597,11 +630,17 @@ def top_streets(points: pd.DataFrame, previous_points: pd.DataFrame | None = Non
     current.insert(0, "rank", current["incidents"].rank(method="min", ascending=False).astype(np.int64))
     current = current.head(limit).copy()
     if previous_points is not None:
-        before = _street_counts(previous_points, keys) if len(previous_points) else pd.DataFrame(columns=keys + ["incidents"])
+        before = (
+            _street_counts(previous_points, keys)
+            if len(previous_points)
+            else pd.DataFrame(columns=keys + ["incidents"])
+        )
         merged = current.merge(before.rename(columns={"incidents": "previous_incidents"}), on=keys, how="left")
         merged["previous_incidents"] = merged["previous_incidents"].fillna(0).astype(np.int64)
-        merged["change"] = [describe_change(compare_counts(int(a), int(b)))
-                            for a, b in zip(merged["incidents"], merged["previous_incidents"])]
+        merged["change"] = [
+            describe_change(compare_counts(int(a), int(b)))
+            for a, b in zip(merged["incidents"], merged["previous_incidents"])
+        ]
         current = merged
     current["incidents"] = current["incidents"].astype(np.int64)
     return current
@@ -626,11 +665,18 @@ def _cell_places(points: pd.DataFrame, cell_size: float) -> pd.DataFrame:
     incidents as ``"On or near A Street (12); ..."`` (ties by name)."""
     col, row = assign_cells(points["longitude"], points["latitude"], cell_size)
     frame = points.assign(cell_id=cell_id(col, row).to_numpy(), ward_name=points["ward_name"].fillna("(no ward)"))
-    wards = (frame.groupby(["cell_id", "ward_name"], as_index=False)["incidents"].sum()
-             .sort_values(["cell_id", "incidents", "ward_name"], ascending=[True, False, True])
-             .groupby("cell_id").agg(ward_name=("ward_name", "first")))
-    streets = (frame.groupby(["cell_id", "location"], as_index=False)["incidents"].sum()
-               .sort_values(["cell_id", "incidents", "location"], ascending=[True, False, True]))
+    wards = (
+        frame.groupby(["cell_id", "ward_name"], as_index=False)["incidents"]
+        .sum()
+        .sort_values(["cell_id", "incidents", "ward_name"], ascending=[True, False, True])
+        .groupby("cell_id")
+        .agg(ward_name=("ward_name", "first"))
+    )
+    streets = (
+        frame.groupby(["cell_id", "location"], as_index=False)["incidents"]
+        .sum()
+        .sort_values(["cell_id", "incidents", "location"], ascending=[True, False, True])
+    )
     # Whole-column string operations, then plain Python lists: a function per cell on a DataFrame
     # (groupby.apply) took about 0.4 s for Medway's thousand-odd cells, and groupby.agg with str.join
     # on Arrow-backed strings about 60 ms.
@@ -639,8 +685,9 @@ def _cell_places(points: pd.DataFrame, cell_size: float) -> pd.DataFrame:
     by_cell: dict[str, list[str]] = {}
     for cell, text in zip(top["cell_id"].tolist(), described):  # sorted by cell, busiest first
         by_cell.setdefault(cell, []).append(text)
-    main = pd.Series(["; ".join(t) for t in by_cell.values()], index=pd.Index(list(by_cell), name="cell_id"),
-                     name="main_streets")
+    main = pd.Series(
+        ["; ".join(t) for t in by_cell.values()], index=pd.Index(list(by_cell), name="cell_id"), name="main_streets"
+    )
     return wards.join(main, how="outer")
 
 

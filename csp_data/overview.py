@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
 
 import pandas as pd
 
@@ -69,7 +69,9 @@ def _totals(type_counts: pd.DataFrame, period: Period) -> dict[str, int]:
 def _full_monthly(type_counts: pd.DataFrame, period: Period, loaded: list[date]) -> pd.DataFrame:
     """Monthly counts over every month of the period: 0 for a loaded month with none, missing for a month not loaded."""
     sums = _within(type_counts, period).groupby(["month", "kind"])["incidents"].sum()
-    grid = pd.MultiIndex.from_product([month_range(period.first, period.last), ["crime", "asb"]], names=["month", "kind"])
+    grid = pd.MultiIndex.from_product(
+        [month_range(period.first, period.last), ["crime", "asb"]], names=["month", "kind"]
+    )
     frame = sums.reindex(grid).reset_index()
     loaded_set = set(loaded)
     frame["loaded"] = frame["month"].isin(loaded_set)
@@ -112,7 +114,9 @@ def _kind_summary(kind: str, count: int, comparable: ComparableChange, populatio
     return KindSummary(kind, count, rate_per_1000(count, population), comparable.change, comparable.text)
 
 
-def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list[date], population: int | None) -> Overview:
+def build_overview(
+    run_query: RunQuery, area: Area, period: Period, loaded: list[date], population: int | None
+) -> Overview:
     """Gather every figure of the Overview page for ``period``.
 
     Parameters
@@ -136,8 +140,14 @@ def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list
     }
     top_wards, shares = {}, {}
     for kind in ("crime", "asb"):
-        wards = run_query("ward_counts", first=period.first, last=period.last, kind=kind, crime_type=None,
-                          vintage=area.current_wards.vintage)
+        wards = run_query(
+            "ward_counts",
+            first=period.first,
+            last=period.last,
+            kind=kind,
+            crime_type=None,
+            vintage=area.current_wards.vintage,
+        )
         top = wards.head(TOP_N_WARDS)[["rank", "ward_name", "ward_code", "incidents", "share"]].reset_index(drop=True)
         top_wards[kind] = top
         shares[kind] = float(top["incidents"].sum() / totals[kind]) if totals.get(kind) else None
@@ -149,7 +159,8 @@ def build_overview(run_query: RunQuery, area: Area, period: Period, loaded: list
         population=population,
         population_note=(
             f"{population:,} residents ({area.population.source})"
-            if population and area.population else "population not configured, so no rates"
+            if population and area.population
+            else "population not configured, so no rates"
         ),
         crime=_kind_summary("crime", totals.get("crime", 0), comparable["crime"], population),
         asb=_kind_summary("asb", totals.get("asb", 0), comparable["asb"], population),

@@ -6,9 +6,9 @@ months are loaded, so every figure can say whether it rests on a complete or a p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PERIOD_KINDS = ("latest12", "financial", "calendar")
@@ -71,7 +71,7 @@ class Period:
             return month_label(self.first)
         return f"{month_label(self.first)} to {month_label(self.last)}"
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same length that ends the month before this one starts."""
         last = add_months(self.first, -1)
         first = add_months(last, -(self.length - 1))
@@ -92,7 +92,9 @@ def latest_12_months(loaded: Iterable[date]) -> Period:
 
 
 def financial_year(start_year: int) -> Period:
-    return Period(date(start_year, 4, 1), date(start_year + 1, 3, 1), f"Financial year {financial_year_label(start_year)}")
+    return Period(
+        date(start_year, 4, 1), date(start_year + 1, 3, 1), f"Financial year {financial_year_label(start_year)}"
+    )
 
 
 def calendar_year(year: int) -> Period:
@@ -125,8 +127,7 @@ def describe_coverage(period: Period, loaded: Iterable[date]) -> str:
     if held == 0:
         return f"{period.span_label}: no months loaded."
     return (
-        f"{period.span_label}: partial, {held} of {period.length} months loaded "
-        f"(missing {describe_months(missing)})."
+        f"{period.span_label}: partial, {held} of {period.length} months loaded (missing {describe_months(missing)})."
     )
 
 
@@ -139,9 +140,7 @@ def describe_months(months: Iterable[date]) -> str:
             runs[-1].append(month)
         else:
             runs.append([month])
-    return ", ".join(
-        month_label(r[0]) if len(r) == 1 else f"{month_label(r[0])} to {month_label(r[-1])}" for r in runs
-    )
+    return ", ".join(month_label(r[0]) if len(r) == 1 else f"{month_label(r[0])} to {month_label(r[-1])}" for r in runs)
 
 
 def describe_gaps(loaded: Iterable[date]) -> str:

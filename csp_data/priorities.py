@@ -19,19 +19,19 @@ Functions take a ``run_query(name, **params)`` callable, so they run on a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
-from csp_data.change import Change, compare_counts, describe_change, interval_words
+from csp_data.change import Change, compare_counts, describe_change
 from csp_data.config import Area
-from csp_data.words import slug
-from csp_data.series import comparable_change, rate_per_1000
 from csp_data.periods import Period, describe_coverage, describe_months, month_label, month_range
 from csp_data.plans import DEFAULT_AMBER_TOLERANCE, Action, Kpi, Plan, Priority, rag_status
+from csp_data.series import comparable_change, rate_per_1000
+from csp_data.words import slug
 
 __all__ = [
     "AIMS_SECTION",
@@ -133,10 +133,10 @@ def rag_rules_text(amber_tolerance: float = DEFAULT_AMBER_TOLERANCE) -> list[str
         f"(for a 75% target where higher is better: from 71.25% up to just under 75%).",
         f"{r.symbol} **{r.name}**: the target is missed by more than {band}.",
         f"{n.symbol} **{n.name}**: its own state, never a colour: no figure was published, no "
-        "target was set, or a \"reduce\"/\"increase\" aim has no baseline to compare with.",
-        "Aims stated only as a direction (\"reduce\", \"increase\") are judged against the earlier "
+        'target was set, or a "reduce"/"increase" aim has no baseline to compare with.',
+        'Aims stated only as a direction ("reduce", "increase") are judged against the earlier '
         f"figure: green when strictly better, amber when the same or worse by up to {band}, red beyond.",
-        "A result the plan states only in words (\"target exceeded\") is shown beside the status "
+        'A result the plan states only in words ("target exceeded") is shown beside the status '
         "but never turned into a colour.",
     ]
 
@@ -219,20 +219,32 @@ def kpi_display_table(
         status = rag_status(kpi, amber_tolerance)
         label = RAG_LABELS[status]
         name = f"{kpi.name} ({kpi.indicator_code})" if kpi.indicator_code else kpi.name
-        rows.append({
-            "priority": "; ".join(titles.get(p, p) for p in kpi.priorities) or (kpi.theme or ""),
-            "kpi": name,
-            "target": format_target(kpi),
-            "latest_value": format_measure(kpi.value, kpi.unit),
-            "period": kpi.period,
-            "status": f"{label.symbol} {label.name}: {rag_reason(kpi, status, amber_tolerance)}",
-            "reported_in_words": REPORTED_OUTCOME_WORDS.get(kpi.reported_outcome or "", ""),
-            "notes": kpi.notes or "",
-            "source": f"{kpi.source.doc}, {kpi.source.section}",
-            "rag": status,
-        })
-    columns = ["priority", "kpi", "target", "latest_value", "period", "status", "reported_in_words", "notes",
-               "source", "rag"]
+        rows.append(
+            {
+                "priority": "; ".join(titles.get(p, p) for p in kpi.priorities) or (kpi.theme or ""),
+                "kpi": name,
+                "target": format_target(kpi),
+                "latest_value": format_measure(kpi.value, kpi.unit),
+                "period": kpi.period,
+                "status": f"{label.symbol} {label.name}: {rag_reason(kpi, status, amber_tolerance)}",
+                "reported_in_words": REPORTED_OUTCOME_WORDS.get(kpi.reported_outcome or "", ""),
+                "notes": kpi.notes or "",
+                "source": f"{kpi.source.doc}, {kpi.source.section}",
+                "rag": status,
+            }
+        )
+    columns = [
+        "priority",
+        "kpi",
+        "target",
+        "latest_value",
+        "period",
+        "status",
+        "reported_in_words",
+        "notes",
+        "source",
+        "rag",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     return frame if plan is not None else frame.drop(columns="priority")
 
@@ -296,13 +308,14 @@ COMPANION_ONS_GROUPS: dict[str, tuple[str, ...]] = {"Drug offences": ("Possessio
 #: What open data cannot show about a series, by police.uk category.
 OPEN_DATA_LIMITS: dict[str, str] = {
     ASB_CATEGORY: (
-        "police.uk holds only the ASB incidents reported to Kent Police. ASB reported to Medway Council, "
-        "housing providers or Kent Fire and Rescue (for example fires in derelict buildings) is not in "
-        "it, and neither are PSPO fines, Section 59 notices or vehicles seized."
+        "police.uk holds only the ASB incidents reported to the police. ASB reported to the council, "
+        "housing providers or the fire and rescue service (for example fires in derelict buildings) is not "
+        "in it, and neither are fines under a Public Spaces Protection Order (PSPO), Section 59 notices or "
+        "vehicles seized."
     ),
     "Violence and sexual offences": (
         "police.uk does not separate sexual offences or stalking and harassment: it has one broad "
-        "category, \"Violence and sexual offences\", and says nothing of the victim's sex or of domestic "
+        'category, "Violence and sexual offences", and says nothing of the victim\'s sex or of domestic '
         "abuse. Only the ONS recorded-crime tables for community safety partnerships give sexual "
         "offences and stalking and harassment separately, for whole years."
     ),
@@ -316,12 +329,11 @@ REOFFENDING_LIMITS = (
     "Open data cannot show reoffending. Whether people offend again is measured by the Ministry of "
     "Justice's proven reoffending statistics and by probation and youth justice records; none of these "
     "is in police.uk or in the ONS recorded-crime tables, and the dashboard does not hold them. A "
-    "police.uk \"outcome\" says what happened to a crime, not whether the offender went on to offend "
+    'police.uk "outcome" says what happened to a crime, not whether the offender went on to offend '
     "again. Progress on this priority rests on the partners' own reports, shown above."
 )
 NO_SERIES_LIMITS = (
-    "No open data series follows this priority: progress on it rests on the partners' own reports, "
-    "shown above."
+    "No open data series follows this priority: progress on it rests on the partners' own reports, shown above."
 )
 
 
@@ -451,26 +463,51 @@ def indicator_figures(
     held = dict(zip(found["month"], found["incidents"].astype(int)))
     counts = {m: n for m, n in held.items() if period.first <= m <= period.last}
     months = month_range(period.first, period.last)
-    monthly = pd.DataFrame({
-        "month": months,
-        "incidents": pd.array([counts.get(m) for m in months], dtype="Int64"),
-    })
+    monthly = pd.DataFrame(
+        {
+            "month": months,
+            "incidents": pd.array([counts.get(m) for m in months], dtype="Int64"),
+        }
+    )
     monthly["loaded"] = monthly["incidents"].notna()
     count = int(sum(counts.values()))
     # The one change rule (csp_data.series): the months loaded in both this period and the one before.
     both = month_range(previous_period.first, period.last)
-    wide = pd.DataFrame({"month": both, "incidents": pd.array([held.get(m) for m in both], dtype="Int64"),
-                         "loaded": [m in held for m in both]})
+    wide = pd.DataFrame(
+        {
+            "month": both,
+            "incidents": pd.array([held.get(m) for m in both], dtype="Int64"),
+            "loaded": [m in held for m in both],
+        }
+    )
     comparison = comparable_change(wide, period, series.label.lower())
     if comparison.change is None:
         return IndicatorFigures(
-            series, period, count, len(counts), rate_per_1000(count, population), monthly,
-            describe_coverage(period, loaded), None, None, None, comparison.text,
+            series,
+            period,
+            count,
+            len(counts),
+            rate_per_1000(count, population),
+            monthly,
+            describe_coverage(period, loaded),
+            None,
+            None,
+            None,
+            comparison.text,
         )
     previous_count = int(sum(held[m] for m in comparison.previous_months))
     return IndicatorFigures(
-        series, period, count, len(counts), rate_per_1000(count, population), monthly,
-        describe_coverage(period, loaded), comparison.previous, previous_count, comparison.change, comparison.text,
+        series,
+        period,
+        count,
+        len(counts),
+        rate_per_1000(count, population),
+        monthly,
+        describe_coverage(period, loaded),
+        comparison.previous,
+        previous_count,
+        comparison.change,
+        comparison.text,
     )
 
 
@@ -544,6 +581,7 @@ def describe_missing(figures: IndicatorFigures) -> str:
 # ONS figures for what police.uk does not separate
 # ---------------------------------------------------------------------------------
 
+
 def find_ons_benchmarks(area: Area, store_dir: str | Path | None = None) -> tuple[pd.DataFrame | None, str]:
     """The ONS CSP table for the area, if one is held; and where it was found (or why not).
 
@@ -607,8 +645,17 @@ def ons_indicator_table(benchmarks: pd.DataFrame, csp_code: str, offence_groups:
     from csp_data.benchmarks import rate_confidence_interval
 
     columns = [
-        "offence_group", "offence_label", "year_ending", "count", "population", "rate_per_1000",
-        "rate_lower", "rate_upper", "previous_year_count", "change_percent", "change",
+        "offence_group",
+        "offence_label",
+        "year_ending",
+        "count",
+        "population",
+        "rate_per_1000",
+        "rate_lower",
+        "rate_upper",
+        "previous_year_count",
+        "change_percent",
+        "change",
     ]
     keys = _ons_group_keys(offence_groups)
     own = benchmarks[benchmarks["csp_code"] == csp_code].copy()
@@ -627,19 +674,21 @@ def ons_indicator_table(benchmarks: pd.DataFrame, csp_code: str, offence_groups:
             year_before = by_end.get(end - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0))
             previous = None if year_before is None or pd.isna(year_before.count) else int(year_before.count)
             change = compare_counts(count, previous) if count is not None and previous is not None else None
-            rows.append({
-                "offence_group": key,
-                "offence_label": label,
-                "year_ending": end.date(),
-                "count": count,
-                "population": population,
-                "rate_per_1000": rate,
-                "rate_lower": lower,
-                "rate_upper": upper,
-                "previous_year_count": previous,
-                "change_percent": None if change is None else change.percent,
-                "change": "" if change is None else describe_change(change),
-            })
+            rows.append(
+                {
+                    "offence_group": key,
+                    "offence_label": label,
+                    "year_ending": end.date(),
+                    "count": count,
+                    "population": population,
+                    "rate_per_1000": rate,
+                    "rate_lower": lower,
+                    "rate_upper": upper,
+                    "previous_year_count": previous,
+                    "change_percent": None if change is None else change.percent,
+                    "change": "" if change is None else describe_change(change),
+                }
+            )
     frame = pd.DataFrame(rows, columns=columns)
     for column in ("count", "population", "previous_year_count"):
         frame[column] = frame[column].astype("Int64")

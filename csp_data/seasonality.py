@@ -31,23 +31,12 @@ Change over time
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable
 
 import pandas as pd
 
-from csp_data.series import (
-    ComparableChange,
-    Counted,
-    _as_dates,
-    _loaded_counts,
-    choice_for_key,
-    comparable_change,
-    counted_choices,
-    crime_type_counted,
-    monthly_series,
-)
 from csp_data.periods import (
     MONTH_NAMES,
     Period,
@@ -58,6 +47,16 @@ from csp_data.periods import (
     month_label,
     month_range,
 )
+from csp_data.series import (
+    ComparableChange,
+    Counted,
+    _loaded_counts,
+    choice_for_key,
+    comparable_change,
+    counted_choices,
+    crime_type_counted,
+    monthly_series,
+)
 
 RunQuery = Callable[..., pd.DataFrame]
 
@@ -65,7 +64,6 @@ MAX_BASELINE_YEARS = 5
 Z_95 = 1.959963984540054  # the 97.5th centile of the standard normal distribution
 TREND_WINDOW = 3
 FY_MONTH_NAMES = MONTH_NAMES[3:] + MONTH_NAMES[:3]  # Apr .. Mar
-
 
 
 # -- financial years overlaid -------------------------------------------------------------------
@@ -87,8 +85,18 @@ def financial_year_overlay(series: pd.DataFrame) -> pd.DataFrame:
         ``months_loaded`` and ``partial`` (per financial year), and ``line_label``, the year's
         label with '(partial: n of 12 months)' when it is partial.
     """
-    columns = ["financial_year", "fy_start", "fy_position", "month_name", "month", "incidents", "loaded",
-               "months_loaded", "partial", "line_label"]
+    columns = [
+        "financial_year",
+        "fy_start",
+        "fy_position",
+        "month_name",
+        "month",
+        "incidents",
+        "loaded",
+        "months_loaded",
+        "partial",
+        "line_label",
+    ]
     if series.empty:
         return pd.DataFrame(columns=columns)
     counts = _loaded_counts(series)
@@ -226,21 +234,42 @@ def expected_range(series: pd.DataFrame, z: float = Z_95, max_years: int = MAX_B
     for month in series["month"]:
         earlier = sorted(m for m in counts if m.month == month.month and m.year < month.year)[-max_years:]
         observed = counts.get(month)
-        row = {"month": month, "incidents": observed if observed is not None else pd.NA,
-               "baseline_years": len(earlier), "baseline_months": ", ".join(month_label(m) for m in earlier),
-               "expected": math.nan, "lower": math.nan, "upper": math.nan, "within_from": pd.NA,
-               "within_to": pd.NA, "position": ""}
+        row = {
+            "month": month,
+            "incidents": observed if observed is not None else pd.NA,
+            "baseline_years": len(earlier),
+            "baseline_months": ", ".join(month_label(m) for m in earlier),
+            "expected": math.nan,
+            "lower": math.nan,
+            "upper": math.nan,
+            "within_from": pd.NA,
+            "within_to": pd.NA,
+            "position": "",
+        }
         if earlier:
             mean = sum(counts[m] for m in earlier) / len(earlier)
             half_width = z * math.sqrt(mean * (1 + 1 / len(earlier)))
             row.update(expected=mean, lower=max(0.0, mean - half_width), upper=mean + half_width)
             row.update(within_from=math.ceil(row["lower"]), within_to=math.floor(row["upper"]))
             if observed is not None:
-                row["position"] = "above" if observed > row["upper"] else "below" if observed < row["lower"] else "within"
+                row["position"] = (
+                    "above" if observed > row["upper"] else "below" if observed < row["lower"] else "within"
+                )
         rows.append(row)
     frame = pd.DataFrame(
-        rows, columns=["month", "incidents", "baseline_years", "baseline_months", "expected", "lower", "upper",
-                       "within_from", "within_to", "position"]
+        rows,
+        columns=[
+            "month",
+            "incidents",
+            "baseline_years",
+            "baseline_months",
+            "expected",
+            "lower",
+            "upper",
+            "within_from",
+            "within_to",
+            "position",
+        ],
     )
     for column in ("incidents", "within_from", "within_to"):
         frame[column] = frame[column].astype("Int64")
@@ -268,11 +297,11 @@ def expected_range_statement(expected: pd.DataFrame, subject: str) -> str:
     years = sorted(set(with_range["baseline_years"]))
     years_text = (
         f"{years[0]} earlier year" + ("s" if years[0] > 1 else "")
-        if len(years) == 1 else f"{years[0]} to {years[-1]} earlier years"
+        if len(years) == 1
+        else f"{years[0]} to {years[-1]} earlier years"
     )
     text = (
-        f"Expected range (95%, from the same month in {years_text}) shown for "
-        f"{describe_months(with_range['month'])}."
+        f"Expected range (95%, from the same month in {years_text}) shown for {describe_months(with_range['month'])}."
     )
     outside = with_range[with_range["position"].isin(["above", "below"])]
     judged = with_range[with_range["position"] != ""]
@@ -284,7 +313,11 @@ def expected_range_statement(expected: pd.DataFrame, subject: str) -> str:
         parts = [
             f"{month_label(m)} {p} ({int(n):,}; expected {int(lo):,} to {int(hi):,})"
             for m, p, n, lo, hi in zip(
-                outside["month"], outside["position"], outside["incidents"], outside["within_from"], outside["within_to"]
+                outside["month"],
+                outside["position"],
+                outside["incidents"],
+                outside["within_from"],
+                outside["within_to"],
             )
         ]
         text += f" {len(outside)} of {len(judged)} months fell outside it: " + "; ".join(parts) + "."
@@ -310,10 +343,17 @@ class SeasonalEvent:
 
 
 SEASONAL_EVENTS = (
-    SeasonalEvent("Summer holidays", 7, 8, "late July to August",
-                  "School summer holidays: partners plan for increased demand, especially ASB."),
+    SeasonalEvent(
+        "Summer holidays",
+        7,
+        8,
+        "late July to August",
+        "School summer holidays: partners plan for increased demand, especially ASB.",
+    ),
     SeasonalEvent("Halloween", 10, 10, "31 October", "Shown on the October count."),
-    SeasonalEvent("Bonfire Night", 11, 11, "5 November", "Fireworks and deliberate fires; shown on the November count."),
+    SeasonalEvent(
+        "Bonfire Night", 11, 11, "5 November", "Fireworks and deliberate fires; shown on the November count."
+    ),
 )
 
 
@@ -335,8 +375,15 @@ def seasonal_event_marks(first: date, last: date, loaded: Iterable[date] | None 
                 continue
             if held is not None and not any(m in held for m in month_range(start, end)):
                 continue
-            rows.append({"event": event.name, "when": f"{event.when} {year}", "note": event.note,
-                         "first_month": max(start, first), "last_month": min(end, last)})
+            rows.append(
+                {
+                    "event": event.name,
+                    "when": f"{event.when} {year}",
+                    "note": event.note,
+                    "first_month": max(start, first),
+                    "last_month": min(end, last),
+                }
+            )
     return pd.DataFrame(rows, columns=["event", "when", "note", "first_month", "last_month"])
 
 
@@ -344,9 +391,13 @@ def seasonal_event_positions() -> pd.DataFrame:
     """The events by position in the financial year (April 1 .. March 12), for the overlay chart."""
     return pd.DataFrame(
         [
-            {"event": e.name, "when": e.when, "note": e.note,
-             "first_position": fy_position(date(2000, e.first_month, 1)),
-             "last_position": fy_position(date(2000, e.last_month, 1))}
+            {
+                "event": e.name,
+                "when": e.when,
+                "note": e.note,
+                "first_position": fy_position(date(2000, e.first_month, 1)),
+                "last_position": fy_position(date(2000, e.last_month, 1)),
+            }
             for e in SEASONAL_EVENTS
         ]
     )
@@ -383,8 +434,9 @@ def trend_table(series: pd.DataFrame, period: Period, window: int = TREND_WINDOW
     return out[["month", "incidents", "loaded", "trend"]]
 
 
-def small_multiples_table(type_counts: pd.DataFrame, loaded: Iterable[date], period: Period,
-                          window: int = TREND_WINDOW) -> pd.DataFrame:
+def small_multiples_table(
+    type_counts: pd.DataFrame, loaded: Iterable[date], period: Period, window: int = TREND_WINDOW
+) -> pd.DataFrame:
     """Each crime type's monthly counts and trend over ``period`` (ASB is not crime, so not here).
 
     Returns ``crime_type``, ``month``, ``incidents`` (``<NA>`` when not loaded), ``loaded``,

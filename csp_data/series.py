@@ -14,9 +14,9 @@ A *monthly series* has one row per month from the first to the last month asked 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
@@ -156,8 +156,6 @@ def monthly_type_counts(run_query: RunQuery, loaded: list[date], period: Period)
     return type_counts
 
 
-
-
 # -- the one change rule ------------------------------------------------------------------------
 
 
@@ -220,8 +218,9 @@ def describe_matched_change(matched: MatchedMonths, now: int, before: int, subje
     change = compare_counts(now, before)
     interval = f" (95% interval: {interval_words(change)})" if change.lower is not None else ""
     seasonal_note = (
-        "" if lag % 12 == 0 else
-        " The two periods cover different months of the year, so part of any difference may be seasonal."
+        ""
+        if lag % 12 == 0
+        else " The two periods cover different months of the year, so part of any difference may be seasonal."
     )
     if matched.complete:
         text = (
@@ -278,5 +277,6 @@ def comparable_change(series: pd.DataFrame, period: Period, subject: str) -> Com
     now = sum(counts[m] for m in matched.current_months)
     before = sum(counts[m] for m in matched.previous_months)
     change, text = describe_matched_change(matched, now, before, subject)
-    return ComparableChange(period, matched.previous, matched.current_months, matched.previous_months, change,
-                            matched.basis, text)
+    return ComparableChange(
+        period, matched.previous, matched.current_months, matched.previous_months, change, matched.basis, text
+    )

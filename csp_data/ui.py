@@ -10,21 +10,20 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from csp_data.config import Area, load_area
 from csp_data.errors import CspDataError
-from csp_data.store.geography import ward_population
-from csp_data.periods import Period, latest_12_months, available_periods, describe_coverage, describe_gaps
-from csp_data.store.queries import Database
-from csp_data.store import Store
+from csp_data.periods import Period, available_periods, describe_coverage, describe_gaps, latest_12_months
 from csp_data.series import Counted, counted_choices
+from csp_data.store import Store
+from csp_data.store.geography import ward_population
+from csp_data.store.queries import Database
 
 PERIOD_KIND_LABELS = {
     "latest12": "Latest 12 months",
@@ -66,7 +65,9 @@ def run_query(name: str, **params) -> pd.DataFrame:
     """Run a named query through the bounded cache; the result is a copy the caller may change."""
     area = current_area()
     store = current_store(area)
-    return _cached_query(str(area.area_file), str(store.root), store.version(), name, tuple(sorted(params.items()))).copy()
+    return _cached_query(
+        str(area.area_file), str(store.root), store.version(), name, tuple(sorted(params.items()))
+    ).copy()
 
 
 def loaded_months() -> list[date]:
@@ -172,7 +173,6 @@ def guard(what_to_do: str = "", *, stop: bool = True) -> Iterator[None]:
 
 
 from csp_data.words import slug  # noqa: E402,F401 - pages name their downloads with ui.slug
-
 
 STORE_HELP = "Check the store with `python -m csp_data status`, then reload the page."
 

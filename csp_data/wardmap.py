@@ -18,9 +18,9 @@ than classes each value gets its own class.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable, Sequence
 
 import altair as alt
 import numpy as np
@@ -28,10 +28,9 @@ import pandas as pd
 
 from csp_data.change import Change, compare_counts, describe_change
 from csp_data.config import Area, WardVintage
-from csp_data.series import ALL_ASB, ALL_CRIME, Counted, matched_months, month_runs, rate_per_1000
-from csp_data.charts.colours import hex_to_rgb
-from csp_data.words import ordinal
 from csp_data.periods import Period, describe_coverage, describe_months, month_label, month_range
+from csp_data.series import ALL_ASB, ALL_CRIME, Counted, matched_months, month_runs, rate_per_1000
+from csp_data.words import ordinal
 
 RunQuery = Callable[..., pd.DataFrame]
 
@@ -48,7 +47,15 @@ DEFAULT_CLASSES = 5
 # Viridis (Smith & van der Walt), sampled at nine points, light to dark: perceptually uniform and
 # readable with every common colour-vision deficiency and in greyscale. Darker means more.
 SEQUENTIAL_PALETTE = (
-    "#fde725", "#addc30", "#5ec962", "#28ae80", "#21918c", "#2c728e", "#3b528b", "#472d7b", "#440154",
+    "#fde725",
+    "#addc30",
+    "#5ec962",
+    "#28ae80",
+    "#21918c",
+    "#2c728e",
+    "#3b528b",
+    "#472d7b",
+    "#440154",
 )
 # ColorBrewer RdBu (5 classes), marked colour-blind safe: blue for a fall, red for a rise.
 DIVERGING_PALETTE = ("#0571b0", "#92c5de", "#f7f7f7", "#f4a582", "#ca0020")
@@ -169,8 +176,9 @@ def _ward_counts(run_query: RunQuery, period: Period, incident_filter: Counted, 
     )
 
 
-def _ward_counts_in(run_query: RunQuery, months: tuple[date, ...], incident_filter: Counted,
-                    vintage: str) -> tuple[pd.Series, int]:
+def _ward_counts_in(
+    run_query: RunQuery, months: tuple[date, ...], incident_filter: Counted, vintage: str
+) -> tuple[pd.Series, int]:
     """Incidents per ward code, and the area's total, over the given months (one query per run of months)."""
     by_ward, total = None, 0
     for first, last in month_runs(months):
@@ -252,9 +260,13 @@ def build_ward_table(
     area_change = None
     if matched.basis != "none":
         previous = matched.previous
-        change_note = "" if matched.complete else (
-            f"The change compares only the months loaded in both periods: {describe_months(matched.current_months)} "
-            f"against {describe_months(matched.previous_months)}."
+        change_note = (
+            ""
+            if matched.complete
+            else (
+                f"The change compares only the months loaded in both periods: {describe_months(matched.current_months)} "
+                f"against {describe_months(matched.previous_months)}."
+            )
         )
         if matched.complete:
             now_by_ward, now_total = frame.set_index("ward_code")["incidents"], area_total
@@ -637,8 +649,8 @@ def top_wards_share(run_query: RunQuery, period: Period, vintage: str, n: int = 
 class WardProfile:
     """One ward in detail.
 
-    ``monthly``: ``month, ward_incidents, medway_average, loaded`` over every month of the
-    period (months not loaded hold missing values, never zeros); ``medway_average`` is the area
+    ``monthly``: ``month, ward_incidents, area_average, loaded`` over every month of the
+    period (months not loaded hold missing values, never zeros); ``area_average`` is the area
     total divided by the number of wards. ``mix``: crime categories with the ward's and the area's
     share of crime. ``top_streets``: ``rank, location, incidents, share_of_ward``.
     """
@@ -672,7 +684,7 @@ def _monthly(run_query: RunQuery, table: WardTable, ward_code: str) -> pd.DataFr
     frame = frame.reset_index()
     result = pd.DataFrame({"month": frame["month"]})
     result["ward_incidents"] = frame["ward_incidents"].astype("Int64")
-    result["medway_average"] = (frame["area_incidents"] / table.ward_count).round(1)
+    result["area_average"] = (frame["area_incidents"] / table.ward_count).round(1)
     result["loaded"] = result["ward_incidents"].notna()
     return result
 
@@ -685,7 +697,9 @@ def _mix(run_query: RunQuery, table: WardTable, ward_code: str) -> tuple[pd.Data
         vintage=table.vintage.vintage,
         ward_code=ward_code,
     )
-    crime = frame[frame["kind"] == "crime"][["crime_type", "ward_incidents", "area_incidents", "ward_share", "area_share"]]
+    crime = frame[frame["kind"] == "crime"][
+        ["crime_type", "ward_incidents", "area_incidents", "ward_share", "area_share"]
+    ]
     crime = crime.reset_index(drop=True).copy()
     crime["ward_incidents"] = crime["ward_incidents"].astype("int64")
     crime["area_incidents"] = crime["area_incidents"].astype("int64")
@@ -720,7 +734,9 @@ def _mix_sentence(mix: pd.DataFrame, ward_name: str, area_name: str) -> str:
     return f"Compared with {area_name} as a whole, {ward_name} has {' and '.join(parts)}."
 
 
-def build_ward_profile(run_query: RunQuery, table: WardTable, ward_code: str, top_streets: int = TOP_STREETS) -> WardProfile:
+def build_ward_profile(
+    run_query: RunQuery, table: WardTable, ward_code: str, top_streets: int = TOP_STREETS
+) -> WardProfile:
     """The profile of ``ward_code``: trend, mix of crime types against the area's, top streets and rank.
 
     Raises
@@ -788,10 +804,20 @@ def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> alt.Cha
     label_ward, label_area = profile.ward_name, f"{area_name} average per ward"
     data = pd.concat(
         [
-            pd.DataFrame({"month": profile.monthly["month"], "series": label_ward,
-                          "incidents": profile.monthly["ward_incidents"].astype("float")}),
-            pd.DataFrame({"month": profile.monthly["month"], "series": label_area,
-                          "incidents": profile.monthly["medway_average"].where(profile.monthly["loaded"]).astype("float")}),
+            pd.DataFrame(
+                {
+                    "month": profile.monthly["month"],
+                    "series": label_ward,
+                    "incidents": profile.monthly["ward_incidents"].astype("float"),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "month": profile.monthly["month"],
+                    "series": label_area,
+                    "incidents": profile.monthly["area_average"].where(profile.monthly["loaded"]).astype("float"),
+                }
+            ),
         ],
         ignore_index=True,
     )
@@ -802,8 +828,12 @@ def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> alt.Cha
         .encode(
             x=alt.X("yearmonth(month):T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-45)),
             y=alt.Y("incidents:Q", title=f"{noun.capitalize()} recorded"),
-            color=alt.Color("series:N", title=None, scale=alt.Scale(domain=[label_ward, label_area],
-                            range=[WARD_COLOUR, AREA_COLOUR]), legend=alt.Legend(orient="top", labelLimit=360)),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=[label_ward, label_area], range=[WARD_COLOUR, AREA_COLOUR]),
+                legend=alt.Legend(orient="top", labelLimit=360),
+            ),
             strokeDash=alt.StrokeDash("series:N", title=None, sort=[label_ward, label_area]),
             tooltip=[
                 alt.Tooltip("series:N", title="Series"),
@@ -821,10 +851,22 @@ def ward_mix_chart(profile: WardProfile, area_name: str) -> alt.Chart:
     mix = profile.mix
     data = pd.concat(
         [
-            pd.DataFrame({"crime_type": mix["crime_type"], "series": label_ward, "share": mix["ward_share"],
-                          "incidents": mix["ward_incidents"]}),
-            pd.DataFrame({"crime_type": mix["crime_type"], "series": label_area, "share": mix["area_share"],
-                          "incidents": mix["area_incidents"]}),
+            pd.DataFrame(
+                {
+                    "crime_type": mix["crime_type"],
+                    "series": label_ward,
+                    "share": mix["ward_share"],
+                    "incidents": mix["ward_incidents"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "crime_type": mix["crime_type"],
+                    "series": label_area,
+                    "share": mix["area_share"],
+                    "incidents": mix["area_incidents"],
+                }
+            ),
         ],
         ignore_index=True,
     )
@@ -836,8 +878,12 @@ def ward_mix_chart(profile: WardProfile, area_name: str) -> alt.Chart:
             x=alt.X("share:Q", title="Share of crime", axis=alt.Axis(format="%")),
             y=alt.Y("crime_type:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
             yOffset=alt.YOffset("series:N", sort=[label_ward, label_area]),
-            color=alt.Color("series:N", title=None, scale=alt.Scale(domain=[label_ward, label_area],
-                            range=[WARD_COLOUR, AREA_COLOUR]), legend=alt.Legend(orient="top", labelLimit=360)),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=[label_ward, label_area], range=[WARD_COLOUR, AREA_COLOUR]),
+                legend=alt.Legend(orient="top", labelLimit=360),
+            ),
             tooltip=[
                 alt.Tooltip("crime_type:N", title="Crime type"),
                 alt.Tooltip("series:N", title="Where"),

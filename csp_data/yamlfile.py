@@ -14,9 +14,10 @@ Every fact in these files carries a :class:`Source`: the document and the sectio
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, NoReturn, Sequence
+from typing import Any, NoReturn
 
 import yaml
 
@@ -141,7 +142,7 @@ class YamlNode:
     node: yaml.Node | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def load(cls, path: str | Path) -> "YamlNode":
+    def load(cls, path: str | Path) -> YamlNode:
         """Read and parse a YAML file, returning its root node.
 
         Raises
@@ -191,7 +192,7 @@ class YamlNode:
                     return value_node
         return self.node
 
-    def mapping(self, allowed: Iterable[str]) -> "YamlNode":
+    def mapping(self, allowed: Iterable[str]) -> YamlNode:
         """Check the value is a mapping whose keys are all in ``allowed``."""
         if not isinstance(self.value, dict):
             self.fail(f"expected a mapping of fields, got {_describe(self.value)}")
@@ -201,7 +202,7 @@ class YamlNode:
                 self.fail(f"unknown field {key!r}; allowed fields are {', '.join(allowed)}")
         return self
 
-    def get(self, key: str, *, required: bool = True) -> "YamlNode":
+    def get(self, key: str, *, required: bool = True) -> YamlNode:
         """The node for ``key``; a missing optional key gives a node holding ``None``."""
         if not isinstance(self.value, dict):
             self.fail(f"expected a mapping of fields, got {_describe(self.value)}")
@@ -210,7 +211,7 @@ class YamlNode:
             child.fail("required field is missing")
         return child
 
-    def items(self, *, required: bool = True) -> list["YamlNode"]:
+    def items(self, *, required: bool = True) -> list[YamlNode]:
         """The nodes of a list value (an absent optional list gives ``[]``)."""
         if self.value is None and not required:
             return []

@@ -20,8 +20,18 @@ MEDWAY_AREA_FILE = ROOT / "data" / "medway" / "area.toml"
 EMBEDDED_STORE_GLOB = str(ROOT / "data" / "medway" / "store" / "current" / "incidents" / "*" / "*" / "*.parquet")
 
 HEADER = [
-    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
 ]
 
 
@@ -37,16 +47,39 @@ def shared_raw() -> Path:
 def ward_points() -> dict[str, tuple[float, float]]:
     """A point well inside each 2023 Medway ward, by ward name (from the boundary file)."""
     wards = gpd.read_file(ROOT / "data" / "medway" / "boundaries" / "wards_2023.geojson")
-    return {row.WD25NM: (row.geometry.representative_point().x, row.geometry.representative_point().y) for row in wards.itertuples()}
+    return {
+        row.WD25NM: (row.geometry.representative_point().x, row.geometry.representative_point().y)
+        for row in wards.itertuples()
+    }
 
 
-def street_row(month: str, crime_type: str, lon, lat, lsoa_name: str = "Medway 001A", *, crime_id: str = "x",
-               location: str = "On or near Test Street", lsoa_code: str = "E01016070", force: str = "Kent Police",
-               outcome: str = "Under investigation") -> list[str]:
+def street_row(
+    month: str,
+    crime_type: str,
+    lon,
+    lat,
+    lsoa_name: str = "Medway 001A",
+    *,
+    crime_id: str = "x",
+    location: str = "On or near Test Street",
+    lsoa_code: str = "E01016070",
+    force: str = "Kent Police",
+    outcome: str = "Under investigation",
+) -> list[str]:
     asb = crime_type == "Anti-social behaviour"
     return [
-        "" if asb else crime_id, month, force, force, "" if lon is None else str(lon), "" if lat is None else str(lat),
-        location, lsoa_code if lsoa_name else "", lsoa_name, crime_type, "" if asb else outcome, "",
+        "" if asb else crime_id,
+        month,
+        force,
+        force,
+        "" if lon is None else str(lon),
+        "" if lat is None else str(lat),
+        location,
+        lsoa_code if lsoa_name else "",
+        lsoa_name,
+        crime_type,
+        "" if asb else outcome,
+        "",
     ]
 
 

@@ -1,6 +1,5 @@
 """Data and methods: sources, licence, coverage ledger and caveats."""
 
-import pandas as pd
 import streamlit as st
 
 from csp_data import ui
@@ -35,8 +34,11 @@ st.markdown(ui.forces_note(area))
 other_forces = ui.run_query("other_force_counts")
 if len(other_forces):
     st.caption("Incidents in the area reported by other forces, by month: their own series, never in the totals.")
-    st.dataframe(other_forces.rename(columns={"month": "Month", "force": "Force", "kind": "Kind", "incidents": "Incidents"}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        other_forces.rename(columns={"month": "Month", "force": "Force", "kind": "Kind", "incidents": "Incidents"}),
+        hide_index=True,
+        width="stretch",
+    )
     ui.download_table(other_forces, f"{ui.slug(area.short_name)}-other-forces.csv")
 
 st.subheader("Coverage ledger")

@@ -6,11 +6,10 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from csp_data.series import choice_for_key
-from csp_data import emerging, hotspots, maps, ui, wardmap
+from csp_data import emerging, hotspots, maps, ui
 from csp_data.charts.colours import hex_to_rgb
+from csp_data.series import choice_for_key, matched_months, month_runs
 from csp_data.store.geography import ward_boundaries
-from csp_data.series import matched_months, month_runs
 
 SNAP_POINT_NOTE = (
     "police.uk places every incident on an anonymised snap point: the centre of a nearby street or a "
@@ -37,8 +36,9 @@ EMERGING_NOTE = (
 
 
 @st.cache_data(max_entries=32, show_spinner="Looking for rising squares…")
-def _emerging_result(area_file: str, store_version: str, months: tuple, kind: str, crime_type: str | None,
-                     hot_cell_ids: tuple):
+def _emerging_result(
+    area_file: str, store_version: str, months: tuple, kind: str, crime_type: str | None, hot_cell_ids: tuple
+):
     """Computed once per (store, months, type); the arguments are the cache key."""
     points = ui.run_query("hotspot_points", first=months[0], last=months[-1], kind=kind, crime_type=crime_type)
     return emerging.emerging_hotspots(points, months, hot_cell_ids)
@@ -78,20 +78,45 @@ with ui.guard("Try another period or crime type; if this persists, check the sto
     )
     # The one change rule: the months loaded in both this period and the previous one.
     matched = matched_months(period, loaded)
-    change_note = (f"No change is given: {matched.why_none}." if matched.basis == "none" else
-                   "" if matched.complete else "The change compares only the months loaded in both periods.")
-    previous_points = None if matched.basis == "none" else pd.concat(
-        [ui.run_query("hotspot_points", first=first, last=last, kind=incident_filter.kind,
-                      crime_type=incident_filter.crime_type) for first, last in month_runs(matched.previous_months)],
-        ignore_index=True,
+    change_note = (
+        f"No change is given: {matched.why_none}."
+        if matched.basis == "none"
+        else ""
+        if matched.complete
+        else "The change compares only the months loaded in both periods."
+    )
+    previous_points = (
+        None
+        if matched.basis == "none"
+        else pd.concat(
+            [
+                ui.run_query(
+                    "hotspot_points",
+                    first=first,
+                    last=last,
+                    kind=incident_filter.kind,
+                    crime_type=incident_filter.crime_type,
+                )
+                for first, last in month_runs(matched.previous_months)
+            ],
+            ignore_index=True,
+        )
     )
     shapes = maps.ward_shapes(area.current_wards)
     # Emerging hotspots use every loaded month up to the end of the chosen period.
     trend_months = tuple(sorted(m for m in loaded if m <= period.last))
     trend_note = emerging.emerging_note(trend_months)
-    trend = None if trend_note else _emerging_result(
-        str(area.area_file), store_version, trend_months, incident_filter.kind, incident_filter.crime_type,
-        tuple(result.hot_cells["cell_id"]),
+    trend = (
+        None
+        if trend_note
+        else _emerging_result(
+            str(area.area_file),
+            store_version,
+            trend_months,
+            incident_filter.kind,
+            incident_filter.crime_type,
+            tuple(result.hot_cells["cell_id"]),
+        )
     )
 
 st.caption(
@@ -99,8 +124,7 @@ st.caption(
     f"{area.current_wards.label}. Source: data.police.uk street-level crime and ASB (Open Government Licence)."
 )
 st.info(SNAP_POINT_NOTE)
-st.markdown(EXPLANATION.format(size=hotspots.CELL_SIZE_M, area=escape(area.short_name),
-                               draws=hotspots.PERMUTATIONS))
+st.markdown(EXPLANATION.format(size=hotspots.CELL_SIZE_M, area=escape(area.short_name), draws=hotspots.PERMUTATIONS))
 
 hot_total = sum(result.class_counts[c] for c in ("hot99", "hot95", "hot90"))
 cold_total = sum(result.class_counts[c] for c in ("cold99", "cold95", "cold90"))
@@ -124,7 +148,10 @@ cells = [
         },
     }
     for polygon, cls, label, n, ward in zip(
-        hotspots.cell_polygons(drawn), drawn["hotspot_class"], drawn["hotspot_label"], drawn["incidents"],
+        hotspots.cell_polygons(drawn),
+        drawn["hotspot_class"],
+        drawn["hotspot_label"],
+        drawn["incidents"],
         drawn["ward_name"],
     )
 ]
@@ -137,8 +164,9 @@ snap_points = [
             "detail": f"{int(n):,} incident{'s' if n != 1 else ''} in {int(m)} month{'s' if m != 1 else ''}",
         },
     }
-    for loc, lon, lat, n, m in zip(repeats["location"], repeats["longitude"], repeats["latitude"],
-                                   repeats["incidents"], repeats["months_present"])
+    for loc, lon, lat, n, m in zip(
+        repeats["location"], repeats["longitude"], repeats["latitude"], repeats["incidents"], repeats["months_present"]
+    )
 ]
 rising = grid[grid["cell_id"].isin(trend.cells["cell_id"])] if trend is not None else grid.head(0)
 rising_cells = [
@@ -151,21 +179,52 @@ rising_cells = [
 ]
 ward_outlines = [{**f, "properties": {"title": f["properties"]["ward_name"], "detail": ""}} for f in shapes.features]
 layers = [
-    pdk.Layer("GeoJsonLayer", id="hotspot-cells", data={"type": "FeatureCollection", "features": cells},
-              get_fill_color="properties.fill", get_line_color=[160, 160, 160, 120], line_width_min_pixels=0.5,
-              stroked=True, filled=True, pickable=True, auto_highlight=True),
-    pdk.Layer("GeoJsonLayer", id="ward-outlines", data={"type": "FeatureCollection", "features": ward_outlines},
-              filled=False, stroked=True, get_line_color=[40, 40, 40, 255], line_width_min_pixels=1.5, pickable=False),
-    pdk.Layer("GeoJsonLayer", id="emerging-cells", data={"type": "FeatureCollection", "features": rising_cells},
-              filled=False, stroked=True, get_line_color=list(RISING_RGB) + [255], line_width_min_pixels=3,
-              pickable=True),
+    pdk.Layer(
+        "GeoJsonLayer",
+        id="hotspot-cells",
+        data={"type": "FeatureCollection", "features": cells},
+        get_fill_color="properties.fill",
+        get_line_color=[160, 160, 160, 120],
+        line_width_min_pixels=0.5,
+        stroked=True,
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+    ),
+    pdk.Layer(
+        "GeoJsonLayer",
+        id="ward-outlines",
+        data={"type": "FeatureCollection", "features": ward_outlines},
+        filled=False,
+        stroked=True,
+        get_line_color=[40, 40, 40, 255],
+        line_width_min_pixels=1.5,
+        pickable=False,
+    ),
+    pdk.Layer(
+        "GeoJsonLayer",
+        id="emerging-cells",
+        data={"type": "FeatureCollection", "features": rising_cells},
+        filled=False,
+        stroked=True,
+        get_line_color=list(RISING_RGB) + [255],
+        line_width_min_pixels=3,
+        pickable=True,
+    ),
     # Individual snap points only when zoomed far in: the radius is 3 m on the ground (metres are the
     # GeoJsonLayer default), a tenth of a pixel at the whole-area view (about 30 m a pixel) and 4 pixels at
     # the closest zoom (under 1 m a pixel). A browser test checks both ends. (Passing
     # point_radius_units="meters" explicitly left the canvas blank.)
-    pdk.Layer("GeoJsonLayer", id="snap-points", data={"type": "FeatureCollection", "features": snap_points},
-              get_point_radius=3,
-              get_fill_color=[0, 0, 0, 255], stroked=False, filled=True, pickable=True),
+    pdk.Layer(
+        "GeoJsonLayer",
+        id="snap-points",
+        data={"type": "FeatureCollection", "features": snap_points},
+        get_point_radius=3,
+        get_fill_color=[0, 0, 0, 255],
+        stroked=False,
+        filled=True,
+        pickable=True,
+    ),
 ]
 deck = maps.CompactDeck(
     layers=layers,
@@ -176,9 +235,13 @@ deck = maps.CompactDeck(
 map_column, legend_column = st.columns([4, 1])
 with map_column:
     st.pydeck_chart(
-        deck, height=maps.MAP_HEIGHT, key="hotspots_map",
-        alt=(f"Map of {area.short_name} in {hotspots.CELL_SIZE_M} m squares coloured by Gi* hotspot class, with ward "
-             "outlines. The tables below give the hot squares and the busiest places."),
+        deck,
+        height=maps.MAP_HEIGHT,
+        key="hotspots_map",
+        alt=(
+            f"Map of {area.short_name} in {hotspots.CELL_SIZE_M} m squares coloured by Gi* hotspot class, with ward "
+            "outlines. The tables below give the hot squares and the busiest places."
+        ),
     )
 with legend_column:
     swatches = "".join(
@@ -204,14 +267,20 @@ with legend_column:
 slug = f"{ui.slug(incident_filter.label)}-{period.first:%Y-%m}-{period.last:%Y-%m}"
 st.subheader("Hot squares")
 if result.hot_cells.empty:
-    st.info("No square is a significant hotspot for this choice after the false-discovery-rate correction: "
-            "the incidents are not clustered across neighbouring squares more than chance would give. They can "
-            "still be concentrated at single places; see the repeat locations below.")
+    st.info(
+        "No square is a significant hotspot for this choice after the false-discovery-rate correction: "
+        "the incidents are not clustered across neighbouring squares more than chance would give. They can "
+        "still be concentrated at single places; see the repeat locations below."
+    )
 else:
     st.dataframe(
-        result.hot_cells, hide_index=True, width="stretch",
+        result.hot_cells,
+        hide_index=True,
+        width="stretch",
         column_config={
-            "cell_id": st.column_config.TextColumn("Square", help="Column_row of the 250 m British National Grid square"),
+            "cell_id": st.column_config.TextColumn(
+                "Square", help="Column_row of the 250 m British National Grid square"
+            ),
             "hotspot_label": "Class",
             "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
             "z_score": st.column_config.NumberColumn("Gi* z-score", format="%.2f"),
@@ -231,7 +300,9 @@ st.caption(
 )
 top_repeats = repeats.head(50).assign(flagged=lambda f: f["flagged"].map({True: "⚑", False: ""}))
 st.dataframe(
-    top_repeats.drop(columns=["longitude", "latitude"]), hide_index=True, width="stretch",
+    top_repeats.drop(columns=["longitude", "latitude"]),
+    hide_index=True,
+    width="stretch",
     column_config={
         "rank": "Rank",
         "location": "police.uk location",
@@ -254,12 +325,21 @@ with ui.guard("Choose another ward."):
     ward_filter = None if chosen_ward == area.short_name else chosen_ward
     streets = hotspots.top_streets(points, previous_points if matched.complete else None, ward_name=ward_filter)
     if previous_points is not None and not matched.complete:  # counts of the whole period; change of matched months
-        compared = hotspots.top_streets(points[pd.to_datetime(points["month"]).dt.date.isin(set(matched.current_months))], previous_points,
-                                        ward_name=ward_filter, limit=len(points))
-        streets = streets.merge(compared[["location", "ward_name", "previous_incidents", "change"]],
-                                on=["location", "ward_name"], how="left")
+        compared = hotspots.top_streets(
+            points[pd.to_datetime(points["month"]).dt.date.isin(set(matched.current_months))],
+            previous_points,
+            ward_name=ward_filter,
+            limit=len(points),
+        )
+        streets = streets.merge(
+            compared[["location", "ward_name", "previous_incidents", "change"]],
+            on=["location", "ward_name"],
+            how="left",
+        )
 st.dataframe(
-    streets, hide_index=True, width="stretch",
+    streets,
+    hide_index=True,
+    width="stretch",
     column_config={
         "rank": "Rank",
         "location": "police.uk location",
@@ -272,8 +352,7 @@ st.dataframe(
 )
 st.caption(
     "All snap points with the same name in the same ward are counted together; names such as “Parking Area” "
-    "or “Shopping Area” are police.uk place types, not street names."
-    + (f" {change_note}" if change_note else "")
+    "or “Shopping Area” are police.uk place types, not street names." + (f" {change_note}" if change_note else "")
 )
 ui.download_table(streets, f"top-streets-{ui.slug(chosen_ward)}-{slug}.csv")
 
@@ -283,13 +362,19 @@ if trend is None:
 else:
     st.caption(EMERGING_NOTE.format(months=trend.months, last=f"{trend_months[-1]:%b %Y}", tested=trend.tested))
     if trend.cells.empty:
-        st.info(f"No square's monthly count of {incident_filter.noun} is rising significantly after the "
-                "false-discovery-rate correction.")
+        st.info(
+            f"No square's monthly count of {incident_filter.noun} is rising significantly after the "
+            "false-discovery-rate correction."
+        )
     else:
         st.dataframe(
-            trend.cells.drop(columns=["kendall_tau", "p_value"]), hide_index=True, width="stretch",
+            trend.cells.drop(columns=["kendall_tau", "p_value"]),
+            hide_index=True,
+            width="stretch",
             column_config={
-                "cell_id": st.column_config.TextColumn("Square", help="Column_row of the 250 m British National Grid square"),
+                "cell_id": st.column_config.TextColumn(
+                    "Square", help="Column_row of the 250 m British National Grid square"
+                ),
                 "ward_name": "Ward (most incidents)",
                 "main_streets": "Main places (incidents)",
                 "confidence": "Rising, confidence",

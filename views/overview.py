@@ -41,7 +41,9 @@ st.markdown("\n".join(f"- {sentence}" for sentence in overview.sentences))
 st.subheader("Month by month")
 st.altair_chart(charts.monthly_trend_chart(overview.monthly), width="stretch")
 monthly_table = overview.monthly.pivot(index="month", columns="kind", values="incidents").reset_index()
-monthly_table = monthly_table.rename(columns={"crime": "crimes", "asb": "asb_incidents"})[["month", "crimes", "asb_incidents"]]
+monthly_table = monthly_table.rename(columns={"crime": "crimes", "asb": "asb_incidents"})[
+    ["month", "crimes", "asb_incidents"]
+]
 with st.expander("Table: incidents by month"):
     st.dataframe(monthly_table, hide_index=True, width="stretch")
 ui.download_table(monthly_table, f"{ui.slug(area.short_name)}-monthly-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
@@ -65,7 +67,9 @@ with types_column:
                 "change": "Change in words",
             },
         )
-    ui.download_table(types_table, f"{ui.slug(area.short_name)}-crime-types-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
+    ui.download_table(
+        types_table, f"{ui.slug(area.short_name)}-crime-types-{period.first:%Y-%m}-{period.last:%Y-%m}.csv"
+    )
 
 with wards_column:
     st.subheader("Top 5 wards")
@@ -84,7 +88,10 @@ with wards_column:
                 "share": st.column_config.NumberColumn("Share", format="percent"),
             },
         )
-        ui.download_table(overview.top_wards[kind], f"{ui.slug(area.short_name)}-top-wards-{kind}-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
+        ui.download_table(
+            overview.top_wards[kind],
+            f"{ui.slug(area.short_name)}-top-wards-{kind}-{period.first:%Y-%m}-{period.last:%Y-%m}.csv",
+        )
     st.caption(
         f"{area.current_wards.label}. Each incident is placed in the ward whose boundary contains its "
         "police.uk map point; shares are of the whole area's total."

@@ -91,7 +91,7 @@ except Exception as error:  # noqa: BLE001
 
 if not plans:
     st.info(
-        "This area file names no plan file. Add a `[plans]` table with `file = \"plans/plans.yaml\"` to it "
+        'This area file names no plan file. Add a `[plans]` table with `file = "plans/plans.yaml"` to it '
         "(the format is described in data/medway/plans/README.md)."
     )
     st.stop()
@@ -111,8 +111,7 @@ else:
     st.caption(
         f"Priorities, actions and KPIs as published by the partnership ({plan.source.doc}, {plan.source.section}); "
         f"{file_note} Live indicators are counted from data.police.uk street-level data (Open Government "
-        "Licence) for the period chosen in the sidebar."
-        + (f" {plan.notes}" if plan.notes else "")
+        "Licence) for the period chosen in the sidebar." + (f" {plan.notes}" if plan.notes else "")
     )
     links = [f"[Priority {p.number}](#priority-{p.number})" for p in plan.priorities]
     st.markdown("On this page: " + " · ".join([*links, "[Earlier plans](#earlier-plans)"]))
@@ -121,7 +120,7 @@ else:
     if plan.kpis and all(kpi.target is None for kpi in plan.kpis):
         st.caption(
             f"The {plan.title} sets no numeric targets for the figures it reports, so each is rated "
-            "\"No data\": they show activity and context, not progress against a target."
+            '"No data": they show activity and context, not progress against a target.'
         )
 
     loaded = ui.loaded_months() if period is not None else []
@@ -169,7 +168,9 @@ else:
                 try:
                     figures = [pr.indicator_figures(ui.run_query, s, period, loaded, population) for s in series]
                 except Exception as error:  # noqa: BLE001
-                    ui.show_error(error, "Try another period; if this persists, check the store with `python -m csp_data status`.")
+                    ui.show_error(
+                        error, "Try another period; if this persists, check the store with `python -m csp_data status`."
+                    )
                     figures = []
                 if figures:
                     st.caption(f"{period.label}: {figures[0].coverage_text}")
@@ -179,7 +180,9 @@ else:
                         count_column, rate_column = st.columns(2)
                         count_column.metric(f"{figure.series.label}: {noun} recorded", f"{figure.count:,}")
                         if figure.rate_per_1000 is not None:
-                            rate_column.metric(f"{figure.series.label} per 1,000 residents", f"{figure.rate_per_1000:.1f}")
+                            rate_column.metric(
+                                f"{figure.series.label} per 1,000 residents", f"{figure.rate_per_1000:.1f}"
+                            )
                         st.caption(figure.change_text)
                         chart = pr.indicator_chart(figure)
                         st.altair_chart(
@@ -247,7 +250,9 @@ else:
                         "change": st.column_config.TextColumn("Change in words", width="medium"),
                     },
                 )
-                ui.download_table(ons_table, f"{file_stem}-priority-{priority.number}-ons.csv", "Download the ONS figures (CSV)")
+                ui.download_table(
+                    ons_table, f"{file_stem}-priority-{priority.number}-ons.csv", "Download the ONS figures (CSV)"
+                )
             else:
                 st.info(
                     f"{benchmarks_note} When the ONS community safety partnership tables are loaded, the "
@@ -286,7 +291,7 @@ for earlier in history:
             st.markdown("**Reported results against a target**")
             show_kpis(rated, earlier, f"{file_stem}-{slug}-kpis-rated.csv", with_priority=True)
         if unrated:
-            with st.expander(f"Measures without a published target or figure ({len(unrated)}): status \"No data\""):
+            with st.expander(f'Measures without a published target or figure ({len(unrated)}): status "No data"'):
                 show_kpis(unrated, earlier, f"{file_stem}-{slug}-kpis-no-data.csv", with_priority=True)
     history_actions = actions_frame([earlier])
     with st.expander(f"Actions of the {earlier.title} ({len(history_actions)})"):

@@ -20,7 +20,10 @@ with ui.guard("Try another period; if this persists, check the store with `pytho
 
 labels = {c.key: c.label for c in counted_choices(type_counts.loc[type_counts["kind"] == "crime", "crime_type"])}
 series_key = st.selectbox(
-    "Series", list(labels), format_func=labels.get, key="seasonality_series",
+    "Series",
+    list(labels),
+    format_func=labels.get,
+    key="seasonality_series",
     index=list(labels).index("asb"),  # the seasonal pattern partners plan for (summer, Halloween, Bonfire Night)
     help="ASB is shown separately from crime and is never added to it.",
 )
@@ -39,10 +42,12 @@ st.subheader(f"{choice.label}: financial years overlaid")
 if view.partial_years:
     st.caption(
         "Partial years are dashed and labelled with the months they hold: "
-        + "; ".join(view.partial_years) + ". Months not loaded are gaps in the line, not zeros."
+        + "; ".join(view.partial_years)
+        + ". Months not loaded are gaps in the line, not zeros."
     )
 st.altair_chart(
-    season_charts.fy_overlay_chart(view.overlay, seasonal_event_positions(), kind), width="stretch",
+    season_charts.fy_overlay_chart(view.overlay, seasonal_event_positions(), kind),
+    width="stretch",
     alt=f"{choice.label} by month of the financial year, one line per year.",
 )
 with st.expander("Table: financial years overlaid"):
@@ -60,7 +65,8 @@ if view.has_expected_range:
 else:
     st.info(view.expected_text)
 st.altair_chart(
-    season_charts.expected_range_chart(view.series, view.expected, view.events, kind), width="stretch",
+    season_charts.expected_range_chart(view.series, view.expected, view.events, kind),
+    width="stretch",
     alt=f"{choice.label} per month over every loaded month, with the expected range where there is history.",
 )
 with st.expander("Table: monthly counts and expected range"):
@@ -73,13 +79,15 @@ st.caption(
 
 st.subheader("Month by year")
 st.altair_chart(
-    season_charts.heat_map_chart(view.heat_map), width="stretch",
+    season_charts.heat_map_chart(view.heat_map),
+    width="stretch",
     alt=f"{choice.label}: a grid of months by year, each cell giving the count.",
 )
 with st.expander("Table: month by year"):
     st.dataframe(
-        view.heat_map.pivot(index="year_label", columns="month_name", values="incidents")
-        .reindex(columns=list(dict.fromkeys(view.heat_map["month_name"]))),
+        view.heat_map.pivot(index="year_label", columns="month_name", values="incidents").reindex(
+            columns=list(dict.fromkeys(view.heat_map["month_name"]))
+        ),
         width="stretch",
     )
 ui.download_table(view.heat_map, f"{file_stem}-month-by-year.csv")
@@ -88,7 +96,8 @@ st.subheader("Rolling 12-month totals")
 st.caption(view.rolling_text)
 if view.rolling["rolling_12"].notna().sum() > 1:  # one total is given in words above
     st.altair_chart(
-        season_charts.rolling_chart(view.rolling, kind), width="stretch",
+        season_charts.rolling_chart(view.rolling, kind),
+        width="stretch",
         alt=f"{choice.label}: totals for the 12 months to each month.",
     )
 with st.expander("Table: rolling 12-month totals"):
@@ -103,7 +112,8 @@ elif view.change.complete:
 else:
     st.warning(view.change.text)
 st.altair_chart(
-    season_charts.trend_chart(view.trend, kind), width="stretch",
+    season_charts.trend_chart(view.trend, kind),
+    width="stretch",
     alt=f"{choice.label} per month in {period.span_label} with a centred 3-month average.",
 )
 st.caption(
@@ -120,7 +130,8 @@ if view.small_multiples.empty:
 else:
     st.caption("Each panel has its own scale, so compare shapes, not heights. ASB is not crime and is not included.")
     st.altair_chart(
-        season_charts.small_multiples_chart(view.small_multiples), width="content",
+        season_charts.small_multiples_chart(view.small_multiples),
+        width="content",
         alt="One small chart per crime type with monthly counts and a 3-month average.",
     )
     with st.expander("Table: crime types by month"):

@@ -64,11 +64,16 @@ st.title(f"{area.short_name}: residents' survey")
 try:
     documents = load_area_documents(area)
     surveys = (
-        cached_surveys(tuple(str(p) for p in documents.survey_files), tuple(file_stamp(p) for p in documents.survey_files))
-        if documents.survey_files else ()
+        cached_surveys(
+            tuple(str(p) for p in documents.survey_files), tuple(file_stamp(p) for p in documents.survey_files)
+        )
+        if documents.survey_files
+        else ()
     )
 except Exception as error:  # noqa: BLE001
-    ui.show_error(error, "Check the [survey] table of the area file and the survey files it names, then reload the page.")
+    ui.show_error(
+        error, "Check the [survey] table of the area file and the survey files it names, then reload the page."
+    )
     st.stop()
 
 if not surveys:
@@ -79,7 +84,8 @@ if not surveys:
 else:
     latest = surveys[-1]
     samples = "; ".join(
-        f"{s.description.rstrip('.')}" + (f", {s.fieldwork[0].lower()}{s.fieldwork[1:]}" if s.fieldwork else "")
+        f"{s.description.rstrip('.')}"
+        + (f", {s.fieldwork[0].lower()}{s.fieldwork[1:]}" if s.fieldwork else "")
         + (f", about {s.sample_size:,} taking part" if s.sample_size else ", sample size not published")
         for s in latest.samples
     )
@@ -103,12 +109,16 @@ else:
         headline = sv.survey_results_frame([latest])
         headline = headline[headline["question_id"].isin([q.id for q in single])]
         with st.expander("Table: these figures"):
-            st.dataframe(headline[["question", "option", "percentage"]], hide_index=True, width="stretch",
-                         column_config={"question": "Question", **RESULT_COLUMNS})
+            st.dataframe(
+                headline[["question", "option", "percentage"]],
+                hide_index=True,
+                width="stretch",
+                column_config={"question": "Question", **RESULT_COLUMNS},
+            )
         ui.download_table(headline, f"{stem}-survey-{latest.year}-headline.csv")
 
     for index in range(0, len(several), 2):
-        for column, question in zip(st.columns(2), several[index:index + 2]):
+        for column, question in zip(st.columns(2), several[index : index + 2]):
             with column:
                 st.subheader(question.text)
                 results = sv.question_results(latest, question.id)
@@ -118,8 +128,11 @@ else:
                 st.caption(" ".join(n for n in notes if n))
                 chart = sv.published_chart(results)
                 st.altair_chart(
-                    chart, width="stretch", height=pr.display_height(chart, 60),
-                    alt=f"{question.text} Bars: " + "; ".join(f"{a.option} {percent_text(a)}" for a in question.answers),
+                    chart,
+                    width="stretch",
+                    height=pr.display_height(chart, 60),
+                    alt=f"{question.text} Bars: "
+                    + "; ".join(f"{a.option} {percent_text(a)}" for a in question.answers),
                 )
                 with st.expander("Table"):
                     st.dataframe(results_table(results), hide_index=True, width="stretch", column_config=RESULT_COLUMNS)
@@ -143,11 +156,17 @@ else:
             if comparison["percentage"].notna().any():
                 chart = sv.comparison_chart(comparison, colours)
                 st.altair_chart(
-                    chart, width="stretch", height=pr.display_height(chart, 140),
+                    chart,
+                    width="stretch",
+                    height=pr.display_height(chart, 140),
                     alt=f"{question.text}: published shares by answer, one bar per survey year ({years}).",
                 )
-            st.dataframe(sv.comparison_wide(comparison), hide_index=True, width="stretch",
-                         column_config={"answer": st.column_config.TextColumn("Answer", width="large")})
+            st.dataframe(
+                sv.comparison_wide(comparison),
+                hide_index=True,
+                width="stretch",
+                column_config={"answer": st.column_config.TextColumn("Answer", width="large")},
+            )
             ui.download_table(comparison, f"{stem}-survey-compare-{key}.csv")
 
     perception = sv.perception_rows(surveys, PERCEPTION_OPTION)
@@ -163,7 +182,8 @@ else:
             st.subheader("Residents naming drug use or dealing")
             st.dataframe(
                 perception[["year", "share", "question", "sample_description"]],
-                hide_index=True, width="stretch",
+                hide_index=True,
+                width="stretch",
                 column_config={
                     "year": st.column_config.NumberColumn("Year", format="%d"),
                     "share": "Share",
@@ -179,7 +199,10 @@ else:
             else:
                 try:
                     figures = pr.indicator_figures(
-                        ui.run_query, pr.series_for_category(PERCEPTION_CATEGORY), period, ui.loaded_months(),
+                        ui.run_query,
+                        pr.series_for_category(PERCEPTION_CATEGORY),
+                        period,
+                        ui.loaded_months(),
                         ui.area_population(area),
                     )
                 except Exception as error:  # noqa: BLE001
@@ -190,7 +213,9 @@ else:
                     st.caption(f"{figures.coverage_text} {figures.change_text}")
                     chart = pr.indicator_chart(figures)
                     st.altair_chart(
-                        chart, width="stretch", height=pr.display_height(chart),
+                        chart,
+                        width="stretch",
+                        height=pr.display_height(chart),
                         alt=f"Drug offences recorded each month, {period.span_label}.",
                     )
                     missing = pr.describe_missing(figures)
@@ -211,7 +236,7 @@ if documents.responses_file is None:
     st.info(
         "Respondent-level survey data is not published for this area: the partnership publishes only "
         "headline percentages, without sample sizes, weights or the answers of each respondent. A "
-        "partnership that holds such a file can name it in the area file (`responses = \"...\"` in the "
+        'partnership that holds such a file can name it in the area file (`responses = "..."` in the '
         "`[survey]` table, format in data/medway/survey/README.md); this section then shows weighted "
         "results with 95% confidence intervals and the effective sample size, and withholds every group "
         f"of fewer than {sv.MIN_GROUP_SIZE} respondents."
@@ -271,7 +296,9 @@ if overall["suppressed"].all():
 else:
     chart = sv.weighted_chart(overall, "answer", answers)
     st.altair_chart(
-        chart, width="stretch", height=pr.display_height(chart, 60),
+        chart,
+        width="stretch",
+        height=pr.display_height(chart, 60),
         alt=f"{title}: weighted share giving each answer, with 95% intervals. "
         + "; ".join(f"{a} {p:.0%}" for a, p in zip(overall["answer"], overall["weighted_proportion"].astype(float))),
     )
@@ -291,14 +318,17 @@ if column is not None:
     if withheld:
         st.markdown(
             f"Withheld because fewer than {sv.MIN_GROUP_SIZE} respondents in the group answered: "
-            + ", ".join(withheld) + "."
+            + ", ".join(withheld)
+            + "."
         )
     chosen = st.selectbox("Answer to chart", answers, key="survey_answer")
     shown = grouped[(grouped["answer"] == chosen)]
     if (~shown["suppressed"]).any():
         chart = sv.weighted_chart(shown, "group", sorted(shown.loc[~shown["suppressed"], "group"]))
         st.altair_chart(
-            chart, width="stretch", height=pr.display_height(chart, 60),
+            chart,
+            width="stretch",
+            height=pr.display_height(chart, 60),
             alt=f"{title}: weighted share answering '{chosen}' by {breakdown.lower()}, with 95% intervals; "
             "withheld groups are not drawn.",
         )

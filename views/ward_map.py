@@ -4,8 +4,8 @@ from html import escape
 
 import streamlit as st
 
-from csp_data.series import choice_for_key
 from csp_data import maps, ui, wardmap
+from csp_data.series import choice_for_key
 from csp_data.words import ordinal
 
 area = ui.current_area()
@@ -75,7 +75,9 @@ selected_ward = st.selectbox(
 )
 
 basemap = st.toggle(
-    "Street basemap (loaded from CARTO, needs internet)", value=False, key="ward_map_basemap",
+    "Street basemap (loaded from CARTO, needs internet)",
+    value=False,
+    key="ward_map_basemap",
     help="The wards are drawn without it; it only adds streets for context.",
 )
 deck = maps.build_ward_map(
@@ -142,7 +144,9 @@ st.dataframe(
         "ward_code": "Code",
         "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
         "share_of_area_percent": st.column_config.NumberColumn(f"Share of {area.short_name}", format="%.1f%%"),
-        "population": st.column_config.NumberColumn(f"Population ({area.population.year if area.population else ''})", format="localized"),
+        "population": st.column_config.NumberColumn(
+            f"Population ({area.population.year if area.population else ''})", format="localized"
+        ),
         "rate_per_1000": st.column_config.NumberColumn("Per 1,000 residents", format="%.1f"),
         "rate_rank": st.column_config.NumberColumn("Rank (rate)"),
         "previous_incidents": st.column_config.NumberColumn("Previous period", format="localized"),
@@ -172,7 +176,9 @@ metric_columns[0].metric(f"{incident_filter.label}", f"{int(figures['incidents']
 metric_columns[1].metric(
     "Rank by count", f"{'joint ' if figures['tied'] else ''}{ordinal(int(figures['rank']))} of {table.ward_count}"
 )
-metric_columns[2].metric(f"Share of {area.short_name}", "–" if figures["share"] != figures["share"] else f"{figures['share']:.1%}")
+metric_columns[2].metric(
+    f"Share of {area.short_name}", "–" if figures["share"] != figures["share"] else f"{figures['share']:.1%}"
+)
 if table.has_rates:
     metric_columns[3].metric(
         "Per 1,000 residents",
@@ -196,7 +202,11 @@ with mix_column:
     st.altair_chart(wardmap.ward_mix_chart(profile, area.short_name), width="stretch")
     st.caption(
         f"ASB is not crime and is not in this mix: {profile.ward_name} had {profile.asb_incidents:,} ASB incidents"
-        + (f", {profile.asb_share_of_area:.1%} of {area.short_name}'s." if profile.asb_share_of_area is not None else ".")
+        + (
+            f", {profile.asb_share_of_area:.1%} of {area.short_name}'s."
+            if profile.asb_share_of_area is not None
+            else "."
+        )
     )
     with st.expander("Table: mix of crime types"):
         st.dataframe(
@@ -212,7 +222,9 @@ with mix_column:
                 "difference_points": st.column_config.NumberColumn("Difference (points)", format="%.1f"),
             },
         )
-    ui.download_table(profile.mix, f"{ui.slug(profile.ward_name)}-crime-mix-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
+    ui.download_table(
+        profile.mix, f"{ui.slug(profile.ward_name)}-crime-mix-{period.first:%Y-%m}-{period.last:%Y-%m}.csv"
+    )
 
 st.markdown(f"**Top locations for {incident_filter.noun}**")
 st.dataframe(

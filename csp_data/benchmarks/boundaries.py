@@ -18,10 +18,10 @@ Wales file (the area's own, else the embedded one) when the group file misses an
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -81,8 +81,11 @@ def _feature_collection(codes, names, geometries) -> dict:
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "properties": {"LAD23CD": code, "LAD23NM": name},
-             "geometry": shapely.geometry.mapping(shape)}
+            {
+                "type": "Feature",
+                "properties": {"LAD23CD": code, "LAD23NM": name},
+                "geometry": shapely.geometry.mapping(shape),
+            }
             for code, name, shape in zip(codes, names, geometries)
         ],
     }
@@ -149,24 +152,37 @@ def build_boundary_files(source, out_dir, group_lad_codes: Iterable[str]) -> dic
     written = {}
     national = _simplified(geometries, NATIONAL_TOLERANCE_DEGREES)
     document = _feature_collection(frame["LAD23CD"], frame["LAD23NM"], national)
-    written[NATIONAL_BOUNDARIES_FILE] = (out_dir / NATIONAL_BOUNDARIES_FILE, len(frame),
-                                         _write_json(document, out_dir / NATIONAL_BOUNDARIES_FILE))
+    written[NATIONAL_BOUNDARIES_FILE] = (
+        out_dir / NATIONAL_BOUNDARIES_FILE,
+        len(frame),
+        _write_json(document, out_dir / NATIONAL_BOUNDARIES_FILE),
+    )
 
     # Simplified as part of the whole coverage, so that neighbouring peers (Bolton, Bury, Wigan,
     # Tameside) still share their edges exactly.
     fine = _simplified(geometries, GROUP_TOLERANCE_DEGREES)
     keep = frame["LAD23CD"].isin(wanted).to_numpy()
     document = _feature_collection(frame.loc[keep, "LAD23CD"], frame.loc[keep, "LAD23NM"], fine[keep])
-    written[GROUP_BOUNDARIES_FILE] = (out_dir / GROUP_BOUNDARIES_FILE, int(keep.sum()),
-                                      _write_json(document, out_dir / GROUP_BOUNDARIES_FILE))
+    written[GROUP_BOUNDARIES_FILE] = (
+        out_dir / GROUP_BOUNDARIES_FILE,
+        int(keep.sum()),
+        _write_json(document, out_dir / GROUP_BOUNDARIES_FILE),
+    )
 
     land = shapely.union_all(shapely.make_valid(national))
     # Exterior rings only: the union keeps hair-thin gaps between authorities as holes.
     islands = [shapely.Polygon(part.exterior) for part in shapely.get_parts(_polygonal(land)) if part.area > 0.001]
     outline = shapely.set_precision(shapely.simplify(shapely.MultiPolygon(islands), OUTLINE_TOLERANCE_DEGREES), 1e-3)
-    document = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "England and Wales"}, "geometry": shapely.geometry.mapping(outline)}
-    ]}
+    document = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "England and Wales"},
+                "geometry": shapely.geometry.mapping(outline),
+            }
+        ],
+    }
     written[OUTLINE_FILE] = (out_dir / OUTLINE_FILE, 1, _write_json(document, out_dir / OUTLINE_FILE))
     return written
 
@@ -240,8 +256,14 @@ def group_map_table(table: pd.DataFrame, la_codes: Mapping[str, str], shapes: Se
             if not lad:
                 continue
             source = next((s for s in shapes if lad in s.geometry), None)
-            rows.append({**record, "lad_code": lad, "lad_name": source.names[lad] if source else None,
-                         "drawn": source is not None})
+            rows.append(
+                {
+                    **record,
+                    "lad_code": lad,
+                    "lad_name": source.names[lad] if source else None,
+                    "drawn": source is not None,
+                }
+            )
     return pd.DataFrame(rows)
 
 

@@ -42,8 +42,9 @@ class BenchmarkFileError(InputFileError):
         1-based line of a text file.
     """
 
-    def __init__(self, path, problem: str, *, sheet: str | None = None, row: int | None = None,
-                 line: int | None = None):
+    def __init__(
+        self, path, problem: str, *, sheet: str | None = None, row: int | None = None, line: int | None = None
+    ):
         self.path = str(path)
         self.problem = " ".join(str(problem).split())
         self.sheet = sheet

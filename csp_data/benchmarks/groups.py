@@ -118,9 +118,7 @@ def offence_group(key: str) -> OffenceGroup:
     try:
         return OFFENCE_BY_KEY[key]
     except KeyError:
-        raise BenchmarkError(
-            f"unknown offence_group {key!r}; expected one of {', '.join(OFFENCE_KEYS)}"
-        ) from None
+        raise BenchmarkError(f"unknown offence_group {key!r}; expected one of {', '.join(OFFENCE_KEYS)}") from None
 
 
 def chosen_offence_group(key: str | None) -> str:
@@ -150,4 +148,3 @@ def period_label(period_end) -> str:
 def previous_period(period_end: pd.Timestamp) -> pd.Timestamp:
     """The end of the year that ends 12 months before ``period_end`` (month ends stay month ends)."""
     return period_end - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0)
-

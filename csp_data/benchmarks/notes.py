@@ -6,7 +6,7 @@ and the area's own names, so that they read sensibly for any area file.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -35,14 +35,20 @@ __all__ = [
 
 #: How each number column of :func:`assessment_table` is written (printf style, as table widgets take it).
 ASSESSMENT_FORMATS = {
-    "rate_per_1000": "%.2f", "pct_change": "%+.1f%%", "ci_lower": "%.2f", "ci_upper": "%.2f", "count": "localized",
-    "previous_count": "localized", "population": "localized", "rate_population": "%.0f",
+    "rate_per_1000": "%.2f",
+    "pct_change": "%+.1f%%",
+    "ci_lower": "%.2f",
+    "ci_upper": "%.2f",
+    "count": "localized",
+    "previous_count": "localized",
+    "population": "localized",
+    "rate_population": "%.0f",
 }
 #: Help for the columns of :func:`assessment_table` whose heading cannot say enough.
 ASSESSMENT_HELP = {
     "rate_population": "The population the rate is per 1,000 of, which also scales its confidence interval: for "
-                       "ONS's own rates, the unrounded population they imply (offences × 1,000 / rate); for rates "
-                       "computed here, the population as printed, rounded to 100.",
+    "ONS's own rates, the unrounded population they imply (offences × 1,000 / rate); for rates "
+    "computed here, the population as printed, rounded to 100.",
 }
 #: How the number columns of :func:`published_rows_table` are written: as printed, one decimal and whole percents.
 PUBLISHED_FORMATS = {"Rate per 1,000": "%.1f", "% change": "%+.0f%%"}
@@ -56,8 +62,8 @@ PUBLISHED_NOTE = (
 def describe_data(df: pd.DataFrame) -> str:
     """The page's opening caption: what the figures are and what they are not."""
     return (
-        "Police recorded crime by Community Safety Partnership (CSP), from the ONS \"Police force area data "
-        f"tables\". Rates are per 1,000 residents, use ONS {population_words(df)} estimates for every year shown, "
+        'Police recorded crime by Community Safety Partnership (CSP), from the ONS "Police force area data '
+        f'tables". Rates are per 1,000 residents, use ONS {population_words(df)} estimates for every year shown, '
         "and exclude fraud; where ONS publishes a rate it is shown exactly as published. The sidebar's period "
         "applies to the police.uk pages, not to these ONS years."
     )
@@ -69,9 +75,9 @@ def describe_group_table(summary: GroupSummary, area_name: str) -> str:
     return (
         f"{area_name} first, then its peers by name, as a strategic assessment lays the table out. Group average "
         f"{summary.group_average:.2f}: the mean of the {summary.group_size} CSP rates, {area_name} included, each "
-        "CSP counting once (as strategic assessments average their tables). \"Above\" or \"below average\" only "
-        f"where the CSP's {percent}% confidence interval lies wholly on one side of the average. \"Rate from\" says "
-        "whether a rate is ONS's own or computed here; \"Population behind the rate\" is what it is per 1,000 of."
+        'CSP counting once (as strategic assessments average their tables). "Above" or "below average" only '
+        f'where the CSP\'s {percent}% confidence interval lies wholly on one side of the average. "Rate from" says '
+        'whether a rate is ONS\'s own or computed here; "Population behind the rate" is what it is per 1,000 of.'
     )
 
 
@@ -82,22 +88,28 @@ def describe_published_source(summary: PublishedSummary) -> str:
 
 def describe_dot_plot_alt(summary: GroupSummary) -> str:
     """The dot plot's text alternative."""
-    return (f"Dot plot of the {summary.offence_label.lower()} rate per 1,000 for the {summary.group_size} CSPs in "
-            f"the group, with {round(summary.level * 100)}% confidence intervals and a dashed line at the group "
-            "average; the table above gives the same figures.")
+    return (
+        f"Dot plot of the {summary.offence_label.lower()} rate per 1,000 for the {summary.group_size} CSPs in "
+        f"the group, with {round(summary.level * 100)}% confidence intervals and a dashed line at the group "
+        "average; the table above gives the same figures."
+    )
 
 
 def describe_map_alt(summary: GroupSummary, area_name: str) -> str:
     """The group map's text alternative."""
-    return (f"Map of England and Wales showing the {summary.group_size} CSPs of the group, coloured by whether "
-            f"their rate is above, below or not significantly different from the group average; {area_name} "
-            "is circled in black. The group table gives the same figures.")
+    return (
+        f"Map of England and Wales showing the {summary.group_size} CSPs of the group, coloured by whether "
+        f"their rate is above, below or not significantly different from the group average; {area_name} "
+        "is circled in black. The group table gives the same figures."
+    )
 
 
 def describe_strip_chart_alt(summary: GroupSummary, area_name: str) -> str:
     """The national strip chart's text alternative."""
-    return (f"Strip chart of the {summary.offence_label.lower()} rate of every CSP in England and Wales, of the "
-            f"unitary authorities and of this group, with {area_name} marked in black.")
+    return (
+        f"Strip chart of the {summary.offence_label.lower()} rate of every CSP in England and Wales, of the "
+        f"unitary authorities and of this group, with {area_name} marked in black."
+    )
 
 
 def describe_dot_plot(level: float) -> str:
@@ -123,8 +135,9 @@ def _overlaps(periods: Sequence[pd.Timestamp]) -> list[str]:
     for earlier, later in zip(periods, periods[1:]):
         apart = (later.year - earlier.year) * 12 + later.month - earlier.month
         if 0 < apart < 12:
-            sentences.append(f"the {year_ending(later)} overlaps the {year_ending(earlier)} by "
-                             f"{plural(12 - apart, 'month')}")
+            sentences.append(
+                f"the {year_ending(later)} overlaps the {year_ending(earlier)} by {plural(12 - apart, 'month')}"
+            )
     return sentences
 
 
@@ -134,16 +147,21 @@ def describe_rank_table(table: pd.DataFrame, periods: Sequence[pd.Timestamp]) ->
     overlaps = _overlaps(sorted(pd.Timestamp(p) for p in periods))
     return (
         "Rank 1 is the highest rate in the group, with the same peers in every year. "
-        + (f"\"{change[0]}\" is the earlier rank minus the later one: positive means the CSP moved up "
-           "towards 1st (a higher rate relative to its peers). " if change else "")
+        + (
+            f'"{change[0]}" is the earlier rank minus the later one: positive means the CSP moved up '
+            "towards 1st (a higher rate relative to its peers). "
+            if change
+            else ""
+        )
         + (f"Years less than 12 months apart share months: {'; '.join(overlaps)}." if overlaps else "")
     ).strip()
 
 
 def describe_map(rows: pd.DataFrame) -> str:
     """The caption under the group map: the boundaries, and the CSPs not drawn or drawn as a larger area."""
-    notes = ["Boundaries: ONS Local Authority Districts (May 2023), generalised; each CSP is drawn as its "
-             "local authorities."]
+    notes = [
+        "Boundaries: ONS Local Authority Districts (May 2023), generalised; each CSP is drawn as its local authorities."
+    ]
     if len(rows):
         missing = sorted(set(rows.loc[~rows["drawn"], "csp_name"]))
         if missing:
@@ -163,8 +181,9 @@ def _rate_notes(df: pd.DataFrame, area_code: str, area_name: str) -> list[str]:
     notes = []
     if published_years:
         own = df[(df["csp_code"] == area_code) & (df["rate_source"] == RATE_PUBLISHED)].head(1)
-        example = "".join(f" ({area_name}: {r.rate_population:,.0f} people, printed as {r.population:,})"
-                          for r in own.itertuples())
+        example = "".join(
+            f" ({area_name}: {r.rate_population:,.0f} people, printed as {r.population:,})" for r in own.itertuples()
+        )
         notes.append(
             f"- **ONS's own rates** for the {' and the '.join(published_years)}: shown exactly as published in Table "
             "C4, in the tables, charts, ranks and group averages. ONS divides by unrounded populations, which Table "
@@ -176,8 +195,14 @@ def _rate_notes(df: pd.DataFrame, area_code: str, area_name: str) -> list[str]:
         ons = df[df["rate_source"] == RATE_PUBLISHED]
         recomputed = ons["count"].astype("float64") / ons["population"].astype("float64") * 1000
         differ = sum(f"{a:.2f}" != f"{b:.2f}" for a, b in zip(recomputed, ons["rate_per_1000"]))  # as displayed
-        evidence = (f" (for the {' and the '.join(published_years)}, where both can be had, {differ:,} of ONS's "
-                    f"{len(ons):,} CSP rates differ from this calculation at two decimals)") if len(ons) else ""
+        evidence = (
+            (
+                f" (for the {' and the '.join(published_years)}, where both can be had, {differ:,} of ONS's "
+                f"{len(ons):,} CSP rates differ from this calculation at two decimals)"
+            )
+            if len(ons)
+            else ""
+        )
         notes.append(
             f"- **Rates computed here** for the {' and the '.join(computed_years)}: the tables loaded give counts but "
             f"no rates for these years, so the rate is offences × 1,000 / the {population_words(df)} as printed, "
@@ -190,14 +215,15 @@ def _rate_notes(df: pd.DataFrame, area_code: str, area_name: str) -> list[str]:
 
 def describe_sources(df: pd.DataFrame, area_code: str, area_name: str, table_file: str) -> str:
     """The page's "Sources and caveats", as a Markdown list worded from the table loaded."""
-    csv_years = sorted({year_ending(p) for p, f in zip(df["period_end"], df["source_file"])
-                        if str(f).lower().endswith(".csv")})
+    csv_years = sorted(
+        {year_ending(p) for p, f in zip(df["period_end"], df["source_file"]) if str(f).lower().endswith(".csv")}
+    )
     from_csv = f"; the {' and the '.join(csv_years)} from a CSV export of Table C2" if csv_years else ""
     year = population_year(df)
     since = f"; a population change since {year} is not reflected" if year else ""
     lines = [
-        "- **Source**: Office for National Statistics, *Crime in England and Wales*, \"Police force area data "
-        f"tables\" (Tables C1–C5{from_csv}). Source: Office for National Statistics licensed under the Open "
+        '- **Source**: Office for National Statistics, *Crime in England and Wales*, "Police force area data '
+        f'tables" (Tables C1–C5{from_csv}). Source: Office for National Statistics licensed under the Open '
         f"Government Licence v3.0. Loaded from `{table_file}` ({', '.join(sorted(set(df['source_file'])))}).",
         "- **Rates exclude fraud** (ONS does not give fraud by CSP) and are per 1,000 residents on the **ONS "
         f"{population_words(df)} estimates** for every year{since}.",

@@ -18,12 +18,21 @@ from csp_data.benchmarks.errors import BenchmarkError, BenchmarkFileError
 from csp_data.benchmarks.tables import name_key
 
 __all__ = [
-    "PublishedSummary", "published_rows_table", "read_published_table", "summarise_published_file",
+    "PublishedSummary",
+    "published_rows_table",
+    "read_published_table",
+    "summarise_published_file",
     "summarise_published_table",
 ]
 
 _PUBLISHED_COLUMNS = (
-    "offence_group", "offence_label", "period_end", "csp_name", "rate_per_1000", "pct_change", "source",
+    "offence_group",
+    "offence_label",
+    "period_end",
+    "csp_name",
+    "rate_per_1000",
+    "pct_change",
+    "source",
 )
 
 
@@ -64,9 +73,7 @@ def read_published_table(path) -> pd.DataFrame:
 
 def _published_record(path: Path, header: list[str], cells: list[str], line: int) -> dict:
     if len(cells) != len(header):
-        raise BenchmarkFileError(
-            path, f"{len(cells)} fields where the header has {len(header)}", line=line
-        )
+        raise BenchmarkFileError(path, f"{len(cells)} fields where the header has {len(header)}", line=line)
     record = dict(zip(header, cells))
     for column in ("rate_per_1000", "pct_change"):
         try:
@@ -159,8 +166,9 @@ def summarise_published_file(path, area_name: str) -> list[PublishedSummary]:
         If the area is not in one of its tables.
     """
     published = read_published_table(path)
-    return [summarise_published_table(published, group, area_name)
-            for group in dict.fromkeys(published["offence_group"])]
+    return [
+        summarise_published_table(published, group, area_name) for group in dict.fromkeys(published["offence_group"])
+    ]
 
 
 def published_rows_table(summary: PublishedSummary) -> pd.DataFrame:

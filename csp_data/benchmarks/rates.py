@@ -20,7 +20,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -51,8 +51,9 @@ def implied_population(long: pd.DataFrame) -> pd.Series:
     return implied.groupby(keys).transform("median").round(6)
 
 
-def check_published_rates(long: pd.DataFrame, printed: pd.DataFrame, counts_table: str,
-                          error: Callable[[str, int], BenchmarkFileError]) -> None:
+def check_published_rates(
+    long: pd.DataFrame, printed: pd.DataFrame, counts_table: str, error: Callable[[str, int], BenchmarkFileError]
+) -> None:
     """Table C4's rates must be the counts of Table C2 over one population per CSP, within 50 of the printed one.
 
     Parameters
@@ -81,8 +82,11 @@ def check_published_rates(long: pd.DataFrame, printed: pd.DataFrame, counts_tabl
     if wrong.any():
         first = long[wrong].iloc[0]
         label = OFFENCE_BY_KEY[first["offence_group"]].label
-        basis = (f"the population the CSP's other rates imply ({first['implied_population']:,.0f})"
-                 if pd.notna(first["implied_population"]) else "no population (its other rates are 0)")
+        basis = (
+            f"the population the CSP's other rates imply ({first['implied_population']:,.0f})"
+            if pd.notna(first["implied_population"])
+            else "no population (its other rates are 0)"
+        )
         raise error(
             f"column {label!r}: rate {float(first['published_rate_per_1000'])!r} for {first['csp_name']} is not "
             f"{counts_table}'s count {first['count']:,.0f} x 1,000 / {basis}",
@@ -114,8 +118,8 @@ def set_rates(long: pd.DataFrame) -> pd.DataFrame:
     is_published = published.notna()
     is_computed = ~is_published & computed.notna()
     long["rate_per_1000"] = published.where(is_published, computed)
-    long["rate_population"] = long["implied_population"].astype("float64").where(
-        is_published, population.where(is_computed)
+    long["rate_population"] = (
+        long["implied_population"].astype("float64").where(is_published, population.where(is_computed))
     )
     source = pd.Series(None, index=long.index, dtype="object")
     source[is_published] = RATE_PUBLISHED
@@ -165,7 +169,8 @@ def upgrade(frame: pd.DataFrame) -> pd.DataFrame:
     has a count and a population had its rates withheld by ONS.
     """
     frame = frame.copy()
-    frame["rate_withheld"] = (frame["rate_per_1000"].isna() & frame["count"].notna()
-                              & (frame["population"].astype("float64") > 0))
+    frame["rate_withheld"] = (
+        frame["rate_per_1000"].isna() & frame["count"].notna() & (frame["population"].astype("float64") > 0)
+    )
     frame["implied_population"] = implied_population(frame)
     return set_rates(frame)

@@ -19,9 +19,9 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pandas as pd
 
@@ -29,8 +29,18 @@ from csp_data.benchmarks.errors import BenchmarkError, BenchmarkFileError, Bench
 from csp_data.benchmarks.groups import OFFENCE_KEYS, TOTAL, year_ending
 from csp_data.benchmarks.rates import check_published_rates, finish, implied_population, typed
 from csp_data.benchmarks.tables import (
-    COMBINED_LA, COUNT_TABLES, HEADER_SEARCH_ROWS, REQUIRED_SHEETS, NumberedRow, SheetTable, Source, clean_text,
-    header_key, name_key, parse_table, table_name,
+    COMBINED_LA,
+    COUNT_TABLES,
+    HEADER_SEARCH_ROWS,
+    REQUIRED_SHEETS,
+    NumberedRow,
+    SheetTable,
+    Source,
+    clean_text,
+    header_key,
+    name_key,
+    parse_table,
+    table_name,
 )
 
 __all__ = ["load_benchmarks", "population_reference", "read_ons_csp_c2_csv", "read_ons_csp_workbook"]
@@ -68,7 +78,7 @@ def _read_combined_las(workbook, path: Path) -> dict[str, list[str]]:
     """Table C1: normalised CSP name -> the local authority codes it covers."""
     source = Source(path, "Table C1", "row")
     rows = _sheet_rows(workbook, path, "Table C1")
-    for index, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for index, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):  # noqa: B007 - index is used after the loop
         keys = [header_key(cell) for cell in cells]
         if "community safety partnership name" in keys and "local authority code" in keys:
             name_at = keys.index("community safety partnership name")
@@ -91,8 +101,9 @@ def _read_combined_las(workbook, path: Path) -> dict[str, list[str]]:
     return combined
 
 
-def _attach_la_codes(table: SheetTable, combined: dict[str, list[str]] | None,
-                     known: pd.Series | None = None) -> pd.DataFrame:
+def _attach_la_codes(
+    table: SheetTable, combined: dict[str, list[str]] | None, known: pd.Series | None = None
+) -> pd.DataFrame:
     """Add ``la_codes`` ("E07000107;E07000109") to a table's CSP rows.
 
     Combined CSPs are looked up in Table C1 (``combined``) or, failing that,
@@ -151,7 +162,9 @@ def _to_long(frame: pd.DataFrame, table: SheetTable) -> pd.DataFrame:
 
 def _published_rates(rates: SheetTable) -> pd.DataFrame:
     return rates.rows.melt(
-        id_vars=["csp_code"], value_vars=list(OFFENCE_KEYS), var_name="offence_group",
+        id_vars=["csp_code"],
+        value_vars=list(OFFENCE_KEYS),
+        var_name="offence_group",
         value_name="published_rate_per_1000",
     )
 
@@ -309,9 +322,7 @@ def read_ons_csp_c2_csv(path, period_end=None, population_from: pd.DataFrame | N
         raise source.error(f"title names {title_name}; expected a count table ({' or '.join(COUNT_TABLES)})", 1)
     table = parse_table(rows, source, whole=True, with_population=False)
     if period_end is not None and pd.Timestamp(period_end) != table.period_end:
-        raise source.error(
-            f"title says {year_ending(table.period_end)}, not {pd.Timestamp(period_end):%d %B %Y}", 1
-        )
+        raise source.error(f"title says {year_ending(table.period_end)}, not {pd.Timestamp(period_end):%d %B %Y}", 1)
     reference = population_reference(population_from) if population_from is not None else None
     known = reference.set_index("csp_code")["la_codes"] if reference is not None else None
     long = _to_long(_attach_la_codes(table, None, known), table)
@@ -374,4 +385,3 @@ def _check_periods_unique(loaded: list[tuple[Path, pd.DataFrame]]) -> None:
             if period in seen:
                 raise BenchmarkFileError(path, f"{year_ending(period)} is also given by {seen[period]}")
             seen[period] = path
-

@@ -7,8 +7,8 @@ Each CSP's rate per 1,000 residents is compared with the unweighted mean of its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -188,8 +188,15 @@ def _position(lower: float, upper: float, average: float) -> str | None:
     return "not significantly different"
 
 
-def group_summary(df: pd.DataFrame, area_code: str, peer_codes: Sequence[str], period_end,
-                  offence_group: str = TOTAL, level: float = 0.95, min_change_base: int = 50) -> GroupSummary:
+def group_summary(
+    df: pd.DataFrame,
+    area_code: str,
+    peer_codes: Sequence[str],
+    period_end,
+    offence_group: str = TOTAL,
+    level: float = 0.95,
+    min_change_base: int = 50,
+) -> GroupSummary:
     """Compare an area with its Most Similar Group for one period and offence group.
 
     The group average is the unweighted mean of the group's CSP rates,
@@ -240,8 +247,9 @@ def group_summary(df: pd.DataFrame, area_code: str, peer_codes: Sequence[str], p
     if missing:
         raise BenchmarkError(f"CSP code(s) not in the {year_ending(period_end)}: {', '.join(missing)}")
 
-    table = rows.loc[codes, ["csp_name", "count", "population", "rate_per_1000", "rate_source",
-                             "rate_population"]].copy()
+    table = rows.loc[
+        codes, ["csp_name", "count", "population", "rate_per_1000", "rate_source", "rate_population"]
+    ].copy()
     table.insert(1, "is_area", table.index == area_code)
     has_rate = table["rate_per_1000"].notna()
     counts = table["count"].astype("float64")
@@ -306,8 +314,9 @@ def national_table(df: pd.DataFrame, period_end, offence_group: str = TOTAL) -> 
     """
     period_end = pd.Timestamp(period_end)
     rows = df[(df["period_end"] == period_end) & (df["offence_group"] == offence_group)]
-    out = rows[["csp_code", "csp_name", "force_name", "count", "population", "rate_per_1000",
-                "rate_source", "rate_population"]].copy()
+    out = rows[
+        ["csp_code", "csp_name", "force_name", "count", "population", "rate_per_1000", "rate_source", "rate_population"]
+    ].copy()
     out["rank_all"] = pd.array(out["rate_per_1000"].rank(ascending=False, method="min"), dtype="Int64")
     out["unitary_authority"] = out["csp_code"].isin(unitary_authority_codes(df))
     unitary_rank = out.loc[out["unitary_authority"], "rate_per_1000"].rank(ascending=False, method="min")
@@ -317,8 +326,9 @@ def national_table(df: pd.DataFrame, period_end, offence_group: str = TOTAL) -> 
     return out.sort_values(["rank_all", "csp_name"], na_position="last").reset_index(drop=True)
 
 
-def rank_history(df: pd.DataFrame, area_code: str, peer_codes: Sequence[str],
-                 offence_group: str = TOTAL) -> pd.DataFrame:
+def rank_history(
+    df: pd.DataFrame, area_code: str, peer_codes: Sequence[str], offence_group: str = TOTAL
+) -> pd.DataFrame:
     """Each group member's rank and rate in every loaded period, and how its rank moved.
 
     Returns
@@ -337,8 +347,9 @@ def rank_history(df: pd.DataFrame, area_code: str, peer_codes: Sequence[str],
         summary = group_summary(df, area_code, peer_codes, period, offence_group)
         label = f"YE {period:%b %Y}"
         table = summary.table.set_index("csp_code")
-        frames.append(table[["rank", "rate_per_1000"]].rename(
-            columns={"rank": f"rank {label}", "rate_per_1000": f"rate {label}"}))
+        frames.append(
+            table[["rank", "rate_per_1000"]].rename(columns={"rank": f"rank {label}", "rate_per_1000": f"rate {label}"})
+        )
     base = group_summary(df, area_code, peer_codes, periods[-1], offence_group).table.set_index("csp_code")
     out = base[["csp_name", "is_area"]].join(frames)
     if len(periods) > 1:
@@ -437,8 +448,9 @@ class Comparison:
     national: pd.DataFrame
 
 
-def compare(df: pd.DataFrame, area_code: str, peer_codes: Sequence[str], period_end,
-            offence_group: str = TOTAL) -> Comparison:
+def compare(
+    df: pd.DataFrame, area_code: str, peer_codes: Sequence[str], period_end, offence_group: str = TOTAL
+) -> Comparison:
     """The area against its peers for one year and offence group: the group, its rank history, all CSPs.
 
     Raises

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 
@@ -104,7 +104,7 @@ def _parse_number(value, *, whole: bool) -> float:
 
 
 def table_name(title, source: Source) -> str:
-    """"Table C2" from a title such as "Table C2: Number of police recorded crimes ..."."""
+    """ "Table C2" from a title such as "Table C2: Number of police recorded crimes ..."."""
     match = _TABLE_NAME.match(clean_text(title) or "")
     if not match:
         raise source.error("title does not start with the table's name ('Table Cn:')", 1)
@@ -142,8 +142,7 @@ def _find_header(rows: list[NumberedRow], source: Source) -> int:
         if any(header_key(cell) == "community safety partnership code" for cell in cells):
             return index
     raise source.error(
-        f"header row not found (no 'Community Safety Partnership code' cell in the first "
-        f"{HEADER_SEARCH_ROWS} rows)"
+        f"header row not found (no 'Community Safety Partnership code' cell in the first {HEADER_SEARCH_ROWS} rows)"
     )
 
 
@@ -231,4 +230,3 @@ def parse_table(rows: list[NumberedRow], source: Source, *, whole: bool, with_po
         number = int(frame.loc[duplicated.index[0], "source_row"])
         raise source.error(f"CSP code {duplicated.iloc[0]!r} appears more than once", number)
     return SheetTable(table_name(title, source), frame, period_end, skipped, source, population_year)
-

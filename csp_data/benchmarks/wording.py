@@ -6,8 +6,8 @@ facts, so that it reads sensibly for any area file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import pandas as pd
 
@@ -84,22 +84,27 @@ def describe_position(summary: GroupSummary, area_name: str) -> str:
     rate, average = row["rate_per_1000"], summary.group_average
     interval = f"{rate_text(row['ci_lower'])} to {rate_text(row['ci_upper'])}"
     start = (
-        f"{area_name}'s {what} rate, {rate_text(rate)} per 1,000 residents in the "
-        f"{year_ending(summary.period_end)}, "
+        f"{area_name}'s {what} rate, {rate_text(rate)} per 1,000 residents in the {year_ending(summary.period_end)}, "
     )
     if summary.group_size < 2:
         return start + "has no peers to be compared with: choose at least one peer CSP."
     rank = f"It ranks {ordinal(summary.area_rank_in_group)} highest of the {summary.group_size} CSPs in the group."
     if row["position"] == "above average":
-        return (start + f"is **above** the group average of {rate_text(average)}: its {percent}% confidence "
-                f"interval ({interval}) lies wholly above it. " + rank)
+        return (
+            start + f"is **above** the group average of {rate_text(average)}: its {percent}% confidence "
+            f"interval ({interval}) lies wholly above it. " + rank
+        )
     if row["position"] == "below average":
-        return (start + f"is **below** the group average of {rate_text(average)}: its {percent}% confidence "
-                f"interval ({interval}) lies wholly below it. " + rank)
+        return (
+            start + f"is **below** the group average of {rate_text(average)}: its {percent}% confidence "
+            f"interval ({interval}) lies wholly below it. " + rank
+        )
     side = "higher than" if rate > average else "lower than" if rate < average else "equal to"
-    return (start + f"is {side} the group average of {rate_text(average)}, but **not significantly different** "
-            f"from it: its {percent}% confidence interval ({interval}) includes the average, so the difference "
-            "could be chance. " + rank)
+    return (
+        start + f"is {side} the group average of {rate_text(average)}, but **not significantly different** "
+        f"from it: its {percent}% confidence interval ({interval}) includes the average, so the difference "
+        "could be chance. " + rank
+    )
 
 
 def headline_metrics(summary: GroupSummary, area_name: str) -> list[Metric]:
@@ -107,17 +112,27 @@ def headline_metrics(summary: GroupSummary, area_name: str) -> list[Metric]:
     row = summary.table[summary.table["is_area"]].iloc[0]
     size = summary.group_size
     return [
-        Metric(f"{area_name}: rate per 1,000",
-               "not published" if pd.isna(row["rate_per_1000"]) else f"{row['rate_per_1000']:.2f}",
-               None if pd.isna(row["rate_source"]) else f"Rate from: {row['rate_source']}."),
-        Metric(f"Group average ({plural(size, 'CSP')})", f"{summary.group_average:.2f}",
-               "The mean of the group's CSP rates, each CSP counting once."),
-        Metric(f"{area_name}'s rank in the group", _rank_of(summary.area_rank_in_group, size),
-               "1 = the highest rate in the group."),
-        Metric("% change on the previous year",
-               "not available" if pd.isna(row["pct_change"]) else f"{row['pct_change']:+.1f}%",
-               "Offences recorded against the same 12 months a year earlier; blank when that year is not loaded "
-               "or either year has fewer than 50 offences (the ONS rule)."),
+        Metric(
+            f"{area_name}: rate per 1,000",
+            "not published" if pd.isna(row["rate_per_1000"]) else f"{row['rate_per_1000']:.2f}",
+            None if pd.isna(row["rate_source"]) else f"Rate from: {row['rate_source']}.",
+        ),
+        Metric(
+            f"Group average ({plural(size, 'CSP')})",
+            f"{summary.group_average:.2f}",
+            "The mean of the group's CSP rates, each CSP counting once.",
+        ),
+        Metric(
+            f"{area_name}'s rank in the group",
+            _rank_of(summary.area_rank_in_group, size),
+            "1 = the highest rate in the group.",
+        ),
+        Metric(
+            "% change on the previous year",
+            "not available" if pd.isna(row["pct_change"]) else f"{row['pct_change']:+.1f}%",
+            "Offences recorded against the same 12 months a year earlier; blank when that year is not loaded "
+            "or either year has fewer than 50 offences (the ONS rule).",
+        ),
     ]
 
 
@@ -125,8 +140,9 @@ def describe_change_missing(df: pd.DataFrame, period_end) -> str:
     """Why no % change is given for a year ('' when one can be)."""
     if has_previous_year(df, period_end):
         return ""
-    return (f"No % change is given for the {year_ending(period_end)}: the year before it is not in the loaded "
-            "ONS tables.")
+    return (
+        f"No % change is given for the {year_ending(period_end)}: the year before it is not in the loaded ONS tables."
+    )
 
 
 def describe_peer_choice(chosen: Sequence[str], shown: int = 15) -> str:
@@ -146,8 +162,10 @@ def describe_unknown_peers(unknown: Sequence[str]) -> str:
     """The warning for area-file peers that match no CSP ('' when there are none)."""
     if not unknown:
         return ""
-    return (f"The area file's peer(s) {', '.join(repr(n) for n in unknown)} match no CSP in the ONS table, "
-            "so they are left out. Correct [peers] csps in the area file.")
+    return (
+        f"The area file's peer(s) {', '.join(repr(n) for n in unknown)} match no CSP in the ONS table, "
+        "so they are left out. Correct [peers] csps in the area file."
+    )
 
 
 # --------------------------------------------------------------------------
@@ -181,11 +199,17 @@ def _rank_of(rank: int | None, ranked: int) -> str:
 def national_metrics(summary: GroupSummary) -> list[Metric]:
     """The area's rank among all CSPs and among unitary authorities, as two headline figures."""
     return [
-        Metric("Rank among all CSPs", _rank_of(summary.area_rank_all, summary.n_ranked_all),
-               "England and Wales; 1 = the highest rate. City of London's rates are not published (tiny resident "
-               "population)."),
-        Metric("Rank among unitary authorities", _rank_of(summary.area_rank_unitary, summary.n_ranked_unitary),
-               "CSPs that are each one English unitary authority."),
+        Metric(
+            "Rank among all CSPs",
+            _rank_of(summary.area_rank_all, summary.n_ranked_all),
+            "England and Wales; 1 = the highest rate. City of London's rates are not published (tiny resident "
+            "population).",
+        ),
+        Metric(
+            "Rank among unitary authorities",
+            _rank_of(summary.area_rank_unitary, summary.n_ranked_unitary),
+            "CSPs that are each one English unitary authority.",
+        ),
     ]
 
 
@@ -236,8 +260,7 @@ def describe_rate_source(df: pd.DataFrame, period_end) -> str:
     if sources == {RATE_COMPUTED}:
         return f"Rates for the {when} are {computed}"
     if sources == {RATE_PUBLISHED, RATE_COMPUTED}:
-        return (f"Rates for the {when} are, where ONS publishes a CSP's rate, {published} Elsewhere they are "
-                f"{computed}")
+        return f"Rates for the {when} are, where ONS publishes a CSP's rate, {published} Elsewhere they are {computed}"
     return f"No rates are given for the {when}."
 
 
@@ -259,6 +282,7 @@ def describe_ons_rates(df: pd.DataFrame, area_code: str, offence_group: str, are
     text = "; ".join(
         f"{year_ending(r.period_end)}: {r.rate_per_1000:.2f}"
         + (" (ONS's rate)" if r.rate_source == RATE_PUBLISHED else " (computed here)")
-        for r in rows.itertuples() if not pd.isna(r.rate_per_1000)
+        for r in rows.itertuples()
+        if not pd.isna(r.rate_per_1000)
     )
     return f"ONS tables, {area_name}: {text}." if text else ""

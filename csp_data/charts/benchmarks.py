@@ -19,8 +19,14 @@ _POSITION_SCALE = alt.Scale(domain=_POSITIONS, range=[POSITION_COLOURS[p] for p 
 _AREA_COLOUR = "#000000"
 
 
-def group_dot_plot(table: pd.DataFrame, group_average: float, area_name: str, *, level: float = 0.95,
-                   rate_title: str = "Rate per 1,000 residents") -> alt.LayerChart:
+def group_dot_plot(
+    table: pd.DataFrame,
+    group_average: float,
+    area_name: str,
+    *,
+    level: float = 0.95,
+    rate_title: str = "Rate per 1,000 residents",
+) -> alt.LayerChart:
     """Each CSP's rate with its confidence interval, and a rule at the group average.
 
     Parameters
@@ -44,7 +50,9 @@ def group_dot_plot(table: pd.DataFrame, group_average: float, area_name: str, *,
     data["rank"] = data["rank"].astype("float64")
     order = data.sort_values("rate_per_1000", ascending=False)["csp_name"].tolist()
     y = alt.Y(
-        "csp_name:N", sort=order, title=None,
+        "csp_name:N",
+        sort=order,
+        title=None,
         axis=alt.Axis(
             labelLimit=220,
             labelFontWeight=alt.condition(f"datum.value == {area_name!r}", alt.value("bold"), alt.value("normal")),
@@ -62,18 +70,32 @@ def group_dot_plot(table: pd.DataFrame, group_average: float, area_name: str, *,
     ]
     if "rate_source" in data:
         tooltip.insert(2, alt.Tooltip("rate_source:N", title="Rate from"))
-    colour = alt.Color("position:N", title="Against the group average", scale=_POSITION_SCALE,
-                       legend=alt.Legend(orient="top", direction="horizontal", titleOrient="left"))
+    colour = alt.Color(
+        "position:N",
+        title="Against the group average",
+        scale=_POSITION_SCALE,
+        legend=alt.Legend(orient="top", direction="horizontal", titleOrient="left"),
+    )
     base = alt.Chart(data)
     intervals = base.mark_rule(strokeWidth=3).encode(
-        x=alt.X("ci_lower:Q", title=f"{rate_title} (bars: {percent}% confidence interval)",
-                scale=alt.Scale(zero=False)),
-        x2="ci_upper:Q", y=y, color=colour, tooltip=tooltip,
+        x=alt.X(
+            "ci_lower:Q", title=f"{rate_title} (bars: {percent}% confidence interval)", scale=alt.Scale(zero=False)
+        ),
+        x2="ci_upper:Q",
+        y=y,
+        color=colour,
+        tooltip=tooltip,
     )
     points = base.mark_point(filled=True, opacity=1, stroke="#000000", strokeWidth=0.8).encode(
-        x="rate_per_1000:Q", y=y, color=colour,
-        shape=alt.Shape("member:N", title=None, scale=alt.Scale(domain=[area_name, "Peer"], range=["diamond", "circle"]),
-                        legend=alt.Legend(orient="top")),
+        x="rate_per_1000:Q",
+        y=y,
+        color=colour,
+        shape=alt.Shape(
+            "member:N",
+            title=None,
+            scale=alt.Scale(domain=[area_name, "Peer"], range=["diamond", "circle"]),
+            legend=alt.Legend(orient="top"),
+        ),
         size=alt.condition("datum.is_area", alt.value(220), alt.value(90)),
         tooltip=tooltip,
     )
@@ -87,8 +109,13 @@ def group_dot_plot(table: pd.DataFrame, group_average: float, area_name: str, *,
     return alt.layer(intervals, points, rule, label).properties(height=alt.Step(30))
 
 
-def national_strip_chart(national: pd.DataFrame, area_code: str, group_codes: list[str], area_name: str,
-                         rate_title: str = "Rate per 1,000 residents") -> alt.Chart:
+def national_strip_chart(
+    national: pd.DataFrame,
+    area_code: str,
+    group_codes: list[str],
+    area_name: str,
+    rate_title: str = "Rate per 1,000 residents",
+) -> alt.Chart:
     """Every CSP's rate as a tick, in three rows: all CSPs, unitary authorities, the group.
 
     The area is a heavy black tick in each row it belongs to, so its place in each
@@ -108,25 +135,35 @@ def national_strip_chart(national: pd.DataFrame, area_code: str, group_codes: li
     data["rank_unitary"] = data["rank_unitary"].astype("float64")
     data["member"] = (data["csp_code"] == area_code).map({True: area_name, False: "Other CSPs"})
     rows = ["All CSPs in England and Wales", "Unitary authorities", "This group"]
-    long = pd.concat([
-        data.assign(row=rows[0]),
-        data[data["unitary_authority"]].assign(row=rows[1]),
-        data[data["csp_code"].isin([area_code, *group_codes])].assign(row=rows[2]),
-    ])
+    long = pd.concat(
+        [
+            data.assign(row=rows[0]),
+            data[data["unitary_authority"]].assign(row=rows[1]),
+            data[data["csp_code"].isin([area_code, *group_codes])].assign(row=rows[2]),
+        ]
+    )
     long = long.sort_values("member", key=lambda s: s == area_name)  # the area drawn last, on top
     source = [alt.Tooltip("rate_source:N", title="Rate from")] if "rate_source" in long else []
-    return alt.Chart(long).mark_tick(thickness=2).encode(
-        x=alt.X("rate_per_1000:Q", title=rate_title),
-        y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=240)),
-        color=alt.Color("member:N", title=None,
-                        scale=alt.Scale(domain=[area_name, "Other CSPs"], range=[_AREA_COLOUR, "#56B4E9"]),
-                        legend=alt.Legend(orient="top")),
-        size=alt.condition(f"datum.member == {area_name!r}", alt.value(30), alt.value(18)),
-        tooltip=[
-            alt.Tooltip("csp_name:N", title="CSP"),
-            alt.Tooltip("rate_per_1000:Q", title="Rate per 1,000", format=".2f"),
-            *source,
-            alt.Tooltip("rank_all:Q", title="Rank of all CSPs"),
-            alt.Tooltip("rank_unitary:Q", title="Rank of unitary authorities"),
-        ],
-    ).properties(height=alt.Step(40))
+    return (
+        alt.Chart(long)
+        .mark_tick(thickness=2)
+        .encode(
+            x=alt.X("rate_per_1000:Q", title=rate_title),
+            y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=240)),
+            color=alt.Color(
+                "member:N",
+                title=None,
+                scale=alt.Scale(domain=[area_name, "Other CSPs"], range=[_AREA_COLOUR, "#56B4E9"]),
+                legend=alt.Legend(orient="top"),
+            ),
+            size=alt.condition(f"datum.member == {area_name!r}", alt.value(30), alt.value(18)),
+            tooltip=[
+                alt.Tooltip("csp_name:N", title="CSP"),
+                alt.Tooltip("rate_per_1000:Q", title="Rate per 1,000", format=".2f"),
+                *source,
+                alt.Tooltip("rank_all:Q", title="Rank of all CSPs"),
+                alt.Tooltip("rank_unitary:Q", title="Rank of unitary authorities"),
+            ],
+        )
+        .properties(height=alt.Step(40))
+    )

@@ -17,4 +17,4 @@ def hex_to_rgb(colour: str) -> list[int]:
     value = colour.lstrip("#")
     if len(value) != 6:
         raise ValueError(f"colour should be '#rrggbb', got {colour!r}")
-    return [int(value[i:i + 2], 16) for i in (0, 2, 4)]
+    return [int(value[i : i + 2], 16) for i in (0, 2, 4)]

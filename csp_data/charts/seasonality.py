@@ -83,12 +83,15 @@ def _gap_layers(series: pd.DataFrame) -> list[alt.Chart]:
         return []
     base = alt.Chart(gaps)
     shade = base.mark_rect(color=GAP_COLOUR, opacity=0.25).encode(
-        x="start:T", x2="end:T",
+        x="start:T",
+        x2="end:T",
         tooltip=[alt.Tooltip("months:N", title="Not loaded"), alt.Tooltip("label:N", title="Shown as")],
     )
-    label = base.mark_text(baseline="top", dy=4, color="#333333", fontSize=11).encode(
-        x=alt.X("mid:T"), y=alt.value(0), text="label:N"
-    ).transform_calculate(mid="(toDate(datum.start) + toDate(datum.end)) / 2")
+    label = (
+        base.mark_text(baseline="top", dy=4, color="#333333", fontSize=11)
+        .encode(x=alt.X("mid:T"), y=alt.value(0), text="label:N")
+        .transform_calculate(mid="(toDate(datum.start) + toDate(datum.end)) / 2")
+    )
     return [shade, label]
 
 
@@ -99,15 +102,21 @@ def _event_layers(events: pd.DataFrame) -> list[alt.Chart]:
     data = _plot_frame(events)
     data["start"] = data["first_month"] - HALF_MONTH
     data["end"] = data["last_month"] + HALF_MONTH
-    tooltip = [alt.Tooltip("event:N", title="Event"), alt.Tooltip("when:N", title="When"),
-               alt.Tooltip("note:N", title="Note")]
+    tooltip = [
+        alt.Tooltip("event:N", title="Event"),
+        alt.Tooltip("when:N", title="When"),
+        alt.Tooltip("note:N", title="Note"),
+    ]
     spans = data[data["first_month"] != data["last_month"]]
     days = data[data["first_month"] == data["last_month"]]
     layers = []
     if len(spans):
-        layers.append(alt.Chart(spans).mark_rect(color="#E69F00", opacity=0.12).encode(x="start:T", x2="end:T", tooltip=tooltip))
         layers.append(
-            alt.Chart(spans).mark_text(align="left", baseline="top", dx=2, dy=2, color=EVENT_COLOUR, fontSize=10)
+            alt.Chart(spans).mark_rect(color="#E69F00", opacity=0.12).encode(x="start:T", x2="end:T", tooltip=tooltip)
+        )
+        layers.append(
+            alt.Chart(spans)
+            .mark_text(align="left", baseline="top", dx=2, dy=2, color=EVENT_COLOUR, fontSize=10)
             .encode(x="start:T", y=alt.value(0), text="event:N")
         )
     if len(days):
@@ -138,7 +147,9 @@ def fy_overlay_chart(overlay: pd.DataFrame, events: pd.DataFrame, kind: str) -> 
         "fy_position:Q",
         title="Month of the financial year (April to March)",
         scale=alt.Scale(domain=[0.5, 12.5], nice=False),
-        axis=alt.Axis(values=list(range(1, 13)), labelExpr=f"{json.dumps(list(FY_MONTH_NAMES))}[datum.value - 1]", grid=False),
+        axis=alt.Axis(
+            values=list(range(1, 13)), labelExpr=f"{json.dumps(list(FY_MONTH_NAMES))}[datum.value - 1]", grid=False
+        ),
     )
     tooltip = [
         alt.Tooltip("financial_year:N", title="Financial year"),
@@ -149,33 +160,42 @@ def fy_overlay_chart(overlay: pd.DataFrame, events: pd.DataFrame, kind: str) -> 
     base = alt.Chart(data).encode(
         x=x,
         y=alt.Y("incidents:Q", title="Incidents recorded", scale=_y_scale(data["incidents"])),
-        color=alt.Color("line_label:N", title="Financial year", scale=colour_scale,
-                        legend=alt.Legend(orient="top", labelLimit=320, symbolSize=80)),
+        color=alt.Color(
+            "line_label:N",
+            title="Financial year",
+            scale=colour_scale,
+            legend=alt.Legend(orient="top", labelLimit=320, symbolSize=80),
+        ),
         tooltip=tooltip,
     )
     lines = base.mark_line(invalid=BREAK, strokeWidth=2.5).encode(
         strokeDash=alt.StrokeDash(
-            "coverage:N", title=None,
+            "coverage:N",
+            title=None,
             scale=alt.Scale(domain=dash_domain, range=[DASHES[d] for d in dash_domain]),
             legend=alt.Legend(orient="top", symbolType="stroke", symbolSize=300, symbolStrokeWidth=2.5),
         ),
         detail="line_label:N",
     )
-    points = base.mark_point(filled=True, size=50, invalid=BREAK).encode(
-        shape=alt.Shape("line_label:N", legend=None)
-    )
+    points = base.mark_point(filled=True, size=50, invalid=BREAK).encode(shape=alt.Shape("line_label:N", legend=None))
     layers = []
     if not events.empty:
         marks = events.assign(
             start=events["first_position"] - 0.5, end=events["last_position"] + 0.5, mid=events["first_position"]
         )
-        event_tooltip = [alt.Tooltip("event:N", title="Event"), alt.Tooltip("when:N", title="When"),
-                         alt.Tooltip("note:N", title="Note")]
+        event_tooltip = [
+            alt.Tooltip("event:N", title="Event"),
+            alt.Tooltip("when:N", title="When"),
+            alt.Tooltip("note:N", title="Note"),
+        ]
         spans = marks[marks["first_position"] != marks["last_position"]]
         days = marks[marks["first_position"] == marks["last_position"]]
         layers += [
-            alt.Chart(spans).mark_rect(color="#E69F00", opacity=0.12).encode(x="start:Q", x2="end:Q", tooltip=event_tooltip),
-            alt.Chart(spans).mark_text(align="left", baseline="top", dx=2, dy=2, color=EVENT_COLOUR, fontSize=10)
+            alt.Chart(spans)
+            .mark_rect(color="#E69F00", opacity=0.12)
+            .encode(x="start:Q", x2="end:Q", tooltip=event_tooltip),
+            alt.Chart(spans)
+            .mark_text(align="left", baseline="top", dx=2, dy=2, color=EVENT_COLOUR, fontSize=10)
             .encode(x="start:Q", y=alt.value(0), text="event:N"),
             alt.Chart(days).mark_rule(color=EVENT_COLOUR, strokeDash=[2, 3]).encode(x="mid:Q", tooltip=event_tooltip),
             alt.Chart(days.assign(label_y=[14 + 12 * (i % 2) for i in range(len(days))]))
@@ -185,7 +205,9 @@ def fy_overlay_chart(overlay: pd.DataFrame, events: pd.DataFrame, kind: str) -> 
     return alt.layer(*layers, lines, points).properties(height=340)
 
 
-def expected_range_chart(series: pd.DataFrame, expected: pd.DataFrame, events: pd.DataFrame, kind: str) -> alt.LayerChart:
+def expected_range_chart(
+    series: pd.DataFrame, expected: pd.DataFrame, events: pd.DataFrame, kind: str
+) -> alt.LayerChart:
     """Monthly counts over every loaded month, with the expected range where there is history for it.
 
     Months outside the range are drawn as triangles (up for above, down for below); months not
@@ -210,32 +232,48 @@ def expected_range_chart(series: pd.DataFrame, expected: pd.DataFrame, events: p
     band_data = data[data["baseline_years"] > 0]
     layers = _gap_layers(series) + _event_layers(events)
     if len(band_data):
-        band_data = band_data.assign(start=band_data["month"] - BAND_HALF_WIDTH, end=band_data["month"] + BAND_HALF_WIDTH)
+        band_data = band_data.assign(
+            start=band_data["month"] - BAND_HALF_WIDTH, end=band_data["month"] + BAND_HALF_WIDTH
+        )
         layers.append(
-            alt.Chart(band_data).mark_rect(color=BAND_COLOUR, opacity=0.45)
+            alt.Chart(band_data)
+            .mark_rect(color=BAND_COLOUR, opacity=0.45)
             .encode(x="start:T", x2="end:T", y=alt.Y("lower:Q"), y2="upper:Q", tooltip=tooltip)
         )
         layers.append(
-            alt.Chart(band_data).mark_rule(color="#1F5F8B", strokeWidth=1.5)
+            alt.Chart(band_data)
+            .mark_rule(color="#1F5F8B", strokeWidth=1.5)
             .encode(x="start:T", x2="end:T", y="expected:Q", tooltip=tooltip)
         )
-    line = alt.Chart(data).mark_line(color=colour, invalid=BREAK, strokeWidth=2).encode(
-        x=x, y=alt.Y("incidents:Q", title="Incidents recorded", scale=_y_scale(data["incidents"], data["upper"])),
-        tooltip=tooltip,
+    line = (
+        alt.Chart(data)
+        .mark_line(color=colour, invalid=BREAK, strokeWidth=2)
+        .encode(
+            x=x,
+            y=alt.Y("incidents:Q", title="Incidents recorded", scale=_y_scale(data["incidents"], data["upper"])),
+            tooltip=tooltip,
+        )
     )
-    points = alt.Chart(data).mark_point(filled=True, color=colour, size=40, invalid=BREAK).encode(
-        x=x, y="incidents:Q", tooltip=tooltip
+    points = (
+        alt.Chart(data)
+        .mark_point(filled=True, color=colour, size=40, invalid=BREAK)
+        .encode(x=x, y="incidents:Q", tooltip=tooltip)
     )
     layers += [line, points]
     outside = data[data["position"].isin(["above", "below"])]
     if len(outside):
         layers.append(
-            alt.Chart(outside).mark_point(filled=True, size=160, color="#000000", stroke="white", strokeWidth=1)
+            alt.Chart(outside)
+            .mark_point(filled=True, size=160, color="#000000", stroke="white", strokeWidth=1)
             .encode(
-                x=x, y="incidents:Q",
-                shape=alt.Shape("position:N", title="Outside the expected range",
-                                scale=alt.Scale(domain=["above", "below"], range=["triangle-up", "triangle-down"]),
-                                legend=None),  # the page says in words: ▲ above, ▼ below
+                x=x,
+                y="incidents:Q",
+                shape=alt.Shape(
+                    "position:N",
+                    title="Outside the expected range",
+                    scale=alt.Scale(domain=["above", "below"], range=["triangle-up", "triangle-down"]),
+                    legend=None,
+                ),  # the page says in words: ▲ above, ▼ below
                 tooltip=tooltip,
             )
         )
@@ -246,7 +284,10 @@ def heat_map_chart(heat: pd.DataFrame) -> alt.LayerChart:
     """Month by year: shaded by count with the count written in each cell; months not loaded say so."""
     data = _plot_frame(heat, "incidents")
     data["month_text"] = data["month"].dt.strftime("%B %Y")
-    data["cell_text"] = [("" if pd.isna(n) else f"{int(n):,}") if ok else "not loaded" for n, ok in zip(data["incidents"], data["loaded"])]
+    data["cell_text"] = [
+        ("" if pd.isna(n) else f"{int(n):,}") if ok else "not loaded"
+        for n, ok in zip(data["incidents"], data["loaded"])
+    ]
     years = list(dict.fromkeys(data.sort_values("year")["year_label"]))
     x = alt.X("month_name:O", title=None, sort=list(MONTH_NAMES), axis=alt.Axis(labelAngle=0, orient="top"))
     y = alt.Y("year_label:O", title=None, sort=years, axis=alt.Axis(labelLimit=260))
@@ -256,15 +297,27 @@ def heat_map_chart(heat: pd.DataFrame) -> alt.LayerChart:
     low, high = (float(loaded["incidents"].min()), float(loaded["incidents"].max())) if len(loaded) else (0.0, 1.0)
     middle = (low + high) / 2
     layers = [
-        alt.Chart(loaded).mark_rect(stroke="white").encode(
-            x=x, y=y,
-            color=alt.Color("incidents:Q", title="Incidents", scale=alt.Scale(scheme="blues", zero=False),
-                            legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=240,
-                                             labelExpr="format(datum.value, ',')")),
+        alt.Chart(loaded)
+        .mark_rect(stroke="white")
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "incidents:Q",
+                title="Incidents",
+                scale=alt.Scale(scheme="blues", zero=False),
+                legend=alt.Legend(
+                    orient="bottom", direction="horizontal", gradientLength=240, labelExpr="format(datum.value, ',')"
+                ),
+            ),
             tooltip=tooltip,
         ),
-        alt.Chart(loaded).mark_text(fontSize=12).encode(
-            x=x, y=y, text="cell_text:N",
+        alt.Chart(loaded)
+        .mark_text(fontSize=12)
+        .encode(
+            x=x,
+            y=y,
+            text="cell_text:N",
             color=alt.condition(f"datum.incidents > {middle}", alt.value("white"), alt.value("black")),
             tooltip=tooltip,
         ),
@@ -272,9 +325,9 @@ def heat_map_chart(heat: pd.DataFrame) -> alt.LayerChart:
     if len(missing):
         layers += [
             alt.Chart(missing).mark_rect(color="#F0F0F0", stroke="white").encode(x=x, y=y, tooltip=tooltip),
-            alt.Chart(missing).mark_text(fontSize=9, color="#555555", fontStyle="italic").encode(
-                x=x, y=y, text="cell_text:N", tooltip=tooltip
-            ),
+            alt.Chart(missing)
+            .mark_text(fontSize=9, color="#555555", fontStyle="italic")
+            .encode(x=x, y=y, text="cell_text:N", tooltip=tooltip),
         ]
     return alt.layer(*layers).properties(height=alt.Step(40))
 
@@ -308,7 +361,9 @@ def _long_trend(trend: pd.DataFrame) -> pd.DataFrame:
     data["month_text"] = data["month"].dt.strftime("%B %Y")
     long = data.melt(
         id_vars=[c for c in data.columns if c not in ("incidents", "trend")],
-        value_vars=["incidents", "trend"], var_name="measure", value_name="value",
+        value_vars=["incidents", "trend"],
+        var_name="measure",
+        value_name="value",
     )
     long["measure"] = long["measure"].map({"incidents": "Monthly count", "trend": "3-month average (centred)"})
     return long
@@ -327,10 +382,14 @@ def trend_chart(trend: pd.DataFrame, kind: str) -> alt.LayerChart:
         x=_month_axis(),
         y=alt.Y("value:Q", title="Incidents recorded", scale=alt.Scale(zero=False)),
         color=alt.Color("measure:N", title=None, scale=scale, legend=TREND_LEGEND),
-        strokeDash=alt.StrokeDash("measure:N", title=None, scale=alt.Scale(domain=TREND_MEASURES, range=[[1, 0], [6, 3]]),
-                                  legend=TREND_LEGEND),
-        tooltip=[alt.Tooltip("month_text:N", title="Month"), alt.Tooltip("measure:N", title="Measure"),
-                 alt.Tooltip("value:Q", title="Incidents", format=",.0f")],
+        strokeDash=alt.StrokeDash(
+            "measure:N", title=None, scale=alt.Scale(domain=TREND_MEASURES, range=[[1, 0], [6, 3]]), legend=TREND_LEGEND
+        ),
+        tooltip=[
+            alt.Tooltip("month_text:N", title="Month"),
+            alt.Tooltip("measure:N", title="Measure"),
+            alt.Tooltip("value:Q", title="Incidents", format=",.0f"),
+        ],
     )
     points = base.transform_filter(alt.datum.measure == "Monthly count").mark_point(filled=True, size=40, invalid=BREAK)
     return alt.layer(base.mark_line(invalid=BREAK, strokeWidth=2), points).properties(height=300)
@@ -345,10 +404,15 @@ def small_multiples_chart(table: pd.DataFrame, columns: int = 3) -> alt.FacetCha
         x=alt.X("month:T", title=None, axis=alt.Axis(format="%b", labelAngle=0, tickCount=4)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(tickCount=4)),
         color=alt.Color("measure:N", title=None, scale=scale, legend=TREND_LEGEND),
-        strokeDash=alt.StrokeDash("measure:N", title=None, scale=alt.Scale(domain=TREND_MEASURES, range=[[1, 0], [6, 3]]),
-                                  legend=TREND_LEGEND),
-        tooltip=[alt.Tooltip("crime_type:N", title="Crime type"), alt.Tooltip("month_text:N", title="Month"),
-                 alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("value:Q", title="Crimes", format=",.0f")],
+        strokeDash=alt.StrokeDash(
+            "measure:N", title=None, scale=alt.Scale(domain=TREND_MEASURES, range=[[1, 0], [6, 3]]), legend=TREND_LEGEND
+        ),
+        tooltip=[
+            alt.Tooltip("crime_type:N", title="Crime type"),
+            alt.Tooltip("month_text:N", title="Month"),
+            alt.Tooltip("measure:N", title="Measure"),
+            alt.Tooltip("value:Q", title="Crimes", format=",.0f"),
+        ],
     )
     layer = alt.layer(
         base.mark_line(invalid=BREAK, strokeWidth=1.5),

@@ -8,8 +8,8 @@ needs no internet: ``map_provider=None`` leaves the front end nothing to fetch.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from html import escape
-from typing import Iterable, Sequence
 
 import pandas as pd
 import pydeck as pdk
@@ -30,10 +30,14 @@ TOOLTIP_HTML = (
 # At the scale of England a CSP is a few pixels across; closer than this shows nothing more.
 MAX_ZOOM = 12
 ENGLAND_AND_WALES = (-5.8, 49.9, 1.8, 55.9)  # west, south, east, north: the view when nothing is drawn
-_SWATCH = ("display:inline-block;width:18px;height:14px;vertical-align:middle;background:{colour};"
-           "border:1px solid #444;margin-right:6px")
-_RING = ("display:inline-block;width:16px;height:16px;vertical-align:middle;border:2.5px solid #000;"
-         "border-radius:50%;margin-right:6px")
+_SWATCH = (
+    "display:inline-block;width:18px;height:14px;vertical-align:middle;background:{colour};"
+    "border:1px solid #444;margin-right:6px"
+)
+_RING = (
+    "display:inline-block;width:16px;height:16px;vertical-align:middle;border:2.5px solid #000;"
+    "border-radius:50%;margin-right:6px"
+)
 
 
 def _number(value, fmt: str) -> str | None:
@@ -46,14 +50,19 @@ def _view(boxes: Sequence[tuple[float, float, float, float]]) -> pdk.ViewState:
         boxes = [ENGLAND_AND_WALES]
     west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
     east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    view = fit_view((west, south, max(east, west + 0.05), max(north, south + 0.05)), width_px=900,
-                    height_px=MAP_HEIGHT, padding=0.85)
+    view = fit_view(
+        (west, south, max(east, west + 0.05), max(north, south + 0.05)),
+        width_px=900,
+        height_px=MAP_HEIGHT,
+        padding=0.85,
+    )
     view.max_zoom = MAX_ZOOM
     return view
 
 
-def build_group_map(drawn: pd.DataFrame, shapes: Sequence[LadShapes], *, group_average: float,
-                    outline: dict | None = None) -> pdk.Deck:
+def build_group_map(
+    drawn: pd.DataFrame, shapes: Sequence[LadShapes], *, group_average: float, outline: dict | None = None
+) -> pdk.Deck:
     """The group on a map: each CSP coloured by its position against the group average.
 
     Parameters
@@ -97,30 +106,68 @@ def build_group_map(drawn: pd.DataFrame, shapes: Sequence[LadShapes], *, group_a
             area_features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {}})
     layers = []
     if outline is not None:
-        layers.append(pdk.Layer(
-            "GeoJsonLayer", id="england-wales", data={"type": "FeatureCollection", "features": [
-                {"type": "Feature", "geometry": outline, "properties": {}}]},
-            pickable=False, stroked=True, filled=True, get_fill_color=[242, 242, 242, 255],
-            get_line_color=[150, 150, 150, 255], line_width_min_pixels=1,
-        ))
-    layers.append(pdk.Layer(
-        "GeoJsonLayer", id=LAYER_ID, data={"type": "FeatureCollection", "features": features},
-        pickable=True, auto_highlight=True, highlight_color=[0, 0, 0, 60], stroked=True, filled=True,
-        get_fill_color="properties.fill", get_line_color=[60, 60, 60, 255], line_width_min_pixels=1,
-    ))
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                id="england-wales",
+                data={
+                    "type": "FeatureCollection",
+                    "features": [{"type": "Feature", "geometry": outline, "properties": {}}],
+                },
+                pickable=False,
+                stroked=True,
+                filled=True,
+                get_fill_color=[242, 242, 242, 255],
+                get_line_color=[150, 150, 150, 255],
+                line_width_min_pixels=1,
+            )
+        )
+    layers.append(
+        pdk.Layer(
+            "GeoJsonLayer",
+            id=LAYER_ID,
+            data={"type": "FeatureCollection", "features": features},
+            pickable=True,
+            auto_highlight=True,
+            highlight_color=[0, 0, 0, 60],
+            stroked=True,
+            filled=True,
+            get_fill_color="properties.fill",
+            get_line_color=[60, 60, 60, 255],
+            line_width_min_pixels=1,
+        )
+    )
     if area_features:
-        layers.append(pdk.Layer(
-            "GeoJsonLayer", id="benchmark-area", data={"type": "FeatureCollection", "features": area_features},
-            pickable=False, stroked=True, filled=False, get_line_color=[0, 0, 0, 255], line_width_min_pixels=1.5,
-        ))
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                id="benchmark-area",
+                data={"type": "FeatureCollection", "features": area_features},
+                pickable=False,
+                stroked=True,
+                filled=False,
+                get_line_color=[0, 0, 0, 255],
+                line_width_min_pixels=1.5,
+            )
+        )
         # A ring around the area: at the scale of England a CSP is a few pixels across, and a heavy
         # outline would hide its fill.
         centre = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in area_features]).centroid
-        layers.append(pdk.Layer(
-            "ScatterplotLayer", id="benchmark-area-ring", data=[{"position": [round(centre.x, 4), round(centre.y, 4)]}],
-            get_position="position", pickable=False, stroked=True, filled=False, get_radius=1,
-            radius_min_pixels=16, line_width_min_pixels=2.5, get_line_color=[0, 0, 0, 255],
-        ))
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer",
+                id="benchmark-area-ring",
+                data=[{"position": [round(centre.x, 4), round(centre.y, 4)]}],
+                get_position="position",
+                pickable=False,
+                stroked=True,
+                filled=False,
+                get_radius=1,
+                radius_min_pixels=16,
+                line_width_min_pixels=2.5,
+                get_line_color=[0, 0, 0, 255],
+            )
+        )
     return CompactDeck(
         layers=layers,
         initial_view_state=_view(boxes),
@@ -140,13 +187,20 @@ def legend_html(title: str, swatches: Iterable[tuple[str, str]], *, ringed: str 
     ringed : str, optional
         What the black ring marks (the area).
     """
-    items = [f"<li style='list-style:none;margin:0 0 6px 0'><span aria-hidden='true' "
-             f"style='{_SWATCH.format(colour=colour)}'></span>{escape(label)}</li>" for colour, label in swatches]
+    items = [
+        f"<li style='list-style:none;margin:0 0 6px 0'><span aria-hidden='true' "
+        f"style='{_SWATCH.format(colour=colour)}'></span>{escape(label)}</li>"
+        for colour, label in swatches
+    ]
     if ringed:
-        items.append(f"<li style='list-style:none;margin:0 0 6px 0'><span aria-hidden='true' style='{_RING}'></span>"
-                     f"{escape(ringed)}</li>")
-    return (f"<div aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>{escape(title)}</p>"
-            f"<ul style='padding-left:0;margin:0'>{''.join(items)}</ul></div>")
+        items.append(
+            f"<li style='list-style:none;margin:0 0 6px 0'><span aria-hidden='true' style='{_RING}'></span>"
+            f"{escape(ringed)}</li>"
+        )
+    return (
+        f"<div aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>{escape(title)}</p>"
+        f"<ul style='padding-left:0;margin:0'>{''.join(items)}</ul></div>"
+    )
 
 
 def group_map_legend(positions: Iterable, area_name: str, level: float = 0.95) -> str:

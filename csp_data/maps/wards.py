@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 import pydeck as pdk
 import shapely
 from pydeck.bindings.json_tools import default_serialize
 
+from csp_data.charts.colours import hex_to_rgb
 from csp_data.config import WardVintage
 from csp_data.store.geography import ward_boundaries
-from csp_data.charts.colours import hex_to_rgb
 
 # About 14 m east-west and 22 m north-south at Medway's latitude: below a pixel at the initial
 # zoom. Coverage simplification keeps the shared edges of neighbouring wards identical (no slivers).
@@ -78,7 +78,7 @@ def _shapes(boundary_file: Path, code_field: str, name_field: str, tolerance: fl
     wards = ward_boundaries(vintage)
     # Snapping to a grid (rather than rounding coordinates) keeps every outline valid, and shared
     # vertices snap alike, so neighbouring wards still meet exactly.
-    grid = 10.0 ** -COORDINATE_DECIMALS
+    grid = 10.0**-COORDINATE_DECIMALS
     geometry = shapely.set_precision(shapely.coverage_simplify(wards.geometry.values, tolerance), grid)
     broken = ~shapely.is_valid(geometry) | shapely.is_empty(geometry)
     if broken.any():  # never draw a broken outline: fall back to the unsimplified shape there
@@ -112,7 +112,9 @@ def fit_view(
     """
     west, south, east, north = bounds
     if not (west < east and south < north):
-        raise ValueError(f"bounds should be (west, south, east, north) with west < east and south < north, got {bounds!r}")
+        raise ValueError(
+            f"bounds should be (west, south, east, north) with west < east and south < north, got {bounds!r}"
+        )
 
     def mercator_y(latitude: float) -> float:
         return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
@@ -123,8 +125,13 @@ def fit_view(
     centre_y = (mercator_y(north) + mercator_y(south)) / 2
     latitude = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
     return pdk.ViewState(
-        longitude=(west + east) / 2, latitude=latitude, zoom=round(zoom, 2), min_zoom=max(zoom - 2, 0), max_zoom=16,
-        pitch=0, bearing=0,
+        longitude=(west + east) / 2,
+        latitude=latitude,
+        zoom=round(zoom, 2),
+        min_zoom=max(zoom - 2, 0),
+        max_zoom=16,
+        pitch=0,
+        bearing=0,
     )
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from csp_data.plans.reader import DEFAULT_PLANS_PATH, load_plans
 from csp_data.plans.wording import plan_summary

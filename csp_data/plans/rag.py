@@ -60,12 +60,12 @@ def rag_status(kpi: Kpi, amber_tolerance: float = DEFAULT_AMBER_TOLERANCE) -> st
     AmberToleranceError
         If ``amber_tolerance`` is not a number between 0 and 1 (a ``ValueError``).
     """
-    if isinstance(amber_tolerance, bool) or not isinstance(amber_tolerance, (int, float)) or not (
-        0 <= amber_tolerance <= 1
+    if (
+        isinstance(amber_tolerance, bool)
+        or not isinstance(amber_tolerance, (int, float))
+        or not (0 <= amber_tolerance <= 1)
     ):
-        raise AmberToleranceError(
-            f"amber_tolerance must be a number between 0 and 1, got {amber_tolerance!r}"
-        )
+        raise AmberToleranceError(f"amber_tolerance must be a number between 0 and 1, got {amber_tolerance!r}")
     if kpi.value is None or kpi.target is None:
         return "no_data"
     if kpi.has_direction_target:

@@ -8,8 +8,8 @@ field path (for example ``plans[0].kpis[3].target``) and the line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from csp_data.config import DEFAULT_AREA_FILE
 from csp_data.plans.model import (
@@ -43,8 +43,20 @@ _OBJECTIVE_FIELDS = ("title", "summary", "source", "actions")
 _ACTION_FIELDS = ("text", "status", "lead_agency", "partners", "source")
 _INDICATOR_FIELDS = ("id", "name", "police_uk_categories", "ons_offence_groups", "notes")
 _KPI_FIELDS = (
-    "id", "name", "priorities", "theme", "indicator_code", "unit", "direction", "target",
-    "value", "period", "baseline", "reported_outcome", "source", "notes",
+    "id",
+    "name",
+    "priorities",
+    "theme",
+    "indicator_code",
+    "unit",
+    "direction",
+    "target",
+    "value",
+    "period",
+    "baseline",
+    "reported_outcome",
+    "source",
+    "notes",
 )
 _BASELINE_FIELDS = ("value", "period")
 

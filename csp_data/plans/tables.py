@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from csp_data.plans.model import Plan
 from csp_data.plans.rag import DEFAULT_AMBER_TOLERANCE, rag_status
@@ -13,13 +14,38 @@ if TYPE_CHECKING:
 __all__ = ["actions_frame", "kpi_frame"]
 
 _KPI_FRAME_COLUMNS = [
-    "plan_id", "plan_title", "kpi_id", "name", "priorities", "theme", "indicator_code", "unit",
-    "direction", "target", "value", "period", "baseline_value", "baseline_period",
-    "reported_outcome", "rag", "source_doc", "source_section", "notes",
+    "plan_id",
+    "plan_title",
+    "kpi_id",
+    "name",
+    "priorities",
+    "theme",
+    "indicator_code",
+    "unit",
+    "direction",
+    "target",
+    "value",
+    "period",
+    "baseline_value",
+    "baseline_period",
+    "reported_outcome",
+    "rag",
+    "source_doc",
+    "source_section",
+    "notes",
 ]
 _ACTIONS_FRAME_COLUMNS = [
-    "plan_id", "priority_id", "priority_number", "priority_title", "objective", "action",
-    "status", "lead_agency", "partners", "source_doc", "source_section",
+    "plan_id",
+    "priority_id",
+    "priority_number",
+    "priority_title",
+    "objective",
+    "action",
+    "status",
+    "lead_agency",
+    "partners",
+    "source_doc",
+    "source_section",
 ]
 
 

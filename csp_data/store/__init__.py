@@ -20,8 +20,19 @@ from csp_data.store.versions import (
 )
 
 __all__ = [
-    "LEDGER_SCHEMA", "REPAIR_HINT", "Snapshot", "Store", "StoreError", "StoreFile", "VersionBuilder",
-    "Database", "ingest", "MonthReport", "check_store", "repair_store", "remove_months",
+    "LEDGER_SCHEMA",
+    "REPAIR_HINT",
+    "Snapshot",
+    "Store",
+    "StoreError",
+    "StoreFile",
+    "VersionBuilder",
+    "Database",
+    "ingest",
+    "MonthReport",
+    "check_store",
+    "repair_store",
+    "remove_months",
 ]
 
 _LAZY = {

@@ -69,6 +69,8 @@ def describe_forces(territorial: tuple[str, ...], other_incidents: int, other_fo
     sentence = f"Counts are of incidents recorded by {names}, the area's territorial police, as in ONS figures."
     if other_incidents:
         forces = "another force" if other_forces == 1 else f"{other_forces} other forces"
-        sentence += (f" {other_incidents:,} more reported in the area by {forces} (such as British Transport Police "
-                     "at railway stations) are shown separately on the Data and methods page.")
+        sentence += (
+            f" {other_incidents:,} more reported in the area by {forces} (such as British Transport Police "
+            "at railway stations) are shown separately on the Data and methods page."
+        )
     return sentence

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -27,10 +28,36 @@ def _read_boundaries(path: Path, code_field: str, name_field: str) -> gpd.GeoDat
             raise InputFileError(path, f"boundary file has no field {field!r} (fields: {', '.join(frame.columns)})")
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
+    qualifier = _district_names(frame)
     frame = frame[[code_field, name_field, "geometry"]].rename(
         columns={code_field: "ward_code", name_field: "ward_name"}
     )
+    frame["ward_name"] = unique_labels(frame["ward_name"], qualifier, frame["ward_code"])
     return frame.sort_values("ward_code").reset_index(drop=True)
+
+
+def _district_names(frame: pd.DataFrame) -> pd.Series | None:
+    """The local authority name of each ward, when the boundary file has it (ONS files: LAD25NM and the like)."""
+    column = next((c for c in frame.columns if re.fullmatch(r"LAD\d\dNM", str(c))), None)
+    return frame[column].astype(str) if column else None
+
+
+def unique_labels(names: pd.Series, qualifier: pd.Series | None, codes: pd.Series) -> pd.Series:
+    """Ward names as labels that tell apart wards of the same name: 'Town (Dartford)', 'Town (Gravesham)'.
+
+    Wards are identified by code everywhere; the label is what people read, so two wards must never
+    share one. The qualifier is the local authority name where the file has it, else the ward code.
+    """
+    names = names.astype(str)
+    clash = names.duplicated(keep=False)
+    if not clash.any():
+        return names
+    labelled = names.copy()
+    if qualifier is not None:
+        labelled[clash] = names[clash] + " (" + qualifier[clash] + ")"
+    still = labelled.duplicated(keep=False)
+    labelled[still] = names[still] + " (" + codes[still].astype(str) + ")"
+    return labelled
 
 
 def ward_boundaries(vintage: WardVintage) -> gpd.GeoDataFrame:
@@ -154,5 +181,7 @@ def ward_population(area: Area) -> pd.DataFrame:
     bad = values.isna() | (values < 0) | (values != values.round())
     if bad.any():
         line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-        raise InputFileError(population.file, f"population {frame[population.value_field].iloc[line - 2]!r} is not a whole number", line)
+        raise InputFileError(
+            population.file, f"population {frame[population.value_field].iloc[line - 2]!r} is not a whole number", line
+        )
     return pd.DataFrame({"ward_code": frame[population.code_field].str.strip(), "population": values.astype("int64")})

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,8 +22,20 @@ import pyarrow.parquet as pq
 from csp_data.errors import CspDataError
 from csp_data.store.forces import ForceNameError, force_key
 from csp_data.store.versions import (
-    CURRENT, INCIDENTS_DIR, LEDGER_FILE, VERSIONS_DIR, _LEGACY_JOURNAL, _PART_FILE, _VERSION_NAME,
-    Snapshot, Store, StoreError, StoreFile, VersionBuilder, _read_ledger_file, read_manifest,
+    _LEGACY_JOURNAL,
+    _PART_FILE,
+    _VERSION_NAME,
+    CURRENT,
+    INCIDENTS_DIR,
+    LEDGER_FILE,
+    VERSIONS_DIR,
+    Snapshot,
+    Store,
+    StoreError,
+    StoreFile,
+    VersionBuilder,
+    _read_ledger_file,
+    read_manifest,
 )
 
 
@@ -48,8 +60,13 @@ def _file_counts(path: Path) -> dict:
     kinds = table.column("kind").to_pylist()
     months = {m.strftime("%Y-%m") for m in table.column("month").to_pylist()}
     forces = set(table.column("force").to_pylist())
-    return {"rows": table.num_rows, "crime": kinds.count("crime"), "asb": kinds.count("asb"),
-            "months": months, "forces": forces}
+    return {
+        "rows": table.num_rows,
+        "crime": kinds.count("crime"),
+        "asb": kinds.count("asb"),
+        "months": months,
+        "forces": forces,
+    }
 
 
 def check_store(store: Store) -> StoreHealth:
@@ -71,27 +88,39 @@ def check_store(store: Store) -> StoreHealth:
                 health.damaged.append(item)
                 continue
             force = next(iter(counts["forces"]), item.force)
-            health.partitions.append({"month": month, "force": force, "force_slug": item.force_slug,
-                                      "rows": counts["rows"], "crime": counts["crime"], "asb": counts["asb"]})
+            health.partitions.append(
+                {
+                    "month": month,
+                    "force": force,
+                    "force_slug": item.force_slug,
+                    "rows": counts["rows"],
+                    "crime": counts["crime"],
+                    "asb": counts["asb"],
+                }
+            )
     return health
 
 
 def health_json(store: Store, health: StoreHealth) -> str:
     months = sorted({p["month"] for p in health.partitions})
     forces = sorted({p["force"] for p in health.partitions})
-    return json.dumps({
-        "version": health.version,
-        "ok": health.ok,
-        "problems": health.problems,
-        "damaged": [{"month": d.month, "force": d.force, "file": d.path} for d in health.damaged],
-        "months": months,
-        "forces": forces,
-        "rows": sum(p["rows"] for p in health.partitions),
-        "partitions": health.partitions,
-    }, indent=1)
+    return json.dumps(
+        {
+            "version": health.version,
+            "ok": health.ok,
+            "problems": health.problems,
+            "damaged": [{"month": d.month, "force": d.force, "file": d.path} for d in health.damaged],
+            "months": months,
+            "forces": forces,
+            "rows": sum(p["rows"] for p in health.partitions),
+            "partitions": health.partitions,
+        },
+        indent=1,
+    )
 
 
 # ---- repair ----
+
 
 def _intact(folder: Path) -> tuple[StoreFile, ...] | None:
     try:
@@ -158,17 +187,24 @@ def repair_store(store: Store) -> list[str]:
         except StoreError:
             name, broken = None, True
         if broken or (name is None and os.path.lexists(store.root / CURRENT)):
-            candidates = sorted(
-                (p for p in (store.root / VERSIONS_DIR).glob("v*") if _VERSION_NAME.match(p.name)),
-                key=lambda p: int(_VERSION_NAME.match(p.name).group(1)), reverse=True,
-            ) if (store.root / VERSIONS_DIR).is_dir() else []
+            candidates = (
+                sorted(
+                    (p for p in (store.root / VERSIONS_DIR).glob("v*") if _VERSION_NAME.match(p.name)),
+                    key=lambda p: int(_VERSION_NAME.match(p.name).group(1)),
+                    reverse=True,
+                )
+                if (store.root / VERSIONS_DIR).is_dir()
+                else []
+            )
             intact = next((p for p in candidates if _intact(p) is not None), None)
             if name is not None and (store.root / VERSIONS_DIR / name).is_dir():
                 actions += _rebuild(store, store.root / VERSIONS_DIR / name)
             elif intact is not None:
                 _point_current_at(store, intact.name)
-                actions.append(f"the current version was missing or unreadable; went back to {intact.name}, "
-                               "the newest intact one (load any later months again)")
+                actions.append(
+                    f"the current version was missing or unreadable; went back to {intact.name}, "
+                    "the newest intact one (load any later months again)"
+                )
             else:
                 (store.root / CURRENT).unlink(missing_ok=True)
                 actions.append("no intact version was found; the store is now empty (load the months again)")
@@ -176,7 +212,9 @@ def repair_store(store: Store) -> list[str]:
     if store._is_legacy():
         with store.building():
             pass  # migrating happens when a writer starts
-        actions.append(f"moved the store written by an earlier version into the versioned layout ({store.current_version()})")
+        actions.append(
+            f"moved the store written by an earlier version into the versioned layout ({store.current_version()})"
+        )
     health = check_store(store)
     if health.damaged:
         with store.snapshot() as snapshot:
@@ -206,14 +244,25 @@ def _rebuild(store: Store, folder: Path) -> list[str]:
     try:
         ledger = _read_ledger_file(folder / LEDGER_FILE, folder.name).to_pylist()
         kept = {(i.month, i.force_slug) for i, _, _ in good}
-        ledger = [r for r in ledger if (r["month"].strftime("%Y-%m"), r["force_slug"]) in kept
-                  or r["rows_kept"] == 0]
+        ledger = [r for r in ledger if (r["month"].strftime("%Y-%m"), r["force_slug"]) in kept or r["rows_kept"] == 0]
     except StoreError:
-        now = datetime.now(timezone.utc).replace(microsecond=0)
-        ledger = [{"month": date.fromisoformat(i.month + "-01"), "force": force, "force_slug": i.force_slug,
-                   "source": "rebuilt by repair from the data files (rows dropped at load are not known)",
-                   "rows_read": c["rows"], "rows_kept": c["rows"], "no_location": 0, "outside_area": 0,
-                   "malformed": 0, "in_no_ward": 0, "loaded_at": now} for i, c, force in good]
+        now = datetime.now(UTC).replace(microsecond=0)
+        ledger = [
+            {
+                "month": date.fromisoformat(i.month + "-01"),
+                "force": force,
+                "force_slug": i.force_slug,
+                "source": "rebuilt by repair from the data files (rows dropped at load are not known)",
+                "rows_read": c["rows"],
+                "rows_kept": c["rows"],
+                "no_location": 0,
+                "outside_area": 0,
+                "malformed": 0,
+                "in_no_ward": 0,
+                "loaded_at": now,
+            }
+            for i, c, force in good
+        ]
         actions.append("rebuilt the damaged ledger from the data files (counts of dropped rows are not known)")
     try:
         builder.commit(ledger, replace_all=True)
@@ -248,4 +297,3 @@ def remove_months(store: Store, months: list[str], force: str | None = None) -> 
             raise CspDataError(f"{month} is not loaded{loaded_for}; `python -m csp_data status` lists what is")
     store.write({}, [], remove={(r["month"].strftime("%Y-%m"), r["force_slug"]) for r in chosen})
     return chosen
-

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -133,18 +133,30 @@ def ingest(
             if not parsed.counts:  # a header and no rows
                 if allow_empty:
                     continue
-                raise EmptyLoadError(parsed.label, "the file has a header but no rows (load with --allow-empty to skip such files)")
+                raise EmptyLoadError(
+                    parsed.label, "the file has a header but no rows (load with --allow-empty to skip such files)"
+                )
             in_no_ward = {slug: missing for _, slug, _, missing in parts}
             pending += [(month, slug, table) for month, slug, table, _ in parts]
             pending_rows += sum(table.num_rows for _, _, table, _ in parts)
             for slug, counts in sorted(parsed.counts.items()):
                 key = (parsed.month, slug)
                 if key in seen:
-                    raise InputFileError(parsed.label, f"{parsed.month} for {counts['force']} is also in {seen[key]}; give each month once")
+                    raise InputFileError(
+                        parsed.label,
+                        f"{parsed.month} for {counts['force']} is also in {seen[key]}; give each month once",
+                    )
                 seen[key] = parsed.label
-                reports.append(MonthReport(parsed.month, counts["force"], slug, parsed.label,
-                                           in_no_ward=in_no_ward.get(slug, 0),
-                                           **{k: counts[k] for k in ("rows_read", "rows_kept", *DROP_REASONS)}))
+                reports.append(
+                    MonthReport(
+                        parsed.month,
+                        counts["force"],
+                        slug,
+                        parsed.label,
+                        in_no_ward=in_no_ward.get(slug, 0),
+                        **{k: counts[k] for k in ("rows_read", "rows_kept", *DROP_REASONS)},
+                    )
+                )
             if pending_rows > SPILL_ROWS:
                 build = build or stack.enter_context(store.building())
                 _write_all(pool, build, pending)
@@ -164,7 +176,8 @@ def ingest(
                 **{reason: getattr(r, reason) for reason in DROP_REASONS},
                 "in_no_ward": r.in_no_ward,
             }
-            for r in reports if r.recorded
+            for r in reports
+            if r.recorded
         ]
         build.commit(ledger_rows)
     return sorted(reports, key=lambda r: (r.month, r.force))

@@ -14,10 +14,11 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -55,7 +56,12 @@ BLOCK_BYTES = 32 << 20
 MAX_MEMBER_BYTES = 4 << 30
 MAX_RATIO = 100
 RATIO_CHECKED_ABOVE = 16 << 20
-_ZIP_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "Deflate", zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
+_ZIP_METHODS = {
+    zipfile.ZIP_STORED: "stored",
+    zipfile.ZIP_DEFLATED: "Deflate",
+    zipfile.ZIP_BZIP2: "bzip2",
+    zipfile.ZIP_LZMA: "LZMA",
+}
 DROP_REASONS = ("no_location", "outside_area", "malformed")
 
 
@@ -84,13 +90,15 @@ def _check_member(path: Path, info: zipfile.ZipInfo) -> None:
         raise InputFileError(label, "the zip member is encrypted; give the files without a password")
     if info.compress_type not in _ZIP_METHODS:
         raise InputFileError(
-            label, f"the zip member uses compression method {info.compress_type} (such as Deflate64 or AES), "
+            label,
+            f"the zip member uses compression method {info.compress_type} (such as Deflate64 or AES), "
             "which cannot be read; re-create the zip with ordinary Deflate or unpack it first",
         )
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size > MAX_MEMBER_BYTES or (info.file_size > RATIO_CHECKED_ABOVE and ratio > MAX_RATIO):
         raise InputFileError(
-            label, f"the zip member would unpack to {info.file_size:,} bytes from {info.compress_size:,} "
+            label,
+            f"the zip member would unpack to {info.file_size:,} bytes from {info.compress_size:,} "
             f"({ratio:,.0f} times); refused unread, as police.uk files are never like that",
         )
 
@@ -106,8 +114,14 @@ def _from_zip(path: Path) -> list[StreetFile]:
         match = STREET_FILE_NAME.search(info.filename)
         if match and not info.is_dir():
             _check_member(path, info)
-            files.append(StreetFile(f"{path}:{info.filename}", match.group(1),
-                                    lambda name=info.filename: _open_member(path, name), info.file_size))
+            files.append(
+                StreetFile(
+                    f"{path}:{info.filename}",
+                    match.group(1),
+                    lambda name=info.filename: _open_member(path, name),
+                    info.file_size,
+                )
+            )
     if not files:
         raise InputFileError(path, "the zip holds no police.uk street files (YYYY-MM/YYYY-MM-<force>-street.csv)")
     return files
@@ -181,6 +195,7 @@ def discover_street_files(paths: list[str | Path]) -> list[StreetFile]:
 
 # ---- the header ----
 
+
 def _read_header(label: str, stream: BinaryIO) -> list[str]:
     head = stream.read(MAX_HEADER_BYTES + 4)
     if head.startswith(b"\xef\xbb\xbf"):
@@ -193,12 +208,16 @@ def _read_header(label: str, stream: BinaryIO) -> list[str]:
     ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]
     end = min(ends) if ends else len(head)
     if end > MAX_HEADER_BYTES:
-        raise InputFileError(label, f"the first line is over {MAX_HEADER_BYTES:,} bytes: not a police.uk street-level CSV", 1)
+        raise InputFileError(
+            label, f"the first line is over {MAX_HEADER_BYTES:,} bytes: not a police.uk street-level CSV", 1
+        )
     line = head[:end]
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputFileError(label, f"not UTF-8 text (byte 0x{line[exc.start]:02x}); police.uk files are UTF-8 CSV", 1) from None
+        raise InputFileError(
+            label, f"not UTF-8 text (byte 0x{line[exc.start]:02x}); police.uk files are UTF-8 CSV", 1
+        ) from None
     try:
         header = next(csv.reader([text]), [])
     except csv.Error as exc:
@@ -219,6 +238,7 @@ def _read_header(label: str, stream: BinaryIO) -> list[str]:
 
 # ---- locating a problem exactly (only after a failure, so speed does not matter) ----
 
+
 def _raw_lines(stream: BinaryIO) -> Iterator[bytes]:
     """The file's lines, whichever of LF, CRLF or CR ends them."""
     pending = b""
@@ -234,8 +254,9 @@ def _raw_lines(stream: BinaryIO) -> Iterator[bytes]:
         yield pending.rstrip(b"\r")
 
 
-def _scan(street_file: StreetFile, width: int, *, fields: bool = True,
-          stop_at_row: int | None = None) -> tuple[InputFileError | None, int | None]:
+def _scan(
+    street_file: StreetFile, width: int, *, fields: bool = True, stop_at_row: int | None = None
+) -> tuple[InputFileError | None, int | None]:
     """Walk the file line by line: the first undecodable (or, with ``fields``, malformed) line,
     or the line number of data row ``stop_at_row``."""
     label = street_file.label
@@ -276,7 +297,9 @@ def _parse_failure(street_file: StreetFile, width: int, exc: Exception) -> Input
         if error.line == last and not ends_with_break:
             # A short final line with no line break is a truncated download, not a stray row.
             count = int(error.problem.split()[1])
-            return InputFileError(street_file.label, f"the last line is truncated ({count} of {width} fields)", error.line)
+            return InputFileError(
+                street_file.label, f"the last line is truncated ({count} of {width} fields)", error.line
+            )
     return error
 
 
@@ -300,6 +323,7 @@ def _line_of_row(street_file: StreetFile, row: int, width: int) -> int:
 
 # ---- the rows ----
 
+
 def _tables(street_file: StreetFile, header: list[str]) -> Iterator[pa.Table]:
     """The file's rows as text columns, a block at a time (one block for ordinary files)."""
     read_options = pacsv.ReadOptions(block_size=BLOCK_BYTES)
@@ -313,11 +337,16 @@ def _tables(street_file: StreetFile, header: list[str]) -> Iterator[pa.Table]:
         with street_file.open() as stream:
             if street_file.size <= WHOLE_FILE_BYTES:
                 data = stream.read()
-                yield pacsv.read_csv(io.BytesIO(data), read_options=read_options,
-                                     parse_options=parse_options, convert_options=convert_options)
+                yield pacsv.read_csv(
+                    io.BytesIO(data),
+                    read_options=read_options,
+                    parse_options=parse_options,
+                    convert_options=convert_options,
+                )
                 return
-            reader = pacsv.open_csv(stream, read_options=read_options, parse_options=parse_options,
-                                    convert_options=convert_options)
+            reader = pacsv.open_csv(
+                stream, read_options=read_options, parse_options=parse_options, convert_options=convert_options
+            )
             for batch in reader:
                 yield pa.Table.from_batches([batch])
     except _ZipReadError as exc:
@@ -378,8 +407,11 @@ class _FileChecker:
         if self.month is not None:
             row = self.first_row(pc.not_equal(months, self.month))
             if row is not None:
-                raise self.fail(row, f"row is for month {months[row].as_py()} but {self.month_source} "
-                                     f"{self.month}; give each month in its own file")
+                raise self.fail(
+                    row,
+                    f"row is for month {months[row].as_py()} but {self.month_source} "
+                    f"{self.month}; give each month in its own file",
+                )
 
     def coordinates(self, table: pa.Table, column: str, limit: float) -> pa.Array:
         """Coordinates as floats (null where blank); an error for text that is not a number or out of range."""
@@ -408,8 +440,9 @@ class _FileChecker:
         for value in pc.unique(column).to_pylist():
             bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
             if bad is not None:
-                raise self.fail(self.first_row(pc.equal(column, value)),
-                                f"'{name}' holds the control character 0x{ord(bad):02X}")
+                raise self.fail(
+                    self.first_row(pc.equal(column, value)), f"'{name}' holds the control character 0x{ord(bad):02X}"
+                )
 
     def add(self, table: pa.Table) -> None:
         n = table.num_rows
@@ -433,16 +466,22 @@ class _FileChecker:
 
         # The area filter comes first and is cheap (a prefix test); the exact LSOA-name test, the crime
         # type and every stored column are then worked on for the area's rows alone.
-        no_location = _np(pc.or_(pc.or_(pc.is_null(longitude), pc.is_null(latitude)),
-                                 pc.equal(table.column("LSOA code"), "")))
+        no_location = _np(
+            pc.or_(pc.or_(pc.is_null(longitude), pc.is_null(latitude)), pc.equal(table.column("LSOA code"), ""))
+        )
         names_column = table.column("LSOA name")
         prefix = np.zeros(n, dtype=bool)
         for district in self.district_names:
             prefix |= _np(pc.starts_with(names_column, district + " "))
         candidates = pa.array(np.flatnonzero(prefix & ~no_location))
-        exact = _np(pc.is_in(pc.replace_substring_regex(pc.utf8_trim_whitespace(names_column.take(candidates)),
-                                                        pattern=_LSOA_SUFFIX, replacement=""),
-                             value_set=self.districts))
+        exact = _np(
+            pc.is_in(
+                pc.replace_substring_regex(
+                    pc.utf8_trim_whitespace(names_column.take(candidates)), pattern=_LSOA_SUFFIX, replacement=""
+                ),
+                value_set=self.districts,
+            )
+        )
         blank_type = _np(pc.equal(pc.utf8_trim_whitespace(table.column("Crime type").take(candidates)), ""))
         candidates = candidates.to_numpy()
         in_area = np.zeros(n, dtype=bool)
@@ -458,8 +497,10 @@ class _FileChecker:
             "outside_area": ~no_location & ~in_area,
             "malformed": malformed,
         }
-        slot_counts = {name: np.bincount(force_index, weights=mask, minlength=len(spellings)).astype(np.int64)
-                       for name, mask in masks.items()}
+        slot_counts = {
+            name: np.bincount(force_index, weights=mask, minlength=len(spellings)).astype(np.int64)
+            for name, mask in masks.items()
+        }
         for position, (key, name) in enumerate(zip(keys, names)):
             entry = self.counts.setdefault(key, {"spellings": {}, **{m: 0 for m in masks}})
             entry["spellings"][name] = entry["spellings"].get(name, 0) + int(slot_counts["rows_read"][position])
@@ -472,22 +513,24 @@ class _FileChecker:
             crime_type = pc.utf8_trim_whitespace(rows.column("Crime type"))
             slug_array = pa.array(keys, pa.string()).take(pa.array(force_index[kept]))
             blank_to_null = lambda col: pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)  # noqa: E731
-            self.kept.append(pa.table(
-                {
-                    "kind": pc.if_else(pc.equal(crime_type, ASB_CRIME_TYPE), "asb", "crime"),
-                    "crime_type": crime_type,
-                    "crime_id": blank_to_null(pc.utf8_trim_whitespace(rows.column("Crime ID"))),
-                    "falls_within": rows.column("Falls within"),
-                    "longitude": longitude.take(picked),
-                    "latitude": latitude.take(picked),
-                    "location": blank_to_null(rows.column("Location")),
-                    "lsoa_code": pc.utf8_trim_whitespace(rows.column("LSOA code")),
-                    "lsoa_name": rows.column("LSOA name"),
-                    "outcome": blank_to_null(rows.column("Last outcome category")),
-                    "context": blank_to_null(rows.column("Context")),
-                    "force_slug": slug_array,
-                }
-            ))
+            self.kept.append(
+                pa.table(
+                    {
+                        "kind": pc.if_else(pc.equal(crime_type, ASB_CRIME_TYPE), "asb", "crime"),
+                        "crime_type": crime_type,
+                        "crime_id": blank_to_null(pc.utf8_trim_whitespace(rows.column("Crime ID"))),
+                        "falls_within": rows.column("Falls within"),
+                        "longitude": longitude.take(picked),
+                        "latitude": latitude.take(picked),
+                        "location": blank_to_null(rows.column("Location")),
+                        "lsoa_code": pc.utf8_trim_whitespace(rows.column("LSOA code")),
+                        "lsoa_name": rows.column("LSOA name"),
+                        "outcome": blank_to_null(rows.column("Last outcome category")),
+                        "context": blank_to_null(rows.column("Context")),
+                        "force_slug": slug_array,
+                    }
+                )
+            )
         self.offset += n
 
     def result(self) -> ParsedFile:

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import pandas as pd
@@ -136,7 +136,7 @@ class Database:
         where = f" WHERE force_slug IN ({', '.join(_sql_string(k) for k in keys)})" if keys else ""
         con.execute(f"CREATE VIEW incidents AS SELECT * FROM incidents_all_forces{where}")
         con.execute(f"CREATE VIEW ledger AS SELECT * FROM ledger_all_forces{where}")
-        others = f"NOT ({where[len(' WHERE '):]})" if keys else "false"
+        others = f"NOT ({where[len(' WHERE ') :]})" if keys else "false"
         con.execute(f"CREATE VIEW incidents_other_forces AS SELECT * FROM incidents_all_forces WHERE {others}")
         wards = pd.concat(
             [ward_boundaries(v)[["ward_code", "ward_name"]].assign(vintage=v.vintage) for v in self.area.wards],
@@ -148,11 +148,16 @@ class Database:
         self._create_table("ward_population", population)
 
         # Ward columns come from the area file, whose vintage ids are checked against a strict pattern.
+        # Names come from the wards table, where two wards of one name have labels that tell them apart.
         selects = [
-            f"SELECT period, month, kind, crime_type, location, longitude, latitude, '{v.vintage}' AS vintage, "
-            f"{v.code_column} AS ward_code, {v.name_column} AS ward_name FROM incidents"
+            f"SELECT i.period, i.month, i.kind, i.crime_type, i.location, i.longitude, i.latitude, "
+            f"'{v.vintage}' AS vintage, i.{v.code_column} AS ward_code, coalesce(w.ward_name, i.{v.name_column}) "
+            f"AS ward_name FROM incidents AS i LEFT JOIN wards AS w ON w.vintage = '{v.vintage}' "
+            f"AND w.ward_code = i.{v.code_column}"
             for v in self.area.wards
         ]
+        current = self.area.current_wards.vintage
+        con.execute(f"CREATE VIEW current_wards AS SELECT ward_code, ward_name FROM wards WHERE vintage = '{current}'")
         con.execute("CREATE VIEW incident_wards AS " + " UNION ALL ".join(selects))
 
     def _create_table(self, name: str, data) -> None:

@@ -35,11 +35,11 @@ import shutil
 import signal
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -164,7 +164,7 @@ class Snapshot:
         if lock is not None:
             lock.close()  # closing the descriptor releases the shared lock
 
-    def __enter__(self) -> "Snapshot":
+    def __enter__(self) -> Snapshot:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -277,7 +277,9 @@ class Store:
             if month:
                 files.append(StoreFile(str(path.relative_to(self.root)), month.group(1), slug, slug, -1))
         ledger_path = self.root / LEGACY_LEDGER_NAME
-        ledger = _read_ledger_file(ledger_path, "(earlier format)") if ledger_path.exists() else LEDGER_SCHEMA.empty_table()
+        ledger = (
+            _read_ledger_file(ledger_path, "(earlier format)") if ledger_path.exists() else LEDGER_SCHEMA.empty_table()
+        )
         return Snapshot(self.version(), self.root, tuple(files), ledger, legacy=True)
 
     # ---- writing ----
@@ -340,8 +342,12 @@ class Store:
             shutil.rmtree(self.root / INCIDENTS_DIR, ignore_errors=True)
             (self.root / LEGACY_LEDGER_NAME).unlink(missing_ok=True)
 
-    def write(self, partitions: dict[tuple[str, str], pa.Table | None], ledger_rows: list[dict],
-              remove: set[tuple[str, str]] = frozenset()) -> str:
+    def write(
+        self,
+        partitions: dict[tuple[str, str], pa.Table | None],
+        ledger_rows: list[dict],
+        remove: set[tuple[str, str]] = frozenset(),
+    ) -> str:
         """Commit a new version: replace the given partitions and ledger rows, remove others.
 
         Parameters
@@ -366,7 +372,7 @@ class Store:
             return build.commit(ledger_rows, remove)
 
     @contextmanager
-    def building(self) -> Iterator["VersionBuilder"]:
+    def building(self) -> Iterator[VersionBuilder]:
         """A new version being built under the writer's lock; nothing is visible until ``commit``."""
         with self._locked():
             self._migrate_legacy()
@@ -450,11 +456,14 @@ class VersionBuilder:
         os.link(source, folder / name)
         self.files[(month, slug)] = StoreFile(str((folder / name).relative_to(self.folder)), month, force, slug, rows)
 
-    def commit(self, ledger_rows: list[dict], remove: set[tuple[str, str]] | frozenset = frozenset(),
-               replace_all: bool = False) -> str:
+    def commit(
+        self, ledger_rows: list[dict], remove: set[tuple[str, str]] | frozenset = frozenset(), replace_all: bool = False
+    ) -> str:
         """Carry over the current version's other files and ledger rows, then switch ``current``."""
         store = self.store
-        replaced = {(r["month"].strftime("%Y-%m"), r["force_slug"]) for r in ledger_rows} | set(self.files) | set(remove)
+        replaced = (
+            {(r["month"].strftime("%Y-%m"), r["force_slug"]) for r in ledger_rows} | set(self.files) | set(remove)
+        )
         old_ledger: list[dict] = []
         if not replace_all:
             with store.snapshot() as snap:
@@ -463,10 +472,12 @@ class VersionBuilder:
                         self.link(snap.folder / item.path, item.month, item.force_slug, item.force, item.rows)
                 old_ledger = _with_slugs(snap.ledger)
         kept = [r for r in old_ledger if (r["month"].strftime("%Y-%m"), r["force_slug"]) not in replaced]
-        now = datetime.now(timezone.utc).replace(microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0)
         new = [dict(r, loaded_at=r.get("loaded_at") or now) for r in ledger_rows]
         rows = sorted(kept + new, key=lambda r: (r["month"], r["force_slug"]))
-        _write_durably(self.folder / LEDGER_FILE, lambda h: pq.write_table(pa.Table.from_pylist(rows, schema=LEDGER_SCHEMA), h))
+        _write_durably(
+            self.folder / LEDGER_FILE, lambda h: pq.write_table(pa.Table.from_pylist(rows, schema=LEDGER_SCHEMA), h)
+        )
         _fault_point("ledger")
         current = store.current_version()
         number = int(_VERSION_NAME.match(current).group(1)) + 1 if current else 1
@@ -496,6 +507,7 @@ class VersionBuilder:
 
 
 # ---- helpers ----
+
 
 def _empty_snapshot() -> Snapshot:
     return Snapshot("empty", None, (), LEDGER_SCHEMA.empty_table())
@@ -553,8 +565,13 @@ def read_manifest(folder: Path, name: str) -> tuple[StoreFile, ...]:
         raise StoreError(f"the store's list of files for version {name} is damaged. {REPAIR_HINT}") from None
     for item in files:
         parts = Path(item.path).parts
-        if (len(parts) != 4 or parts[0] != INCIDENTS_DIR or not _MONTH_FOLDER.match(parts[1])
-                or not _FORCE_FOLDER.match(parts[2]) or not _PART_FILE.match(parts[3])):
+        if (
+            len(parts) != 4
+            or parts[0] != INCIDENTS_DIR
+            or not _MONTH_FOLDER.match(parts[1])
+            or not _FORCE_FOLDER.match(parts[2])
+            or not _PART_FILE.match(parts[3])
+        ):
             raise StoreError(f"the store's list of files for version {name} names an unexpected file. {REPAIR_HINT}")
     return files
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from csp_data.survey.published import DEFAULT_SURVEY_DIR, load_surveys
 from csp_data.survey.tables import comparable_questions

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from csp_data.survey.published import ALL_RESPONDENTS
 from csp_data.survey.wording import comparison_wide
@@ -34,8 +35,10 @@ def published_chart(results: pd.DataFrame, *, height_per_bar: int = 30) -> alt.L
     data["label"] = [f"{p:g}%" for p in data["percentage"]]
     y = alt.Y("option:N", title=None, sort=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
     x = alt.X("percentage:Q", title="Share of respondents (%)", scale=alt.Scale(domain=[0, 100]))
-    bars = alt.Chart(data).mark_bar(color=SURVEY_COLOUR).encode(
-        x=x, y=y, tooltip=[alt.Tooltip("option:N", title="Answer"), alt.Tooltip("label:N", title="Share")]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=SURVEY_COLOUR)
+        .encode(x=x, y=y, tooltip=[alt.Tooltip("option:N", title="Answer"), alt.Tooltip("label:N", title="Share")])
     )
     labels = alt.Chart(data).mark_text(align="left", dx=4, color="#000000").encode(x=x, y=y, text="label:N")
     return (bars + labels).properties(height=height_per_bar * max(len(data), 1))
@@ -65,8 +68,12 @@ def weighted_chart(
     data["label"] = [f"{p:.0%}" for p in data["weighted_proportion"]]
     sort = list(order) if order is not None else list(data[category])
     y = alt.Y(f"{category}:N", title=None, sort=sort, axis=alt.Axis(labelLimit=260, labelOverlap=False))
-    x = alt.X("weighted_proportion:Q", title="Weighted share (bars) and 95% interval (lines)",
-              axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    x = alt.X(
+        "weighted_proportion:Q",
+        title="Weighted share (bars) and 95% interval (lines)",
+        axis=alt.Axis(format="%"),
+        scale=alt.Scale(domain=[0, 1]),
+    )
     tooltip = [
         alt.Tooltip(f"{category}:N", title="Answer" if category == "answer" else "Group"),
         alt.Tooltip("weighted_proportion:Q", title="Weighted share", format=".1%"),
@@ -75,11 +82,13 @@ def weighted_chart(
         alt.Tooltip("n_effective:Q", title="Effective sample size", format=".1f"),
     ]
     bars = alt.Chart(data).mark_bar(color=SURVEY_COLOUR, opacity=0.85).encode(x=x, y=y, tooltip=tooltip)
-    whiskers = alt.Chart(data).mark_rule(color=_WHISKER_COLOUR, strokeWidth=2).encode(
-        x="ci_lower:Q", x2="ci_upper:Q", y=y
+    whiskers = (
+        alt.Chart(data).mark_rule(color=_WHISKER_COLOUR, strokeWidth=2).encode(x="ci_lower:Q", x2="ci_upper:Q", y=y)
     )
-    labels = alt.Chart(data).mark_text(align="left", dx=4, dy=-8, color="#000000").encode(
-        x="ci_upper:Q", y=y, text="label:N"
+    labels = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4, dy=-8, color="#000000")
+        .encode(x="ci_upper:Q", y=y, text="label:N")
     )
     return (bars + whiskers + labels).properties(height=30 * max(len(data), 1))
 
@@ -106,20 +115,36 @@ def comparison_chart(comparison: pd.DataFrame, colours: Mapping[str, str] | None
     data["answer"] = data["option_key"].map(latest)
     years = sorted(data["year"].unique())
     colours = dict(colours) if colours else year_colours(int(y) for y in years)
-    colour = alt.Color("year:N", title="Survey year", sort=years,
-                       scale=alt.Scale(domain=years, range=[colours[y] for y in years]),
-                       legend=alt.Legend(orient="top"))
+    colour = alt.Color(
+        "year:N",
+        title="Survey year",
+        sort=years,
+        scale=alt.Scale(domain=years, range=[colours[y] for y in years]),
+        legend=alt.Legend(orient="top"),
+    )
     order = [a for a in comparison_wide(comparison)["answer"] if a in set(data["answer"])]
     y = alt.Y("answer:N", title=None, sort=order, axis=alt.Axis(labelLimit=300, labelOverlap=False))
     x = alt.X("percentage:Q", title="Share of respondents (%)", scale=alt.Scale(domain=[0, 100]))
     data["label"] = [f"{p:g}%" for p in data["percentage"]]
-    bars = alt.Chart(data).mark_bar().encode(
-        x=x, y=y, yOffset=alt.YOffset("year:N", sort=years), color=colour,
-        tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("option:N", title="Answer as asked"),
-                 alt.Tooltip("label:N", title="Share")],
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=y,
+            yOffset=alt.YOffset("year:N", sort=years),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("year:N", title="Year"),
+                alt.Tooltip("option:N", title="Answer as asked"),
+                alt.Tooltip("label:N", title="Share"),
+            ],
+        )
     )
-    labels = alt.Chart(data).mark_text(align="left", dx=4, color="#000000", fontSize=11).encode(
-        x=x, y=y, yOffset=alt.YOffset("year:N", sort=years), text="label:N"
+    labels = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4, color="#000000", fontSize=11)
+        .encode(x=x, y=y, yOffset=alt.YOffset("year:N", sort=years), text="label:N")
     )
     per_answer = max(len(years), 1) * 18 + 8
     return (bars + labels).properties(height=per_answer * max(data["answer"].nunique(), 1))

@@ -8,9 +8,9 @@ the first problem, naming the file, the field path and the line.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from csp_data.config import DEFAULT_AREA_FILE
 from csp_data.yamlfile import DataFileError, Source, UnknownIdError, YamlNode, check_unique, read_source

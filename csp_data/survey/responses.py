@@ -11,9 +11,9 @@ import csv
 import io
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from csp_data.yamlfile import DataFileError
 
@@ -201,7 +201,8 @@ def _check_header(path: Path, header: Sequence[str], line: int) -> None:
         seen.add(name)
         if name not in REQUIRED_COLUMNS and name not in OPTIONAL_COLUMNS and not _QUESTION_COLUMN.match(name):
             raise ResponseFileError(
-                path, line,
+                path,
+                line,
                 "unknown column; allowed are respondent_id, ward_code, age_band, sex, weight "
                 "and q_<question> in lower_snake_case",
                 column=name,
@@ -228,7 +229,8 @@ def _read_rows(path: Path, reader, header: Sequence[str], line_offset: int) -> S
         respondent = _parse_respondent(path, line, row, questions, weighted)
         if respondent.respondent_id in first_line_of:
             raise ResponseFileError(
-                path, line,
+                path,
+                line,
                 f"respondent_id {respondent.respondent_id!r} already used on line "
                 f"{first_line_of[respondent.respondent_id]}",
                 column="respondent_id",
@@ -260,7 +262,9 @@ def _parse_respondent(
 def _check_ward_code(path: Path, line: int, value: str) -> str:
     if value and not _GSS_CODE.match(value):
         raise ResponseFileError(
-            path, line, f"{value!r} is not a GSS ward code such as E05014449 (leave blank if unknown)",
+            path,
+            line,
+            f"{value!r} is not a GSS ward code such as E05014449 (leave blank if unknown)",
             column="ward_code",
         )
     return value
@@ -272,7 +276,9 @@ def _check_age_band(path: Path, line: int, value: str) -> str:
     match = _AGE_BAND.match(value)
     if match is None or (match.group(2) is not None and int(match.group(2)) < int(match.group(1))):
         raise ResponseFileError(
-            path, line, f"{value!r} is not an age band like 25-34 or 75+ (leave blank if unknown)",
+            path,
+            line,
+            f"{value!r} is not an age band like 25-34 or 75+ (leave blank if unknown)",
             column="age_band",
         )
     return value
@@ -282,7 +288,9 @@ def _check_sex(path: Path, line: int, value: str) -> str:
     normalised = value.lower()
     if normalised and normalised not in SEX_VALUES:
         raise ResponseFileError(
-            path, line, f"{value!r} is not one of {', '.join(SEX_VALUES)} (leave blank if unknown)",
+            path,
+            line,
+            f"{value!r} is not one of {', '.join(SEX_VALUES)} (leave blank if unknown)",
             column="sex",
         )
     return normalised

@@ -6,7 +6,8 @@ tables (:func:`csp_data.survey.weighting.is_small_base`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from csp_data.survey.published import Survey, SurveyQuestion
 from csp_data.survey.weighting import is_small_base
@@ -32,17 +33,53 @@ ANSWER_SCALES = (
 )
 
 _RESULTS_COLUMNS = [
-    "survey_id", "year", "sample", "sample_description", "question_id", "compare_key", "question",
-    "answer_type", "group", "option", "option_key", "percentage", "reported_as", "n", "base",
-    "suppressed", "source_doc", "source_section", "notes",
+    "survey_id",
+    "year",
+    "sample",
+    "sample_description",
+    "question_id",
+    "compare_key",
+    "question",
+    "answer_type",
+    "group",
+    "option",
+    "option_key",
+    "percentage",
+    "reported_as",
+    "n",
+    "base",
+    "suppressed",
+    "source_doc",
+    "source_section",
+    "notes",
 ]
 _COMPARISON_COLUMNS = [
-    "year", "survey", "sample", "mode", "fieldwork", "sample_size", "question", "option",
-    "option_key", "group", "percentage", "reported_as", "source",
+    "year",
+    "survey",
+    "sample",
+    "mode",
+    "fieldwork",
+    "sample_size",
+    "question",
+    "option",
+    "option_key",
+    "group",
+    "percentage",
+    "reported_as",
+    "source",
 ]
 _PERCEPTION_COLUMNS = [
-    "year", "survey_id", "question", "sample_description", "group", "option", "share", "percentage",
-    "reported_as", "source_doc", "source_section",
+    "year",
+    "survey_id",
+    "question",
+    "sample_description",
+    "group",
+    "option",
+    "share",
+    "percentage",
+    "reported_as",
+    "source_doc",
+    "source_section",
 ]
 
 
@@ -89,27 +126,29 @@ def survey_results_frame(surveys: Sequence[Survey]) -> pd.DataFrame:
             sample = survey.sample(question.sample)
             small = is_small_base(question.base)
             for answer in question.answers:
-                rows.append({
-                    "survey_id": survey.id,
-                    "year": survey.year,
-                    "sample": sample.id,
-                    "sample_description": sample.description,
-                    "question_id": question.id,
-                    "compare_key": question.compare_key,
-                    "question": question.text,
-                    "answer_type": question.answer_type,
-                    "group": answer.group,
-                    "option": answer.option,
-                    "option_key": answer.option_key,
-                    "percentage": None if small else answer.percentage,
-                    "reported_as": None if small else answer.reported_as,
-                    "n": None if small else answer.n,
-                    "base": None if small else question.base,
-                    "suppressed": small,
-                    "source_doc": answer.source.doc,
-                    "source_section": answer.source.section,
-                    "notes": question.notes,
-                })
+                rows.append(
+                    {
+                        "survey_id": survey.id,
+                        "year": survey.year,
+                        "sample": sample.id,
+                        "sample_description": sample.description,
+                        "question_id": question.id,
+                        "compare_key": question.compare_key,
+                        "question": question.text,
+                        "answer_type": question.answer_type,
+                        "group": answer.group,
+                        "option": answer.option,
+                        "option_key": answer.option_key,
+                        "percentage": None if small else answer.percentage,
+                        "reported_as": None if small else answer.reported_as,
+                        "n": None if small else answer.n,
+                        "base": None if small else question.base,
+                        "suppressed": small,
+                        "source_doc": answer.source.doc,
+                        "source_section": answer.source.section,
+                        "notes": question.notes,
+                    }
+                )
     frame = pd.DataFrame(rows, columns=_RESULTS_COLUMNS)
     frame["percentage"] = frame["percentage"].astype("Float64")
     for column in ("n", "base"):
@@ -146,21 +185,23 @@ def comparison_frame(pairs: Sequence[tuple[Survey, SurveyQuestion]]) -> pd.DataF
         sample = survey.sample(question.sample)
         small = is_small_base(question.base)
         for answer in question.answers:
-            rows.append({
-                "year": survey.year,
-                "survey": survey.title,
-                "sample": sample.description,
-                "mode": sample.mode,
-                "fieldwork": sample.fieldwork,
-                "sample_size": sample.sample_size,
-                "question": question.text,
-                "option": answer.option,
-                "option_key": answer.option_key,
-                "group": answer.group,
-                "percentage": None if small else answer.percentage,
-                "reported_as": None if small else answer.reported_as,
-                "source": answer.source.citation,
-            })
+            rows.append(
+                {
+                    "year": survey.year,
+                    "survey": survey.title,
+                    "sample": sample.description,
+                    "mode": sample.mode,
+                    "fieldwork": sample.fieldwork,
+                    "sample_size": sample.sample_size,
+                    "question": question.text,
+                    "option": answer.option,
+                    "option_key": answer.option_key,
+                    "group": answer.group,
+                    "percentage": None if small else answer.percentage,
+                    "reported_as": None if small else answer.reported_as,
+                    "source": answer.source.citation,
+                }
+            )
     frame = pd.DataFrame(rows, columns=_COMPARISON_COLUMNS)
     frame["percentage"] = frame["percentage"].astype("Float64")
     frame["sample_size"] = frame["sample_size"].astype("Int64")

@@ -18,7 +18,8 @@ Method (also in ``data/medway/survey/README.md``):
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from csp_data.errors import CspDataError
 from csp_data.survey.responses import Respondent, SurveyResponses
@@ -163,8 +164,7 @@ def _question_column(responses: SurveyResponses, question: str) -> str:
     name = question[2:] if question.startswith("q_") else question
     if name not in responses.questions:
         raise SurveyArgumentError(
-            f"question {question!r} is not in {responses.path.name}; "
-            f"its questions are {', '.join(responses.questions)}"
+            f"question {question!r} is not in {responses.path.name}; its questions are {', '.join(responses.questions)}"
         )
     return f"q_{name}"
 
@@ -204,16 +204,18 @@ def _group_figures(
         chosen = [r.weight for r in members if r.value(column) == option]
         proportion = math.fsum(chosen) / total
         lower, upper = wilson_interval(proportion, n_effective)
-        rows.append({
-            "answer": option,
-            "n": len(chosen),
-            "group_n": len(members),
-            "weighted_proportion": proportion,
-            "ci_lower": lower,
-            "ci_upper": upper,
-            "n_effective": n_effective,
-            "suppressed": False,
-        })
+        rows.append(
+            {
+                "answer": option,
+                "n": len(chosen),
+                "group_n": len(members),
+                "weighted_proportion": proportion,
+                "ci_lower": lower,
+                "ci_upper": upper,
+                "n_effective": n_effective,
+                "suppressed": False,
+            }
+        )
     return rows
 
 

@@ -7,7 +7,8 @@ publishes of its surveys, and why) comes from its own survey files: the ``notes`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from csp_data.survey.published import ALL_RESPONDENTS, Survey, SurveyQuestion
 from csp_data.survey.weighting import MIN_GROUP_SIZE
@@ -108,7 +109,8 @@ def method_differences(pairs: Sequence[tuple[Survey, SurveyQuestion]]) -> list[s
         if len(set(by_year.values())) > 1:
             sentences.append(
                 "The answer was worded differently: "
-                + "; ".join(f"{year} \"{option}\"" for year, option in sorted(by_year.items())) + "."
+                + "; ".join(f'{year} "{option}"' for year, option in sorted(by_year.items()))
+                + "."
             )
     return sentences
 
@@ -134,9 +136,7 @@ def published_caveat(survey: Survey) -> str:
         unstated.append("method")
     if unstated:
         sentences.append(f"No {' or '.join(unstated)} was published with these results.")
-    sentences.append(
-        "Published percentages carry no confidence intervals: those need the answers of each respondent."
-    )
+    sentences.append("Published percentages carry no confidence intervals: those need the answers of each respondent.")
     return " ".join(sentences)
 
 
@@ -158,7 +158,7 @@ def respondent_data_text(surveys: Sequence[Survey], min_group_size: int = MIN_GR
     opening = stated.rstrip(".") + "." if stated else "The area file names no respondent-level survey file."
     return (
         f"{opening} A partnership that holds such a file (one row per respondent) can name it in the "
-        "area file (`responses = \"...\"` in the `[survey]` table, format in data/medway/survey/README.md); "
+        'area file (`responses = "..."` in the `[survey]` table, format in data/medway/survey/README.md); '
         "this section then shows weighted results with 95% confidence intervals and the effective sample "
         f"size, and withholds every group of fewer than {min_group_size} respondents."
     )

@@ -19,8 +19,19 @@ APP = str(ROOT / "app.py")
 PAGE = "views/benchmarking.py"
 PARQUET = ROOT / "data" / "medway" / "benchmarks" / "ons_csp.parquet"
 MSG = [
-    "Basildon", "Bolton", "Bury", "Dartford and Gravesham", "Gosport", "Havant", "Kirklees",
-    "Nuneaton and Bedworth", "Peterborough", "Stevenage", "Tameside", "Thurrock", "Wigan",
+    "Basildon",
+    "Bolton",
+    "Bury",
+    "Dartford and Gravesham",
+    "Gosport",
+    "Havant",
+    "Kirklees",
+    "Nuneaton and Bedworth",
+    "Peterborough",
+    "Stevenage",
+    "Tameside",
+    "Thurrock",
+    "Wigan",
 ]
 
 
@@ -105,10 +116,13 @@ def test_rates_are_ons_own_and_the_caveats_say_so():
     at = run_page()
     assert not at.exception
     table = at.dataframe[0].value.set_index("CSP")
-    published = dict(duckdb.execute(
-        "SELECT csp_name, published_rate_per_1000 FROM read_parquet(?) WHERE period_end = DATE '2024-12-31' "
-        "AND offence_group = 'total_excl_fraud' AND list_contains(?, csp_name)", [str(PARQUET), ["Medway", *MSG]],
-    ).fetchall())
+    published = dict(
+        duckdb.execute(
+            "SELECT csp_name, published_rate_per_1000 FROM read_parquet(?) WHERE period_end = DATE '2024-12-31' "
+            "AND offence_group = 'total_excl_fraud' AND list_contains(?, csp_name)",
+            [str(PARQUET), ["Medway", *MSG]],
+        ).fetchall()
+    )
     for name, rate in published.items():
         assert table.at[name, "Rate per 1,000"] == rate, name
         assert table.at[name, "95% CI lower"] < rate < table.at[name, "95% CI upper"], name
@@ -133,7 +147,8 @@ def test_rates_are_ons_own_and_the_caveats_say_so():
     assert "Rates for the year ending June 2025 are computed here" in captions
     assert "may differ from the rates ONS would give in the second decimal place" in captions
     assert set(later.dataframe[0].value["Rate from"]) == {
-        "computed: count × 1,000 / population rounded to 100 (ONS publishes no rate for this year)"}
+        "computed: count × 1,000 / population rounded to 100 (ONS publishes no rate for this year)"
+    }
 
 
 def test_changing_the_peers_changes_the_group_average():
@@ -180,7 +195,9 @@ def test_published_tables_are_reproduced():
     assert "554.6 / 14 = 39.61" in text
     assert "Medway: 45.7, **2nd highest of 14**" in text
     assert "Medway: 99.9, **7th highest of 14**" in text
-    published = [d.value for d in at.dataframe if list(d.value.columns) == ["CSP", "Rate per 1,000", "% change", "Rank"]]
+    published = [
+        d.value for d in at.dataframe if list(d.value.columns) == ["CSP", "Rate per 1,000", "% change", "Rank"]
+    ]
     assert len(published) == 2 and all(len(t) == 14 for t in published)
 
 
@@ -224,7 +241,7 @@ lsoa_districts = ["Medway"]
 vintage = "2023"
 label = "Wards from May 2023 (24)"
 current = true
-file = "{medway / 'boundaries' / 'wards_2023.geojson'}"
+file = "{medway / "boundaries" / "wards_2023.geojson"}"
 code_field = "WD25CD"
 name_field = "WD25NM"
 
@@ -302,8 +319,11 @@ def test_rank_history_matches_sql(embedded):
     codes = benchmarks.resolve_peers(embedded, MSG)
     history = benchmarks.rank_history(embedded, "E22000143", codes)
     medway = history[history["is_area"]].iloc[0]
-    for period, column in (("2023-12-31", "rank YE Dec 2023"), ("2024-12-31", "rank YE Dec 2024"),
-                           ("2025-06-30", "rank YE Jun 2025")):
+    for period, column in (
+        ("2023-12-31", "rank YE Dec 2023"),
+        ("2024-12-31", "rank YE Dec 2024"),
+        ("2025-06-30", "rank YE Jun 2025"),
+    ):
         group = rates(["Medway", *MSG], period)
         assert medway[column] == 1 + sum(rate > group["Medway"] for rate in group.values())
     assert medway["rank change YE Dec 2023 to YE Jun 2025"] == medway["rank YE Dec 2023"] - medway["rank YE Jun 2025"]

@@ -12,8 +12,16 @@ from streamlit.testing.v1 import AppTest
 from helpers import ROOT
 
 APP = str(ROOT / "app.py")
-PAGES = ["views/overview.py", "views/ward_map.py", "views/hotspots.py", "views/seasonality.py",
-         "views/priorities.py", "views/survey.py", "views/benchmarking.py", "views/data_sources.py"]
+PAGES = [
+    "views/overview.py",
+    "views/ward_map.py",
+    "views/hotspots.py",
+    "views/seasonality.py",
+    "views/priorities.py",
+    "views/survey.py",
+    "views/benchmarking.py",
+    "views/data_sources.py",
+]
 # Pages whose figures all come from the incidents: a damaged data file must stop them with a message.
 INCIDENT_PAGES = ["views/overview.py", "views/ward_map.py", "views/hotspots.py", "views/seasonality.py"]
 
@@ -62,9 +70,11 @@ def test_incident_pages_with_a_damaged_data_file(page, store_copy, tmp_path):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_with_a_broken_area_file(page, tmp_path, monkeypatch):
     bad = tmp_path / "area.toml"
-    bad.write_text("[area]\nname = 'Somewhere'\nshort_name = 'X'\nlocal_authority_codes = ['E1']\n"
-                   "[match]\nlsoa_districts = ['X']\n[[wards]]\nvintage = '2023'\nlabel = 'Wards'\ncurrent = true\n"
-                   "file = 'missing.geojson'\ncode_field = 'C'\nname_field = 'N'\n")
+    bad.write_text(
+        "[area]\nname = 'Somewhere'\nshort_name = 'X'\nlocal_authority_codes = ['E1']\n"
+        "[match]\nlsoa_districts = ['X']\n[[wards]]\nvintage = '2023'\nlabel = 'Wards'\ncurrent = true\n"
+        "file = 'missing.geojson'\ncode_field = 'C'\nname_field = 'N'\n"
+    )
     monkeypatch.setenv("CSP_AREA_FILE", str(bad))
     at = open_page(page)
     assert_message_without_internals(at, tmp_path, "Check the area file")

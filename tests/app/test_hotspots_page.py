@@ -65,9 +65,11 @@ def independent_grid() -> tuple[list[tuple[int, int]], np.ndarray]:
     from pyproj import Transformer
 
     with duckdb.connect() as con:
-        lon, lat = np.array(con.execute(
-            f"SELECT longitude, latitude FROM read_parquet('{STORE_FILES}') WHERE kind = 'crime' AND longitude IS NOT NULL"
-        ).fetchall()).T
+        lon, lat = np.array(
+            con.execute(
+                f"SELECT longitude, latitude FROM read_parquet('{STORE_FILES}') WHERE kind = 'crime' AND longitude IS NOT NULL"
+            ).fetchall()
+        ).T
     x, y = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform(lon, lat)
     counts: dict[tuple[int, int], int] = {}
     for c, r in zip(np.floor(x / 250).astype(int), np.floor(y / 250).astype(int)):
@@ -92,15 +94,19 @@ def independent_gi_star(draws: int = 20_000, seed: int = 99) -> dict[str, float]
     cells, values = independent_grid()
     n = len(values)
     mean = values.mean()
-    s = np.sqrt((values.astype(float) ** 2).mean() - mean ** 2)
+    s = np.sqrt((values.astype(float) ** 2).mean() - mean**2)
     index = {c: i for i, c in enumerate(cells)}
     rng = np.random.default_rng(seed)
     z, p = np.zeros(n), np.ones(n)
     for i, (c, r) in enumerate(cells):
-        others = [index[(c + dc, r + dr)] for dc in (-1, 0, 1) for dr in (-1, 0, 1)
-                  if (dc, dr) != (0, 0) and (c + dc, r + dr) in index]
+        others = [
+            index[(c + dc, r + dr)]
+            for dc in (-1, 0, 1)
+            for dr in (-1, 0, 1)
+            if (dc, dr) != (0, 0) and (c + dc, r + dr) in index
+        ]
         w = len(others) + 1
-        z[i] = (values[others].sum() + values[i] - mean * w) / (s * np.sqrt((n * w - w ** 2) / (n - 1)))
+        z[i] = (values[others].sum() + values[i] - mean * w) / (s * np.sqrt((n * w - w**2) / (n - 1)))
         if z[i] <= 0 or not others:
             continue
         picks = rng.integers(0, n - 1, size=(draws, len(others)))
@@ -152,8 +158,8 @@ def rising_store(tmp_path_factory):
     """GENERATED TEST DATA, not real: 24 months (Jan 2024 - Dec 2025) with two incidents a month at a
     point in each Medway ward, and at one place in Chatham n incidents in the n-th month."""
     from csp_data.config import load_area
-    from csp_data.store.ingest import ingest
     from csp_data.store import Store
+    from csp_data.store.ingest import ingest
 
     points = ward_points()
     rising = points["Chatham Central & Brompton"]
@@ -161,8 +167,11 @@ def rising_store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("generated-raw")
     all_rows = []
     for n, month in enumerate(months, start=1):
-        rows = [street_row(month, "Burglary", *xy, location=f"On or near {ward} Road")
-                for ward, xy in points.items() for _ in range(2)]
+        rows = [
+            street_row(month, "Burglary", *xy, location=f"On or near {ward} Road")
+            for ward, xy in points.items()
+            for _ in range(2)
+        ]
         rows += [street_row(month, "Burglary", *rising, location="On or near Rising Street")] * n
         (folder / f"{month}-kent-street.csv").write_bytes(csv_bytes(rows))
         all_rows += [(date.fromisoformat(f"{month}-01"), float(r[4]), float(r[5])) for r in rows]

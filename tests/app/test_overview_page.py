@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from helpers import ROOT
@@ -34,7 +33,10 @@ def test_overview_embedded_2025():
     assert metrics["Crimes per 1,000 residents"] == f"{25082 / 282702 * 1000:.1f}"
     assert metrics["ASB incidents per 1,000 residents"] == f"{5507 / 282702 * 1000:.1f}"
     text = " ".join(m.value for m in at.markdown)
-    assert "No change is given for recorded crime: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded." in text
+    assert (
+        "No change is given for recorded crime: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded."
+        in text
+    )
     assert "Violence and sexual offences was the largest category, 46% of all crime (11,634)." in text
     assert "**Crime**: 47% of the Medway total" in text
     assert len(at.dataframe) >= 4
@@ -51,7 +53,10 @@ def test_calendar_and_financial_year_choices():
     metrics = metric_values(at)
     captions = " ".join(c.value for c in at.caption)
     assert "partial, 3 of 12 months loaded" in captions
-    assert "No change is given for recorded crime: none of the previous 12 months (Apr 2023 to Mar 2024) is loaded." in captions
+    assert (
+        "No change is given for recorded crime: none of the previous 12 months (Apr 2023 to Mar 2024) is loaded."
+        in captions
+    )
     jan_to_mar = 2181 + 1974 + 2267
     assert metrics["Crimes recorded"] == f"{jan_to_mar:,}"
 
@@ -99,15 +104,19 @@ def test_damaged_store_names_what_to_run_without_a_server_path(tmp_path, monkeyp
 
 
 def test_totals_say_which_force_and_other_forces_are_shown_apart(tmp_path, monkeypatch):
-    from helpers import csv_bytes, street_row, ward_points
     from csp_data.config import load_area
-    from csp_data.store.ingest import ingest
     from csp_data.store import Store
+    from csp_data.store.ingest import ingest
+    from helpers import csv_bytes, street_row, ward_points
 
     luton = ward_points()["Luton"]
     path = tmp_path / "2025-03-kent-street.csv"
-    path.write_bytes(csv_bytes([street_row("2025-03", "Robbery", *luton, crime_id=f"k{i}") for i in range(4)]
-                               + [street_row("2025-03", "Other theft", *luton, crime_id="b", force="British Transport Police")]))
+    path.write_bytes(
+        csv_bytes(
+            [street_row("2025-03", "Robbery", *luton, crime_id=f"k{i}") for i in range(4)]
+            + [street_row("2025-03", "Other theft", *luton, crime_id="b", force="British Transport Police")]
+        )
+    )
     ingest([path], load_area(None), Store(tmp_path / "store"))
     monkeypatch.setenv("CSP_STORE_DIR", str(tmp_path / "store"))
     at = run_app()
@@ -119,4 +128,6 @@ def test_totals_say_which_force_and_other_forces_are_shown_apart(tmp_path, monke
     at.switch_page("views/data_sources.py").run()
     assert not at.exception
     others = at.dataframe[0].value
-    assert others.to_dict("records") == [{"Month": "2025-03", "Force": "British Transport Police", "Kind": "crime", "Incidents": 1}]
+    assert others.to_dict("records") == [
+        {"Month": "2025-03", "Force": "British Transport Police", "Kind": "crime", "Incidents": 1}
+    ]

@@ -103,7 +103,11 @@ def test_kpi_status_from_the_seeds(calendar_2025):
     fly = rows["Fly-tipping incidents cleared by the next working day"]
     assert (fly["target"], fly["latest_value"], fly["status"]) == ("at least 75%", "83%", "✔ Green: target met")
     orders = rows["Adult offenders successfully completing community orders and licences"]
-    assert (orders["target"], orders["latest_value"], orders["status"]) == ("at least 70%", "82%", "✔ Green: target met")
+    assert (orders["target"], orders["latest_value"], orders["status"]) == (
+        "at least 70%",
+        "82%",
+        "✔ Green: target met",
+    )
     assert rows["Arrests by the Community Safety Unit"]["status"] == "○ No data: no target set"
     assert rows["Recorded crime"]["latest_value"] == "28,526"
     text = all_text(calendar_2025)
@@ -135,7 +139,9 @@ def test_ons_sexual_offences_and_stalking_or_a_plain_note(calendar_2025):
             "ORDER BY offence_group, period_end"
         ).fetchall()
     vawg = tables[0]
-    got = [(label, end, int(count)) for label, end, count in zip(vawg["offence_label"], vawg["year_ending"], vawg["count"])]
+    got = [
+        (label, end, int(count)) for label, end, count in zip(vawg["offence_label"], vawg["year_ending"], vawg["count"])
+    ]
     assert sorted(got) == sorted(expected)
     assert {"Sexual offences", "Stalking and harassment"} <= set(vawg["offence_label"])
     drugs = tables[1]

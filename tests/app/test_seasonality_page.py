@@ -54,8 +54,10 @@ def raw_medway_counts(*folders: Path) -> dict[tuple[date, str], int]:
                 for row in csv.DictReader(handle):
                     if row["LSOA name"].rsplit(" ", 1)[0] != "Medway":
                         continue
-                    key = (date.fromisoformat(row["Month"] + "-01"),
-                           "asb" if row["Crime type"] == "Anti-social behaviour" else "crime")
+                    key = (
+                        date.fromisoformat(row["Month"] + "-01"),
+                        "asb" if row["Crime type"] == "Anti-social behaviour" else "crime",
+                    )
                     counts[key] = counts.get(key, 0) + 1
     return counts
 
@@ -65,8 +67,8 @@ def two_year_store(tmp_path_factory):
     """A store holding January-April 2024 and all of 2025, ingested from the raw files."""
     raw = raw_dir()
     from csp_data.config import load_area
-    from csp_data.store.ingest import ingest
     from csp_data.store import Store
+    from csp_data.store.ingest import ingest
 
     folders = [raw / "police_uk_kent_2024_jan_apr", raw / "police_uk_kent_2025"]
     paths = [str(p) for folder in folders for p in sorted(folder.glob("*-street.csv"))]
@@ -84,7 +86,10 @@ def test_one_year_says_more_history_is_needed():
     assert at.title[0].value == "Medway: seasonality and trends"
     info = texts(at.info)
     assert "No expected range is drawn" in info and "More history is needed." in info
-    assert "No change is given for anti-social behaviour: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded." in info
+    assert (
+        "No change is given for anti-social behaviour: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded."
+        in info
+    )
     captions = texts(at.caption)
     assert "Months loaded: Jan 2025 to Dec 2025." in captions
     assert "2024/25 (partial: 3 of 12 months); 2025/26 (partial: 9 of 12 months)" in captions
@@ -134,7 +139,10 @@ def test_two_years_draw_the_expected_range_and_keep_the_gap(two_year_store, monk
     captions = texts(at.caption)
     assert "Months loaded: Jan 2024 to Apr 2024, Jan 2025 to Dec 2025. Not loaded: May 2024 to Dec 2024." in captions
     assert "shown as gaps, never as zeros" in captions
-    assert "2023/24 (partial: 3 of 12 months); 2024/25 (partial: 4 of 12 months); 2025/26 (partial: 9 of 12 months)" in captions
+    assert (
+        "2023/24 (partial: 3 of 12 months); 2024/25 (partial: 4 of 12 months); 2025/26 (partial: 9 of 12 months)"
+        in captions
+    )
 
     markdown = texts(at.markdown)
     assert "Expected range (95%, from the same month in 1 earlier year) shown for Jan 2025 to Apr 2025." in markdown
@@ -149,7 +157,9 @@ def test_two_years_draw_the_expected_range_and_keep_the_gap(two_year_store, monk
         assert row["expected"] == before and row["incidents"] == now
         half_width = 1.959963984540054 * (before * 2) ** 0.5
         assert row["lower"] == pytest.approx(before - half_width) and row["upper"] == pytest.approx(before + half_width)
-        assert row["position"] == ("above" if now > before + half_width else "below" if now < before - half_width else "within")
+        assert row["position"] == (
+            "above" if now > before + half_width else "below" if now < before - half_width else "within"
+        )
     outside = with_range[with_range["position"] != "within"]
     assert f"{len(outside)} of 4 months fell outside it" in markdown
 
@@ -167,7 +177,8 @@ def test_two_years_draw_the_expected_range_and_keep_the_gap(two_year_store, monk
     warning = texts(at.warning)
     assert (
         f"Comparing only the 4 months loaded in both periods, Jan 2025 to Apr 2025 ({now:,}) against "
-        f"Jan 2024 to Apr 2024 ({before:,}), anti-social behaviour rose by {round((now / before - 1) * 100)}%" in warning
+        f"Jan 2024 to Apr 2024 ({before:,}), anti-social behaviour rose by {round((now / before - 1) * 100)}%"
+        in warning
     )
     assert "May 2024 to Dec 2024 of the previous one" in warning
 
@@ -175,7 +186,9 @@ def test_two_years_draw_the_expected_range_and_keep_the_gap(two_year_store, monk
 def test_two_years_financial_year_with_partial_months(two_year_store, monkeypatch):
     root, raw = two_year_store
     monkeypatch.setenv("CSP_STORE_DIR", str(root))
-    at = run_page(series="crime", period_kind="Financial year (April to March)", period_financial="Financial year 2024/25")
+    at = run_page(
+        series="crime", period_kind="Financial year (April to March)", period_financial="Financial year 2024/25"
+    )
     assert not at.exception
     now = sum(raw[(date(2025, m, 1), "crime")] for m in (1, 2, 3))
     before = sum(raw[(date(2024, m, 1), "crime")] for m in (1, 2, 3))

@@ -16,8 +16,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import EMBEDDED_STORE_GLOB, ROOT
 from csp_data import survey as sv
+from helpers import EMBEDDED_STORE_GLOB, ROOT
 
 APP = str(ROOT / "app.py")
 PAGE = "views/survey.py"
@@ -57,7 +57,9 @@ def metrics(at: AppTest) -> dict[str, list[str]]:
 
 def all_text(at: AppTest) -> str:
     return " ".join(
-        [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [i.value for i in at.info]
         + [w.value for w in at.warning]
     )
 
@@ -90,7 +92,11 @@ def test_problem_priority_safer_and_tell_tables(default_page):
     shares = [dict(zip(t["option"], t["percentage"])) for t in tables]
     assert shares[0]["People using or dealing drugs"] == 80 and shares[0]["People dropping litter"] == 60
     assert shares[1]["Sexual offences"] == 36
-    assert shares[2] == {"Visible and effective policing": 79, "Well maintained public spaces and infrastructure": 52, "CCTV": 49}
+    assert shares[2] == {
+        "Visible and effective policing": 79,
+        "Well maintained public spaces and infrastructure": 52,
+        "CCTV": 49,
+    }
     assert shares[3] == {"Kent Police": 55, "Medway Council": 36}
 
 
@@ -117,8 +123,12 @@ def test_perception_beside_recorded_drug_offences(default_page):
     assert metrics(default_page)["Drug offences recorded, Jan 2025 to Dec 2025"] == [f"{drugs:,}"]
     perception = next(d.value for d in default_page.dataframe if "share" in d.value.columns)
     assert list(zip(perception["year"], perception["share"])) == [
-        (2008, "21%"), (2008, "nearly a quarter (respondents living in medway)"), (2016, "57%"), (2016, "24%"),
-        (2024, "80%"), (2024, "70%"),
+        (2008, "21%"),
+        (2008, "nearly a quarter (respondents living in medway)"),
+        (2016, "57%"),
+        (2016, "24%"),
+        (2024, "80%"),
+        (2024, "70%"),
     ]
 
 
@@ -162,12 +172,13 @@ def test_weighted_share_interval_and_effective_n(with_responses):
     weights = [w for _, w, _ in answered]
     total = sum(weights)
     share = sum(w for _, w, a in answered if a == "fairly safe") / total
-    n_eff = total ** 2 / sum(w * w for w in weights)
+    n_eff = total**2 / sum(w * w for w in weights)
     centre = (share + Z * Z / (2 * n_eff)) / (1 + Z * Z / n_eff)
     half = Z * math.sqrt(share * (1 - share) / n_eff + Z * Z / (4 * n_eff * n_eff)) / (1 + Z * Z / n_eff)
 
     overall = next(
-        d.value for d in with_responses.dataframe
+        d.value
+        for d in with_responses.dataframe
         if "weighted_proportion" in d.value.columns and "ward_code" not in d.value.columns
     )
     row = overall.set_index("answer").loc["fairly safe"]
@@ -247,7 +258,12 @@ def surveys():
 
 def test_answer_order_follows_the_scale():
     assert sv.answer_order(["neither", "very unsafe", "fairly safe", "very safe", "fairly unsafe", "dunno"]) == [
-        "very safe", "fairly safe", "neither", "fairly unsafe", "very unsafe", "dunno",
+        "very safe",
+        "fairly safe",
+        "neither",
+        "fairly unsafe",
+        "very unsafe",
+        "dunno",
     ]
     assert sv.answer_order(["no", "yes"]) == ["yes", "no"]
 
@@ -256,8 +272,10 @@ def test_comparison_tables(surveys):
     pairs = sv.comparable_questions(surveys)["feel_safe_evening"]
     long = sv.comparison_frame(pairs)
     assert list(zip(long["year"], long["option"], long["percentage"])) == [
-        (2016, "Safe", 47), (2016, "Neither safe nor unsafe", 25),
-        (2024, "Very safe or fairly safe", 26), (2024, "Very unsafe or fairly unsafe", 50),
+        (2016, "Safe", 47),
+        (2016, "Neither safe nor unsafe", 25),
+        (2024, "Very safe or fairly safe", 26),
+        (2024, "Very unsafe or fairly unsafe", 50),
     ]
     wide = sv.comparison_wide(long)
     assert wide.to_dict("records") == [

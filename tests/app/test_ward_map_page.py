@@ -24,7 +24,9 @@ VIOLENCE = "Violence and sexual offences"
 def independent_count(where: str, *params) -> int:
     """Count store rows with plain DuckDB over the parquet files (not the page's named queries)."""
     with duckdb.connect() as con:
-        return con.execute(f"SELECT count(*) FROM read_parquet('{STORE_FILES}') WHERE {where}", list(params)).fetchone()[0]
+        return con.execute(
+            f"SELECT count(*) FROM read_parquet('{STORE_FILES}') WHERE {where}", list(params)
+        ).fetchone()[0]
 
 
 def population() -> dict[str, int]:
@@ -57,7 +59,9 @@ def test_page_draws_the_map_table_and_top_five():
     assert "Latest 12 months: Jan 2025 to Dec 2025: all 12 months loaded." in captions
     assert "mid-2022" in captions and "282,702 residents" in captions
     table = at.dataframe[0].value
-    assert len(table) == 24 and table["incidents"].sum() == independent_count("kind = 'crime' AND ward_code IS NOT NULL")
+    assert len(table) == 24 and table["incidents"].sum() == independent_count(
+        "kind = 'crime' AND ward_code IS NOT NULL"
+    )
     assert table["incidents"].min() >= 0 and not table["incidents"].isna().any()
     # Top 5 shares: crime and ASB each against its own total.
     crime_total = independent_count("kind = 'crime'")
@@ -146,7 +150,9 @@ def test_change_without_a_previous_year_says_why():
     at = open_page(ward_map_measure="change")
     assert not at.exception
     message = at.info[0].value
-    assert message.startswith("No change is given for crime: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded.")
+    assert message.startswith(
+        "No change is given for crime: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded."
+    )
     assert message.endswith("The map shows counts instead.")
 
 

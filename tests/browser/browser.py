@@ -42,8 +42,19 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
     """Run ``streamlit run app.py`` on a free loopback port; yield its base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
@@ -60,7 +71,7 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
             except OSError:
                 time.sleep(0.3)
         else:
-            raise RuntimeError("the Streamlit server did not start within %.0f s" % timeout)
+            raise RuntimeError(f"the Streamlit server did not start within {timeout:.0f} s")
         yield url
     finally:
         process.terminate()
@@ -82,4 +93,4 @@ def wait_until_idle(page, timeout_ms: int = 60000, quiet_ms: int = 2000) -> None
         page.wait_for_timeout(250)
         waited += 250
         if waited > timeout_ms:
-            raise TimeoutError("the page was still running after %d ms" % timeout_ms)
+            raise TimeoutError(f"the page was still running after {timeout_ms} ms")

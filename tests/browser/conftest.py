@@ -1,5 +1,4 @@
 import pytest
-
 from browser import CHROMIUM_ARGS, chromium_path, streamlit_server
 
 

@@ -7,13 +7,13 @@ import math
 from datetime import date
 
 import numpy as np
+from browser import wait_until_idle
 from PIL import Image
 
-from browser import wait_until_idle
 from csp_data import hotspots, maps
 from csp_data.config import load_area
-from csp_data.store.queries import Database
 from csp_data.store import Store
+from csp_data.store.queries import Database
 
 
 def near_black_pixels(png: bytes) -> int:
@@ -26,7 +26,9 @@ def busiest_snap_point() -> tuple[float, float]:
     area = load_area(None)
     db = Database(area, Store(area.store_dir))
     try:
-        points = db.query("hotspot_points", first=date(2025, 1, 1), last=date(2025, 12, 1), kind="crime", crime_type=None)
+        points = db.query(
+            "hotspot_points", first=date(2025, 1, 1), last=date(2025, 12, 1), kind="crime", crime_type=None
+        )
     finally:
         db.close()
     top = hotspots.repeat_locations(points, limit=1).iloc[0]
@@ -48,7 +50,7 @@ def test_snap_points_appear_only_when_zoomed_in(server_url, chromium):
     view = maps.fit_view(maps.ward_shapes(load_area(None).current_wards).bounds)
     lon, lat = busiest_snap_point()
     box = canvas.bounding_box()
-    scale = 512 * 2 ** view.zoom  # Web Mercator: the world is 512 * 2**zoom pixels across
+    scale = 512 * 2**view.zoom  # Web Mercator: the world is 512 * 2**zoom pixels across
 
     def mercator_y(latitude: float) -> float:
         return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2)) / (2 * math.pi)

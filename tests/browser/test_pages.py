@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image
-
 import pytest
-
-from browser import wait_until_idle
-from browser import SCREENSHOTS
+from browser import SCREENSHOTS, wait_until_idle
+from PIL import Image
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +21,12 @@ def test_every_page_loads_cleanly(server_url, chromium):
     context = chromium.new_context(viewport={"width": 1400, "height": 2600})
     page = context.new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text} ({m.location.get('url')})") if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text} ({m.location.get('url')})") if m.type == "error" else None
+        ),
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.goto(server_url)
     wait_until_idle(page)

@@ -74,11 +74,13 @@ def test_seasonality_page_two_years_with_a_gap(chromium, tmp_path):
             pytest.fail(f"CI needs the shared data at {RAW}")
         pytest.skip(f"shared data not found at {RAW}")
     from csp_data.config import load_area
-    from csp_data.store.ingest import ingest
     from csp_data.store import Store
+    from csp_data.store.ingest import ingest
 
     folders = [RAW / "police_uk_kent_2024_jan_apr", RAW / "police_uk_kent_2025"]
-    ingest([str(p) for f in folders for p in sorted(f.glob("*-street.csv"))], load_area(None), Store(tmp_path / "store"))
+    ingest(
+        [str(p) for f in folders for p in sorted(f.glob("*-street.csv"))], load_area(None), Store(tmp_path / "store")
+    )
     with streamlit_server({"CSP_STORE_DIR": str(tmp_path / "store")}) as url:
         page, problems = open_seasonality(chromium, url)
         check_page(page, problems)

@@ -47,7 +47,7 @@ def browser(request):
 
 def pixel_of(longitude: float, latitude: float, view, width: float, height: float) -> tuple[float, float]:
     """Where deck.gl's Web Mercator view puts a point, in CSS pixels from the canvas's top left."""
-    scale = 512 * 2 ** view.zoom
+    scale = 512 * 2**view.zoom
 
     def world(lon: float, lat: float) -> tuple[float, float]:
         x = (lon + 180) / 360 * scale
@@ -63,9 +63,9 @@ def test_ward_map_draws_and_a_click_opens_the_profile(ward_map_server, browser):
     from PIL import Image
 
     from csp_data import maps
+    from csp_data.charts.colours import hex_to_rgb
     from csp_data.config import load_area
     from csp_data.store.geography import ward_boundaries
-    from csp_data.charts.colours import hex_to_rgb
     from csp_data.wardmap import sequential_colours
 
     context = browser.new_context(viewport={"width": 1400, "height": 2400})
@@ -103,7 +103,7 @@ def test_ward_map_draws_and_a_click_opens_the_profile(ward_map_server, browser):
     x, y = pixel_of(target.x, target.y, view, box["width"], box["height"])
     assert 0 < x < box["width"] and 0 < y < box["height"]
     heading = page.locator("h3", has_text=CLICK_WARD)
-    for attempt in range(3):  # deck.gl may still be settling on a loaded machine: hover, check, click
+    for _attempt in range(3):  # deck.gl may still be settling on a loaded machine: hover, check, click
         page.mouse.move(box["x"] + x - 3, box["y"] + y)
         page.mouse.move(box["x"] + x, box["y"] + y)
         # The tooltip names the ward, with its count, rate and rank.
@@ -119,7 +119,9 @@ def test_ward_map_draws_and_a_click_opens_the_profile(ward_map_server, browser):
     heading.wait_for(state="visible", timeout=5000)
     wait_until_idle(page)
     ward_box = page.locator("[data-testid='stSelectbox']").nth(1)
-    assert CLICK_WARD in ward_box.inner_text() + " ".join(ward_box.locator("input").evaluate_all("els => els.map(e => e.value)"))
+    assert CLICK_WARD in ward_box.inner_text() + " ".join(
+        ward_box.locator("input").evaluate_all("els => els.map(e => e.value)")
+    )
     assert page.locator("[data-testid='stMetricValue']").count() >= 6
 
     assert not page.query_selector_all("[data-testid='stException']")

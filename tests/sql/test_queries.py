@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from helpers import csv_bytes, street_row
 from csp_data.errors import QueryError
+from csp_data.store import Store
 from csp_data.store.ingest import ingest
 from csp_data.store.queries import Database, _parse_sql_file, load_queries
-from csp_data.store import Store
+from helpers import csv_bytes, street_row
 
 JAN, FEB, MAR, APR = (date(2025, m, 1) for m in (1, 2, 3, 4))
 
@@ -62,9 +61,12 @@ def test_monthly_type_counts_only_loaded_months(database):
     frame = database.query("monthly_type_counts", first=JAN, last=APR)
     got = [(m.date(), k, t, n) for m, k, t, n in frame.itertuples(index=False)]
     assert got == [
-        (JAN, "crime", "Burglary", 1), (JAN, "crime", "Public order", 1),
-        (JAN, "crime", "Violence and sexual offences", 2), (JAN, "asb", "Anti-social behaviour", 1),
-        (APR, "crime", "Violence and sexual offences", 1), (APR, "asb", "Anti-social behaviour", 2),
+        (JAN, "crime", "Burglary", 1),
+        (JAN, "crime", "Public order", 1),
+        (JAN, "crime", "Violence and sexual offences", 2),
+        (JAN, "asb", "Anti-social behaviour", 1),
+        (APR, "crime", "Violence and sexual offences", 1),
+        (APR, "asb", "Anti-social behaviour", 2),
     ]
 
 
@@ -117,7 +119,9 @@ def test_parameters_are_checked(database):
 
 
 def test_hostile_values_are_bound_not_run(database):
-    frame = database.query("ward_counts", first=JAN, last=APR, kind="crime'; DROP TABLE wards; --", crime_type=None, vintage="2023")
+    frame = database.query(
+        "ward_counts", first=JAN, last=APR, kind="crime'; DROP TABLE wards; --", crime_type=None, vintage="2023"
+    )
     assert frame["incidents"].sum() == 0
     assert len(database.query("ward_counts", first=JAN, last=APR, kind="crime", crime_type=None, vintage="2023")) == 24
 
@@ -145,8 +149,10 @@ def test_a_dollar_inside_a_string_literal_is_not_a_parameter(tmp_path):
     from csp_data.store.queries import _parse_sql_file
 
     path = tmp_path / "priced.sql"
-    path.write_text("-- name: priced\n-- purpose: test\n-- params: $kind\n"
-                    "SELECT 'costs $5 or $amount' AS note, '' || 'it''s $x' AS other FROM incidents WHERE kind = $kind\n")
+    path.write_text(
+        "-- name: priced\n-- purpose: test\n-- params: $kind\n"
+        "SELECT 'costs $5 or $amount' AS note, '' || 'it''s $x' AS other FROM incidents WHERE kind = $kind\n"
+    )
     assert _parse_sql_file(path).params == frozenset({"kind"})
 
 
@@ -157,9 +163,9 @@ def test_the_period_filter_skips_other_months_files_unopened(tmp_path, medway_ar
 
     import pytest
 
-    from helpers import csv_bytes, street_row
     from csp_data.store import StoreError
     from csp_data.store.ingest import ingest
+    from helpers import csv_bytes, street_row
 
     for month in ("2025-01", "2025-02"):
         path = tmp_path / f"{month}-kent-street.csv"

@@ -12,14 +12,14 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from helpers import MEDWAY_AREA_FILE, ROOT, csv_bytes, shared_raw, street_row
 from csp_data.config import load_area
-from csp_data.store.ingest import ingest
 from csp_data.periods import Period, calendar_year
-from csp_data.store.queries import Database
-from csp_data.store import Store
 from csp_data.series import ALL_ASB, ALL_CRIME, Counted
+from csp_data.store import Store
+from csp_data.store.ingest import ingest
+from csp_data.store.queries import Database
 from csp_data.wardmap import build_ward_table
+from helpers import MEDWAY_AREA_FILE, ROOT, csv_bytes, shared_raw, street_row
 
 DEC, JAN, FEB, MAR = date(2024, 12, 1), date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)
 CHATHAM, GILLINGHAM_SOUTH, ALL_SAINTS = "E05014450", "E05014455", "E05014449"
@@ -87,11 +87,7 @@ def database(tmp_path_factory, fixture_points):
 
 
 def nonzero(frame) -> list[tuple]:
-    return [
-        (r.ward_code, r.incidents, r.share, r.rank)
-        for r in frame.itertuples(index=False)
-        if r.incidents
-    ]
+    return [(r.ward_code, r.incidents, r.share, r.rank) for r in frame.itertuples(index=False) if r.incidents]
 
 
 def test_ward_counts_all_crime_2023(database):
@@ -158,8 +154,14 @@ def test_ward_crime_mix(database):
 
 def test_ward_top_streets_ranks_ties_and_limits(database):
     frame = database.query(
-        "ward_top_streets", first=JAN, last=JAN, kind="crime", crime_type=None, vintage="2023",
-        ward_code=CHATHAM, limit=2,
+        "ward_top_streets",
+        first=JAN,
+        last=JAN,
+        kind="crime",
+        crime_type=None,
+        vintage="2023",
+        ward_code=CHATHAM,
+        limit=2,
     )
     # B Street and Supermarket tie on 1 each: both rank 2, taken in name order.
     assert [tuple(r) for r in frame.itertuples(index=False)] == [
@@ -167,8 +169,14 @@ def test_ward_top_streets_ranks_ties_and_limits(database):
         (2, "On or near B Street", 1, 0.25),
     ]
     asb = database.query(
-        "ward_top_streets", first=JAN, last=JAN, kind="asb", crime_type=None, vintage="2023",
-        ward_code=CHATHAM, limit=10,
+        "ward_top_streets",
+        first=JAN,
+        last=JAN,
+        kind="asb",
+        crime_type=None,
+        vintage="2023",
+        ward_code=CHATHAM,
+        limit=10,
     )
     assert [tuple(r) for r in asb.itertuples(index=False)] == [(1, "On or near A Street", 2, 1.0)]
 
@@ -200,7 +208,9 @@ def test_ward_table_on_fixture_rates_and_change(database):
 
 
 def test_ward_table_earlier_wards_have_counts_only(database):
-    table = build_ward_table(database.query, database.area, "2022", Period(JAN, JAN, "January"), ALL_CRIME, [DEC, JAN, FEB])
+    table = build_ward_table(
+        database.query, database.area, "2022", Period(JAN, JAN, "January"), ALL_CRIME, [DEC, JAN, FEB]
+    )
     assert not table.has_rates and table.area_rate is None
     assert table.frame["rate_per_1000"].isna().all()
     assert table.rate_note.startswith("Only counts are available for the Wards before May 2023 (22)")
@@ -269,7 +279,11 @@ def test_embedded_ward_counts_match_point_in_polygon(embedded, raw_medway_points
             "ward_counts", first=period.first, last=period.last, kind=kind, crime_type=crime_type, vintage=vintage
         )
         got = int(frame.loc[frame["ward_code"] == ward[code_field], "incidents"].iloc[0])
-        assert got == independent_count(raw_medway_points, ward.geometry, kind, crime_type), (ward_name, kind, crime_type)
+        assert got == independent_count(raw_medway_points, ward.geometry, kind, crime_type), (
+            ward_name,
+            kind,
+            crime_type,
+        )
 
 
 def test_embedded_rates_match_the_population_file(embedded):

@@ -21,13 +21,16 @@ MEDWAY = "E22000143"
 @pytest.fixture(scope="module")
 def ons_files():
     folder = shared_raw() / "ons_crime_pfa_csp_tables"
-    return [folder / "policeforceareatablesyedecember2024.xlsx",
-            folder / "csp_table_C2_ye_june2025_from_policeforceareatablesyejune25final.csv"]
+    return [
+        folder / "policeforceareatablesyedecember2024.xlsx",
+        folder / "csp_table_C2_ye_june2025_from_policeforceareatablesyejune25final.csv",
+    ]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "csp_data", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "csp_data", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 def medway_total(parquet, period: str) -> tuple:
@@ -49,9 +52,15 @@ def test_load_real_files_into_the_store(ons_files, tmp_path, capsys):
         [str(parquet)],
     ).fetchall()
     assert [(str(p), n, rows) for p, n, rows in periods] == [
-        ("2023-12-31", 314, 314 * 23), ("2024-12-31", 314, 314 * 23), ("2025-06-30", 314, 314 * 23)]
+        ("2023-12-31", 314, 314 * 23),
+        ("2024-12-31", 314, 314 * 23),
+        ("2025-06-30", 314, 314 * 23),
+    ]
     out = capsys.readouterr().out
-    assert "Medway (E22000143), year ending December 2024: 27,555 offences excluding fraud, 97.47 per 1,000 on 282,700 people" in out
+    assert (
+        "Medway (E22000143), year ending December 2024: 27,555 offences excluding fraud, 97.47 per 1,000 on 282,700 people"
+        in out
+    )
     assert "42 force totals, 43 unassigned or airport rows" in out
     assert f"Wrote 21,666 rows to {parquet}" in out
 
@@ -103,9 +112,13 @@ def test_the_shipped_table_holds_ons_rates_where_ons_publishes_them():
     [
         ("tables.xlsx", b"not a spreadsheet", "tables.xlsx: not a readable .xlsx workbook"),
         ("c2.csv", b'"Table C2: counts, year ending June 2025"\nno header,1\n', "c2.csv: header row not found"),
-        ("bad.csv", (ROOT / "tests" / "fixtures" / "benchmarks" / "c2_ye_jun2025_extract.csv").read_bytes()
-         .replace(b'"27,321 "', b'"27;321"'), "bad.csv, line 17: column 'Total recorded crime (excluding fraud)': "
-                                               "value '27;321' is not a number"),
+        (
+            "bad.csv",
+            (ROOT / "tests" / "fixtures" / "benchmarks" / "c2_ye_jun2025_extract.csv")
+            .read_bytes()
+            .replace(b'"27,321 "', b'"27;321"'),
+            "bad.csv, line 17: column 'Total recorded crime (excluding fraud)': value '27;321' is not a number",
+        ),
         ("tables.ods", b"", "tables.ods: unsupported file type"),
     ],
 )
@@ -140,8 +153,21 @@ def test_failed_load_leaves_the_previous_table(ons_files, tmp_path):
 # --------------------------------------------------------------------------
 
 GROUP_LADS = {
-    "E06000035", "E07000066", "E08000001", "E08000002", "E07000107", "E07000109", "E07000088", "E07000090",
-    "E08000034", "E07000219", "E06000031", "E07000243", "E08000008", "E06000034", "E08000010",
+    "E06000035",
+    "E07000066",
+    "E08000001",
+    "E08000002",
+    "E07000107",
+    "E07000109",
+    "E07000088",
+    "E07000090",
+    "E08000034",
+    "E07000219",
+    "E06000031",
+    "E07000243",
+    "E08000008",
+    "E06000034",
+    "E08000010",
 }  # Medway, Basildon, Bolton, Bury, Dartford, Gravesham, Gosport, Havant, Kirklees, Nuneaton and Bedworth,
 #    Peterborough, Stevenage, Tameside, Thurrock, Wigan
 
@@ -170,7 +196,8 @@ def tmp_area(tmp_path):
     """Medway's area file copied into tmp_path, so that nothing is written into data/medway."""
     area = tmp_path / "area.toml"
     area.write_text(
-        (ROOT / "data" / "medway" / "area.toml").read_text(encoding="utf-8")
+        (ROOT / "data" / "medway" / "area.toml")
+        .read_text(encoding="utf-8")
         .replace('file = "boundaries/', f'file = "{ROOT}/data/medway/boundaries/')
         .replace('file = "population/', f'file = "{ROOT}/data/medway/population/'),
         encoding="utf-8",
@@ -180,8 +207,20 @@ def tmp_area(tmp_path):
 
 def test_boundaries_command_rebuilds_them(tmp_path, tmp_area):
     source = shared_raw() / "ons_boundaries_national" / "Local_Authority_Districts_May_2023_UK_BGC_V2.topojson"
-    assert main(["benchmarks", "boundaries", str(source), "--area", str(tmp_area),
-                 "--table", str(EMBEDDED / "ons_csp.parquet")]) == 0
+    assert (
+        main(
+            [
+                "benchmarks",
+                "boundaries",
+                str(source),
+                "--area",
+                str(tmp_area),
+                "--table",
+                str(EMBEDDED / "ons_csp.parquet"),
+            ]
+        )
+        == 0
+    )
     assert _codes(tmp_path / "benchmarks" / bm.GROUP_BOUNDARIES_FILE) == GROUP_LADS
     for name in (bm.GROUP_BOUNDARIES_FILE, bm.NATIONAL_BOUNDARIES_FILE, bm.OUTLINE_FILE):
         assert (tmp_path / "benchmarks" / name).read_bytes() == (EMBEDDED / name).read_bytes(), name
@@ -190,8 +229,9 @@ def test_boundaries_command_rebuilds_them(tmp_path, tmp_area):
 def test_boundaries_command_with_a_bad_file(tmp_path, tmp_area):
     bad = tmp_path / "lads.geojson"
     bad.write_text('{"type": "FeatureCollection", "features": []', encoding="utf-8")
-    result = run_cli("benchmarks", "boundaries", str(bad), "--table", str(EMBEDDED / "ons_csp.parquet"),
-                     "--area", str(tmp_area))
+    result = run_cli(
+        "benchmarks", "boundaries", str(bad), "--table", str(EMBEDDED / "ons_csp.parquet"), "--area", str(tmp_area)
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"error: {bad}: not a readable boundary file")
     assert len(result.stderr.strip().splitlines()) == 1

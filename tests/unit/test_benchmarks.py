@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +33,19 @@ CORBY = "E22000233"
 KETTERING = "E22000236"
 
 PEER_NAMES = [
-    "Basildon", "Bolton", "Bury", "Dartford and Gravesham", "Gosport", "Havant", "Kirklees",
-    "Nuneaton and Bedworth", "Peterborough", "Stevenage", "Tameside", "Thurrock", "Wigan",
+    "Basildon",
+    "Bolton",
+    "Bury",
+    "Dartford and Gravesham",
+    "Gosport",
+    "Havant",
+    "Kirklees",
+    "Nuneaton and Bedworth",
+    "Peterborough",
+    "Stevenage",
+    "Tameside",
+    "Thurrock",
+    "Wigan",
 ]
 
 
@@ -55,16 +65,37 @@ def _need(path: Path) -> Path:
 # --------------------------------------------------------------------------
 
 ID_HEADER = [
-    "Police Force\nArea code", "Police Force\nArea name", "Community Safety\nPartnership code",
-    "Community Safety\nPartnership name", "Local Authority code", "Local Authority name",
+    "Police Force\nArea code",
+    "Police Force\nArea name",
+    "Community Safety\nPartnership code",
+    "Community Safety\nPartnership name",
+    "Local Authority code",
+    "Local Authority name",
 ]
 OFFENCE_HEADER = [
-    "Total recorded crime\n (excluding fraud)", "Violence against\n the person", "Homicide",
-    "Death or serious\n injury caused by\n illegal driving", "Violence with injury", "Violence without injury",
-    "Stalking and harassment", "Sexual offences", "Robbery", "Theft offences", "Burglary",
-    "Residential burglary", "Non-residential burglary", "Vehicle offences", "Theft from the person",
-    "Bicycle theft", "Shoplifting", "All other theft offences", "Criminal damage and arson", "Drug offences",
-    "Possession of weapons offences", "Public order offences", "Miscellaneous crimes against society",
+    "Total recorded crime\n (excluding fraud)",
+    "Violence against\n the person",
+    "Homicide",
+    "Death or serious\n injury caused by\n illegal driving",
+    "Violence with injury",
+    "Violence without injury",
+    "Stalking and harassment",
+    "Sexual offences",
+    "Robbery",
+    "Theft offences",
+    "Burglary",
+    "Residential burglary",
+    "Non-residential burglary",
+    "Vehicle offences",
+    "Theft from the person",
+    "Bicycle theft",
+    "Shoplifting",
+    "All other theft offences",
+    "Criminal damage and arson",
+    "Drug offences",
+    "Possession of weapons offences",
+    "Public order offences",
+    "Miscellaneous crimes against society",
 ]
 RESIDENTIAL_BURGLARY = 11  # position of "Residential burglary" among the offence columns
 
@@ -78,29 +109,325 @@ CSPS = {  # code: (force code, force name, CSP name, LA code, LA name)
 }
 # Real counts from Tables C2 (year ending December 2024) and C5 (December 2023).
 COUNTS_2024 = {
-    CITY_OF_LONDON: [9270, 1406, 0, 3, 410, 845, 148, 190, 174, 5640, 326, 24, 302, 119, 1439, 230, 1573, 1953, 376, 569, 80, 677, 158],
-    DARTFORD_GRAVESHAM: [22999, 8432, 1, 16, 1927, 4058, 2430, 739, 185, 7933, 898, 641, 257, 2027, 181, 132, 2856, 1839, 2492, 1130, 222, 1183, 683],
-    MEDWAY: [27555, 12290, 4, 8, 2804, 5923, 3551, 1128, 239, 7110, 919, 720, 199, 1536, 188, 207, 2244, 2016, 2905, 896, 316, 1669, 1002],
-    CORBY: [5733, 2371, 1, 0, 791, 893, 686, 302, 85, 1584, 272, 186, 86, 259, 17, 70, 578, 388, 531, 296, 99, 328, 137],
-    KETTERING: [8112, 3594, 1, 1, 1028, 1448, 1116, 419, 87, 1934, 287, 196, 91, 336, 30, 65, 711, 505, 714, 433, 141, 596, 194],
-    SWINDON: [15264, 6347, 2, 1, 2116, 2719, 1509, 747, 109, 4126, 435, 296, 139, 896, 106, 224, 1547, 918, 1453, 575, 177, 1383, 347],
+    CITY_OF_LONDON: [
+        9270,
+        1406,
+        0,
+        3,
+        410,
+        845,
+        148,
+        190,
+        174,
+        5640,
+        326,
+        24,
+        302,
+        119,
+        1439,
+        230,
+        1573,
+        1953,
+        376,
+        569,
+        80,
+        677,
+        158,
+    ],
+    DARTFORD_GRAVESHAM: [
+        22999,
+        8432,
+        1,
+        16,
+        1927,
+        4058,
+        2430,
+        739,
+        185,
+        7933,
+        898,
+        641,
+        257,
+        2027,
+        181,
+        132,
+        2856,
+        1839,
+        2492,
+        1130,
+        222,
+        1183,
+        683,
+    ],
+    MEDWAY: [
+        27555,
+        12290,
+        4,
+        8,
+        2804,
+        5923,
+        3551,
+        1128,
+        239,
+        7110,
+        919,
+        720,
+        199,
+        1536,
+        188,
+        207,
+        2244,
+        2016,
+        2905,
+        896,
+        316,
+        1669,
+        1002,
+    ],
+    CORBY: [
+        5733,
+        2371,
+        1,
+        0,
+        791,
+        893,
+        686,
+        302,
+        85,
+        1584,
+        272,
+        186,
+        86,
+        259,
+        17,
+        70,
+        578,
+        388,
+        531,
+        296,
+        99,
+        328,
+        137,
+    ],
+    KETTERING: [
+        8112,
+        3594,
+        1,
+        1,
+        1028,
+        1448,
+        1116,
+        419,
+        87,
+        1934,
+        287,
+        196,
+        91,
+        336,
+        30,
+        65,
+        711,
+        505,
+        714,
+        433,
+        141,
+        596,
+        194,
+    ],
+    SWINDON: [
+        15264,
+        6347,
+        2,
+        1,
+        2116,
+        2719,
+        1509,
+        747,
+        109,
+        4126,
+        435,
+        296,
+        139,
+        896,
+        106,
+        224,
+        1547,
+        918,
+        1453,
+        575,
+        177,
+        1383,
+        347,
+    ],
 }
 COUNTS_2023 = {
-    CITY_OF_LONDON: [8599, 1293, 0, 1, 355, 781, 156, 172, 150, 5103, 327, 25, 302, 155, 1293, 216, 978, 2134, 318, 669, 91, 594, 209],
-    DARTFORD_GRAVESHAM: [22381, 8598, 3, 10, 2046, 3976, 2563, 697, 210, 7227, 835, 625, 210, 1979, 167, 121, 2294, 1831, 2439, 972, 208, 1337, 693],
-    MEDWAY: [29112, 13367, 1, 14, 3139, 6318, 3895, 1081, 257, 7040, 962, 716, 246, 1595, 184, 128, 1993, 2178, 3241, 798, 302, 1985, 1041],
-    CORBY: [6462, 2755, 0, 2, 826, 1102, 825, 240, 104, 1938, 330, 205, 125, 305, 27, 74, 716, 486, 583, 205, 110, 372, 155],
-    KETTERING: [8350, 3748, 0, 0, 1030, 1477, 1241, 384, 91, 2094, 323, 229, 94, 419, 31, 47, 683, 591, 717, 382, 126, 588, 220],
-    SWINDON: [17113, 6874, 1, 1, 2326, 2951, 1595, 739, 180, 5000, 507, 328, 179, 944, 120, 367, 2068, 994, 1702, 498, "[x]", 1586, 346],
+    CITY_OF_LONDON: [
+        8599,
+        1293,
+        0,
+        1,
+        355,
+        781,
+        156,
+        172,
+        150,
+        5103,
+        327,
+        25,
+        302,
+        155,
+        1293,
+        216,
+        978,
+        2134,
+        318,
+        669,
+        91,
+        594,
+        209,
+    ],
+    DARTFORD_GRAVESHAM: [
+        22381,
+        8598,
+        3,
+        10,
+        2046,
+        3976,
+        2563,
+        697,
+        210,
+        7227,
+        835,
+        625,
+        210,
+        1979,
+        167,
+        121,
+        2294,
+        1831,
+        2439,
+        972,
+        208,
+        1337,
+        693,
+    ],
+    MEDWAY: [
+        29112,
+        13367,
+        1,
+        14,
+        3139,
+        6318,
+        3895,
+        1081,
+        257,
+        7040,
+        962,
+        716,
+        246,
+        1595,
+        184,
+        128,
+        1993,
+        2178,
+        3241,
+        798,
+        302,
+        1985,
+        1041,
+    ],
+    CORBY: [
+        6462,
+        2755,
+        0,
+        2,
+        826,
+        1102,
+        825,
+        240,
+        104,
+        1938,
+        330,
+        205,
+        125,
+        305,
+        27,
+        74,
+        716,
+        486,
+        583,
+        205,
+        110,
+        372,
+        155,
+    ],
+    KETTERING: [
+        8350,
+        3748,
+        0,
+        0,
+        1030,
+        1477,
+        1241,
+        384,
+        91,
+        2094,
+        323,
+        229,
+        94,
+        419,
+        31,
+        47,
+        683,
+        591,
+        717,
+        382,
+        126,
+        588,
+        220,
+    ],
+    SWINDON: [
+        17113,
+        6874,
+        1,
+        1,
+        2326,
+        2951,
+        1595,
+        739,
+        180,
+        5000,
+        507,
+        328,
+        179,
+        944,
+        120,
+        367,
+        2068,
+        994,
+        1702,
+        498,
+        "[x]",
+        1586,
+        346,
+    ],
 }
 POPULATION = {  # rounded to 100 as published; households
-    MEDWAY: (282700, 111500), DARTFORD_GRAVESHAM: (225800, 87400), SWINDON: (235700, 95900),
-    CORBY: (76600, 29900), KETTERING: (106900, 44200), CITY_OF_LONDON: (10800, 4900),
+    MEDWAY: (282700, 111500),
+    DARTFORD_GRAVESHAM: (225800, 87400),
+    SWINDON: (235700, 95900),
+    CORBY: (76600, 29900),
+    KETTERING: (106900, 44200),
+    CITY_OF_LONDON: (10800, 4900),
 }
 # ONS computes rates with unrounded populations (Medway's is 282,702).
 UNROUNDED = {MEDWAY: 282702}
 FORCE_TOTALS = [("E23000032", "Kent"), ("E23000038", "Wiltshire "), ("E23000022", "Northamptonshire")]
-UNASSIGNED = [("E23000032", "Unassigned Kent"), ("E23000038", "Unassigned Wiltshire"), ("E23000005", "Manchester Airport")]
+UNASSIGNED = [
+    ("E23000032", "Unassigned Kent"),
+    ("E23000038", "Unassigned Wiltshire"),
+    ("E23000005", "Manchester Airport"),
+]
 C1_ROWS = [
     ("Police Force Area name", "Community Safety Partnership name", "Local Authority code", "Local Authority name"),
     ("Kent", "Dartford and Gravesham", "E07000107", "Dartford"),
@@ -110,17 +437,19 @@ C1_ROWS = [
 ]
 TITLES = {
     "Table C2": "Table C2: Number of police recorded crimes for headline offences by Community Safety Partnership area, "
-                "England and Wales, year ending December 2024 [note 1][note 2][note 3]",
+    "England and Wales, year ending December 2024 [note 1][note 2][note 3]",
     "Table C4": "Table C4:  Recorded crime rate per 1,000 population/households for headline offences, by Community "
-                "Safety Partnership area, England and Wales, year ending December 2024 [note 1][note 6]",
+    "Safety Partnership area, England and Wales, year ending December 2024 [note 1][note 6]",
     "Table C5": "Table C5:  Number of police recorded crimes for headline offences by Community Safety Partnership area, "
-                "England and Wales, year ending December 2023 [note 1][note 2][note 3]",
+    "England and Wales, year ending December 2023 [note 1][note 2][note 3]",
 }
 NOTE_ROWS = [
     "Police recorded crime statistics are published as official statistics, not accredited official statistics",
     "This worksheet contains one table. Some cells refer to notes which can be found on the notes worksheet.",
     "Some shorthand is used in this table.  [x] indicates data are unavailable.",
-    "Link to Notes page", "Link to table of contents", "Source: Home Office - Police recorded crime",
+    "Link to Notes page",
+    "Link to table of contents",
+    "Source: Home Office - Police recorded crime",
 ]
 
 
@@ -143,7 +472,13 @@ def _rate_cells(code: str) -> list:
     exact = UNROUNDED.get(code, population)
     rates = [value / exact * 1000 for value in COUNTS_2024[code]]
     per_household = COUNTS_2024[code][RESIDENTIAL_BURGLARY] / households * 1000
-    return [population, households, *rates[: RESIDENTIAL_BURGLARY + 1], per_household, *rates[RESIDENTIAL_BURGLARY + 1 :]]
+    return [
+        population,
+        households,
+        *rates[: RESIDENTIAL_BURGLARY + 1],
+        per_household,
+        *rates[RESIDENTIAL_BURGLARY + 1 :],
+    ]
 
 
 def _rate_rows() -> list[list]:
@@ -153,9 +488,13 @@ def _rate_rows() -> list[list]:
 
 
 RATE_HEADER = [
-    *ID_HEADER, "Population figures\n (mid-2022) \n- rounded to 100", "Household figures\n (mid-2021)\n - rounded to 100",
-    *OFFENCE_HEADER[: RESIDENTIAL_BURGLARY], "Residential burglary (per 1,000 population)",
-    "Residential burglary (per 1,000 household)", *OFFENCE_HEADER[RESIDENTIAL_BURGLARY + 1 :],
+    *ID_HEADER,
+    "Population figures\n (mid-2022) \n- rounded to 100",
+    "Household figures\n (mid-2021)\n - rounded to 100",
+    *OFFENCE_HEADER[:RESIDENTIAL_BURGLARY],
+    "Residential burglary (per 1,000 population)",
+    "Residential burglary (per 1,000 household)",
+    *OFFENCE_HEADER[RESIDENTIAL_BURGLARY + 1 :],
 ]
 
 
@@ -212,8 +551,11 @@ def workbook_frame(workbook_path) -> pd.DataFrame:
 
 
 def _cell(frame: pd.DataFrame, code: str, period: str, offence: str, column: str):
-    rows = frame[(frame["csp_code"] == code) & (frame["period_end"] == pd.Timestamp(period))
-                 & (frame["offence_group"] == offence)]
+    rows = frame[
+        (frame["csp_code"] == code)
+        & (frame["period_end"] == pd.Timestamp(period))
+        & (frame["offence_group"] == offence)
+    ]
     assert len(rows) == 1, (code, period, offence)
     return rows.iloc[0][column]
 
@@ -228,8 +570,9 @@ def test_workbook_fixture_parses_to_tidy_rows(workbook_frame):
     # 6 CSPs x 23 offence groups x 2 periods
     assert len(workbook_frame) == 6 * 23 * 2
     assert sorted(workbook_frame["period_end"].unique()) == [pd.Timestamp("2023-12-31"), pd.Timestamp("2024-12-31")]
-    medway_2024 = workbook_frame[(workbook_frame["csp_code"] == MEDWAY)
-                                 & (workbook_frame["period_end"] == pd.Timestamp("2024-12-31"))]
+    medway_2024 = workbook_frame[
+        (workbook_frame["csp_code"] == MEDWAY) & (workbook_frame["period_end"] == pd.Timestamp("2024-12-31"))
+    ]
     assert medway_2024["count"].tolist() == COUNTS_2024[MEDWAY]
     assert medway_2024["offence_group"].tolist()[:3] == ["total_excl_fraud", "violence_against_the_person", "homicide"]
     assert _cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "count") == 29112
@@ -253,8 +596,9 @@ def test_workbook_population_rates_and_sources(workbook_frame):
     assert _cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "rate_population") == 282700
     assert published == pytest.approx(97.47012755481036, abs=1e-12)
     # residential burglary: per 1,000 population, not per household
-    assert _cell(workbook_frame, MEDWAY, "2024-12-31", "residential_burglary", "published_rate_per_1000") == \
-        pytest.approx(720 / 282702 * 1000)
+    assert _cell(
+        workbook_frame, MEDWAY, "2024-12-31", "residential_burglary", "published_rate_per_1000"
+    ) == pytest.approx(720 / 282702 * 1000)
     assert math.isnan(_cell(workbook_frame, MEDWAY, "2023-12-31", "total_excl_fraud", "published_rate_per_1000"))
     assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "population_source") == (
         "ONS mid-2022 population estimate, rounded to 100 (Table C4 of policeforceareatablesyedecember2024.xlsx)"
@@ -273,15 +617,23 @@ def test_workbook_names_markers_and_combined_csps(workbook_frame):
     assert pd.isna(_cell(workbook_frame, CITY_OF_LONDON, "2024-12-31", "total_excl_fraud", "rate_per_1000"))
     assert pd.isna(_cell(workbook_frame, CITY_OF_LONDON, "2023-12-31", "total_excl_fraud", "rate_per_1000"))
     assert _cell(workbook_frame, CITY_OF_LONDON, "2024-12-31", "total_excl_fraud", "population") == 10800
-    assert _cell(workbook_frame, DARTFORD_GRAVESHAM, "2024-12-31", "total_excl_fraud", "la_codes") == "E07000107;E07000109"
+    assert (
+        _cell(workbook_frame, DARTFORD_GRAVESHAM, "2024-12-31", "total_excl_fraud", "la_codes") == "E07000107;E07000109"
+    )
     assert _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "la_codes") == "E06000035"
 
 
 def test_workbook_counts_skipped_rows(workbook_frame):
     skipped = workbook_frame.attrs["skipped_rows"]
     assert set(skipped) == {f"policeforceareatablesyedecember2024.xlsx: Table C{n}" for n in (2, 4, 5)}
-    assert skipped["policeforceareatablesyedecember2024.xlsx: Table C2"] == {"force_total": 3, "unassigned_or_airport": 3}
-    assert skipped["policeforceareatablesyedecember2024.xlsx: Table C4"] == {"force_total": 0, "unassigned_or_airport": 3}
+    assert skipped["policeforceareatablesyedecember2024.xlsx: Table C2"] == {
+        "force_total": 3,
+        "unassigned_or_airport": 3,
+    }
+    assert skipped["policeforceareatablesyedecember2024.xlsx: Table C4"] == {
+        "force_total": 0,
+        "unassigned_or_airport": 3,
+    }
 
 
 def test_unitary_authorities_exclude_shared_and_combined(workbook_frame):
@@ -293,8 +645,31 @@ def test_unitary_authorities_exclude_shared_and_combined(workbook_frame):
 # CSV export of Table C2
 # --------------------------------------------------------------------------
 
-MEDWAY_JUN_2025 = [27321, 11781, 1, 6, 2614, 5641, 3519, 1240, 247, 7161, 854, 664, 190, 1363, 197, 204,
-                   2530, 2013, 2924, 1087, 327, 1561, 993]
+MEDWAY_JUN_2025 = [
+    27321,
+    11781,
+    1,
+    6,
+    2614,
+    5641,
+    3519,
+    1240,
+    247,
+    7161,
+    854,
+    664,
+    190,
+    1363,
+    197,
+    204,
+    2530,
+    2013,
+    2924,
+    1087,
+    327,
+    1561,
+    993,
+]
 
 
 def test_csv_fixture_parses_text_numbers_and_multiline_header():
@@ -334,7 +709,10 @@ def test_csv_period_argument_must_agree_with_title():
 
 def test_same_period_twice_is_refused(workbook_path, tmp_path):
     other = build_workbook(tmp_path / "copy.xlsx")
-    with pytest.raises(bm.BenchmarkFileError, match=r"year ending December 202[34] is also given by .*policeforceareatablesyedecember2024.xlsx"):
+    with pytest.raises(
+        bm.BenchmarkFileError,
+        match=r"year ending December 202[34] is also given by .*policeforceareatablesyedecember2024.xlsx",
+    ):
         bm.load_benchmarks([workbook_path, other])
 
 
@@ -359,8 +737,9 @@ def test_missing_sheet(tmp_path):
 
 
 def test_header_not_found(tmp_path):
-    path = build_workbook(tmp_path / "book.xlsx",
-                          header_edit=("Table C4", "Community Safety\nPartnership code", "CSP id"))
+    path = build_workbook(
+        tmp_path / "book.xlsx", header_edit=("Table C4", "Community Safety\nPartnership code", "CSP id")
+    )
     with pytest.raises(bm.BenchmarkFileError) as excinfo:
         bm.read_ons_csp_workbook(path)
     _one_line_error(excinfo, "book.xlsx", "sheet 'Table C4'", "header row not found")
@@ -379,7 +758,9 @@ def test_cell_that_is_not_a_number(tmp_path):
     path = build_workbook(tmp_path / "book.xlsx", cell_edit=("Table C2", 12, 8, "n/a"))
     with pytest.raises(bm.BenchmarkFileError) as excinfo:
         bm.read_ons_csp_workbook(path)
-    _one_line_error(excinfo, "sheet 'Table C2'", "row 12", "column 'Violence against the person'", "'n/a' is not a number")
+    _one_line_error(
+        excinfo, "sheet 'Table C2'", "row 12", "column 'Violence against the person'", "'n/a' is not a number"
+    )
 
 
 def test_non_xlsx_bytes(tmp_path):
@@ -471,7 +852,8 @@ def test_read_benchmark_table_refuses_what_is_not_one(workbook_frame, tmp_path):
 
 
 def test_find_benchmark_table_looks_in_the_store_then_the_area_then_the_embedded_folder(
-        workbook_frame, tmp_path, monkeypatch):
+    workbook_frame, tmp_path, monkeypatch
+):
     store, area, embedded = tmp_path / "store", tmp_path / "area", tmp_path / "embedded"
     monkeypatch.setattr(bm_store, "EMBEDDED_AREA_DIR", embedded)
     with pytest.raises(bm.BenchmarkFileNotFoundError) as excinfo:
@@ -660,8 +1042,9 @@ def test_interval_of_an_ons_rate_uses_the_population_it_implies(workbook_frame):
 def test_national_table_gives_ons_rates_and_their_population(workbook_frame):
     national = bm.national_table(workbook_frame, "2024-12-31").set_index("csp_code")
     assert national.at[MEDWAY, "rate_per_1000"] == pytest.approx(27555 / 282702 * 1000, rel=1e-15)
-    assert national.at[MEDWAY, "rate_per_1000"] == _cell(workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud",
-                                                         "published_rate_per_1000")
+    assert national.at[MEDWAY, "rate_per_1000"] == _cell(
+        workbook_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "published_rate_per_1000"
+    )
     assert national.at[MEDWAY, "rate_population"] == 282702
     assert national.at[MEDWAY, "rate_source"] == bm.RATE_PUBLISHED
     assert pd.isna(national.at[CITY_OF_LONDON, "rate_source"])
@@ -673,8 +1056,15 @@ def test_table_c4_rate_that_is_not_the_count_is_refused(tmp_path):
     path = build_workbook(tmp_path / "book.xlsx", cell_edit=("Table C4", 11, 10, 43.5))
     with pytest.raises(bm.BenchmarkFileError) as excinfo:
         bm.read_ons_csp_workbook(path)
-    _one_line_error(excinfo, "sheet 'Table C4'", "row 11", "column 'Violence against the person'", "rate 43.5",
-                    "Table C2's count 12,290", "282,702")
+    _one_line_error(
+        excinfo,
+        "sheet 'Table C4'",
+        "row 11",
+        "column 'Violence against the person'",
+        "rate 43.5",
+        "Table C2's count 12,290",
+        "282,702",
+    )
 
 
 def test_table_c4_population_far_from_its_rates_is_refused(tmp_path):
@@ -716,10 +1106,14 @@ def test_choices_that_cannot_be_met_are_messages_for_users(workbook_frame):
     """Every refusal is a CspDataError (shown as it stands) and still the ValueError callers caught before."""
     attempts = [
         (lambda: bm.resolve_peers(workbook_frame, ["Gotham"]), "no CSP matches peer name(s): 'Gotham'"),
-        (lambda: bm.area_csp_code(workbook_frame, "E22999999", ["Medway"]),
-         "the area's CSP code 'E22999999' is not in the ONS benchmark table; check area.csp_code in the area file"),
-        (lambda: bm.area_csp_code(workbook_frame, None, ["Gotham"]),
-         "no CSP in the ONS benchmark table is called 'Gotham'; set area.csp_code in the area file"),
+        (
+            lambda: bm.area_csp_code(workbook_frame, "E22999999", ["Medway"]),
+            "the area's CSP code 'E22999999' is not in the ONS benchmark table; check area.csp_code in the area file",
+        ),
+        (
+            lambda: bm.area_csp_code(workbook_frame, None, ["Gotham"]),
+            "no CSP in the ONS benchmark table is called 'Gotham'; set area.csp_code in the area file",
+        ),
         (lambda: bm.group_summary(workbook_frame, MEDWAY, [], "2024-12-31", "fraud"), "unknown offence_group 'fraud'"),
         (lambda: bm.load_benchmarks([]), "no benchmark files given"),
         (lambda: bm.rate_confidence_interval(5, 0), "a population must be more than 0"),
@@ -777,9 +1171,12 @@ def test_published_table_matches_the_assessment_text():
     text = _need(ASSESSMENT_SEED).read_text(encoding="utf-8")
     published = bm.read_published_table(PUBLISHED)
     raw = pd.read_csv(PUBLISHED, dtype=str)
-    for group, label in (("total_excl_fraud", "(Excluding Fraud)"), ("violence_against_the_person", "Violence against the person Rate per 1000")):
+    for group, label in (
+        ("total_excl_fraud", "(Excluding Fraud)"),
+        ("violence_against_the_person", "Violence against the person Rate per 1000"),
+    ):
         start = text.index(label)
-        block = text[start: start + 1200]
+        block = text[start : start + 1200]
         rows = raw[raw["offence_group"] == group]
         for row in rows.itertuples():
             assert f"{row.csp_name}\t{row.rate_per_1000}\t{row.pct_change}%" in block, row.csp_name
@@ -890,7 +1287,8 @@ def test_real_peers_and_group(real_frame):
 # per 1,000 population and per 1,000 households.
 C4_PER_HOUSEHOLD = "Residential burglary (per 1,000 household)"
 C4_HEADINGS = {
-    group.key: "Residential burglary (per 1,000 population)" if group.key == "residential_burglary"
+    group.key: "Residential burglary (per 1,000 population)"
+    if group.key == "residential_burglary"
     else " ".join(heading.split())
     for group, heading in zip(bm.OFFENCE_GROUPS, OFFENCE_HEADER)
 }
@@ -912,11 +1310,11 @@ def table_c4() -> dict[str, dict[str, object]]:
     population_at = next(i for i, h in enumerate(header) if h.startswith("Population figures (mid-2022)"))
     household_at = next(i for i, h in enumerate(header) if h.startswith("Household figures"))
     # Every rate column of C4 is one of the 23 offence groups, but for the per-household one.
-    assert sorted(header[household_at + 1:]) == sorted([*C4_HEADINGS.values(), C4_PER_HOUSEHOLD])
+    assert sorted(header[household_at + 1 :]) == sorted([*C4_HEADINGS.values(), C4_PER_HOUSEHOLD])
     code_at = header.index("Community Safety Partnership code")
     name_at = header.index("Community Safety Partnership name")
     table = {}
-    for row in rows[at + 1:]:
+    for row in rows[at + 1 :]:
         if row[code_at] is None:  # force totals, "Unassigned" and airport rows
             continue
         cells = {key: row[header.index(heading)] for key, heading in C4_HEADINGS.items()}
@@ -928,11 +1326,14 @@ def test_real_rates_equal_table_c4_for_all_314_csps(real_frame, table_c4):
     assert len(table_c4) == 314
     rows = real_frame[real_frame["period_end"] == pd.Timestamp("2024-12-31")]
     ours = rows.set_index(["csp_code", "offence_group"])
-    national = {g.key: bm.national_table(real_frame, "2024-12-31", g.key).set_index("csp_code")
-                for g in bm.OFFENCE_GROUPS}
+    national = {
+        g.key: bm.national_table(real_frame, "2024-12-31", g.key).set_index("csp_code") for g in bm.OFFENCE_GROUPS
+    }
     codes = sorted(table_c4)
-    group = {g.key: bm.group_summary(real_frame, codes[0], codes[1:], "2024-12-31", g.key).table.set_index("csp_code")
-             for g in bm.OFFENCE_GROUPS}
+    group = {
+        g.key: bm.group_summary(real_frame, codes[0], codes[1:], "2024-12-31", g.key).table.set_index("csp_code")
+        for g in bm.OFFENCE_GROUPS
+    }
     numbers = markers = 0
     for code, cells in table_c4.items():
         for key in C4_HEADINGS:
@@ -1033,8 +1434,12 @@ def test_headings_and_headline_figures(workbook_frame):
     assert list(bm.assessment_table(summary).columns) == list(headings.values())
     assert bm.assessment_table(summary)["CSP"].tolist() == ["Medway", "Corby", "Dartford and Gravesham", "Swindon"]
     metrics = {m.label: m.value for m in bm.headline_metrics(summary, "Medway")}
-    assert metrics == {"Medway: rate per 1,000": "97.47", "Group average (4 CSPs)": f"{summary.group_average:.2f}",
-                       "Medway's rank in the group": "2 of 4", "% change on the previous year": "-5.3%"}
+    assert metrics == {
+        "Medway: rate per 1,000": "97.47",
+        "Group average (4 CSPs)": f"{summary.group_average:.2f}",
+        "Medway's rank in the group": "2 of 4",
+        "% change on the previous year": "-5.3%",
+    }
     assert [m.value for m in bm.national_metrics(summary)] == ["2 of 5", "1 of 2"]
     alone = bm.group_summary(workbook_frame, MEDWAY, [], "2023-12-31")
     assert {m.label: m.value for m in bm.headline_metrics(alone, "Medway")}["Group average (1 CSP)"] == "102.98"
@@ -1043,17 +1448,20 @@ def test_headings_and_headline_figures(workbook_frame):
 def test_captions_say_what_the_data_says(three_years):
     assert bm.describe_change_missing(three_years, "2024-12-31") == ""
     assert bm.describe_change_missing(three_years, "2025-06-30") == (
-        "No % change is given for the year ending June 2025: the year before it is not in the loaded ONS tables.")
+        "No % change is given for the year ending June 2025: the year before it is not in the loaded ONS tables."
+    )
     assert "use ONS mid-2022 population estimates for every year shown" in bm.describe_data(three_years)
     history = bm.rank_history_table(bm.rank_history(three_years, MEDWAY, [SWINDON]))
     assert list(history.columns)[:2] == ["CSP", "rank YE Dec 2023"] and list(history.columns)[-1] == "CSP code"
     caption = bm.describe_rank_table(history, bm.available_periods(three_years))
-    assert "\"rank change YE Dec 2023 to YE Jun 2025\" is the earlier rank minus the later one" in caption
-    assert caption.endswith("share months: the year ending June 2025 overlaps the year ending December 2024 by "
-                            "6 months.")
+    assert '"rank change YE Dec 2023 to YE Jun 2025" is the earlier rank minus the later one' in caption
+    assert caption.endswith(
+        "share months: the year ending June 2025 overlaps the year ending December 2024 by 6 months."
+    )
     assert bm.describe_ons_rates(three_years, MEDWAY, "total_excl_fraud", "Medway") == (
         "ONS tables, Medway: year ending December 2023: 102.98 (computed here); year ending December 2024: "
-        "97.47 (ONS's rate); year ending June 2025: 96.64 (computed here).")
+        "97.47 (ONS's rate); year ending June 2025: 96.64 (computed here)."
+    )
     assert bm.describe_ons_rates(three_years, MEDWAY, "not_an_ons_group", "Medway") == ""
 
 
@@ -1061,8 +1469,9 @@ def test_sources_and_caveats_are_worded_from_the_table(three_years):
     text = bm.describe_sources(three_years, SWINDON, "Swindon", "ons_csp.parquet")
     assert "(Tables C1–C5; the year ending June 2025 from a CSV export of Table C2)" in text
     assert "Loaded from `ons_csp.parquet` (c2_ye_jun2025_extract.csv, policeforceareatablesyedecember2024.xlsx)" in text
-    assert ("**ONS mid-2022 population estimates** for every year; a population change since 2022 is not "
-            "reflected") in text
+    assert (
+        "**ONS mid-2022 population estimates** for every year; a population change since 2022 is not reflected"
+    ) in text
     assert "**ONS's own rates** for the year ending December 2024" in text
     assert "(Swindon: 235,700 people, printed as 235,700)" in text
     assert "**Rates computed here** for the year ending December 2023 and the year ending June 2025" in text
@@ -1073,11 +1482,14 @@ def test_sources_and_caveats_are_worded_from_the_table(three_years):
 
 def test_peer_captions_are_generic():
     assert bm.describe_default_peers("Swindon", ["Medway"]) == (
-        "Swindon is always in the group. The default peers are the area file's list ([peers] csps).")
+        "Swindon is always in the group. The default peers are the area file's list ([peers] csps)."
+    )
     assert "names no peers" in bm.describe_default_peers("Swindon", [])
     names = [f"CSP {n}" for n in range(17)]
-    assert bm.describe_peer_choice(names).endswith(": CSP 0, CSP 1, CSP 2, CSP 3, CSP 4, CSP 5, CSP 6, CSP 7, CSP 8, "
-                                                   "CSP 9, CSP 10, CSP 11, CSP 12, CSP 13, CSP 14 and 2 more.")
+    assert bm.describe_peer_choice(names).endswith(
+        ": CSP 0, CSP 1, CSP 2, CSP 3, CSP 4, CSP 5, CSP 6, CSP 7, CSP 8, "
+        "CSP 9, CSP 10, CSP 11, CSP 12, CSP 13, CSP 14 and 2 more."
+    )
     assert bm.describe_peer_choice(["Swale"]) == "**Compared with 1 peer CSP**: Swale."
     assert bm.describe_peer_choice([]) == "**Compared with 0 peer CSPs**: none chosen."
     assert bm.describe_unknown_peers([]) == ""
@@ -1103,8 +1515,9 @@ def test_group_boundaries_fall_back_to_england_and_wales(embedded_table, tmp_pat
     own = bm.group_boundaries(embedded_table, group, area_dir)
     assert [len(s.geometry) for s in own.shapes] == [15] and own.rows["drawn"].all() and own.outline is not None
     # A peer outside it (Swindon) brings in the England and Wales file, looked up after the finer one.
-    wider = bm.group_boundaries(embedded_table, bm.group_summary(embedded_table, MEDWAY, [*msg, SWINDON],
-                                                                 "2024-12-31").table, area_dir)
+    wider = bm.group_boundaries(
+        embedded_table, bm.group_summary(embedded_table, MEDWAY, [*msg, SWINDON], "2024-12-31").table, area_dir
+    )
     assert [len(s.geometry) for s in wider.shapes] == [15, 318]
     assert wider.rows.set_index("lad_code").at["E06000030", "lad_name"] == "Swindon"
     # An area folder with no boundary files is served by the embedded ones.
@@ -1119,16 +1532,23 @@ def test_group_map_and_legend(embedded_table):
 
     summary = bm.group_summary(embedded_table, MEDWAY, bm.resolve_peers(embedded_table, PEER_NAMES), "2024-12-31")
     map_data = bm.group_boundaries(embedded_table, summary.table, REPO / "data" / "medway")
-    deck = benchmark_maps.build_group_map(map_data.rows, map_data.shapes, group_average=summary.group_average,
-                                          outline=map_data.outline)
+    deck = benchmark_maps.build_group_map(
+        map_data.rows, map_data.shapes, group_average=summary.group_average, outline=map_data.outline
+    )
     assert [layer.id for layer in deck.layers] == [
-        "england-wales", benchmark_maps.LAYER_ID, "benchmark-area", "benchmark-area-ring"]
+        "england-wales",
+        benchmark_maps.LAYER_ID,
+        "benchmark-area",
+        "benchmark-area-ring",
+    ]
     features = deck.layers[1].data["features"]
     assert len(features) == 15 and "\n" not in deck.to_json()  # one feature per authority; compact JSON
     medway = next(f["properties"] for f in features if f["properties"]["csp_name"] == "Medway")
     assert medway["fill"] == [213, 94, 0, 230] and medway["position_text"] == "Above average"
     assert deck.initial_view_state.max_zoom == 12
     legend = benchmark_maps.group_map_legend(summary.table["position"], "Medway & <Co>")
-    assert legend.startswith("<div aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>Against the "
-                             "group average (95% CI)</p>")
+    assert legend.startswith(
+        "<div aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>Against the "
+        "group average (95% CI)</p>"
+    )
     assert "Above average" in legend and "Medway &amp; &lt;Co&gt;</li>" in legend and "No rate" not in legend

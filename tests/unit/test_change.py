@@ -56,7 +56,10 @@ def test_wording_follows_the_interval():
     assert describe_change(compare_counts(103, 100)) == "rose by 3%, within normal variation"
     assert describe_change(compare_counts(1300, 1000)) == "rose by 30%, a real rise"
     assert describe_change(compare_counts(1000, 1002)) == "was about the same, within normal variation"
-    assert describe_change(compare_counts(5, 0)) == "cannot be given as a percentage: there were none in the previous period"
+    assert (
+        describe_change(compare_counts(5, 0))
+        == "cannot be given as a percentage: there were none in the previous period"
+    )
     assert describe_change(compare_counts(0, 0)) == "none in either period"
     zero_now = compare_counts(0, 5)
     assert zero_now.lower == 0.0 and zero_now.verdict == "no_change_detected"

@@ -1,8 +1,8 @@
 import pytest
 
-from helpers import MEDWAY_AREA_FILE
 from csp_data.config import load_area
 from csp_data.errors import AreaFileError
+from helpers import MEDWAY_AREA_FILE
 
 MEDWAY = MEDWAY_AREA_FILE.read_text()
 
@@ -23,11 +23,26 @@ def test_medway_area_file():
     "edit, message",
     [
         (lambda t: t.replace('short_name = "Medway"', ""), "missing field 'area.short_name'"),
-        (lambda t: t.replace('lsoa_districts = ["Medway"]', "lsoa_districts = []"), "'match.lsoa_districts' should list at least one value"),
-        (lambda t: t.replace('file = "boundaries/wards_2023.geojson"', 'file = "boundaries/nope.geojson"'), "'wards[0].file' names boundaries/nope.geojson, which does not exist"),
-        (lambda t: t.replace('vintage = "2022"', 'vintage = "2022; DROP"'), "'wards[1].vintage' should be 1-20 lower-case letters"),
-        (lambda t: t.replace("current = true", "current = false"), "exactly one '[[wards]]' entry should have current = true"),
-        (lambda t: t.replace('vintage = "2023"                        #', 'vintage = "1999" #'), "'population.vintage' is '1999'"),
+        (
+            lambda t: t.replace('lsoa_districts = ["Medway"]', "lsoa_districts = []"),
+            "'match.lsoa_districts' should list at least one value",
+        ),
+        (
+            lambda t: t.replace('file = "boundaries/wards_2023.geojson"', 'file = "boundaries/nope.geojson"'),
+            "'wards[0].file' names boundaries/nope.geojson, which does not exist",
+        ),
+        (
+            lambda t: t.replace('vintage = "2022"', 'vintage = "2022; DROP"'),
+            "'wards[1].vintage' should be 1-20 lower-case letters",
+        ),
+        (
+            lambda t: t.replace("current = true", "current = false"),
+            "exactly one '[[wards]]' entry should have current = true",
+        ),
+        (
+            lambda t: t.replace('vintage = "2023"                        #', 'vintage = "1999" #'),
+            "'population.vintage' is '1999'",
+        ),
         (lambda t: t + "\n[[[broken", "not valid TOML"),
     ],
 )

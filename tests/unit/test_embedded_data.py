@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -38,22 +37,35 @@ def test_calendar_2025_totals(raw_medway_rows, store_counts):
     assert len(raw_medway_rows) == 30589
     assert raw == {"crime": 25082, "asb": 5507}
     con, glob = store_counts
-    stored = dict(con.execute(
-        f"SELECT kind, count(*) FROM read_parquet('{glob}') WHERE month BETWEEN '2025-01-01' AND '2025-12-01' GROUP BY kind"
-    ).fetchall())
+    stored = dict(
+        con.execute(
+            f"SELECT kind, count(*) FROM read_parquet('{glob}') WHERE month BETWEEN '2025-01-01' AND '2025-12-01' GROUP BY kind"
+        ).fetchall()
+    )
     assert stored == {"crime": 25082, "asb": 5507}
 
 
 def test_crime_types_match_raw(raw_medway_rows, store_counts):
     raw = Counter(r["Crime type"] for r in raw_medway_rows)
     con, glob = store_counts
-    stored = dict(con.execute(f"SELECT crime_type, count(*) FROM read_parquet('{glob}') GROUP BY crime_type").fetchall())
+    stored = dict(
+        con.execute(f"SELECT crime_type, count(*) FROM read_parquet('{glob}') GROUP BY crime_type").fetchall()
+    )
     assert stored == dict(raw)
 
 
 def test_ward_assignment_matches_an_independent_point_in_polygon(raw_medway_rows, store_counts):
-    for vintage, code_field, column in (("wards_2023", "WD25CD", "ward_code"), ("wards_pre2023", "WD22CD", "ward_code_2022")):
-        features = json.loads((shared_raw() / "drkane_geo_lookups" / f"medway_{'wards_2023_WD25' if vintage == 'wards_2023' else 'wards_pre2023_WD22'}_BGC.geojson").read_text())["features"]
+    for vintage, code_field, column in (
+        ("wards_2023", "WD25CD", "ward_code"),
+        ("wards_pre2023", "WD22CD", "ward_code_2022"),
+    ):
+        features = json.loads(
+            (
+                shared_raw()
+                / "drkane_geo_lookups"
+                / f"medway_{'wards_2023_WD25' if vintage == 'wards_2023' else 'wards_pre2023_WD22'}_BGC.geojson"
+            ).read_text()
+        )["features"]
         polygons = [(f["properties"][code_field], shape(f["geometry"])) for f in features]
         expected = Counter()
         for row in raw_medway_rows:

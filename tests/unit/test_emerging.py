@@ -44,11 +44,18 @@ def cell_points(counts: dict[tuple[int, int], list[int]], months: list[date] = T
     eastings, northings, month_values, incidents, locations = (list(v) for v in zip(*rows)) if rows else ([],) * 5
     lon, lat = TO_LONLAT.transform(np.asarray(eastings, float), np.asarray(northings, float))
     n = len(rows)
-    return pd.DataFrame({
-        "location": locations, "longitude": np.asarray(lon), "latitude": np.asarray(lat),
-        "ward_code": ["E1"] * n, "ward_name": ["Ward A"] * n, "crime_type": [VIOLENCE] * n,
-        "month": month_values, "incidents": np.asarray(incidents, dtype=int),
-    })
+    return pd.DataFrame(
+        {
+            "location": locations,
+            "longitude": np.asarray(lon),
+            "latitude": np.asarray(lat),
+            "ward_code": ["E1"] * n,
+            "ward_name": ["Ward A"] * n,
+            "crime_type": [VIOLENCE] * n,
+            "month": month_values,
+            "incidents": np.asarray(incidents, dtype=int),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -108,10 +115,15 @@ def test_mann_kendall_uses_the_time_axis():
 
 
 def test_monthly_series_fill_empty_months_with_zeros_across_a_year_boundary():
-    points = pd.concat([
-        cell_points({(0, 0): [0, 2, 1] + [0] * 20 + [3], (1, 0): [0] * 13 + [5] + [0] * 10}),
-        cell_points({(0, 0): [0, 0, 4] + [0] * 21}).assign(location="On or near Other Street"),  # same cell and month
-    ], ignore_index=True)
+    points = pd.concat(
+        [
+            cell_points({(0, 0): [0, 2, 1] + [0] * 20 + [3], (1, 0): [0] * 13 + [5] + [0] * 10}),
+            cell_points({(0, 0): [0, 0, 4] + [0] * 21}).assign(
+                location="On or near Other Street"
+            ),  # same cell and month
+        ],
+        ignore_index=True,
+    )
     wide = emerging.monthly_cell_series(points, reversed(TWO_YEARS))  # the order of months does not matter
     assert list(wide.columns) == ["cell_id", "col", "row"] + TWO_YEARS
     assert list(wide["cell_id"]) == [cell_name(0, 0), cell_name(1, 0)]

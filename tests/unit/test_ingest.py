@@ -12,11 +12,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import HEADER, ROOT, csv_bytes, street_row
-from csp_data.store import versions as store_module
 from csp_data.errors import InputFileError
-from csp_data.store.ingest import ingest
 from csp_data.store import Store
+from csp_data.store import versions as store_module
+from csp_data.store.ingest import ingest
+from helpers import HEADER, ROOT, csv_bytes, street_row
 
 SEA = (0.95, 51.60)  # in the Thames estuary: inside no ward polygon
 
@@ -56,7 +56,8 @@ def tree_digest(root: Path) -> dict[str, str]:
         return {}
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
     }
 
 
@@ -91,10 +92,23 @@ def test_store_columns_and_ward_assignment(monthly_folder, medway_area, tmp_path
     assert by_id["a7"]["ward_code"] is None and by_id["a7"]["ward_code_2022"] is None
     # The earlier wards are assigned too: Gillingham South existed before 2023 as well.
     assert by_id["a1"]["ward_name_2022"] == "Gillingham South"
-    assert str(by_id["a1"]["month"]) .startswith("2025-01-01")
+    assert str(by_id["a1"]["month"]).startswith("2025-01-01")
     columns = set(rows[0])
-    for required in ("month", "kind", "crime_type", "crime_id", "longitude", "latitude", "location",
-                     "lsoa_code", "ward_code", "ward_name", "ward_code_2022", "ward_name_2022", "outcome"):
+    for required in (
+        "month",
+        "kind",
+        "crime_type",
+        "crime_id",
+        "longitude",
+        "latitude",
+        "location",
+        "lsoa_code",
+        "ward_code",
+        "ward_name",
+        "ward_code_2022",
+        "ward_name_2022",
+        "outcome",
+    ):
         assert required in columns
     asb = store_rows(store, "SELECT kind, crime_id, outcome FROM t WHERE crime_type = 'Anti-social behaviour'")
     assert asb == [{"kind": "asb", "crime_id": None, "outcome": None}] * 2
@@ -127,8 +141,15 @@ def test_other_force_same_month_is_kept_apart(monthly_folder, medway_area, tmp_p
     store = Store(tmp_path / "store")
     ingest([monthly_folder], medway_area, store)
     btp = tmp_path / "2025-01-btp-street.csv"
-    btp.write_bytes(csv_bytes([street_row("2025-01", "Other theft", *medway_points["Luton"], crime_id="t1",
-                                          force="British Transport Police")]))
+    btp.write_bytes(
+        csv_bytes(
+            [
+                street_row(
+                    "2025-01", "Other theft", *medway_points["Luton"], crime_id="t1", force="British Transport Police"
+                )
+            ]
+        )
+    )
     ingest([btp], medway_area, store)
     assert len(store_rows(store)) == 9
 
@@ -152,21 +173,46 @@ def test_same_month_twice_in_one_load_is_an_error(monthly_folder, medway_area, t
 
 # ---- bad input: one clear error naming the file (and line), store untouched ----
 
+
 def bad_files(medway_points):
     good = csv_bytes(january_rows(medway_points))
     gs = medway_points["Gillingham South"]
     renamed = csv_bytes(january_rows(medway_points), [h if h != "Crime type" else "Type" for h in HEADER])
     return {
-        "missing column": (csv_bytes([r[:11] for r in january_rows(medway_points)], HEADER[:11]), "missing column(s) 'Context'", 1),
+        "missing column": (
+            csv_bytes([r[:11] for r in january_rows(medway_points)], HEADER[:11]),
+            "missing column(s) 'Context'",
+            1,
+        ),
         "renamed column": (renamed, "missing column(s) 'Crime type'", 1),
         "non-CSV": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8", 1),
         "binary-looking text": (b"%PDF-1.4\n1 0 obj\n", "not a police.uk street-level CSV", 1),
-        "non-UTF-8": (good + "2025-01,x\n".encode() + b"On or near Caf\xe9\n", "not UTF-8", 13),
-        "truncated last line": (good + b"abc,2025-01,Kent Police,Kent Police,0.55", "the last line is truncated (5 of 12 fields)", 12),
-        "short middle line": (good.replace(b"\n", b"\nshort,line\n", 2).replace(b"\nshort,line\n", b"\n", 1), "has 2 fields where the header has 12", 3),
-        "latitude out of range": (csv_bytes([street_row("2025-01", "Robbery", gs[0], 951.2)]), "latitude 951.2 is out of range", 2),
-        "longitude not a number": (csv_bytes([street_row("2025-01", "Robbery", "east", gs[1])]), "longitude 'east' is not a number", 2),
-        "unparseable month": (csv_bytes([street_row("2025-01", "Robbery", *gs), street_row("Jan 2025", "Robbery", *gs)]), "month 'Jan 2025' is not a YYYY-MM month", 3),
+        "non-UTF-8": (good + b"2025-01,x\n" + b"On or near Caf\xe9\n", "not UTF-8", 13),
+        "truncated last line": (
+            good + b"abc,2025-01,Kent Police,Kent Police,0.55",
+            "the last line is truncated (5 of 12 fields)",
+            12,
+        ),
+        "short middle line": (
+            good.replace(b"\n", b"\nshort,line\n", 2).replace(b"\nshort,line\n", b"\n", 1),
+            "has 2 fields where the header has 12",
+            3,
+        ),
+        "latitude out of range": (
+            csv_bytes([street_row("2025-01", "Robbery", gs[0], 951.2)]),
+            "latitude 951.2 is out of range",
+            2,
+        ),
+        "longitude not a number": (
+            csv_bytes([street_row("2025-01", "Robbery", "east", gs[1])]),
+            "longitude 'east' is not a number",
+            2,
+        ),
+        "unparseable month": (
+            csv_bytes([street_row("2025-01", "Robbery", *gs), street_row("Jan 2025", "Robbery", *gs)]),
+            "month 'Jan 2025' is not a YYYY-MM month",
+            3,
+        ),
         "month 13": (csv_bytes([street_row("2025-13", "Robbery", *gs)]), "month '2025-13' is not a YYYY-MM month", 2),
         "empty file": (b"", "the file is empty", None),
         "header only": (csv_bytes([]), "the file has a header but no rows", None),
@@ -221,8 +267,11 @@ def test_corrupt_zip_and_missing_path(medway_area, tmp_path):
 
 # ---- atomicity: see test_store_crash.py, which kills and interrupts real processes at every step ----
 
+
 @pytest.mark.parametrize("fail_at", [1, 2, 3])
-def test_failure_while_building_leaves_the_store_as_it_was(fail_at, monthly_folder, medway_area, medway_points, tmp_path, monkeypatch):
+def test_failure_while_building_leaves_the_store_as_it_was(
+    fail_at, monthly_folder, medway_area, medway_points, tmp_path, monkeypatch
+):
     """A full disk at any write of the new version: the error reaches the caller, the store is unchanged."""
     store = Store(tmp_path / "store")
     ingest([monthly_folder], medway_area, store)
@@ -252,6 +301,7 @@ def test_failure_while_building_leaves_the_store_as_it_was(fail_at, monthly_fold
 
 # ---- the command line ----
 
+
 def run_cli(*args, cwd=ROOT):
     return subprocess.run([sys.executable, "-m", "csp_data", *args], cwd=cwd, capture_output=True, text=True)
 
@@ -260,7 +310,20 @@ def test_cli_ingest_prints_per_month_counts(monthly_folder, tmp_path):
     result = run_cli("ingest", "--store", str(tmp_path / "store"), "--quiet", str(monthly_folder))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["month", "force", "read", "kept", "no", "location", "outside", "area", "malformed", "in", "no", "ward"]
+    assert lines[0].split() == [
+        "month",
+        "force",
+        "read",
+        "kept",
+        "no",
+        "location",
+        "outside",
+        "area",
+        "malformed",
+        "in",
+        "no",
+        "ward",
+    ]
     assert lines[1].split() == ["2025-01", "Kent", "Police", "10", "7", "1", "1", "1", "1"]
     assert lines[3].split() == ["total", "11", "8", "1", "1", "1", "1"]
     status = run_cli("status", "--store", str(tmp_path / "store"))

@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import csv_bytes, street_row
 from csp_data.config import load_area
 from csp_data.errors import CspDataError
-from csp_data.store.ingest import ingest
 from csp_data.store import Store
+from csp_data.store.ingest import ingest
+from helpers import csv_bytes, street_row
 
 pytestmark = pytest.mark.slow
 
@@ -55,7 +55,7 @@ def mutated_files(draw, base_rows):
         if action == "insert":
             data[position:position] = draw(st.binary(min_size=1, max_size=6))
         elif action == "delete":
-            del data[position:position + draw(st.integers(1, 20))]
+            del data[position : position + draw(st.integers(1, 20))]
         elif action == "flip" and data:
             data[position] = draw(st.integers(0, 255))
         elif action == "endings":
@@ -72,17 +72,23 @@ def ledger_matches_data(store: Store) -> None:
         files = {(f.month, f.force_slug): f.rows for f in snap.files}
         data = {}
         if snap.incidents_glob:
-            data = {(m, s): n for m, s, n in duckdb.sql(
-                f"SELECT strftime(month, '%Y-%m'), force_slug, count(*) FROM read_parquet('{snap.incidents_glob}', "
-                "hive_partitioning = true) GROUP BY ALL").fetchall()}
+            data = {
+                (m, s): n
+                for m, s, n in duckdb.sql(
+                    f"SELECT strftime(month, '%Y-%m'), force_slug, count(*) FROM read_parquet('{snap.incidents_glob}', "
+                    "hive_partitioning = true) GROUP BY ALL"
+                ).fetchall()
+            }
     assert {k: v for k, v in ledger.items() if v} == data == files
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory, medway_points):
     points = list(medway_points.values())
-    rows = [street_row("2025-03", t, *points[i % len(points)], crime_id=f"id{i}")
-            for i, t in enumerate(["Robbery", "Burglary", "Anti-social behaviour", "Drugs"])]
+    rows = [
+        street_row("2025-03", t, *points[i % len(points)], crime_id=f"id{i}")
+        for i, t in enumerate(["Robbery", "Burglary", "Anti-social behaviour", "Drugs"])
+    ]
     rows.append(street_row("2025-03", "Robbery", 0.75, 51.33, "Swale 002B"))
     root = tmp_path_factory.mktemp("property")
     store = Store(root / "store")
@@ -97,8 +103,13 @@ def test_malformed_input_never_tracebacks_nor_tears_the_store(base):
     rows, store, area, root = base
     counter = {"refused": 0, "loaded": 0}
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(mutated_files(rows))
     def check(case):
         name, data = case

@@ -15,11 +15,11 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from helpers import HEADER, ROOT, shared_raw
 from csp_data.config import load_area
+from csp_data.store import Store
 from csp_data.store.ingest import ingest
 from csp_data.store.queries import Database
-from csp_data.store import Store
+from helpers import HEADER, ROOT, shared_raw
 
 pytestmark = pytest.mark.slow
 
@@ -49,9 +49,13 @@ def test_2022_files_load_with_every_medway_row_warded_exactly(tmp_path):
         hits = sorted(w.WD25CD for w in wards.itertuples() if w.geometry.covers(point))
         key = hits[0] if hits else None
         expected[key] = expected.get(key, 0) + 1
-    got = dict(duckdb.sql(f"SELECT ward_code, count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY 1").fetchall())
+    got = dict(
+        duckdb.sql(f"SELECT ward_code, count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY 1").fetchall()
+    )
     assert got == expected
-    months = duckdb.sql(f"SELECT DISTINCT strftime(month, '%Y-%m') FROM read_parquet('{store.incidents_glob}') ORDER BY 1").fetchall()
+    months = duckdb.sql(
+        f"SELECT DISTINCT strftime(month, '%Y-%m') FROM read_parquet('{store.incidents_glob}') ORDER BY 1"
+    ).fetchall()
     assert [m for (m,) in months] == [f"2022-{m:02d}" for m in range(1, 12)]
 
 
@@ -68,15 +72,19 @@ def test_national_month_keeps_other_forces_apart(tmp_path):
     assert recorded == {"Kent Police": 2_967, "British Transport Police": 34, "Bedfordshire Police": 1}
     assert sum(r.rows_read for r in reports) == 348_212
     assert len([r for r in reports if not r.recorded]) == 38  # the other forces' files: nothing in Medway
-    result, peak = peak_rss_of([sys.executable, "-m", "csp_data", "ingest", "--quiet", "--store",
-                                str(tmp_path / "cli-store"), str(archive)])
+    result, peak = peak_rss_of(
+        [sys.executable, "-m", "csp_data", "ingest", "--quiet", "--store", str(tmp_path / "cli-store"), str(archive)]
+    )
     assert result.returncode == 0, result.stderr
     assert peak < GIB, peak
     db = Database(area, store)
     totals = db.query("crime_type_counts", first=date(2022, 1, 1), last=date(2022, 1, 1))
     assert totals.groupby("kind")["incidents"].sum().to_dict() == {"asb": 358, "crime": 2_609}
     others = db.query("other_force_counts")
-    assert others.groupby("force")["incidents"].sum().to_dict() == {"Bedfordshire Police": 1, "British Transport Police": 34}
+    assert others.groupby("force")["incidents"].sum().to_dict() == {
+        "Bedfordshire Police": 1,
+        "British Transport Police": 34,
+    }
     db.close()
 
 
@@ -105,7 +113,9 @@ def test_a_zip_bomb_is_refused_unread_in_little_memory(tmp_path):
             for _ in range(608):
                 member.write(block)
     assert archive.stat().st_size < 4 << 20
-    result, peak = peak_rss_of([sys.executable, "-m", "csp_data", "ingest", "--quiet", "--store", str(tmp_path / "store"), str(archive)])
+    result, peak = peak_rss_of(
+        [sys.executable, "-m", "csp_data", "ingest", "--quiet", "--store", str(tmp_path / "store"), str(archive)]
+    )
     assert result.returncode == 2
     assert "refused unread" in result.stderr
     assert peak < GIB // 2, peak
@@ -122,7 +132,9 @@ def test_a_large_plain_file_streams_in_bounded_memory(tmp_path):
         for _ in range(15_000):
             handle.write(chunk)
     assert path.stat().st_size > 150 << 20
-    result, peak = peak_rss_of([sys.executable, "-m", "csp_data", "ingest", "--quiet", "--store", str(tmp_path / "store"), str(path)])
+    result, peak = peak_rss_of(
+        [sys.executable, "-m", "csp_data", "ingest", "--quiet", "--store", str(tmp_path / "store"), str(path)]
+    )
     assert result.returncode == 0, result.stderr
     total = [line for line in result.stdout.splitlines() if line.startswith("total")][0].split()
     assert total[1:3] == ["1500000", "15000"]

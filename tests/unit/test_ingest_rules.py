@@ -20,35 +20,41 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import HEADER, ROOT, csv_bytes, street_row
 from csp_data.errors import CspDataError, InputFileError
+from csp_data.store import Store, StoreError
 from csp_data.store.forces import force_key, normalise_force_name
+from csp_data.store.health import check_store, remove_months, repair_store
 from csp_data.store.ingest import EmptyLoadError, ingest
 from csp_data.store.queries import Database
-from csp_data.store import Store, StoreError
-from csp_data.store.health import check_store, remove_months, repair_store
+from helpers import HEADER, ROOT, csv_bytes, street_row
 
 
 def tree_digest(root: Path) -> dict[str, str]:
     if not root.exists():
         return {}
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"} | {
-        str(p.relative_to(root)): "link:" + str(p.readlink()) for p in root.rglob("*") if p.is_symlink()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    } | {str(p.relative_to(root)): "link:" + str(p.readlink()) for p in root.rglob("*") if p.is_symlink()}
 
 
 def data_counts(store: Store) -> dict[tuple[str, str], int]:
     """Rows per (month, force) read from the data files through the analysts' glob."""
     if store.version() == "empty":
         return {}
-    rows = duckdb.sql(f"SELECT strftime(month, '%Y-%m'), force, count(*) FROM read_parquet('{store.incidents_glob}') "
-                      "GROUP BY ALL").fetchall()
+    rows = duckdb.sql(
+        f"SELECT strftime(month, '%Y-%m'), force, count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY ALL"
+    ).fetchall()
     return {(m, f): n for m, f, n in rows}
 
 
 def ledger_counts(store: Store) -> dict[tuple[str, str], int]:
-    return {(r["month"].strftime("%Y-%m"), r["force"]): r["rows_kept"] for r in store.read_ledger().to_pylist()
-            if r["rows_kept"]}
+    return {
+        (r["month"].strftime("%Y-%m"), r["force"]): r["rows_kept"]
+        for r in store.read_ledger().to_pylist()
+        if r["rows_kept"]
+    }
 
 
 @pytest.fixture
@@ -78,6 +84,7 @@ def refused(store: Store, area, path: Path, data: bytes, problem: str, line: int
 
 # ---- forces (findings 4 and 5) ----
 
+
 def test_force_keys_fold_spellings_and_never_collide():
     same = ["Kent Police", "KENT POLICE", "Kent-Police", "Kent  Police", " kent_police ", "Ｋｅｎｔ Police"]
     assert {force_key(n) for n in same} == {"kent-police"}
@@ -106,14 +113,23 @@ def test_spellings_of_one_force_in_one_file_are_one_partition(loaded, medway_are
 def test_distinct_odd_force_names_keep_their_own_rows(loaded, medway_area, medway_points, tmp_path):
     luton = medway_points["Luton"]
     names = [".", "..", "Polícia Kent", "Policía Kent"]
-    rows = [street_row("2025-03", "Robbery", *luton, crime_id=f"o{i}{j}", force=f) for i, f in enumerate(names) for j in range(i + 1)]
+    rows = [
+        street_row("2025-03", "Robbery", *luton, crime_id=f"o{i}{j}", force=f)
+        for i, f in enumerate(names)
+        for j in range(i + 1)
+    ]
     rows.append(street_row("2025-03", "Robbery", *luton, crime_id="k"))
     path = tmp_path / "2025-03-kent-street.csv"
     path.write_bytes(csv_bytes(rows))
     ingest([path], medway_area, loaded)
     counts = data_counts(loaded)
     assert {f: n for (m, f), n in counts.items() if m == "2025-03"} == {
-        ".": 1, "..": 2, "Polícia Kent": 3, "Policía Kent": 4, "Kent Police": 1}
+        ".": 1,
+        "..": 2,
+        "Polícia Kent": 3,
+        "Policía Kent": 4,
+        "Kent Police": 1,
+    }
     assert ledger_counts(loaded) == counts
 
 
@@ -121,8 +137,14 @@ def test_distinct_odd_force_names_keep_their_own_rows(loaded, medway_area, medwa
 def test_control_bytes_in_reported_by_are_refused(bad, shown, loaded, medway_area, medway_points, tmp_path):
     luton = medway_points["Luton"]
     rows = [street_row("2025-03", "Robbery", *luton), street_row("2025-03", "Robbery", *luton, force=bad)]
-    refused(loaded, medway_area, tmp_path / "2025-03-kent-street.csv", csv_bytes(rows),
-            f"'Reported by' holds the control character {shown}", 3)
+    refused(
+        loaded,
+        medway_area,
+        tmp_path / "2025-03-kent-street.csv",
+        csv_bytes(rows),
+        f"'Reported by' holds the control character {shown}",
+        3,
+    )
 
 
 def test_blank_reported_by_is_refused(loaded, medway_area, medway_points, tmp_path):
@@ -132,25 +154,41 @@ def test_blank_reported_by_is_refused(loaded, medway_area, medway_points, tmp_pa
 
 # ---- months (finding 6 and the range) ----
 
+
 def test_a_stray_row_of_another_month_is_refused_with_its_line(loaded, medway_area, medway_points, tmp_path):
     luton = medway_points["Luton"]
     rows = [street_row("2025-03", "Robbery", *luton) for _ in range(5)] + [street_row("2025-01", "Robbery", *luton)]
-    refused(loaded, medway_area, tmp_path / "2025-03-kent-street.csv", csv_bytes(rows),
-            "row is for month 2025-01 but the file is named for 2025-03", 7)
+    refused(
+        loaded,
+        medway_area,
+        tmp_path / "2025-03-kent-street.csv",
+        csv_bytes(rows),
+        "row is for month 2025-01 but the file is named for 2025-03",
+        7,
+    )
     # Without a month in the file's name, the first row's month is the file's.
-    refused(loaded, medway_area, tmp_path / "upload.csv", csv_bytes(rows),
-            "row is for month 2025-01 but the file's first row is for 2025-03", 7)
+    refused(
+        loaded,
+        medway_area,
+        tmp_path / "upload.csv",
+        csv_bytes(rows),
+        "row is for month 2025-01 but the file's first row is for 2025-03",
+        7,
+    )
     assert data_counts(loaded)[("2025-01", "Kent Police")] == 4
 
 
-@pytest.mark.parametrize("month,problem", [
-    ("0000-01", "is before December 2010"),
-    ("0001-01", "is before December 2010"),
-    ("2010-11", "is before December 2010"),
-    ("2099-01", "is in the future"),
-    ("٢٠٢٥-٠١", "is not a YYYY-MM month"),
-    ("2025-1", "is not a YYYY-MM month"),
-])
+@pytest.mark.parametrize(
+    "month,problem",
+    [
+        ("0000-01", "is before December 2010"),
+        ("0001-01", "is before December 2010"),
+        ("2010-11", "is before December 2010"),
+        ("2099-01", "is in the future"),
+        ("٢٠٢٥-٠١", "is not a YYYY-MM month"),
+        ("2025-1", "is not a YYYY-MM month"),
+    ],
+)
 def test_months_out_of_range_or_not_ascii_are_refused(month, problem, loaded, medway_area, medway_points, tmp_path):
     rows = [street_row(month, "Robbery", *medway_points["Luton"])]
     refused(loaded, medway_area, tmp_path / "upload.csv", csv_bytes(rows), problem, 2)
@@ -167,6 +205,7 @@ def test_the_current_month_and_december_2010_are_accepted(tmp_path, medway_area,
 
 
 # ---- values and layout that used to give tracebacks ----
+
 
 @pytest.mark.parametrize("value", ["1_0", "١", "0x1", "nan", "inf", "--1", "1.2.3", "1e"])
 def test_coordinates_must_be_plain_decimals(value, loaded, medway_area, medway_points, tmp_path):
@@ -203,16 +242,24 @@ def test_an_enormous_field_is_refused_with_its_line(loaded, medway_area, medway_
 
 def test_0x1f_in_crime_type_is_refused(loaded, medway_area, medway_points, tmp_path):
     rows = [street_row("2025-03", "Rob\x1fbery", *medway_points["Luton"])]
-    refused(loaded, medway_area, tmp_path / "upload.csv", csv_bytes(rows), "'Crime type' holds the control character 0x1F", 2)
+    refused(
+        loaded,
+        medway_area,
+        tmp_path / "upload.csv",
+        csv_bytes(rows),
+        "'Crime type' holds the control character 0x1F",
+        2,
+    )
 
 
 def test_blank_lines_do_not_shift_line_numbers(loaded, medway_area, medway_points, tmp_path):
     good = csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])])
-    data = good + b"\n\n" + csv_bytes([street_row("2025-03", "Robbery", 999, 51.4)])[len(",".join(HEADER)) + 1:]
+    data = good + b"\n\n" + csv_bytes([street_row("2025-03", "Robbery", 999, 51.4)])[len(",".join(HEADER)) + 1 :]
     refused(loaded, medway_area, tmp_path / "upload.csv", data, "longitude 999 is out of range", 5)
 
 
 # ---- empty loads ----
+
 
 def test_header_only_is_refused_unless_allowed(loaded, medway_area, tmp_path):
     path = tmp_path / "2025-03-kent-street.csv"
@@ -222,8 +269,14 @@ def test_header_only_is_refused_unless_allowed(loaded, medway_area, tmp_path):
 
 def test_a_month_with_no_rows_in_the_area_is_refused_unless_allowed(loaded, medway_area, tmp_path):
     rows = [street_row("2025-03", "Robbery", 0.75, 51.33, "Swale 002B") for _ in range(7)]
-    error = refused(loaded, medway_area, tmp_path / "2025-03-kent-street.csv", csv_bytes(rows),
-                    "none of its 7 rows lie in the area", None)
+    error = refused(
+        loaded,
+        medway_area,
+        tmp_path / "2025-03-kent-street.csv",
+        csv_bytes(rows),
+        "none of its 7 rows lie in the area",
+        None,
+    )
     assert "--allow-empty" in error.problem and isinstance(error, EmptyLoadError)
     reports = ingest([tmp_path / "2025-03-kent-street.csv"], medway_area, loaded, allow_empty=True)
     assert [(r.month, r.rows_kept, r.recorded) for r in reports] == [("2025-03", 0, True)]
@@ -234,9 +287,14 @@ def test_another_areas_files_are_refused(tmp_path, medway_points):
     """Kent files into a Thurrock store: no month keeps a row, so nothing is recorded."""
     from csp_data.config import load_area
 
-    text = (ROOT / "data" / "medway" / "area.toml").read_text().replace('lsoa_districts = ["Medway"]', 'lsoa_districts = ["Thurrock"]')
+    text = (
+        (ROOT / "data" / "medway" / "area.toml")
+        .read_text()
+        .replace('lsoa_districts = ["Medway"]', 'lsoa_districts = ["Thurrock"]')
+    )
     text = text.replace('file = "boundaries/', f'file = "{ROOT}/data/medway/boundaries/').replace(
-        'file = "population/', f'file = "{ROOT}/data/medway/population/')
+        'file = "population/', f'file = "{ROOT}/data/medway/population/'
+    )
     area_file = tmp_path / "thurrock.toml"
     area_file.write_text(text)
     thurrock = load_area(area_file)
@@ -244,7 +302,9 @@ def test_another_areas_files_are_refused(tmp_path, medway_points):
     folder = tmp_path / "kent"
     folder.mkdir()
     for month in ("2025-01", "2025-02"):
-        (folder / f"{month}-kent-street.csv").write_bytes(csv_bytes([street_row(month, "Robbery", *medway_points["Luton"])]))
+        (folder / f"{month}-kent-street.csv").write_bytes(
+            csv_bytes([street_row(month, "Robbery", *medway_points["Luton"])])
+        )
     with pytest.raises(EmptyLoadError, match="none of its 1 rows lie in the area"):
         ingest([folder], thurrock, store)
     assert store.version() == "empty"
@@ -254,8 +314,9 @@ def test_other_forces_files_without_rows_in_the_area_are_skipped(tmp_path, medwa
     luton = medway_points["Luton"]
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "2025-03-kent-street.csv").write_bytes(csv_bytes([street_row("2025-03", "Robbery", *luton)]))
-    (tmp_path / "in" / "2025-03-essex-street.csv").write_bytes(csv_bytes(
-        [street_row("2025-03", "Robbery", 0.5, 51.7, "Chelmsford 001A", force="Essex Police")]))
+    (tmp_path / "in" / "2025-03-essex-street.csv").write_bytes(
+        csv_bytes([street_row("2025-03", "Robbery", 0.5, 51.7, "Chelmsford 001A", force="Essex Police")])
+    )
     store = Store(tmp_path / "store")
     reports = ingest([tmp_path / "in"], medway_area, store)
     assert [(r.force, r.recorded) for r in reports] == [("Essex Police", False), ("Kent Police", True)]
@@ -263,6 +324,7 @@ def test_other_forces_files_without_rows_in_the_area_are_skipped(tmp_path, medwa
 
 
 # ---- zip members ----
+
 
 def _zip_with(tmp_path: Path, data: bytes, patch=None) -> Path:
     path = tmp_path / "archive.zip"
@@ -287,11 +349,14 @@ def _set_encrypted(raw: bytearray) -> None:
     struct.pack_into("<H", raw, central + 8, struct.unpack_from("<H", raw, central + 8)[0] | 1)
 
 
-@pytest.mark.parametrize("patch,problem", [
-    (_set_encrypted, "the zip member is encrypted"),
-    (lambda raw: _set_method(raw, 9), "compression method 9"),    # Deflate64
-    (lambda raw: _set_method(raw, 99), "compression method 99"),  # AES
-])
+@pytest.mark.parametrize(
+    "patch,problem",
+    [
+        (_set_encrypted, "the zip member is encrypted"),
+        (lambda raw: _set_method(raw, 9), "compression method 9"),  # Deflate64
+        (lambda raw: _set_method(raw, 99), "compression method 99"),  # AES
+    ],
+)
 def test_zip_members_that_cannot_be_read_are_refused(patch, problem, loaded, medway_area, medway_points, tmp_path):
     data = csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])])
     path = _zip_with(tmp_path, data, patch)
@@ -315,6 +380,7 @@ def test_a_damaged_zip_member_is_refused(loaded, medway_area, medway_points, tmp
 
 
 # ---- the store: damage, status, repair, remove, the earlier layout ----
+
 
 def test_damaged_ledger_and_manifest_give_clear_errors_and_repair_fixes_them(loaded, medway_area, tmp_path):
     version = loaded.current_version()
@@ -345,7 +411,9 @@ def test_status_finds_a_damaged_file_and_repair_drops_only_it(loaded, medway_are
     path.write_bytes(path.read_bytes()[:-20])  # a truncated file (footer gone)
     health = check_store(loaded)
     assert [d.month for d in health.damaged] == ["2025-01"]
-    assert json.loads(run_cli("status", "--json", "--store", str(loaded.root)).stdout)["damaged"][0]["month"] == "2025-01"
+    assert (
+        json.loads(run_cli("status", "--json", "--store", str(loaded.root)).stdout)["damaged"][0]["month"] == "2025-01"
+    )
     repair_store(loaded)
     assert data_counts(loaded) == {("2025-02", "Kent Police"): 3}
     assert ledger_counts(loaded) == {("2025-02", "Kent Police"): 3}
@@ -358,7 +426,9 @@ def test_status_json_counts_from_the_data_files(loaded):
     report = json.loads(result.stdout)
     assert report["months"] == ["2025-01", "2025-02"] and report["forces"] == ["Kent Police"]
     assert [(p["month"], p["rows"], p["crime"], p["asb"]) for p in report["partitions"]] == [
-        ("2025-01", 4, 4, 0), ("2025-02", 3, 3, 0)]
+        ("2025-01", 4, 4, 0),
+        ("2025-02", 3, 3, 0),
+    ]
     assert report["rows"] == 7 and report["ok"] is True
 
 
@@ -440,7 +510,9 @@ def test_territorial_force_totals_and_other_forces_series(tmp_path, medway_area,
     counts = db.query("crime_type_counts", first=date(2025, 3, 1), last=date(2025, 3, 1))
     assert counts["incidents"].sum() == 3
     others = db.query("other_force_counts")
-    assert others.to_dict("records") == [{"month": "2025-03", "force": "British Transport Police", "kind": "crime", "incidents": 1}]
+    assert others.to_dict("records") == [
+        {"month": "2025-03", "force": "British Transport Police", "kind": "crime", "incidents": 1}
+    ]
     ledger = db.query("coverage_ledger")
     assert ledger["force"].tolist() == ["British Transport Police", "Kent Police"]
     assert ledger["source"].tolist() == ["2025-03-kent-street.csv"] * 2

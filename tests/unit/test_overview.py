@@ -5,13 +5,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
 from csp_data.config import load_area
-from csp_data.store.ingest import ingest
 from csp_data.overview import build_overview
 from csp_data.periods import Period
-from csp_data.store.queries import Database
 from csp_data.store import Store
+from csp_data.store.ingest import ingest
+from csp_data.store.queries import Database
+from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +20,12 @@ def overview(tmp_path_factory, medway_points):
     folder = tmp_path_factory.mktemp("raw")
     gs, luton = medway_points["Gillingham South"], medway_points["Luton"]
     files = {
-        "2025-01": [street_row("2025-01", "Burglary", *gs), street_row("2025-01", "Burglary", *gs),
-                    street_row("2025-01", "Robbery", *luton), street_row("2025-01", "Anti-social behaviour", *gs)],
+        "2025-01": [
+            street_row("2025-01", "Burglary", *gs),
+            street_row("2025-01", "Burglary", *gs),
+            street_row("2025-01", "Robbery", *luton),
+            street_row("2025-01", "Anti-social behaviour", *gs),
+        ],
         "2025-02": [street_row("2025-02", "Drugs", 0.52, 51.27, "Maidstone 014D")],  # loaded, none in the area
         "2025-04": [street_row("2025-04", "Burglary", *luton), street_row("2025-04", "Anti-social behaviour", *luton)],
     }
@@ -51,7 +55,10 @@ def test_monthly_zero_is_zero_and_missing_is_missing(overview):
 def test_crime_types_and_top_wards(overview):
     types = overview.crime_types
     assert list(zip(types["kind"], types["crime_type"], types["incidents"])) == [
-        ("crime", "Burglary", 3), ("crime", "Robbery", 1), ("asb", "Anti-social behaviour", 2)]
+        ("crime", "Burglary", 3),
+        ("crime", "Robbery", 1),
+        ("asb", "Anti-social behaviour", 2),
+    ]
     assert types["share"].tolist() == [0.75, 0.25, 1.0]
     top = overview.top_wards["crime"]
     assert list(zip(top["ward_name"], top["incidents"]))[:2] == [("Gillingham South", 2), ("Luton", 2)]

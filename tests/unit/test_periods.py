@@ -3,8 +3,15 @@ from datetime import date
 import pytest
 
 from csp_data.periods import (
-    Period, add_months, available_periods, calendar_year, describe_coverage, describe_gaps, financial_year,
-    financial_year_start, latest_12_months,
+    Period,
+    add_months,
+    available_periods,
+    calendar_year,
+    describe_coverage,
+    describe_gaps,
+    financial_year,
+    financial_year_start,
+    latest_12_months,
 )
 
 
@@ -51,7 +58,10 @@ def test_coverage_statements_with_the_2024_gap():
         "Jan 2024 to Dec 2024: partial, 4 of 12 months loaded (missing May 2024 to Dec 2024)."
     )
     assert describe_coverage(financial_year(2023), loaded).startswith("Apr 2023 to Mar 2024: partial, 3 of 12")
-    assert describe_gaps(loaded) == "Months loaded: Jan 2024 to Apr 2024, Jan 2025 to Dec 2025. Missing: May 2024 to Dec 2024."
+    assert (
+        describe_gaps(loaded)
+        == "Months loaded: Jan 2024 to Apr 2024, Jan 2025 to Dec 2025. Missing: May 2024 to Dec 2024."
+    )
     assert describe_gaps([]) == "No months loaded."
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import MEDWAY_AREA_FILE
 from csp_data.area_documents import load_area_documents
 from csp_data.config import load_area
 from csp_data.errors import AreaFileError, CspDataError, InputFileError
@@ -33,6 +32,7 @@ from csp_data.plans import (
     plan_summary,
     rag_status,
 )
+from helpers import MEDWAY_AREA_FILE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
@@ -239,9 +239,20 @@ SOURCE = Source(doc="test", section="test")
 
 def make_kpi(**changes) -> Kpi:
     base = Kpi(
-        id="k", name="KPI", priorities=(), theme=None, indicator_code=None, unit="percent",
-        direction="higher_is_better", target=75.0, value=80.0, period="2024", baseline=None,
-        reported_outcome=None, source=SOURCE, notes=None,
+        id="k",
+        name="KPI",
+        priorities=(),
+        theme=None,
+        indicator_code=None,
+        unit="percent",
+        direction="higher_is_better",
+        target=75.0,
+        value=80.0,
+        period="2024",
+        baseline=None,
+        reported_outcome=None,
+        source=SOURCE,
+        notes=None,
     )
     return dataclasses.replace(base, **changes)
 
@@ -250,12 +261,12 @@ def make_kpi(**changes) -> Kpi:
     ("direction", "target", "value", "expected"),
     [
         # Higher is better, target 75: the amber band is 75 * 0.05 = 3.75 wide (71.25 to 75).
-        ("higher_is_better", 75.0, 75.0, "green"),      # exactly at target
+        ("higher_is_better", 75.0, 75.0, "green"),  # exactly at target
         ("higher_is_better", 75.0, 90.0, "green"),
         ("higher_is_better", 75.0, 74.99, "amber"),
-        ("higher_is_better", 75.0, 71.26, "amber"),     # just inside the band
-        ("higher_is_better", 75.0, 71.25, "amber"),     # on the band edge
-        ("higher_is_better", 75.0, 71.24, "red"),       # just outside
+        ("higher_is_better", 75.0, 71.26, "amber"),  # just inside the band
+        ("higher_is_better", 75.0, 71.25, "amber"),  # on the band edge
+        ("higher_is_better", 75.0, 71.24, "red"),  # just outside
         # Lower is better, target 50: amber from just above 50 to 52.5.
         ("lower_is_better", 50.0, 50.0, "green"),
         ("lower_is_better", 50.0, 31.0, "green"),
@@ -278,7 +289,7 @@ def test_rag_numeric_targets(direction, target, value, expected):
     [
         # "reduce" judged against a baseline of 100: band 5.
         ("reduce", "lower_is_better", 100.0, 99.0, "green"),
-        ("reduce", "lower_is_better", 100.0, 100.0, "amber"),   # no change is not a reduction
+        ("reduce", "lower_is_better", 100.0, 100.0, "amber"),  # no change is not a reduction
         ("reduce", "lower_is_better", 100.0, 104.9, "amber"),
         ("reduce", "lower_is_better", 100.0, 105.1, "red"),
         ("increase", "higher_is_better", 200.0, 201.0, "green"),
@@ -288,8 +299,13 @@ def test_rag_numeric_targets(direction, target, value, expected):
     ],
 )
 def test_rag_direction_only_targets(target, direction, baseline, value, expected):
-    kpi = make_kpi(unit="count", direction=direction, target=target, value=value,
-                   baseline=Baseline(value=baseline, period="before"))
+    kpi = make_kpi(
+        unit="count",
+        direction=direction,
+        target=target,
+        value=value,
+        baseline=Baseline(value=baseline, period="before"),
+    )
     assert rag_status(kpi) == expected
 
 
@@ -340,15 +356,39 @@ def minimal_document() -> dict:
         return {"doc": "test.txt", "section": "Test"}
 
     kpis = [
-        {"id": f"k{i}", "name": f"KPI {i}", "priorities": ["p1"], "unit": "percent",
-         "direction": "higher_is_better", "target": 75, "value": 80, "period": "2024", "source": source()}
+        {
+            "id": f"k{i}",
+            "name": f"KPI {i}",
+            "priorities": ["p1"],
+            "unit": "percent",
+            "direction": "higher_is_better",
+            "target": 75,
+            "value": 80,
+            "period": "2024",
+            "source": source(),
+        }
         for i in range(4)
     ]
     action = {"text": "Do a thing.", "status": "done", "lead_agency": "Kent Police", "source": source()}
-    priority = {"id": "p1", "number": 1, "title": "Priority", "summary": "About it.", "source": source(),
-                "objectives": [{"title": "Objective", "source": source(), "actions": [action]}]}
-    plan = {"id": "plan", "title": "Plan", "start_year": 2024, "end_year": 2028, "status": "current",
-            "summary": "A plan.", "source": source(), "priorities": [priority], "kpis": kpis}
+    priority = {
+        "id": "p1",
+        "number": 1,
+        "title": "Priority",
+        "summary": "About it.",
+        "source": source(),
+        "objectives": [{"title": "Objective", "source": source(), "actions": [action]}],
+    }
+    plan = {
+        "id": "plan",
+        "title": "Plan",
+        "start_year": 2024,
+        "end_year": 2028,
+        "status": "current",
+        "summary": "A plan.",
+        "source": source(),
+        "priorities": [priority],
+        "kpis": kpis,
+    }
     return {"schema_version": 1, "plans": [plan]}
 
 
@@ -365,12 +405,14 @@ def test_minimal_document_is_valid(tmp_path):
 
 def _set(path: str, value):
     """A mutation that sets the value at a dotted/indexed path (``plans[0].kpis[3].target``)."""
+
     def mutate(document):
         *parents, last = re.findall(r"[^.\[\]]+", path)
         node = document
         for part in parents:
             node = node[int(part)] if part.isdigit() else node[part]
         node[int(last) if last.isdigit() else last] = value
+
     return mutate
 
 
@@ -381,41 +423,78 @@ def _delete(path: str):
         for part in parents:
             node = node[int(part)] if part.isdigit() else node[part]
         del node[last]
+
     return mutate
 
 
 MALFORMED_CASES = [
     ("missing field", _delete("plans[0].kpis[3].target"), "plans[0].kpis[3].target", "required field is missing"),
-    ("wrong type", _set("plans[0].kpis[3].target", "high"), "plans[0].kpis[3].target", "must be one of reduce, increase"),
+    (
+        "wrong type",
+        _set("plans[0].kpis[3].target", "high"),
+        "plans[0].kpis[3].target",
+        "must be one of reduce, increase",
+    ),
     ("wrong type value", _set("plans[0].kpis[1].value", [80]), "plans[0].kpis[1].value", "expected a number"),
     ("boolean value", _set("plans[0].kpis[1].value", True), "plans[0].kpis[1].value", "expected a number"),
-    ("unknown status", _set("plans[0].priorities[0].objectives[0].actions[0].status", "doing"),
-     "plans[0].priorities[0].objectives[0].actions[0].status", "must be one of done, will_do"),
-    ("unknown direction", _set("plans[0].kpis[0].direction", "up"), "plans[0].kpis[0].direction",
-     "must be one of higher_is_better, lower_is_better"),
+    (
+        "unknown status",
+        _set("plans[0].priorities[0].objectives[0].actions[0].status", "doing"),
+        "plans[0].priorities[0].objectives[0].actions[0].status",
+        "must be one of done, will_do",
+    ),
+    (
+        "unknown direction",
+        _set("plans[0].kpis[0].direction", "up"),
+        "plans[0].kpis[0].direction",
+        "must be one of higher_is_better, lower_is_better",
+    ),
     ("unknown unit", _set("plans[0].kpis[0].unit", "pounds"), "plans[0].kpis[0].unit", "must be one of"),
     ("percentage above 100", _set("plans[0].kpis[2].value", 120), "plans[0].kpis[2].value", "between 0 and 100"),
     ("percentage below 0", _set("plans[0].kpis[2].target", -1), "plans[0].kpis[2].target", "between 0 and 100"),
-    ("negative count", lambda d: d["plans"][0]["kpis"][0].update(unit="count", value=-3),
-     "plans[0].kpis[0].value", "cannot be negative"),
-    ("direction target contradicts", _set("plans[0].kpis[0].target", "reduce"), "plans[0].kpis[0].target",
-     "contradicts direction"),
-    ("unknown outcome", _set("plans[0].kpis[0].reported_outcome", "great"), "plans[0].kpis[0].reported_outcome",
-     "must be one of met"),
+    (
+        "negative count",
+        lambda d: d["plans"][0]["kpis"][0].update(unit="count", value=-3),
+        "plans[0].kpis[0].value",
+        "cannot be negative",
+    ),
+    (
+        "direction target contradicts",
+        _set("plans[0].kpis[0].target", "reduce"),
+        "plans[0].kpis[0].target",
+        "contradicts direction",
+    ),
+    (
+        "unknown outcome",
+        _set("plans[0].kpis[0].reported_outcome", "great"),
+        "plans[0].kpis[0].reported_outcome",
+        "must be one of met",
+    ),
     ("unknown field", _set("plans[0].kpis[0].taget", 5), "plans[0].kpis[0]", "unknown field 'taget'"),
-    ("unknown priority", _set("plans[0].kpis[0].priorities", ["p9"]), "plans[0].kpis[0].priorities[0]",
-     "no priority with id 'p9'"),
+    (
+        "unknown priority",
+        _set("plans[0].kpis[0].priorities", ["p9"]),
+        "plans[0].kpis[0].priorities[0]",
+        "no priority with id 'p9'",
+    ),
     ("duplicate kpi id", _set("plans[0].kpis[2].id", "k0"), "plans[0].kpis[2].id", "already used"),
-    ("missing source section", _delete("plans[0].priorities[0].source.section"),
-     "plans[0].priorities[0].source.section", "required field is missing"),
+    (
+        "missing source section",
+        _delete("plans[0].priorities[0].source.section"),
+        "plans[0].priorities[0].source.section",
+        "required field is missing",
+    ),
     ("empty text", _set("plans[0].title", "  "), "plans[0].title", "must not be empty"),
     ("number as text", _set("plans[0].kpis[0].period", 2024), "plans[0].kpis[0].period", "expected text"),
     ("end before start", _set("plans[0].end_year", 2020), "plans[0].end_year", "must not be before"),
     ("plans not a list", _set("plans", {"id": "x"}), "plans", "expected a list"),
     ("wrong schema", _set("schema_version", 2), "schema_version", "reads schema_version 1"),
-    ("two current plans", lambda d: d["plans"].append({**copy.deepcopy(d["plans"][0]), "id": "plan2",
-                                                     "priorities": [], "kpis": []}),
-     "plans[1].status", "only one plan can be current"),
+    (
+        "two current plans",
+        lambda d: d["plans"].append({**copy.deepcopy(d["plans"][0]), "id": "plan2", "priorities": [], "kpis": []}),
+        "plans[1].status",
+        "only one plan can be current",
+    ),
 ]
 
 
@@ -548,8 +627,9 @@ def test_command_line_check(tmp_path):
     document = minimal_document()
     document["plans"][0]["kpis"][1]["value"] = "high"
     path = write_yaml(tmp_path, document)
-    bad = subprocess.run([sys.executable, "-m", "csp_data.plans", str(path)], capture_output=True, text=True,
-                         cwd=REPO_ROOT)
+    bad = subprocess.run(
+        [sys.executable, "-m", "csp_data.plans", str(path)], capture_output=True, text=True, cwd=REPO_ROOT
+    )
     assert bad.returncode == 1
     assert re.fullmatch(
         rf"error: {re.escape(str(path))}: plans\[0\]\.kpis\[1\]\.value: expected a number, got 'high' \(str\) "
@@ -617,7 +697,7 @@ def test_responses_file_resolved_relative_to_the_area_file(tmp_path):
     [
         ('[plans]\nfile = "nowhere.yaml"\n', "field 'plans.file' names nowhere.yaml, which does not exist"),
         ("[plans]\n", "missing field 'plans.file'"),
-        ('[plans]\nfile = 3\n', "field 'plans.file' should be a non-empty string naming a file, got int 3"),
+        ("[plans]\nfile = 3\n", "field 'plans.file' should be a non-empty string naming a file, got int 3"),
         ('[plans]\nfile = "a"\ntaget = 1\n', "unknown field 'plans.taget'"),
         ('plans = "x"\n', "'plans' should be a table"),
         ('[survey]\nfiles = "survey.yaml"\n', "field 'survey.files' should be a list of file names"),

@@ -12,14 +12,14 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
-from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
 from csp_data import priorities as pr
 from csp_data.change import compare_counts, describe_change, interval_words
-from csp_data.store.ingest import ingest
 from csp_data.periods import Period
 from csp_data.plans import Baseline, Kpi, Source, current_plan, find_kpi, load_plans
-from csp_data.store.queries import Database
 from csp_data.store import Store
+from csp_data.store.ingest import ingest
+from csp_data.store.queries import Database
+from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
 
 JAN, FEB, MAR, APR, MAY, JUN = (date(2025, m, 1) for m in range(1, 7))
 ASB, VSO, DRUGS, WEAPONS = "Anti-social behaviour", "Violence and sexual offences", "Drugs", "Possession of weapons"
@@ -42,8 +42,11 @@ def database(tmp_path_factory, medway_points):
     folder = tmp_path_factory.mktemp("raw")
     point = medway_points["Gillingham South"]
     for month, counts in FIXTURE.items():
-        rows = [street_row(month, category, *point, crime_id=f"{month}-{category}-{i}")
-                for category, n in counts.items() for i in range(n)]
+        rows = [
+            street_row(month, category, *point, crime_id=f"{month}-{category}-{i}")
+            for category, n in counts.items()
+            for i in range(n)
+        ]
         # A row outside Medway, which the ingest drops: it must not be counted.
         rows.append(street_row(month, DRUGS, 0.52, 51.27, "Maidstone 014D"))
         (folder / f"{month}-kent-street.csv").write_bytes(csv_bytes(rows))
@@ -77,11 +80,16 @@ def test_indicator_monthly_rows(database):
     got = [(m.date(), t, n) for m, t, n in frame.itertuples(index=False)]
     # Every loaded month appears for each category, with 0 where none; May (not loaded) does not appear.
     assert got == [
-        (JAN, DRUGS, 1), (JAN, WEAPONS, 0),
-        (FEB, DRUGS, 2), (FEB, WEAPONS, 1),
-        (MAR, DRUGS, 0), (MAR, WEAPONS, 2),
-        (APR, DRUGS, 3), (APR, WEAPONS, 0),
-        (JUN, DRUGS, 0), (JUN, WEAPONS, 0),
+        (JAN, DRUGS, 1),
+        (JAN, WEAPONS, 0),
+        (FEB, DRUGS, 2),
+        (FEB, WEAPONS, 1),
+        (MAR, DRUGS, 0),
+        (MAR, WEAPONS, 2),
+        (APR, DRUGS, 3),
+        (APR, WEAPONS, 0),
+        (JUN, DRUGS, 0),
+        (JUN, WEAPONS, 0),
     ]
 
 
@@ -150,8 +158,14 @@ def test_drugs_and_weapons_series_and_table(database, plan):
     table = pr.indicator_table(figures)
     assert list(table.columns) == ["series", "month", "incidents", "loaded"]
     assert table.values.tolist() == [
-        [DRUGS, JAN, 1, True], [DRUGS, FEB, 2, True], [DRUGS, MAR, 0, True], [DRUGS, APR, 3, True],
-        [WEAPONS, JAN, 0, True], [WEAPONS, FEB, 1, True], [WEAPONS, MAR, 2, True], [WEAPONS, APR, 0, True],
+        [DRUGS, JAN, 1, True],
+        [DRUGS, FEB, 2, True],
+        [DRUGS, MAR, 0, True],
+        [DRUGS, APR, 3, True],
+        [WEAPONS, JAN, 0, True],
+        [WEAPONS, FEB, 1, True],
+        [WEAPONS, MAR, 2, True],
+        [WEAPONS, APR, 0, True],
     ]
 
 
@@ -199,7 +213,7 @@ def test_open_data_limits_are_said_plainly(plan):
     assert "police.uk does not separate sexual offences or stalking and harassment" in limits[2]
     assert "Open data cannot show reoffending" in limits[4]
     assert "enforcement" in limits[3]
-    assert "only the ASB incidents reported to Kent Police" in limits[1]
+    assert "only the ASB incidents reported to the police" in limits[1]  # any area: no force named in generic text
 
 
 # ---------------------------------------------------------------------------------
@@ -212,24 +226,40 @@ def ons_frame(rows):
 
     records = []
     for code, end, group, label, count, population in rows:
-        records.append({
-            "csp_code": code, "csp_name": "Medway", "force_code": "E23000032", "force_name": "Kent",
-            "la_codes": "E06000035", "period_end": pd.Timestamp(end), "offence_group": group,
-            "offence_label": label, "parent_group": "total_excl_fraud", "count": count,
-            "population": population, "population_year": 2023, "population_source": "test",
-            "rate_per_1000": None, "published_rate_per_1000": None, "source_file": "test", "source_table": "C2",
-        })
+        records.append(
+            {
+                "csp_code": code,
+                "csp_name": "Medway",
+                "force_code": "E23000032",
+                "force_name": "Kent",
+                "la_codes": "E06000035",
+                "period_end": pd.Timestamp(end),
+                "offence_group": group,
+                "offence_label": label,
+                "parent_group": "total_excl_fraud",
+                "count": count,
+                "population": population,
+                "population_year": 2023,
+                "population_source": "test",
+                "rate_per_1000": None,
+                "published_rate_per_1000": None,
+                "source_file": "test",
+                "source_table": "C2",
+            }
+        )
     return pd.DataFrame(records, columns=TIDY_COLUMNS)
 
 
 def test_ons_indicator_table_rates_intervals_and_change():
-    frame = ons_frame([
-        ("E22000143", "2024-06-30", "sexual_offences", "Sexual offences", 1100, 280000),
-        ("E22000143", "2025-06-30", "sexual_offences", "Sexual offences", 1240, 282700),
-        ("E22000143", "2024-12-31", "sexual_offences", "Sexual offences", 1200, 281000),
-        ("E22000143", "2025-06-30", "stalking_and_harassment", "Stalking and harassment", 3519, 282700),
-        ("E22000999", "2025-06-30", "sexual_offences", "Sexual offences", 99, 100000),  # another CSP
-    ])
+    frame = ons_frame(
+        [
+            ("E22000143", "2024-06-30", "sexual_offences", "Sexual offences", 1100, 280000),
+            ("E22000143", "2025-06-30", "sexual_offences", "Sexual offences", 1240, 282700),
+            ("E22000143", "2024-12-31", "sexual_offences", "Sexual offences", 1200, 281000),
+            ("E22000143", "2025-06-30", "stalking_and_harassment", "Stalking and harassment", 3519, 282700),
+            ("E22000999", "2025-06-30", "sexual_offences", "Sexual offences", 99, 100000),  # another CSP
+        ]
+    )
     table = pr.ons_indicator_table(frame, "E22000143", ["Sexual offences", "Stalking and harassment"])
     assert list(table["offence_group"]) == ["sexual_offences"] * 3 + ["stalking_and_harassment"]
     assert list(table["year_ending"]) == [date(2024, 6, 30), date(2024, 12, 31), date(2025, 6, 30), date(2025, 6, 30)]
@@ -253,11 +283,15 @@ def test_ons_indicator_table_from_the_real_c2_extract():
 
     frame = read_ons_csp_c2_csv(ROOT / "tests" / "fixtures" / "benchmarks" / "c2_ye_jun2025_extract.csv")
     table = pr.ons_indicator_table(
-        frame, "E22000143", ["Sexual offences", "Stalking and harassment", "Drug offences", "Possession of weapons offences"]
+        frame,
+        "E22000143",
+        ["Sexual offences", "Stalking and harassment", "Drug offences", "Possession of weapons offences"],
     )
     # Medway, year ending June 2025, as in the ONS Table C2 extract.
     assert dict(zip(table["offence_label"], table["count"])) == {
-        "Sexual offences": 1240, "Stalking and harassment": 3519, "Drug offences": 1087,
+        "Sexual offences": 1240,
+        "Stalking and harassment": 3519,
+        "Drug offences": 1087,
         "Possession of weapons offences": 327,
     }
     assert table["rate_per_1000"].isna().all()  # the CSV carries no population
@@ -288,9 +322,20 @@ def test_find_ons_benchmarks(tmp_path, medway_area):
 
 def kpi(value, target, direction="higher_is_better", unit="percent", baseline=None, **extra) -> Kpi:
     return Kpi(
-        id="k", name="A KPI", priorities=(), theme=None, indicator_code=None, unit=unit, direction=direction,
-        target=target, value=value, period="2024", baseline=baseline, reported_outcome=extra.get("outcome"),
-        source=Source("doc.txt", "Section"), notes=None,
+        id="k",
+        name="A KPI",
+        priorities=(),
+        theme=None,
+        indicator_code=None,
+        unit=unit,
+        direction=direction,
+        target=target,
+        value=value,
+        period="2024",
+        baseline=baseline,
+        reported_outcome=extra.get("outcome"),
+        source=Source("doc.txt", "Section"),
+        notes=None,
     )
 
 
@@ -327,8 +372,15 @@ def test_direction_targets_in_words():
 
 
 def test_seed_kpis_in_the_table(plans):
-    ids = ["k16_flytipping_cleared_next_day", "k16_adult_orders_completed", "k16_young_offenders_reoffending_6m",
-           "k16_asb_repeat_victims", "k09_asb_incidents", "k24_recorded_crime", "k24_recorded_crime_rate"]
+    ids = [
+        "k16_flytipping_cleared_next_day",
+        "k16_adult_orders_completed",
+        "k16_young_offenders_reoffending_6m",
+        "k16_asb_repeat_victims",
+        "k09_asb_incidents",
+        "k24_recorded_crime",
+        "k24_recorded_crime_rate",
+    ]
     plan_2016 = next(p for p in plans if p.id == "csp_2016_20")
     table = pr.kpi_display_table([find_kpi(plans, i) for i in ids], plan_2016)
     rows = table.set_index("kpi")
@@ -345,7 +397,11 @@ def test_seed_kpis_in_the_table(plans):
     asb_2009 = rows.loc["ASB incidents (police codes 370/371)"]
     assert (asb_2009["latest_value"], asb_2009["rag"]) == ("2,321", "green")
     crime = rows.loc["Recorded crime"]
-    assert (crime["target"], crime["latest_value"], crime["status"]) == ("none set", "28,526", "○ No data: no target set")
+    assert (crime["target"], crime["latest_value"], crime["status"]) == (
+        "none set",
+        "28,526",
+        "○ No data: no target set",
+    )
     assert rows.loc["Recorded crime rate per 1,000 residents", "latest_value"] == "99.9 per 1,000"
     assert fly["priority"] == "Tackle antisocial behaviour (ASB) and envirocrime (previous plan priority)"
 
@@ -360,9 +416,14 @@ def test_rag_counts_of_the_plans(plans):
 @pytest.mark.parametrize(
     ("value", "unit", "text"),
     [
-        (83, "percent", "83%"), (51.5, "percent", "51.5%"), (-9, "percent_change", "-9%"),
-        (5, "percent_change", "+5%"), (0, "percent_change", "0%"), (28526, "count", "28,526"),
-        (99.9, "rate_per_1000", "99.9 per 1,000"), (None, "count", "not published"),
+        (83, "percent", "83%"),
+        (51.5, "percent", "51.5%"),
+        (-9, "percent_change", "-9%"),
+        (5, "percent_change", "+5%"),
+        (0, "percent_change", "0%"),
+        (28526, "count", "28,526"),
+        (99.9, "rate_per_1000", "99.9 per 1,000"),
+        (None, "count", "not published"),
     ],
 )
 def test_format_measure(value, unit, text):
@@ -397,5 +458,8 @@ def test_action_line_names_the_lead_and_partners(plan):
 def test_previous_plans_newest_first(plans):
     assert [p.id for p in pr.previous_plans(plans)] == ["csp_2016_20", "csp_2009_12"]
     assert [k.id for k in pr.unassigned_kpis(current_plan(plans))] == [
-        "k24_recorded_crime", "k24_recorded_crime_rate", "k24_recorded_crime_change", "k24_under25_public_place_violence",
+        "k24_recorded_crime",
+        "k24_recorded_crime_rate",
+        "k24_recorded_crime_change",
+        "k24_under25_public_place_violence",
     ]

@@ -18,9 +18,9 @@ import pytest
 
 from csp_data import seasonality as S
 from csp_data import series as SR
-from csp_data.series import ALL_ASB, ALL_CRIME
 from csp_data.change import compare_counts, describe_change, interval_words
 from csp_data.periods import Period, calendar_year, financial_year, month_range
+from csp_data.series import ALL_ASB, ALL_CRIME
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT.parent / "shared" / "data" / "raw"
@@ -63,8 +63,18 @@ def test_financial_year_positions_at_the_march_april_edge():
     overlay = S.financial_year_overlay(series)
     march = overlay[overlay["month"] == date(2025, 3, 1)].iloc[0]
     april = overlay[overlay["month"] == date(2025, 4, 1)].iloc[0]
-    assert (march["financial_year"], march["fy_start"], march["fy_position"], march["month_name"]) == ("2024/25", 2024, 12, "Mar")
-    assert (april["financial_year"], april["fy_start"], april["fy_position"], april["month_name"]) == ("2025/26", 2025, 1, "Apr")
+    assert (march["financial_year"], march["fy_start"], march["fy_position"], march["month_name"]) == (
+        "2024/25",
+        2024,
+        12,
+        "Mar",
+    )
+    assert (april["financial_year"], april["fy_start"], april["fy_position"], april["month_name"]) == (
+        "2025/26",
+        2025,
+        1,
+        "Apr",
+    )
     assert march["incidents"] == 10 and april["incidents"] == 20
     # Each year is laid out April..March, one row per month, whether loaded or not.
     assert list(overlay.loc[overlay["fy_start"] == 2024, "month_name"]) == list(S.FY_MONTH_NAMES)
@@ -140,7 +150,7 @@ def test_rolling_12_month_totals_need_all_12_months():
     assert rolling.loc[date(2024, 12, 1), "rolling_12"] == 120
     assert rolling.loc[date(2025, 3, 1), "rolling_12"] == 9 * 10 + 3 * 20
     # Every window holding April 2025 has no total: from Apr 2025 to Mar 2026.
-    assert rolling.loc[date(2025, 4, 1):date(2026, 3, 1), "rolling_12"].isna().all()
+    assert rolling.loc[date(2025, 4, 1) : date(2026, 3, 1), "rolling_12"].isna().all()
     assert rolling.loc[date(2025, 4, 1), "months_loaded_in_window"] == 11
     assert rolling.loc[date(2026, 4, 1), "rolling_12"] == 12 * 30
     assert rolling.loc[date(2026, 6, 1), "rolling_12"] == 12 * 30
@@ -158,8 +168,14 @@ def test_rolling_statement_without_twelve_months():
 
 
 def test_centred_moving_average_never_bridges_a_gap():
-    values = {date(2025, 1, 1): 3, date(2025, 2, 1): 6, date(2025, 3, 1): 9, date(2025, 5, 1): 12, date(2025, 6, 1): 15,
-              date(2025, 7, 1): 18}
+    values = {
+        date(2025, 1, 1): 3,
+        date(2025, 2, 1): 6,
+        date(2025, 3, 1): 9,
+        date(2025, 5, 1): 12,
+        date(2025, 6, 1): 15,
+        date(2025, 7, 1): 18,
+    }
     series = asb_series(values)
     trend = S.centred_moving_average(series).tolist()
     assert math.isnan(trend[0]) and trend[1] == 6.0
@@ -239,11 +255,15 @@ def test_expected_range_on_a_constructed_three_year_series():
         "Jan 2024 to Feb 2024. 3 of 4 months fell outside it: Feb 2023 above (70; expected 31 to 69); "
         "Jan 2024 above (160; expected 85 to 135); Feb 2024 below (40; expected 42 to 78)."
     )
-    assert text.endswith("Jan 2022 to Feb 2022 have no earlier year loaded for the same month, so no range: more history is needed.")
+    assert text.endswith(
+        "Jan 2022 to Feb 2022 have no earlier year loaded for the same month, so no range: more history is needed."
+    )
 
 
 def test_expected_range_lower_limit_is_floored_at_zero():
-    expected = S.expected_range(asb_series({date(2024, 1, 1): 3, date(2025, 1, 1): 0}, date(2024, 1, 1), date(2025, 1, 1)))
+    expected = S.expected_range(
+        asb_series({date(2024, 1, 1): 3, date(2025, 1, 1): 0}, date(2024, 1, 1), date(2025, 1, 1))
+    )
     row = expected.iloc[-1]
     # 3 +/- 1.96 * sqrt(3 * 2) = -1.80 .. 7.80, floored at 0.
     assert row["lower"] == 0.0 and row["upper"] == pytest.approx(7.80091167635531, abs=1e-9)
@@ -431,8 +451,8 @@ def raw_medway_counts(folder: Path) -> dict[tuple[date, str], int]:
 def test_embedded_store_monthly_series_match_the_raw_files():
     raw = raw_medway_counts(raw_dir() / "police_uk_kent_2025")
     from csp_data.config import load_area
-    from csp_data.store.queries import Database
     from csp_data.store import Store
+    from csp_data.store.queries import Database
 
     area = load_area(None)
     database = Database(area, Store(area.store_dir))

@@ -22,10 +22,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import ROOT, csv_bytes, street_row
 from csp_data.config import load_area
-from csp_data.store.ingest import ingest
 from csp_data.store import Store
+from csp_data.store.ingest import ingest
+from helpers import ROOT, csv_bytes, street_row
 
 pytestmark = pytest.mark.slow
 
@@ -71,9 +71,11 @@ def observed(store: Store) -> dict[str, int]:
             data = dict(rows)
     assert data == ledger, "the ledger must agree with the data files"
     if data:
-        through_current = dict(duckdb.sql(
-            f"SELECT strftime(month, '%Y-%m'), count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY 1"
-        ).fetchall())
+        through_current = dict(
+            duckdb.sql(
+                f"SELECT strftime(month, '%Y-%m'), count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY 1"
+            ).fetchall()
+        )
         assert through_current == data
     return dict(sorted(data.items()))
 
@@ -82,8 +84,14 @@ def cli(*args, env_extra=None, prefix=()):
     # Old versions are retired at once (not kept ten minutes for pinned readers), so that retiring is tested too.
     env = dict(os.environ, CSP_STORE_KEEP_SECONDS="0", **(env_extra or {}))
     env.pop("CSP_DEBUG", None)
-    return subprocess.run([*prefix, sys.executable, "-m", "csp_data", *args], cwd=ROOT, capture_output=True,
-                          text=True, env=env, timeout=120)
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "csp_data", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def check_after_crash(store: Store, result: subprocess.CompletedProcess, new_folder: Path, before=OLD) -> dict:
@@ -117,9 +125,18 @@ FAULTS = ["written", "written:3", "ledger", "built", "renamed", "committed", "re
 def test_signal_at_every_step_of_a_load(fault, signal_name, old_store, loads, tmp_path):
     step, *nth = fault.split(":")
     if step == "clean":  # the clean-up only has something to remove after an earlier crash left a build
-        cli("ingest", "--quiet", "--store", str(old_store.root), str(loads[1]), env_extra={"CSP_STORE_FAULT": "built:KILL"})
+        cli(
+            "ingest",
+            "--quiet",
+            "--store",
+            str(old_store.root),
+            str(loads[1]),
+            env_extra={"CSP_STORE_FAULT": "built:KILL"},
+        )
     spec = f"{step}:{signal_name}" + (f":{nth[0]}" if nth else "")
-    result = cli("ingest", "--quiet", "--store", str(old_store.root), str(loads[1]), env_extra={"CSP_STORE_FAULT": spec})
+    result = cli(
+        "ingest", "--quiet", "--store", str(old_store.root), str(loads[1]), env_extra={"CSP_STORE_FAULT": spec}
+    )
     state = check_after_crash(old_store, result, loads[1])
     if step in ("written", "ledger", "built", "renamed"):
         assert state == OLD  # nothing is visible before the commit
@@ -129,7 +146,9 @@ def test_signal_at_every_step_of_a_load(fault, signal_name, old_store, loads, tm
 
 def test_crash_during_recovery_twice_in_a_row(old_store, loads):
     """A load killed before its commit, then the recovering commands killed and interrupted in turn."""
-    first = cli("ingest", "--quiet", "--store", str(old_store.root), str(loads[1]), env_extra={"CSP_STORE_FAULT": "built:KILL"})
+    first = cli(
+        "ingest", "--quiet", "--store", str(old_store.root), str(loads[1]), env_extra={"CSP_STORE_FAULT": "built:KILL"}
+    )
     assert first.returncode == -9
     assert observed(old_store) == OLD
     for spec in ("clean:KILL", "clean:INT"):
@@ -137,9 +156,18 @@ def test_crash_during_recovery_twice_in_a_row(old_store, loads):
         assert "Traceback" not in result.stderr
         assert observed(old_store) == OLD
     # A load killed after its commit, then the next writer killed while retiring the old version.
-    cli("ingest", "--quiet", "--store", str(old_store.root), str(loads[1]), env_extra={"CSP_STORE_FAULT": "committed:KILL"})
+    cli(
+        "ingest",
+        "--quiet",
+        "--store",
+        str(old_store.root),
+        str(loads[1]),
+        env_extra={"CSP_STORE_FAULT": "committed:KILL"},
+    )
     assert observed(old_store) == NEW
-    result = cli("remove", "--month", "2025-12", "--store", str(old_store.root), env_extra={"CSP_STORE_FAULT": "retire:KILL:2"})
+    result = cli(
+        "remove", "--month", "2025-12", "--store", str(old_store.root), env_extra={"CSP_STORE_FAULT": "retire:KILL:2"}
+    )
     assert result.returncode == -9
     eleven = {m: 5 for m in NEW_MONTHS[:-1]}
     assert observed(old_store) == eleven
@@ -153,10 +181,23 @@ STRACE_CASES = [("rename", n) for n in (1, 2, 3)] + [("link", 2), ("symlink", 1)
 @pytest.mark.parametrize("signal_name", ["INT", "KILL"])
 @pytest.mark.parametrize("syscall,when", STRACE_CASES)
 def test_signal_at_system_calls_with_strace(syscall, when, signal_name, old_store, loads):
-    calls = {"rename": "rename,renameat,renameat2", "link": "link,linkat", "symlink": "symlink,symlinkat",
-             "unlinkat": "unlink,unlinkat"}[syscall]
-    prefix = ("strace", "-f", "-qq", "-o", "/dev/null", "-e", f"trace={calls}",
-              "-e", f"inject={calls}:signal={signal_name}:when={when}")
+    calls = {
+        "rename": "rename,renameat,renameat2",
+        "link": "link,linkat",
+        "symlink": "symlink,symlinkat",
+        "unlinkat": "unlink,unlinkat",
+    }[syscall]
+    prefix = (
+        "strace",
+        "-f",
+        "-qq",
+        "-o",
+        "/dev/null",
+        "-e",
+        f"trace={calls}",
+        "-e",
+        f"inject={calls}:signal={signal_name}:when={when}",
+    )
     result = cli("ingest", "--quiet", "--store", str(old_store.root), str(loads[1]), prefix=prefix)
     check_after_crash(old_store, result, loads[1])
 

@@ -5,8 +5,6 @@ loads, or garbage values.
 
 from __future__ import annotations
 
-import pytest
-
 import subprocess
 import sys
 import textwrap
@@ -15,12 +13,13 @@ import time
 from datetime import date
 
 import duckdb
+import pytest
 
-from helpers import ROOT, csv_bytes, street_row
 from csp_data.config import load_area
+from csp_data.store import Store
 from csp_data.store.ingest import ingest
 from csp_data.store.queries import Database
-from csp_data.store import Store
+from helpers import ROOT, csv_bytes, street_row
 
 pytestmark = pytest.mark.slow
 
@@ -58,14 +57,21 @@ def test_reads_during_loads_are_never_torn(tmp_path, medway_points, monkeypatch)
     area = load_area(None)
     ingest([folders[0]], area, store)
 
-    writer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         from csp_data.config import load_area
         from csp_data.store.ingest import ingest
         from csp_data.store import Store
         area, store = load_area(None), Store({str(store.root)!r})
         for i in range({LOADS}):
             ingest([{str(folders[1])!r} if i % 2 == 0 else {str(folders[0])!r}], area, store)
-        """)], cwd=ROOT)
+        """),
+        ],
+        cwd=ROOT,
+    )
     results = {"app": 0, "direct": 0, "direct_errors": 0, "pinned": 0, "versions": set()}
     torn: list = []
     app_errors: list = []
@@ -94,8 +100,7 @@ def test_reads_during_loads_are_never_torn(tmp_path, medway_points, monkeypatch)
 
     def direct_reader():
         con = duckdb.connect()
-        sql = (f"SELECT strftime(month, '%Y-%m') AS m, count(*) FROM read_parquet('{store.incidents_glob}') "
-               "GROUP BY m")
+        sql = f"SELECT strftime(month, '%Y-%m') AS m, count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY m"
         while writer.poll() is None or results["direct"] < 500:
             try:
                 counts = dict(con.execute(sql).fetchall())
@@ -115,8 +120,12 @@ def test_reads_during_loads_are_never_torn(tmp_path, medway_points, monkeypatch)
         while writer.poll() is None or results["pinned"] < 500:
             try:
                 pinned_files(con, store)
-                counts = dict(con.execute("SELECT strftime(month, '%Y-%m') AS m, count(*) FROM "
-                                          "read_parquet(getvariable('incident_files')) GROUP BY m").fetchall())
+                counts = dict(
+                    con.execute(
+                        "SELECT strftime(month, '%Y-%m') AS m, count(*) FROM "
+                        "read_parquet(getvariable('incident_files')) GROUP BY m"
+                    ).fetchall()
+                )
             except duckdb.Error as exc:
                 pinned_errors.append(repr(exc))
                 continue
@@ -131,9 +140,11 @@ def test_reads_during_loads_are_never_torn(tmp_path, medway_points, monkeypatch)
     for thread in threads:
         thread.join(timeout=600)
     assert writer.wait(timeout=60) == 0
-    print(f"reads: {results['app']} via the app, {results['pinned']} pinned, {results['direct']} direct "
-          f"({results['direct_errors']} direct reads overlapped a commit and failed), "
-          f"{len(results['versions'])} versions seen, {time.monotonic() - start:.1f} s")
+    print(
+        f"reads: {results['app']} via the app, {results['pinned']} pinned, {results['direct']} direct "
+        f"({results['direct_errors']} direct reads overlapped a commit and failed), "
+        f"{len(results['versions'])} versions seen, {time.monotonic() - start:.1f} s"
+    )
     assert torn == []
     assert app_errors == [] and pinned_errors == []
     assert results["app"] + results["direct"] + results["pinned"] >= 1500

@@ -92,8 +92,14 @@ def test_survey_files_validate(surveys):
 def test_2024_has_the_required_questions(surveys):
     survey = surveys[-1]
     assert [q.id for q in survey.questions] == [
-        "feel_safe_day", "feel_safe_evening", "issues_problem", "issues_priority",
-        "feel_safer_measures", "would_tell", "aware_prevent", "aware_extremist_graffiti",
+        "feel_safe_day",
+        "feel_safe_evening",
+        "issues_problem",
+        "issues_priority",
+        "feel_safer_measures",
+        "would_tell",
+        "aware_prevent",
+        "aware_extremist_graffiti",
     ]
 
 
@@ -116,8 +122,11 @@ def test_every_answer_has_a_seed_source(surveys):
 def test_compare_keys_link_at_least_two_years(surveys):
     keys = {q.compare_key for s in surveys for q in s.questions if q.compare_key}
     groups = comparable_questions(surveys)
-    assert set(groups) == keys == {"feel_safe_day", "feel_safe_evening", "issues_problem", "issues_priority",
-                                   "top_priority"}
+    assert (
+        set(groups)
+        == keys
+        == {"feel_safe_day", "feel_safe_evening", "issues_problem", "issues_priority", "top_priority"}
+    )
     assert [s.year for s, _ in groups["feel_safe_day"]] == [2016, 2024]
     assert [s.year for s, _ in groups["top_priority"]] == [2008, 2016]
 
@@ -132,7 +141,7 @@ def test_results_frame_is_long_and_complete(surveys):
 
 @needs_seeds
 def test_survey_sources_and_figures_are_in_the_seeds(surveys):
-    for survey, question, answer in all_answers(surveys):
+    for _survey, question, answer in all_answers(surveys):
         text = seed_text(answer.source.doc)
         for part in answer.source.section.split(" > "):
             assert part.lower() in text, (question.id, part)
@@ -166,38 +175,87 @@ def minimal_survey() -> dict:
     return {
         "schema_version": 1,
         "survey": {
-            "id": "test_survey", "year": 2024, "title": "Test", "source": source(),
+            "id": "test_survey",
+            "year": 2024,
+            "title": "Test",
+            "source": source(),
             "samples": [{"id": "main", "description": "Everyone.", "source": source()}],
-            "questions": [{
-                "id": "feel_safe_day", "compare_key": None, "text": "Safe by day?", "sample": "main",
-                "answer_type": "single_choice", "source": source(),
-                "answers": [{"option": "Safe", "percentage": 69}],
-            }],
+            "questions": [
+                {
+                    "id": "feel_safe_day",
+                    "compare_key": None,
+                    "text": "Safe by day?",
+                    "sample": "main",
+                    "answer_type": "single_choice",
+                    "source": source(),
+                    "answers": [{"option": "Safe", "percentage": 69}],
+                }
+            ],
         },
     }
 
 
 SURVEY_CASES = [
-    ("percentage above 100", lambda d: d["survey"]["questions"][0]["answers"][0].update(percentage=120),
-     "survey.questions[0].answers[0].percentage", "between 0 and 100"),
-    ("percentage as text", lambda d: d["survey"]["questions"][0]["answers"][0].update(percentage="69%"),
-     "survey.questions[0].answers[0].percentage", "expected a number"),
-    ("null percentage without words", lambda d: d["survey"]["questions"][0]["answers"][0].update(percentage=None),
-     "survey.questions[0].answers[0].percentage", "reported_as must say"),
-    ("unknown answer type", lambda d: d["survey"]["questions"][0].update(answer_type="ranking"),
-     "survey.questions[0].answer_type", "must be one of single_choice"),
-    ("missing text", lambda d: d["survey"]["questions"][0].pop("text"),
-     "survey.questions[0].text", "required field is missing"),
-    ("unknown sample", lambda d: d["survey"]["questions"][0].update(sample="panel"),
-     "survey.questions[0].sample", "no sample with id 'panel'"),
-    ("bad id", lambda d: d["survey"]["questions"][0].update(id="Feel Safe"),
-     "survey.questions[0].id", "lower_snake_case"),
-    ("option read as boolean", lambda d: d["survey"]["questions"][0]["answers"][0].update(option=False),
-     "survey.questions[0].answers[0].option", "expected text"),
-    ("duplicate question", lambda d: d["survey"]["questions"].append(dict(d["survey"]["questions"][0])),
-     "survey.questions[1].id", "already used"),
-    ("no answers", lambda d: d["survey"]["questions"][0].update(answers=[]),
-     "survey.questions[0].answers", "at least one answer"),
+    (
+        "percentage above 100",
+        lambda d: d["survey"]["questions"][0]["answers"][0].update(percentage=120),
+        "survey.questions[0].answers[0].percentage",
+        "between 0 and 100",
+    ),
+    (
+        "percentage as text",
+        lambda d: d["survey"]["questions"][0]["answers"][0].update(percentage="69%"),
+        "survey.questions[0].answers[0].percentage",
+        "expected a number",
+    ),
+    (
+        "null percentage without words",
+        lambda d: d["survey"]["questions"][0]["answers"][0].update(percentage=None),
+        "survey.questions[0].answers[0].percentage",
+        "reported_as must say",
+    ),
+    (
+        "unknown answer type",
+        lambda d: d["survey"]["questions"][0].update(answer_type="ranking"),
+        "survey.questions[0].answer_type",
+        "must be one of single_choice",
+    ),
+    (
+        "missing text",
+        lambda d: d["survey"]["questions"][0].pop("text"),
+        "survey.questions[0].text",
+        "required field is missing",
+    ),
+    (
+        "unknown sample",
+        lambda d: d["survey"]["questions"][0].update(sample="panel"),
+        "survey.questions[0].sample",
+        "no sample with id 'panel'",
+    ),
+    (
+        "bad id",
+        lambda d: d["survey"]["questions"][0].update(id="Feel Safe"),
+        "survey.questions[0].id",
+        "lower_snake_case",
+    ),
+    (
+        "option read as boolean",
+        lambda d: d["survey"]["questions"][0]["answers"][0].update(option=False),
+        "survey.questions[0].answers[0].option",
+        "expected text",
+    ),
+    (
+        "duplicate question",
+        lambda d: d["survey"]["questions"].append(dict(d["survey"]["questions"][0])),
+        "survey.questions[1].id",
+        "already used",
+    ),
+    (
+        "no answers",
+        lambda d: d["survey"]["questions"][0].update(answers=[]),
+        "survey.questions[0].answers",
+        "at least one answer",
+    ),
 ]
 
 
@@ -245,8 +303,10 @@ def test_survey_errors_give_the_line(tmp_path):
 def test_repeated_compare_key_names_the_question_that_repeats_it(tmp_path):
     document = minimal_survey()
     first = document["survey"]["questions"][0]
-    document["survey"]["questions"] += [{**first, "id": "again", "compare_key": "safe_day"},
-                                        {**first, "id": "once_more", "compare_key": "safe_day"}]
+    document["survey"]["questions"] += [
+        {**first, "id": "again", "compare_key": "safe_day"},
+        {**first, "id": "once_more", "compare_key": "safe_day"},
+    ]
     with pytest.raises(DataFileError) as caught:
         load_survey(write_survey(tmp_path, document))
     assert caught.value.field == "survey.questions[2].compare_key"
@@ -315,10 +375,10 @@ def test_tiny_file_by_ward_matches_hand_computation(tmp_path):
     ward_a = table[table.ward_code == "E05014449"].set_index("answer")
 
     # Ward A, 10 answering (r11 left the question blank): weights 1,1,1,1,2,2,2,2,4,4.
-    sum_w = 1 + 1 + 1 + 1 + 2 + 2 + 2 + 2 + 4 + 4            # 20
-    sum_w2 = 1 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 16 + 16         # 52
-    n_eff = sum_w**2 / sum_w2                                # 400 / 52 = 7.6923...
-    p_safe = (1 + 1 + 2 + 4) / sum_w                         # r01, r02, r05, r09 -> 8 / 20 = 0.4
+    sum_w = 1 + 1 + 1 + 1 + 2 + 2 + 2 + 2 + 4 + 4  # 20
+    sum_w2 = 1 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 16 + 16  # 52
+    n_eff = sum_w**2 / sum_w2  # 400 / 52 = 7.6923...
+    p_safe = (1 + 1 + 2 + 4) / sum_w  # r01, r02, r05, r09 -> 8 / 20 = 0.4
     assert sum_w == 20 and sum_w2 == 52 and p_safe == 0.4
 
     safe = ward_a.loc["safe"]
@@ -328,7 +388,10 @@ def test_tiny_file_by_ward_matches_hand_computation(tmp_path):
     assert safe["n_effective"] == pytest.approx(7.692307692)
     lower, upper = hand_wilson(p_safe, n_eff)
     assert (safe["ci_lower"], safe["ci_upper"]) == (pytest.approx(lower), pytest.approx(upper))
-    assert (safe["ci_lower"], safe["ci_upper"]) == (pytest.approx(0.148624, abs=1e-6), pytest.approx(0.717989, abs=1e-6))
+    assert (safe["ci_lower"], safe["ci_upper"]) == (
+        pytest.approx(0.148624, abs=1e-6),
+        pytest.approx(0.717989, abs=1e-6),
+    )
 
     unsafe = ward_a.loc["unsafe"]
     assert unsafe["n"] == 6
@@ -349,15 +412,22 @@ def test_tiny_file_overall_matches_hand_computation(tmp_path):
     table = weighted_proportions(responses, "q_safe").set_index("answer")
     # 14 answering: ward A (sum w 20, sum w^2 52) plus four of weight 1.
     sum_w, sum_w2 = 20 + 4, 52 + 4
-    n_eff = sum_w**2 / sum_w2                                # 576 / 56 = 10.2857...
-    p_safe = (8 + 2) / sum_w                                 # 10 / 24
+    n_eff = sum_w**2 / sum_w2  # 576 / 56 = 10.2857...
+    p_safe = (8 + 2) / sum_w  # 10 / 24
     row = table.loc["safe"]
     assert (row["n"], row["group_n"]) == (6, 14)
     assert row["weighted_proportion"] == pytest.approx(p_safe)
     assert row["n_effective"] == pytest.approx(n_eff)
     assert (row["ci_lower"], row["ci_upper"]) == tuple(pytest.approx(b) for b in hand_wilson(p_safe, n_eff))
-    assert list(table.columns) == ["n", "group_n", "weighted_proportion", "ci_lower", "ci_upper",
-                                   "n_effective", "suppressed"]
+    assert list(table.columns) == [
+        "n",
+        "group_n",
+        "weighted_proportion",
+        "ci_lower",
+        "ci_upper",
+        "n_effective",
+        "suppressed",
+    ]
 
 
 def test_unweighted_file_uses_plain_counts(tmp_path):
@@ -386,7 +456,7 @@ def test_grouping_by_two_columns_and_blank_labels(tmp_path):
     assert list(table.columns[:3]) == ["ward_code", "sex", "answer"]
     assert (table.ward_code == "E05014449").any()
     assert NOT_STATED in set(table.sex)
-    assert table["suppressed"].all()   # every ward x sex group here has fewer than 10
+    assert table["suppressed"].all()  # every ward x sex group here has fewer than 10
 
 
 def test_answer_missing_from_a_group_shows_zero(tmp_path):
@@ -510,7 +580,11 @@ def test_values_are_tidied(tmp_path):
     path = write_csv(tmp_path, "\ufeff" + HEADER + "r1 , E05014449 , 75+ , Female , 2 , yes \n\n")
     respondent = read_survey_responses(path).respondents[0]
     assert (respondent.respondent_id, respondent.ward_code, respondent.age_band, respondent.sex) == (
-        "r1", "E05014449", "75+", "female")
+        "r1",
+        "E05014449",
+        "75+",
+        "female",
+    )
     assert respondent.weight == 2.0 and respondent.answers == {"safe": "yes"}
 
 
@@ -535,7 +609,8 @@ def test_unreadable_response_file(tmp_path):
 def test_share_text():
     assert share_text(80.0, None) == "80%"
     assert share_text(pd.NA, "nearly a quarter", "Respondents living in Medway") == (
-        "nearly a quarter (respondents living in medway)")
+        "nearly a quarter (respondents living in medway)"
+    )
     assert share_text(None, None) == "withheld (fewer than 10 answered)"
 
 

@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from helpers import MEDWAY_AREA_FILE
 from csp_data import maps, wardmap
-from csp_data.words import ordinal
-from csp_data.series import ALL_ASB, ALL_CRIME, Counted, choice_for_key, counted_choices  # noqa: F401
 from csp_data.change import compare_counts, describe_change
 from csp_data.config import load_area
 from csp_data.periods import Period, calendar_year, financial_year
+from csp_data.series import ALL_ASB, ALL_CRIME, Counted, choice_for_key, counted_choices  # noqa: F401
+from csp_data.words import ordinal
+from helpers import MEDWAY_AREA_FILE
 
 JAN, DEC = date(2025, 1, 1), date(2025, 12, 1)
 YEAR_2025 = calendar_year(2025)
@@ -37,9 +37,25 @@ def area():
 
 @pytest.mark.parametrize(
     "number, expected",
-    [(0, "0th"), (1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (10, "10th"), (11, "11th"), (12, "12th"),
-     (13, "13th"), (21, "21st"), (22, "22nd"), (23, "23rd"), (24, "24th"), (101, "101st"), (111, "111th"),
-     (112, "112th"), (122, "122nd")],
+    [
+        (0, "0th"),
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (10, "10th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (23, "23rd"),
+        (24, "24th"),
+        (101, "101st"),
+        (111, "111th"),
+        (112, "112th"),
+        (122, "122nd"),
+    ],
 )
 def test_ordinal(number, expected):
     assert ordinal(number) == expected
@@ -54,7 +70,10 @@ def test_ordinal_rejects(bad):
 def test_period_phrase():
     assert wardmap.period_phrase(YEAR_2025) == "in 2025"
     assert wardmap.period_phrase(financial_year(2024)) == "in 2024/25"
-    assert wardmap.period_phrase(Period(date(2024, 7, 1), date(2025, 6, 1), "Latest 12 months")) == "in the 12 months to Jun 2025"
+    assert (
+        wardmap.period_phrase(Period(date(2024, 7, 1), date(2025, 6, 1), "Latest 12 months"))
+        == "in the 12 months to Jun 2025"
+    )
     assert wardmap.period_phrase(Period(date(2025, 3, 1), date(2025, 3, 1), "March")) == "in Mar 2025"
     assert wardmap.period_phrase(Period(date(2025, 2, 1), date(2025, 4, 1), "Q")) == "from Feb 2025 to Apr 2025"
 
@@ -98,8 +117,32 @@ def test_natural_breaks_are_optimal(seed):
 
 
 def test_natural_breaks_on_skewed_counts_isolate_the_top():
-    counts = [3325, 3185, 1901, 1722, 1567, 1522, 1268, 1250, 1008, 940, 836, 799, 693, 664, 635, 606,
-              512, 507, 477, 456, 377, 335, 265, 228]
+    counts = [
+        3325,
+        3185,
+        1901,
+        1722,
+        1567,
+        1522,
+        1268,
+        1250,
+        1008,
+        940,
+        836,
+        799,
+        693,
+        664,
+        635,
+        606,
+        512,
+        507,
+        477,
+        456,
+        377,
+        335,
+        265,
+        228,
+    ]
     assert wardmap.natural_breaks(counts, 5) == [512.0, 836.0, 1268.0, 1901.0, 3325.0]
     # Quantiles would lump 1,722 with 3,325 in the top class.
     assert wardmap.quantile_breaks(counts, 5)[-2] < 1722
@@ -122,7 +165,9 @@ def test_palettes():
     assert wardmap.sequential_colours(2) == ["#fde725", "#440154"]
     assert len(wardmap.sequential_colours(1)) == 1 and wardmap.sequential_colours(0) == []
     # Light to dark: each colour darker (lower luminance) than the one before.
-    luminance = [0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in map(wardmap.hex_to_rgb, wardmap.SEQUENTIAL_PALETTE)]
+    luminance = [
+        0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in map(wardmap.hex_to_rgb, wardmap.SEQUENTIAL_PALETTE)
+    ]
     assert luminance == sorted(luminance, reverse=True)
     assert len(wardmap.DIVERGING_PALETTE) == len(wardmap.CHANGE_CLASSES) == 5
     assert wardmap.hex_to_rgb("#21918c") == [33, 145, 140]
@@ -189,7 +234,10 @@ def test_ward_table_counts_rates_and_ranks(area):
     assert "mid-2022" in table.rate_note and "7,500 residents" in table.rate_note
     # Only 2025 is loaded: no change, and why.
     assert table.previous is None and table.area_change is None
-    assert table.change_note == "No change is given for crime: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded."
+    assert (
+        table.change_note
+        == "No change is given for crime: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded."
+    )
     assert frame["change_percent"].isna().all() and frame["previous_incidents"].isna().all()
     assert len(queries.calls) == 1
 
@@ -286,11 +334,26 @@ def test_display_table_and_tooltips_hold_the_map_figures(area):
     classes = wardmap.classify_wards(table, "rate")
     display = wardmap.ward_display_table(table, classes)
     assert list(display.columns) == [
-        "rank", "ward", "ward_code", "incidents", "share_of_area_percent", "population", "rate_per_1000", "rate_rank", "map_class"
+        "rank",
+        "ward",
+        "ward_code",
+        "incidents",
+        "share_of_area_percent",
+        "population",
+        "rate_per_1000",
+        "rate_rank",
+        "map_class",
     ]
     assert display.loc[0].to_dict() == {
-        "rank": 1, "ward": "Alpha", "ward_code": "W1", "incidents": 30, "share_of_area_percent": 40.0,
-        "population": 1000, "rate_per_1000": 30.0, "rate_rank": 1, "map_class": classes.ward_labels["W1"],
+        "rank": 1,
+        "ward": "Alpha",
+        "ward_code": "W1",
+        "incidents": 30,
+        "share_of_area_percent": 40.0,
+        "population": 1000,
+        "rate_per_1000": 30.0,
+        "rate_rank": 1,
+        "map_class": classes.ward_labels["W1"],
     }
     tips = wardmap.tooltip_fields(table)
     assert tips["W1"] == {
@@ -308,8 +371,9 @@ def test_display_table_and_tooltips_hold_the_map_figures(area):
 
 
 def test_ward_summary_sentence(area):
-    violence = Counted("crime", "Violence and sexual offences", "Violence and sexual offences",
-                                      "violence and sexual offences")
+    violence = Counted(
+        "crime", "Violence and sexual offences", "Violence and sexual offences", "violence and sexual offences"
+    )
     queries = FakeQueries({(JAN, "crime"): {"W1": 50, "W2": 30, "W3": 10, "W4": 10}})
     table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, violence, LOADED_2025)
     assert wardmap.ward_summary_sentences(table, "W2") == [
@@ -320,8 +384,12 @@ def test_ward_summary_sentence(area):
     ]
     assert wardmap.ward_summary_sentences(table, "W1")[0].startswith("Alpha had the highest count of")
     assert wardmap.ward_summary_sentences(table, "W3")[0].startswith("Gamma had the joint 3rd highest count of")
-    assert wardmap.ward_summary_sentences(table, "W3")[1].startswith("Per 1,000 residents it had the 2nd highest rate: 20.0")
-    assert wardmap.ward_summary_sentences(table, "W1")[1].startswith("Per 1,000 residents it had the highest rate: 50.0")
+    assert wardmap.ward_summary_sentences(table, "W3")[1].startswith(
+        "Per 1,000 residents it had the 2nd highest rate: 20.0"
+    )
+    assert wardmap.ward_summary_sentences(table, "W1")[1].startswith(
+        "Per 1,000 residents it had the highest rate: 50.0"
+    )
     assert "the lowest rate" in wardmap.ward_summary_sentences(table, "W4")[1]
     with pytest.raises(KeyError, match="is not one of the Wards from May 2023"):
         wardmap.ward_summary_sentences(table, "E05000000")
