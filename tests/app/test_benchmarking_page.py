@@ -55,11 +55,15 @@ def markdown(at: AppTest) -> str:
 def rates(names: list[str], period: str = "2024-12-31", offence: str = "total_excl_fraud") -> dict[str, float]:
     """Rate per 1,000 by CSP name, in SQL from the parquet: ONS's own rate (Table C4) where it publishes
     one (issue 13), else count / population (rounded to 100) x 1,000."""
-    rows = duckdb.execute(
-        "SELECT csp_name, coalesce(published_rate_per_1000, count * 1000.0 / population) FROM read_parquet(?) "
-        "WHERE period_end = CAST(? AS DATE) AND offence_group = ? AND list_contains(?, csp_name)",
-        [str(PARQUET), period, offence, names],
-    ).fetchall()
+    rows = (
+        duckdb.connect()
+        .execute(
+            "SELECT csp_name, coalesce(published_rate_per_1000, count * 1000.0 / population) FROM read_parquet(?) "
+            "WHERE period_end = CAST(? AS DATE) AND offence_group = ? AND list_contains(?, csp_name)",
+            [str(PARQUET), period, offence, names],
+        )
+        .fetchall()
+    )
     assert len(rows) == len(names), rows
     return dict(rows)
 
@@ -92,8 +96,10 @@ def test_default_page_shows_medway_year_ending_december_2024():
 
 def test_national_ranks_match_sql():
     at = run_page()
-    all_rank, all_n, ua_rank = duckdb.execute(
-        """
+    all_rank, all_n, ua_rank = (
+        duckdb.connect()
+        .execute(
+            """
         WITH r AS (SELECT csp_code, la_codes, published_rate_per_1000 AS rate FROM read_parquet(?)
                    WHERE period_end = DATE '2024-12-31' AND offence_group = 'total_excl_fraud'
                      AND published_rate_per_1000 IS NOT NULL)
@@ -104,8 +110,10 @@ def test_national_ranks_match_sql():
                                     AND la_codes NOT IN ('E06000058', 'E06000060', 'E06000061', 'E06000062'))
         FROM r
         """,
-        [str(PARQUET)],
-    ).fetchone()
+            [str(PARQUET)],
+        )
+        .fetchone()
+    )
     shown = metrics(at)
     assert shown["Rank among all CSPs"] == f"{all_rank} of {all_n}" == "75 of 313"
     assert shown["Rank among unitary authorities"] == f"{ua_rank} of 57"
@@ -117,11 +125,13 @@ def test_rates_are_ons_own_and_the_caveats_say_so():
     assert not at.exception
     table = at.dataframe[0].value.set_index("CSP")
     published = dict(
-        duckdb.execute(
+        duckdb.connect()
+        .execute(
             "SELECT csp_name, published_rate_per_1000 FROM read_parquet(?) WHERE period_end = DATE '2024-12-31' "
             "AND offence_group = 'total_excl_fraud' AND list_contains(?, csp_name)",
             [str(PARQUET), ["Medway", *MSG]],
-        ).fetchall()
+        )
+        .fetchall()
     )
     for name, rate in published.items():
         assert table.at[name, "Rate per 1,000"] == rate, name

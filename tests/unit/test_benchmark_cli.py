@@ -34,11 +34,15 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def medway_total(parquet, period: str) -> tuple:
-    return duckdb.execute(
-        "SELECT count, population, round(rate_per_1000, 2) FROM read_parquet(?) "
-        "WHERE csp_code = ? AND offence_group = 'total_excl_fraud' AND period_end = CAST(? AS DATE)",
-        [str(parquet), MEDWAY, period],
-    ).fetchone()
+    return (
+        duckdb.connect()
+        .execute(
+            "SELECT count, population, round(rate_per_1000, 2) FROM read_parquet(?) "
+            "WHERE csp_code = ? AND offence_group = 'total_excl_fraud' AND period_end = CAST(? AS DATE)",
+            [str(parquet), MEDWAY, period],
+        )
+        .fetchone()
+    )
 
 
 def test_load_real_files_into_the_store(ons_files, tmp_path, capsys):
@@ -47,10 +51,14 @@ def test_load_real_files_into_the_store(ons_files, tmp_path, capsys):
     assert medway_total(parquet, "2024-12-31") == (27555, 282700, 97.47)
     assert medway_total(parquet, "2023-12-31") == (29112, 282700, 102.98)
     assert medway_total(parquet, "2025-06-30") == (27321, 282700, 96.64)
-    periods = duckdb.execute(
-        "SELECT period_end, count(DISTINCT csp_code), count(*) FROM read_parquet(?) GROUP BY 1 ORDER BY 1",
-        [str(parquet)],
-    ).fetchall()
+    periods = (
+        duckdb.connect()
+        .execute(
+            "SELECT period_end, count(DISTINCT csp_code), count(*) FROM read_parquet(?) GROUP BY 1 ORDER BY 1",
+            [str(parquet)],
+        )
+        .fetchall()
+    )
     assert [(str(p), n, rows) for p, n, rows in periods] == [
         ("2023-12-31", 314, 314 * 23),
         ("2024-12-31", 314, 314 * 23),
@@ -77,8 +85,10 @@ def test_the_shipped_table_is_what_the_command_builds(ons_files, tmp_path):
 
 def test_the_shipped_table_holds_ons_rates_where_ons_publishes_them():
     """Issue 13, in SQL on the shipped file: Table C4's rates as they are, other years' computed and said so."""
-    rows = duckdb.execute(
-        """
+    rows = (
+        duckdb.connect()
+        .execute(
+            """
         SELECT period_end, rate_source, count(*),
                count(*) FILTER (WHERE rate_per_1000 = published_rate_per_1000),
                count(*) FILTER (WHERE printf('%.2f', rate_per_1000)
@@ -88,8 +98,10 @@ def test_the_shipped_table_holds_ons_rates_where_ons_publishes_them():
                count(*) FILTER (WHERE abs(rate_population - population) <= 50)
         FROM read_parquet(?) WHERE rate_per_1000 IS NOT NULL GROUP BY 1, 2 ORDER BY 1
         """,
-        [str(EMBEDDED / "ons_csp.parquet")],
-    ).fetchall()
+            [str(EMBEDDED / "ons_csp.parquet")],
+        )
+        .fetchall()
+    )
     computed = "computed: count × 1,000 / population rounded to 100 (ONS publishes no rate for this year)"
     n = 313 * 23
     # Year ending December 2024: every rate is ONS's; 927 of them differ at 2 dp from count / printed
@@ -99,11 +111,15 @@ def test_the_shipped_table_holds_ons_rates_where_ons_publishes_them():
         ("2024-12-31", "ONS Table C4, as published", n, n, 927, n, 2 * 23, n),
         ("2025-06-30", computed, n, 0, 0, n, n, n),
     ]
-    medway = duckdb.execute(
-        "SELECT round(rate_per_1000, 4), rate_population, population FROM read_parquet(?) WHERE csp_code = ? "
-        "AND offence_group = 'total_excl_fraud' AND period_end = DATE '2024-12-31'",
-        [str(EMBEDDED / "ons_csp.parquet"), MEDWAY],
-    ).fetchone()
+    medway = (
+        duckdb.connect()
+        .execute(
+            "SELECT round(rate_per_1000, 4), rate_population, population FROM read_parquet(?) WHERE csp_code = ? "
+            "AND offence_group = 'total_excl_fraud' AND period_end = DATE '2024-12-31'",
+            [str(EMBEDDED / "ons_csp.parquet"), MEDWAY],
+        )
+        .fetchone()
+    )
     assert medway == (97.4701, 282702.0, 282700)
 
 

@@ -74,10 +74,12 @@ def ledger_matches_data(store: Store) -> None:
         if snap.incidents_glob:
             data = {
                 (m, s): n
-                for m, s, n in duckdb.sql(
+                for m, s, n in duckdb.connect()
+                .sql(
                     f"SELECT strftime(month, '%Y-%m'), force_slug, count(*) FROM read_parquet('{snap.incidents_glob}', "
                     "hive_partitioning = true) GROUP BY ALL"
-                ).fetchall()
+                )
+                .fetchall()
             }
     assert {k: v for k, v in ledger.items() if v} == data == files
 

@@ -50,12 +50,16 @@ def test_2022_files_load_with_every_medway_row_warded_exactly(tmp_path):
         key = hits[0] if hits else None
         expected[key] = expected.get(key, 0) + 1
     got = dict(
-        duckdb.sql(f"SELECT ward_code, count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY 1").fetchall()
+        duckdb.connect()
+        .sql(f"SELECT ward_code, count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY 1")
+        .fetchall()
     )
     assert got == expected
-    months = duckdb.sql(
-        f"SELECT DISTINCT strftime(month, '%Y-%m') FROM read_parquet('{store.incidents_glob}') ORDER BY 1"
-    ).fetchall()
+    months = (
+        duckdb.connect()
+        .sql(f"SELECT DISTINCT strftime(month, '%Y-%m') FROM read_parquet('{store.incidents_glob}') ORDER BY 1")
+        .fetchall()
+    )
     assert [m for (m,) in months] == [f"2022-{m:02d}" for m in range(1, 12)]
 
 

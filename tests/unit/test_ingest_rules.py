@@ -43,9 +43,13 @@ def data_counts(store: Store) -> dict[tuple[str, str], int]:
     """Rows per (month, force) read from the data files through the analysts' glob."""
     if store.version() == "empty":
         return {}
-    rows = duckdb.sql(
-        f"SELECT strftime(month, '%Y-%m'), force, count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY ALL"
-    ).fetchall()
+    rows = (
+        duckdb.connect()
+        .sql(
+            f"SELECT strftime(month, '%Y-%m'), force, count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY ALL"
+        )
+        .fetchall()
+    )
     return {(m, f): n for m, f, n in rows}
 
 

@@ -65,16 +65,18 @@ def observed(store: Store) -> dict[str, int]:
         if snap.incidents_glob is None:
             data = {}
         else:
-            rows = duckdb.sql(
-                f"SELECT strftime(month, '%Y-%m'), count(*) FROM read_parquet('{snap.incidents_glob}') GROUP BY 1"
-            ).fetchall()
+            rows = (
+                duckdb.connect()
+                .sql(f"SELECT strftime(month, '%Y-%m'), count(*) FROM read_parquet('{snap.incidents_glob}') GROUP BY 1")
+                .fetchall()
+            )
             data = dict(rows)
     assert data == ledger, "the ledger must agree with the data files"
     if data:
         through_current = dict(
-            duckdb.sql(
-                f"SELECT strftime(month, '%Y-%m'), count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY 1"
-            ).fetchall()
+            duckdb.connect()
+            .sql(f"SELECT strftime(month, '%Y-%m'), count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY 1")
+            .fetchall()
         )
         assert through_current == data
     return dict(sorted(data.items()))
