@@ -532,3 +532,35 @@ def test_leftovers_of_the_earlier_layout_are_cleaned(loaded, medway_area, medway
     path.write_bytes(csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])]))
     ingest([path], medway_area, loaded)
     assert sorted(p.name for p in loaded.root.iterdir()) == [".lock", "current", "versions"]
+
+
+def test_an_interrupted_load_of_the_earlier_layout_is_named_and_repaired(tmp_path, loaded, medway_area):
+    """The earlier layout's journal, damaged or not: `status` names the problem (no traceback) and `repair`
+    puts back every file the journal had moved aside, deleting none."""
+    legacy = tmp_path / "legacy"
+    snap = loaded.snapshot()
+    january = next(f for f in snap.files if f.month == "2025-01")
+    kept = legacy / "incidents" / "period=2025-02" / "force_slug=kent-police" / "incidents.parquet"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes((snap.folder / next(f for f in snap.files if f.month == "2025-02").path).read_bytes())
+    moved = legacy / ".backup-x" / "incidents" / "period=2025-01" / "force_slug=kent-police" / "incidents.parquet"
+    moved.parent.mkdir(parents=True)
+    moved.write_bytes((snap.folder / january.path).read_bytes())
+    pq.write_table(snap.ledger.drop_columns(["force_slug"]), legacy / "ledger.parquet")
+    snap.close()
+    journal = {
+        "staging": ".staging-x",
+        "backup": ".backup-x",
+        "moves": [{"path": "incidents/period=2025-01/force_slug=kent-police/incidents.parquet", "staged": True}],
+    }
+    (legacy / ".journal.json").write_text(json.dumps(journal))
+    status = run_cli("status", "--store", str(legacy))
+    assert status.returncode == 1 and "Traceback" not in status.stderr
+    assert "a load by an earlier version of this tool was interrupted" in status.stdout
+    actions = repair_store(Store(legacy))
+    assert any("1 file(s) put back" in a for a in actions)
+    assert data_counts(Store(legacy)) == {("2025-01", "Kent Police"): 4, ("2025-02", "Kent Police"): 3}
+    # A journal that cannot be read is removed; nothing is deleted with it.
+    (legacy / ".journal.json").write_text("{not json")
+    assert any("unreadable journal" in a for a in repair_store(Store(legacy)))
+    assert data_counts(Store(legacy)) == {("2025-01", "Kent Police"): 4, ("2025-02", "Kent Police"): 3}
