@@ -12,6 +12,8 @@ with ui.guard("Check the area file (CSP_AREA_FILE) and its store, then reload th
 
 st.sidebar.title(f"{area.short_name} Community Safety")
 st.session_state["period"] = ui.sidebar_period(months)
+if area.territorial_forces:  # every page counts these force(s) only; the Data and methods page says more
+    st.sidebar.caption(f"Counts: incidents recorded by {' and '.join(area.territorial_forces)}.")
 
 pages = [
     st.Page("views/overview.py", title="Overview", icon=":material/insights:", default=True),

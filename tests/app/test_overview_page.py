@@ -125,6 +125,8 @@ def test_totals_say_which_force_and_other_forces_are_shown_apart(tmp_path, monke
     caption = " ".join(c.value for c in at.caption)
     assert "Counts are of incidents recorded by Kent Police" in caption
     assert "1 more reported in the area by another force" in caption
+    # Every page says which force it counts, in the sidebar.
+    assert "Counts: incidents recorded by Kent Police." in [c.value for c in at.sidebar.caption]
     at.switch_page("views/data_sources.py").run()
     assert not at.exception
     others = at.dataframe[0].value

@@ -13,6 +13,7 @@ import shapely
 
 from csp_data import maps, wardmap
 from csp_data.change import compare_counts, describe_change
+from csp_data.charts.colours import hex_to_rgb
 from csp_data.config import load_area
 from csp_data.periods import Period, calendar_year, financial_year
 from csp_data.series import ALL_ASB, ALL_CRIME, Counted, choice_for_key, counted_choices  # noqa: F401
@@ -165,14 +166,12 @@ def test_palettes():
     assert wardmap.sequential_colours(2) == ["#fde725", "#440154"]
     assert len(wardmap.sequential_colours(1)) == 1 and wardmap.sequential_colours(0) == []
     # Light to dark: each colour darker (lower luminance) than the one before.
-    luminance = [
-        0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in map(wardmap.hex_to_rgb, wardmap.SEQUENTIAL_PALETTE)
-    ]
+    luminance = [0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in map(hex_to_rgb, wardmap.SEQUENTIAL_PALETTE)]
     assert luminance == sorted(luminance, reverse=True)
     assert len(wardmap.DIVERGING_PALETTE) == len(wardmap.CHANGE_CLASSES) == 5
-    assert wardmap.hex_to_rgb("#21918c") == [33, 145, 140]
+    assert hex_to_rgb("#21918c") == [33, 145, 140]
     with pytest.raises(ValueError, match="#rrggbb"):
-        wardmap.hex_to_rgb("#fff")
+        hex_to_rgb("#fff")
 
 
 def test_format_rate():
@@ -462,7 +461,7 @@ def test_build_ward_map_offline_by_default(area):
     first, second = layer["data"]["features"][:2]
     assert first["properties"]["fill"] == [68, 1, 84, 255]
     assert first["properties"]["count_text"] == "Crime: 9"
-    assert second["properties"]["fill"] == wardmap.hex_to_rgb("#bdbdbd") + [255]  # not listed: no data
+    assert second["properties"]["fill"] == hex_to_rgb("#bdbdbd") + [255]  # not listed: no data
     assert "{ward_name}" in deck._tooltip["html"] and "{rank_text}" in deck._tooltip["html"]
     # The cached features are not changed by building a map.
     assert set(shapes.features[0]["properties"]) == {"ward_code", "ward_name"}
