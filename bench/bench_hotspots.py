@@ -32,8 +32,8 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from csp_data import hotspots  # noqa: E402
 from csp_data.config import load_area  # noqa: E402
+from csp_data.figures import hotspots  # noqa: E402
 from csp_data.store import Store  # noqa: E402
 from csp_data.store.geography import ward_boundaries  # noqa: E402
 from csp_data.store.queries import Database  # noqa: E402

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from csp_data.config import load_area  # noqa: E402
-from csp_data.overview import build_overview  # noqa: E402
+from csp_data.figures.overview import build_overview  # noqa: E402
 from csp_data.periods import add_months, latest_12_months  # noqa: E402
 from csp_data.store import Store  # noqa: E402
 from csp_data.store.forces import force_key  # noqa: E402

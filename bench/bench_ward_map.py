@@ -32,8 +32,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from csp_data import maps, wardmap  # noqa: E402
+from csp_data import maps  # noqa: E402
 from csp_data.config import load_area  # noqa: E402
+from csp_data.figures import wards as wardmap  # noqa: E402
 from csp_data.periods import latest_12_months  # noqa: E402
 from csp_data.series import counted_choices  # noqa: E402
 from csp_data.store import Store  # noqa: E402

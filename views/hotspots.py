@@ -6,8 +6,9 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from csp_data import emerging, hotspots, maps, ui
+from csp_data import maps, ui
 from csp_data.charts.colours import hex_to_rgb
+from csp_data.figures import emerging, hotspots
 from csp_data.series import choice_for_key, matched_months, month_runs
 from csp_data.store.geography import ward_boundaries
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from csp_data import charts, ui
-from csp_data.overview import build_overview
+from csp_data.figures.overview import build_overview
 
 area = ui.current_area()
 period = st.session_state.get("period")

@@ -5,9 +5,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from csp_data import priorities as pr
 from csp_data import ui
 from csp_data.area_documents import load_area_documents
+from csp_data.figures import priorities as pr
 from csp_data.plans import actions_frame, current_plan, kpi_frame, load_plans, rag_status
 
 STATUS_HELP = "Colour is only a cue: the symbol and the words give the status."

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from csp_data import priorities as pr
 from csp_data import survey as sv
 from csp_data import ui
 from csp_data.area_documents import load_area_documents
+from csp_data.figures import priorities as pr
 from csp_data.store.geography import ward_boundaries
 
 MULTIPLE_NOTE = "Respondents could choose more than one answer, so the shares add up to more than 100%."

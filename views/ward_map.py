@@ -4,7 +4,8 @@ from html import escape
 
 import streamlit as st
 
-from csp_data import maps, ui, wardmap
+from csp_data import maps, ui
+from csp_data.figures import wards as wardmap
 from csp_data.series import choice_for_key
 from csp_data.words import ordinal
 

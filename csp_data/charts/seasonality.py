@@ -15,8 +15,8 @@ import altair as alt
 import pandas as pd
 
 from csp_data.charts.colours import ASB_COLOUR, CRIME_COLOUR
+from csp_data.figures.seasonality import FY_MONTH_NAMES
 from csp_data.periods import MONTH_NAMES, add_months
-from csp_data.seasonality import FY_MONTH_NAMES
 
 # Okabe & Ito (2008); yellow is left out as it is too pale on white.
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]

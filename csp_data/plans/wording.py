@@ -1,6 +1,6 @@
 """Plans in plain English: the one-line summaries the shell check prints.
 
-The words a page shows for a KPI's status are still in :mod:`csp_data.priorities`
+The words a page shows for a KPI's status are still in :mod:`csp_data.figures.priorities`
 (``rag_reason``, ``rag_rules_text``, ``format_measure``, ``format_target``); they belong here.
 """
 

@@ -164,8 +164,8 @@ def test_empty_store_says_what_to_do(tmp_path, monkeypatch):
 
 
 def test_a_failure_is_a_message_not_a_traceback(monkeypatch):
-    from csp_data import wardmap
     from csp_data.errors import InputFileError
+    from csp_data.figures import wards as wardmap
 
     def broken(*args, **kwargs):
         raise InputFileError("boundaries/wards_2023.geojson", "cannot read ward boundaries (test)")

@@ -10,8 +10,9 @@ import numpy as np
 from browser import wait_until_idle
 from PIL import Image
 
-from csp_data import hotspots, maps
+from csp_data import maps
 from csp_data.config import load_area
+from csp_data.figures import hotspots
 from csp_data.store import Store
 from csp_data.store.queries import Database
 

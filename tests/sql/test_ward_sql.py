@@ -13,12 +13,12 @@ import pytest
 from shapely.geometry import Point
 
 from csp_data.config import load_area
+from csp_data.figures.wards import build_ward_table
 from csp_data.periods import Period, calendar_year
 from csp_data.series import ALL_ASB, ALL_CRIME, Counted
 from csp_data.store import Store
 from csp_data.store.ingest import ingest
 from csp_data.store.queries import Database
-from csp_data.wardmap import build_ward_table
 from helpers import MEDWAY_AREA_FILE, ROOT, csv_bytes, shared_raw, street_row
 
 DEC, JAN, FEB, MAR = date(2024, 12, 1), date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)

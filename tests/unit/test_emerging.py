@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
-from csp_data import emerging
+from csp_data.figures import emerging
 
 TO_LONLAT = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
 VIOLENCE = "Violence and sexual offences"

@@ -13,7 +13,7 @@ import shapely
 from pyproj import Transformer
 from scipy.stats import norm
 
-from csp_data import hotspots
+from csp_data.figures import hotspots
 from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
 
 TO_LONLAT = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from csp_data.config import load_area
-from csp_data.overview import build_overview
+from csp_data.figures.overview import build_overview
 from csp_data.periods import Period
 from csp_data.store import Store
 from csp_data.store.ingest import ingest

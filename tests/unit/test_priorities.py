@@ -1,4 +1,4 @@
-"""Tests for csp_data.priorities (the Priorities page's figures).
+"""Tests for csp_data.figures.priorities (the Priorities page's figures).
 
 Live indicators are checked on a tiny fixture store built with the real ingest from a police.uk
 CSV written in the test, with every expected count written out by hand.
@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
-from csp_data import priorities as pr
 from csp_data.change import compare_counts, describe_change, interval_words
+from csp_data.figures import priorities as pr
 from csp_data.periods import Period
 from csp_data.plans import Baseline, Kpi, Source, current_plan, find_kpi, load_plans
 from csp_data.store import Store

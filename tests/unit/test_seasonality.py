@@ -1,4 +1,4 @@
-"""Unit tests for csp_data.seasonality and the honest-change method in csp_data.change.
+"""Unit tests for csp_data.figures.seasonality and the honest-change method in csp_data.change.
 
 The confidence intervals are checked against values computed here independently: the normal
 approximation on the log ratio for large counts, and for small counts the exact interval found by
@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from csp_data import seasonality as S
 from csp_data import series as SR
 from csp_data.change import compare_counts, describe_change, interval_words
+from csp_data.figures import seasonality as S
 from csp_data.periods import Period, calendar_year, financial_year, month_range
 from csp_data.series import ALL_ASB, ALL_CRIME
 

@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from csp_data import maps, wardmap
+from csp_data import maps
 from csp_data.change import compare_counts, describe_change
 from csp_data.charts.colours import hex_to_rgb
 from csp_data.config import load_area
+from csp_data.figures import wards as wardmap
 from csp_data.periods import Period, calendar_year, financial_year
 from csp_data.series import ALL_ASB, ALL_CRIME, Counted, choice_for_key, counted_choices  # noqa: F401
 from csp_data.words import ordinal

@@ -1,6 +1,6 @@
 """Emerging hotspots: grid cells whose monthly incident counts are rising significantly.
 
-The grid is the 250 m British National Grid of :mod:`csp_data.hotspots`. For each cell with at
+The grid is the 250 m British National Grid of :mod:`csp_data.figures.hotspots`. For each cell with at
 least one incident we build its monthly series over the loaded months: one count per month, with 0
 for a month in which the cell had no incident (leaving those months out would hide quiet months
 and make a cell look busier, and its trend steeper or flatter, than it is).
@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import kendalltau, norm, theilslopes
 
-from csp_data import hotspots
+from csp_data.figures import hotspots
 
 MIN_MONTHS = 24
 MIN_MEAN_PER_MONTH = 1.0
