@@ -33,7 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from csp_data import maps  # noqa: E402
+from csp_data.charts import wards as ward_charts  # noqa: E402
 from csp_data.config import load_area  # noqa: E402
+from csp_data.figures import ward_classes, ward_profile  # noqa: E402
 from csp_data.figures import wards as wardmap  # noqa: E402
 from csp_data.periods import latest_12_months  # noqa: E402
 from csp_data.series import counted_choices  # noqa: E402
@@ -62,18 +64,18 @@ def page_figures(run_query, area, loaded, period, incident_filter, measure="coun
     counted_choices(held["crime_type"])
     table = wardmap.build_ward_table(run_query, area, area.current_wards.vintage, period, incident_filter, loaded)
     measure, _ = wardmap.effective_measure(table, measure)
-    classes = wardmap.classify_wards(table, measure)
+    classes = ward_classes.classify_wards(table, measure)
     wardmap.top_wards_share(run_query, period, area.current_wards.vintage)
-    wardmap.ward_display_table(table, classes)
-    profile = wardmap.build_ward_profile(run_query, table, WARD)
-    wardmap.ward_trend_chart(profile, area.short_name, incident_filter.noun).to_dict()
-    wardmap.ward_mix_chart(profile, area.short_name).to_dict()
+    ward_classes.ward_display_table(table, classes)
+    profile = ward_profile.build_ward_profile(run_query, table, WARD)
+    ward_charts.ward_trend_chart(profile, area.short_name, incident_filter.noun).to_dict()
+    ward_charts.ward_mix_chart(profile, area.short_name).to_dict()
     return table, classes
 
 
 def map_json(area, table, classes) -> int:
     shapes = maps.ward_shapes(area.current_wards)
-    deck = maps.build_ward_map(shapes, classes.ward_colours, wardmap.tooltip_fields(table), selected_ward=WARD)
+    deck = maps.build_ward_map(shapes, classes.ward_colours, ward_classes.tooltip_fields(table), selected_ward=WARD)
     return len(deck.to_json())
 
 

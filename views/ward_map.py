@@ -5,6 +5,8 @@ from html import escape
 import streamlit as st
 
 from csp_data import maps, ui
+from csp_data.charts import wards as ward_charts
+from csp_data.figures import ward_classes, ward_profile
 from csp_data.figures import wards as wardmap
 from csp_data.series import choice_for_key
 from csp_data.words import ordinal
@@ -43,7 +45,7 @@ vintage = vintages[vintage_id]
 with ui.guard("Try another period, crime type or set of wards; if this persists, check the area file."):
     table = wardmap.build_ward_table(ui.run_query, area, vintage_id, period, incident_filter, loaded)
     measure, measure_note = wardmap.effective_measure(table, requested_measure)
-    classes = wardmap.classify_wards(table, measure)
+    classes = ward_classes.classify_wards(table, measure)
     shapes = maps.ward_shapes(vintage)
 
 st.caption(
@@ -82,7 +84,7 @@ basemap = st.toggle(
     help="The wards are drawn without it; it only adds streets for context.",
 )
 deck = maps.build_ward_map(
-    shapes, classes.ward_colours, wardmap.tooltip_fields(table), selected_ward=selected_ward, basemap=basemap
+    shapes, classes.ward_colours, ward_classes.tooltip_fields(table), selected_ward=selected_ward, basemap=basemap
 )
 map_column, legend_column = st.columns([4, 1])
 with map_column:
@@ -133,7 +135,7 @@ for column, share in zip(share_columns, shares):
         st.caption(share.sentence)
 
 st.subheader("Every ward")
-display = wardmap.ward_display_table(table, classes)
+display = ward_classes.ward_display_table(table, classes)
 st.dataframe(
     display,
     hide_index=True,
@@ -168,7 +170,7 @@ if selected_ward is None:
     st.stop()
 
 with ui.guard("Choose another ward."):
-    profile = wardmap.build_ward_profile(ui.run_query, table, selected_ward)
+    profile = ward_profile.build_ward_profile(ui.run_query, table, selected_ward)
 
 figures = profile.figures
 st.subheader(profile.ward_name)
@@ -194,13 +196,13 @@ slug = f"{ui.slug(profile.ward_name)}-{ui.slug(incident_filter.label)}-{period.f
 trend_column, mix_column = st.columns(2)
 with trend_column:
     st.markdown(f"**{incident_filter.label} by month**")
-    st.altair_chart(wardmap.ward_trend_chart(profile, area.short_name, incident_filter.noun), width="stretch")
+    st.altair_chart(ward_charts.ward_trend_chart(profile, area.short_name, incident_filter.noun), width="stretch")
     with st.expander("Table: by month"):
         st.dataframe(profile.monthly, hide_index=True, width="stretch")
     ui.download_table(profile.monthly, f"{slug}-monthly.csv")
 with mix_column:
     st.markdown(f"**Mix of crime types against {area.short_name}**")
-    st.altair_chart(wardmap.ward_mix_chart(profile, area.short_name), width="stretch")
+    st.altair_chart(ward_charts.ward_mix_chart(profile, area.short_name), width="stretch")
     st.caption(
         f"ASB is not crime and is not in this mix: {profile.ward_name} had {profile.asb_incidents:,} ASB incidents"
         + (

@@ -65,7 +65,7 @@ def test_ward_map_draws_and_a_click_opens_the_profile(ward_map_server, browser):
     from csp_data import maps
     from csp_data.charts.colours import hex_to_rgb
     from csp_data.config import load_area
-    from csp_data.figures.wards import sequential_colours
+    from csp_data.figures.ward_classes import sequential_colours
     from csp_data.store.geography import ward_boundaries
 
     context = browser.new_context(viewport={"width": 1400, "height": 2400})

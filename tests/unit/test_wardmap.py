@@ -15,6 +15,7 @@ from csp_data import maps
 from csp_data.change import compare_counts, describe_change
 from csp_data.charts.colours import hex_to_rgb
 from csp_data.config import load_area
+from csp_data.figures import ward_classes
 from csp_data.figures import wards as wardmap
 from csp_data.periods import Period, calendar_year, financial_year
 from csp_data.series import ALL_ASB, ALL_CRIME, Counted, choice_for_key, counted_choices  # noqa: F401
@@ -115,7 +116,7 @@ def test_natural_breaks_are_optimal(seed):
     rng = np.random.default_rng(seed)
     values = np.round(rng.lognormal(5, 0.8, size=14))
     for k in (2, 3, 4, 5):
-        assert wardmap.natural_breaks(values, k) == _brute_force_breaks(values, k)
+        assert ward_classes.natural_breaks(values, k) == _brute_force_breaks(values, k)
 
 
 def test_natural_breaks_on_skewed_counts_isolate_the_top():
@@ -145,27 +146,27 @@ def test_natural_breaks_on_skewed_counts_isolate_the_top():
         265,
         228,
     ]
-    assert wardmap.natural_breaks(counts, 5) == [512.0, 836.0, 1268.0, 1901.0, 3325.0]
+    assert ward_classes.natural_breaks(counts, 5) == [512.0, 836.0, 1268.0, 1901.0, 3325.0]
     # Quantiles would lump 1,722 with 3,325 in the top class.
-    assert wardmap.quantile_breaks(counts, 5)[-2] < 1722
+    assert ward_classes.quantile_breaks(counts, 5)[-2] < 1722
 
 
 def test_natural_breaks_never_split_ties_and_handle_few_values():
     values = [0, 0, 0, 0, 0, 0, 1, 1, 1, 5, 5, 9]
-    uppers = wardmap.natural_breaks(values, 3)
+    uppers = ward_classes.natural_breaks(values, 3)
     assert len(uppers) == len(set(uppers)) == 3 and set(uppers) <= {0.0, 1.0, 5.0, 9.0}
-    assert wardmap.natural_breaks([0, 0, 2, 2, 2], 5) == [0.0, 2.0]  # two distinct values, two classes
-    assert wardmap.natural_breaks([7, 7, 7], 5) == [7.0]
-    assert wardmap.natural_breaks([], 5) == []
-    assert wardmap.natural_breaks([3, None, float("nan"), 1], 5) == [1.0, 3.0]
+    assert ward_classes.natural_breaks([0, 0, 2, 2, 2], 5) == [0.0, 2.0]  # two distinct values, two classes
+    assert ward_classes.natural_breaks([7, 7, 7], 5) == [7.0]
+    assert ward_classes.natural_breaks([], 5) == []
+    assert ward_classes.natural_breaks([3, None, float("nan"), 1], 5) == [1.0, 3.0]
     with pytest.raises(ValueError, match="classes should be a whole number"):
-        wardmap.natural_breaks([1, 2], 0)
+        ward_classes.natural_breaks([1, 2], 0)
 
 
 def test_palettes():
-    assert wardmap.sequential_colours(5) == ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]
-    assert wardmap.sequential_colours(2) == ["#fde725", "#440154"]
-    assert len(wardmap.sequential_colours(1)) == 1 and wardmap.sequential_colours(0) == []
+    assert ward_classes.sequential_colours(5) == ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]
+    assert ward_classes.sequential_colours(2) == ["#fde725", "#440154"]
+    assert len(ward_classes.sequential_colours(1)) == 1 and ward_classes.sequential_colours(0) == []
     # Light to dark: each colour darker (lower luminance) than the one before.
     luminance = [0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in map(hex_to_rgb, wardmap.SEQUENTIAL_PALETTE)]
     assert luminance == sorted(luminance, reverse=True)
@@ -254,7 +255,7 @@ def test_ward_table_earlier_vintage_gives_counts_only(area):
     measure, note = wardmap.effective_measure(table, "rate")
     assert measure == "count" and note.endswith("The map shows counts instead.")
     with pytest.raises(ValueError, match="rates cannot be mapped"):
-        wardmap.classify_wards(table, "rate")
+        ward_classes.classify_wards(table, "rate")
 
 
 def test_ward_table_change_uses_compare_counts(area):
@@ -276,7 +277,7 @@ def test_ward_table_change_uses_compare_counts(area):
     assert frame.loc["W1", "change_verdict"] == "rise"
     assert table.area_change == compare_counts(185, 144)
 
-    classes = wardmap.classify_wards(table, "change")
+    classes = ward_classes.classify_wards(table, "change")
     labels = {e.label: (e.colour, e.wards) for e in classes.entries}
     assert classes.ward_colours["W1"] == wardmap.DIVERGING_PALETTE[4]  # real rise
     assert classes.ward_labels["W2"] == "Fall within normal variation"  # 60 against 61
@@ -285,12 +286,12 @@ def test_ward_table_change_uses_compare_counts(area):
 
 
 def test_change_classes_follow_the_verdict():
-    assert wardmap._change_class("rise", 40.0) == "real_rise"
-    assert wardmap._change_class("fall", -40.0) == "real_fall"
-    assert wardmap._change_class("no_change_detected", 0.4) == "same"
-    assert wardmap._change_class("no_change_detected", -12.0) == "fall"
-    assert wardmap._change_class("no_change_detected", 12.0) == "rise"
-    assert wardmap._change_class("no_basis", float("nan")) is None
+    assert ward_classes._change_class("rise", 40.0) == "real_rise"
+    assert ward_classes._change_class("fall", -40.0) == "real_fall"
+    assert ward_classes._change_class("no_change_detected", 0.4) == "same"
+    assert ward_classes._change_class("no_change_detected", -12.0) == "fall"
+    assert ward_classes._change_class("no_change_detected", 12.0) == "rise"
+    assert ward_classes._change_class("no_basis", float("nan")) is None
 
 
 def test_change_falls_back_to_counts_without_a_previous_period(area):
@@ -303,26 +304,26 @@ def test_change_falls_back_to_counts_without_a_previous_period(area):
     with pytest.raises(ValueError, match="measure should be one of"):
         wardmap.effective_measure(table, "density")
     with pytest.raises(ValueError, match="change cannot be mapped"):
-        wardmap.classify_wards(table, "change")
+        ward_classes.classify_wards(table, "change")
 
 
 def test_classify_counts_legend_and_colours(area):
     queries = FakeQueries({(JAN, "asb"): {"W1": 40, "W2": 38, "W3": 2}})
     table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_ASB, LOADED_2025)
-    classes = wardmap.classify_wards(table, "count", classes=3)
+    classes = ward_classes.classify_wards(table, "count", classes=3)
     assert [(e.label, e.wards) for e in classes.entries] == [("0", 1), ("2", 1), ("38 to 40", 2)]
-    assert [e.colour for e in classes.entries] == wardmap.sequential_colours(3)
+    assert [e.colour for e in classes.entries] == ward_classes.sequential_colours(3)
     assert classes.ward_colours == {"W4": "#fde725", "W3": "#21918c", "W1": "#440154", "W2": "#440154"}
     assert classes.title == "Anti-social behaviour: number recorded"
     assert classes.method == "Natural breaks (Fisher–Jenks), 3 classes"
-    rates = wardmap.classify_wards(table, "rate", classes=2)
+    rates = ward_classes.classify_wards(table, "rate", classes=2)
     assert [e.label for e in rates.entries] == ["0.0 to 19.0", "40.0"]  # one precision for the legend
     assert rates.title == "Anti-social behaviour per 1,000 residents"
 
 
 def test_classify_all_zero(area):
     table = wardmap.build_ward_table(FakeQueries({}), area, "2023", YEAR_2025, ALL_CRIME, LOADED_2025)
-    classes = wardmap.classify_wards(table, "count")
+    classes = ward_classes.classify_wards(table, "count")
     assert [(e.label, e.wards) for e in classes.entries] == [("0", 4)]
     assert classes.method == "1 classes: only 1 different values"
     assert wardmap.ward_summary_sentences(table, "W1") == ["No crime was recorded in Medway in 2025."]
@@ -331,8 +332,8 @@ def test_classify_all_zero(area):
 def test_display_table_and_tooltips_hold_the_map_figures(area):
     queries = FakeQueries({(JAN, "crime"): {"W1": 30, "W2": 30, "W3": 10}}, area_extra=5)
     table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, LOADED_2025)
-    classes = wardmap.classify_wards(table, "rate")
-    display = wardmap.ward_display_table(table, classes)
+    classes = ward_classes.classify_wards(table, "rate")
+    display = ward_classes.ward_display_table(table, classes)
     assert list(display.columns) == [
         "rank",
         "ward",
@@ -355,7 +356,7 @@ def test_display_table_and_tooltips_hold_the_map_figures(area):
         "rate_rank": 1,
         "map_class": classes.ward_labels["W1"],
     }
-    tips = wardmap.tooltip_fields(table)
+    tips = ward_classes.tooltip_fields(table)
     assert tips["W1"] == {
         "count_text": "Crime: 30 (40.0% of Medway)",
         "rate_text": "30.0 per 1,000 residents (rank 1 of 4)",
