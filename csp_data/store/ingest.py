@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
@@ -128,58 +128,64 @@ def ingest(
         # Two files are read, checked, warded and split while the one before is recorded: pyarrow and
         # shapely release the GIL, so both cores work. At most three files are in memory at once.
         pool = stack.enter_context(ThreadPoolExecutor(max_workers=2))
-        build = None
-        for parsed, parts in _read_ahead(pool, progress(files), area):
-            if not parsed.counts:  # a header and no rows
-                if allow_empty:
-                    continue
-                raise EmptyLoadError(
-                    parsed.label, "the file has a header but no rows (load with --allow-empty to skip such files)"
-                )
-            in_no_ward = {slug: missing for _, slug, _, missing in parts}
-            pending += [(month, slug, table) for month, slug, table, _ in parts]
-            pending_rows += sum(table.num_rows for _, _, table, _ in parts)
-            for slug, counts in sorted(parsed.counts.items()):
-                key = (parsed.month, slug)
-                if key in seen:
-                    raise InputFileError(
-                        parsed.label,
-                        f"{parsed.month} for {counts['force']} is also in {seen[key]}; give each month once",
+        try:
+            build = None
+            for parsed, parts in _read_ahead(pool, progress(files), area):
+                if not parsed.counts:  # a header and no rows
+                    if allow_empty:
+                        continue
+                    raise EmptyLoadError(
+                        parsed.label, "the file has a header but no rows (load with --allow-empty to skip such files)"
                     )
-                seen[key] = parsed.label
-                reports.append(
-                    MonthReport(
-                        parsed.month,
-                        counts["force"],
-                        slug,
-                        parsed.label,
-                        in_no_ward=in_no_ward.get(slug, 0),
-                        **{k: counts[k] for k in ("rows_read", "rows_kept", *DROP_REASONS)},
+                in_no_ward = {slug: missing for _, slug, _, missing in parts}
+                pending += [(month, slug, table) for month, slug, table, _ in parts]
+                pending_rows += sum(table.num_rows for _, _, table, _ in parts)
+                for slug, counts in sorted(parsed.counts.items()):
+                    key = (parsed.month, slug)
+                    if key in seen:
+                        raise InputFileError(
+                            parsed.label,
+                            f"{parsed.month} for {counts['force']} is also in {seen[key]}; give each month once",
+                        )
+                    seen[key] = parsed.label
+                    reports.append(
+                        MonthReport(
+                            parsed.month,
+                            counts["force"],
+                            slug,
+                            parsed.label,
+                            in_no_ward=in_no_ward.get(slug, 0),
+                            **{k: counts[k] for k in ("rows_read", "rows_kept", *DROP_REASONS)},
+                        )
                     )
-                )
-            if pending_rows > SPILL_ROWS:
-                build = build or stack.enter_context(store.building())
-                _write_all(pool, build, pending)
-                pending, pending_rows = [], 0
+                if pending_rows > SPILL_ROWS:
+                    build = build or stack.enter_context(store.building())
+                    _write_all(pool, build, pending)
+                    pending, pending_rows = [], 0
 
-        reports = _recorded(reports, store, allow_empty)
-        build = build or stack.enter_context(store.building())
-        _write_all(pool, build, pending)
-        ledger_rows = [
-            {
-                "month": date.fromisoformat(r.month + "-01"),
-                "force": r.force,
-                "force_slug": r.force_slug,
-                "source": r.source,
-                "rows_read": r.rows_read,
-                "rows_kept": r.rows_kept,
-                **{reason: getattr(r, reason) for reason in DROP_REASONS},
-                "in_no_ward": r.in_no_ward,
-            }
-            for r in reports
-            if r.recorded
-        ]
-        build.commit(ledger_rows)
+            reports = _recorded(reports, store, allow_empty)
+            build = build or stack.enter_context(store.building())
+            _write_all(pool, build, pending)
+            ledger_rows = [
+                {
+                    "month": date.fromisoformat(r.month + "-01"),
+                    "force": r.force,
+                    "force_slug": r.force_slug,
+                    "source": r.source,
+                    "rows_read": r.rows_read,
+                    "rows_kept": r.rows_kept,
+                    **{reason: getattr(r, reason) for reason in DROP_REASONS},
+                    "in_no_ward": r.in_no_ward,
+                }
+                for r in reports
+                if r.recorded
+            ]
+            build.commit(ledger_rows)
+        except BaseException:
+            # Stop the workers before the unfinished version is discarded (on leaving the with block),
+            # so that no file is still being written into it; then let the failure or Ctrl-C go on.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return sorted(reports, key=lambda r: (r.month, r.force))
 
 
@@ -213,8 +219,14 @@ def _read_ahead(pool: ThreadPoolExecutor, files: Iterable, area: Area) -> Iterat
 
 
 def _write_all(pool: ThreadPoolExecutor, build, pending: list) -> None:
-    """Write the new version's files, two at a time (parquet writing releases the GIL)."""
-    for future in [pool.submit(build.add, month, slug, table) for month, slug, table in pending]:
+    """Write the new version's files, two at a time (parquet writing releases the GIL).
+
+    Every write is waited for before a failure is raised, so that no write is still running when the
+    unfinished version is discarded (it would leave a stray file behind).
+    """
+    futures = [pool.submit(build.add, month, slug, table) for month, slug, table in pending]
+    wait(futures)
+    for future in futures:
         future.result()
 
 
