@@ -9,6 +9,7 @@ import streamlit as st
 from csp_data import maps, ui
 from csp_data.charts.colours import hex_to_rgb
 from csp_data.figures import emerging, hotspots
+from csp_data.maps.legend import legend_html
 from csp_data.series import choice_for_key, matched_months, month_runs
 from csp_data.store.geography import ward_boundaries
 
@@ -245,24 +246,13 @@ with map_column:
         ),
     )
 with legend_column:
-    swatches = "".join(
-        f"<li style='list-style:none;margin:0 0 6px 0'><span aria-hidden='true' style='display:inline-block;"
-        f"width:18px;height:14px;vertical-align:middle;background:{hotspots.CLASS_COLOURS[c]};border:1px solid #444;"
-        f"margin-right:6px'></span>{escape(hotspots.CLASS_LABELS[c])} "
-        f"<span style='color:#555'>({result.class_counts[c]:,})</span></li>"
+    swatches = [
+        (hotspots.CLASS_COLOURS[c], hotspots.CLASS_LABELS[c], f"{result.class_counts[c]:,}")
         for c in hotspots.CLASS_ORDER
-    )
-    if trend is not None:
-        swatches += (
-            f"<li style='list-style:none;margin:8px 0 6px 0'><span aria-hidden='true' style='display:inline-block;"
-            f"width:14px;height:10px;vertical-align:middle;border:3px solid {RISING_HEX};margin-right:6px'></span>"
-            f"Rising: emerging hotspot <span style='color:#555'>({len(trend.cells):,})</span></li>"
-        )
-    st.markdown(
-        f"<div aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>Gi* class "
-        f"({hotspots.CELL_SIZE_M} m squares)</p><ul style='padding-left:0;margin:0'>{swatches}</ul></div>",
-        unsafe_allow_html=True,
-    )
+    ]
+    marks = [] if trend is None else [(RISING_HEX, "Rising: emerging hotspot", f"{len(trend.cells):,}")]
+    title = f"Gi* class ({hotspots.CELL_SIZE_M} m squares)"
+    st.markdown(legend_html(title, swatches, marks), unsafe_allow_html=True)
     st.caption("Squares with no incidents and no significant class are not drawn. Zoom far in to see the snap points.")
 
 slug = f"{ui.slug(incident_filter.label)}-{period.first:%Y-%m}-{period.last:%Y-%m}"

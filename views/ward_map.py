@@ -1,13 +1,12 @@
 """Ward map: where crime and ASB concentrate, and a profile of any ward."""
 
-from html import escape
-
 import streamlit as st
 
 from csp_data import maps, ui
 from csp_data.charts import wards as ward_charts
 from csp_data.figures import ward_classes, ward_profile
 from csp_data.figures import wards as wardmap
+from csp_data.maps.legend import legend_html
 from csp_data.series import choice_for_key
 from csp_data.words import ordinal
 
@@ -100,18 +99,8 @@ with map_column:
         ),
     )
 with legend_column:
-    swatches = "".join(
-        f"<li style='list-style:none;margin:0 0 6px 0'>"
-        f"<span aria-hidden='true' style='display:inline-block;width:18px;height:14px;vertical-align:middle;"
-        f"background:{entry.colour};border:1px solid #444;margin-right:6px'></span>"
-        f"{escape(entry.label)} <span style='color:#555'>({entry.wards} ward{'s' if entry.wards != 1 else ''})</span></li>"
-        for entry in classes.entries
-    )
-    st.markdown(
-        f"<div aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>{escape(classes.title)}</p>"
-        f"<ul style='padding-left:0;margin:0'>{swatches}</ul></div>",
-        unsafe_allow_html=True,
-    )
+    swatches = [(e.colour, e.label, f"{e.wards} ward{'s' if e.wards != 1 else ''}") for e in classes.entries]
+    st.markdown(legend_html(classes.title, swatches), unsafe_allow_html=True)
     st.caption(classes.method.rstrip(".") + ". Hover over a ward for its figures; click it for its profile.")
 if table.in_no_ward:
     st.caption(

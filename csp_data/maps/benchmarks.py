@@ -9,7 +9,6 @@ needs no internet: ``map_provider=None`` leaves the front end nothing to fetch.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from html import escape
 
 import pandas as pd
 import pydeck as pdk
@@ -17,6 +16,7 @@ import shapely
 
 from csp_data.benchmarks.boundaries import LadShapes
 from csp_data.charts.colours import POSITION_COLOURS, hex_to_rgb
+from csp_data.maps.legend import legend_html as shared_legend_html
 from csp_data.maps.wards import TOOLTIP_STYLE, CompactDeck, fit_view
 
 __all__ = ["LAYER_ID", "MAP_HEIGHT", "POSITION_COLOURS", "build_group_map", "group_map_legend", "legend_html"]
@@ -30,14 +30,6 @@ TOOLTIP_HTML = (
 # At the scale of England a CSP is a few pixels across; closer than this shows nothing more.
 MAX_ZOOM = 12
 ENGLAND_AND_WALES = (-5.8, 49.9, 1.8, 55.9)  # west, south, east, north: the view when nothing is drawn
-_SWATCH = (
-    "display:inline-block;width:18px;height:14px;vertical-align:middle;background:{colour};"
-    "border:1px solid #444;margin-right:6px"
-)
-_RING = (
-    "display:inline-block;width:16px;height:16px;vertical-align:middle;border:2.5px solid #000;"
-    "border-radius:50%;margin-right:6px"
-)
 
 
 def _number(value, fmt: str) -> str | None:
@@ -177,29 +169,10 @@ def build_group_map(
 
 
 def legend_html(title: str, swatches: Iterable[tuple[str, str]], *, ringed: str | None = None) -> str:
-    """A map legend as HTML: a colour swatch per label, then optionally a black ring and what it marks.
-
-    Parameters
-    ----------
-    title : str
-    swatches : iterable of (colour, label)
-        ``'#rrggbb'`` and the text beside it (escaped here).
-    ringed : str, optional
-        What the black ring marks (the area).
-    """
-    items = [
-        f"<li style='list-style:none;margin:0 0 6px 0'><span aria-hidden='true' "
-        f"style='{_SWATCH.format(colour=colour)}'></span>{escape(label)}</li>"
-        for colour, label in swatches
-    ]
-    if ringed:
-        items.append(
-            f"<li style='list-style:none;margin:0 0 6px 0'><span aria-hidden='true' style='{_RING}'></span>"
-            f"{escape(ringed)}</li>"
-        )
-    return (
-        f"<div aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>{escape(title)}</p>"
-        f"<ul style='padding-left:0;margin:0'>{''.join(items)}</ul></div>"
+    """The group map's legend (see :func:`csp_data.maps.legend.legend_html`): a swatch per position and a
+    ring for the area."""
+    return shared_legend_html(
+        title, [(c, label, None) for c, label in swatches], [("ring", ringed, None)] if ringed else []
     )
 
 

@@ -1548,7 +1548,8 @@ def test_group_map_and_legend(embedded_table):
     assert deck.initial_view_state.max_zoom == 12
     legend = benchmark_maps.group_map_legend(summary.table["position"], "Medway & <Co>")
     assert legend.startswith(
-        "<div aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>Against the "
+        # One legend for every map (csp_data.maps.legend); a labelled group, so the label is announced.
+        "<div role='group' aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>Against the "
         "group average (95% CI)</p>"
     )
     assert "Above average" in legend and "Medway &amp; &lt;Co&gt;</li>" in legend and "No rate" not in legend
