@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from scipy.stats import beta
 
+Z_95 = 1.959963984540054  # the 97.5th centile of the standard normal distribution, for normal-based 95% intervals
+
 
 @dataclass(frozen=True)
 class Change:

@@ -37,6 +37,7 @@ from datetime import date
 
 import pandas as pd
 
+from csp_data.change import Z_95
 from csp_data.periods import (
     MONTH_NAMES,
     Period,
@@ -61,7 +62,6 @@ from csp_data.series import (
 RunQuery = Callable[..., pd.DataFrame]
 
 MAX_BASELINE_YEARS = 5
-Z_95 = 1.959963984540054  # the 97.5th centile of the standard normal distribution
 TREND_WINDOW = 3
 FY_MONTH_NAMES = MONTH_NAMES[3:] + MONTH_NAMES[:3]  # Apr .. Mar
 

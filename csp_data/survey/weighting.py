@@ -21,6 +21,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from csp_data.change import Z_95
 from csp_data.errors import CspDataError
 from csp_data.survey.responses import Respondent, SurveyResponses
 
@@ -41,7 +42,6 @@ __all__ = [
 #: Groups with fewer respondents than this are suppressed in every output table.
 MIN_GROUP_SIZE = 10
 #: Two-sided 95% normal quantile.
-Z_95 = 1.959963984540054
 #: Label used in grouped tables for respondents who left a grouping column blank.
 NOT_STATED = "(not stated)"
 

@@ -10,9 +10,8 @@ import pytest
 
 from helpers import ROOT
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow
 def test_a_non_editable_install_runs_status_and_queries(tmp_path):
     target = tmp_path / "site"
     build = subprocess.run(
@@ -50,3 +49,15 @@ def test_a_non_editable_install_runs_status_and_queries(tmp_path):
     )
     assert status.returncode == 0, status.stderr
     assert "Months loaded: Jan 2025 to Dec 2025." in status.stdout
+
+
+def test_the_curated_api_names_resolve():
+    import csp_data
+
+    area = csp_data.load_area()
+    db = csp_data.Database(area, csp_data.Store(area.store_dir))
+    assert len(db.query("loaded_months")) == 12
+    db.close()
+    assert issubclass(csp_data.CspDataError, Exception) and callable(csp_data.ingest)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        csp_data.nothing  # noqa: B018
