@@ -1,0 +1,42 @@
+"""The only Streamlit code of the package: page context and caches (context), the shared sidebar
+(sidebar), the one error guard (errors) and downloads (downloads). Pages import ``ui`` and call these."""
+
+from csp_data.ui.context import (
+    STORE_HELP,
+    area_population,
+    current_area,
+    current_store,
+    database,
+    forces_note,
+    get_area,
+    loaded_months,
+    loaded_period,
+    period_incident_filters,
+    run_query,
+)
+from csp_data.ui.downloads import download_table
+from csp_data.ui.errors import UNEXPECTED, error_text, guard, show_error
+from csp_data.ui.sidebar import PERIOD_KIND_LABELS, sidebar_period
+from csp_data.words import slug
+
+__all__ = [
+    "PERIOD_KIND_LABELS",
+    "STORE_HELP",
+    "UNEXPECTED",
+    "area_population",
+    "current_area",
+    "current_store",
+    "database",
+    "download_table",
+    "error_text",
+    "forces_note",
+    "get_area",
+    "guard",
+    "loaded_months",
+    "loaded_period",
+    "period_incident_filters",
+    "run_query",
+    "show_error",
+    "sidebar_period",
+    "slug",
+]

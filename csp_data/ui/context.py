@@ -1,0 +1,102 @@
+"""The area, its store and the DuckDB database a page reads, with Streamlit's bounded caches keyed by the
+store's version (every committed load changes it, so new data is never hidden)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from csp_data.config import Area, load_area
+from csp_data.periods import Period, latest_12_months
+from csp_data.series import Counted, counted_choices
+from csp_data.store import Store
+from csp_data.store.geography import ward_population
+from csp_data.store.queries import Database
+from csp_data.ui.errors import guard
+
+
+@st.cache_resource(max_entries=4)
+def get_area(area_file: str | None = None) -> Area:
+    return load_area(area_file)
+
+
+def current_area() -> Area:
+    return get_area(os.environ.get("CSP_AREA_FILE"))
+
+
+def current_store(area: Area) -> Store:
+    return Store(os.environ.get("CSP_STORE_DIR") or area.store_dir)
+
+
+@st.cache_resource(max_entries=2)
+def _database(area_file: str, store_dir: str, store_version: str) -> Database:
+    return Database(get_area(area_file), Store(store_dir))
+
+
+def database(area: Area) -> Database:
+    """The DuckDB database over the area's store, rebuilt when a load changes the store."""
+    store = current_store(area)
+    return _database(str(area.area_file), str(store.root), store.version())
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_query(area_file: str, store_dir: str, store_version: str, name: str, params: tuple) -> pd.DataFrame:
+    return _database(area_file, store_dir, store_version).query(name, **dict(params))
+
+
+def run_query(name: str, **params) -> pd.DataFrame:
+    """Run a named query through the bounded cache; the result is a copy the caller may change."""
+    area = current_area()
+    store = current_store(area)
+    return _cached_query(
+        str(area.area_file), str(store.root), store.version(), name, tuple(sorted(params.items()))
+    ).copy()
+
+
+def loaded_months() -> list[date]:
+    frame = run_query("loaded_months")
+    return [pd.Timestamp(m).date() for m in frame["month"]]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _area_population(area_file: str) -> int | None:
+    frame = ward_population(get_area(area_file))
+    return int(frame["population"].sum()) if len(frame) else None
+
+
+def area_population(area: Area) -> int | None:
+    return _area_population(str(area.area_file))
+
+
+def forces_note(area: Area) -> str:
+    """The sentence saying which force's incidents the totals count (and how many others are left out)."""
+    from csp_data.store.forces import describe_forces
+
+    others = run_query("other_force_counts")
+    return describe_forces(area.territorial_forces, int(others["incidents"].sum()), others["force"].nunique())
+
+
+STORE_HELP = "Check the store with `python -m csp_data status`, then reload the page."
+
+
+def loaded_period() -> tuple[list[date], Period]:
+    """The loaded months and the sidebar's period; stops the page with a message when none are loaded."""
+    with guard(STORE_HELP):
+        months = loaded_months()
+    if not months:
+        st.info("No police.uk months are loaded. Load some with `python -m csp_data ingest PATH`.")
+        st.stop()
+    # The sidebar in app.py sets the period; should a page run without it, use the latest 12 months.
+    return months, st.session_state.get("period") or latest_12_months(months)
+
+
+def period_incident_filters(period: Period) -> list[Counted]:
+    """The choices of ASB, all crime and each crime type recorded in ``period`` (the query is cached and
+    shared by the pages); stops the page with a
+    message when the store cannot be read."""
+    with guard(STORE_HELP):
+        held_types = run_query("crime_type_counts", first=period.first, last=period.last)
+        return counted_choices(held_types["crime_type"])
