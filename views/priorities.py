@@ -7,6 +7,7 @@ import streamlit as st
 
 from csp_data import ui
 from csp_data.area_documents import load_area_documents
+from csp_data.charts import priorities as priority_charts
 from csp_data.figures import priorities as pr
 from csp_data.plans import actions_frame, current_plan, kpi_frame, load_plans, rag_status
 
@@ -184,11 +185,11 @@ else:
                                 f"{figure.series.label} per 1,000 residents", f"{figure.rate_per_1000:.1f}"
                             )
                         st.caption(figure.change_text)
-                        chart = pr.indicator_chart(figure)
+                        chart = priority_charts.indicator_chart(figure)
                         st.altair_chart(
                             chart,
                             width="stretch",
-                            height=pr.display_height(chart),
+                            height=priority_charts.display_height(chart),
                             alt=f"{figure.series.label}: incidents recorded each month, {period.span_label}.",
                         )
                         missing = pr.describe_missing(figure)

@@ -8,6 +8,7 @@ import streamlit as st
 from csp_data import survey as sv
 from csp_data import ui
 from csp_data.area_documents import load_area_documents
+from csp_data.charts import priorities as priority_charts
 from csp_data.figures import priorities as pr
 from csp_data.store.geography import ward_boundaries
 
@@ -130,7 +131,7 @@ else:
                 st.altair_chart(
                     chart,
                     width="stretch",
-                    height=pr.display_height(chart, 60),
+                    height=priority_charts.display_height(chart, 60),
                     alt=f"{question.text} Bars: "
                     + "; ".join(f"{a.option} {percent_text(a)}" for a in question.answers),
                 )
@@ -158,7 +159,7 @@ else:
                 st.altair_chart(
                     chart,
                     width="stretch",
-                    height=pr.display_height(chart, 140),
+                    height=priority_charts.display_height(chart, 140),
                     alt=f"{question.text}: published shares by answer, one bar per survey year ({years}).",
                 )
             st.dataframe(
@@ -211,11 +212,11 @@ else:
                 if figures is not None:
                     st.metric(f"Drug offences recorded, {period.span_label}", f"{figures.count:,}")
                     st.caption(f"{figures.coverage_text} {figures.change_text}")
-                    chart = pr.indicator_chart(figures)
+                    chart = priority_charts.indicator_chart(figures)
                     st.altair_chart(
                         chart,
                         width="stretch",
-                        height=pr.display_height(chart),
+                        height=priority_charts.display_height(chart),
                         alt=f"Drug offences recorded each month, {period.span_label}.",
                     )
                     missing = pr.describe_missing(figures)
@@ -298,7 +299,7 @@ else:
     st.altair_chart(
         chart,
         width="stretch",
-        height=pr.display_height(chart, 60),
+        height=priority_charts.display_height(chart, 60),
         alt=f"{title}: weighted share giving each answer, with 95% intervals. "
         + "; ".join(f"{a} {p:.0%}" for a, p in zip(overall["answer"], overall["weighted_proportion"].astype(float))),
     )
@@ -328,7 +329,7 @@ if column is not None:
         st.altair_chart(
             chart,
             width="stretch",
-            height=pr.display_height(chart, 60),
+            height=priority_charts.display_height(chart, 60),
             alt=f"{title}: weighted share answering '{chosen}' by {breakdown.lower()}, with 95% intervals; "
             "withheld groups are not drawn.",
         )

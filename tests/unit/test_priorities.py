@@ -13,6 +13,7 @@ import pytest
 from scipy.stats import chi2
 
 from csp_data.change import compare_counts, describe_change, interval_words
+from csp_data.charts import priorities as priority_charts
 from csp_data.figures import priorities as pr
 from csp_data.periods import Period
 from csp_data.plans import Baseline, Kpi, Source, current_plan, find_kpi, load_plans
@@ -178,10 +179,10 @@ def test_violence_series_counts_only_its_category(database, plan):
 
 def test_indicator_chart_labels_missing_months(database):
     figures = pr.indicator_figures(database.query, pr.series_for_category(ASB), Period(APR, JUN, "x"), LOADED, None)
-    chart = pr.indicator_chart(figures)
+    chart = priority_charts.indicator_chart(figures)
     spec = chart.to_dict()
     assert len(spec["layer"]) == 2  # the bars, and the "not loaded" labels
-    assert pr.display_height(chart) == 220 + 90
+    assert priority_charts.display_height(chart) == 220 + 90
 
 
 # ---------------------------------------------------------------------------------
