@@ -153,3 +153,8 @@ def describe_gaps(loaded: Iterable[date]) -> str:
     if gaps:
         text += f" Missing: {describe_months(gaps)}."
     return text
+
+
+def fy_position(month: date) -> int:
+    """Position of ``month`` in its financial year: April 1 .. March 12."""
+    return (month.month - 4) % 12 + 1

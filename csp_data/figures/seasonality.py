@@ -38,6 +38,12 @@ from datetime import date
 import pandas as pd
 
 from csp_data.change import Z_95
+from csp_data.figures.seasonal_events import (  # noqa: F401 - re-exported: pages and tests use S.*
+    SEASONAL_EVENTS,
+    SeasonalEvent,
+    seasonal_event_marks,
+    seasonal_event_positions,
+)
 from csp_data.periods import (
     MONTH_NAMES,
     Period,
@@ -45,6 +51,7 @@ from csp_data.periods import (
     describe_months,
     financial_year_label,
     financial_year_start,
+    fy_position,
     month_label,
     month_range,
 )
@@ -67,11 +74,6 @@ FY_MONTH_NAMES = MONTH_NAMES[3:] + MONTH_NAMES[:3]  # Apr .. Mar
 
 
 # -- financial years overlaid -------------------------------------------------------------------
-
-
-def fy_position(month: date) -> int:
-    """Position of ``month`` in its financial year: April 1 .. March 12."""
-    return (month.month - 4) % 12 + 1
 
 
 def financial_year_overlay(series: pd.DataFrame) -> pd.DataFrame:
@@ -330,79 +332,6 @@ def expected_range_statement(expected: pd.DataFrame, subject: str) -> str:
     return text
 
 
-# -- seasonal events ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeasonalEvent:
-    name: str
-    first_month: int  # calendar month numbers the event touches
-    last_month: int
-    when: str
-    note: str
-
-
-SEASONAL_EVENTS = (
-    SeasonalEvent(
-        "Summer holidays",
-        7,
-        8,
-        "late July to August",
-        "School summer holidays: partners plan for increased demand, especially ASB.",
-    ),
-    SeasonalEvent("Halloween", 10, 10, "31 October", "Shown on the October count."),
-    SeasonalEvent(
-        "Bonfire Night", 11, 11, "5 November", "Fireworks and deliberate fires; shown on the November count."
-    ),
-)
-
-
-def seasonal_event_marks(first: date, last: date, loaded: Iterable[date] | None = None) -> pd.DataFrame:
-    """Each seasonal event partners plan for, once per year, that falls between ``first`` and ``last``.
-
-    When ``loaded`` is given, events whose months are none of them loaded are left out: there is
-    nothing to read them against.
-
-    Returns ``event``, ``when``, ``note``, ``first_month`` and ``last_month`` (the months whose counts
-    include it), for marking on a monthly chart.
-    """
-    held = None if loaded is None else set(loaded)
-    rows = []
-    for year in range(first.year, last.year + 1):
-        for event in SEASONAL_EVENTS:
-            start, end = date(year, event.first_month, 1), date(year, event.last_month, 1)
-            if end < first or start > last:
-                continue
-            if held is not None and not any(m in held for m in month_range(start, end)):
-                continue
-            rows.append(
-                {
-                    "event": event.name,
-                    "when": f"{event.when} {year}",
-                    "note": event.note,
-                    "first_month": max(start, first),
-                    "last_month": min(end, last),
-                }
-            )
-    return pd.DataFrame(rows, columns=["event", "when", "note", "first_month", "last_month"])
-
-
-def seasonal_event_positions() -> pd.DataFrame:
-    """The events by position in the financial year (April 1 .. March 12), for the overlay chart."""
-    return pd.DataFrame(
-        [
-            {
-                "event": e.name,
-                "when": e.when,
-                "note": e.note,
-                "first_position": fy_position(date(2000, e.first_month, 1)),
-                "last_position": fy_position(date(2000, e.last_month, 1)),
-            }
-            for e in SEASONAL_EVENTS
-        ]
-    )
-
-
 # -- smoothed trend -----------------------------------------------------------------------------
 
 
@@ -486,9 +415,6 @@ def coverage_statement(loaded: Iterable[date]) -> str:
     if partial:
         text += " Partial financial years: " + ", ".join(partial) + "."
     return text
-
-
-# -- honest change with partial coverage --------------------------------------------------------
 
 
 # -- everything the page shows ------------------------------------------------------------------
