@@ -13,11 +13,9 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
@@ -27,6 +25,15 @@ import pyarrow.csv as pacsv
 
 from csp_data.errors import InputFileError
 from csp_data.store.forces import ForceNameError, force_key, normalise_force_name
+from csp_data.store.sources import (  # noqa: F401 - re-exported: ingest and the tests use these
+    MAX_MEMBER_BYTES,
+    MAX_RATIO,
+    RATIO_CHECKED_ABOVE,
+    STREET_FILE_NAME,
+    StreetFile,
+    _ZipReadError,
+    discover_street_files,
+)
 
 COLUMNS = (
     "Crime ID",
@@ -43,7 +50,6 @@ COLUMNS = (
     "Context",
 )
 ASB_CRIME_TYPE = "Anti-social behaviour"
-STREET_FILE_NAME = re.compile(r"(?:^|/)([0-9]{4}-[0-9]{2})-([a-z0-9-]+)-street\.csv$")
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 FIRST_MONTH = "2010-12"  # data.police.uk's street-level data starts in December 2010
 # police.uk names each LSOA after its district followed by a code such as " 001A".
@@ -52,145 +58,7 @@ _NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 MAX_HEADER_BYTES = 65_536
 WHOLE_FILE_BYTES = 96 << 20  # files up to this size are parsed at once (faster); larger ones a block at a time
 BLOCK_BYTES = 32 << 20
-# Zip members: police.uk CSVs compress 4-16 times; a member that claims far more is refused unread.
-MAX_MEMBER_BYTES = 4 << 30
-MAX_RATIO = 100
-RATIO_CHECKED_ABOVE = 16 << 20
-_ZIP_METHODS = {
-    zipfile.ZIP_STORED: "stored",
-    zipfile.ZIP_DEFLATED: "Deflate",
-    zipfile.ZIP_BZIP2: "bzip2",
-    zipfile.ZIP_LZMA: "LZMA",
-}
 DROP_REASONS = ("no_location", "outside_area", "malformed")
-
-
-@dataclass(frozen=True)
-class StreetFile:
-    """One street-level CSV, on disk or inside a zip archive."""
-
-    label: str
-    month_hint: str | None
-    open: Callable[[], BinaryIO]
-    size: int
-
-
-def _from_disk(path: Path) -> StreetFile:
-    match = STREET_FILE_NAME.search(path.name)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read the file ({exc.strerror or exc})") from None
-    return StreetFile(str(path), match.group(1) if match else None, lambda: open(path, "rb"), size)
-
-
-def _check_member(path: Path, info: zipfile.ZipInfo) -> None:
-    label = f"{path}:{info.filename}"
-    if info.flag_bits & 0x1:
-        raise InputFileError(label, "the zip member is encrypted; give the files without a password")
-    if info.compress_type not in _ZIP_METHODS:
-        raise InputFileError(
-            label,
-            f"the zip member uses compression method {info.compress_type} (such as Deflate64 or AES), "
-            "which cannot be read; re-create the zip with ordinary Deflate or unpack it first",
-        )
-    ratio = info.file_size / max(info.compress_size, 1)
-    if info.file_size > MAX_MEMBER_BYTES or (info.file_size > RATIO_CHECKED_ABOVE and ratio > MAX_RATIO):
-        raise InputFileError(
-            label,
-            f"the zip member would unpack to {info.file_size:,} bytes from {info.compress_size:,} "
-            f"({ratio:,.0f} times); refused unread, as police.uk files are never like that",
-        )
-
-
-def _from_zip(path: Path) -> list[StreetFile]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = sorted(archive.infolist(), key=lambda i: i.filename)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise InputFileError(path, f"not a readable zip archive ({exc})") from None
-    files = []
-    for info in infos:
-        match = STREET_FILE_NAME.search(info.filename)
-        if match and not info.is_dir():
-            _check_member(path, info)
-            files.append(
-                StreetFile(
-                    f"{path}:{info.filename}",
-                    match.group(1),
-                    lambda name=info.filename: _open_member(path, name),
-                    info.file_size,
-                )
-            )
-    if not files:
-        raise InputFileError(path, "the zip holds no police.uk street files (YYYY-MM/YYYY-MM-<force>-street.csv)")
-    return files
-
-
-def _open_member(path: Path, name: str) -> BinaryIO:
-    try:
-        archive = zipfile.ZipFile(path)
-        return _MemberStream(archive, archive.open(name))
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
-        raise InputFileError(f"{path}:{name}", f"cannot read from the zip ({exc})") from None
-
-
-class _MemberStream(io.RawIOBase):
-    """A zip member's bytes; closing it closes the archive too, and zip errors become input errors."""
-
-    def __init__(self, archive: zipfile.ZipFile, member):
-        self.archive, self.member = archive, member
-
-    def readable(self) -> bool:
-        return True
-
-    def readall(self) -> bytes:
-        try:
-            return self.member.read()
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-            raise _ZipReadError(str(exc)) from None
-
-    def readinto(self, buffer) -> int:
-        try:
-            data = self.member.read(len(buffer))
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-            raise _ZipReadError(str(exc)) from None
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed:
-            self.member.close()
-            self.archive.close()
-        super().close()
-
-
-class _ZipReadError(Exception):
-    pass
-
-
-def discover_street_files(paths: list[str | Path]) -> list[StreetFile]:
-    """Expand the paths given to ``ingest`` into the street-level CSV files they hold.
-
-    A folder is searched recursively for ``*-street.csv`` (the outcomes and stop-and-search files
-    of a police.uk download are skipped); a ``.zip`` is read in place; any other file is taken as
-    a street-level CSV, whatever its name.
-    """
-    found: list[StreetFile] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*-street.csv") if p.is_file())
-            if not files:
-                raise InputFileError(path, "the folder holds no police.uk street files (*-street.csv)")
-            found.extend(_from_disk(p) for p in files)
-        elif path.is_file() and path.suffix.lower() == ".zip":
-            found.extend(_from_zip(path))
-        elif path.is_file():
-            found.append(_from_disk(path))
-        else:
-            raise InputFileError(path, "no such file or folder")
-    return found
 
 
 # ---- the header ----
