@@ -92,9 +92,7 @@ else:
     )
     st.markdown(f"**{latest.title}**: the results as published by the partnership.")
     st.caption(
-        f"Who was asked: {samples}. Source: {latest.source.doc}, {latest.source.section}. "
-        "Only the top answers of most questions were published, and no sample size, method or weighting; "
-        "so the figures carry no confidence intervals."
+        f"Who was asked: {samples}. Source: {latest.source.doc}, {latest.source.section}. {sv.published_caveat(latest)}"
     )
 
     single = [q for q in latest.questions if q.answer_type == "single_choice" and len(q.answers) <= 2]
@@ -228,20 +226,13 @@ else:
                     ui.download_table(table, f"{stem}-drug-offences-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
         st.caption(
             f"The {latest.year} survey and the recorded data may cover different months: the police.uk data "
-            "is for the period chosen in the sidebar. Fly-tipping, careless driving and litter, also high on "
-            "residents' lists, are not police.uk crime categories, so open police data cannot follow them."
+            "is for the period chosen in the sidebar. Some problems residents name (such as fly-tipping or "
+            "careless driving) are not police.uk crime categories, so open police data cannot follow them."
         )
 
 st.header("Respondent-level results", anchor="respondents")
 if documents.responses_file is None:
-    st.info(
-        "Respondent-level survey data is not published for this area: the partnership publishes only "
-        "headline percentages, without sample sizes, weights or the answers of each respondent. A "
-        'partnership that holds such a file can name it in the area file (`responses = "..."` in the '
-        "`[survey]` table, format in data/medway/survey/README.md); this section then shows weighted "
-        "results with 95% confidence intervals and the effective sample size, and withholds every group "
-        f"of fewer than {sv.MIN_GROUP_SIZE} respondents."
-    )
+    st.info(sv.respondent_data_text(surveys))
     st.stop()
 
 try:
