@@ -68,6 +68,19 @@ def load_queries(sql_dir: Path = SQL_DIR) -> dict[str, NamedQuery]:
     return {q.name: q for q in (_parse_sql_file(p) for p in sorted(sql_dir.glob("*.sql")))}
 
 
+# Identifiers and keys that view definitions hold as text (DuckDB binds no parameters there).
+_FORCE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_VINTAGE = re.compile(r"^[0-9a-z_]{1,20}$")
+_TABLE = re.compile(r"^[a-z_]+$")
+
+
+def _checked(value: str, pattern: re.Pattern) -> str:
+    """``value`` when it matches ``pattern``; otherwise a QueryError (never text spliced into SQL)."""
+    if not pattern.match(value):
+        raise QueryError(f"{value!r} cannot stand in a view definition (expected {pattern.pattern})")
+    return value
+
+
 def _sql_string(value: str) -> str:
     """A SQL string literal; used only for file paths from the area file in view definitions."""
     return "'" + value.replace("'", "''") + "'"
@@ -130,14 +143,15 @@ class Database:
             empty = empty.append_column("period", pa.array([], pa.string()))
             self._create_table("incidents_all_forces", empty.append_column("force_slug", pa.array([], pa.string())))
         self._create_table("ledger_all_forces", self.snapshot.ledger)
-        # Totals count the area's territorial force(s) only, as ONS CSP figures do. Force keys are
-        # [a-z0-9-] by construction (csp_data.store.forces), so they can stand in the view's text.
-        keys = self.area.territorial_force_keys
-        where = f" WHERE force_slug IN ({', '.join(_sql_string(k) for k in keys)})" if keys else ""
-        con.execute(f"CREATE VIEW incidents AS SELECT * FROM incidents_all_forces{where}")
-        con.execute(f"CREATE VIEW ledger AS SELECT * FROM ledger_all_forces{where}")
-        others = f"NOT ({where[len(' WHERE ') :]})" if keys else "false"
-        con.execute(f"CREATE VIEW incidents_other_forces AS SELECT * FROM incidents_all_forces WHERE {others}")
+        # Totals count the area's territorial force(s) only, as ONS CSP figures do. View definitions
+        # cannot take parameters, so the keys stand in the text, each checked against the key pattern.
+        keys = [_checked(k, _FORCE_KEY) for k in self.area.territorial_force_keys]
+        territorial = f"force_slug IN ({', '.join(_sql_string(k) for k in keys)})" if keys else "true"
+        con.execute(f"CREATE VIEW incidents AS SELECT * FROM incidents_all_forces WHERE {territorial}")
+        con.execute(f"CREATE VIEW ledger AS SELECT * FROM ledger_all_forces WHERE {territorial}")
+        con.execute(
+            f"CREATE VIEW incidents_other_forces AS SELECT * FROM incidents_all_forces WHERE NOT ({territorial})"
+        )
         wards = pd.concat(
             [ward_boundaries(v)[["ward_code", "ward_name"]].assign(vintage=v.vintage) for v in self.area.wards],
             ignore_index=True,
@@ -156,14 +170,14 @@ class Database:
             f"AND w.ward_code = i.{v.code_column}"
             for v in self.area.wards
         ]
-        current = self.area.current_wards.vintage
+        current = _checked(self.area.current_wards.vintage, _VINTAGE)
         con.execute(f"CREATE VIEW current_wards AS SELECT ward_code, ward_name FROM wards WHERE vintage = '{current}'")
         con.execute("CREATE VIEW incident_wards AS " + " UNION ALL ".join(selects))
 
     def _create_table(self, name: str, data) -> None:
         """Copy an in-memory frame into a table, so that every cursor sees it."""
         self._connection.register("_frame", data)
-        self._connection.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
+        self._connection.execute(f"CREATE TABLE {_checked(name, _TABLE)} AS SELECT * FROM _frame")
         self._connection.unregister("_frame")
 
     def query(self, name: str, **params) -> pd.DataFrame:

@@ -184,3 +184,14 @@ def test_the_period_filter_skips_other_months_files_unopened(tmp_path, medway_ar
     with pytest.raises(StoreError):
         db.query("hotspot_points", first=FEB, last=FEB, kind="crime", crime_type=None)
     db.close()
+
+
+def test_view_text_takes_only_checked_identifiers():
+    import pytest
+
+    from csp_data.errors import QueryError
+    from csp_data.store.queries import _FORCE_KEY, _checked
+
+    assert _checked("kent-police", _FORCE_KEY) == "kent-police"
+    with pytest.raises(QueryError):
+        _checked("x') OR true --", _FORCE_KEY)
