@@ -71,11 +71,18 @@ class Period:
             return month_label(self.first)
         return f"{month_label(self.first)} to {month_label(self.last)}"
 
-    def previous(self) -> Period:
-        """The period of the same length that ends the month before this one starts."""
-        last = add_months(self.first, -1)
-        first = add_months(last, -(self.length - 1))
-        return Period(first, last, f"previous {self.length} months")
+    @property
+    def lag_months(self) -> int:
+        """How far back the comparison period lies: a year for a period of up to 12 months (the same
+        months a year earlier, so seasons match), whole years for a longer one (so the two never overlap)."""
+        return 12 * -(-self.length // 12)
+
+    def previous(self, lag_months: int | None = None) -> Period:
+        """The same months ``lag_months`` earlier (by default :attr:`lag_months`: the year before)."""
+        lag = self.lag_months if lag_months is None else lag_months
+        years = lag // 12
+        label = "the same months a year earlier" if years == 1 else f"the same months {years} years earlier"
+        return Period(add_months(self.first, -lag), add_months(self.last, -lag), label)
 
     def missing_months(self, loaded: Iterable[date]) -> list[date]:
         loaded_set = set(loaded)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from csp_data.change import Change, compare_counts, describe_change, interval_words
 from csp_data.periods import Period, add_months, describe_months, month_range
+from csp_data.words import number_word
 
 RunQuery = Callable[..., pd.DataFrame]
 ASB_CRIME_TYPE = "Anti-social behaviour"
@@ -150,7 +151,7 @@ def monthly_type_counts(run_query: RunQuery, loaded: list[date], period: Period)
     loaded = sorted(set(loaded))
     if not loaded:
         raise ValueError("no months are loaded; load some with `python -m csp_data ingest PATH`")
-    first, last = min(loaded[0], period.previous().first), max(loaded[-1], period.last)
+    first, last = min(loaded[0], comparison_first(period)), max(loaded[-1], period.last)
     type_counts = run_query("monthly_type_counts", first=first, last=last)
     type_counts["month"] = _as_dates(type_counts["month"])
     return type_counts
@@ -159,10 +160,18 @@ def monthly_type_counts(run_query: RunQuery, loaded: list[date], period: Period)
 # -- the one change rule ------------------------------------------------------------------------
 
 
+#: How many years back a change may reach when no month of the year before is loaded: far enough for a
+#: store with a gap of a few years (2025 against 2022), labelled as a longer comparison whenever used.
+MAX_COMPARE_YEARS = 5
+
+
 @dataclass(frozen=True)
 class MatchedMonths:
     """The months a change compares: each month of ``period`` loaded together with its counterpart
-    one period earlier. ``basis`` is 'whole' (every month of both), 'matched' (some) or 'none'."""
+    ``lag`` months earlier. ``basis`` is 'whole' (every month of both), 'matched' (some) or 'none'.
+    ``lag`` is the period's own :attr:`~csp_data.periods.Period.lag_months` (the year before) unless no
+    month of that year is loaded; then it is the nearest earlier year with matching months
+    (:attr:`longer_term`), e.g. April–November 2025 against April–November 2022."""
 
     period: Period
     previous: Period
@@ -170,35 +179,94 @@ class MatchedMonths:
     previous_months: tuple[date, ...]
     basis: str
     why_none: str = ""
+    lag: int = 12
 
     @property
     def complete(self) -> bool:
         return self.basis == "whole"
 
+    @property
+    def years(self) -> int:
+        return self.lag // 12
+
+    @property
+    def longer_term(self) -> bool:
+        """True when the comparison reaches further back than the year before (a gap in the data)."""
+        return self.lag > self.period.lag_months
+
+    @property
+    def label(self) -> str:
+        """'year-on-year' or, for a longer reach, e.g. 'three-year comparison'."""
+        return "year-on-year" if self.years == 1 else f"{number_word(self.years)}-year comparison"
+
+
+def _pairs(period: Period, held: set[date], lag: int) -> list[tuple[date, date]]:
+    return [(m, add_months(m, -lag)) for m in period.months if m in held and add_months(m, -lag) in held]
+
+
+def _why_none(period: Period, held: set[date]) -> str:
+    previous = period.previous()
+    held_before = [m for m in previous.months if m in held]
+    if not any(m in held for m in period.months):
+        return f"no month of {period.span_label} is loaded"
+    if not held_before:
+        if period.lag_months == period.length:
+            return f"none of the previous {period.length} months ({previous.span_label}) is loaded"
+        return f"none of {previous.label} ({previous.span_label}) is loaded"
+    return (
+        f"no month of {period.span_label} has its counterpart {period.lag_months} months earlier loaded "
+        f"(loaded before: {describe_months(held_before)})"
+    )
+
 
 def matched_months(period: Period, loaded: Iterable[date]) -> MatchedMonths:
-    """Pair each month of ``period`` with the month one period length earlier (for a year, the same
-    month a year before); keep the pairs where both months are loaded."""
-    previous = period.previous()
-    lag = period.length
+    """Pair each month of ``period`` with the same month a year earlier (for a period longer than a
+    year, the period's length in whole years earlier); keep the pairs where both months are loaded.
+
+    When no pair is loaded, the nearest earlier year that has some (up to :data:`MAX_COMPARE_YEARS`
+    back) is compared instead and the result says so (:attr:`MatchedMonths.longer_term`)."""
     held = set(loaded)
-    pairs = [(m, add_months(m, -lag)) for m in period.months if m in held and add_months(m, -lag) in held]
-    current_months = tuple(p[0] for p in pairs)
-    previous_months = tuple(p[1] for p in pairs)
-    if not pairs:
-        held_now = [m for m in period.months if m in held]
-        held_before = [m for m in previous.months if m in held]
-        if not held_now:
-            why = f"no month of {period.span_label} is loaded"
-        elif not held_before:
-            why = f"none of the previous {lag} months ({previous.span_label}) is loaded"
-        else:
-            why = (
-                f"no month of {period.span_label} has its counterpart {lag} months earlier loaded "
-                f"(loaded before: {describe_months(held_before)})"
+    base = period.lag_months
+    for lag in range(base, base + 12 * MAX_COMPARE_YEARS, 12):
+        pairs = _pairs(period, held, lag)
+        if pairs:
+            return MatchedMonths(
+                period,
+                period.previous(lag),
+                tuple(p[0] for p in pairs),
+                tuple(p[1] for p in pairs),
+                "whole" if len(pairs) == period.length else "matched",
+                lag=lag,
             )
-        return MatchedMonths(period, previous, (), (), "none", why)
-    return MatchedMonths(period, previous, current_months, previous_months, "whole" if len(pairs) == lag else "matched")
+        if not any(m in held for m in period.months):
+            break
+    return MatchedMonths(period, period.previous(), (), (), "none", _why_none(period, held), base)
+
+
+def longer_comparison(period: Period, loaded: Iterable[date]) -> MatchedMonths | None:
+    """A comparison further back than :func:`matched_months` gives, when it covers more months: the
+    nearest earlier year (up to :data:`MAX_COMPARE_YEARS` back) with more matched months, e.g. for
+    2025/26, April 2025 only against April 2024 year-on-year, but April–November against 2022. None when
+    no earlier year covers more."""
+    held = set(loaded)
+    primary = matched_months(period, held)
+    for lag in range(primary.lag + 12, period.lag_months + 12 * MAX_COMPARE_YEARS, 12):
+        pairs = _pairs(period, held, lag)
+        if len(pairs) > len(primary.current_months):
+            return MatchedMonths(
+                period,
+                period.previous(lag),
+                tuple(p[0] for p in pairs),
+                tuple(p[1] for p in pairs),
+                "whole" if len(pairs) == period.length else "matched",
+                lag=lag,
+            )
+    return None
+
+
+def comparison_first(period: Period) -> date:
+    """The earliest month any comparison of ``period`` may need (for fetching a series wide enough)."""
+    return add_months(period.first, -(period.lag_months + 12 * (MAX_COMPARE_YEARS - 1)))
 
 
 def month_runs(months: Iterable[date]) -> list[tuple[date, date]]:
@@ -214,20 +282,21 @@ def month_runs(months: Iterable[date]) -> list[tuple[date, date]]:
 
 def describe_matched_change(matched: MatchedMonths, now: int, before: int, subject: str) -> tuple[Change, str]:
     """Judge and word a change counted over ``matched``'s months (``now`` against ``before``)."""
-    period, previous, lag = matched.period, matched.previous, matched.period.length
+    period, previous, lag = matched.period, matched.previous, matched.lag
     change = compare_counts(now, before)
     interval = f" (95% interval: {interval_words(change)})" if change.lower is not None else ""
-    seasonal_note = (
-        ""
-        if lag % 12 == 0
-        else " The two periods cover different months of the year, so part of any difference may be seasonal."
+    longer = (
+        f" This is a {matched.label}, because of gaps in the months loaded a year earlier."
+        if matched.longer_term
+        else ""
     )
     if matched.complete:
+        against = f"the previous {lag} months" if lag == period.length and not matched.longer_term else previous.label
         text = (
-            f"Compared with the previous {lag} months ({previous.span_label}: {before:,}), {subject} "
+            f"Compared with {against} ({previous.span_label}: {before:,}), {subject} "
             f"{describe_change(change)}{interval}: {now:,} in {period.span_label}."
         )
-        return change, text + seasonal_note
+        return change, text + longer
     left_out_now = [m for m in period.months if m not in matched.current_months]
     left_out_before = [m for m in previous.months if m not in matched.previous_months]
     text = (
@@ -237,7 +306,7 @@ def describe_matched_change(matched: MatchedMonths, now: int, before: int, subje
         f"of this period and {describe_months(left_out_before)} of the previous one (a month is compared only when "
         f"it and the month {lag} months earlier are both loaded)."
     )
-    return change, text + seasonal_note
+    return change, text + longer
 
 
 @dataclass(frozen=True)

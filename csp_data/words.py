@@ -39,3 +39,11 @@ def percent(share: float, decimals: int = 1) -> str:
 def rate(value: float) -> str:
     """A rate per 1,000 to one decimal place: '88.7'."""
     return f"{value:,.1f}"
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def number_word(number: int) -> str:
+    """'three' for 3 (as style guides write small numbers in prose); digits from 11."""
+    return NUMBER_WORDS[number] if 0 <= number < len(NUMBER_WORDS) else f"{number:,}"

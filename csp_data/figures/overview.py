@@ -17,6 +17,7 @@ from csp_data.series import (
     ComparableChange,
     MatchedMonths,
     comparable_change,
+    comparison_first,
     matched_months,
     monthly_series,
     monthly_type_counts,
@@ -134,7 +135,9 @@ def build_overview(
     totals = _totals(type_counts, period)
     comparable = {
         kind: comparable_change(
-            monthly_series(type_counts, loaded, choice, period.previous().first, period.last), period, KIND_LABELS[kind]
+            monthly_series(type_counts, loaded, choice, comparison_first(period), period.last),
+            period,
+            KIND_LABELS[kind],
         )
         for kind, choice in (("crime", ALL_CRIME), ("asb", ALL_ASB))
     }

@@ -61,6 +61,7 @@ from csp_data.series import (
     _loaded_counts,
     choice_for_key,
     comparable_change,
+    comparison_first,
     counted_choices,
     crime_type_counted,
     monthly_series,
@@ -470,7 +471,7 @@ def build_seasonality(type_counts: pd.DataFrame, loaded: list[date], series_key:
     loaded = sorted(set(loaded))
     if not loaded:
         raise ValueError("no months are loaded; load some with `python -m csp_data ingest PATH`")
-    first, last = min(loaded[0], period.previous().first), max(loaded[-1], period.last)
+    first, last = min(loaded[0], comparison_first(period)), max(loaded[-1], period.last)
     choices = counted_choices(type_counts.loc[type_counts["kind"] == "crime", "crime_type"])
     choice = choice_for_key(series_key, choices)
     series = monthly_series(type_counts, loaded, choice)  # first to last loaded month

@@ -36,10 +36,20 @@ def test_financial_year_edges():
     assert (fy.first, fy.last, fy.label) == (date(2024, 4, 1), date(2025, 3, 1), "Financial year 2024/25")
 
 
-def test_previous_equal_period():
-    assert calendar_year(2025).previous() == Period(date(2024, 1, 1), date(2024, 12, 1), "previous 12 months")
+def test_comparison_period_is_the_same_months_a_year_earlier():
+    # Issue 13: a custom range is compared with the same months a year earlier (not the months just
+    # before it), so seasons match; a range longer than a year reaches back whole years, never overlapping.
+    assert calendar_year(2025).previous() == Period(
+        date(2024, 1, 1), date(2024, 12, 1), "the same months a year earlier"
+    )
     three = Period(date(2025, 2, 1), date(2025, 4, 1), "x")
-    assert (three.previous().first, three.previous().last) == (date(2024, 11, 1), date(2025, 1, 1))
+    assert (three.previous().first, three.previous().last) == (date(2024, 2, 1), date(2024, 4, 1))
+    eighteen = Period(date(2024, 7, 1), date(2025, 12, 1), "x")
+    assert eighteen.lag_months == 24
+    assert (eighteen.previous().first, eighteen.previous().last) == (date(2022, 7, 1), date(2023, 12, 1))
+    assert calendar_year(2025).previous(36) == Period(
+        date(2022, 1, 1), date(2022, 12, 1), "the same months 3 years earlier"
+    )
 
 
 def test_periods_offered_for_2025():

@@ -427,8 +427,13 @@ def test_comparable_change_whole_and_none():
     assert none.basis == "none" and none.change is None
     assert none.text == "No change is given for ASB: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded."
     quarter = SR.comparable_change(series, Period(date(2025, 4, 1), date(2025, 6, 1), "Q"), "ASB")
-    assert quarter.basis == "whole" and quarter.previous_months[0] == date(2025, 1, 1)
-    assert quarter.text.endswith("so part of any difference may be seasonal.")
+    # Issue 13: a part-year range is compared with the same months a year earlier, so seasons match.
+    assert quarter.basis == "whole" and quarter.previous_months == (
+        date(2024, 4, 1),
+        date(2024, 5, 1),
+        date(2024, 6, 1),
+    )
+    assert quarter.text.startswith("Compared with the same months a year earlier (Apr 2024 to Jun 2024: 150), ASB")
 
 
 # -- figures against the raw police.uk files --------------------------------------------------
