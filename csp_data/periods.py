@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-PERIOD_KINDS = ("latest12", "financial", "calendar")
+PERIOD_KINDS = ("latest12", "financial", "calendar", "custom")
 
 
 def add_months(month: date, count: int) -> date:
@@ -108,6 +108,13 @@ def calendar_year(year: int) -> Period:
     return Period(date(year, 1, 1), date(year, 12, 1), f"Calendar year {year}")
 
 
+def custom_period(first: date, last: date) -> Period:
+    """Any run of months the user picks, compared (by the change rule) with the same months a year earlier."""
+    if last < first:
+        raise ValueError(f"the last month ({month_label(last)}) is before the first ({month_label(first)})")
+    return Period(first, last, f"Custom: {month_label(first)} to {month_label(last)}")
+
+
 def available_periods(loaded: Iterable[date]) -> dict[str, list[Period]]:
     """The periods a user can choose, by kind, newest first, for the months loaded.
 
@@ -116,12 +123,14 @@ def available_periods(loaded: Iterable[date]) -> dict[str, list[Period]]:
     loaded = sorted(set(loaded))
     if not loaded:
         return {kind: [] for kind in PERIOD_KINDS}
+    # A custom period is chosen month by month (see csp_data.ui.sidebar); none is listed here.
     financial = sorted({financial_year_start(m) for m in loaded}, reverse=True)
     calendar = sorted({m.year for m in loaded}, reverse=True)
     return {
         "latest12": [latest_12_months(loaded)],
         "financial": [financial_year(y) for y in financial],
         "calendar": [calendar_year(y) for y in calendar],
+        "custom": [],
     }
 
 

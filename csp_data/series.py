@@ -22,7 +22,7 @@ import pandas as pd
 
 from csp_data.change import Change, compare_counts, describe_change, interval_words
 from csp_data.periods import Period, add_months, describe_months, month_range
-from csp_data.words import number_word
+from csp_data.words import number_word, plural
 
 RunQuery = Callable[..., pd.DataFrame]
 ASB_CRIME_TYPE = "Anti-social behaviour"
@@ -300,7 +300,7 @@ def describe_matched_change(matched: MatchedMonths, now: int, before: int, subje
     left_out_now = [m for m in period.months if m not in matched.current_months]
     left_out_before = [m for m in previous.months if m not in matched.previous_months]
     text = (
-        f"Comparing only the {len(matched.current_months)} months loaded in both periods, "
+        f"Comparing only the {plural(len(matched.current_months), 'month')} loaded in both periods, "
         f"{describe_months(matched.current_months)} ({now:,}) against {describe_months(matched.previous_months)} "
         f"({before:,}), {subject} {describe_change(change)}{interval}. Left out: {describe_months(left_out_now)} "
         f"of this period and {describe_months(left_out_before)} of the previous one (a month is compared only when "

@@ -47,3 +47,8 @@ NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "ei
 def number_word(number: int) -> str:
     """'three' for 3 (as style guides write small numbers in prose); digits from 11."""
     return NUMBER_WORDS[number] if 0 <= number < len(NUMBER_WORDS) else f"{number:,}"
+
+
+def plural(number: int, word: str, plural_form: str | None = None) -> str:
+    """'1 month', '4 months' (with thousands separators)."""
+    return f"{number:,} {word if number == 1 else plural_form or word + 's'}"

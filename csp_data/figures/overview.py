@@ -38,6 +38,28 @@ class KindSummary:
     rate_per_1000: float | None
     change: Change | None
     change_text: str
+    months_loaded: int = 0
+    months_in_period: int = 0
+
+    @property
+    def partial(self) -> bool:
+        return self.months_loaded < self.months_in_period
+
+    @property
+    def monthly_average(self) -> float | None:
+        """The average count per loaded month: the figure to compare when a period is partial."""
+        return self.count / self.months_loaded if self.months_loaded else None
+
+    @property
+    def partial_words(self) -> str:
+        """' in 9 of 12 months' for a partial period, else ''."""
+        return f" in {self.months_loaded} of {self.months_in_period} months" if self.partial else ""
+
+    @property
+    def figure(self) -> str:
+        """'26,180; 66.0 per 1,000 in 9 of 12 months': a partial period says so on the figure itself."""
+        rate = "" if self.rate_per_1000 is None else f"; {self.rate_per_1000:.1f} per 1,000"
+        return f"{self.count:,}{rate}{self.partial_words}"
 
 
 @dataclass
@@ -55,6 +77,10 @@ class Overview:
     top_wards: dict[str, pd.DataFrame]
     top_wards_share: dict[str, float | None]
     sentences: list[str] = field(default_factory=list)
+
+    @property
+    def months_loaded(self) -> int:
+        return self.crime.months_loaded
 
 
 def _within(type_counts: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -110,9 +136,14 @@ def _crime_types(type_counts: pd.DataFrame, period: Period, matched: MatchedMont
     return current
 
 
-def _kind_summary(kind: str, count: int, comparable: ComparableChange, population: int | None) -> KindSummary:
+def _kind_summary(
+    kind: str, count: int, comparable: ComparableChange, population: int | None, period: Period, loaded: list[date]
+) -> KindSummary:
     """Count and rate for the period; the change over the months loaded in both it and the previous period."""
-    return KindSummary(kind, count, rate_per_1000(count, population), comparable.change, comparable.text)
+    held = len([m for m in period.months if m in set(loaded)])
+    return KindSummary(
+        kind, count, rate_per_1000(count, population), comparable.change, comparable.text, held, period.length
+    )
 
 
 def build_overview(
@@ -165,8 +196,8 @@ def build_overview(
             if population and area.population
             else "population not configured, so no rates"
         ),
-        crime=_kind_summary("crime", totals.get("crime", 0), comparable["crime"], population),
-        asb=_kind_summary("asb", totals.get("asb", 0), comparable["asb"], population),
+        crime=_kind_summary("crime", totals.get("crime", 0), comparable["crime"], population, period, loaded),
+        asb=_kind_summary("asb", totals.get("asb", 0), comparable["asb"], population, period, loaded),
         monthly=_full_monthly(type_counts, period, loaded),
         crime_types=_crime_types(type_counts, period, matched_months(period, loaded)),
         top_wards=top_wards,
@@ -177,7 +208,9 @@ def build_overview(
 
 
 def _rate_phrase(summary: KindSummary) -> str:
-    return "" if summary.rate_per_1000 is None else f", {summary.rate_per_1000:.1f} per 1,000 residents"
+    if summary.rate_per_1000 is None:
+        return ""
+    return f", {summary.rate_per_1000:.1f} per 1,000 residents{summary.partial_words}"
 
 
 def overview_sentences(overview: Overview) -> list[str]:

@@ -6,13 +6,39 @@ from datetime import date
 
 import streamlit as st
 
-from csp_data.periods import Period, available_periods, describe_coverage, describe_gaps
+from csp_data.periods import (
+    Period,
+    add_months,
+    available_periods,
+    custom_period,
+    describe_coverage,
+    describe_gaps,
+    month_label,
+)
 
 PERIOD_KIND_LABELS = {
     "latest12": "Latest 12 months",
     "financial": "Financial year (April to March)",
     "calendar": "Calendar year",
+    "custom": "Custom months",
 }
+
+
+def _custom_period(months: list[date]) -> Period:
+    """Any first and last loaded month; the last is offered only from the first onwards."""
+    default_first = max(months[0], add_months(months[-1], -11))
+    first = st.sidebar.selectbox(
+        "First month",
+        months,
+        index=months.index(default_first) if default_first in months else 0,
+        format_func=month_label,
+        key="period_custom_first",
+    )
+    later = [m for m in months if m >= first]
+    last = st.sidebar.selectbox(
+        "Last month", later, index=len(later) - 1, format_func=month_label, key="period_custom_last"
+    )
+    return custom_period(first, last)
 
 
 def sidebar_period(months: list[date]) -> Period | None:
@@ -25,7 +51,9 @@ def sidebar_period(months: list[date]) -> Period | None:
     label = st.sidebar.radio("Show", list(PERIOD_KIND_LABELS.values()), key="period_kind")
     kind = next(k for k, v in PERIOD_KIND_LABELS.items() if v == label)
     options = choices[kind]
-    if len(options) == 1:
+    if kind == "custom":
+        period = _custom_period(sorted(months))
+    elif len(options) == 1:
         period = options[0]
     else:
         labels = [p.label for p in options]

@@ -58,7 +58,7 @@ def test_periods_offered_for_2025():
     assert offered["latest12"] == [latest_12_months(loaded)]
     assert [p.label for p in offered["financial"]] == ["Financial year 2025/26", "Financial year 2024/25"]
     assert [p.label for p in offered["calendar"]] == ["Calendar year 2025"]
-    assert available_periods([]) == {"latest12": [], "financial": [], "calendar": []}
+    assert available_periods([]) == {"latest12": [], "financial": [], "calendar": [], "custom": []}
 
 
 def test_coverage_statements_with_the_2024_gap():

@@ -1,0 +1,286 @@
+"""The crime picture in context, as a strategic assessment sets it out, generated from the data.
+
+One row per aspect — level of crime, position among the peer group, annual change (and a longer
+comparison where gaps make the annual one thin), the general trend, seasonality, the crime types, the
+top wards — each a finding in plain words and its key figure. :func:`three_figures` puts the three
+kinds of crime figure a reader meets side by side (police.uk street-level counts, ONS recorded crime,
+the partnership's own published figure) and says why they differ. Plain data, no Streamlit: the
+Overview page and the scrutiny pack both use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from csp_data import benchmarks as bm
+from csp_data.benchmarks.groups import TOTAL
+from csp_data.change import compare_counts, describe_change
+from csp_data.config import Area
+from csp_data.errors import CspDataError
+from csp_data.figures.overview import Overview, build_overview
+from csp_data.figures.seasonality import expected_range
+from csp_data.periods import Period, describe_months, month_label
+from csp_data.series import (
+    ALL_CRIME,
+    MatchedMonths,
+    describe_matched_change,
+    longer_comparison,
+    monthly_series,
+    monthly_type_counts,
+)
+from csp_data.words import ordinal
+
+RunQuery = Callable[..., pd.DataFrame]
+ASPECTS = (
+    "Level of crime",
+    "Compared with similar areas",
+    "Annual change",
+    "Longer comparison",
+    "General trend",
+    "Seasonality",
+    "Types of crime",
+    "Where crime is concentrated",
+)
+
+
+@dataclass
+class Peers:
+    """The area's place in its Most Similar Group in the newest ONS table."""
+
+    year_ending: str
+    rate: float | None
+    rank: int | None
+    group_size: int
+    group_average: float
+    position: str | None  # 'above average', 'below average', 'not significantly different' or None
+    sentence: str
+
+
+@dataclass
+class CrimePicture:
+    overview: Overview
+    table: pd.DataFrame  # aspect, finding, figure
+    peers: Peers | None
+    three_figures: pd.DataFrame  # source, figure, period, counts
+    three_figures_note: str
+
+
+def peer_position(area: Area, store_dir=None) -> Peers | None:
+    """The area's rank and interval verdict for all recorded crime in the newest ONS year; None without a table."""
+    try:
+        path = bm.find_benchmark_table(store_dir or area.store_dir, area.area_file.parent)
+        table = bm.read_benchmark_table(path)
+        code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name])
+        peers = bm.resolve_peers(table, area.peers) if area.peers else []
+        summary = bm.group_summary(table, code, peers, table["period_end"].max())
+    except (CspDataError, ValueError, FileNotFoundError):
+        return None
+    row = summary.table[summary.table["is_area"]].iloc[0]
+    rate = None if pd.isna(row["rate_per_1000"]) else float(row["rate_per_1000"])
+    return Peers(
+        year_ending=bm.year_ending(summary.period_end),
+        rate=rate,
+        rank=summary.area_rank_in_group,
+        group_size=summary.group_size,
+        group_average=float(summary.group_average),
+        position=None if pd.isna(row["position"]) else str(row["position"]),
+        sentence=bm.describe_position(summary, area.short_name).replace("**", ""),
+    )
+
+
+def _peer_row(peers: Peers | None) -> tuple[str, str]:
+    if peers is None:
+        return "No ONS benchmark table is loaded, so no comparison with similar areas is given.", "–"
+    if peers.rank is None or peers.rate is None:
+        return peers.sentence, "–"
+    return peers.sentence, f"{ordinal(peers.rank)} highest of {peers.group_size}; {peers.rate:.1f} per 1,000"
+
+
+def _change_row(overview: Overview) -> tuple[str, str]:
+    change = overview.crime.change
+    figure = "–" if change is None or change.percent is None else f"{change.percent:+.1f}%"
+    return overview.crime.change_text, figure
+
+
+def _longer_row(type_counts: pd.DataFrame, loaded: list[date], period: Period) -> tuple[str, str] | None:
+    matched: MatchedMonths | None = longer_comparison(period, loaded)
+    if matched is None:
+        return None
+    series = monthly_series(type_counts, loaded, ALL_CRIME)
+    counts = dict(zip(series["month"], series["incidents"]))
+    now = int(sum(counts[m] for m in matched.current_months))
+    before = int(sum(counts[m] for m in matched.previous_months))
+    change, text = describe_matched_change(matched, now, before, "crime")
+    return text, f"{change.percent:+.1f}% ({matched.label})" if change.percent is not None else matched.label
+
+
+def _trend_row(type_counts: pd.DataFrame, loaded: list[date]) -> tuple[str, str]:
+    """Average crimes a month in each calendar year loaded: honest across gaps, and comparable."""
+    series = monthly_series(type_counts, loaded, ALL_CRIME)
+    held = series[series["loaded"]].copy()
+    held["year"] = [m.year for m in held["month"]]
+    parts = []
+    for year, rows in held.groupby("year"):
+        average = float(rows["incidents"].astype(int).mean())
+        months = "" if len(rows) == 12 else f" ({describe_months(rows['month'])})"
+        parts.append((year, average, f"{year}{months}: {average:,.0f} a month"))
+    text = "Average crimes recorded a month, by calendar year loaded: " + "; ".join(p[2] for p in parts) + "."
+    if len(parts) >= 2:
+        first, last = parts[0], parts[-1]
+        change = compare_counts(round(last[1] * 12), round(first[1] * 12))
+        text += (
+            f" From {first[0]} to {last[0]} the monthly average {describe_change(change)} "
+            "(a year-long rate from each year's average month; months not loaded are left out, never counted as 0)."
+        )
+    figure = " → ".join(f"{p[1]:,.0f}" for p in parts)
+    return text, f"{figure} a month"
+
+
+def _seasonality_row(type_counts: pd.DataFrame, loaded: list[date], period: Period) -> tuple[str, str]:
+    series = monthly_series(type_counts, loaded, ALL_CRIME)
+    expected = expected_range(series)
+    inside = expected[(expected["month"] >= period.first) & (expected["month"] <= period.last)]
+    inside = inside[inside["incidents"].notna()]
+    if len(inside) < 2:
+        return "Too few months are loaded in the period to name its busiest and quietest.", "–"
+    busiest = inside.loc[inside["incidents"].astype(float).idxmax()]
+    quietest = inside.loc[inside["incidents"].astype(float).idxmin()]
+
+    def against(row) -> str:
+        if not row["baseline_years"]:
+            return "no earlier year of the same month is loaded, so no expected range"
+        low, high = int(row["within_from"]), int(row["within_to"])
+        where = {"above": "above", "below": "below"}.get(row["position"], "within")
+        return f"{where} its expected range of {low:,} to {high:,}"
+
+    text = (
+        f"The busiest month was {month_label(busiest['month'])} ({int(busiest['incidents']):,}; {against(busiest)}) "
+        f"and the quietest {month_label(quietest['month'])} ({int(quietest['incidents']):,}; {against(quietest)})."
+    )
+    return text, f"{month_label(busiest['month'])} / {month_label(quietest['month'])}"
+
+
+def _types_row(overview: Overview) -> tuple[str, str]:
+    crime = overview.crime_types[overview.crime_types["kind"] == "crime"].head(3)
+    if crime.empty:
+        return "No crime is recorded in the period.", "–"
+    parts = [f"{t} {s:.0%} ({int(n):,})" for t, s, n in zip(crime["crime_type"], crime["share"], crime["incidents"])]
+    text = "The largest types of crime: " + ", ".join(parts) + "."
+    top = crime.iloc[0]
+    return text, f"{top['crime_type']}: {top['share']:.0%}"
+
+
+def _wards_row(overview: Overview) -> tuple[str, str]:
+    share = overview.top_wards_share.get("crime")
+    top = overview.top_wards["crime"]
+    if share is None or top.empty:
+        return "No crime is placed in a ward in the period.", "–"
+    names = list(top["ward_name"])
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    return (
+        f"The {len(names)} wards with the most crime ({listed}) had {share:.0%} of the area's crime.",
+        f"top {len(names)}: {share:.0%}",
+    )
+
+
+def three_figures(area: Area, overview: Overview, peers: Peers | None) -> tuple[pd.DataFrame, str]:
+    """The three crime figures side by side, and why they differ."""
+    rows = [
+        {
+            "source": "police.uk street-level data (this dashboard)",
+            "figure": ("–" if overview.crime.rate_per_1000 is None else f"{overview.crime.rate_per_1000:.1f} per 1,000")
+            + f" ({overview.crime.count:,} crimes)",
+            "period": overview.period.span_label
+            + ("" if overview.complete else f" ({overview.months_loaded} of {overview.period.length} months)"),
+            "counts": "Crimes with a map point in the area, as published each month; excludes fraud.",
+        }
+    ]
+    if peers is not None and peers.rate is not None:
+        rows.append(
+            {
+                "source": "ONS police recorded crime (Table C4)",
+                "figure": f"{peers.rate:.2f} per 1,000",
+                "period": _sentence_case(peers.year_ending),
+                "counts": "All crimes the police recorded for the area, excluding fraud, revised after publication.",
+            }
+        )
+    published = _published_rate(area)
+    if published is not None:
+        rows.append(
+            {
+                "source": "Figure published by the partnership",
+                "figure": f"{published[0]:.1f} per 1,000",
+                "period": published[1],
+                "counts": "As printed in the partnership's own benchmarking table, from an earlier ONS release.",
+            }
+        )
+    note = (
+        "Why more than one figure? police.uk street-level data are what each page counts: the crimes the "
+        "police could place on the map, published month by month. The ONS figure counts all "
+        "recorded crime for the area over a year ending at a quarter, with later corrections. A figure "
+        "published by the partnership was taken from an ONS release at the time it was written. They "
+        "cover different periods and releases, so they differ; each is right for its own purpose."
+    )
+    return pd.DataFrame(rows), note
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _published_rate(area: Area) -> tuple[float, str] | None:
+    """The area's all-crime rate in the partnership's first published benchmarking table, if any."""
+    try:
+        paths = bm.published_table_paths(area.area_file.parent)
+        for path in paths:
+            for summary in bm.summarise_published_file(path, area.short_name):
+                if summary.offence_group == TOTAL:
+                    return float(summary.area_rate), _sentence_case(bm.year_ending(summary.period_end))
+    except (CspDataError, ValueError, OSError):
+        return None
+    return None
+
+
+def crime_picture(
+    run_query: RunQuery,
+    area: Area,
+    period: Period,
+    loaded: list[date],
+    population: int | None,
+    peers: Peers | None = None,
+) -> CrimePicture:
+    """Every aspect of the crime picture for ``period``, from the store and ``peers`` (see :func:`peer_position`)."""
+    overview = build_overview(run_query, area, period, loaded, population)
+    type_counts = monthly_type_counts(run_query, loaded, period)
+    level = (
+        f"Police recorded {overview.crime.count:,} crimes in {area.short_name} in {period.span_label}"
+        + ("" if overview.complete else f" ({overview.months_loaded} of {period.length} months loaded)")
+        + (
+            ""
+            if overview.crime.rate_per_1000 is None
+            else f": {overview.crime.rate_per_1000:.1f} per 1,000 residents"
+            + ("" if overview.complete else f", about {overview.crime.monthly_average:,.0f} a month")
+        )
+        + "."
+    )
+    rows = [
+        ("Level of crime", level, overview.crime.figure),
+        ("Compared with similar areas", *_peer_row(peers)),
+        ("Annual change", *_change_row(overview)),
+    ]
+    longer = _longer_row(type_counts, loaded, period)
+    if longer is not None:
+        rows.append(("Longer comparison", *longer))
+    rows += [
+        ("General trend", *_trend_row(type_counts, loaded)),
+        ("Seasonality", *_seasonality_row(type_counts, loaded, period)),
+        ("Types of crime", *_types_row(overview)),
+        ("Where crime is concentrated", *_wards_row(overview)),
+    ]
+    table = pd.DataFrame(rows, columns=["aspect", "finding", "figure"])
+    figures, note = three_figures(area, overview, peers)
+    return CrimePicture(overview, table, peers, figures, note)
