@@ -150,7 +150,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_build_embedded(args: argparse.Namespace) -> int:
-    """Rebuild data/medway from the shared raw files: boundaries, population and 2025 incidents."""
+    """Rebuild data/medway from the shared raw files: boundaries, population and every police.uk month held."""
     raw = Path(args.raw)
     target = DEFAULT_AREA_FILE.parent
     copies = {
@@ -169,7 +169,10 @@ def cmd_build_embedded(args: argparse.Namespace) -> int:
         shutil.copyfile(source, destination)
     store_dir = target / "store"
     shutil.rmtree(store_dir, ignore_errors=True)
-    args.area, args.store, args.paths = str(DEFAULT_AREA_FILE), str(store_dir), [str(raw / "police_uk_kent_2025")]
+    # All the real history there is: Jan–Nov 2022 (2011 LSOA codes, CRLF), Jan–Apr 2024 and 2025. The
+    # months between are real gaps: the store shows them as missing, never as zeros.
+    folders = ["police_uk_kent_2022", "police_uk_kent_2024_jan_apr", "police_uk_kent_2025"]
+    args.area, args.store, args.paths = str(DEFAULT_AREA_FILE), str(store_dir), [str(raw / f) for f in folders]
     return cmd_ingest(args)
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from csp_data import charts, ui
-from csp_data.figures.overview import build_overview
+from csp_data.ui import overview as overview_ui
 
 area = ui.current_area()
 period = st.session_state.get("period")
@@ -13,7 +13,8 @@ if period is None:
     st.stop()
 
 with ui.guard("Try another period; if this persists, check the store with `python -m csp_data status`."):
-    overview = build_overview(ui.run_query, area, period, ui.loaded_months(), ui.area_population(area))
+    picture = overview_ui.picture(area, period, ui.loaded_months(), ui.area_population(area))
+    overview = picture.overview
 
 st.caption(
     f"{period.label}: {overview.coverage_text} Source: data.police.uk street-level crime and ASB "
@@ -21,19 +22,12 @@ st.caption(
 )
 
 crime, asb = overview.crime, overview.asb
-left, right = st.columns(2)
-with left:
-    st.subheader("Recorded crime")
-    st.metric("Crimes recorded", f"{crime.count:,}")
-    if crime.rate_per_1000 is not None:
-        st.metric("Crimes per 1,000 residents", f"{crime.rate_per_1000:.1f}")
-    st.caption(crime.change_text)
-with right:
-    st.subheader("Anti-social behaviour")
-    st.metric("ASB incidents recorded", f"{asb.count:,}")
-    if asb.rate_per_1000 is not None:
-        st.metric("ASB incidents per 1,000 residents", f"{asb.rate_per_1000:.1f}")
-    st.caption(asb.change_text if asb.change else "ASB is counted separately and never added to crime.")
+overview_ui.show_kind(crime, "Recorded crime", "Crimes", "Crimes per 1,000 residents")
+st.caption(crime.change_text)
+overview_ui.show_kind(asb, "Anti-social behaviour", "ASB incidents", "ASB incidents per 1,000 residents")
+st.caption(asb.change_text if asb.change else "ASB is counted separately and never added to crime.")
+
+overview_ui.show_context(picture)
 
 st.subheader("In brief")
 st.markdown("\n".join(f"- {sentence}" for sentence in overview.sentences))

@@ -1,0 +1,60 @@
+"""The Overview page's sections: the headline figures, the crime picture in context and why three figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from csp_data.config import Area
+from csp_data.figures.context import CrimePicture, Peers, crime_picture, peer_position
+from csp_data.figures.overview import KindSummary
+from csp_data.periods import Period
+from csp_data.ui.context import current_store, get_area, run_query
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _peers(area_file: str, store_dir: str, store_version: str) -> Peers | None:
+    return peer_position(get_area(area_file), store_dir)
+
+
+@st.cache_data(max_entries=32, show_spinner="Putting the crime picture together…")
+def _picture(
+    area_file: str, store_version: str, period: Period, loaded: tuple[date, ...], population: int | None
+) -> CrimePicture:
+    """Computed once per (store version, period); the arguments are the cache key."""
+    area = get_area(area_file)
+    store = current_store(area)
+    peers = _peers(area_file, str(store.root), store_version)
+    return crime_picture(run_query, area, period, list(loaded), population, peers)
+
+
+def picture(area: Area, period: Period, loaded: list[date], population: int | None) -> CrimePicture:
+    return _picture(str(area.area_file), current_store(area).version(), period, tuple(loaded), population)
+
+
+def show_kind(summary: KindSummary, title: str, noun: str, rate_label: str) -> None:
+    """Count, rate and monthly average; a partial period says so on each figure."""
+    st.subheader(title)
+    columns = st.columns(3)
+    columns[0].metric(f"{noun} recorded", f"{summary.count:,}{summary.partial_words}")
+    if summary.rate_per_1000 is not None:
+        columns[1].metric(rate_label, f"{summary.rate_per_1000:.1f}{summary.partial_words}")
+    if summary.monthly_average is not None:
+        columns[2].metric(
+            f"{noun} a month (average)",
+            f"{summary.monthly_average:,.0f}",
+            help="The count divided by the months loaded: compare this, not the total, when a period is partial.",
+        )
+
+
+def show_context(picture: CrimePicture) -> None:
+    st.subheader("The crime picture in context")
+    table = picture.table.rename(columns={"aspect": "Aspect", "finding": "What the data show", "figure": "Key figure"})
+    st.table(table.set_index("Aspect"))
+    with st.expander("Why are there three different crime rates?"):
+        st.markdown(picture.three_figures_note)
+        figures = picture.three_figures.rename(
+            columns={"source": "Source", "figure": "Figure", "period": "Period", "counts": "What it counts"}
+        )
+        st.table(figures.set_index("Source"))
