@@ -58,7 +58,10 @@ def test_calendar_and_financial_year_choices():
         in captions
     )
     jan_to_mar = 2181 + 1974 + 2267
-    assert metrics["Crimes recorded"] == f"{jan_to_mar:,}"
+    # Issue 13: a partial period says so on the figure itself, and the monthly average stands beside it.
+    assert metrics["Crimes recorded"] == f"{jan_to_mar:,} in 3 of 12 months"
+    assert metrics["Crimes a month (average)"] == f"{jan_to_mar / 3:,.0f}"
+    assert metrics["Crimes per 1,000 residents"] == f"{jan_to_mar / 282702 * 1000:.1f} in 3 of 12 months"
 
 
 def test_data_page_shows_the_ledger():
@@ -121,7 +124,7 @@ def test_totals_say_which_force_and_other_forces_are_shown_apart(tmp_path, monke
     monkeypatch.setenv("CSP_STORE_DIR", str(tmp_path / "store"))
     at = run_app()
     assert not at.exception
-    assert metric_values(at)["Crimes recorded"] == "4"
+    assert metric_values(at)["Crimes recorded"] == "4 in 1 of 12 months"  # only March 2025 is loaded
     caption = " ".join(c.value for c in at.caption)
     assert "Counts are of incidents recorded by Kent Police" in caption
     assert "1 more reported in the area by another force" in caption
