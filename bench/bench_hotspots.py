@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from csp_data.config import load_area  # noqa: E402
-from csp_data.figures import hotspots  # noqa: E402
+from csp_data.figures import gistar, hotspots  # noqa: E402
 from csp_data.store import Store  # noqa: E402
 from csp_data.store.geography import ward_boundaries  # noqa: E402
 from csp_data.store.queries import Database  # noqa: E402
@@ -96,7 +96,7 @@ def statistics_section(runs: int, baseline: ModuleType | None) -> None:
             "hotspot_points", first=date(2025, 1, 1), last=date(2025, 12, 1), kind=kind, crime_type=crime_type
         )
         grid = hotspots.grid_counts(points, cells)
-        gi, gi_low, gi_high, new = timed(lambda grid=grid: hotspots.gi_star(grid), runs)
+        gi, gi_low, gi_high, new = timed(lambda grid=grid: gistar.gi_star(grid), runs)
         whole, *_ = timed(lambda points=points: hotspots.compute_hotspots(points, outline), runs)
         line = (
             f"  {crime_type or kind:29s} {int(points['incidents'].sum()):6,} incidents  "

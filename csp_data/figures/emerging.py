@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import kendalltau, norm, theilslopes
 
-from csp_data.figures import hotspots
+from csp_data.figures import gistar, hotspots
 
 MIN_MONTHS = 24
 MIN_MEAN_PER_MONTH = 1.0
@@ -89,7 +89,7 @@ def _month_number(stamps: pd.DatetimeIndex) -> np.ndarray:
     return np.asarray(stamps.year, dtype=np.int64) * 12 + np.asarray(stamps.month, dtype=np.int64) - 1
 
 
-def monthly_cell_series(points: pd.DataFrame, months, cell_size: float = hotspots.CELL_SIZE_M) -> pd.DataFrame:
+def monthly_cell_series(points: pd.DataFrame, months, cell_size: float = gistar.CELL_SIZE_M) -> pd.DataFrame:
     """Incidents per grid cell and month.
 
     Parameters
@@ -184,13 +184,13 @@ class EmergingResult:
 
 def _confidence(adjusted_p: np.ndarray) -> np.ndarray:
     levels = np.full(len(adjusted_p), "", dtype=object)
-    for level in sorted(hotspots.CONFIDENCE_LEVELS):  # 90 first, so the stricter levels overwrite it
+    for level in sorted(gistar.CONFIDENCE_LEVELS):  # 90 first, so the stricter levels overwrite it
         levels[adjusted_p <= 1 - level + 1e-12] = f"{round(level * 100)}%"
     return levels
 
 
 def emerging_hotspots(
-    points: pd.DataFrame, months, hot_cell_ids=(), cell_size: float = hotspots.CELL_SIZE_M
+    points: pd.DataFrame, months, hot_cell_ids=(), cell_size: float = gistar.CELL_SIZE_M
 ) -> EmergingResult:
     """The cells whose monthly counts rise significantly over ``months``.
 
@@ -226,7 +226,7 @@ def emerging_hotspots(
 
     time = _month_number(stamps)
     trend = mann_kendall(counts[tested], time)
-    adjusted = hotspots.benjamini_hochberg(trend.p)
+    adjusted = gistar.benjamini_hochberg(trend.p)
     rising = (trend.s > 0) & (adjusted <= MAX_ADJUSTED_P + 1e-12)
     if not rising.any():
         return empty

@@ -34,7 +34,9 @@ tens of milliseconds rather than a second.
 The p-values are corrected for testing thousands of squares at once with Benjamini–Hochberg; a
 square is hot (or cold) at 99/95/90% confidence when its corrected p-value is at most 0.01/0.05/0.10.
 With ``PERMUTATIONS`` draws the smallest two-sided p-value is ``2 / (PERMUTATIONS + 1)``; squares at
-that extreme are tested again with ten times as many draws (see ``REFINE_BELOW``).
+that extreme are tested again with ten times as many draws (see ``REFINE_BELOW``). The statistics
+(Gi*, the permutation test, the correction, the classes and their colours) are in
+:mod:`csp_data.figures.gistar`; import them from there.
 
 This module does not import Streamlit.
 """
@@ -51,28 +53,8 @@ import shapely
 from pyproj import Transformer
 
 from csp_data.change import compare_counts, describe_change
-from csp_data.figures.gistar import (  # noqa: F401 - the statistics, re-exported: callers use hotspots.*
-    CELL_SIZE_M,
-    CLASS_COLOURS,
-    CLASS_LABELS,
-    CLASS_ORDER,
-    CONFIDENCE_LEVELS,
-    NEIGHBOUR_DISTANCE_FACTOR,
-    PERMUTATION_SEED,
-    PERMUTATIONS,
-    REFINE_BELOW,
-    REFINE_STEPS,
-    RETEST_SQUARES_PER_TABLE,
-    SQUARES_PER_TABLE,
-    benjamini_hochberg,
-    classify,
-    draw_without_replacement,
-    gi_star,
-    gi_star_z_scores,
-    grid_neighbours,
-    permutation_p_values,
-    two_sided_p_values,
-)
+from csp_data.figures.gistar import CELL_SIZE_M, CLASS_ORDER, gi_star
+from csp_data.series import MatchedMonths
 
 GRID_CRS = "EPSG:27700"
 # A snap point is flagged when it holds at least this share of the area's incidents (and at least
@@ -280,6 +262,32 @@ def top_streets(
         current = merged
     current["incidents"] = current["incidents"].astype(np.int64)
     return current
+
+
+def top_streets_with_change(
+    points: pd.DataFrame,
+    previous_points: pd.DataFrame | None,
+    matched: MatchedMonths,
+    ward_name: str | None = None,
+    limit: int = TOP_STREETS,
+) -> pd.DataFrame:
+    """:func:`top_streets` with the change by the one rule of :mod:`csp_data.series`.
+
+    ``points`` are the whole period's; ``previous_points`` those of ``matched.previous_months``
+    (None when ``matched.basis`` is 'none': then there are no change columns). The streets, their
+    counts and shares are always the whole period's. When every month is matched the change compares
+    the two whole periods; when only some are, it compares the current period's matched months
+    (``matched.current_months``) with ``previous_points``, and a street with no incident in those
+    months has no change.
+    """
+    streets = top_streets(points, previous_points if matched.complete else None, ward_name=ward_name, limit=limit)
+    if previous_points is None or matched.complete:
+        return streets
+    in_matched = pd.to_datetime(points["month"]).dt.date.isin(set(matched.current_months))
+    compared = top_streets(points[in_matched], previous_points, ward_name=ward_name, limit=len(points))
+    return streets.merge(
+        compared[["location", "ward_name", "previous_incidents", "change"]], on=["location", "ward_name"], how="left"
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ import shapely
 from pyproj import Transformer
 from scipy.stats import norm
 
-from csp_data.figures import hotspots
+from csp_data.figures import gistar, hotspots
+from csp_data.periods import Period
+from csp_data.series import matched_months
 from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
 
 TO_LONLAT = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
@@ -102,7 +104,7 @@ def test_gi_star_finds_a_planted_cluster():
     cluster = grid["col"].between(COL0 + 8, COL0 + 10) & grid["row"].between(ROW0 + 8, ROW0 + 10)
     grid.loc[cluster, "incidents"] += 12
     grid["cell_id"] = hotspots.cell_id(grid["col"], grid["row"]).to_numpy()
-    result = hotspots.gi_star(grid)
+    result = gistar.gi_star(grid)
     centre = result[(result["col"] == COL0 + 9) & (result["row"] == ROW0 + 9)].iloc[0]
     assert centre["hotspot_class"] == "hot99"
     is_hot = result["hotspot_class"].str.startswith("hot")
@@ -118,7 +120,7 @@ def random_layout_classes(seed: int) -> pd.Series:
     eastings = COL0 * 250 + rng.uniform(0, 20 * 250, n)
     northings = ROW0 * 250 + rng.uniform(0, 20 * 250, n)
     grid = hotspots.grid_counts(points_at(eastings, northings), full_grid(20, 20))
-    return hotspots.gi_star(grid)
+    return gistar.gi_star(grid)
 
 
 @pytest.mark.parametrize("seed", range(1, 6))
@@ -144,10 +146,10 @@ def test_sparse_random_points_give_no_hotspots(seed):
     rng = np.random.default_rng(seed)
     eastings = COL0 * 250 + rng.uniform(0, 60 * 250, 300)
     northings = ROW0 * 250 + rng.uniform(0, 60 * 250, 300)
-    result = hotspots.gi_star(hotspots.grid_counts(points_at(eastings, northings), full_grid(60, 60)))
+    result = gistar.gi_star(hotspots.grid_counts(points_at(eastings, northings), full_grid(60, 60)))
     assert (result["hotspot_class"] == "none").all()
     normal_p = 2 * norm.sf(np.abs(result["z_score"]))
-    assert (hotspots.benjamini_hochberg(normal_p) <= 0.10).any()
+    assert (gistar.benjamini_hochberg(normal_p) <= 0.10).any()
 
 
 def test_mostly_empty_squares_are_not_cold_spots():
@@ -156,7 +158,7 @@ def test_mostly_empty_squares_are_not_cold_spots():
     grid = full_grid(20, 20)
     grid["incidents"] = (rng.random(len(grid)) < 0.1).astype(int)
     grid["cell_id"] = hotspots.cell_id(grid["col"], grid["row"]).to_numpy()
-    result = hotspots.gi_star(grid)
+    result = gistar.gi_star(grid)
     assert not result["hotspot_class"].str.startswith("cold").any()
 
 
@@ -169,7 +171,7 @@ def test_permutation_p_values_match_exact_enumeration():
     counts = np.array([0, 3, 1, 0, 5, 2, 0, 4, 1])
     neighbours = row_neighbours(len(counts))
     draws = 40_000
-    p_high, p_low = hotspots.permutation_p_values(counts, neighbours, permutations=draws, seed=5)
+    p_high, p_low = gistar.permutation_p_values(counts, neighbours, permutations=draws, seed=5)
     for i, near in enumerate(neighbours):
         others = [counts[j] for j in range(len(counts)) if j != i]
         totals = [sum(pick) for pick in itertools.combinations(others, len(near))]
@@ -183,16 +185,16 @@ def test_permutation_p_values_match_exact_enumeration():
 
 def test_permutation_p_values_only_for_chosen_squares():
     counts = np.array([0, 3, 1, 0, 5, 2])
-    p_high, p_low = hotspots.permutation_p_values(counts, row_neighbours(6), permutations=999, squares=[2])
+    p_high, p_low = gistar.permutation_p_values(counts, row_neighbours(6), permutations=999, squares=[2])
     assert p_high[2] < 1 and (np.delete(p_high, 2) == 1).all() and (np.delete(p_low, 2) == 1).all()
     # A square with no neighbours has nothing to test.
-    alone = hotspots.permutation_p_values(counts, [np.array([], dtype=int)] * 6, permutations=99)
+    alone = gistar.permutation_p_values(counts, [np.array([], dtype=int)] * 6, permutations=99)
     assert (alone[0] == 1).all() and (alone[1] == 1).all()
 
 
 def test_draw_without_replacement_is_distinct_and_uniform():
     rng = np.random.default_rng(0)
-    draws = hotspots.draw_without_replacement(rng, 10, 20_000, 4)
+    draws = gistar.draw_without_replacement(rng, 10, 20_000, 4)
     assert draws.min() >= 0 and draws.max() <= 9
     assert (np.diff(np.sort(draws, axis=1), axis=1) > 0).all()
     # Each value is in a row with probability 4/10, and each pair of values together with 4*3/(10*9).
@@ -201,7 +203,7 @@ def test_draw_without_replacement_is_distinct_and_uniform():
     together = ((draws == 0).any(axis=1) & (draws == 9).any(axis=1)).mean()
     assert abs(together - 12 / 90) < 0.015
     with pytest.raises(ValueError):
-        hotspots.draw_without_replacement(rng, 3, 1, 4)
+        gistar.draw_without_replacement(rng, 3, 1, 4)
 
 
 def test_extreme_squares_are_tested_again_with_more_draws():
@@ -210,10 +212,10 @@ def test_extreme_squares_are_tested_again_with_more_draws():
     grid = full_grid(20, 20)
     grid["incidents"] = rng.poisson(2, len(grid))
     grid.loc[grid["col"].between(COL0 + 8, COL0 + 10) & grid["row"].between(ROW0 + 8, ROW0 + 10), "incidents"] += 12
-    result = hotspots.gi_star(grid.assign(cell_id=hotspots.cell_id(grid["col"], grid["row"]).to_numpy()))
+    result = gistar.gi_star(grid.assign(cell_id=hotspots.cell_id(grid["col"], grid["row"]).to_numpy()))
     centre = result[(result["col"] == COL0 + 9) & (result["row"] == ROW0 + 9)].iloc[0]
-    assert centre["p_value"] < 2 / (hotspots.PERMUTATIONS + 1)
-    assert centre["p_value"] == pytest.approx(2 / (10 * hotspots.PERMUTATIONS + 10))
+    assert centre["p_value"] < 2 / (gistar.PERMUTATIONS + 1)
+    assert centre["p_value"] == pytest.approx(2 / (10 * gistar.PERMUTATIONS + 10))
 
 
 def test_same_data_same_classes():
@@ -226,7 +228,7 @@ def test_gi_star_matches_the_textbook_formula():
     grid = full_grid(6, 5)
     grid["incidents"] = rng.poisson(3, len(grid))
     grid["cell_id"] = hotspots.cell_id(grid["col"], grid["row"]).to_numpy()
-    result = hotspots.gi_star(grid)
+    result = gistar.gi_star(grid)
     x = grid["incidents"].to_numpy(float)
     n, mean = len(x), x.mean()
     s = np.sqrt((x**2).mean() - mean**2)
@@ -240,7 +242,7 @@ def test_gi_star_matches_the_textbook_formula():
 def test_constant_counts_have_no_hotspots():
     grid = full_grid(4, 4).assign(incidents=3)
     grid["cell_id"] = hotspots.cell_id(grid["col"], grid["row"]).to_numpy()
-    result = hotspots.gi_star(grid)
+    result = gistar.gi_star(grid)
     assert (result["hotspot_class"] == "none").all() and (result["z_score"] == 0).all()
 
 
@@ -250,16 +252,16 @@ def test_benjamini_hochberg_matches_a_hand_calculation_and_esda():
     p = np.array([0.01, 0.041, 0.032, 0.005, 0.5])
     # Sorted: 0.005, 0.01, 0.032, 0.041, 0.5 -> p*n/rank: 0.025, 0.025, 0.0533, 0.05125, 0.5, then the
     # running minimum from the right: 0.025, 0.025, 0.05125, 0.05125, 0.5.
-    assert hotspots.benjamini_hochberg(p) == pytest.approx([0.025, 0.05125, 0.05125, 0.025, 0.5])
+    assert gistar.benjamini_hochberg(p) == pytest.approx([0.025, 0.05125, 0.05125, 0.025, 0.5])
     # esda's fdr gives the largest p-value that passes at alpha: the same tests pass.
     threshold = fdr(p, 0.05)
-    assert set(np.nonzero(p <= threshold)[0]) == set(np.nonzero(hotspots.benjamini_hochberg(p) <= 0.05)[0])
+    assert set(np.nonzero(p <= threshold)[0]) == set(np.nonzero(gistar.benjamini_hochberg(p) <= 0.05)[0])
 
 
 def test_classify_levels():
     z = np.array([5, 5, 5, -5, 0.1, -5])
     q = np.array([0.005, 0.03, 0.08, 0.005, 0.001, 0.2])
-    assert list(hotspots.classify(z, q)) == ["hot99", "hot95", "hot90", "cold99", "hot99", "none"]
+    assert list(gistar.classify(z, q)) == ["hot99", "hot95", "hot90", "cold99", "hot99", "none"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,19 +288,19 @@ def distance_band(col, row):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the island
         return DistanceBand(
-            centres, threshold=hotspots.NEIGHBOUR_DISTANCE_FACTOR * 250, binary=True, silence_warnings=True
+            centres, threshold=gistar.NEIGHBOUR_DISTANCE_FACTOR * 250, binary=True, silence_warnings=True
         )
 
 
 def test_grid_neighbours_are_libpysal_distance_band():
     col, row = irregular_cells()
     weights = distance_band(col, row)
-    found = hotspots.grid_neighbours(col, row)
+    found = gistar.grid_neighbours(col, row)
     assert [sorted(nb.tolist()) for nb in found] == [sorted(weights.neighbors[i]) for i in range(len(col))]
     assert len(found[-1]) == 0 and len(found[-2]) == 0  # the cell 2 columns off and the island
-    assert hotspots.grid_neighbours([], []) == []
+    assert gistar.grid_neighbours([], []) == []
     with pytest.raises(ValueError, match="once"):
-        hotspots.grid_neighbours([COL0, COL0], [ROW0, ROW0])
+        gistar.grid_neighbours([COL0, COL0], [ROW0, ROW0])
 
 
 @pytest.mark.parametrize("layout", ["irregular", "three_by_three"])
@@ -316,7 +318,7 @@ def test_gi_star_z_scores_equal_esda(layout):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         expected = G_Local(counts.astype(float), distance_band(col, row), transform="B", star=True, permutations=0).Zs
-    got = hotspots.gi_star_z_scores(counts, hotspots.grid_neighbours(col, row))
+    got = gistar.gi_star_z_scores(counts, gistar.grid_neighbours(col, row))
     finite = np.isfinite(expected)
     assert np.abs(got[finite] - expected[finite]).max() <= 1e-9
     assert (got[~finite] == 0).all() and (~finite).sum() == (layout == "three_by_three")
@@ -363,7 +365,7 @@ def small_grid_counts() -> tuple[np.ndarray, list[np.ndarray]]:
     is 2 / C(15, 8) = 2 / 6435, beyond the resolution of 9,999 draws."""
     counts = np.array([0, 1, 0, 2, 1, 4, 6, 5, 0, 7, 3, 8, 1, 6, 9, 7])
     cc, rr = np.meshgrid(np.arange(4), np.arange(4))
-    return counts, hotspots.grid_neighbours(cc.ravel(), rr.ravel())
+    return counts, gistar.grid_neighbours(cc.ravel(), rr.ravel())
 
 
 @pytest.mark.parametrize("squares_per_table", [500, 5])  # one table of draws; four tables
@@ -371,7 +373,7 @@ def test_permutation_p_values_match_exact_enumeration_on_a_small_grid(squares_pe
     counts, neighbours = small_grid_counts()
     draws = 40_000
     exact_high, exact_low = exact_tails(counts, neighbours)
-    p_high, p_low = hotspots.permutation_p_values(
+    p_high, p_low = gistar.permutation_p_values(
         counts, neighbours, permutations=draws, seed=21, squares_per_table=squares_per_table
     )
     exact = np.concatenate([exact_high, exact_low])
@@ -386,9 +388,9 @@ def test_two_sided_p_values_match_exact_enumeration_with_the_retest():
     counts, neighbours = small_grid_counts()
     exact_high, exact_low = exact_tails(counts, neighbours)
     exact = np.minimum(1, 2 * np.minimum(exact_high, exact_low))
-    first = hotspots.PERMUTATIONS
-    high, low = hotspots.permutation_p_values(counts, neighbours, first, hotspots.PERMUTATION_SEED)
-    retested = np.minimum(1, 2 * np.minimum(high, low)) < 2 * hotspots.REFINE_BELOW / (first + 1)
+    first = gistar.PERMUTATIONS
+    high, low = gistar.permutation_p_values(counts, neighbours, first, gistar.PERMUTATION_SEED)
+    retested = np.minimum(1, 2 * np.minimum(high, low)) < 2 * gistar.REFINE_BELOW / (first + 1)
     assert exact[10] == pytest.approx(2 / 6435) and retested[10]
     second = 10 * first + 9
 
@@ -400,9 +402,9 @@ def test_two_sided_p_values_match_exact_enumeration_with_the_retest():
     # with probability at most the sum over squares, tails and both numbers of draws: below 1e-3.
     chance = sum(miss_chance(e, d, band(d) / 2).sum() for e in (exact_high, exact_low) for d in (first, second))
     assert chance < 1e-3
-    p = hotspots.two_sided_p_values(counts, neighbours)
+    p = gistar.two_sided_p_values(counts, neighbours)
     assert (np.abs(p - exact) <= allowed).all()
-    assert (p[retested] < 2 * hotspots.REFINE_BELOW / (first + 1)).all()
+    assert (p[retested] < 2 * gistar.REFINE_BELOW / (first + 1)).all()
 
 
 def test_permutation_p_values_count_their_own_draws_exactly():
@@ -412,18 +414,18 @@ def test_permutation_p_values_count_their_own_draws_exactly():
     col, row = irregular_cells()
     n = len(col)
     counts = np.random.default_rng(2).poisson(1.5, n)
-    neighbours = hotspots.grid_neighbours(col, row)
+    neighbours = gistar.grid_neighbours(col, row)
     chosen = np.arange(0, n, 2)
     draws, seed = 999, 8
     for squares in (None, chosen):
-        p_high, p_low = hotspots.permutation_p_values(
+        p_high, p_low = gistar.permutation_p_values(
             counts, neighbours, draws, seed, squares=squares, squares_per_table=7
         )
         tested = [i for i in (range(n) if squares is None else squares) if len(neighbours[i])]
         tables = -(-len(tested) // 7)
         assert tables > 1
         width = max(len(neighbours[i]) for i in tested)
-        positions = hotspots.draw_without_replacement(np.random.default_rng(seed), n - 1, tables * draws, width)
+        positions = gistar.draw_without_replacement(np.random.default_rng(seed), n - 1, tables * draws, width)
         positions = positions.reshape(tables, draws, width)
         for rank, i in enumerate(tested):
             drawn = positions[rank % tables, :, : len(neighbours[i])].copy()
@@ -437,7 +439,7 @@ def test_permutation_p_values_count_their_own_draws_exactly():
 
 def test_draw_without_replacement_when_drawing_most_of_the_population():
     # k above half the population takes the other branch (no rejection).
-    draws = hotspots.draw_without_replacement(np.random.default_rng(1), 10, 20_000, 7)
+    draws = gistar.draw_without_replacement(np.random.default_rng(1), 10, 20_000, 7)
     assert (np.diff(np.sort(draws, axis=1), axis=1) > 0).all()
     assert np.abs(np.bincount(draws.ravel(), minlength=10) / 20_000 - 0.7).max() < 0.02
     together = ((draws == 0).any(axis=1) & (draws == 9).any(axis=1)).mean()
@@ -457,16 +459,16 @@ def test_benjamini_hochberg_equals_the_step_up_formula():
     rng = np.random.default_rng(6)
     for size in (0, 1, 2, 3, 3_510):
         p = np.round(rng.random(size) ** 3, 4)  # rounding makes ties
-        got = hotspots.benjamini_hochberg(p)
+        got = gistar.benjamini_hochberg(p)
         # scipy multiplies by n / rank where the formula divides p * n by rank: a last-bit difference.
         np.testing.assert_allclose(got, step_up(p), rtol=1e-15, atol=0)
         for alpha in (0.01, 0.05, 0.10):
             assert ((got <= alpha + 1e-12) == (step_up(p) <= alpha + 1e-12)).all()
         assert got is not p
     with pytest.raises(ValueError):
-        hotspots.benjamini_hochberg(np.ones((2, 2)) / 2)
+        gistar.benjamini_hochberg(np.ones((2, 2)) / 2)
     with pytest.raises(ValueError):
-        hotspots.benjamini_hochberg([0.5, 1.5])
+        gistar.benjamini_hochberg([0.5, 1.5])
 
 
 # --------------------------------------------------------------------------------------------
@@ -567,3 +569,73 @@ def test_top_streets_with_change(fixture_database):
     ward = hotspots.top_streets(current, ward_name="Chatham Central & Brompton")
     assert ward["incidents"].sum() == 3
     assert hotspots.top_streets(current, ward_name="Nowhere").empty
+
+
+def street_points(rows) -> pd.DataFrame:
+    """``hotspot_points`` rows from (location, ward, month, incidents); every point at one place."""
+    location, ward, month, incidents = zip(*rows)
+    return points_at(
+        [COL0 * 250 + 125] * len(rows),
+        [ROW0 * 250 + 125] * len(rows),
+        incidents=np.array(incidents),
+        location=list(location),
+        ward_name=list(ward),
+        month=list(month),
+    )
+
+
+def test_top_streets_change_over_matched_months_only():
+    # 2025 against 2024 with only March 2024 loaded before: only March 2025 is compared.
+    feb, mar, last_mar = date(2025, 2, 1), date(2025, 3, 1), date(2024, 3, 1)
+    year = Period(date(2025, 1, 1), date(2025, 12, 1), "2025")
+    matched = matched_months(year, [last_mar, *year.months])
+    assert (matched.basis, matched.current_months, matched.previous_months) == ("matched", (mar,), (last_mar,))
+    a, b = "On or near A Street", "On or near B Street"
+    points = street_points(
+        [
+            (a, "Ward A", feb, 3),
+            (a, "Ward A", mar, 2),
+            (b, "Ward A", feb, 1),
+            (b, "Ward A", mar, 1),
+            (a, "Ward B", mar, 1),
+        ]
+    )
+    previous = street_points(  # March 2024, the matched previous month
+        [(a, "Ward A", last_mar, 4), (a, "Ward B", last_mar, 1), ("On or near C Street", "Ward A", last_mar, 2)]
+    )
+    streets = hotspots.top_streets_with_change(points, previous, matched)
+    # Counts and shares of the whole period (8 incidents); the change of March 2025 alone against March 2024:
+    # A Street in Ward A 2 against 4 (not 5 against 4), B Street 1 against 0, A Street in Ward B 1 against 1.
+    assert list(streets.itertuples(index=False, name=None)) == [
+        (1, a, "Ward A", 5, 5 / 8, 4, "fell by 50%, within normal variation"),
+        (2, b, "Ward A", 2, 2 / 8, 0, "cannot be given as a percentage: there were none in the previous period"),
+        (3, a, "Ward B", 1, 1 / 8, 1, "was about the same, within normal variation"),
+    ]
+    ward = hotspots.top_streets_with_change(points, previous, matched, ward_name="Ward A")
+    assert list(zip(ward["location"], ward["incidents"], ward["previous_incidents"], ward["change"])) == [
+        (a, 5, 4, "fell by 50%, within normal variation"),
+        (b, 2, 0, "cannot be given as a percentage: there were none in the previous period"),
+    ]
+    assert ward["share"].tolist() == pytest.approx([5 / 7, 2 / 7])
+
+
+def test_top_streets_change_over_whole_or_no_periods():
+    year = Period(date(2025, 1, 1), date(2025, 12, 1), "2025")
+    before = [date(2024, m, 1) for m in range(1, 13)]
+    a = "On or near A Street"
+    points = street_points([(a, "Ward A", date(2025, 2, 1), 3), (a, "Ward A", date(2025, 3, 1), 2)])
+    previous = street_points([(a, "Ward A", date(2024, 2, 1), 1), (a, "Ward A", date(2024, 3, 1), 3)])
+    whole = matched_months(year, before + year.months)
+    assert whole.complete
+    streets = hotspots.top_streets_with_change(points, previous, whole)
+    assert (streets["incidents"].tolist(), streets["previous_incidents"].tolist()) == ([5], [4])
+    assert streets["change"].tolist() == ["rose by 25%, within normal variation"]
+    none = matched_months(year, year.months)
+    assert none.basis == "none"
+    assert list(hotspots.top_streets_with_change(points, None, none).columns) == [
+        "rank",
+        "location",
+        "ward_name",
+        "incidents",
+        "share",
+    ]

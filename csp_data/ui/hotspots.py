@@ -1,0 +1,267 @@
+"""The Hotspots page's caches and sections: the figures come from :mod:`csp_data.figures.hotspots` and
+:mod:`csp_data.figures.emerging`, the map from :mod:`csp_data.maps.hotspots`; here they are put on the page."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from csp_data.config import Area
+from csp_data.figures import emerging, hotspots
+from csp_data.figures.gistar import CELL_SIZE_M, PERMUTATIONS
+from csp_data.maps import MAP_HEIGHT
+from csp_data.periods import Period
+from csp_data.series import Counted, MatchedMonths, month_runs
+from csp_data.store.geography import ward_boundaries
+from csp_data.ui.context import current_area, run_query
+from csp_data.ui.downloads import download_table
+from csp_data.words import slug as slug_of
+
+SNAP_POINT_NOTE = (
+    "police.uk places every incident on an anonymised snap point: the centre of a nearby street or a "
+    "landmark such as a car park, shopping area or petrol station, chosen so that no address can be identified. "
+    "A point is therefore a nearby street segment, not an address, and some points gather incidents from "
+    "around them."
+)
+EXPLANATION = (
+    "**What a hotspot means here.** The area is cut into {size} m squares and the incidents in each are "
+    "counted. A square is a *hotspot* when it and its eight neighbours together hold more incidents than "
+    "chance would give: the Getis-Ord Gi* statistic, tested by reshuffling — the square's neighbours are "
+    "replaced {draws:,} times by squares drawn at random from across {area}, and a hotspot is a square whose "
+    "real neighbours are busier than almost all of those draws. A *cold spot* is the reverse. Because thousands "
+    "of squares are tested at once, the p-values are corrected for false discoveries (Benjamini–Hochberg), and a "
+    "square is shown as a hotspot at 90%, 95% or 99% confidence only after that correction. A hotspot says "
+    "where incidents cluster across neighbouring streets, not why; a single busy place with quiet streets "
+    "around it (a supermarket for shoplifting, say) is not a cluster, but it leads the repeat locations below."
+)
+EMERGING_NOTE = (
+    "Each square's monthly counts over all {months} loaded months to {last} are tested for a steady rise "
+    "(Mann–Kendall), for squares averaging at least one incident a month ({tested:,} squares), with the same "
+    "false-discovery correction. The slope is the Theil–Sen estimate: how many more incidents a month each year."
+)
+NO_HOT_SQUARES = (
+    "No square is a significant hotspot for this choice after the false-discovery-rate correction: "
+    "the incidents are not clustered across neighbouring squares more than chance would give. They can "
+    "still be concentrated at single places; see the repeat locations below."
+)
+STREETS_NOTE = (
+    "All snap points with the same name in the same ward are counted together; names such as “Parking Area” "
+    "or “Shopping Area” are police.uk place types, not street names."
+)
+SQUARE_COLUMN = st.column_config.TextColumn("Square", help="Column_row of the 250 m British National Grid square")
+
+
+# -- caches -------------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=32, show_spinner="Looking for rising squares…")
+def emerging_result(
+    area_file: str, store_version: str, months: tuple, kind: str, crime_type: str | None, hot_cell_ids: tuple
+):
+    """Computed once per (store, months, type); the arguments are the cache key."""
+    points = run_query("hotspot_points", first=months[0], last=months[-1], kind=kind, crime_type=crime_type)
+    return emerging.emerging_hotspots(points, months, hot_cell_ids)
+
+
+@st.cache_data(max_entries=32, show_spinner="Finding hotspots…")
+def hotspot_result(area_file: str, store_version: str, first, last, kind: str, crime_type: str | None):
+    """Computed once per (store, period, type); the arguments are the cache key."""
+    area = current_area()
+    points = run_query("hotspot_points", first=first, last=last, kind=kind, crime_type=crime_type)
+    outline = hotspots.area_outline(ward_boundaries(area.current_wards).geometry)
+    return points, hotspots.compute_hotspots(points, outline), hotspots.repeat_locations(points, limit=None)
+
+
+def previous_points(matched: MatchedMonths, incident_filter: Counted) -> pd.DataFrame | None:
+    """The ``hotspot_points`` of the matched previous months (one query per run of months); None with none."""
+    if matched.basis == "none":
+        return None
+    frames = [
+        run_query(
+            "hotspot_points", first=first, last=last, kind=incident_filter.kind, crime_type=incident_filter.crime_type
+        )
+        for first, last in month_runs(matched.previous_months)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def emerging_trend(
+    area: Area,
+    store_version: str,
+    loaded: list[date],
+    period: Period,
+    incident_filter: Counted,
+    result: hotspots.HotspotResult,
+) -> tuple[tuple[date, ...], str | None, emerging.EmergingResult | None]:
+    """The months tested, why no trend can be given (or None) and the rising squares (or None).
+    Emerging hotspots use every loaded month up to the end of the chosen period."""
+    trend_months = tuple(sorted(m for m in loaded if m <= period.last))
+    trend_note = emerging.emerging_note(trend_months)
+    if trend_note:
+        return trend_months, trend_note, None
+    trend = emerging_result(
+        str(area.area_file),
+        store_version,
+        trend_months,
+        incident_filter.kind,
+        incident_filter.crime_type,
+        tuple(result.hot_cells["cell_id"]),
+    )
+    return trend_months, trend_note, trend
+
+
+# -- sections -----------------------------------------------------------------------------------
+
+
+def show_summary(area: Area, period: Period, incident_filter: Counted, result: hotspots.HotspotResult) -> None:
+    """What is counted, the snap-point note, what a hotspot means and the numbers of squares."""
+    st.caption(
+        f"{period.label}: {result.total_incidents:,} incidents of {incident_filter.noun} with a map point, "
+        f"{area.current_wards.label}. Source: data.police.uk street-level crime and ASB (Open Government Licence)."
+    )
+    st.info(SNAP_POINT_NOTE)
+    st.markdown(EXPLANATION.format(size=CELL_SIZE_M, area=escape(area.short_name), draws=PERMUTATIONS))
+    hot_total = sum(result.class_counts[c] for c in ("hot99", "hot95", "hot90"))
+    cold_total = sum(result.class_counts[c] for c in ("cold99", "cold95", "cold90"))
+    figures = st.columns(3)
+    figures[0].metric("Hotspot cells", f"{hot_total:,}")
+    figures[1].metric("Cold spot cells", f"{cold_total:,}")
+    figures[2].metric("Cells tested", f"{len(result.grid):,}")
+
+
+def show_map(deck: pdk.Deck, legend: str, area_name: str) -> None:
+    """The map (from :func:`csp_data.maps.hotspots.hotspot_deck`) with its legend beside it."""
+    map_column, legend_column = st.columns([4, 1])
+    with map_column:
+        st.pydeck_chart(
+            deck,
+            height=MAP_HEIGHT,
+            key="hotspots_map",
+            alt=(
+                f"Map of {area_name} in {CELL_SIZE_M} m squares coloured by Gi* hotspot class, with ward "
+                "outlines. The tables below give the hot squares and the busiest places."
+            ),
+        )
+    with legend_column:
+        st.markdown(legend, unsafe_allow_html=True)
+        st.caption(
+            "Squares with no incidents and no significant class are not drawn. Zoom far in to see the snap points."
+        )
+
+
+def show_hot_cells(result: hotspots.HotspotResult, slug: str) -> None:
+    st.subheader("Hot squares")
+    if result.hot_cells.empty:
+        st.info(NO_HOT_SQUARES)
+        return
+    st.dataframe(
+        result.hot_cells,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "cell_id": SQUARE_COLUMN,
+            "hotspot_label": "Class",
+            "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
+            "z_score": st.column_config.NumberColumn("Gi* z-score", format="%.2f"),
+            "p_adjusted": st.column_config.NumberColumn("Corrected p-value", format="%.2e"),
+            "ward_name": "Ward (most incidents)",
+            "main_streets": "Main places (incidents)",
+        },
+    )
+    download_table(result.hot_cells, f"hot-squares-{slug}.csv")
+
+
+def show_repeat_locations(repeats: pd.DataFrame, slug: str, noun: str, period_label: str, area_name: str) -> None:
+    """The 50 busiest snap points, flagging those that may be a place incidents are snapped to."""
+    st.subheader("Repeat locations")
+    st.caption(
+        f"The snap points with the most incidents of {noun} in {period_label.lower()}: the "
+        "“repeat business” list for tasking. ⚑ marks a point holding at least "
+        f"{hotspots.FLAG_SHARE:.0%} of {area_name}'s incidents: often a police station, hospital or "
+        "shopping centre to which incidents are snapped, so check it before tasking."
+    )
+    top_repeats = repeats.head(50).assign(flagged=lambda f: f["flagged"].map({True: "⚑", False: ""}))
+    st.dataframe(
+        top_repeats.drop(columns=["longitude", "latitude"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "rank": "Rank",
+            "location": "police.uk location",
+            "ward_name": "Ward",
+            "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
+            "months_present": st.column_config.NumberColumn("Months with any"),
+            "first_month": st.column_config.DateColumn("First", format="MMM YYYY"),
+            "last_month": st.column_config.DateColumn("Last", format="MMM YYYY"),
+            "share_of_area": st.column_config.NumberColumn(f"Share of {area_name}", format="percent"),
+            "type_mix": "Mix of types",
+            "flagged": "Flag",
+        },
+    )
+    download_table(top_repeats, f"repeat-locations-{slug}.csv")
+
+
+def streets_change_note(matched: MatchedMonths) -> str:
+    """What the top streets' change compares, by the one change rule; empty when it is the whole periods."""
+    if matched.basis == "none":
+        return f"No change is given: {matched.why_none}."
+    return "" if matched.complete else "The change compares only the months loaded in both periods."
+
+
+def show_top_streets(streets: pd.DataFrame, chosen_ward: str, matched: MatchedMonths, slug: str) -> None:
+    """The table of :func:`csp_data.figures.hotspots.top_streets_with_change` for ``chosen_ward``."""
+    st.dataframe(
+        streets,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "rank": "Rank",
+            "location": "police.uk location",
+            "ward_name": "Ward",
+            "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
+            "share": st.column_config.NumberColumn(f"Share of {chosen_ward}", format="percent"),
+            "previous_incidents": st.column_config.NumberColumn("Previous period", format="localized"),
+            "change": "Change",
+        },
+    )
+    change_note = streets_change_note(matched)
+    st.caption(STREETS_NOTE + (f" {change_note}" if change_note else ""))
+    download_table(streets, f"top-streets-{slug_of(chosen_ward)}-{slug}.csv")
+
+
+def show_emerging(
+    trend: emerging.EmergingResult | None, trend_note: str | None, trend_months: tuple, noun: str, slug: str
+) -> None:
+    """The squares whose monthly counts are rising, or why they cannot be shown."""
+    st.subheader("Emerging hotspots")
+    if trend is None:
+        st.info(trend_note)
+        return
+    st.caption(EMERGING_NOTE.format(months=trend.months, last=f"{trend_months[-1]:%b %Y}", tested=trend.tested))
+    if trend.cells.empty:
+        st.info(
+            f"No square's monthly count of {noun} is rising significantly after the false-discovery-rate correction."
+        )
+        return
+    st.dataframe(
+        trend.cells.drop(columns=["kendall_tau", "p_value"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "cell_id": SQUARE_COLUMN,
+            "ward_name": "Ward (most incidents)",
+            "main_streets": "Main places (incidents)",
+            "confidence": "Rising, confidence",
+            "months": st.column_config.NumberColumn("Months tested"),
+            "first_year": st.column_config.NumberColumn("First 12 months", format="localized"),
+            "last_year": st.column_config.NumberColumn("Latest 12 months", format="localized"),
+            "slope_per_year": st.column_config.NumberColumn("More a month, per year", format="%.1f"),
+            "p_adjusted": st.column_config.NumberColumn("Corrected p-value", format="%.2e"),
+            "currently_hot": st.column_config.CheckboxColumn("Hotspot now"),
+        },
+    )
+    download_table(trend.cells, f"emerging-squares-{slug}.csv")
