@@ -1,16 +1,16 @@
 """Priorities and progress: the figures behind the Priorities page, without Streamlit.
 
-Four kinds of figure:
+Two kinds of figure:
 
-* **KPI tables** for display, with each KPI's RAG status in words and a symbol (never by colour
-  alone); the rating itself is :func:`csp_data.plans.rag_status`.
-* **Actions** of a priority, grouped into what has been done, what will be done, and the
-  assessment's "aims and items to note".
 * **Live indicators** from the incidents store: police.uk categories counted month by month for
   the chosen period, with a rate per 1,000 residents and an honest change on the previous equal
   period (:mod:`csp_data.change`, the one place change is judged).
 * **ONS figures** for offences police.uk does not separate (sexual offences, stalking and
   harassment), read from the ONS community safety partnership table when the store holds one.
+
+With them, what open data cannot show about each priority, and the plans and KPIs shown as history.
+The plans in words (KPI tables with each KPI's RAG status in a symbol and words, never by colour
+alone; a priority's actions grouped; the RAG rules) are in :mod:`csp_data.plans.wording`.
 
 Functions take a ``run_query(name, **params)`` callable, so they run on a
 :class:`csp_data.store.queries.Database` in tests and on the page's cached wrapper in the app.
@@ -29,50 +29,24 @@ from csp_data.change import Change, compare_counts, describe_change
 from csp_data.config import Area
 from csp_data.periods import Period, describe_coverage, describe_months, month_range
 from csp_data.plans import Kpi, Plan, Priority
-from csp_data.plans.wording import (  # noqa: F401 - re-exported: the page and tests use pr.*
-    AIMS_SECTION,
-    RAG_LABELS,
-    REPORTED_OUTCOME_WORDS,
-    RagLabel,
-    _number,
-    action_line,
-    format_measure,
-    format_target,
-    group_actions,
-    kpi_display_table,
-    rag_counts,
-    rag_reason,
-    rag_rules_text,
-)
 from csp_data.series import comparable_change, rate_per_1000
 from csp_data.words import slug
 
 __all__ = [
-    "AIMS_SECTION",
     "COMPANION_CATEGORIES",
     "COMPANION_ONS_GROUPS",
     "OPEN_DATA_LIMITS",
-    "RAG_LABELS",
     "IndicatorFigures",
     "LiveSeries",
-    "RagLabel",
-    "action_line",
     "describe_missing",
     "find_ons_benchmarks",
-    "format_measure",
-    "format_target",
-    "group_actions",
     "indicator_figures",
     "indicator_table",
-    "kpi_display_table",
     "live_series",
     "ons_groups",
     "ons_indicator_table",
     "open_data_limits",
     "previous_plans",
-    "rag_counts",
-    "rag_reason",
-    "rag_rules_text",
     "series_for_category",
     "unassigned_kpis",
 ]

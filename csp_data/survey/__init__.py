@@ -20,7 +20,8 @@ responses
 weighting
     Weighted proportions, intervals and small-group suppression.
 tables
-    Published results as tables: all figures, one question, one question across years.
+    Published results as tables: all figures, one question, one question across years;
+    weighted shares in the order a page shows them.
 wording
     Figures, methods and what is not published, in plain English.
 charts
@@ -56,6 +57,9 @@ from csp_data.survey.tables import (
     answer_order,
     comparable_questions,
     comparison_frame,
+    grouped_shares,
+    headline_questions,
+    overall_shares,
     perception_rows,
     question_results,
     survey_results_frame,
@@ -71,11 +75,17 @@ from csp_data.survey.weighting import (
     wilson_interval,
 )
 from csp_data.survey.wording import (
+    NOT_PUBLISHED,
+    answer_text,
     comparison_wide,
     method_differences,
     published_caveat,
+    question_title,
     respondent_data_text,
+    respondent_method_text,
+    samples_text,
     share_text,
+    withheld_text,
 )
 from csp_data.yamlfile import DataFileError, Source, UnknownIdError
 
@@ -85,6 +95,7 @@ __all__ = [
     "ANSWER_TYPES",
     "DEFAULT_SURVEY_DIR",
     "MIN_GROUP_SIZE",
+    "NOT_PUBLISHED",
     "NOT_STATED",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
@@ -103,25 +114,33 @@ __all__ = [
     "SurveySample",
     "UnknownIdError",
     "answer_order",
+    "answer_text",
     "comparable_questions",
     "comparison_chart",
     "comparison_frame",
     "comparison_wide",
+    "grouped_shares",
+    "headline_questions",
     "is_small_base",
     "kish_effective_n",
     "load_survey",
     "load_surveys",
     "method_differences",
+    "overall_shares",
     "perception_rows",
     "published_caveat",
     "published_chart",
     "question_results",
+    "question_title",
     "read_survey_responses",
     "respondent_data_text",
+    "respondent_method_text",
+    "samples_text",
     "share_text",
     "survey_results_frame",
     "weighted_chart",
     "weighted_proportions",
     "wilson_interval",
+    "withheld_text",
     "year_colours",
 ]

@@ -1,4 +1,5 @@
-"""Published survey results as tables: every figure, one question, one question across years.
+"""Survey results as tables: every published figure, one question, one question across years, and
+the weighted shares of a respondent-level file in the order a page shows them.
 
 Figures whose stated base is too small are withheld here, by the same rule as respondent-level
 tables (:func:`csp_data.survey.weighting.is_small_base`).
@@ -6,11 +7,12 @@ tables (:func:`csp_data.survey.weighting.is_small_base`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from csp_data.survey.published import Survey, SurveyQuestion
-from csp_data.survey.weighting import is_small_base
+from csp_data.survey.responses import SurveyResponses
+from csp_data.survey.weighting import is_small_base, weighted_proportions
 from csp_data.survey.wording import share_text
 
 if TYPE_CHECKING:
@@ -21,6 +23,9 @@ __all__ = [
     "answer_order",
     "comparable_questions",
     "comparison_frame",
+    "grouped_shares",
+    "headline_questions",
+    "overall_shares",
     "perception_rows",
     "question_results",
     "survey_results_frame",
@@ -104,6 +109,13 @@ def comparable_questions(surveys: Sequence[Survey]) -> dict[str, tuple[tuple[Sur
             if question.compare_key:
                 groups.setdefault(question.compare_key, []).append((survey, question))
     return {key: tuple(pairs) for key, pairs in sorted(groups.items()) if len(pairs) > 1}
+
+
+def headline_questions(survey: Survey) -> tuple[list[SurveyQuestion], list[SurveyQuestion]]:
+    """A survey's questions split into headline figures (one choice from at most two answers, shown
+    as numbers) and the rest (shown as charts), each in the file's order."""
+    single = [q for q in survey.questions if q.answer_type == "single_choice" and len(q.answers) <= 2]
+    return single, [q for q in survey.questions if q not in single]
 
 
 def survey_results_frame(surveys: Sequence[Survey]) -> pd.DataFrame:
@@ -227,3 +239,33 @@ def perception_rows(surveys: Sequence[Survey], option_key: str) -> pd.DataFrame:
         for percentage, words, group in zip(chosen["percentage"], chosen["reported_as"], chosen["group"])
     ]
     return chosen.sort_values(["year", "survey_id"], kind="stable")[_PERCEPTION_COLUMNS].reset_index(drop=True)
+
+
+def overall_shares(responses: SurveyResponses, question: str) -> tuple[pd.DataFrame, list[str]]:
+    """The weighted shares of all respondents for a question, answers in :func:`answer_order`.
+
+    Returns
+    -------
+    (pandas.DataFrame, list of str)
+        :func:`csp_data.survey.weighted_proportions` with no grouping, one row per answer in
+        reading order; and that order.
+    """
+    overall = weighted_proportions(responses, question)
+    answers = answer_order(overall["answer"])
+    return overall.set_index("answer").loc[answers].reset_index(), answers
+
+
+def grouped_shares(
+    responses: SurveyResponses, question: str, by: str, answers: Sequence[str], names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The weighted shares for a question by group, each group's answers in the order of ``answers``.
+
+    A first column ``group`` labels each group: its name from ``names`` (ward names by ward code)
+    where there is one, else its value. Rows are sorted by that label.
+    """
+    names = names or {}
+    grouped = weighted_proportions(responses, question, by=by)
+    grouped.insert(0, "group", [names.get(v, v) for v in grouped[by]])
+    rank = {answer: i for i, answer in enumerate(answers)}
+    grouped = grouped.assign(_rank=grouped["answer"].map(rank)).sort_values(["group", "_rank"], kind="stable")
+    return grouped.drop(columns="_rank").reset_index(drop=True)

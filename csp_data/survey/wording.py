@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from csp_data.survey.published import ALL_RESPONDENTS, Survey, SurveyQuestion
+from csp_data.survey.published import ALL_RESPONDENTS, Survey, SurveyAnswer, SurveyQuestion
 from csp_data.survey.weighting import MIN_GROUP_SIZE
 
 if TYPE_CHECKING:
@@ -18,11 +18,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NOT_PUBLISHED",
+    "answer_text",
     "comparison_wide",
     "method_differences",
     "published_caveat",
+    "question_title",
     "respondent_data_text",
+    "respondent_method_text",
+    "samples_text",
     "share_text",
+    "withheld_text",
 ]
 
 #: The words for an answer a survey did not publish.
@@ -47,6 +52,21 @@ def share_text(percentage: float | None, reported_as: str | None, group: str = A
     else:
         text = f"withheld (fewer than {MIN_GROUP_SIZE} answered)"
     return text if group == ALL_RESPONDENTS else f"{text} ({group.lower()})"
+
+
+def answer_text(answer: SurveyAnswer) -> str:
+    """A published answer's figure: ``"69%"``, the source's words, or ``"not published"``."""
+    return share_text(answer.percentage, answer.reported_as or NOT_PUBLISHED)
+
+
+def samples_text(survey: Survey) -> str:
+    """Who was asked, one clause per sample: what the sample was, when, and how many took part."""
+    return "; ".join(
+        f"{s.description.rstrip('.')}"
+        + (f", {s.fieldwork[0].lower()}{s.fieldwork[1:]}" if s.fieldwork else "")
+        + (f", about {s.sample_size:,} taking part" if s.sample_size else ", sample size not published")
+        for s in survey.samples
+    )
 
 
 def comparison_wide(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -162,3 +182,31 @@ def respondent_data_text(surveys: Sequence[Survey], min_group_size: int = MIN_GR
         "this section then shows weighted results with 95% confidence intervals and the effective sample "
         f"size, and withholds every group of fewer than {min_group_size} respondents."
     )
+
+
+def question_title(surveys: Sequence[Survey], question_id: str) -> str:
+    """A respondent-level question by its published wording, else its id in words (``"Feel safe day"``)."""
+    texts = {q.id: q.text for s in surveys for q in s.questions}
+    return texts.get(question_id) or question_id.replace("_", " ").capitalize()
+
+
+def respondent_method_text(
+    respondents: int, file_name: str, weighted: bool, min_group_size: int = MIN_GROUP_SIZE
+) -> str:
+    """How the respondent-level figures are made: the file, its weights, the interval and suppression."""
+    weights = "weighted by the file's weights" if weighted else "unweighted (the file has no weights)"
+    return (
+        f"{respondents:,} respondents in {file_name}, {weights}. "
+        "Each share is the sum of the weights of those giving the answer over the sum of the weights of "
+        "everyone in the group who answered. The 95% interval is a Wilson interval using the effective "
+        "sample size (Kish: (Σw)² / Σw²), which is smaller than the number of respondents when weights vary. "
+        f"Any group in which fewer than {min_group_size} people answered is withheld (suppressed) in every "
+        "table and chart. Blank answers are left out."
+    )
+
+
+def withheld_text(groups: Sequence[str], min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """The groups withheld for having too few respondents, named; ``""`` when none is."""
+    if not groups:
+        return ""
+    return f"Withheld because fewer than {min_group_size} respondents in the group answered: " + ", ".join(groups) + "."

@@ -7,6 +7,7 @@ named query); KPI figures against the seed values transcribed in data/medway/pla
 from __future__ import annotations
 
 import re
+import shutil
 
 import duckdb
 import pytest
@@ -191,3 +192,24 @@ def test_area_without_plans_says_what_to_add(tmp_path, monkeypatch):
     at = open_page()
     assert not at.exception and not at.error
     assert "This area file names no plan file" in at.info[0].value
+
+
+def test_unreadable_ons_table_is_one_message_and_the_page_goes_on(tmp_path, monkeypatch):
+    """A damaged ONS table in the store: the one error path says so (file name, never the server path),
+    each ONS section says it could not be read, and the rest of the page is drawn."""
+    store = tmp_path / "store"
+    shutil.copytree(AREA_DIR / "store", store, symlinks=True)
+    (store / "benchmarks").mkdir(exist_ok=True)
+    (store / "benchmarks" / "ons_csp.parquet").write_bytes(b"not a parquet file")
+    monkeypatch.setenv("CSP_STORE_DIR", str(store))
+    at = open_page(period_kind="Calendar year")
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "ons_csp.parquet" in message and "Check the ONS benchmark table held with the area's data." in message
+    assert str(tmp_path) not in message
+    assert not [d for d in at.dataframe if "offence_label" in d.value.columns]
+    notes = [i.value for i in at.info if i.value.startswith("The ONS table could not be read.")]
+    assert len(notes) == 2  # the two priorities followed by ONS offence groups
+    assert metrics(at)["Anti-social behaviour: ASB incidents recorded"] == "5,507"
+    assert "Earlier plans" in [h.value for h in at.header]

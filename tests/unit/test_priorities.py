@@ -1,4 +1,5 @@
-"""Tests for csp_data.figures.priorities (the Priorities page's figures).
+"""Tests for csp_data.figures.priorities (the Priorities page's figures) and the plans in words
+(csp_data.plans.wording).
 
 Live indicators are checked on a tiny fixture store built with the real ingest from a police.uk
 CSV written in the test, with every expected count written out by hand.
@@ -17,6 +18,14 @@ from csp_data.charts import priorities as priority_charts
 from csp_data.figures import priorities as pr
 from csp_data.periods import Period
 from csp_data.plans import Baseline, Kpi, Source, current_plan, find_kpi, load_plans
+from csp_data.plans.wording import (
+    action_line,
+    format_measure,
+    group_actions,
+    kpi_display_table,
+    rag_counts,
+    rag_rules_text,
+)
 from csp_data.store import Store
 from csp_data.store.ingest import ingest
 from csp_data.store.queries import Database
@@ -25,8 +34,12 @@ from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
 JAN, FEB, MAR, APR, MAY, JUN = (date(2025, m, 1) for m in range(1, 7))
 ASB, VSO, DRUGS, WEAPONS = "Anti-social behaviour", "Violence and sexual offences", "Drugs", "Possession of weapons"
 
-# What the fixture store holds, by month and category. May is not loaded at all.
+# What the fixture store holds, by month and category. May is not loaded at all; of 2024, only March,
+# April and June (the counterparts, a year earlier, that the change rule compares).
 FIXTURE = {
+    "2024-03": {ASB: 3},
+    "2024-04": {ASB: 1},
+    "2024-06": {ASB: 6},
     "2025-01": {ASB: 3, VSO: 2, DRUGS: 1},
     "2025-02": {ASB: 1, DRUGS: 2, WEAPONS: 1},
     "2025-03": {ASB: 4, VSO: 1, WEAPONS: 2},
@@ -68,7 +81,7 @@ def plan(plans):
     return current_plan(plans)
 
 
-LOADED = [JAN, FEB, MAR, APR, JUN]
+LOADED = [date(2024, 3, 1), date(2024, 4, 1), date(2024, 6, 1), JAN, FEB, MAR, APR, JUN]
 
 
 # ---------------------------------------------------------------------------------
@@ -112,15 +125,14 @@ def test_asb_figures_with_an_honest_change(database):
     assert figures.months_loaded == 2
     assert figures.rate_per_1000 == 6.0  # 6 incidents among 1,000 residents
     assert list(figures.monthly["incidents"]) == [4, 2]
-    assert figures.previous == Period(JAN, FEB, "previous 2 months")
-    assert figures.previous_count == 4  # 3 + 1
+    assert figures.previous == Period(date(2024, 3, 1), date(2024, 4, 1), "the same months a year earlier")
+    assert figures.previous_count == 4  # 3 + 1 in March and April 2024
     expected = compare_counts(6, 4)
     assert figures.change == expected
     # The one change rule's sentence (csp_data.series), the same as every page's.
     assert figures.change_text == (
-        "Compared with the previous 2 months (Jan 2025 to Feb 2025: 4), anti-social behaviour "
-        f"{describe_change(expected)} (95% interval: {interval_words(expected)}): 6 in Mar 2025 to Apr 2025. "
-        "The two periods cover different months of the year, so part of any difference may be seasonal."
+        "Compared with the same months a year earlier (Mar 2024 to Apr 2024: 4), anti-social behaviour "
+        f"{describe_change(expected)} (95% interval: {interval_words(expected)}): 6 in Mar 2025 to Apr 2025."
     )
     assert figures.coverage_text == "Mar 2025 to Apr 2025: all 2 months loaded."
 
@@ -133,8 +145,8 @@ def test_missing_month_is_missing_not_zero(database):
     assert list(figures.monthly["month"]) == [APR, MAY, JUN]
     assert figures.monthly["incidents"].tolist() == [2, pd.NA, 5]
     assert list(figures.monthly["loaded"]) == [True, False, True]
-    # The one change rule (issue 12): April and June are compared with January and March, their
-    # counterparts three months earlier; May, not loaded, is left out (the Overview gives this change too).
+    # The one change rule (issues 12, 13): April and June are compared with April and June 2024, their
+    # counterparts a year earlier (1 + 6); May, not loaded, is left out (the Overview gives this change too).
     assert figures.change == compare_counts(7, 7)
     assert figures.change_text.startswith("Comparing only the 2 months loaded in both periods, Apr 2025, Jun 2025 (7)")
     assert "Left out: May 2025 of this period" in figures.change_text
@@ -146,7 +158,7 @@ def test_previous_period_not_loaded_gives_no_change(database):
     figures = pr.indicator_figures(database.query, pr.series_for_category(DRUGS), Period(JAN, FEB, "x"), LOADED, None)
     assert figures.count == 3
     assert figures.change is None
-    assert "previous 2 months (Nov 2024 to Dec 2024)" in figures.change_text
+    assert "none of the same months a year earlier (Jan 2024 to Feb 2024) is loaded" in figures.change_text
 
 
 def test_drugs_and_weapons_series_and_table(database, plan):
@@ -350,7 +362,7 @@ def kpi(value, target, direction="higher_is_better", unit="percent", baseline=No
     ],
 )
 def test_status_words_at_the_edges(value, status, words):
-    table = pr.kpi_display_table([kpi(value, 75)])
+    table = kpi_display_table([kpi(value, 75)])
     assert table.loc[0, "rag"] == status
     assert table.loc[0, "status"] == words
     assert table.loc[0, "target"] == "at least 75%"
@@ -361,7 +373,7 @@ def test_direction_targets_in_words():
     same = kpi(5229, "reduce", "lower_is_better", "count", Baseline(5229, "2007/08"))
     worse = kpi(6000, "reduce", "lower_is_better", "count", Baseline(5229, "2007/08"))
     no_baseline = kpi(10, "increase", "higher_is_better", "count")
-    table = pr.kpi_display_table([better, same, worse, no_baseline])
+    table = kpi_display_table([better, same, worse, no_baseline])
     assert list(table["status"]) == [
         "✔ Green: better than the baseline",
         "▲ Amber: no better than the baseline, within 5% of it",
@@ -383,7 +395,7 @@ def test_seed_kpis_in_the_table(plans):
         "k24_recorded_crime_rate",
     ]
     plan_2016 = next(p for p in plans if p.id == "csp_2016_20")
-    table = pr.kpi_display_table([find_kpi(plans, i) for i in ids], plan_2016)
+    table = kpi_display_table([find_kpi(plans, i) for i in ids], plan_2016)
     rows = table.set_index("kpi")
     fly = rows.loc["Fly-tipping incidents cleared by the next working day"]
     assert (fly["target"], fly["latest_value"], fly["status"]) == ("at least 75%", "83%", "✔ Green: target met")
@@ -408,7 +420,7 @@ def test_seed_kpis_in_the_table(plans):
 
 
 def test_rag_counts_of_the_plans(plans):
-    counts = {p.id: pr.rag_counts(p.kpis) for p in plans}
+    counts = {p.id: rag_counts(p.kpis) for p in plans}
     assert counts["csp_2024_28"] == {"green": 0, "amber": 0, "red": 0, "no_data": 16}
     assert counts["csp_2016_20"] == {"green": 6, "amber": 0, "red": 0, "no_data": 13}
     assert counts["csp_2009_12"] == {"green": 3, "amber": 0, "red": 0, "no_data": 18}
@@ -428,11 +440,11 @@ def test_rag_counts_of_the_plans(plans):
     ],
 )
 def test_format_measure(value, unit, text):
-    assert pr.format_measure(value, unit) == text
+    assert format_measure(value, unit) == text
 
 
 def test_rules_text_states_no_data_as_its_own_state():
-    text = " ".join(pr.rag_rules_text())
+    text = " ".join(rag_rules_text())
     assert "**No data**: its own state" in text and "71.25%" in text and "5%" in text
 
 
@@ -442,7 +454,7 @@ def test_rules_text_states_no_data_as_its_own_state():
 
 
 def test_actions_grouped_with_aims_apart(plan):
-    groups = pr.group_actions(plan.priority("p24_1"))
+    groups = group_actions(plan.priority("p24_1"))
     assert (len(groups["done"]), len(groups["will_do"]), len(groups["aims"])) == (9, 1, 3)
     assert all(a.source.section.startswith("Aims and items to note") for _, a in groups["aims"])
     assert not any(a.source.section.startswith("Aims and items to note") for _, a in groups["will_do"])
@@ -451,8 +463,8 @@ def test_actions_grouped_with_aims_apart(plan):
 
 
 def test_action_line_names_the_lead_and_partners(plan):
-    groups = pr.group_actions(plan.priority("p24_1"))
-    lines = [pr.action_line(a) for _, a in groups["done"]]
+    groups = group_actions(plan.priority("p24_1"))
+    lines = [action_line(a) for _, a in groups["done"]]
     assert any(line.endswith("(lead: Medway Council Community Safety Team; with Kent Police)") for line in lines)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import subprocess
@@ -19,18 +20,26 @@ from csp_data.survey import (
     ResponseFileError,
     SurveyArgumentError,
     UnknownIdError,
+    answer_text,
     comparable_questions,
+    grouped_shares,
+    headline_questions,
     kish_effective_n,
     load_survey,
     load_surveys,
+    overall_shares,
     perception_rows,
     published_caveat,
+    question_title,
     read_survey_responses,
     respondent_data_text,
+    respondent_method_text,
+    samples_text,
     share_text,
     survey_results_frame,
     weighted_proportions,
     wilson_interval,
+    withheld_text,
 )
 from csp_data.yamlfile import DataFileError
 
@@ -647,3 +656,92 @@ def test_respondent_data_text_is_the_area_s_own_or_generic(tmp_path, surveys):
     assert generic.endswith("withholds every group of fewer than 5 respondents.")
     for text in (generic, published_caveat(other)):
         assert "Medway" not in text and "not published for this area" not in text
+
+
+# ---------------------------------------------------------------------------------
+# What the Residents' survey page shows (csp_data.ui.survey draws it)
+# ---------------------------------------------------------------------------------
+
+
+def test_samples_text_says_who_when_and_how_many(surveys, tmp_path):
+    assert samples_text(surveys[0]) == (
+        "Residents, visitors and workers who took part at shopping centres and supermarkets across Medway, "
+        "21 November – 4 December 2008, about 1,300 taking part"
+    )
+    document = minimal_survey()
+    document["survey"]["samples"][0].update(fieldwork="Launched in May 2024", sample_size=1234)
+    document["survey"]["samples"].append(
+        {"id": "panel", "description": "The panel", "source": {"doc": "t", "section": "T"}}
+    )
+    survey = load_survey(write_survey(tmp_path, document))
+    assert samples_text(survey) == (
+        "Everyone, launched in May 2024, about 1,234 taking part; The panel, sample size not published"
+    )
+
+
+def test_answer_text_gives_the_figure_the_words_or_not_published(surveys):
+    answer = surveys[-1].question("feel_safe_day").answers[0]
+    assert answer_text(answer) == "69%"
+    assert answer_text(dataclasses.replace(answer, percentage=None, reported_as="about two thirds")) == (
+        "about two thirds"
+    )
+    assert answer_text(dataclasses.replace(answer, percentage=None, reported_as=None)) == "not published"
+
+
+def test_headline_questions_are_the_one_choice_questions(surveys):
+    single, several = headline_questions(surveys[-1])
+    assert [q.id for q in single] == ["feel_safe_day", "feel_safe_evening", "aware_prevent", "aware_extremist_graffiti"]
+    assert [q.id for q in several] == ["issues_problem", "issues_priority", "feel_safer_measures", "would_tell"]
+
+
+def test_question_title_uses_the_published_wording_else_the_id(surveys):
+    assert question_title(surveys, "feel_safe_day") == "How safe do you feel in Medway during the day?"
+    assert question_title(surveys, "uses_local_park") == "Uses local park"
+
+
+def test_respondent_method_and_withheld_wording():
+    weighted = respondent_method_text(1200, "responses.csv", True)
+    assert weighted.startswith("1,200 respondents in responses.csv, weighted by the file's weights. Each share")
+    assert "fewer than 10 people answered is withheld" in weighted
+    unweighted = respondent_method_text(12, "r.csv", False, min_group_size=5)
+    assert unweighted.startswith("12 respondents in r.csv, unweighted (the file has no weights).")
+    assert "fewer than 5 people answered" in unweighted
+    assert withheld_text([]) == ""
+    assert withheld_text(["Chatham Central", "Strood Rural"]) == (
+        "Withheld because fewer than 10 respondents in the group answered: Chatham Central, Strood Rural."
+    )
+
+
+SCALE = """\
+respondent_id,ward_code,age_band,sex,weight,q_safe
+""" + "".join(
+    f"r{i:02d},{'E05014449' if i < 12 else 'E05014450'},,,1,{answer}\n"
+    for i, answer in enumerate(["neither", "very safe", "fairly safe", "very safe"] * 4)
+)
+
+
+def test_overall_shares_follow_the_answer_scale(tmp_path):
+    responses = read_survey_responses(write_csv(tmp_path, SCALE))
+    overall, answers = overall_shares(responses, "safe")
+    assert answers == ["very safe", "fairly safe", "neither"]
+    assert list(overall["answer"]) == answers
+    assert overall["weighted_proportion"].tolist() == pytest.approx([8 / 16, 4 / 16, 4 / 16])
+
+
+def test_grouped_shares_are_named_and_ordered(tmp_path):
+    responses = read_survey_responses(write_csv(tmp_path, SCALE))
+    grouped = grouped_shares(
+        responses, "safe", "ward_code", ["very safe", "fairly safe", "neither"], {"E05014450": "Alpha"}
+    )
+    assert list(grouped.columns[:3]) == ["group", "ward_code", "answer"]
+    # Named wards by name, others by code; sorted by that label, answers in scale order within each.
+    assert list(zip(grouped["group"], grouped["answer"])) == [
+        ("Alpha", "very safe"),
+        ("Alpha", "fairly safe"),
+        ("Alpha", "neither"),
+        ("E05014449", "very safe"),
+        ("E05014449", "fairly safe"),
+        ("E05014449", "neither"),
+    ]
+    assert grouped["suppressed"].tolist() == [True] * 3 + [False] * 3  # 4 respondents in Alpha, 12 in the other
+    assert grouped.index.tolist() == list(range(6))
