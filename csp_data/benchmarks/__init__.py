@@ -3,9 +3,9 @@
 The ONS publishes, with each quarterly "Crime in England and Wales" release, the "Police force
 area data tables", whose ``Table C*`` sheets give police recorded crime for every Community Safety
 Partnership (CSP) in England and Wales. This package reads those tables into one tidy frame,
-stores it as parquet, and compares an area with its peers as a strategic assessment does: each
-CSP's rate per 1,000 residents, its change on the year before, its rank, the group average and
-whether a CSP is above or below that average by more than chance.
+stores it as parquet, and compares an area with its peers: each CSP's rate per 1,000 residents,
+its change on the year before, its rank, the group average and whether a CSP is above or below
+that average by more than chance.
 
 Modules
 -------

@@ -73,9 +73,9 @@ def describe_group_table(summary: GroupSummary, area_name: str) -> str:
     """The caption under the group table: its order, the average and what 'above' means."""
     percent = round(summary.level * 100)
     return (
-        f"{area_name} first, then its peers by name, as a strategic assessment lays the table out. Group average "
-        f"{summary.group_average:.2f}: the mean of the {summary.group_size} CSP rates, {area_name} included, each "
-        'CSP counting once (as strategic assessments average their tables). "Above" or "below average" only '
+        f"{area_name} first, then its peers by name. Group average {summary.group_average:.2f}: the mean of the "
+        f"{summary.group_size} CSP rates, {area_name} included, each CSP counting once (not one rate for the "
+        'group\'s combined population). "Above" or "below average" only '
         f'where the CSP\'s {percent}% confidence interval lies wholly on one side of the average. "Rate from" says '
         'whether a rate is ONS\'s own or computed here; "Population behind the rate" is what it is per 1,000 of.'
     )
@@ -235,9 +235,9 @@ def describe_sources(df: pd.DataFrame, area_code: str, area_name: str, table_fil
         "They show chance variation, not recording differences.",
         "- **% change** is left blank when the year before is not loaded or either year has fewer than 50 offences "
         "(the ONS rule in Table C3).",
-        "- **Peers**: the default group is the one the area file names ([peers] csps), such as the Most Similar "
-        "Group of the partnership's strategic assessment. The Home Office no longer maintains Most Similar Groups; "
-        "any list can be chosen above.",
+        "- **Peers**: the default group is the one the area file names ([peers] csps), such as a Most Similar "
+        "Group the partnership already compares itself with. The Home Office no longer maintains Most Similar "
+        "Groups; any list can be chosen above.",
         "- **Unitary authorities**: CSPs that are each exactly one English unitary authority (not the former "
         "districts within North and West Northamptonshire or Buckinghamshire, nor Welsh principal areas).",
         "- **Boundaries**: ONS Local Authority Districts (May 2023), generalised. Contains OS data © Crown copyright "

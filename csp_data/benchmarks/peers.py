@@ -1,4 +1,4 @@
-"""Who is compared: the area's CSP code and its peers, found by name as a strategic assessment writes them."""
+"""Who is compared: the area's CSP code and its peers, found by name as a partnership's documents write them."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ __all__ = [
 
 
 def resolve_peers(df: pd.DataFrame, names: Iterable[str]) -> list[str]:
-    """CSP codes for CSP names, as written in a strategic assessment.
+    """CSP codes for CSP names, as a partnership's documents write them.
 
     Matching ignores case, spacing and ``&`` versus ``and``.
 

@@ -1,7 +1,7 @@
 """A partnership's own published benchmarking tables, transcribed to CSV, and their averages and ranks recomputed.
 
-A strategic assessment prints rates and % changes only (no counts), so these tables are shown
-beside the ONS figures, never merged with them. The format is described in
+Such a table may print rates and % changes only (no counts), so these tables are shown beside
+the ONS figures, never merged with them. The format is described in
 ``data/medway/benchmarks/README.md`` ("The published Most Similar Group tables").
 """
 

@@ -1,7 +1,7 @@
 """The statistics of a comparison: rates' exact Poisson intervals, the group summary, ranks and the national table.
 
 Each CSP's rate per 1,000 residents is compared with the unweighted mean of its group's rates
-(each CSP counting once, as a strategic assessment averages its table). A CSP is "above" or
+(each CSP counting once, not one rate for the group's combined population). A CSP is "above" or
 "below" that average only when its exact 95% Poisson interval lies wholly on one side of it.
 """
 
@@ -143,8 +143,8 @@ class GroupSummary:
         the CSP has no rate or interval).  ``pct_change`` is against the
         same CSP a year earlier, null when that year is not loaded.
     group_average : float
-        Mean of the group's CSP rates, each CSP weighted equally (as the
-        strategic assessment averages its table); CSPs without a rate are
+        Mean of the group's CSP rates, each CSP weighted equally (not one
+        rate for the group's combined population); CSPs without a rate are
         left out, and ``group_size`` counts those with one.
     area_rank_all, n_ranked_all : int
         The area's rank (1 = highest rate) among all CSPs with a rate.
@@ -397,7 +397,7 @@ def assessment_headings(summary: GroupSummary) -> dict[str, str]:
 
 
 def assessment_table(summary: GroupSummary) -> pd.DataFrame:
-    """The comparison as a strategic assessment lays it out: the area first, then its peers by name.
+    """The comparison as a table: the area first, then its peers by name.
 
     Columns are the headings of :func:`assessment_headings` (CSP, rate per
     1,000, % change on the previous year, then rank, confidence interval,

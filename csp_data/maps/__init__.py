@@ -1,13 +1,12 @@
-"""All pydeck maps: one module per page or subject, each built from plain data."""
+"""All pydeck maps: one module per page or subject, each built from plain data; what they share (the
+compact deck, the tooltip style, the fitted view and the outline layers) is in ``deck``."""
 
+from csp_data.maps.deck import TOOLTIP_STYLE, CompactDeck, compact_deck, fit_view, geojson_layer
 from csp_data.maps.wards import (
     LAYER_ID,
     MAP_HEIGHT,
     SELECTED_LAYER_ID,
-    TOOLTIP_STYLE,
-    CompactDeck,
     build_ward_map,
-    fit_view,
     selected_ward_code,
     ward_shapes,
 )
@@ -19,7 +18,9 @@ __all__ = [
     "TOOLTIP_STYLE",
     "CompactDeck",
     "build_ward_map",
+    "compact_deck",
     "fit_view",
+    "geojson_layer",
     "selected_ward_code",
     "ward_shapes",
 ]

@@ -2,8 +2,8 @@
 
 Each CSP of the group is drawn as its local authorities, coloured by its position against the
 group average (the colours of the benchmarking chart), with the area circled in black. The rows
-and outlines come from :func:`csp_data.benchmarks.group_boundaries`. No basemap is used, so the map
-needs no internet: ``map_provider=None`` leaves the front end nothing to fetch.
+and outlines come from :func:`csp_data.benchmarks.group_boundaries`. The deck is made as every map of
+the package makes it (:mod:`csp_data.maps.deck`), without a basemap, so the map needs no internet.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import shapely
 
 from csp_data.benchmarks.boundaries import LadShapes
 from csp_data.charts.colours import POSITION_COLOURS, hex_to_rgb
+from csp_data.maps.deck import compact_deck, fit_view, geojson_layer
 from csp_data.maps.legend import legend_html as shared_legend_html
-from csp_data.maps.wards import TOOLTIP_STYLE, CompactDeck, fit_view
 
 __all__ = ["LAYER_ID", "MAP_HEIGHT", "POSITION_COLOURS", "build_group_map", "group_map_legend", "legend_html"]
 
@@ -98,50 +98,17 @@ def build_group_map(
             area_features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {}})
     layers = []
     if outline is not None:
+        england_wales = {"type": "Feature", "geometry": outline, "properties": {}}
         layers.append(
-            pdk.Layer(
-                "GeoJsonLayer",
-                id="england-wales",
-                data={
-                    "type": "FeatureCollection",
-                    "features": [{"type": "Feature", "geometry": outline, "properties": {}}],
-                },
-                pickable=False,
-                stroked=True,
-                filled=True,
-                get_fill_color=[242, 242, 242, 255],
-                get_line_color=[150, 150, 150, 255],
-                line_width_min_pixels=1,
-            )
+            geojson_layer("england-wales", [england_wales], fill=[242, 242, 242, 255], line_colour=[150, 150, 150, 255])
         )
     layers.append(
-        pdk.Layer(
-            "GeoJsonLayer",
-            id=LAYER_ID,
-            data={"type": "FeatureCollection", "features": features},
-            pickable=True,
-            auto_highlight=True,
-            highlight_color=[0, 0, 0, 60],
-            stroked=True,
-            filled=True,
-            get_fill_color="properties.fill",
-            get_line_color=[60, 60, 60, 255],
-            line_width_min_pixels=1,
+        geojson_layer(
+            LAYER_ID, features, fill="properties.fill", line_colour=[60, 60, 60, 255], highlight=[0, 0, 0, 60]
         )
     )
     if area_features:
-        layers.append(
-            pdk.Layer(
-                "GeoJsonLayer",
-                id="benchmark-area",
-                data={"type": "FeatureCollection", "features": area_features},
-                pickable=False,
-                stroked=True,
-                filled=False,
-                get_line_color=[0, 0, 0, 255],
-                line_width_min_pixels=1.5,
-            )
-        )
+        layers.append(geojson_layer("benchmark-area", area_features, line_colour=[0, 0, 0, 255], line_width=1.5))
         # A ring around the area: at the scale of England a CSP is a few pixels across, and a heavy
         # outline would hide its fill.
         centre = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in area_features]).centroid
@@ -160,12 +127,7 @@ def build_group_map(
                 get_line_color=[0, 0, 0, 255],
             )
         )
-    return CompactDeck(
-        layers=layers,
-        initial_view_state=_view(boxes),
-        tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE},
-        map_provider=None,
-    )
+    return compact_deck(layers, _view(boxes), TOOLTIP_HTML)
 
 
 def legend_html(title: str, swatches: Iterable[tuple[str, str]], *, ringed: str | None = None) -> str:

@@ -1,0 +1,129 @@
+"""What every pydeck map of the package shares: compact JSON, one tooltip style, a view that fits the
+outlines, GeoJSON outline layers and the deck around them.
+
+No basemap is drawn by default, so a map needs no internet: ``map_provider=None`` with pydeck's
+default ``map_style`` leaves Streamlit's frontend with no basemap to fetch. (Passing
+``map_style=None`` would instead make Streamlit pick a CARTO basemap from the theme.) A CARTO
+street basemap can be asked for; offline it simply fails to load and the outlines are still drawn.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+
+import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
+
+__all__ = ["DEFAULT_HEIGHT", "TOOLTIP_STYLE", "CompactDeck", "compact_deck", "fit_view", "geojson_layer"]
+
+DEFAULT_HEIGHT = 520
+TOOLTIP_STYLE = {
+    "backgroundColor": "#ffffff",
+    "color": "#1a1a1a",
+    "fontSize": "13px",
+    "border": "1px solid #444",
+    "padding": "6px 8px",
+}
+
+
+class CompactDeck(pdk.Deck):
+    """A ``pydeck.Deck`` whose JSON has no indentation.
+
+    ``st.pydeck_chart`` sends ``deck.to_json()`` to the browser on every rerun; pydeck indents it,
+    which for ward outlines makes the spec about five times larger than the same JSON written compactly.
+    """
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+def fit_view(
+    bounds: tuple[float, float, float, float],
+    width_px: int = 760,
+    height_px: int = DEFAULT_HEIGHT,
+    padding: float = 0.9,
+) -> pdk.ViewState:
+    """A view centred on ``bounds`` at the largest zoom that shows them whole in ``width_px × height_px``.
+
+    Web Mercator: the world is ``512 * 2**zoom`` pixels wide in deck.gl.
+    """
+    west, south, east, north = bounds
+    if not (west < east and south < north):
+        raise ValueError(
+            f"bounds should be (west, south, east, north) with west < east and south < north, got {bounds!r}"
+        )
+
+    def mercator_y(latitude: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+    x_fraction = (east - west) / 360.0
+    y_fraction = (mercator_y(north) - mercator_y(south)) / (2 * math.pi)
+    zoom = min(math.log2(width_px * padding / (512 * x_fraction)), math.log2(height_px * padding / (512 * y_fraction)))
+    centre_y = (mercator_y(north) + mercator_y(south)) / 2
+    latitude = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return pdk.ViewState(
+        longitude=(west + east) / 2,
+        latitude=latitude,
+        zoom=round(zoom, 2),
+        min_zoom=max(zoom - 2, 0),
+        max_zoom=16,
+        pitch=0,
+        bearing=0,
+    )
+
+
+def geojson_layer(
+    layer_id: str,
+    features: Iterable[dict],
+    *,
+    line_colour: Sequence[int],
+    line_width: float = 1,
+    fill: str | Sequence[int] | None = None,
+    highlight: Sequence[int] | None = None,
+) -> pdk.Layer:
+    """A ``GeoJsonLayer`` of outlines.
+
+    Parameters
+    ----------
+    layer_id : str
+        The layer's id (what ``st.pydeck_chart`` reports a selection under).
+    features : iterable of dict
+        GeoJSON features, drawn as one ``FeatureCollection``.
+    line_colour : sequence of int
+        RGBA of the outlines, ``line_width`` pixels wide at least.
+    fill : str or sequence of int, optional
+        An RGBA fill, or an accessor such as ``"properties.fill"``; without it the outlines are unfilled.
+    highlight : sequence of int, optional
+        RGBA drawn over the feature under the pointer; with it the layer is pickable (tooltips, clicks).
+    """
+    options: dict = {"filled": fill is not None}
+    if fill is not None:
+        options["get_fill_color"] = fill
+    if highlight is not None:
+        options.update(auto_highlight=True, highlight_color=list(highlight))
+    return pdk.Layer(
+        "GeoJsonLayer",
+        id=layer_id,
+        data={"type": "FeatureCollection", "features": list(features)},
+        pickable=highlight is not None,
+        stroked=True,
+        get_line_color=list(line_colour),
+        line_width_min_pixels=line_width,
+        **options,
+    )
+
+
+def compact_deck(
+    layers: Sequence[pdk.Layer], view: pdk.ViewState, tooltip_html: str, *, basemap: bool = False
+) -> CompactDeck:
+    """The deck of a map: its layers, the initial view, an HTML tooltip in :data:`TOOLTIP_STYLE`, and no
+    basemap unless ``basemap`` asks for CARTO's light streets (which need internet)."""
+    options = {"map_provider": "carto", "map_style": pdk.map_styles.LIGHT} if basemap else {"map_provider": None}
+    return CompactDeck(
+        layers=list(layers),
+        initial_view_state=view,
+        tooltip={"html": tooltip_html, "style": TOOLTIP_STYLE},
+        **options,
+    )

@@ -1,0 +1,220 @@
+"""The Ward map page's sections: the figures come from :mod:`csp_data.figures.wards`,
+:mod:`csp_data.figures.ward_classes` and :mod:`csp_data.figures.ward_profile`, the map from
+:mod:`csp_data.maps.wards` and the charts from :mod:`csp_data.charts.wards`; here they are put on the page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from csp_data.charts import wards as ward_charts
+from csp_data.config import Area, WardVintage
+from csp_data.figures.ward_classes import MapClasses
+from csp_data.figures.ward_profile import WardProfile
+from csp_data.figures.wards import TopShare, WardTable, format_rate
+from csp_data.maps.legend import legend_html
+from csp_data.maps.wards import MAP_HEIGHT, selected_ward_code
+from csp_data.periods import Period
+from csp_data.ui.downloads import download_table
+from csp_data.words import ordinal, slug
+
+SOURCE = "Source: data.police.uk street-level crime and ASB (Open Government Licence)."
+NO_WARD_CHOSEN = "Choose a ward above, or click one on the map, to see its trend, mix of crime types and top streets."
+
+
+def show_coverage(table: WardTable, period: Period, vintage: WardVintage, measure_note: str) -> None:
+    """The caption under the title (period, coverage, source, rates) and why the measure changed, if it did."""
+    st.caption(
+        f"{period.label}: {table.coverage_text} {table.incident_filter.label}, {vintage.label}. {SOURCE}"
+        + ("" if table.rate_note in measure_note else f" {table.rate_note}")
+    )
+    if measure_note:
+        st.info(measure_note)
+
+
+def map_click_handler(map_key: str, ward_box_key: str, ward_codes: Mapping[str, str]) -> Callable[[], None]:
+    """The map's ``on_select``: a click on a ward writes its code into the ward box (the profile's choice)."""
+
+    def take_map_click() -> None:
+        code = selected_ward_code(st.session_state.get(map_key))
+        if code in ward_codes:
+            st.session_state[ward_box_key] = code
+
+    return take_map_click
+
+
+def show_map(
+    deck: pdk.Deck,
+    table: WardTable,
+    classes: MapClasses,
+    *,
+    key: str,
+    on_select: Callable[[], None],
+) -> None:
+    """The ward map with its legend beside it, and how many incidents fall in no ward."""
+    area_name, vintage = table.area_name, table.vintage
+    map_column, legend_column = st.columns([4, 1])
+    with map_column:
+        st.pydeck_chart(
+            deck,
+            height=MAP_HEIGHT,
+            on_select=on_select,
+            selection_mode="single-object",
+            key=key,
+            alt=(
+                f"Map of the {table.ward_count} {vintage.label.lower()} in {area_name}, shaded by "
+                f"{classes.title.lower()}. The table below gives the same figures."
+            ),
+        )
+    with legend_column:
+        swatches = [(e.colour, e.label, f"{e.wards} ward{'s' if e.wards != 1 else ''}") for e in classes.entries]
+        st.markdown(legend_html(classes.title, swatches), unsafe_allow_html=True)
+        st.caption(classes.method.rstrip(".") + ". Hover over a ward for its figures; click it for its profile.")
+    if table.in_no_ward:
+        st.caption(
+            f"{table.in_no_ward:,} of the {table.area_total:,} incidents {'has' if table.in_no_ward == 1 else 'have'} "
+            "a map point in no ward polygon "
+            f"(e.g. just off the generalised coastline): such incidents count towards {area_name}'s total but no ward."
+        )
+
+
+def show_top_shares(shares: list[TopShare]) -> None:
+    """A metric per kind (crime, ASB): the top wards' share of its incidents, with its sentence."""
+    for column, share in zip(st.columns(max(len(shares), 1)), shares):
+        with column:
+            title = "Crime" if share.kind == "crime" else "ASB"
+            st.metric(
+                f"{title}: top {len(share.wards)} wards' share",
+                "–" if share.share is None else f"{share.share:.0%}",
+            )
+            st.caption(share.sentence)
+
+
+def show_every_ward(display: pd.DataFrame, area: Area, file_name: str) -> None:
+    """The table of every ward (the map's figures, one row per ward) and its download."""
+    st.dataframe(
+        display,
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(display) + 1) + 3,
+        column_config={
+            "rank": st.column_config.NumberColumn("Rank (count)"),
+            "ward": "Ward",
+            "ward_code": "Code",
+            "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
+            "share_of_area_percent": st.column_config.NumberColumn(f"Share of {area.short_name}", format="%.1f%%"),
+            "population": st.column_config.NumberColumn(
+                f"Population ({area.population.year if area.population else ''})", format="localized"
+            ),
+            "rate_per_1000": st.column_config.NumberColumn("Per 1,000 residents", format="%.1f"),
+            "rate_rank": st.column_config.NumberColumn("Rank (rate)"),
+            "previous_incidents": st.column_config.NumberColumn("Previous period", format="localized"),
+            "change_percent": st.column_config.NumberColumn("Change %", format="%.1f"),
+            "change": "Change in words",
+            "map_class": "Map class",
+        },
+    )
+    st.caption("Select a column heading to sort. The same figures as the map, one row per ward.")
+    download_table(display, file_name)
+
+
+def show_profile_figures(profile: WardProfile, table: WardTable) -> None:
+    """The ward's name, four headline figures and its summary sentences."""
+    figures, area_name = profile.figures, table.area_name
+    st.subheader(profile.ward_name)
+    metric_columns = st.columns(4)
+    metric_columns[0].metric(f"{table.incident_filter.label}", f"{int(figures['incidents']):,}")
+    metric_columns[1].metric(
+        "Rank by count", f"{'joint ' if figures['tied'] else ''}{ordinal(int(figures['rank']))} of {table.ward_count}"
+    )
+    metric_columns[2].metric(
+        f"Share of {area_name}", "–" if figures["share"] != figures["share"] else f"{figures['share']:.1%}"
+    )
+    if table.has_rates:
+        metric_columns[3].metric(
+            "Per 1,000 residents",
+            format_rate(figures["rate_per_1000"]),
+            help=f"{area_name} as a whole: {format_rate(table.area_rate)} per 1,000 residents",
+        )
+    else:
+        metric_columns[3].metric("Per 1,000 residents", "not available", help=table.rate_note)
+    st.markdown("\n".join(f"- {sentence}" for sentence in profile.sentences))
+
+
+def _show_trend(profile: WardProfile, table: WardTable, file_stub: str) -> None:
+    incident_filter = table.incident_filter
+    st.markdown(f"**{incident_filter.label} by month**")
+    st.altair_chart(ward_charts.ward_trend_chart(profile, table.area_name, incident_filter.noun), width="stretch")
+    with st.expander("Table: by month"):
+        st.dataframe(profile.monthly, hide_index=True, width="stretch")
+    download_table(profile.monthly, f"{file_stub}-monthly.csv")
+
+
+def _show_mix(profile: WardProfile, table: WardTable) -> None:
+    area_name, period = table.area_name, table.period
+    st.markdown(f"**Mix of crime types against {area_name}**")
+    st.altair_chart(ward_charts.ward_mix_chart(profile, area_name), width="stretch")
+    st.caption(
+        f"ASB is not crime and is not in this mix: {profile.ward_name} had {profile.asb_incidents:,} ASB incidents"
+        + (f", {profile.asb_share_of_area:.1%} of {area_name}'s." if profile.asb_share_of_area is not None else ".")
+    )
+    with st.expander("Table: mix of crime types"):
+        st.dataframe(
+            profile.mix,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "crime_type": "Crime type",
+                "ward_incidents": st.column_config.NumberColumn("Ward", format="localized"),
+                "area_incidents": st.column_config.NumberColumn(area_name, format="localized"),
+                "ward_share": st.column_config.NumberColumn("Ward share", format="percent"),
+                "area_share": st.column_config.NumberColumn(f"{area_name} share", format="percent"),
+                "difference_points": st.column_config.NumberColumn("Difference (points)", format="%.1f"),
+            },
+        )
+    download_table(profile.mix, f"{slug(profile.ward_name)}-crime-mix-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
+
+
+def _show_top_locations(profile: WardProfile, table: WardTable, file_stub: str) -> None:
+    st.markdown(f"**Top locations for {table.incident_filter.noun}**")
+    st.dataframe(
+        profile.top_streets,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "rank": "Rank",
+            "location": "police.uk location",
+            "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
+            "share_of_ward": st.column_config.NumberColumn("Share of the ward's", format="percent"),
+        },
+    )
+    download_table(profile.top_streets, f"{file_stub}-top-locations.csv")
+    for note in profile.notes:
+        st.caption(note)
+
+
+def show_profile(profile: WardProfile, table: WardTable) -> None:
+    """One ward in detail: its figures, its trend beside its mix of crime types, then its top locations."""
+    period = table.period
+    file_stub = (
+        f"{slug(profile.ward_name)}-{slug(table.incident_filter.label)}-{period.first:%Y-%m}-{period.last:%Y-%m}"
+    )
+    show_profile_figures(profile, table)
+    trend_column, mix_column = st.columns(2)
+    with trend_column:
+        _show_trend(profile, table, file_stub)
+    with mix_column:
+        _show_mix(profile, table)
+    _show_top_locations(profile, table, file_stub)
+
+
+def ward_table_file_name(table: WardTable) -> str:
+    """The download name of the every-ward table: area, ward vintage, choice and period."""
+    period = table.period
+    return (
+        f"{slug(table.area_name)}-wards-{table.vintage.vintage}-{slug(table.incident_filter.label)}-"
+        f"{period.first:%Y-%m}-{period.last:%Y-%m}.csv"
+    )
