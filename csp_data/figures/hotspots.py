@@ -285,9 +285,16 @@ def top_streets_with_change(
         return streets
     in_matched = pd.to_datetime(points["month"]).dt.date.isin(set(matched.current_months))
     compared = top_streets(points[in_matched], previous_points, ward_name=ward_name, limit=len(points))
-    return streets.merge(
-        compared[["location", "ward_name", "previous_incidents", "change"]], on=["location", "ward_name"], how="left"
+    # Both sides of the comparison are shown: the street's count in the compared months and a year earlier.
+    compared = compared.rename(columns={"incidents": "compared_incidents"})
+    merged = streets.merge(
+        compared[["location", "ward_name", "compared_incidents", "previous_incidents", "change"]],
+        on=["location", "ward_name"],
+        how="left",
     )
+    merged["compared_incidents"] = merged["compared_incidents"].fillna(0).astype(np.int64)
+    merged["previous_incidents"] = merged["previous_incidents"].astype("Int64")
+    return merged
 
 
 # --------------------------------------------------------------------------------------------

@@ -129,6 +129,8 @@ def _crime_types(type_counts: pd.DataFrame, period: Period, matched: MatchedMont
         return current
     now = current["crime_type"].map(_sum_by_type(type_counts, matched.current_months)).fillna(0).astype(int)
     before = _sum_by_type(type_counts, matched.previous_months)
+    if not matched.complete:  # both sides of a comparison of some months only
+        current["compared_incidents"] = now.astype("Int64")
     current["previous_incidents"] = current["crime_type"].map(before).fillna(0).astype("Int64")
     changes = [compare_counts(int(a), int(b)) for a, b in zip(now, current["previous_incidents"])]
     current["change_percent"] = [c.percent if c.percent is not None else float("nan") for c in changes]

@@ -218,7 +218,10 @@ def tooltip_fields(table: WardTable) -> dict[str, dict[str, str]]:
             rate = "Rate: not available for these wards"
         change = ""
         if table.previous is not None:
-            change = f"Change: {row.change_text} (previous period {int(row.previous_incidents):,})"
+            change = (
+                f"Change: {row.change_text} ({int(row.compared_incidents):,} against {int(row.previous_incidents):,}"
+                f"{'' if table.previous_complete else ', compared months only'})"
+            )
         fields[row.ward_code] = {
             "count_text": f"{noun.capitalize()}: {row.incidents:,}{share}",
             "rate_text": rate,
@@ -250,6 +253,8 @@ def ward_display_table(table: WardTable, classes: MapClasses) -> pd.DataFrame:
         display["rate_per_1000"] = frame["rate_per_1000"].round(2)
         display["rate_rank"] = frame["rate_rank"]
     if table.previous is not None:
+        if not table.previous_complete:  # both sides of a comparison of some months only
+            display["compared_incidents"] = frame["compared_incidents"]
         display["previous_incidents"] = frame["previous_incidents"]
         display["change_percent"] = frame["change_percent"].round(1)
         display["change"] = frame["change_text"]

@@ -151,6 +151,7 @@ class WardTable:
     previous: Period | None
     change_note: str
     area_change: Change | None
+    previous_complete: bool = True  # False when the change compares only some months (both sides shown)
 
     @property
     def ward_count(self) -> int:
@@ -273,6 +274,7 @@ def build_ward_table(
             now_by_ward, now_total = _ward_counts_in(run_query, matched.current_months, incident_filter, vintage)
         before_by_ward, before_total = _ward_counts_in(run_query, matched.previous_months, incident_filter, vintage)
         now = frame["ward_code"].map(now_by_ward).fillna(0).astype(int)
+        frame["compared_incidents"] = now.astype("Int64")
         frame["previous_incidents"] = frame["ward_code"].map(before_by_ward).fillna(0).astype("Int64")
         changes = [compare_counts(int(a), int(b)) for a, b in zip(now, frame["previous_incidents"])]
         frame["change_percent"] = [np.nan if c.percent is None else c.percent for c in changes]
@@ -284,6 +286,7 @@ def build_ward_table(
         frame["change_text"] = [describe_change(c) for c in changes]
         area_change = compare_counts(now_total, before_total)
     else:
+        frame["compared_incidents"] = pd.Series([pd.NA] * len(frame), dtype="Int64", index=frame.index)
         frame["previous_incidents"] = pd.Series([pd.NA] * len(frame), dtype="Int64", index=frame.index)
         for column in ("change_percent", "change_lower", "change_upper"):
             frame[column] = np.nan
@@ -307,6 +310,7 @@ def build_ward_table(
         rate_note=_rate_note(area, ward_vintage, has_rates, area_population),
         previous=previous,
         change_note=change_note,
+        previous_complete=matched.complete,
         area_change=area_change,
     )
 
@@ -323,6 +327,8 @@ def effective_measure(table: WardTable, requested: str) -> tuple[str, str]:
         return "count", f"{table.rate_note} The map shows counts instead."
     if requested == "change" and table.previous is None:
         return "count", f"{table.change_note} The map shows counts instead."
+    if requested == "change":
+        return requested, table.change_note  # empty for whole periods; says which months otherwise
     return requested, ""
 
 

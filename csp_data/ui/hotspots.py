@@ -14,7 +14,7 @@ from csp_data.config import Area
 from csp_data.figures import emerging, hotspots
 from csp_data.figures.gistar import CELL_SIZE_M, PERMUTATIONS
 from csp_data.maps import MAP_HEIGHT
-from csp_data.periods import Period
+from csp_data.periods import Period, describe_months
 from csp_data.series import Counted, MatchedMonths, month_runs
 from csp_data.store.geography import ward_boundaries
 from csp_data.ui.context import current_area, run_query
@@ -209,7 +209,12 @@ def streets_change_note(matched: MatchedMonths) -> str:
     """What the top streets' change compares, by the one change rule; empty when it is the whole periods."""
     if matched.basis == "none":
         return f"No change is given: {matched.why_none}."
-    return "" if matched.complete else "The change compares only the months loaded in both periods."
+    if matched.complete:
+        return ""
+    return (
+        f"The change compares only the months loaded in both periods: {describe_months(matched.current_months)} "
+        f"against {describe_months(matched.previous_months)}."
+    )
 
 
 def show_top_streets(streets: pd.DataFrame, chosen_ward: str, matched: MatchedMonths, slug: str) -> None:
@@ -224,7 +229,8 @@ def show_top_streets(streets: pd.DataFrame, chosen_ward: str, matched: MatchedMo
             "ward_name": "Ward",
             "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
             "share": st.column_config.NumberColumn(f"Share of {chosen_ward}", format="percent"),
-            "previous_incidents": st.column_config.NumberColumn("Previous period", format="localized"),
+            "compared_incidents": st.column_config.NumberColumn("Compared months", format="localized"),
+            "previous_incidents": st.column_config.NumberColumn("Same months, earlier", format="localized"),
             "change": "Change",
         },
     )

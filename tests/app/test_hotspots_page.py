@@ -36,11 +36,14 @@ def test_page_draws_map_tables_and_notes():
     assert len(at.get("deck_gl_json_chart")) == 1
     infos = " ".join(i.value for i in at.info)
     assert "anonymised snap point" in infos
-    assert "more history" in infos  # one year loaded: no emerging hotspots
+    # 27 months loaded (2022, 2024, 2025): the emerging-hotspot test runs, over the loaded months only.
+    assert "more history" not in infos
+    captions = " ".join(c.value for c in at.caption)
+    assert "over all 27 loaded months to Dec 2025" in captions
     assert "What a hotspot means here" in " ".join(m.value for m in at.markdown)
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Hotspot cells"].replace(",", "")) > 0
-    assert len(at.dataframe) == 3
+    assert len(at.dataframe) == 4  # hot squares, repeat locations, top streets, emerging squares
 
 
 def test_repeat_locations_match_the_store():
@@ -49,7 +52,8 @@ def test_repeat_locations_match_the_store():
     with duckdb.connect() as con:
         expected = con.execute(
             f"SELECT location, count(*) AS n, count(DISTINCT month) AS months FROM read_parquet('{STORE_FILES}') "
-            "WHERE kind = 'crime' AND longitude IS NOT NULL GROUP BY location, longitude, latitude "
+            "WHERE kind = 'crime' AND longitude IS NOT NULL AND month BETWEEN '2025-01-01' AND '2025-12-01' "
+            "GROUP BY location, longitude, latitude "
             "ORDER BY n DESC, months DESC, location LIMIT 5"
         ).fetchall()
     got = list(zip(repeats["location"].head(5), repeats["incidents"].head(5), repeats["months_present"].head(5)))
@@ -67,7 +71,8 @@ def independent_grid() -> tuple[list[tuple[int, int]], np.ndarray]:
     with duckdb.connect() as con:
         lon, lat = np.array(
             con.execute(
-                f"SELECT longitude, latitude FROM read_parquet('{STORE_FILES}') WHERE kind = 'crime' AND longitude IS NOT NULL"
+                f"SELECT longitude, latitude FROM read_parquet('{STORE_FILES}') WHERE kind = 'crime' "
+                "AND longitude IS NOT NULL AND month BETWEEN '2025-01-01' AND '2025-12-01'"
             ).fetchall()
         ).T
     x, y = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform(lon, lat)

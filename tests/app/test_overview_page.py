@@ -33,9 +33,11 @@ def test_overview_embedded_2025():
     assert metrics["Crimes per 1,000 residents"] == f"{25082 / 282702 * 1000:.1f}"
     assert metrics["ASB incidents per 1,000 residents"] == f"{5507 / 282702 * 1000:.1f}"
     text = " ".join(m.value for m in at.markdown)
+    # The one change rule on the real gaps: Jan–Apr 2025 against Jan–Apr 2024 (SOURCES.md: Medway rows less
+    # ASB, 2024: 2,182 + 2,020 + 2,353 + 2,270 = 8,825).
     assert (
-        "No change is given for recorded crime: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded."
-        in text
+        "Comparing only the 4 months loaded in both periods, Jan 2025 to Apr 2025 (8,610) against Jan 2024 to "
+        "Apr 2024 (8,825), recorded crime fell by 2%" in text
     )
     assert "Violence and sexual offences was the largest category, 46% of all crime (11,634)." in text
     assert "**Crime**: 47% of the Medway total" in text
@@ -49,19 +51,20 @@ def test_calendar_and_financial_year_choices():
     assert "Calendar year 2025" in at.caption[0].value
     at = run_app(period_kind="Financial year (April to March)", period_financial="Financial year 2024/25")
     assert not at.exception
-    # April 2024 to March 2025 holds only January to March 2025 in the embedded data.
+    # April 2024 to March 2025 holds April 2024 and January to March 2025 in the embedded data.
     metrics = metric_values(at)
     captions = " ".join(c.value for c in at.caption)
-    assert "partial, 3 of 12 months loaded" in captions
-    assert (
-        "No change is given for recorded crime: none of the previous 12 months (Apr 2023 to Mar 2024) is loaded."
-        in captions
-    )
-    jan_to_mar = 2181 + 1974 + 2267
+    assert "partial, 4 of 12 months loaded (missing May 2024 to Dec 2024)" in captions
+    # Apr 2024 – Mar 2025 against Apr 2023 – Mar 2024: only January to March are loaded in both years.
+    jan_to_mar_2024 = (2478 - 296) + (2349 - 329) + (2715 - 362)  # SOURCES.md 1b: Medway rows less ASB
+    assert f"Jan 2025 to Mar 2025 (6,422) against Jan 2024 to Mar 2024 ({jan_to_mar_2024:,})" in captions
+    assert "Left out: Apr 2024 to Dec 2024 of this period and Apr 2023 to Dec 2023 of the previous one" in captions
+    april_2024 = 2713 - 443  # SOURCES.md: Medway rows less Medway ASB
+    jan_to_mar = 2181 + 1974 + 2267 + april_2024
     # Issue 13: a partial period says so on the figure itself, and the monthly average stands beside it.
-    assert metrics["Crimes recorded"] == f"{jan_to_mar:,} in 3 of 12 months"
-    assert metrics["Crimes a month (average)"] == f"{jan_to_mar / 3:,.0f}"
-    assert metrics["Crimes per 1,000 residents"] == f"{jan_to_mar / 282702 * 1000:.1f} in 3 of 12 months"
+    assert metrics["Crimes recorded"] == f"{jan_to_mar:,} in 4 of 12 months"
+    assert metrics["Crimes a month (average)"] == f"{jan_to_mar / 4:,.0f}"
+    assert metrics["Crimes per 1,000 residents"] == f"{jan_to_mar / 282702 * 1000:.1f} in 4 of 12 months"
 
 
 def test_data_page_shows_the_ledger():
@@ -69,7 +72,11 @@ def test_data_page_shows_the_ledger():
     at.switch_page("views/data_sources.py").run()
     assert not at.exception
     ledger = at.dataframe[0].value
-    assert list(ledger["rows_kept"]) == [2428, 2270, 2705, 2691, 2873, 2724, 2881, 2714, 2285, 2395, 2262, 2361]
+    assert list(ledger["rows_kept"]) == [  # SOURCES.md, sections 1c, 1b and 1: Medway rows of each month
+        *[2967, 2607, 2987, 2991, 3018, 3134, 3189, 3217, 2851, 2854, 2920],
+        *[2478, 2349, 2715, 2713],
+        *[2428, 2270, 2705, 2691, 2873, 2724, 2881, 2714, 2285, 2395, 2262, 2361],
+    ]
     assert "Open Government Licence" in " ".join(m.value for m in at.markdown)
 
 

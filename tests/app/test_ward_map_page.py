@@ -21,11 +21,15 @@ GILLINGHAM_SOUTH, CHATHAM = "E05014455", "E05014450"
 VIOLENCE = "Violence and sexual offences"
 
 
+#: The page's default period, the latest 12 months: calendar 2025 in the embedded store.
+IN_2025 = "month BETWEEN '2025-01-01' AND '2025-12-01'"
+
+
 def independent_count(where: str, *params) -> int:
-    """Count store rows with plain DuckDB over the parquet files (not the page's named queries)."""
+    """Count store rows of 2025 with plain DuckDB over the parquet files (not the page's named queries)."""
     with duckdb.connect() as con:
         return con.execute(
-            f"SELECT count(*) FROM read_parquet('{STORE_FILES}') WHERE {where}", list(params)
+            f"SELECT count(*) FROM read_parquet('{STORE_FILES}') WHERE {IN_2025} AND ({where})", list(params)
         ).fetchone()[0]
 
 
@@ -66,7 +70,7 @@ def test_page_draws_the_map_table_and_top_five():
     # Top 5 shares: crime and ASB each against its own total.
     crime_total = independent_count("kind = 'crime'")
     top5 = independent_count(
-        "kind = 'crime' AND ward_code IN (SELECT ward_code FROM read_parquet(?) WHERE kind = 'crime' "
+        f"kind = 'crime' AND ward_code IN (SELECT ward_code FROM read_parquet(?) WHERE kind = 'crime' AND {IN_2025} "
         "GROUP BY ward_code ORDER BY count(*) DESC LIMIT 5)",
         STORE_FILES,
     )
@@ -146,12 +150,35 @@ def test_earlier_wards_give_counts_only():
     assert metrics(at)["Per 1,000 residents"] == "not available"
 
 
-def test_change_without_a_previous_year_says_why():
+def test_change_compares_the_months_loaded_in_both_years_and_shows_both_sides():
     at = open_page(ward_map_measure="change")
+    assert not at.exception
+    # Jan–Apr 2025 against Jan–Apr 2024 (the one change rule); the table shows both sides of it.
+    assert at.info[0].value == (
+        "The change compares only the months loaded in both periods: Jan 2025 to Apr 2025 against Jan 2024 to Apr 2024."
+    )
+    table = at.dataframe[0].value.set_index("ward_code")
+    with duckdb.connect() as con:
+        now, before = con.execute(
+            f"SELECT count(*) FILTER (month BETWEEN '2025-01-01' AND '2025-04-01'), "
+            f"count(*) FILTER (month BETWEEN '2024-01-01' AND '2024-04-01') FROM read_parquet('{STORE_FILES}') "
+            "WHERE kind = 'crime' AND ward_code = ?",
+            [CHATHAM],
+        ).fetchone()
+    assert (table.loc[CHATHAM, "compared_incidents"], table.loc[CHATHAM, "previous_incidents"]) == (now, before)
+    assert table.loc[CHATHAM, "change_percent"] == round((now / before - 1) * 100, 1)
+
+
+def test_change_without_a_previous_year_says_why():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["period_kind"] = "Calendar year"  # set before the first run: the sidebar runs then
+    at.session_state["period_calendar"] = "Calendar year 2022"
+    at.session_state["ward_map_measure"] = "change"
+    at = at.run().switch_page(PAGE).run()
     assert not at.exception
     message = at.info[0].value
     assert message.startswith(
-        "No change is given for crime: none of the previous 12 months (Jan 2024 to Dec 2024) is loaded."
+        "No change is given for crime: none of the previous 12 months (Jan 2021 to Dec 2021) is loaded."
     )
     assert message.endswith("The map shows counts instead.")
 

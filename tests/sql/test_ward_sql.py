@@ -21,7 +21,7 @@ from csp_data.store.ingest import ingest
 from csp_data.store.queries import Database
 from helpers import MEDWAY_AREA_FILE, ROOT, csv_bytes, shared_raw, street_row
 
-DEC, JAN, FEB, MAR = date(2024, 12, 1), date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)
+JAN_2024, JAN, FEB, MAR = date(2024, 1, 1), date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)
 CHATHAM, GILLINGHAM_SOUTH, ALL_SAINTS = "E05014450", "E05014455", "E05014449"
 VIOLENCE = "Violence and sexual offences"
 BOUNDARIES = ROOT / "data" / "medway" / "boundaries"
@@ -57,9 +57,9 @@ def database(tmp_path_factory, fixture_points):
     folder = tmp_path_factory.mktemp("raw")
     chatham, gs, saints = fixture_points["chatham"], fixture_points["gillingham_south"], fixture_points["all_saints"]
     files = {
-        "2024-12": [
-            street_row("2024-12", VIOLENCE, *chatham, location="On or near A Street"),
-            *[street_row("2024-12", VIOLENCE, *gs) for _ in range(4)],
+        "2024-01": [
+            street_row("2024-01", VIOLENCE, *chatham, location="On or near A Street"),
+            *[street_row("2024-01", VIOLENCE, *gs) for _ in range(4)],
         ],
         "2025-01": [
             street_row("2025-01", VIOLENCE, *chatham, location="On or near A Street"),
@@ -129,11 +129,11 @@ def test_ward_counts_earlier_wards(database, fixture_points):
 
 def test_ward_monthly_gives_loaded_months_only(database):
     frame = database.query(
-        "ward_monthly", first=DEC, last=MAR, kind="crime", crime_type=None, vintage="2023", ward_code=CHATHAM
+        "ward_monthly", first=JAN_2024, last=MAR, kind="crime", crime_type=None, vintage="2023", ward_code=CHATHAM
     )
     got = [(m.date(), w, a) for m, w, a in frame.itertuples(index=False)]
     # February is loaded with none (0); March is not loaded (absent, not 0).
-    assert got == [(DEC, 1, 5), (JAN, 4, 8), (FEB, 0, 0)]
+    assert got == [(JAN_2024, 1, 5), (JAN, 4, 8), (FEB, 0, 0)]
     asb = database.query(
         "ward_monthly", first=JAN, last=JAN, kind="asb", crime_type=None, vintage="2023", ward_code=ALL_SAINTS
     )
@@ -183,7 +183,7 @@ def test_ward_top_streets_ranks_ties_and_limits(database):
 
 def test_ward_table_on_fixture_rates_and_change(database):
     area = database.area
-    loaded = [DEC, JAN, FEB]
+    loaded = [JAN_2024, JAN, FEB]
     january = Period(JAN, JAN, "January 2025")
     table = build_ward_table(database.query, area, "2023", january, ALL_CRIME, loaded)
     population = population_from_file()
@@ -193,14 +193,14 @@ def test_ward_table_on_fixture_rates_and_change(database):
     assert table.area_population == sum(population.values())
     assert table.area_rate == pytest.approx(8 / sum(population.values()) * 1000)
     assert table.in_no_ward == 1
-    # December is loaded, so January has a previous equal period.
-    assert (table.previous.first, table.previous.last) == (DEC, DEC)
+    # January 2024 is loaded, so January 2025 has its comparison: the same month a year earlier.
+    assert (table.previous.first, table.previous.last) == (JAN_2024, JAN_2024)
     assert int(chatham["previous_incidents"]) == 1 and chatham["change_percent"] == pytest.approx(300.0)
     assert chatham["change_verdict"] == "no_change_detected"  # 4 against 1 is within normal variation
     gs = table.row(GILLINGHAM_SOUTH)
     assert int(gs["previous_incidents"]) == 4 and gs["change_percent"] == pytest.approx(-50.0)
     saints = table.row(ALL_SAINTS)
-    assert saints["change_verdict"] == "no_basis"  # none in December
+    assert saints["change_verdict"] == "no_basis"  # none in January 2024
     # March is not loaded: no figures to compare, and the table says why.
     march = build_ward_table(database.query, area, "2023", Period(MAR, MAR, "March"), ALL_ASB, loaded)
     assert march.previous is None and "no month of Mar 2025 is loaded" in march.change_note
@@ -209,7 +209,7 @@ def test_ward_table_on_fixture_rates_and_change(database):
 
 def test_ward_table_earlier_wards_have_counts_only(database):
     table = build_ward_table(
-        database.query, database.area, "2022", Period(JAN, JAN, "January"), ALL_CRIME, [DEC, JAN, FEB]
+        database.query, database.area, "2022", Period(JAN, JAN, "January"), ALL_CRIME, [JAN_2024, JAN, FEB]
     )
     assert not table.has_rates and table.area_rate is None
     assert table.frame["rate_per_1000"].isna().all()

@@ -605,11 +605,12 @@ def test_top_streets_change_over_matched_months_only():
     )
     streets = hotspots.top_streets_with_change(points, previous, matched)
     # Counts and shares of the whole period (8 incidents); the change of March 2025 alone against March 2024:
-    # A Street in Ward A 2 against 4 (not 5 against 4), B Street 1 against 0, A Street in Ward B 1 against 1.
+    # A Street in Ward A 2 against 4 (not 5 against 4), B Street 1 against 0, A Street in Ward B 1 against 1;
+    # both sides of the comparison are shown (compared_incidents, previous_incidents).
     assert list(streets.itertuples(index=False, name=None)) == [
-        (1, a, "Ward A", 5, 5 / 8, 4, "fell by 50%, within normal variation"),
-        (2, b, "Ward A", 2, 2 / 8, 0, "cannot be given as a percentage: there were none in the previous period"),
-        (3, a, "Ward B", 1, 1 / 8, 1, "was about the same, within normal variation"),
+        (1, a, "Ward A", 5, 5 / 8, 2, 4, "fell by 50%, within normal variation"),
+        (2, b, "Ward A", 2, 2 / 8, 1, 0, "cannot be given as a percentage: there were none in the previous period"),
+        (3, a, "Ward B", 1, 1 / 8, 1, 1, "was about the same, within normal variation"),
     ]
     ward = hotspots.top_streets_with_change(points, previous, matched, ward_name="Ward A")
     assert list(zip(ward["location"], ward["incidents"], ward["previous_incidents"], ward["change"])) == [

@@ -48,7 +48,7 @@ def test_a_non_editable_install_runs_status_and_queries(tmp_path):
         timeout=120,
     )
     assert status.returncode == 0, status.stderr
-    assert "Months loaded: Jan 2025 to Dec 2025." in status.stdout
+    assert "Months loaded: Jan 2022 to Nov 2022, Jan 2024 to Apr 2024, Jan 2025 to Dec 2025." in status.stdout
 
 
 def test_the_curated_api_names_resolve():
@@ -56,7 +56,7 @@ def test_the_curated_api_names_resolve():
 
     area = csp_data.load_area()
     db = csp_data.Database(area, csp_data.Store(area.store_dir))
-    assert len(db.query("loaded_months")) == 12
+    assert len(db.query("loaded_months")) == 27  # Jan–Nov 2022, Jan–Apr 2024, 2025
     db.close()
     assert issubclass(csp_data.CspDataError, Exception) and callable(csp_data.ingest)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
