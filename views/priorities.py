@@ -1,4 +1,5 @@
-"""Priorities and progress: the current plan's priorities, KPIs with RAG status, live indicators, earlier plans."""
+"""Priorities and progress: the current plan's priorities, KPIs with RAG status, the direction of travel of its
+police.uk series, live indicators, earlier plans."""
 
 import streamlit as st
 
@@ -30,13 +31,15 @@ else:
     priorities_ui.show_plan_intro(plan, documents.plans_file)
     loaded = ui.loaded_months() if period is not None else []
     population = ui.area_population(area)
+    figures = priorities_ui.live_figures(plan, period, loaded, population)
+    priorities_ui.show_progress(plan, figures, period, stem)
     benchmarks, benchmarks_note = None, priorities_ui.ONS_UNREADABLE
     with ui.guard(priorities_ui.ONS_HINT, stop=False):
         benchmarks, benchmarks_note = pr.find_ons_benchmarks(area, ui.current_store(area).root)
 
     for priority in plan.priorities:
         priorities_ui.show_priority(plan, priority, stem)
-        priorities_ui.show_live_indicators(priority, period, loaded, population, stem)
+        priorities_ui.show_live_indicators(priority, figures.get(priority.id, []), period, stem)
         priorities_ui.show_ons(priority, area.csp_code, benchmarks, benchmarks_note, stem)
         priorities_ui.show_limits(priority)
     priorities_ui.show_other_figures(plan, stem)

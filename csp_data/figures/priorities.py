@@ -3,8 +3,9 @@
 Two kinds of figure:
 
 * **Live indicators** from the incidents store: police.uk categories counted month by month for
-  the chosen period, with a rate per 1,000 residents and an honest change on the previous equal
-  period (:mod:`csp_data.change`, the one place change is judged).
+  the chosen period, with a rate per 1,000 residents, an honest change on the same months a year
+  earlier (:mod:`csp_data.change`, the one place change is judged) and a direction-of-travel status
+  (:mod:`csp_data.plans.progress`; :func:`current_plan_progress` gives it for every series of a plan).
 * **ONS figures** for offences police.uk does not separate (sexual offences, stalking and
   harassment), read from the ONS community safety partnership table when the store holds one.
 
@@ -29,7 +30,8 @@ from csp_data.change import Change, compare_counts, describe_change
 from csp_data.config import Area
 from csp_data.periods import Period, describe_coverage, describe_months, month_range
 from csp_data.plans import Kpi, Plan, Priority
-from csp_data.series import comparable_change, rate_per_1000
+from csp_data.plans.progress import Progress, direction_of_travel, progress_table
+from csp_data.series import comparable_change, comparison_first, rate_per_1000
 from csp_data.words import slug
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "OPEN_DATA_LIMITS",
     "IndicatorFigures",
     "LiveSeries",
+    "current_plan_progress",
     "describe_missing",
     "find_ons_benchmarks",
     "indicator_figures",
@@ -46,6 +49,7 @@ __all__ = [
     "ons_groups",
     "ons_indicator_table",
     "open_data_limits",
+    "plan_figures",
     "previous_plans",
     "series_for_category",
     "unassigned_kpis",
@@ -137,28 +141,27 @@ class LiveSeries:
     kind: str  # "asb" or "crime": ASB is never added to crime
     colour: str
     notes: str | None = None
+    direction: str = "lower_is_better"  # the way the plan wants it to move
 
 
 def live_series(priority: Priority) -> tuple[LiveSeries, ...]:
     """The store series for a priority: one per police.uk category of its tracked indicators.
 
     Each category is its own series (so ASB never joins a crime series), followed by the
-    :data:`COMPANION_CATEGORIES` of any category tracked. An unknown category is still counted;
-    it simply finds nothing if police.uk does not use it.
+    :data:`COMPANION_CATEGORIES` of any category tracked, which share its direction. An unknown
+    category is still counted; it simply finds nothing if police.uk does not use it.
     """
-    categories: list[tuple[str, str | None]] = []
+    categories: dict[str, tuple[str | None, str]] = {}
     for indicator in priority.tracked_indicators:
         for category in indicator.police_uk_categories:
-            if category not in [c for c, _ in categories]:
-                categories.append((category, indicator.notes))
-    for category, _ in list(categories):
+            categories.setdefault(category, (indicator.notes, indicator.direction))
+    for category, (_, direction) in list(categories.items()):
         for companion in COMPANION_CATEGORIES.get(category, ()):
-            if companion not in [c for c, _ in categories]:
-                categories.append((companion, None))
-    return tuple(series_for_category(category, notes) for category, notes in categories)
+            categories.setdefault(companion, (None, direction))
+    return tuple(series_for_category(c, notes, direction) for c, (notes, direction) in categories.items())
 
 
-def series_for_category(category: str, notes: str | None = None) -> LiveSeries:
+def series_for_category(category: str, notes: str | None = None, direction: str = "lower_is_better") -> LiveSeries:
     """A live series for one police.uk category (e.g. ``"Drugs"``)."""
     return LiveSeries(
         key=slug(category),
@@ -167,6 +170,7 @@ def series_for_category(category: str, notes: str | None = None) -> LiveSeries:
         kind="asb" if category == ASB_CATEGORY else "crime",
         colour=_SERIES_COLOURS.get(category, _OTHER_COLOUR),
         notes=notes,
+        direction=direction,
     )
 
 
@@ -175,7 +179,9 @@ class IndicatorFigures:
     """A live series over the chosen period.
 
     ``monthly`` has one row per month of the period (``month``, ``incidents``, ``loaded``); months
-    not loaded hold a missing value, never a zero.
+    not loaded hold a missing value, never a zero. ``change`` and ``change_text`` are the one change
+    rule's; ``progress`` is the series' direction-of-travel status (:mod:`csp_data.plans.progress`),
+    which may use a longer comparison when the year-on-year one is thin, and says so.
     """
 
     series: LiveSeries
@@ -189,6 +195,7 @@ class IndicatorFigures:
     previous_count: int | None
     change: Change | None
     change_text: str
+    progress: Progress
 
 
 def _monthly(run_query: RunQuery, categories: Sequence[str], first: date, last: date) -> pd.DataFrame:
@@ -226,10 +233,11 @@ def indicator_figures(
     -------
     IndicatorFigures
         The change follows the one rule of :mod:`csp_data.series`: over the months loaded in both the
-        period and the previous one of the same length; with none, ``change_text`` says why not.
+        period and the same months a year earlier (further back when none of those is loaded); with
+        none, ``change_text`` says why not.
     """
-    previous_period = period.previous()
-    found = _monthly(run_query, series.categories, previous_period.first, period.last)
+    first = comparison_first(period)
+    found = _monthly(run_query, series.categories, first, period.last)
     held = dict(zip(found["month"], found["incidents"].astype(int)))
     counts = {m: n for m, n in held.items() if period.first <= m <= period.last}
     months = month_range(period.first, period.last)
@@ -242,7 +250,7 @@ def indicator_figures(
     monthly["loaded"] = monthly["incidents"].notna()
     count = int(sum(counts.values()))
     # The one change rule (csp_data.series): the months loaded in both this period and the one before.
-    both = month_range(previous_period.first, period.last)
+    both = month_range(first, period.last)
     wide = pd.DataFrame(
         {
             "month": both,
@@ -251,6 +259,7 @@ def indicator_figures(
         }
     )
     comparison = comparable_change(wide, period, series.label.lower())
+    progress = direction_of_travel(wide, period, series.direction, series.label.lower())
     if comparison.change is None:
         return IndicatorFigures(
             series,
@@ -264,6 +273,7 @@ def indicator_figures(
             None,
             None,
             comparison.text,
+            progress,
         )
     previous_count = int(sum(held[m] for m in comparison.previous_months))
     return IndicatorFigures(
@@ -278,7 +288,47 @@ def indicator_figures(
         previous_count,
         comparison.change,
         comparison.text,
+        progress,
     )
+
+
+def plan_figures(
+    run_query: RunQuery, plan: Plan, period: Period, loaded: Sequence[date], population: int | None
+) -> dict[str, list[IndicatorFigures]]:
+    """The live series of every priority of ``plan`` over ``period``, by priority id (empty lists included)."""
+    return {
+        p.id: [indicator_figures(run_query, s, period, loaded, population) for s in live_series(p)]
+        for p in plan.priorities
+    }
+
+
+def current_plan_progress(
+    run_query: RunQuery, plan: Plan, period: Period, loaded: Sequence[date], population: int | None
+) -> pd.DataFrame:
+    """The direction-of-travel status of every live series of a plan over ``period``, for the page and the pack.
+
+    Parameters
+    ----------
+    run_query : callable
+        ``run_query(name, **params) -> DataFrame`` over the store.
+    plan : Plan
+        Usually the current plan (:func:`csp_data.plans.current_plan`).
+    period : Period
+        The chosen period.
+    loaded : sequence of date
+        The months held in the store.
+    population : int, optional
+        Residents, for the rate per 1,000.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per series, priorities in plan order; columns ``priority``, ``indicator``, ``aim``,
+        ``status`` (green / amber / red / no_data), ``status_label``, ``status_text``, ``change``, ``compared``,
+        ``comparison``, ``rule_text``, ``incidents``, ``rate_per_1000``, ``caveat``
+        (:func:`csp_data.plans.progress.progress_table`).
+    """
+    return progress_table(plan, plan_figures(run_query, plan, period, loaded, population))
 
 
 def indicator_table(figures: Sequence[IndicatorFigures]) -> pd.DataFrame:
@@ -363,8 +413,8 @@ def ons_indicator_table(benchmarks: pd.DataFrame, csp_code: str, offence_groups:
         ``offence_group``, ``offence_label``, ``year_ending``, ``count``, ``population``,
         ``rate_per_1000``, ``rate_lower``, ``rate_upper`` (exact Poisson 95% interval),
         ``previous_year_count`` (the year ending 12 months earlier, when held),
-        ``change_percent`` and ``change`` (words from :func:`csp_data.change.describe_change`).
-        Empty when the table holds nothing for the area.
+        ``change_percent`` and ``change`` (words from :func:`csp_data.change.describe_change`, or
+        "no figure for the year before"). Empty when the table holds nothing for the area.
     """
     from csp_data.benchmarks import rate_confidence_interval
 
@@ -410,7 +460,7 @@ def ons_indicator_table(benchmarks: pd.DataFrame, csp_code: str, offence_groups:
                     "rate_upper": upper,
                     "previous_year_count": previous,
                     "change_percent": None if change is None else change.percent,
-                    "change": "" if change is None else describe_change(change),
+                    "change": "no figure for the year before" if change is None else describe_change(change),
                 }
             )
     frame = pd.DataFrame(rows, columns=columns)

@@ -6,8 +6,9 @@ untrusted input: :func:`load_plans` checks every field and raises :class:`DataFi
 whose message names the file, the field path (for example ``plans[0].kpis[3].target``) and
 the line, at the first problem found.
 
-:func:`rag_status` gives a KPI its red / amber / green rating; the rules are in its
-docstring and in the README.
+:func:`rag_status` gives a KPI its red / amber / green rating against its target;
+:func:`direction_of_travel_status` gives a series with no target (a priority's police.uk
+series) its status from the one change rule. The rules are in their docstrings and in the README.
 
 Modules
 -------
@@ -16,7 +17,10 @@ model
 reader
     :func:`load_plans`: the YAML file read and checked field by field.
 rag
-    :func:`rag_status`: the RAG rules.
+    :func:`rag_status`: the RAG rules for KPIs with targets.
+progress
+    :func:`direction_of_travel_status` and :func:`direction_of_travel`: the direction-of-travel
+    status of a series over a period, with its rule in words; :func:`progress_table`.
 tables
     :func:`kpi_frame` and :func:`actions_frame`: plans as flat tables.
 wording
@@ -42,6 +46,7 @@ from csp_data.plans.model import (
     current_plan,
     find_kpi,
 )
+from csp_data.plans.progress import direction_of_travel, direction_of_travel_status, progress_table
 from csp_data.plans.rag import DEFAULT_AMBER_TOLERANCE, RAG_STATUSES, AmberToleranceError, rag_status
 from csp_data.plans.reader import DEFAULT_PLANS_PATH, load_plans
 from csp_data.plans.tables import actions_frame, kpi_frame
@@ -71,9 +76,12 @@ __all__ = [
     "UnknownIdError",
     "actions_frame",
     "current_plan",
+    "direction_of_travel",
+    "direction_of_travel_status",
     "find_kpi",
     "kpi_frame",
     "load_plans",
     "plan_summary",
+    "progress_table",
     "rag_status",
 ]

@@ -60,7 +60,9 @@ class TrackedIndicator:
     """A series the dashboard can compute from open data to follow a priority.
 
     The category names are those used by police.uk street data and by the ONS
-    recorded-crime tables for community safety partnerships.
+    recorded-crime tables for community safety partnerships. ``direction`` is the way the
+    plan wants the series to move (``lower_is_better`` unless the file says otherwise: the
+    series count harm); :mod:`csp_data.plans.progress` judges its direction of travel by it.
     """
 
     id: str
@@ -68,6 +70,7 @@ class TrackedIndicator:
     police_uk_categories: tuple[str, ...]
     ons_offence_groups: tuple[str, ...]
     notes: str | None
+    direction: str = "lower_is_better"
 
 
 @dataclass(frozen=True)

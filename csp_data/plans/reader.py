@@ -41,7 +41,7 @@ _PLAN_FIELDS = ("id", "title", "start_year", "end_year", "status", "summary", "n
 _PRIORITY_FIELDS = ("id", "number", "title", "summary", "lead", "source", "tracked_indicators", "objectives")
 _OBJECTIVE_FIELDS = ("title", "summary", "source", "actions")
 _ACTION_FIELDS = ("text", "status", "lead_agency", "partners", "source")
-_INDICATOR_FIELDS = ("id", "name", "police_uk_categories", "ons_offence_groups", "notes")
+_INDICATOR_FIELDS = ("id", "name", "police_uk_categories", "ons_offence_groups", "notes", "direction")
 _KPI_FIELDS = (
     "id",
     "name",
@@ -163,6 +163,7 @@ def _read_indicator(node: YamlNode) -> TrackedIndicator:
         police_uk_categories=node.get("police_uk_categories", required=False).texts(),
         ons_offence_groups=node.get("ons_offence_groups", required=False).texts(),
         notes=node.get("notes", required=False).text(nullable=True),
+        direction=node.get("direction", required=False).choice(DIRECTIONS, nullable=True) or "lower_is_better",
     )
 
 

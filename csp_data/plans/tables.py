@@ -1,4 +1,9 @@
-"""Plans as flat tables: one row per KPI (with its RAG status) or per action, for display and download."""
+"""Plans as flat tables: one row per KPI (with its RAG status) or per action, for display and download.
+
+A text field the plan file leaves out is a dash ("–") in these tables, never None, so no table or CSV
+shows "None"; only the number columns (``value``, ``baseline_value``) hold a missing value, which a CSV
+writes as an empty cell.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,15 @@ from csp_data.plans.rag import DEFAULT_AMBER_TOLERANCE, rag_status
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["actions_frame", "kpi_frame"]
+__all__ = ["MISSING", "actions_frame", "kpi_frame"]
+
+#: What a table shows for a field the plan file leaves out.
+MISSING = "–"
+
+
+def _text(value: object) -> object:
+    return MISSING if value is None or value == "" else value
+
 
 _KPI_FRAME_COLUMNS = [
     "plan_id",
@@ -62,11 +75,12 @@ def kpi_frame(plans: Sequence[Plan], amber_tolerance: float = DEFAULT_AMBER_TOLE
     Returns
     -------
     pandas.DataFrame
-        Columns: plan_id, plan_title, kpi_id, name, priorities (comma-separated ids),
+        Columns: plan_id, plan_title, kpi_id, name, priorities (comma-separated ids, or "–"),
         theme, indicator_code, unit, direction, target, value, period,
         baseline_value, baseline_period, reported_outcome, rag, source_doc,
-        source_section, notes. ``target`` holds numbers or the words "reduce" /
-        "increase", so its column has object dtype.
+        source_section, notes. ``target`` holds numbers, the words "reduce" /
+        "increase" or "–" (none set), so its column has object dtype. Text fields left
+        out of the file are "–"; ``value`` and ``baseline_value`` are nullable numbers.
     """
     # pandas is imported only when a table is asked for, so checking a plan file from the shell stays quick.
     import pandas as pd
@@ -77,21 +91,21 @@ def kpi_frame(plans: Sequence[Plan], amber_tolerance: float = DEFAULT_AMBER_TOLE
             "plan_title": plan.title,
             "kpi_id": kpi.id,
             "name": kpi.name,
-            "priorities": ", ".join(kpi.priorities),
-            "theme": kpi.theme,
-            "indicator_code": kpi.indicator_code,
+            "priorities": _text(", ".join(kpi.priorities)),
+            "theme": _text(kpi.theme),
+            "indicator_code": _text(kpi.indicator_code),
             "unit": kpi.unit,
             "direction": kpi.direction,
-            "target": kpi.target,
+            "target": _text(kpi.target),
             "value": kpi.value,
             "period": kpi.period,
             "baseline_value": kpi.baseline.value if kpi.baseline else None,
-            "baseline_period": kpi.baseline.period if kpi.baseline else None,
-            "reported_outcome": kpi.reported_outcome,
+            "baseline_period": kpi.baseline.period if kpi.baseline else MISSING,
+            "reported_outcome": _text(kpi.reported_outcome),
             "rag": rag_status(kpi, amber_tolerance),
             "source_doc": kpi.source.doc,
             "source_section": kpi.source.section,
-            "notes": kpi.notes,
+            "notes": _text(kpi.notes),
         }
         for plan in plans
         for kpi in plan.kpis
@@ -111,7 +125,7 @@ def actions_frame(plans: Sequence[Plan]) -> pd.DataFrame:
     pandas.DataFrame
         Columns: plan_id, priority_id, priority_number, priority_title, objective,
         action, status, lead_agency, partners (comma-separated), source_doc,
-        source_section.
+        source_section. A lead or partners the source does not name are "–".
     """
     import pandas as pd
 
@@ -124,8 +138,8 @@ def actions_frame(plans: Sequence[Plan]) -> pd.DataFrame:
             "objective": objective.title,
             "action": action.text,
             "status": action.status,
-            "lead_agency": action.lead_agency,
-            "partners": ", ".join(action.partners),
+            "lead_agency": _text(action.lead_agency),
+            "partners": _text(", ".join(action.partners)),
             "source_doc": action.source.doc,
             "source_section": action.source.section,
         }

@@ -11,6 +11,7 @@ import pandas as pd
 
 from csp_data.plans.model import Action, Kpi, Plan, Priority
 from csp_data.plans.rag import DEFAULT_AMBER_TOLERANCE, rag_status
+from csp_data.plans.tables import MISSING
 from csp_data.words import count
 
 
@@ -175,6 +176,7 @@ def kpi_display_table(
         Columns: [``priority``], ``kpi`` (name, with the indicator code when there is one),
         ``target``, ``latest_value``, ``period``, ``status`` (e.g. ``"✔ Green: target met"``),
         ``reported_in_words``, ``notes``, ``source``, and ``rag`` (the status code, for colouring).
+        A cell with nothing to say holds "–", never None or an empty string.
     """
     titles = {p.id: f"{p.number}. {p.title}" for p in plan.priorities} if plan is not None else {}
     rows = []
@@ -184,14 +186,14 @@ def kpi_display_table(
         name = f"{kpi.name} ({kpi.indicator_code})" if kpi.indicator_code else kpi.name
         rows.append(
             {
-                "priority": "; ".join(titles.get(p, p) for p in kpi.priorities) or (kpi.theme or ""),
+                "priority": "; ".join(titles.get(p, p) for p in kpi.priorities) or (kpi.theme or MISSING),
                 "kpi": name,
                 "target": format_target(kpi),
                 "latest_value": format_measure(kpi.value, kpi.unit),
                 "period": kpi.period,
                 "status": f"{label.symbol} {label.name}: {rag_reason(kpi, status, amber_tolerance)}",
-                "reported_in_words": REPORTED_OUTCOME_WORDS.get(kpi.reported_outcome or "", ""),
-                "notes": kpi.notes or "",
+                "reported_in_words": REPORTED_OUTCOME_WORDS.get(kpi.reported_outcome or "", MISSING),
+                "notes": kpi.notes or MISSING,
                 "source": f"{kpi.source.doc}, {kpi.source.section}",
                 "rag": status,
             }

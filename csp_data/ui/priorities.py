@@ -1,8 +1,11 @@
 """The Priorities and progress page's sections: the plan file read through a cache, KPI tables with their
-RAG status, a priority's actions, its live police.uk indicators and ONS figures, and earlier plans.
+RAG status, the direction of travel of the current plan's police.uk series, a priority's actions, its live
+indicators and ONS figures, and earlier plans.
 
 The page script reads the area and the period, calls these in order and nothing else; the figures
-come from :mod:`csp_data.figures.priorities` and the words from :mod:`csp_data.plans.wording`.
+come from :mod:`csp_data.figures.priorities`, the words from :mod:`csp_data.plans.wording` and the
+direction-of-travel rule from :mod:`csp_data.plans.progress`. Every table shows "–" or words where a
+value is missing, never "None".
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from csp_data.charts import priorities as priority_charts
 from csp_data.figures import priorities as pr
 from csp_data.periods import Period
 from csp_data.plans import Kpi, Plan, Priority, actions_frame, kpi_frame, load_plans, rag_status
+from csp_data.plans.progress import progress_rules_text, progress_table
+from csp_data.plans.tables import MISSING
 from csp_data.plans.wording import RAG_LABELS, action_line, group_actions, kpi_display_table, rag_counts, rag_rules_text
 from csp_data.ui.context import run_query
 from csp_data.ui.downloads import download_table
@@ -49,24 +54,45 @@ KPI_LABELS = {
     "notes": st.column_config.TextColumn("Notes", width="large"),
     "source": st.column_config.TextColumn("Source", width="medium"),
 }
+
+
+def _figures(label: str):
+    """A column of numbers written out as text (so a missing one can read "–"), aligned as numbers."""
+    return st.column_config.TextColumn(label, alignment="right")
+
+
 INDICATOR_LABELS = {
     "series": "police.uk category",
     "month": st.column_config.DateColumn("Month", format="MMM YYYY"),
-    "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
+    "incidents": _figures("Incidents"),
     "loaded": "Month loaded",
 }
 ONS_LABELS = {
-    "offence_group": None,
     "offence_label": "Offence group",
     "year_ending": st.column_config.DateColumn("Year ending", format="MMM YYYY"),
-    "count": st.column_config.NumberColumn("Offences", format="localized"),
-    "population": st.column_config.NumberColumn("Population", format="localized"),
-    "rate_per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f"),
-    "rate_lower": st.column_config.NumberColumn("95% from", format="%.2f"),
-    "rate_upper": st.column_config.NumberColumn("95% to", format="%.2f"),
-    "previous_year_count": st.column_config.NumberColumn("Year before", format="localized"),
-    "change_percent": st.column_config.NumberColumn("Change %", format="%.1f"),
+    "count": _figures("Offences"),
+    "population": _figures("Population"),
+    "rate_per_1000": _figures("Per 1,000"),
+    "rate_lower": _figures("95% from"),
+    "rate_upper": _figures("95% to"),
+    "previous_year_count": _figures("Year before"),
+    "change_percent": _figures("Change %"),
     "change": st.column_config.TextColumn("Change in words", width="medium"),
+}
+#: How each ONS number is written in the table; a missing one is a dash.
+ONS_FORMATS = {
+    "count": "{:,.0f}",
+    "population": "{:,.0f}",
+    "rate_per_1000": "{:.2f}",
+    "rate_lower": "{:.2f}",
+    "rate_upper": "{:.2f}",
+    "previous_year_count": "{:,.0f}",
+    "change_percent": "{:+.1f}",
+}
+PROGRESS_LABELS = {
+    "series": "police.uk series and priority",
+    "status": "Status, and the rule that set it",
+    "change": "Change (95% interval) and the months compared",
 }
 
 
@@ -90,6 +116,24 @@ def styled_kpis(table: pd.DataFrame):
     """The status cell shaded by its RAG status; the words and symbol carry the meaning."""
     shades = [f"background-color: {RAG_LABELS[r].background}; color: #000000" for r in table["rag"]]
     return table.style.apply(lambda _: shades, subset=["status"], axis=0)
+
+
+def as_text(column: pd.Series, template: str = "{}", missing: str = MISSING) -> pd.Series:
+    """A column written out as text for a table, with ``missing`` (a dash) where there is no value."""
+    return pd.Series([missing if pd.isna(v) else template.format(v) for v in column], index=column.index, dtype=object)
+
+
+def ons_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The ONS figures as the page shows them: numbers written out, a dash where the table has none."""
+    shown = table.drop(columns="offence_group")
+    for column, template in ONS_FORMATS.items():
+        shown[column] = as_text(shown[column], template)
+    return shown
+
+
+def indicator_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Monthly counts as the page shows them: "not loaded" for a month the store does not hold (never 0)."""
+    return table.assign(incidents=as_text(table["incidents"], "{:,}", "not loaded"))
 
 
 def table_height(rows: int) -> int:
@@ -127,9 +171,67 @@ def bullet_list(items) -> str:
 
 
 def show_rag_rules() -> None:
-    with st.expander("How the status of a KPI (red, amber, green) is set"):
+    with st.expander("How the status (red, amber, green) is set"):
+        st.markdown("**KPIs with a target**, rated against the target the plan sets:")
         st.markdown("\n".join(f"- {rule}" for rule in rag_rules_text()))
+        st.markdown("**Direction of travel** of the police.uk series that follow a priority (no target needed):")
+        st.markdown("\n".join(f"- {rule}" for rule in progress_rules_text()))
         st.caption(STATUS_HELP)
+
+
+def status_badge(status: str, count: int | None = None) -> str:
+    """A status as a coloured badge that also carries its symbol and word (and a count, when given)."""
+    label = RAG_LABELS[status]
+    return f":{label.badge_colour}-badge[{label.symbol} {label.name}{'' if count is None else f': {count}'}]"
+
+
+def live_figures(
+    plan: Plan, period: Period | None, loaded: Sequence[date], population: int | None
+) -> dict[str, list[pr.IndicatorFigures]]:
+    """The live series of every priority over the period, by priority id; empty when none can be counted."""
+    if period is None:
+        return {}
+    with guard(INDICATORS_HINT, stop=False):
+        return pr.plan_figures(run_query, plan, period, loaded, population)
+    return {}
+
+
+def show_progress(plan: Plan, figures: dict[str, list[pr.IndicatorFigures]], period: Period | None, stem: str) -> None:
+    """The current plan's police.uk series with their direction-of-travel status, the rule beside each."""
+    if not any(figures.values()):
+        return
+    table = progress_table(plan, figures)
+    st.subheader(f"Direction of travel: {period.label} ({period.span_label})", anchor="direction-of-travel")
+    st.caption(
+        "The plan sets no target for the police.uk series that follow its priorities, so each is judged by its "
+        "change against the same months of an earlier year, by the one change rule of every page (the rules are "
+        'under "How the status is set" above). When the months loaded a year earlier cover fewer than half of '
+        "the period, a longer comparison that covers more is used, as the table says. Each priority below "
+        "gives the full comparison."
+    )
+    counts = table["status"].value_counts()
+    st.markdown(" ".join(f"{status_badge(s, int(counts[s]))}" for s in RAG_LABELS if s in counts))
+    shades = [f"background-color: {RAG_LABELS[r].background}; color: #000000" for r in table["status"]]
+    shown = pd.DataFrame(
+        {
+            "series": [f"{i} (aim: {a}), {p}" for i, a, p in zip(table["indicator"], table["aim"], table["priority"])],
+            "status": [
+                f"{label} – {text.split(': ', 1)[1]}"
+                for label, text in zip(table["status_label"], table["status_text"])
+            ],
+            "change": [
+                c if m == MISSING else f"{c[:1].upper()}{c[1:]}; {m}"
+                for c, m in zip(table["change"], table["compared"])
+            ],
+        }
+    ).rename(columns=PROGRESS_LABELS)
+    status_column = PROGRESS_LABELS["status"]
+    st.table(shown.style.apply(lambda _: shades, subset=[status_column], axis=0).hide(axis="index"))
+    download_table(
+        table,
+        f"{stem}-direction-of-travel-{period.first:%Y-%m}-{period.last:%Y-%m}.csv",
+        "Download the direction of travel (CSV)",
+    )
 
 
 def show_plan_intro(plan: Plan, plans_file: Path) -> None:
@@ -147,7 +249,8 @@ def show_plan_intro(plan: Plan, plans_file: Path) -> None:
     if plan.kpis and all(kpi.target is None for kpi in plan.kpis):
         st.caption(
             f"The {plan.title} sets no numeric targets for the figures it reports, so each is rated "
-            '"No data": they show activity and context, not progress against a target.'
+            '"No data": they show activity and context, not progress against a target. Progress is '
+            "followed instead by the direction of travel of the police.uk series below."
         )
 
 
@@ -181,13 +284,17 @@ def show_priority(plan: Plan, priority: Priority, stem: str) -> None:
 
 
 def show_indicator(figure: pr.IndicatorFigures, period: Period) -> None:
-    """One live series: its count and rate, its change, and its monthly chart."""
+    """One live series: its count and rate, its direction-of-travel status with the rule, and its chart."""
     noun = "ASB incidents" if figure.series.kind == "asb" else "crimes"
     count_column, rate_column = st.columns(2)
     count_column.metric(f"{figure.series.label}: {noun} recorded", f"{figure.count:,}")
     if figure.rate_per_1000 is not None:
         rate_column.metric(f"{figure.series.label} per 1,000 residents", f"{figure.rate_per_1000:.1f}")
-    st.caption(figure.change_text)
+    progress = figure.progress
+    st.markdown(f"Direction of travel: {status_badge(progress.status)} – {progress.reason}.")
+    st.caption(progress.detail)
+    if progress.comparison_text != figure.change_text:
+        st.caption(f"Year-on-year, as on other pages: {figure.change_text}")
     chart = priority_charts.indicator_chart(figure)
     st.altair_chart(
         chart,
@@ -201,19 +308,15 @@ def show_indicator(figure: pr.IndicatorFigures, period: Period) -> None:
 
 
 def show_live_indicators(
-    priority: Priority, period: Period | None, loaded: Sequence[date], population: int | None, stem: str
+    priority: Priority, figures: Sequence[pr.IndicatorFigures], period: Period | None, stem: str
 ) -> None:
     """The police.uk series that follow a priority, side by side, with their monthly counts as a table."""
-    series = pr.live_series(priority)
-    if not series:
+    if not pr.live_series(priority):
         return
     st.subheader("Live indicators from police.uk")
     if period is None:
         st.info(NO_MONTHS)
         return
-    figures: list[pr.IndicatorFigures] = []
-    with guard(INDICATORS_HINT, stop=False):
-        figures = [pr.indicator_figures(run_query, s, period, loaded, population) for s in series]
     if not figures:
         return
     st.caption(f"{period.label}: {figures[0].coverage_text}")
@@ -222,7 +325,7 @@ def show_live_indicators(
             show_indicator(figure, period)
     table = pr.indicator_table(figures)
     with st.expander("Table: live indicators by month"):
-        st.dataframe(table, hide_index=True, width="stretch", column_config=INDICATOR_LABELS)
+        st.dataframe(indicator_display(table), hide_index=True, width="stretch", column_config=INDICATOR_LABELS)
     download_table(
         table,
         f"{stem}-priority-{priority.number}-indicators-{period.first:%Y-%m}-{period.last:%Y-%m}.csv",
@@ -256,7 +359,7 @@ def show_ons(
         "given against the year ending 12 months earlier, when the table holds it. From "
         f"{Path(benchmarks_note).name}, held with the area's data."
     )
-    st.dataframe(ons_table, hide_index=True, width="stretch", column_config=ONS_LABELS)
+    st.dataframe(ons_display(ons_table), hide_index=True, width="stretch", column_config=ONS_LABELS)
     download_table(ons_table, f"{stem}-priority-{priority.number}-ons.csv", "Download the ONS figures (CSV)")
 
 

@@ -182,7 +182,7 @@ def test_actions_have_known_status_and_lead_where_given(plans):
     frame = actions_frame(plans)
     assert set(frame["status"]) == {"done", "will_do"}
     assert len(frame) == sum(len(o.actions) for p in plans for pr in p.priorities for o in pr.objectives)
-    assert frame["lead_agency"].notna().sum() > 0
+    assert (frame["lead_agency"] != "–").sum() > 0
 
 
 def test_kpis_without_a_figure_have_null_value(plans):
@@ -450,6 +450,12 @@ MALFORMED_CASES = [
         "must be one of higher_is_better, lower_is_better",
     ),
     ("unknown unit", _set("plans[0].kpis[0].unit", "pounds"), "plans[0].kpis[0].unit", "must be one of"),
+    (
+        "unknown indicator direction",
+        _set("plans[0].priorities[0].tracked_indicators", [{"id": "asb", "name": "ASB", "direction": "down"}]),
+        "plans[0].priorities[0].tracked_indicators[0].direction",
+        "must be one of higher_is_better, lower_is_better",
+    ),
     ("percentage above 100", _set("plans[0].kpis[2].value", 120), "plans[0].kpis[2].value", "between 0 and 100"),
     ("percentage below 0", _set("plans[0].kpis[2].target", -1), "plans[0].kpis[2].target", "between 0 and 100"),
     (

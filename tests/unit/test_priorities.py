@@ -29,6 +29,7 @@ from csp_data.plans.wording import (
 from csp_data.store import Store
 from csp_data.store.ingest import ingest
 from csp_data.store.queries import Database
+from csp_data.ui.priorities import indicator_display, ons_display
 from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
 
 JAN, FEB, MAR, APR, MAY, JUN = (date(2025, m, 1) for m in range(1, 7))
@@ -151,6 +152,9 @@ def test_missing_month_is_missing_not_zero(database):
     assert figures.change_text.startswith("Comparing only the 2 months loaded in both periods, Apr 2025, Jun 2025 (7)")
     assert "Left out: May 2025 of this period" in figures.change_text
     assert pr.describe_missing(figures) == "Not loaded, so not counted (missing, not zero): May 2025."
+    shown = indicator_display(pr.indicator_table([figures]))
+    assert list(shown["incidents"]) == ["2", "not loaded", "5"]
+    assert not shown.isna().any().any() and not shown.isin(["None", "nan", ""]).any().any()
     assert figures.coverage_text == "Apr 2025 to Jun 2025: partial, 2 of 3 months loaded (missing May 2025)."
 
 
@@ -209,6 +213,7 @@ def test_live_series_of_the_current_plan(plan):
     assert [(s.label, s.kind) for s in by_priority[3]] == [(DRUGS, "crime"), (WEAPONS, "crime")]
     assert by_priority[4] == ()
     assert by_priority[1][0].colour == "#D55E00"  # ASB keeps its Okabe-Ito colour
+    assert {s.direction for series in by_priority.values() for s in series} == {"lower_is_better"}
 
 
 def test_ons_groups_of_the_current_plan(plan):
@@ -286,8 +291,18 @@ def test_ons_indicator_table_rates_intervals_and_change():
     assert latest["previous_year_count"] == 1100
     assert latest["change_percent"] == pytest.approx((1240 / 1100 - 1) * 100)
     assert latest["change"] == describe_change(compare_counts(1240, 1100))
+    shown = ons_display(table)
+    assert "offence_group" not in shown.columns
+    assert shown.iloc[2][["count", "rate_per_1000", "previous_year_count", "change_percent"]].tolist() == [
+        "1,240",
+        f"{1240 / 282700 * 1000:.2f}",
+        "1,100",
+        f"{(1240 / 1100 - 1) * 100:+.1f}",
+    ]
+    assert shown.iloc[3][["previous_year_count", "change_percent"]].tolist() == ["–", "–"]
+    assert not shown.isna().any().any() and not shown.isin(["None", "nan", ""]).any().any()
     stalking = table.iloc[3]
-    assert pd.isna(stalking["previous_year_count"]) and stalking["change"] == ""
+    assert pd.isna(stalking["previous_year_count"]) and stalking["change"] == "no figure for the year before"
 
 
 def test_ons_indicator_table_from_the_real_c2_extract():
