@@ -100,7 +100,7 @@ def group_dot_plot(
         tooltip=tooltip,
     )
     average = alt.Chart(pd.DataFrame({"average": [group_average], "label": [f"Group average {group_average:.2f}"]}))
-    rule = average.mark_rule(color=_AREA_COLOUR, strokeDash=[6, 4], strokeWidth=1.5).encode(
+    rule = average.mark_rule(color=_AREA_COLOUR, strokeWidth=1.5).encode(  # solid: dashes mean "partial"
         x="average:Q", tooltip=[alt.Tooltip("average:Q", title="Group average", format=".2f")]
     )
     label = average.mark_text(align="left", dx=4, dy=-6, fontSize=12, color=_AREA_COLOUR, baseline="bottom").encode(

@@ -3,6 +3,9 @@
 CRIME_COLOUR = "#0072B2"
 ASB_COLOUR = "#D55E00"
 KIND_COLOURS = {"Crime": CRIME_COLOUR, "ASB": ASB_COLOUR}
+#: Months not loaded: a light grey band behind the lines (a gap, never a zero). Dashed lines mean a
+#: partial year on every chart, and nothing else.
+NOT_LOADED_COLOUR = "#E5E5E5"
 #: Where a CSP stands against its group's average, in the benchmarking chart and map alike.
 POSITION_COLOURS = {
     "above average": "#D55E00",

@@ -6,17 +6,40 @@ import altair as alt
 import pandas as pd
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
-from csp_data.charts.colours import ASB_COLOUR, CRIME_COLOUR, KIND_COLOURS  # noqa: F401 - re-exported
+from csp_data.charts.colours import ASB_COLOUR, CRIME_COLOUR, KIND_COLOURS, NOT_LOADED_COLOUR  # noqa: F401
+
+
+def not_loaded_band(months: pd.Series) -> alt.Chart | None:
+    """A grey band over each month not loaded, labelled in its tooltip: a gap, never a zero."""
+    if months.empty:
+        return None
+    starts = pd.to_datetime(pd.Series(sorted(set(months))))
+    bands = pd.DataFrame({"start": starts, "end": starts + pd.offsets.MonthBegin(1)})
+    bands["what"] = [f"{m:%B %Y}: not loaded (no data, not zero)" for m in starts]
+    rects = (
+        alt.Chart(bands)
+        .mark_rect(color=NOT_LOADED_COLOUR, opacity=0.5)
+        .encode(x="start:T", x2="end:T", tooltip=alt.Tooltip("what:N", title="Month"))
+    )
+    # One label at the start of each run of months not loaded.
+    run_starts = bands[~(bands["start"] - pd.offsets.MonthBegin(1)).isin(bands["start"])]
+    labels = (
+        alt.Chart(run_starts.assign(text="Not loaded"))
+        .mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=12, color="#4D4D4D")
+        .encode(x="start:T", y=alt.value(0), text="text:N")
+    )
+    return alt.layer(rects, labels)
 
 
 def monthly_trend_chart(monthly: pd.DataFrame) -> alt.Chart:
-    """Monthly counts of crime and ASB as two lines; months not loaded are left as gaps."""
+    """Monthly counts of crime and ASB as two lines; months not loaded are gaps under a grey band."""
     data = monthly.assign(
         series=monthly["kind"].map({"crime": "Crime", "asb": "ASB"}),
         month=pd.to_datetime(monthly["month"]),
         incidents=monthly["incidents"].astype("float"),
     )
-    return (
+    band = not_loaded_band(data.loc[~data["loaded"], "month"]) if "loaded" in data else None
+    lines = (
         alt.Chart(data)
         .mark_line(point=True, invalid="break-paths-show-domains")
         .encode(
@@ -28,15 +51,19 @@ def monthly_trend_chart(monthly: pd.DataFrame) -> alt.Chart:
                 scale=alt.Scale(domain=list(KIND_COLOURS), range=list(KIND_COLOURS.values())),
                 legend=alt.Legend(orient="top"),
             ),
-            strokeDash=alt.StrokeDash("series:N", title=None),
+            # Dashes mean a partial year on every chart (csp_data.charts.colours); the series differ by
+            # colour and by point shape, so they are told apart without colour too.
+            shape=alt.Shape(
+                "series:N", title=None, scale=alt.Scale(domain=["Crime", "ASB"], range=["circle", "square"])
+            ),
             tooltip=[
                 alt.Tooltip("series:N", title="Series"),
                 alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
                 alt.Tooltip("incidents:Q", title="Incidents", format=","),
             ],
         )
-        .properties(height=300)
     )
+    return (lines if band is None else alt.layer(band, lines)).properties(height=300)
 
 
 def crime_type_chart(crime_types: pd.DataFrame) -> alt.Chart:

@@ -46,7 +46,10 @@ def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> alt.Cha
                 scale=alt.Scale(domain=[label_ward, label_area], range=[WARD_COLOUR, AREA_COLOUR]),
                 legend=alt.Legend(orient="top", labelLimit=360),
             ),
-            strokeDash=alt.StrokeDash("series:N", title=None, sort=[label_ward, label_area]),
+            # Dashes mean a partial year on every chart; the two series differ by colour and point shape.
+            shape=alt.Shape(
+                "series:N", title=None, scale=alt.Scale(domain=[label_ward, label_area], range=["circle", "square"])
+            ),
             tooltip=[
                 alt.Tooltip("series:N", title="Series"),
                 alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),

@@ -1,5 +1,6 @@
 """The Overview's figures on a small fixture store, with exact expected values."""
 
+import json
 from datetime import date
 
 import pandas as pd
@@ -64,3 +65,28 @@ def test_crime_types_and_top_wards(overview):
     assert list(zip(top["ward_name"], top["incidents"]))[:2] == [("Gillingham South", 2), ("Luton", 2)]
     assert overview.top_wards_share["crime"] == 1.0
     assert "partial" in overview.sentences[0]
+
+
+def test_monthly_chart_marks_months_not_loaded_and_dashes_nothing():
+    from csp_data.charts.overview import monthly_trend_chart
+
+    months = [date(2024, m, 1) for m in range(1, 7)]
+    monthly = pd.DataFrame(
+        {
+            "month": [m for m in months for _ in ("crime", "asb")],
+            "kind": ["crime", "asb"] * len(months),
+            "incidents": pd.array([10, 2, 11, 3, pd.NA, pd.NA, pd.NA, pd.NA, 9, 1, 8, 2], dtype="Int64"),
+            "loaded": [m not in (date(2024, 3, 1), date(2024, 4, 1)) for m in months for _ in (0, 1)],
+        }
+    )
+    spec = monthly_trend_chart(monthly).to_dict()
+    text = json.dumps(spec)
+    assert "strokeDash" not in text  # dashes mean a partial year, nothing else
+    datasets = spec["datasets"].values()
+    bands = next(rows for rows in datasets if rows and "what" in rows[0])
+    assert [row["what"] for row in bands] == [
+        "March 2024: not loaded (no data, not zero)",
+        "April 2024: not loaded (no data, not zero)",
+    ]
+    labels = next(rows for rows in datasets if rows and rows[0].get("text") == "Not loaded")
+    assert len(labels) == 1  # one label for the run of two months
