@@ -204,6 +204,17 @@ def _pairs(period: Period, held: set[date], lag: int) -> list[tuple[date, date]]
     return [(m, add_months(m, -lag)) for m in period.months if m in held and add_months(m, -lag) in held]
 
 
+def _matched(period: Period, pairs: list[tuple[date, date]], lag: int) -> MatchedMonths:
+    return MatchedMonths(
+        period,
+        period.previous(lag),
+        tuple(p[0] for p in pairs),
+        tuple(p[1] for p in pairs),
+        "whole" if len(pairs) == period.length else "matched",
+        lag=lag,
+    )
+
+
 def _why_none(period: Period, held: set[date]) -> str:
     previous = period.previous()
     held_before = [m for m in previous.months if m in held]
@@ -230,14 +241,7 @@ def matched_months(period: Period, loaded: Iterable[date]) -> MatchedMonths:
     for lag in range(base, base + 12 * MAX_COMPARE_YEARS, 12):
         pairs = _pairs(period, held, lag)
         if pairs:
-            return MatchedMonths(
-                period,
-                period.previous(lag),
-                tuple(p[0] for p in pairs),
-                tuple(p[1] for p in pairs),
-                "whole" if len(pairs) == period.length else "matched",
-                lag=lag,
-            )
+            return _matched(period, pairs, lag)
         if not any(m in held for m in period.months):
             break
     return MatchedMonths(period, period.previous(), (), (), "none", _why_none(period, held), base)
@@ -253,14 +257,7 @@ def longer_comparison(period: Period, loaded: Iterable[date]) -> MatchedMonths |
     for lag in range(primary.lag + 12, period.lag_months + 12 * MAX_COMPARE_YEARS, 12):
         pairs = _pairs(period, held, lag)
         if len(pairs) > len(primary.current_months):
-            return MatchedMonths(
-                period,
-                period.previous(lag),
-                tuple(p[0] for p in pairs),
-                tuple(p[1] for p in pairs),
-                "whole" if len(pairs) == period.length else "matched",
-                lag=lag,
-            )
+            return _matched(period, pairs, lag)
     return None
 
 
