@@ -48,6 +48,7 @@ from csp_data.periods import (
     MONTH_NAMES,
     Period,
     add_months,
+    describe_gaps,
     describe_months,
     financial_year_label,
     financial_year_start,
@@ -401,13 +402,9 @@ def coverage_statement(loaded: Iterable[date]) -> str:
     loaded = sorted(set(loaded))
     if not loaded:
         return "No months are loaded."
-    gaps = [m for m in month_range(loaded[0], loaded[-1]) if m not in set(loaded)]
-    text = f"Months loaded: {describe_months(loaded)}."
-    if gaps:
-        text += (
-            f" Not loaded: {describe_months(gaps)}. These months are shown as gaps, never as zeros, "
-            "and no total or change uses them."
-        )
+    text = describe_gaps(loaded)
+    if len(loaded) < len(month_range(loaded[0], loaded[-1])):
+        text += " These months are shown as gaps, never as zeros, and no total or change uses them."
     partial = []
     for start in range(financial_year_start(loaded[0]), financial_year_start(loaded[-1]) + 1):
         held = sum(1 for m in loaded if financial_year_start(m) == start)

@@ -91,7 +91,7 @@ def test_embedded_history_with_gaps():
     # 296 + 329 + 362 + 443 in SOURCES.md), the rest left out and said so.
     assert "Jan 2025 to Apr 2025 (1,484) against Jan 2024 to Apr 2024 (1,430)" in warning
     captions = texts(at.caption)
-    assert "Not loaded: Dec 2022 to Dec 2023, May 2024 to Dec 2024. These months are shown as gaps" in captions
+    assert "Missing: Dec 2022 to Dec 2023, May 2024 to Dec 2024. These months are shown as gaps" in captions
     assert "2022/23 (partial: 8 of 12 months)" in captions and "2025/26 (partial: 9 of 12 months)" in captions
     assert "the latest, anti-social behaviour in the 12 months to Dec 2025, is 5,507." in captions
     series = at.selectbox(key="seasonality_series")
@@ -137,7 +137,7 @@ def test_two_years_draw_the_expected_range_and_keep_the_gap(two_year_store, monk
     at = run_page()
     assert not at.exception
     captions = texts(at.caption)
-    assert "Months loaded: Jan 2024 to Apr 2024, Jan 2025 to Dec 2025. Not loaded: May 2024 to Dec 2024." in captions
+    assert "Months loaded: Jan 2024 to Apr 2024, Jan 2025 to Dec 2025. Missing: May 2024 to Dec 2024." in captions
     assert "shown as gaps, never as zeros" in captions
     assert (
         "2023/24 (partial: 3 of 12 months); 2024/25 (partial: 4 of 12 months); 2025/26 (partial: 9 of 12 months)"

@@ -86,7 +86,7 @@ def test_seasonality_page_two_years_with_a_gap(chromium, tmp_path):
         check_page(page, problems)
         body = page.inner_text("body")
         assert "Expected range (95%, from the same month in 1 earlier year) shown for Jan 2025 to Apr 2025." in body
-        assert "Not loaded: May 2024 to Dec 2024." in body
+        assert "Missing: May 2024 to Dec 2024." in body
         assert "Comparing only the 4 months loaded in both periods" in body
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "seasonality-two-years.png"), full_page=True)

@@ -105,7 +105,7 @@ def test_partial_years_are_labelled_and_missing_months_are_missing_not_zero():
     assert heat.loc[(heat["year"] == 2024) & (heat["month_number"] >= 5), "incidents"].isna().all()
 
     assert S.coverage_statement(values) == (
-        "Months loaded: Jan 2024 to Apr 2024, Jan 2025 to Dec 2025. Not loaded: May 2024 to Dec 2024. "
+        "Months loaded: Jan 2024 to Apr 2024, Jan 2025 to Dec 2025. Missing: May 2024 to Dec 2024. "
         "These months are shown as gaps, never as zeros, and no total or change uses them. "
         "Partial financial years: 2023/24 (3 of 12 months), 2024/25 (4 of 12 months), 2025/26 (9 of 12 months)."
     )
