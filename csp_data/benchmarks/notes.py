@@ -13,7 +13,8 @@ import pandas as pd
 from csp_data.benchmarks.groups import RATE_COMPUTED, RATE_PUBLISHED, year_ending
 from csp_data.benchmarks.published import PublishedSummary
 from csp_data.benchmarks.statistics import GroupSummary, population_year
-from csp_data.benchmarks.wording import plural, population_words
+from csp_data.benchmarks.wording import population_words
+from csp_data.words import plural
 
 __all__ = [
     "ASSESSMENT_FORMATS",

@@ -14,7 +14,7 @@ import pandas as pd
 from csp_data.benchmarks.groups import OFFENCE_BY_KEY, RATE_COMPUTED, RATE_PUBLISHED, period_label, year_ending
 from csp_data.benchmarks.published import PublishedSummary
 from csp_data.benchmarks.statistics import GroupSummary, has_previous_year, population_year
-from csp_data.words import ordinal
+from csp_data.words import ordinal, plural
 
 __all__ = [
     "Metric",
@@ -51,11 +51,6 @@ def rate_text(rate: float) -> str:
     """A rate with enough decimals to tell small rates (homicide: 0.014) apart."""
     decimals = 1 if abs(rate) >= 10 else 2 if abs(rate) >= 1 else 3
     return f"{rate:,.{decimals}f}"
-
-
-def plural(number: int, word: str) -> str:
-    """'1 CSP', '14 CSPs'."""
-    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def population_words(df: pd.DataFrame) -> str:

@@ -19,6 +19,7 @@ from csp_data.figures.hotspots import HotspotResult, cell_polygons
 from csp_data.maps import TOOLTIP_STYLE, CompactDeck, fit_view
 from csp_data.maps.legend import legend_html
 from csp_data.maps.wards import WardShapes
+from csp_data.words import plural
 
 __all__ = [
     "CELLS_LAYER_ID",
@@ -40,10 +41,6 @@ RISING_RGB = hex_to_rgb(RISING_HEX)
 TOOLTIP_HTML = "<b>{title}</b><br/>{detail}"
 
 
-def _plural(n, word: str) -> str:
-    return f"{int(n):,} {word}{'s' if n != 1 else ''}"
-
-
 def _collection(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
@@ -62,7 +59,7 @@ def cell_features(grid: pd.DataFrame) -> list[dict]:
             "geometry": _square(polygon),
             "properties": {
                 "fill": hex_to_rgb(CLASS_COLOURS[cls]) + [220 if cls != "none" else 120],
-                "title": _plural(n, "incident"),
+                "title": plural(int(n), "incident"),
                 "detail": f"{label}<br/>{escape(ward) if isinstance(ward, str) else ''}",
             },
         }
@@ -84,7 +81,7 @@ def snap_point_features(repeats: pd.DataFrame) -> list[dict]:
             "geometry": {"type": "Point", "coordinates": [round(float(lon), 5), round(float(lat), 5)]},
             "properties": {
                 "title": escape(str(loc)),
-                "detail": f"{_plural(n, 'incident')} in {int(m)} month{'s' if m != 1 else ''}",
+                "detail": f"{plural(int(n), 'incident')} in {plural(int(m), 'month')}",
             },
         }
         for loc, lon, lat, n, m in zip(
