@@ -4,7 +4,8 @@ import streamlit as st
 
 from csp_data import ui
 from csp_data.charts import seasonality as season_charts
-from csp_data.figures.seasonality import build_seasonality, seasonal_event_positions
+from csp_data.figures.seasonal_events import seasonal_event_positions
+from csp_data.figures.seasonality import build_seasonality
 from csp_data.series import counted_choices, monthly_type_counts
 
 area = ui.current_area()

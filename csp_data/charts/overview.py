@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
-from csp_data.charts.colours import ASB_COLOUR, CRIME_COLOUR, KIND_COLOURS, NOT_LOADED_COLOUR  # noqa: F401
+from csp_data.charts.colours import CRIME_COLOUR, KIND_COLOURS, NOT_LOADED_COLOUR
 
 
 def not_loaded_band(months: pd.Series) -> alt.Chart | None:

@@ -38,12 +38,7 @@ from datetime import date
 import pandas as pd
 
 from csp_data.change import Z_95
-from csp_data.figures.seasonal_events import (  # noqa: F401 - re-exported: pages and tests use S.*
-    SEASONAL_EVENTS,
-    SeasonalEvent,
-    seasonal_event_marks,
-    seasonal_event_positions,
-)
+from csp_data.figures.seasonal_events import seasonal_event_marks
 from csp_data.periods import (
     MONTH_NAMES,
     Period,

@@ -18,6 +18,7 @@ import pytest
 
 from csp_data import series as SR
 from csp_data.change import compare_counts, describe_change, interval_words
+from csp_data.figures import seasonal_events
 from csp_data.figures import seasonality as S
 from csp_data.periods import Period, calendar_year, financial_year, month_range
 from csp_data.series import ALL_ASB, ALL_CRIME
@@ -196,16 +197,16 @@ def test_trend_table_covers_the_period_and_uses_neighbours_outside_it():
 
 
 def test_seasonal_events_by_month_and_skipped_where_nothing_is_loaded():
-    events = S.seasonal_event_marks(date(2024, 1, 1), date(2025, 12, 1))
+    events = seasonal_events.seasonal_event_marks(date(2024, 1, 1), date(2025, 12, 1))
     assert list(events["event"]) == ["Summer holidays", "Halloween", "Bonfire Night"] * 2
     summer = events.iloc[3]
     assert (summer["first_month"], summer["last_month"]) == (date(2025, 7, 1), date(2025, 8, 1))
     assert events.iloc[4]["when"] == "31 October 2025" and events.iloc[4]["first_month"] == date(2025, 10, 1)
     assert events.iloc[5]["when"] == "5 November 2025" and events.iloc[5]["first_month"] == date(2025, 11, 1)
     loaded = list(two_year_values())
-    kept = S.seasonal_event_marks(date(2024, 1, 1), date(2025, 12, 1), loaded)
+    kept = seasonal_events.seasonal_event_marks(date(2024, 1, 1), date(2025, 12, 1), loaded)
     assert list(kept["when"]) == ["late July to August 2025", "31 October 2025", "5 November 2025"]
-    positions = S.seasonal_event_positions().set_index("event")
+    positions = seasonal_events.seasonal_event_positions().set_index("event")
     assert positions.loc["Summer holidays", ["first_position", "last_position"]].tolist() == [4, 5]
     assert positions.loc["Halloween", "first_position"] == 7
     assert positions.loc["Bonfire Night", "first_position"] == 8
