@@ -15,7 +15,8 @@ import pyarrow.compute as pc
 from csp_data.config import Area
 from csp_data.errors import InputFileError
 from csp_data.store.geography import assign_wards, ward_labels
-from csp_data.store.policeuk import DROP_REASONS, discover_street_files, parse_street_file
+from csp_data.store.policeuk import DROP_REASONS, parse_street_file
+from csp_data.store.sources import discover_street_files
 from csp_data.store.versions import Store, StoreError
 
 # Rows kept for the area are held in memory until the load commits; past this many they are written

@@ -25,15 +25,7 @@ import pyarrow.csv as pacsv
 
 from csp_data.errors import InputFileError
 from csp_data.store.forces import ForceNameError, force_key, normalise_force_name
-from csp_data.store.sources import (  # noqa: F401 - re-exported: ingest and the tests use these
-    MAX_MEMBER_BYTES,
-    MAX_RATIO,
-    RATIO_CHECKED_ABOVE,
-    STREET_FILE_NAME,
-    StreetFile,
-    _ZipReadError,
-    discover_street_files,
-)
+from csp_data.store.sources import StreetFile, _ZipReadError
 
 COLUMNS = (
     "Crime ID",

@@ -43,8 +43,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from csp_data.store.forces import force_key
-from csp_data.store.layout import (  # noqa: F401 - re-exported: the store package and its tests use these
-    _FORCE_FOLDER,
+from csp_data.store.layout import (
     _LEGACY_FILE,
     _LEGACY_JOURNAL,
     _MONTH_FOLDER,
