@@ -20,9 +20,10 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP)
 
 # Browser tests use Debian's Chromium (Playwright cannot download its own browser here); the store's
-# crash tests deliver signals at exact system calls with strace.
+# crash tests deliver signals at exact system calls with strace; the scrutiny pack's tests read its PDF
+# with poppler-utils (pdftotext, pdfinfo) and its type is Liberation Sans (fonts-liberation).
 chromium:
-	@{ command -v chromium && command -v strace; } >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium fonts-liberation strace; }
+	@{ command -v chromium && command -v strace && command -v pdftotext; } >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium fonts-liberation strace poppler-utils; }
 
 run: setup
 	$(PY) -m streamlit run app.py

@@ -1,4 +1,4 @@
-"""The command line: ``python -m csp_data ingest|status|build-embedded|benchmarks``.
+"""The command line: ``python -m csp_data ingest|status|report|build-embedded|benchmarks``.
 
 Errors are printed as one line (``error: FILE, line N: problem``) with exit status 2; no traceback.
 """
@@ -167,13 +167,26 @@ def cmd_build_embedded(args: argparse.Namespace) -> int:
             raise CspDataError(f"{source}: not found; give the shared raw data folder with --raw")
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
-    store_dir = target / "store"
-    shutil.rmtree(store_dir, ignore_errors=True)
+    # Built beside the old store and swapped in only when the whole load has worked: a failed or
+    # interrupted rebuild leaves the embedded store as it was.
+    store_dir, building, old = target / "store", target / ".store-build", target / ".store-old"
+    shutil.rmtree(building, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
     # All the real history there is: Jan–Nov 2022 (2011 LSOA codes, CRLF), Jan–Apr 2024 and 2025. The
     # months between are real gaps: the store shows them as missing, never as zeros.
     folders = ["police_uk_kent_2022", "police_uk_kent_2024_jan_apr", "police_uk_kent_2025"]
-    args.area, args.store, args.paths = str(DEFAULT_AREA_FILE), str(store_dir), [str(raw / f) for f in folders]
-    return cmd_ingest(args)
+    args.area, args.store, args.paths = str(DEFAULT_AREA_FILE), str(building), [str(raw / f) for f in folders]
+    args.allow_empty = False
+    try:
+        status = cmd_ingest(args)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    if store_dir.exists():
+        store_dir.rename(old)
+    building.rename(store_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return status
 
 
 def _benchmark_paths(paths: list[str]) -> list[Path]:
@@ -266,6 +279,45 @@ def cmd_benchmarks_boundaries(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the scrutiny pack for a period as PDF or DOCX: whole, or not at all."""
+    from csp_data.report import pictures
+
+    pictures.warm_up()  # the chart engine starts in the background while the figures are gathered
+    import pandas as pd
+
+    from csp_data.periods import parse_period
+    from csp_data.report import build_pack, choose_format, open_output, pack_file_name, render_pack
+    from csp_data.report.output import check_output_path
+    from csp_data.store.geography import ward_population
+    from csp_data.store.queries import Database
+
+    if args.out:
+        check_output_path(args.out)
+    format_name = choose_format(args.format, args.out)
+    area, store = _area_and_store(args)
+    try:
+        database = Database(area, store)
+        try:
+            loaded = [pd.Timestamp(m).date() for m in database.query("loaded_months")["month"]]
+            period = parse_period(args.period, loaded)
+            since = parse_period(args.since, loaded) if args.since else None
+            out = Path(args.out or pack_file_name(area.short_name, period.first, period.last, format_name))
+            with open_output(out) as target:  # a path that cannot be written fails here, before the work
+                wards = ward_population(area)
+                population = int(wards["population"].sum()) if len(wards) else None
+                pack = build_pack(database.query, area, period, loaded, population, store_dir=store.root, since=since)
+                target.write(render_pack(pack, format_name))
+                target.commit()
+        finally:
+            database.close()
+    except KeyboardInterrupt:
+        print("error: interrupted; no file was written", file=sys.stderr)
+        return 130
+    print(f"Wrote {out} ({out.stat().st_size:,} bytes): {pack.document_title}, {pack.coverage}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="csp_data", description="Community safety data for a partnership.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -321,6 +373,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="benchmark parquet to find the peers' local authorities in (default: the one the dashboard reads)",
     )
     p.set_defaults(func=cmd_benchmarks_boundaries)
+
+    p = with_area(sub.add_parser("report", help="write the scrutiny pack (PDF or DOCX) for a period"))
+    p.add_argument(
+        "--period",
+        default="latest",
+        help="latest (the default: the latest 12 months), 2025 (a calendar year), 2025/26 (a financial year) "
+        "or 2025-01..2025-06 (months)",
+    )
+    p.add_argument("--format", help="pdf or docx (default: from the --out file name, else pdf)")
+    p.add_argument("--out", help="the file to write (default: e.g. medway-scrutiny-pack-2025-01-to-2025-12.pdf here)")
+    p.add_argument(
+        "--since", metavar="PERIOD", help="the previous pack's period: adds 'What changed since the last pack'"
+    )
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("build-embedded", help="rebuild data/medway from ../shared/data/raw")
     p.add_argument("--raw", default=str(RAW_DATA), help=f"shared raw data folder (default {RAW_DATA})")

@@ -6,9 +6,12 @@ months are loaded, so every figure can say whether it rests on a complete or a p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+
+from csp_data.errors import CspDataError
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PERIOD_KINDS = ("latest12", "financial", "calendar", "custom")
@@ -174,3 +177,79 @@ def describe_gaps(loaded: Iterable[date]) -> str:
 def fy_position(month: date) -> int:
     """Position of ``month`` in its financial year: April 1 .. March 12."""
     return (month.month - 4) % 12 + 1
+
+
+# -- periods written as text (the command line's --period) --------------------------------------
+PERIOD_SYNTAX = "latest, a calendar year (2025), a financial year (2025/26) or months (2025-01..2025-06)"
+_CALENDAR_TEXT = re.compile(r"([0-9]{4})", re.ASCII)
+_FINANCIAL_TEXT = re.compile(r"([0-9]{4})/([0-9]{2})", re.ASCII)
+_MONTHS_TEXT = re.compile(r"([0-9]{4})-([0-9]{2})\.\.([0-9]{4})-([0-9]{2})", re.ASCII)
+
+
+class PeriodError(CspDataError, ValueError):
+    """A period written as text that is malformed, unknown, or holds no loaded month."""
+
+
+def _year_of(year: str, text: str) -> int:
+    # date() needs years 1 to 9999; a financial year also needs the year after it.
+    if not 1 <= int(year) <= 9998:
+        raise PeriodError(f"period {text!r}: {year} is not a year this tool can count")
+    return int(year)
+
+
+def _month_of(year: str, month: str, text: str) -> date:
+    _year_of(year, text)
+    if not 1 <= int(month) <= 12:
+        raise PeriodError(f"period {text!r}: {year}-{month} is not a month (months run from 01 to 12)")
+    return date(int(year), int(month), 1)
+
+
+def _period_from_text(text: str, loaded: list[date]) -> Period:
+    if text.lower() == "latest":
+        return latest_12_months(loaded)
+    if found := _CALENDAR_TEXT.fullmatch(text):
+        return calendar_year(_year_of(found[1], text))
+    if found := _FINANCIAL_TEXT.fullmatch(text):
+        start = _year_of(found[1], text)
+        if int(found[2]) != (start + 1) % 100:
+            raise PeriodError(
+                f"period {text!r}: a financial year runs April to March and is written "
+                f"{financial_year_label(start)} (April {start} to March {start + 1})"
+            )
+        return financial_year(start)
+    if found := _MONTHS_TEXT.fullmatch(text):
+        first, last = _month_of(found[1], found[2], text), _month_of(found[3], found[4], text)
+        if last < first:
+            raise PeriodError(f"period {text!r}: the last month ({month_label(last)}) is before the first")
+        return custom_period(first, last)
+    raise PeriodError(f"period {text!r} is not one this tool knows: give {PERIOD_SYNTAX}")
+
+
+def parse_period(text: str, loaded: Iterable[date]) -> Period:
+    """The period ``text`` names, checked to hold at least one loaded month.
+
+    Parameters
+    ----------
+    text : str
+        ``latest`` (the 12 months ending with the latest loaded month), ``2025`` (a calendar year),
+        ``2025/26`` (a financial year, April 2025 to March 2026) or ``2025-01..2025-06`` (a run of
+        months, both ends included).
+    loaded : iterable of date
+        The months held in the store.
+
+    Raises
+    ------
+    PeriodError
+        For text in none of these forms (a month 13, ``2025/27``, a last month before the first), when
+        no month is loaded, or when none of the period's months is loaded. The message names the text.
+    """
+    loaded = sorted(set(loaded))
+    text = text.strip()
+    if not loaded:
+        raise PeriodError("no police.uk months are loaded: load some with `python -m csp_data ingest PATH`")
+    period = _period_from_text(text, loaded)
+    if len(period.missing_months(loaded)) == period.length:
+        raise PeriodError(
+            f"period {text!r} ({period.span_label}) holds no loaded month; months loaded: {describe_months(loaded)}"
+        )
+    return period

@@ -1,0 +1,123 @@
+"""The pack's priorities section: the current plan's priorities, what police.uk data show for each over the
+period, and the plan's KPIs with their RAG status in a symbol and words (never colour alone)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+
+from csp_data.area_documents import load_area_documents
+from csp_data.config import Area
+from csp_data.errors import CspDataError
+from csp_data.figures import priorities as pr
+from csp_data.periods import Period
+from csp_data.plans import Kpi, Plan, current_plan, load_plans
+from csp_data.plans.wording import RAG_LABELS, kpi_display_table, rag_counts, rag_rules_text
+from csp_data.report.model import Block, Bullets, Heading, Paragraph, Section, Table
+
+RunQuery = Callable[..., pd.DataFrame]
+HEADING = "Priorities and progress"
+KPI_COLUMNS = {
+    "kpi": "KPI",
+    "status": "Status (RAG)",
+    "latest_value": "Latest value",
+    "target": "Target",
+    "period": "Period",
+}
+
+
+def kpi_table(kpis: list[Kpi] | tuple[Kpi, ...], caption: str = "") -> Table:
+    """KPIs with their status: the symbol and words carry it, so it reads in black and white."""
+    shown = kpi_display_table(kpis)[list(KPI_COLUMNS)].rename(columns=KPI_COLUMNS)
+    return Table(shown, caption=caption, widths=(3.6, 2.4, 1.3, 1.3, 2.2), numeric=("Latest value",))
+
+
+def rag_summary(kpis) -> str:
+    """'Of 16 KPIs: 2 green, 1 amber, 0 red, 13 with no data to judge.'"""
+    counts = rag_counts(kpis)
+    parts = [f"{counts[s]} {RAG_LABELS[s].name.lower()}" for s in ("green", "amber", "red")]
+    return f"Of the plan's {sum(counts.values())} KPIs: {', '.join(parts)}, {counts['no_data']} with no data to judge."
+
+
+def _indicator_table(
+    run_query: RunQuery, priority, period: Period, loaded: list[date], population: int | None
+) -> Table | None:
+    series = pr.live_series(priority)
+    if not series:
+        return None
+    rows = []
+    for one in series:
+        figures = pr.indicator_figures(run_query, one, period, loaded, population)
+        rows.append(
+            {
+                "police.uk category": one.label,
+                "Recorded": f"{figures.count:,}"
+                + ("" if figures.months_loaded == period.length else f" ({figures.months_loaded} months)"),
+                "Per 1,000": "–" if figures.rate_per_1000 is None else f"{figures.rate_per_1000:.1f}",
+                "Change": figures.change_text,
+            }
+        )
+    return Table(
+        pd.DataFrame(rows),
+        caption=f"What police.uk data show, {period.span_label}",
+        widths=(2.2, 1.3, 1.0, 5.5),
+        numeric=("Recorded", "Per 1,000"),
+    )
+
+
+def _priority_blocks(
+    run_query: RunQuery, plan: Plan, priority, period: Period, loaded: list[date], population: int | None
+) -> list[Block]:
+    blocks: list[Block] = [Heading(f"Priority {priority.number}: {priority.title}")]
+    if priority.summary:
+        blocks.append(Paragraph(priority.summary))
+    indicators = _indicator_table(run_query, priority, period, loaded, population)
+    if indicators is not None:
+        blocks.append(indicators)
+    kpis = plan.kpis_for(priority.id)
+    if kpis:
+        blocks.append(kpi_table(kpis, "The plan's KPIs for this priority"))
+    else:
+        blocks.append(Paragraph("The plan sets no KPI for this priority.", "note"))
+    limits = pr.open_data_limits(priority)
+    if limits:
+        blocks.append(Paragraph("What open data cannot show: " + " ".join(limits), "note"))
+    return blocks
+
+
+def priorities_section(
+    run_query: RunQuery, area: Area, period: Period, loaded: list[date], population: int | None
+) -> Section:
+    """The section; an area without a plan file, or with one that cannot be read, gets a sentence instead."""
+    try:
+        documents = load_area_documents(area)
+        plans = load_plans(documents.plans_file) if documents.plans_file else ()
+    except CspDataError:
+        return Section(
+            HEADING,
+            [Paragraph("The plan file named in the area file could not be read, so no priorities are shown.")],
+        )
+    plan = current_plan(plans)
+    if plan is None:
+        return Section(HEADING, [Paragraph("The area has no current community safety plan on file.")])
+    blocks: list[Block] = [
+        Paragraph(f"{plan.title}. {plan.summary}", "lead"),
+        Paragraph(rag_summary(plan.kpis)),
+    ]
+    for priority in plan.priorities:
+        blocks += _priority_blocks(run_query, plan, priority, period, loaded, population)
+    others = pr.unassigned_kpis(plan)
+    if others:
+        blocks += [Heading("Other figures in the plan"), kpi_table(others)]
+    blocks += [
+        Heading("How the RAG status is given"),
+        Bullets(tuple(line.replace("**", "") for line in rag_rules_text())),
+        Paragraph(
+            "KPI figures are as the partnership published them, each for its own period; police.uk figures are for "
+            "the pack's period.",
+            "note",
+        ),
+    ]
+    return Section(HEADING, blocks)

@@ -1,0 +1,88 @@
+"""The scrutiny pack in the sidebar of every page: the chosen period as a PDF or Word briefing.
+
+The pack is built only when the button is pressed (never on an ordinary rerun), through a bounded
+cache keyed by the store's version, the area file, the period and the format, so a second request
+for the same pack — from any session — is served at once. The finished file stays in the session
+beside its key, so the download button survives reruns until the period, format or store changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from csp_data.config import Area
+from csp_data.periods import Period
+from csp_data.report.model import period_title
+from csp_data.report.output import FORMATS, pack_file_name
+from csp_data.ui.context import area_population, current_store, database, get_area, loaded_months
+from csp_data.ui.errors import guard
+
+FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)"}
+READY_KEY = "report_ready"
+BUILD_HINT = "Try again, or another period; an analyst can make the same pack with `python -m csp_data report`."
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def pack_bytes(
+    area_file: str, store_dir: str, store_version: str, first: date, last: date, label: str, format_name: str
+) -> bytes:
+    """The pack for the period, as a file of ``format_name``; cached by every input that changes it."""
+    from csp_data.report import build_pack, render_pack
+
+    area = get_area(area_file)
+    pack = build_pack(
+        database(area).query,
+        area,
+        Period(first, last, label),
+        loaded_months(),
+        area_population(area),
+        store_dir=store_dir,
+    )
+    return render_pack(pack, format_name)
+
+
+def _period_words(period: Period) -> str:
+    title = period_title(period)
+    return title if title == period.span_label else title.lower()
+
+
+def scrutiny_pack_sidebar(area: Area, period: Period | None) -> None:
+    """The sidebar's "Scrutiny pack" section: a format, a button that prepares the pack, then its download."""
+    with st.sidebar:
+        st.header("Scrutiny pack")
+        if period is None:
+            st.caption("Load police.uk months to make a pack.")
+            return
+        with guard(BUILD_HINT, stop=False):  # a failure is a message here; the page goes on
+            _pack_controls(area, period)
+
+
+def _pack_controls(area: Area, period: Period) -> None:
+    chosen = st.radio("Format", list(FORMAT_LABELS.values()), key="report_format", horizontal=True)
+    format_name = next(k for k, v in FORMAT_LABELS.items() if v == chosen)
+    store = current_store(area)
+    key = (str(area.area_file), str(store.root), store.version(), period.first, period.last, period.label)
+    key += (format_name,)
+    if st.button(
+        "Prepare the scrutiny pack",
+        key="report_prepare",
+        help="A briefing for councillors: the crime picture in context, charts, top wards, benchmarking, "
+        "priorities, survey, caveats and a glossary.",
+    ):
+        with st.spinner("Preparing the scrutiny pack…"):
+            st.session_state[READY_KEY] = (key, pack_bytes(*key))
+    ready = st.session_state.get(READY_KEY)
+    if ready is not None and ready[0] == key:
+        st.download_button(
+            f"Download the scrutiny pack ({FORMAT_LABELS[format_name]})",
+            ready[1],
+            file_name=pack_file_name(area.short_name, period.first, period.last, format_name),
+            mime=FORMATS[format_name][1],
+            key="report_download",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+    else:
+        st.caption(f"A {FORMAT_LABELS[format_name]} briefing of {_period_words(period)} for committee.")

@@ -1,0 +1,436 @@
+"""The scrutiny pack: its figures against the Overview's (and one against DuckDB reading the store
+directly), its structure as PDF and DOCX, the escaping of hostile text, the glossary and "What changed
+since the last pack".
+
+Expected figures are computed from the figures module and the store, never written in: the embedded
+store may hold other months than it does today.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+
+import docx
+import duckdb
+import pandas as pd
+import pytest
+from PIL import Image as PILImage
+
+from csp_data.config import load_area
+from csp_data.figures.context import peer_position
+from csp_data.figures.overview import KindSummary, build_overview
+from csp_data.periods import Period, parse_period
+from csp_data.report import Bullets, Heading, Image, Pack, Paragraph, Section, Table, build_pack, render_pack
+from csp_data.report.glossary import glossary_section, terms_used
+from csp_data.report.pdf import pack_markup, typst_string
+from csp_data.report.since import count_change, rate_change, ward_change
+from csp_data.series import matched_months
+from csp_data.store import Store
+from csp_data.store.geography import ward_population
+from csp_data.store.queries import Database
+from csp_data.words import ordinal
+from helpers import MEDWAY_AREA_FILE
+
+PERIODS = ("2025", "2025/26")  # a calendar and a financial year
+HOSTILE = (
+    '*bold* _under_ #set page(width: 1cm) $x^2$ <label> @ref \\ back\\slash ] [ "quoted" // not a comment '
+    "`raw` ~ &amp; <w:p/> ]]>"
+)
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def squash(text: str) -> str:
+    """Whitespace runs as one space: line breaks in a PDF fall anywhere in a sentence."""
+    return " ".join(text.split())
+
+
+def pdf_body_text(pdf: bytes, tmp_path) -> str:
+    """The text of every page without the running header and the footer (which can fall mid-sentence)."""
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pdf)
+    # A4 is 595 x 842 points; the header sits in the top 2.4 cm, the footer in the bottom 2.1 cm.
+    body = subprocess.run(
+        ["pdftotext", "-x", "0", "-y", "62", "-W", "595", "-H", "722", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return squash(body)
+
+
+def pdf_page_texts(pdf: bytes, tmp_path) -> list[str]:
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return [squash(page) for page in text.split("\f") if page.strip()]
+
+
+def pdf_info(pdf: bytes, tmp_path) -> dict[str, str]:
+    path = tmp_path / "info.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
+
+
+def docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return squash(" ".join(parts))
+
+
+def tiny_png() -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 20), (0, 114, 178)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# -- the embedded store ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory):
+    """The embedded store, copied so that a rebuild of the embedded data during the run cannot disturb it."""
+    area = load_area(MEDWAY_AREA_FILE)
+    copy = tmp_path_factory.mktemp("store") / "store"
+    shutil.copytree(area.store_dir, copy, symlinks=True)
+    store = Store(copy)
+    database = Database(area, store)
+    loaded = [pd.Timestamp(m).date() for m in database.query("loaded_months")["month"]]
+    population = int(ward_population(area)["population"].sum())
+    yield area, store, database, loaded, population
+    database.close()
+
+
+@pytest.fixture(scope="module", params=PERIODS)
+def built(request, embedded):
+    """A pack for each period, with the Overview of the same period and both documents."""
+    area, store, database, loaded, population = embedded
+    period = parse_period(request.param, loaded)
+    overview = build_overview(database.query, area, period, loaded, population)
+    pack = build_pack(database.query, area, period, loaded, population, store_dir=store.root)
+    return period, overview, pack, render_pack(pack, "pdf"), render_pack(pack, "docx")
+
+
+def independent_crime_count(area, store: Store, period: Period) -> int:
+    """Crimes in the period counted by DuckDB straight from the store's parquet files (the territorial force),
+    read as the README tells analysts to: through ``current``."""
+    keys = list(area.territorial_force_keys)
+    files = f"{store.root}/current/incidents/*/*/*.parquet"
+    with duckdb.connect() as con:
+        return con.execute(
+            f"SELECT count(*) FROM read_parquet('{files}', hive_partitioning = true) "
+            "WHERE kind = 'crime' AND month BETWEEN ? AND ? AND force_slug IN (SELECT unnest(?))",
+            [period.first, period.last, keys],
+        ).fetchone()[0]
+
+
+def overview_figures(overview) -> list[str]:
+    """The Overview's figures as the page writes them: counts, rates and the change sentence."""
+    crime, asb = overview.crime, overview.asb
+    figures = [f"{crime.count:,}", f"{asb.count:,}", crime.change_text]
+    figures += [f"{kind.rate_per_1000:.1f}" for kind in (crime, asb) if kind.rate_per_1000 is not None]
+    return figures + list(overview.sentences)
+
+
+@pytest.mark.slow
+def test_pdf_holds_the_overview_figures(built, embedded, tmp_path):
+    period, overview, pack, pdf, _ = built
+    text = pdf_body_text(pdf, tmp_path)
+    for figure in overview_figures(overview):
+        assert squash(figure) in text, figure
+    independent = independent_crime_count(embedded[0], embedded[1], period)
+    assert independent == overview.crime.count
+    assert f"Police recorded {independent:,} crimes in Medway in {period.span_label}" in text
+
+
+@pytest.mark.slow
+def test_docx_holds_the_overview_figures(built):
+    period, overview, pack, _, data = built
+    text = docx_text(data)
+    for figure in overview_figures(overview):
+        assert squash(figure) in text, figure
+    assert pack.coverage in text
+    assert f"{overview.months_loaded} of {period.length} months loaded" in text
+
+
+@pytest.mark.slow
+def test_pdf_is_tagged_a4_titled_and_numbered(built, tmp_path):
+    period, _, pack, pdf, _ = built
+    info = pdf_info(pdf, tmp_path)
+    assert info["Tagged"] == "yes"
+    assert info["Title"] == f"Medway community safety scrutiny pack: {pack.period_title}"
+    assert info["Page size"].startswith("595.276 x 841.89")
+    assert b"/Lang(en-GB)" in pdf
+    pages = pdf_page_texts(pdf, tmp_path)
+    assert len(pages) == int(info["Pages"]) >= 5
+    for number, page in enumerate(pages[1:], start=2):
+        assert f"Page {number} of {len(pages)}" in page
+        assert "Medway Community Safety Partnership" in page and period.span_label in page  # the running header
+    assert "Page 1 of" in pages[0] and "Scrutiny pack:" not in pages[0]  # the cover has no running header
+
+
+@pytest.mark.slow
+def test_docx_has_real_headings_tables_and_pictures(built):
+    period, _, pack, _, data = built
+    document = docx.Document(io.BytesIO(data))
+    styled = {(p.style.name, p.text) for p in document.paragraphs}
+    assert ("Title", "Community safety scrutiny pack") in styled
+    for section in pack.sections:
+        assert ("Heading 1", section.heading) in styled
+    assert ("Heading 1", "The crime picture in context") in styled
+    assert ("Heading 2", "Why three figures?") in styled
+    assert document.core_properties.title == pack.document_title
+    assert document.core_properties.language == "en-GB"
+    assert document.sections[0].page_width.mm == pytest.approx(210, abs=0.5)
+    headers = [[cell.text for cell in table.rows[0].cells] for table in document.tables]
+    assert ["Aspect", "Finding", "Key figure"] in headers
+    assert ["Rank", "Ward", "Incidents", "Share of Medway"] in headers
+    for table in document.tables:
+        assert table.rows[0]._tr.trPr.xpath("./w:tblHeader"), "every table's header row repeats on each page"
+    picture_table = document.tables[headers.index(["Aspect", "Finding", "Key figure"])]
+    aspect, finding, figure = (column.width for column in picture_table.columns)  # the grid Word draws by
+    assert finding > 2 * aspect and finding > 2 * figure
+    pictures = document.inline_shapes
+    assert len(pictures) >= 3
+    for picture in pictures:
+        assert len(picture._inline.docPr.get("descr")) > 40  # a real text alternative
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert 'w:val="en-GB"' in archive.read("word/styles.xml").decode()
+
+
+@pytest.mark.slow
+def test_the_sections_and_the_glossary(built):
+    period, overview, pack, _, _ = built
+    headings = [s.heading for s in pack.sections]
+    assert headings[0] == "In brief" and headings[-1] == "Glossary"
+    assert "What changed since the last pack" not in headings  # only when the last pack's period is given
+    for expected in (
+        "The crime picture in context",
+        "Where: the top 5 wards",
+        "Compared with similar areas (Most Similar Group)",
+        "Priorities and progress",
+        "What residents say",
+        "Caveats and sources",
+    ):
+        assert expected in headings
+    glossary = pack.sections[-1].blocks[0].frame
+    body = "\n".join(Pack(**{**pack.__dict__, "sections": pack.sections[:-1]}).texts())
+    assert list(glossary["Term"]) == [t.term for t in terms_used(body)]
+    for term in ("ASB (anti-social behaviour)", "Rate per 1,000", "95% confidence interval", "RAG status"):
+        assert term in set(glossary["Term"])
+    top = pack.sections[headings.index("Where: the top 5 wards")].blocks[0].frame
+    assert list(top["Ward"]) == list(overview.top_wards["crime"]["ward_name"])
+
+
+@pytest.mark.slow
+def test_the_cover_says_how_far_back_the_change_reaches(built, embedded):
+    period, overview, pack, _, _ = built
+    glance = pack.cover[0].frame.set_index("Measure")["Figure"]
+    assert glance["Crimes recorded"] == f"{overview.crime.count:,}{overview.crime.partial_words}"
+    label = next(k for k in glance.index if k.startswith("Change in crime"))
+    matched = matched_months(period, embedded[3])
+    assert ("a year earlier" in label) == (matched.years == 1)
+    if 0 < len(matched.current_months) < period.length:
+        assert f"({len(matched.current_months)} of {period.length} months, against" in label
+    change = overview.crime.change
+    if change is None:
+        assert glance[label] == "not given: no comparable months loaded"
+    else:
+        assert glance[label].startswith(f"{change.percent:+.1f}%, ")
+
+
+# -- hostile text -------------------------------------------------------------------------------
+
+
+def hostile_pack() -> Pack:
+    # One column, so that the text extracted from the PDF reads down it (columns side by side interleave).
+    frame = pd.DataFrame({f"Head {HOSTILE}": [f"Cell {HOSTILE}", "plain"]})
+    # Typst markup would make "---" an em dash; a PDF line ending in "-" loses it to pdftotext, so it stands
+    # here, in a cell too short to wrap.
+    narrow = pd.DataFrame({"#a": ["]", "$"], "*b*": ["@c", "\\"], "c": ["---", "~"]})
+    return Pack(
+        title=f"Title {HOSTILE}",
+        area_name=f"Area {HOSTILE}",
+        short_name=f"Short {HOSTILE}",
+        period_title=f"Period {HOSTILE}",
+        span_label="Jan 2025 to Dec 2025",
+        coverage="12 of 12 months loaded",
+        made=date(2026, 1, 2),
+        cover=[Paragraph(f"Cover {HOSTILE}")],
+        sections=[
+            Section(
+                f"Section {HOSTILE}",
+                [
+                    Heading(f"Sub {HOSTILE}"),
+                    Paragraph(f"Body {HOSTILE}"),
+                    Paragraph(f"Lead {HOSTILE}", "lead"),
+                    Paragraph(f"Note {HOSTILE}\x00\x0b", "note"),
+                    Bullets((f"Item {HOSTILE}", "second")),
+                    Table(frame, caption=f"Caption {HOSTILE}", note=f"Under {HOSTILE}"),
+                    Table(narrow, numeric=("*b*",)),
+                    Image(tiny_png(), alt=f"Alt {HOSTILE}", caption=f"Chart {HOSTILE}", width=0.3),
+                ],
+            )
+        ],
+    )
+
+
+def test_typst_strings_are_literals():
+    assert typst_string('a"b\\c\nd') == '"a\\"b\\\\c\\nd"'
+    assert typst_string("#set text(red) *x* $y$ <l> @r ]") == '"#set text(red) *x* $y$ <l> @r ]"'
+    assert typst_string("nul\x00here") == '"nulhere"'
+    markup = pack_markup(hostile_pack())
+    # Outside string literals the markup holds none of the hostile text.
+    outside = re.sub(r'"(?:[^"\\]|\\.)*"', '""', markup)
+    assert "#set page(width: 1cm)" not in outside and "$x^2$" not in outside
+
+
+def unspaced(text: str) -> str:
+    """Text without any whitespace: a PDF line may break inside the hostile text (after '<w:p/')."""
+    return "".join(text.split())
+
+
+def test_hostile_text_is_printed_as_written_in_the_pdf(tmp_path):
+    pack = hostile_pack()
+    pdf = render_pack(pack, "pdf")
+    text = unspaced(
+        subprocess.run(["pdftotext", "-", "-"], input=pdf, check=True, capture_output=True).stdout.decode("utf-8")
+    )
+    labels = ("Title", "Area", "Period", "Cover", "Section", "Sub", "Body", "Lead", "Note", "Item", "Caption", "Head")
+    for label in (*labels, "Cell", "Under", "Chart"):
+        assert unspaced(f"{label} {HOSTILE}") in text, label
+    assert "#a*b*c]@c---$\\~" in text
+    assert pdf_info(pdf, tmp_path)["Title"].startswith(f"Short {HOSTILE[:20]}")
+    assert pdf_info(pdf, tmp_path)["Page size"].startswith("595.276 x 841.89")  # the hostile text set no page size
+
+
+def test_hostile_text_is_printed_as_written_in_the_docx():
+    data = render_pack(hostile_pack(), "docx")
+    text = docx_text(data)
+    for label in (
+        "Title",
+        "Area",
+        "Cover",
+        "Section",
+        "Sub",
+        "Body",
+        "Lead",
+        "Note",
+        "Item",
+        "Caption",
+        "Head",
+        "Cell",
+    ):
+        assert f"{label} {squash(HOSTILE)}" in text, label
+    assert f"Under {squash(HOSTILE)}" in text and "#a *b* c ] @c --- $ \\ ~" in text
+    document = docx.Document(io.BytesIO(data))
+    assert document.inline_shapes[0]._inline.docPr.get("descr") == f"Alt {HOSTILE}"
+
+
+def test_header_rows_repeat_on_every_page_of_a_long_table(tmp_path):
+    rows = pd.DataFrame({"Ward name": [f"Ward number {i}" for i in range(150)], "Crimes": [str(i) for i in range(150)]})
+    pack = Pack("T", "A", "A", "P", "Jan 2025", "1 of 1 months loaded", date(2026, 1, 1))
+    pack.sections.append(Section("Long", [Table(rows, numeric=("Crimes",))]))
+    pages = pdf_page_texts(render_pack(pack, "pdf"), tmp_path)
+    assert len(pages) >= 4
+    for page in pages[1:]:
+        assert "Ward name Crimes" in page
+    assert "Ward number 149" in pages[-1]
+
+
+# -- glossary and change words ---------------------------------------------------------------------------
+
+
+def test_the_glossary_lists_only_terms_used():
+    used = [t.term for t in terms_used("ASB rose; the rate per 1,000 residents; year ending June 2025.")]
+    assert used == ["ASB (anti-social behaviour)", "Rate per 1,000", "Year ending …"]
+    pack = Pack("T", "A", "A", "P", "Jan 2025", "1 of 1 months loaded", date(2026, 1, 1))
+    pack.sections.append(Section("S", [Paragraph("Each KPI has a RAG status.")]))
+    glossary = glossary_section(pack).blocks[0].frame
+    assert "RAG status" in set(glossary["Term"]) and "KPI (key performance indicator)" in set(glossary["Term"])
+    assert "Most Similar Group" not in set(glossary["Term"]) and "ASB (anti-social behaviour)" not in set(
+        glossary["Term"]
+    )
+
+
+def summary(count: int, held: int, length: int = 12, rate: float | None = None) -> KindSummary:
+    return KindSummary("crime", count, rate, None, "", held, length)
+
+
+def test_change_words_test_whole_periods_and_average_partial_ones():
+    assert count_change(summary(1100, 12), summary(1000, 12)) == "rose by 10%, a real rise"
+    assert count_change(summary(1010, 12), summary(1000, 12)) == "rose by 1%, within normal variation"
+    partial = count_change(summary(1200, 12), summary(400, 4))
+    assert partial == "the average a month was about the same (100 to 100; not tested)"
+    assert count_change(summary(900, 9), summary(500, 4)).startswith("the average a month fell by 20% (125 to 100")
+    assert rate_change(summary(1, 12, rate=3.5), summary(1, 12, rate=3.0)) == "+0.5 per 1,000"
+    assert rate_change(summary(1, 9, rate=3.5), summary(1, 12, rate=3.0)).startswith("not comparable")
+    assert ward_change(["A", "B"], ["B", "A"]) == "the same wards, in a different order"
+    assert ward_change(["A", "C"], ["A", "B"]) == "new: C; no longer in the top 5: B"
+
+
+@pytest.mark.slow
+def test_what_changed_since_the_last_pack(embedded):
+    area, store, database, loaded, population = embedded
+    period = parse_period("2025", loaded)
+    since = parse_period("2025-01..2025-06", loaded)
+    pack = build_pack(database.query, area, period, loaded, population, store_dir=store.root, since=since)
+    assert [s.heading for s in pack.sections][:2] == ["In brief", "What changed since the last pack"]
+    section = pack.sections[1]
+    table = next(b for b in section.blocks if isinstance(b, Table)).frame.set_index("Measure")
+    now = build_overview(database.query, area, period, loaded, population)
+    before = build_overview(database.query, area, since, loaded, population)
+    assert table.loc["Crimes recorded", "This pack"] == f"{now.crime.count:,}"
+    assert table.loc["Crimes recorded", "Last pack"] == f"{before.crime.count:,}"
+    assert table.loc["ASB incidents recorded", "Last pack"] == f"{before.asb.count:,}"
+    assert table.loc["Crimes recorded", "Change"] == count_change(now.crime, before.crime)
+    assert table.loc["Top 5 wards for crime", "This pack"] == ", ".join(now.top_wards["crime"]["ward_name"])
+    rank = table.loc["Rank among similar areas (1 = highest rate)"]
+    peers = peer_position(area, store.root)  # the newest ONS year ends by June 2025: both periods use it
+    assert (
+        rank["This pack"] == rank["Last pack"] == f"{ordinal(peers.rank)} of {peers.group_size} ({peers.year_ending})"
+    )
+    assert rank["Change"] == f"the same ONS year serves both periods ({peers.year_ending}): no newer ONS figures"
+    text = " ".join(b.text for b in section.blocks if isinstance(b, Paragraph))
+    assert "The two periods share 6 month(s) (Jan 2025 to Jun 2025)" in text
+    assert "not tested for chance" in text  # 12 months against 6: averages a month, said so
+
+
+@pytest.mark.slow
+def test_a_hostile_area_name_in_a_real_pack(embedded, tmp_path):
+    """An area file whose names hold markup of every kind: the pack is made, and says the names as written."""
+    medway, store, _, loaded, population = embedded
+    folder = medway.area_file.parent
+    text = medway.area_file.read_text(encoding="utf-8")
+    text = re.sub(  # every path made absolute, so the file can live anywhere
+        r'"([^"\n]+)"', lambda m: f'"{(folder / m[1]).as_posix()}"' if (folder / m[1]).exists() else m[0], text
+    )
+    short = 'Med*way #set $x$ <a> @b \\ ] [ "q" \'s'
+    toml_short = short.replace("\\", "\\\\").replace('"', '\\"')
+    text = text.replace('short_name = "Medway"', f'short_name = "{toml_short}"')
+    text = text.replace('name = "Medway Community Safety Partnership"', f'name = "The {toml_short} Partnership"')
+    (tmp_path / "area.toml").write_text(text, encoding="utf-8")
+    area = load_area(tmp_path / "area.toml")
+    assert area.short_name == short
+    database = Database(area, store)
+    try:
+        period = parse_period("2025", loaded)
+        pack = build_pack(database.query, area, period, loaded, population, store_dir=store.root)
+        overview = build_overview(database.query, area, period, loaded, population)
+    finally:
+        database.close()
+    pdf_text = unspaced(pdf_body_text(render_pack(pack, "pdf"), tmp_path))
+    assert unspaced(f"The {short} Partnership") in pdf_text
+    assert unspaced(f"police recorded {overview.crime.count:,} crimes in {short}") in pdf_text
+    assert unspaced(f"{short}'s total recorded crime (excluding fraud) rate") in pdf_text
+    document_text = docx_text(render_pack(pack, "docx"))
+    assert f"police recorded {overview.crime.count:,} crimes in {short}" in document_text
