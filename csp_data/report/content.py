@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 
 from csp_data import charts
@@ -30,7 +29,7 @@ from csp_data.report.priorities import priorities_section
 from csp_data.report.since import since_section
 from csp_data.report.survey import survey_section
 from csp_data.series import matched_months
-from csp_data.words import number_word, ordinal
+from csp_data.words import number_word, ordinal, plural
 
 RunQuery = Callable[..., pd.DataFrame]
 
@@ -132,20 +131,19 @@ def _crime_picture_section(picture: CrimePicture) -> Section:
 
 
 def _monthly_chart(overview: Overview) -> Image:
-    chart = charts.monthly_trend_chart(overview.monthly).properties(width=560, height=230).copy(deep=True)
-    # One legend for colour and line style, so the dashed line is named without relying on colour.
-    chart.encoding.strokeDash = alt.StrokeDash(
-        "series:N",
-        title=None,
-        scale=alt.Scale(domain=list(charts.KIND_COLOURS)),
-        legend=alt.Legend(orient="top"),
-    )
+    # The page's chart as it is: one legend for colour and point shape, months not loaded a grey band.
+    chart = charts.monthly_trend_chart(overview.monthly).properties(width=560, height=230)
     held = overview.monthly[overview.monthly["loaded"]]
     gaps = overview.period.length - held["month"].nunique()
     alt_text = (
-        f"Line chart of crimes (solid blue line) and ASB incidents (dashed orange line) recorded each month, "
+        f"Line chart of crimes (blue line, round points) and ASB incidents (orange line, square points) recorded "
+        "each month, "
         f"{overview.period.span_label}."
-        + (f" {gaps} month(s) not loaded are left as gaps." if gaps else "")
+        + (
+            f" {plural(gaps, 'month')} not loaded {'is' if gaps == 1 else 'are'} shaded grey and left as gaps."
+            if gaps
+            else ""
+        )
         + " The 'In brief' section gives the totals."
     )
     return pictures.chart_picture(chart, alt_text, "Crimes and ASB incidents recorded each month")
