@@ -88,8 +88,9 @@ class Source:
         return f"{self.doc}, {self.section}"
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe YAML loader that refuses repeated keys (PyYAML would keep the last)."""
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML loader that refuses repeated keys (PyYAML would keep the last). libyaml's parser when
+    PyYAML has it (about ten times faster on the plan file), else the pure-Python one; both give lines."""
 
 
 def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
