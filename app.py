@@ -3,6 +3,7 @@
 import streamlit as st
 
 from csp_data import ui
+from csp_data.ui.links import share_link
 from csp_data.ui.report import scrutiny_pack_sidebar
 
 st.set_page_config(page_title="Community Safety Dashboard", page_icon="static/icon.png", layout="wide")
@@ -16,6 +17,7 @@ st.session_state["period"] = ui.sidebar_period(months)
 if area.territorial_forces:  # every page counts these force(s) only; the Data and methods page says more
     st.sidebar.caption(f"Counts: incidents recorded by {' and '.join(area.territorial_forces)}.")
 scrutiny_pack_sidebar(area, st.session_state["period"])
+share_link()  # the link to this view, kept up to date by the page (last in the sidebar)
 
 pages = [
     st.Page("views/overview.py", title="Overview", icon=":material/insights:", default=True),

@@ -5,6 +5,7 @@ import streamlit as st
 from csp_data import benchmarks as bm
 from csp_data import ui
 from csp_data.ui import benchmarking as bench_ui
+from csp_data.ui import links
 from csp_data.ui.benchmarking import OFFENCE_KEY, PEERS_KEY, PERIOD_KEY
 
 area = ui.current_area()
@@ -24,6 +25,9 @@ area_name = choices.names[area_code]
 st.caption(bm.describe_data(table))
 
 # ---- Controls: never hand a widget a value it does not offer (e.g. one kept from another table) ----------
+links.restore_choice(links.YEAR_TO, PERIOD_KEY, bm.period_keys(table), "a year of the tables loaded")
+links.restore_choice(links.OFFENCE, OFFENCE_KEY, bm.OFFENCE_KEYS, "an offence group of the ONS tables")
+links.restore_peers(PEERS_KEY, choices)
 st.session_state[PERIOD_KEY] = bm.chosen_period_key(table, st.session_state.get(PERIOD_KEY))
 st.session_state[OFFENCE_KEY] = bm.chosen_offence_group(st.session_state.get(OFFENCE_KEY))
 controls = st.columns([3, 2])
@@ -38,6 +42,8 @@ period_key = controls[1].selectbox(
     persist_state="session",
     help="ONS publishes CSP figures for rolling years; these are the years loaded.",
 )
+links.publish(links.OFFENCE, offence, default=bm.chosen_offence_group(None))
+links.publish(links.YEAR_TO, period_key, default=bm.chosen_period_key(table, None))
 st.session_state[PEERS_KEY] = choices.offered(st.session_state.get(PEERS_KEY, choices.area_file_peers))
 
 # A fixed label: a label that changed with the peers would make a new, closed expander on every change.
@@ -47,6 +53,7 @@ with st.expander("Peer group: choose the CSPs to compare with"):
     peer_names = st.multiselect(
         "Peer CSPs", choices.options, key=PEERS_KEY, persist_state="session", placeholder="Choose CSPs to compare with"
     )
+links.publish_peers(peer_names, choices)
 st.caption(bm.describe_peer_choice(list(peer_names)))
 if choices.unknown_peers:
     st.warning(bm.describe_unknown_peers(choices.unknown_peers))
@@ -66,5 +73,5 @@ bench_ui.show_group_map(table, summary, area_dir, area_name)
 bench_ui.show_national(comparison, area_code, peer_codes, area_name, f"{stub}-{summary.period_end:%Y-%m}-all-csps.csv")
 bench_ui.show_published(table, area_dir, area_code, area_name, ui.slug(area.short_name))
 
-st.subheader("Sources and caveats")
+st.header("Sources and caveats")
 st.markdown(bm.describe_sources(table, area_code, area_name, table_path.name))

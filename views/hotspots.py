@@ -7,6 +7,7 @@ from csp_data.figures import hotspots
 from csp_data.maps import hotspots as hotspot_maps
 from csp_data.series import choice_for_key, matched_months
 from csp_data.ui import hotspots as hotspot_ui
+from csp_data.ui import links
 
 area = ui.current_area()
 st.title(f"{area.short_name} hotspots")
@@ -14,6 +15,7 @@ loaded, period = ui.loaded_period()
 
 filters = ui.period_incident_filters(period)
 
+links.restore_choice(links.COUNTED, "hotspots_filter", [f.key for f in filters], links.WHAT_COUNTED)
 filter_key = st.selectbox(
     "Crime type or ASB",
     [f.key for f in filters],
@@ -21,6 +23,7 @@ filter_key = st.selectbox(
     key="hotspots_filter",
     help="ASB is not crime: it is always counted separately.",
 )
+links.publish(links.COUNTED, filter_key, default="crime")
 incident_filter = choice_for_key(filter_key, filters)
 
 with ui.guard("Try another period or crime type; if this persists, check the store and the area file."):
@@ -47,9 +50,12 @@ slug = f"{ui.slug(incident_filter.label)}-{period.first:%Y-%m}-{period.last:%Y-%
 hotspot_ui.show_hot_cells(result, slug)
 hotspot_ui.show_repeat_locations(repeats, slug, incident_filter.noun, period.label, area.short_name)
 
-st.subheader("Top streets")
+st.header("Top streets")
 ward_names = sorted({f["properties"]["ward_name"] for f in shapes.features})
+names_by_code = {f["properties"]["ward_code"]: f["properties"]["ward_name"] for f in shapes.features}
+links.restore_choice(links.WARD, "hotspots_ward", names_by_code, "one of the area's wards")
 chosen_ward = st.selectbox("Area or ward", [area.short_name] + ward_names, key="hotspots_ward")
+links.publish(links.WARD, {n: c for c, n in names_by_code.items()}.get(chosen_ward))
 with ui.guard("Choose another ward."):
     ward_filter = None if chosen_ward == area.short_name else chosen_ward
     streets = hotspots.top_streets_with_change(points, previous_points, matched, ward_name=ward_filter)

@@ -7,6 +7,7 @@ from csp_data.charts import seasonality as season_charts
 from csp_data.figures.seasonal_events import seasonal_event_positions
 from csp_data.figures.seasonality import build_seasonality
 from csp_data.series import counted_choices, monthly_type_counts
+from csp_data.ui import links
 
 area = ui.current_area()
 period = st.session_state.get("period")
@@ -20,6 +21,7 @@ with ui.guard("Try another period; if this persists, check the store with `pytho
     type_counts = monthly_type_counts(ui.run_query, loaded, period)
 
 labels = {c.key: c.label for c in counted_choices(type_counts.loc[type_counts["kind"] == "crime", "crime_type"])}
+links.restore_choice(links.COUNTED, "seasonality_series", list(labels), links.WHAT_COUNTED)
 series_key = st.selectbox(
     "Series",
     list(labels),
@@ -28,6 +30,7 @@ series_key = st.selectbox(
     index=list(labels).index("asb"),  # the seasonal pattern partners plan for (summer, Halloween, Bonfire Night)
     help="ASB is shown separately from crime and is never added to it.",
 )
+links.publish(links.COUNTED, series_key, default="asb")
 with ui.guard("Choose another series or period."):
     view = build_seasonality(type_counts, loaded, series_key, period)
 
@@ -39,7 +42,7 @@ st.caption(
     f"({period.label}: {period.span_label})."
 )
 
-st.subheader(f"{choice.label}: financial years overlaid")
+st.header(f"{choice.label}: financial years overlaid")
 if view.partial_years:
     st.caption(
         "Partial years are dashed and labelled with the months they hold: "
@@ -55,7 +58,7 @@ with st.expander("Table: financial years overlaid"):
     st.dataframe(view.overlay, hide_index=True, width="stretch")
 ui.download_table(view.overlay, f"{file_stem}-financial-years.csv")
 
-st.subheader("Month by month, with the expected range")
+st.header("Month by month, with the expected range")
 if view.has_expected_range:
     st.caption(
         "The band is the 95% range expected from the same month in earlier loaded years (up to five), "
@@ -78,7 +81,7 @@ st.caption(
     "count) and Bonfire Night (5 November, on the November count)."
 )
 
-st.subheader("Month by year")
+st.header("Month by year")
 st.altair_chart(
     season_charts.heat_map_chart(view.heat_map),
     width="stretch",
@@ -93,7 +96,7 @@ with st.expander("Table: month by year"):
     )
 ui.download_table(view.heat_map, f"{file_stem}-month-by-year.csv")
 
-st.subheader("Rolling 12-month totals")
+st.header("Rolling 12-month totals")
 st.caption(view.rolling_text)
 if view.rolling["rolling_12"].notna().sum() > 1:  # one total is given in words above
     st.altair_chart(
@@ -105,7 +108,7 @@ with st.expander("Table: rolling 12-month totals"):
     st.dataframe(view.rolling, hide_index=True, width="stretch")
 ui.download_table(view.rolling, f"{file_stem}-rolling-12.csv")
 
-st.subheader(f"Trend in the chosen period ({period.span_label})")
+st.header(f"Trend in the chosen period ({period.span_label})")
 if view.change.change is None:
     st.info(view.change.text)
 elif view.change.complete:
@@ -125,7 +128,7 @@ with st.expander("Table: trend"):
     st.dataframe(view.trend, hide_index=True, width="stretch")
 ui.download_table(view.trend, f"{file_stem}-trend-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
 
-st.subheader(f"Each crime type ({period.span_label})")
+st.header(f"Each crime type ({period.span_label})")
 if view.small_multiples.empty:
     st.info("No crime is recorded in the chosen period.")
 else:

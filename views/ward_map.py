@@ -6,6 +6,7 @@ from csp_data import maps, ui
 from csp_data.figures import ward_classes, ward_profile
 from csp_data.figures import wards as wardmap
 from csp_data.series import choice_for_key
+from csp_data.ui import links
 from csp_data.ui import ward_map as ward_ui
 
 area = ui.current_area()
@@ -15,6 +16,9 @@ loaded, period = ui.loaded_period()
 filters = ui.period_incident_filters(period)
 
 vintages = {w.vintage: w for w in area.wards}
+links.restore_choice(links.COUNTED, "ward_map_filter", [f.key for f in filters], links.WHAT_COUNTED)
+links.restore_choice(links.MEASURE, "ward_map_measure", wardmap.MEASURES, "a measure of this map")
+links.restore_choice(links.WARDS, "ward_map_vintage", list(vintages), "a set of wards of this area")
 controls = st.columns([3, 3, 3])
 with controls[0]:
     filter_key = st.selectbox(
@@ -36,6 +40,9 @@ with controls[2]:
         index=list(vintages).index(area.current_wards.vintage),
         key="ward_map_vintage",
     )
+links.publish(links.COUNTED, filter_key, default="crime")
+links.publish(links.MEASURE, requested_measure, default=wardmap.MEASURES[0])
+links.publish(links.WARDS, vintage_id, default=area.current_wards.vintage)
 incident_filter = choice_for_key(filter_key, filters)
 vintage = vintages[vintage_id]
 
@@ -51,6 +58,7 @@ ward_ui.show_coverage(table, period, vintage, measure_note)
 ward_names = dict(zip(table.frame["ward_code"], table.frame["ward_name"]))
 ward_box_key = f"ward_map_ward_{vintage_id}"
 map_key = f"ward_map_chart_{vintage_id}"
+links.restore_choice(links.WARD, ward_box_key, list(ward_names), "one of the wards on this map")
 selected_ward = st.selectbox(
     "Ward profile: choose a ward (or click one on the map)",
     sorted(ward_names, key=ward_names.get),
@@ -59,6 +67,7 @@ selected_ward = st.selectbox(
     placeholder="Choose a ward",
     key=ward_box_key,
 )
+links.publish(links.WARD, selected_ward)
 
 basemap = st.toggle(
     "Street basemap (loaded from CARTO, needs internet)",
@@ -73,13 +82,13 @@ ward_ui.show_map(
     deck, table, classes, key=map_key, on_select=ward_ui.map_click_handler(map_key, ward_box_key, ward_names)
 )
 
-st.subheader(f"Top {wardmap.TOP_N} wards' share")
+st.header(f"Top {wardmap.TOP_N} wards' share")
 shares = []
 with ui.guard("Try another period.", stop=False):
     shares = wardmap.top_wards_share(ui.run_query, period, vintage_id)
 ward_ui.show_top_shares(shares)
 
-st.subheader("Every ward")
+st.header("Every ward")
 ward_ui.show_every_ward(ward_classes.ward_display_table(table, classes), area, ward_ui.ward_table_file_name(table))
 
 st.header("Ward profile")

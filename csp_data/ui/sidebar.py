@@ -1,4 +1,5 @@
-"""The shared sidebar: the period control every page uses, and what is loaded."""
+"""The shared sidebar: the period control every page uses, and what is loaded. The period is kept in the
+page's address (:mod:`csp_data.ui.links`), so a link or a reload shows the same months."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date
 
 import streamlit as st
 
+from csp_data.links import period_from_text, period_text
 from csp_data.periods import (
     Period,
     add_months,
@@ -15,6 +17,7 @@ from csp_data.periods import (
     describe_gaps,
     month_label,
 )
+from csp_data.ui import links
 
 PERIOD_KIND_LABELS = {
     "latest12": "Latest 12 months",
@@ -41,13 +44,27 @@ def _custom_period(months: list[date]) -> Period:
     return custom_period(first, last)
 
 
+def _period_state(text: str, months: list[date]) -> dict[str, object]:
+    """The period control's session state for a link's period (a :class:`~csp_data.links.LinkError` if none)."""
+    kind, period = period_from_text(text, months)
+    state: dict[str, object] = {"period_kind": PERIOD_KIND_LABELS[kind]}
+    if kind == "custom":
+        state |= {"period_custom_first": period.first, "period_custom_last": period.last}
+    elif kind != "latest12":
+        state[f"period_{kind}"] = period.label
+    return state
+
+
 def sidebar_period(months: list[date]) -> Period | None:
-    """The shared period control. Its choice is kept in the session, so it follows the user across pages."""
+    """The shared period control. Its choice is kept in the session, so it follows the user across pages,
+    and in the page's address, so a link or a reload keeps it."""
+    links.start()
     st.sidebar.header("Period")
     choices = available_periods(months)
     if not months:
         st.sidebar.warning("No months are loaded yet.")
         return None
+    links.restore(links.PERIOD, lambda text: _period_state(text, months))
     label = st.sidebar.radio("Show", list(PERIOD_KIND_LABELS.values()), key="period_kind")
     kind = next(k for k, v in PERIOD_KIND_LABELS.items() if v == label)
     options = choices[kind]
@@ -59,6 +76,7 @@ def sidebar_period(months: list[date]) -> Period | None:
         labels = [p.label for p in options]
         chosen = st.sidebar.selectbox("Which", labels, key=f"period_{kind}")
         period = options[labels.index(chosen)]
+    links.publish(links.PERIOD, period_text(kind, period))
     st.sidebar.caption(describe_coverage(period, months))
     st.sidebar.caption(describe_gaps(months))
     return period
