@@ -7,9 +7,10 @@ Two kinds of input, both described in ``data/medway/survey/README.md``:
   different years share a ``compare_key`` (see :func:`comparable_questions`).
 * **Respondent-level answers**, a CSV file with one row per respondent, read with
   :func:`read_survey_responses` and summarised with :func:`weighted_proportions`
-  (weighted shares, Wilson intervals on the Kish effective sample size, and groups of
-  fewer than :data:`MIN_GROUP_SIZE` respondents suppressed; the method is in
-  :mod:`csp_data.survey.weighting`).
+  (weighted shares, Wilson intervals on the Kish effective sample size; the method is
+  in :mod:`csp_data.survey.weighting`). Groups of fewer than :data:`MIN_GROUP_SIZE`
+  respondents are withheld, with as many of the next smallest as it takes for no
+  withheld group to be worked out from the rest (:mod:`csp_data.survey.disclosure`).
 
 Modules
 -------
@@ -18,7 +19,10 @@ published
 responses
     The respondent-level model and its CSV reader.
 weighting
-    Weighted proportions, intervals and small-group suppression.
+    Weighted proportions and intervals.
+disclosure
+    Which groups of a respondent-level table are withheld (primary and complementary
+    suppression), and the check that none can be worked out from what is shown.
 tables
     Published results as tables: all figures, one question, one question across years;
     weighted shares in the order a page shows them.
@@ -32,6 +36,17 @@ folder of them) from the shell.
 """
 
 from csp_data.survey.charts import SURVEY_COLOUR, comparison_chart, published_chart, weighted_chart, year_colours
+from csp_data.survey.disclosure import (
+    MIN_GROUP_SIZE,
+    MIN_SHARE_RANGE,
+    PROTECTING,
+    TOO_FEW,
+    WITHHELD_TOGETHER,
+    GroupTotals,
+    Withheld,
+    pinned_figures,
+    withhold,
+)
 from csp_data.survey.published import (
     ALL_RESPONDENTS,
     ANSWER_TYPES,
@@ -65,7 +80,6 @@ from csp_data.survey.tables import (
     survey_results_frame,
 )
 from csp_data.survey.weighting import (
-    MIN_GROUP_SIZE,
     NOT_STATED,
     Z_95,
     SurveyArgumentError,
@@ -95,14 +109,19 @@ __all__ = [
     "ANSWER_TYPES",
     "DEFAULT_SURVEY_DIR",
     "MIN_GROUP_SIZE",
+    "MIN_SHARE_RANGE",
     "NOT_PUBLISHED",
     "NOT_STATED",
     "OPTIONAL_COLUMNS",
+    "PROTECTING",
     "REQUIRED_COLUMNS",
     "SEX_VALUES",
     "SURVEY_COLOUR",
+    "TOO_FEW",
+    "WITHHELD_TOGETHER",
     "Z_95",
     "DataFileError",
+    "GroupTotals",
     "Respondent",
     "ResponseFileError",
     "Source",
@@ -113,6 +132,7 @@ __all__ = [
     "SurveyResponses",
     "SurveySample",
     "UnknownIdError",
+    "Withheld",
     "answer_order",
     "answer_text",
     "comparable_questions",
@@ -128,6 +148,7 @@ __all__ = [
     "method_differences",
     "overall_shares",
     "perception_rows",
+    "pinned_figures",
     "published_caveat",
     "published_chart",
     "question_results",
@@ -142,5 +163,6 @@ __all__ = [
     "weighted_proportions",
     "wilson_interval",
     "withheld_text",
+    "withhold",
     "year_colours",
 ]

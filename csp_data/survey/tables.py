@@ -2,7 +2,10 @@
 the weighted shares of a respondent-level file in the order a page shows them.
 
 Figures whose stated base is too small are withheld here, by the same rule as respondent-level
-tables (:func:`csp_data.survey.weighting.is_small_base`).
+tables (:func:`csp_data.survey.weighting.is_small_base`). Respondent-level tables come from
+:func:`csp_data.survey.weighted_proportions`, whose groups are withheld by the rules of
+:mod:`csp_data.survey.disclosure`; the page shows and downloads those frames as they are, so a
+download holds nothing the table on the page hides.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from csp_data.survey.disclosure import WITHHELD_TOGETHER
 from csp_data.survey.published import Survey, SurveyQuestion
 from csp_data.survey.responses import SurveyResponses
 from csp_data.survey.weighting import is_small_base, weighted_proportions
@@ -261,11 +265,14 @@ def grouped_shares(
     """The weighted shares for a question by group, each group's answers in the order of ``answers``.
 
     A first column ``group`` labels each group: its name from ``names`` (ward names by ward code)
-    where there is one, else its value. Rows are sorted by that label.
+    where there is one, else its value. Rows are sorted by that label, with the withheld groups
+    together (:data:`~csp_data.survey.disclosure.WITHHELD_TOGETHER`), when there is such a row, last.
+    Groups are withheld by :func:`csp_data.survey.weighted_proportions`.
     """
     names = names or {}
     grouped = weighted_proportions(responses, question, by=by)
     grouped.insert(0, "group", [names.get(v, v) for v in grouped[by]])
     rank = {answer: i for i, answer in enumerate(answers)}
-    grouped = grouped.assign(_rank=grouped["answer"].map(rank)).sort_values(["group", "_rank"], kind="stable")
-    return grouped.drop(columns="_rank").reset_index(drop=True)
+    grouped = grouped.assign(_together=grouped[by] == WITHHELD_TOGETHER, _rank=grouped["answer"].map(rank))
+    grouped = grouped.sort_values(["_together", "group", "_rank"], kind="stable")
+    return grouped.drop(columns=["_together", "_rank"]).reset_index(drop=True)

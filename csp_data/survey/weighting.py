@@ -11,8 +11,11 @@ Method (also in ``data/medway/survey/README.md``):
 * Suppression: any group with fewer than :data:`MIN_GROUP_SIZE` (10) respondents who
   answered the question has every figure (counts, proportions, intervals, n_eff)
   replaced by null and its ``suppressed`` flag set, so small groups cannot be picked
-  out. A published figure whose stated base is below the same threshold is withheld
-  too (:func:`is_small_base`).
+  out; in a breakdown, as many of the next smallest groups are withheld with it as
+  it takes for no withheld group to be worked out from the others and the overall
+  figures, and the withheld groups are shown together as one row. The rules, and why,
+  are in :mod:`csp_data.survey.disclosure`. A published figure whose stated base is
+  below the same threshold is withheld too (:func:`is_small_base`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,13 @@ from typing import TYPE_CHECKING
 
 from csp_data.change import Z_95
 from csp_data.errors import CspDataError
+from csp_data.survey.disclosure import (
+    MIN_GROUP_SIZE,
+    WITHHELD_TOGETHER,
+    GroupTotals,
+    Withheld,
+    withhold,
+)
 from csp_data.survey.responses import Respondent, SurveyResponses
 
 if TYPE_CHECKING:
@@ -39,13 +49,11 @@ __all__ = [
     "wilson_interval",
 ]
 
-#: Groups with fewer respondents than this are suppressed in every output table.
-MIN_GROUP_SIZE = 10
-#: Two-sided 95% normal quantile.
 #: Label used in grouped tables for respondents who left a grouping column blank.
 NOT_STATED = "(not stated)"
 
 _FIGURE_COLUMNS = ("n", "group_n", "weighted_proportion", "ci_lower", "ci_upper", "n_effective")
+_FLAG_COLUMNS = ("suppressed", "withheld_because")
 _GROUPABLE = ("ward_code", "age_band", "sex")
 
 
@@ -117,7 +125,8 @@ def weighted_proportions(
 
     Respondents who left the question blank are left out. Every answer given by
     anyone appears in every group (with 0 where no one in the group gave it), so
-    groups can be compared row by row. Method: see the module docstring.
+    groups can be compared row by row. Method: see the module docstring; which
+    groups are withheld: :func:`csp_data.survey.disclosure.withhold`.
 
     Parameters
     ----------
@@ -129,7 +138,8 @@ def weighted_proportions(
         Columns to group by: ``ward_code``, ``age_band``, ``sex`` or another
         ``q_<question>``. Blank values form a group labelled ``"(not stated)"``.
     min_group_size : int, optional
-        Groups with fewer respondents than this are suppressed. Default 10.
+        Groups with fewer respondents than this are suppressed, and in a breakdown
+        others with them (see :mod:`csp_data.survey.disclosure`). Default 10.
 
     Returns
     -------
@@ -138,14 +148,21 @@ def weighted_proportions(
         the ``by`` columns, ``answer``, ``n`` (respondents giving the answer),
         ``group_n`` (respondents in the group who answered the question),
         ``weighted_proportion`` (0-1), ``ci_lower``, ``ci_upper`` (95% Wilson with
-        Kish n_eff), ``n_effective``, ``suppressed``. In suppressed rows every
-        figure is null (``pd.NA``).
+        Kish n_eff), ``n_effective``, ``suppressed``, ``withheld_because``
+        (:data:`~csp_data.survey.disclosure.TOO_FEW`,
+        :data:`~csp_data.survey.disclosure.PROTECTING`, or null when shown). In
+        suppressed rows every figure is null (``pd.NA``). When a breakdown withholds
+        some groups but not all, the withheld groups together follow as one more group
+        whose ``by`` columns read :data:`~csp_data.survey.disclosure.WITHHELD_TOGETHER`
+        (they can be worked out as all respondents minus the groups shown, so they
+        are shown, never a single group).
 
     Raises
     ------
     SurveyArgumentError
-        If the question or a ``by`` column is not in the file, or
-        ``min_group_size`` is below 1 (a ``ValueError``).
+        If the question or a ``by`` column is not in the file, a grouping value
+        reads like the row of withheld groups, or ``min_group_size`` is below 1 (a
+        ``ValueError``).
     """
     if isinstance(min_group_size, bool) or not isinstance(min_group_size, int) or min_group_size < 1:
         raise SurveyArgumentError(f"min_group_size must be a whole number of at least 1, got {min_group_size!r}")
@@ -153,11 +170,37 @@ def weighted_proportions(
     by_columns = _by_columns(responses, by, column)
     answered = [r for r in responses.respondents if r.value(column)]
     options = sorted({r.value(column) for r in answered})
+    groups = _groups(answered, by_columns)
+    if any(WITHHELD_TOGETHER in key for key in groups):
+        raise SurveyArgumentError(
+            f"cannot group by {', '.join(by_columns)}: a value reads {WITHHELD_TOGETHER!r}, the label of the "
+            "row of withheld groups"
+        )
+    if by_columns:
+        totals = [_group_totals(key, members, column, options) for key, members in groups.items()]
+        # Weights are the partnership's and never published: known only to be positive, unless there
+        # are none (every weight 1, as the page says).
+        known = None if responses.weighted else (1.0, 1.0)
+        withheld = withhold(totals, min_group_size=min_group_size, weight_range=known)
+    else:
+        withheld = Withheld(too_few=tuple(key for key, members in groups.items() if len(members) < min_group_size))
     rows: list[dict] = []
-    for key, members in _groups(answered, by_columns).items():
+    for key, members in groups.items():
         labels = dict(zip(by_columns, key))
-        rows.extend({**labels, **figures} for figures in _group_figures(members, column, options, min_group_size))
+        rows.extend({**labels, **figures} for figures in _group_figures(members, column, options, withheld.reason(key)))
+    together = [r for key, members in groups.items() if key in withheld.keys for r in members]
+    if together and len(withheld.keys) < len(groups):
+        labels = dict.fromkeys(by_columns, WITHHELD_TOGETHER)
+        rows.extend({**labels, **figures} for figures in _group_figures(together, column, options, None))
     return _proportions_frame(rows, by_columns)
+
+
+def _group_totals(key: tuple, members: Sequence[Respondent], column: str, options: Sequence[str]) -> GroupTotals:
+    return GroupTotals(
+        key=key,
+        counts=tuple(sum(1 for r in members if r.value(column) == option) for option in options),
+        weights=tuple(math.fsum(r.weight for r in members if r.value(column) == option) for option in options),
+    )
 
 
 def _question_column(responses: SurveyResponses, question: str) -> str:
@@ -191,11 +234,19 @@ def _groups(respondents: Iterable[Respondent], by_columns: Sequence[str]) -> dic
 
 
 def _group_figures(
-    members: Sequence[Respondent], column: str, options: Sequence[str], min_group_size: int
+    members: Sequence[Respondent], column: str, options: Sequence[str], withheld_because: str | None
 ) -> list[dict]:
-    """Rows for one group: one per answer option, suppressed when the group is small."""
-    if len(members) < min_group_size:
-        return [{"answer": option, **{c: None for c in _FIGURE_COLUMNS}, "suppressed": True} for option in options]
+    """Rows for one group: one per answer option, every figure null when it is withheld."""
+    if withheld_because is not None:
+        return [
+            {
+                "answer": option,
+                **dict.fromkeys(_FIGURE_COLUMNS),
+                "suppressed": True,
+                "withheld_because": withheld_because,
+            }
+            for option in options
+        ]
     weights = [r.weight for r in members]
     total = math.fsum(weights)
     n_effective = kish_effective_n(weights)
@@ -214,6 +265,7 @@ def _group_figures(
                 "ci_upper": upper,
                 "n_effective": n_effective,
                 "suppressed": False,
+                "withheld_because": None,
             }
         )
     return rows
@@ -222,11 +274,12 @@ def _group_figures(
 def _proportions_frame(rows: list[dict], by_columns: Sequence[str]) -> pd.DataFrame:
     import pandas as pd
 
-    columns = [*by_columns, "answer", *_FIGURE_COLUMNS, "suppressed"]
+    columns = [*by_columns, "answer", *_FIGURE_COLUMNS, *_FLAG_COLUMNS]
     frame = pd.DataFrame(rows, columns=columns)
     for column in ("n", "group_n"):
         frame[column] = frame[column].astype("Int64")
     for column in ("weighted_proportion", "ci_lower", "ci_upper", "n_effective"):
         frame[column] = frame[column].astype("Float64")
     frame["suppressed"] = frame["suppressed"].astype(bool)
+    frame["withheld_because"] = frame["withheld_because"].astype("string")
     return frame

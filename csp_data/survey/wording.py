@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from csp_data.survey.disclosure import MIN_GROUP_SIZE, WITHHELD_TOGETHER
 from csp_data.survey.published import ALL_RESPONDENTS, Survey, SurveyAnswer, SurveyQuestion
-from csp_data.survey.weighting import MIN_GROUP_SIZE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,7 +180,8 @@ def respondent_data_text(surveys: Sequence[Survey], min_group_size: int = MIN_GR
         f"{opening} A partnership that holds such a file (one row per respondent) can name it in the "
         'area file (`responses = "..."` in the `[survey]` table, format in data/medway/survey/README.md); '
         "this section then shows weighted results with 95% confidence intervals and the effective sample "
-        f"size, and withholds every group of fewer than {min_group_size} respondents."
+        f"size, and withholds every group of fewer than {min_group_size} respondents, with as many of the next "
+        "smallest groups as it takes for none of them to be worked out from the figures shown."
     )
 
 
@@ -201,12 +202,48 @@ def respondent_method_text(
         "everyone in the group who answered. The 95% interval is a Wilson interval using the effective "
         "sample size (Kish: (Σw)² / Σw²), which is smaller than the number of respondents when weights vary. "
         f"Any group in which fewer than {min_group_size} people answered is withheld (suppressed) in every "
-        "table and chart. Blank answers are left out."
+        "table and chart. In a breakdown, the next smallest groups are withheld with it, as many as it takes "
+        "for no withheld group's answers to be worked out by taking the groups shown away from the figures "
+        "for all respondents; the withheld groups are shown added together as one row. Blank answers are left out."
     )
 
 
-def withheld_text(groups: Sequence[str], min_group_size: int = MIN_GROUP_SIZE) -> str:
-    """The groups withheld for having too few respondents, named; ``""`` when none is."""
-    if not groups:
+def withheld_text(
+    groups: Sequence[str],
+    min_group_size: int = MIN_GROUP_SIZE,
+    protecting: Sequence[str] = (),
+    together: bool = False,
+) -> str:
+    """Which groups are withheld and why, in plain words; ``""`` when none is.
+
+    Parameters
+    ----------
+    groups : sequence of str
+        Groups withheld because fewer than ``min_group_size`` of them answered.
+    min_group_size : int, optional
+        The threshold, for the sentence.
+    protecting : sequence of str, optional
+        Groups withheld with them, so that theirs cannot be worked out by subtraction.
+    together : bool, optional
+        Whether the table has the row of withheld groups added together.
+    """
+    if not groups and not protecting:
         return ""
-    return f"Withheld because fewer than {min_group_size} respondents in the group answered: " + ", ".join(groups) + "."
+    sentences = []
+    if groups:
+        sentences.append(
+            f"Withheld because fewer than {min_group_size} respondents in the group answered: "
+            + ", ".join(groups)
+            + "."
+        )
+    if protecting:
+        sentences.append(
+            "Also withheld: " + ", ".join(protecting) + ". Otherwise the answers of the smaller groups could be "
+            "worked out by taking the groups shown away from the figures for all respondents."
+        )
+    if together:
+        sentences.append(
+            f'The withheld groups are added together in the row "{WITHHELD_TOGETHER}", '
+            "which mixes several groups and so shows no single group's answers."
+        )
+    return " ".join(sentences)

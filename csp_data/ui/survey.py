@@ -57,7 +57,8 @@ PROPORTION_COLUMNS = {
     "ci_lower": st.column_config.NumberColumn("95% from", format="percent"),
     "ci_upper": st.column_config.NumberColumn("95% to", format="percent"),
     "n_effective": st.column_config.NumberColumn("Effective sample size", format="%.1f"),
-    "suppressed": st.column_config.CheckboxColumn("Suppressed (fewer than 10)"),
+    "suppressed": st.column_config.CheckboxColumn("Withheld"),
+    "withheld_because": "Why withheld",
 }
 
 
@@ -275,23 +276,31 @@ def show_overall(overall: pd.DataFrame, answers: Sequence[str], title: str, file
             alt=f"{title}: weighted share giving each answer, with 95% intervals. "
             + "; ".join(f"{a} {p:.0%}" for a, p in shares),
         )
-    st.dataframe(overall, hide_index=True, width="stretch", column_config=PROPORTION_COLUMNS)
+    # The only reason the all-respondents row can be withheld is the message above.
+    columns = {**PROPORTION_COLUMNS, "withheld_because": None}
+    st.dataframe(overall, hide_index=True, width="stretch", column_config=columns)
     download_table(overall, file_name)
 
 
 def show_breakdown_heading(grouped: pd.DataFrame, title: str, breakdown: str) -> None:
-    """The heading of a breakdown and the groups withheld from it, named."""
+    """The heading of a breakdown and the groups withheld from it, named with the reason."""
     st.subheader(f"{title} (by {breakdown.lower()})")
-    withheld = sv.withheld_text(sorted(set(grouped.loc[grouped["suppressed"], "group"])))
+    reasons = grouped.drop_duplicates("group").set_index("group")["withheld_because"].fillna("")
+    withheld = sv.withheld_text(
+        sorted(reasons.index[reasons == sv.TOO_FEW]),
+        protecting=sorted(reasons.index[reasons == sv.PROTECTING]),
+        together=sv.WITHHELD_TOGETHER in reasons.index,
+    )
     if withheld:
         st.markdown(withheld)
 
 
 def show_breakdown(grouped: pd.DataFrame, column: str, chosen: str, title: str, breakdown: str, file_name: str) -> None:
-    """One answer's weighted share in each group shown (withheld groups are not drawn), and the table."""
+    """One answer's weighted share in each group shown (withheld groups are not drawn; the row of them
+    added together is, last), and the table."""
     shown = grouped[grouped["answer"] == chosen]
     if (~shown["suppressed"]).any():
-        chart = sv.weighted_chart(shown, "group", sorted(shown.loc[~shown["suppressed"], "group"]))
+        chart = sv.weighted_chart(shown, "group", list(shown.loc[~shown["suppressed"], "group"]))
         st.altair_chart(
             chart,
             width="stretch",

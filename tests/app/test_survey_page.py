@@ -203,17 +203,30 @@ def test_small_wards_are_suppressed(with_responses):
 
     grouped = next(d.value for d in with_responses.dataframe if "ward_code" in d.value.columns)
     suppressed = grouped[grouped["suppressed"]]
+    # The small wards together (28 respondents, no answer given by all of them) cannot be split, so no
+    # other ward is withheld with them here.
     assert set(suppressed["ward_code"]) == small
+    assert (suppressed["withheld_because"] == sv.TOO_FEW).all()
     for column in ("n", "group_n", "weighted_proportion", "ci_lower", "ci_upper", "n_effective"):
         assert suppressed[column].isna().all(), column
-    shown = grouped[~grouped["suppressed"]]
+    together = grouped[grouped["ward_code"] == sv.WITHHELD_TOGETHER]
+    shown = grouped[~grouped["suppressed"] & (grouped["ward_code"] != sv.WITHHELD_TOGETHER)]
     assert set(shown["ward_code"]) == set(per_ward) - small
+    # What subtraction would give is shown as one row: the small wards added together, by hand.
+    pooled = [(w, a) for code, w, a in answered if code in small]
+    row = together.set_index("answer").loc["fairly safe"]
+    assert row["group_n"] == len(pooled) == sum(per_ward[code] for code in small)
+    assert row["n"] == sum(1 for _, a in pooled if a == "fairly safe")
+    expected = sum(w for w, a in pooled if a == "fairly safe") / sum(w for w, _ in pooled)
+    assert row["weighted_proportion"] == pytest.approx(expected, abs=1e-12)
+    assert not together["suppressed"].any() and list(grouped["ward_code"])[-1] == sv.WITHHELD_TOGETHER
     assert (shown["group_n"] >= 10).all()
     # Withheld wards are named, by name, on the page.
     text = all_text(with_responses)
     names = dict(zip(grouped["ward_code"], grouped["group"]))
     assert all(names[code] in text for code in small)
     assert "Withheld because fewer than 10 respondents in the group answered" in text
+    assert 'The withheld groups are added together in the row "(withheld groups together)"' in text
 
     # One shown ward, recomputed by hand.
     ward = max(per_ward, key=per_ward.get)
@@ -221,6 +234,39 @@ def test_small_wards_are_suppressed(with_responses):
     expected = sum(w for w, a in members if a == "fairly safe") / sum(w for w, _ in members)
     row = shown[(shown["ward_code"] == ward) & (shown["answer"] == "fairly safe")].iloc[0]
     assert row["weighted_proportion"] == pytest.approx(expected, abs=1e-12)
+
+
+def test_a_ward_withheld_alone_takes_the_next_smallest_with_it(tmp_path, monkeypatch):
+    # Four wards of 4, 12, 30 and 40 respondents, unweighted. Showing the 12 would give the 4 away
+    # (all respondents minus the wards shown), so it is withheld too, and the page says why.
+    sizes = {"E05014449": 4, "E05014450": 12, "E05014451": 30, "E05014452": 40}
+    lines = ["respondent_id,ward_code,age_band,sex,q_feel_safe_day\n"]
+    for code, size in sizes.items():
+        lines += [f"{code}-{i},{code},,,{'very safe' if i % 3 else 'neither'}\n" for i in range(size)]
+    responses = tmp_path / "responses.csv"
+    responses.write_text("".join(lines), encoding="utf-8")
+    area_file = tmp_path / "area.toml"
+    area_file.write_text(area_text(responses.as_posix()), encoding="utf-8")
+    monkeypatch.setenv("CSP_AREA_FILE", str(area_file))
+    at = open_page(survey_question="feel_safe_day", survey_breakdown="Ward", survey_answer="very safe")
+    assert not at.exception and not at.error
+    grouped = next(d.value for d in at.dataframe if "ward_code" in d.value.columns)
+    reasons = grouped.drop_duplicates("ward_code").set_index("ward_code")["withheld_because"]
+    assert reasons.fillna("").to_dict() == {
+        "E05014449": sv.TOO_FEW,
+        "E05014450": sv.PROTECTING,
+        "E05014451": "",
+        "E05014452": "",
+        sv.WITHHELD_TOGETHER: "",
+    }
+    together = grouped[grouped["ward_code"] == sv.WITHHELD_TOGETHER].set_index("answer")
+    # 4 + 12 respondents: i % 3 == 0 says "neither": 2 of the 4 (i = 0, 3) and 4 of the 12.
+    assert together.loc["neither", "n"] == 6 and together.loc["very safe", "n"] == 10
+    names = dict(zip(grouped["ward_code"], grouped["group"]))
+    assert (
+        f"Withheld because fewer than 10 respondents in the group answered: {names['E05014449']}. "
+        f"Also withheld: {names['E05014450']}. Otherwise the answers of the smaller groups could be worked out"
+    ) in all_text(at)
 
 
 def test_bad_respondent_file_names_line_and_column(tmp_path, monkeypatch):

@@ -380,7 +380,10 @@ def hand_wilson(p: float, n: float) -> tuple[float, float]:
 
 def test_tiny_file_by_ward_matches_hand_computation(tmp_path):
     responses = read_survey_responses(write_csv(tmp_path, TINY))
-    table = weighted_proportions(responses, "safe", by="ward_code")
+    # With a threshold of 4 no ward is withheld, so ward A's figures can be checked by hand; with
+    # the default of 10, ward B (4) is withheld and so is A (below).
+    table = weighted_proportions(responses, "safe", by="ward_code", min_group_size=4)
+    assert not table["suppressed"].any()
     ward_a = table[table.ward_code == "E05014449"].set_index("answer")
 
     # Ward A, 10 answering (r11 left the question blank): weights 1,1,1,1,2,2,2,2,4,4.
@@ -409,11 +412,19 @@ def test_tiny_file_by_ward_matches_hand_computation(tmp_path):
     assert not ward_a["suppressed"].any()
 
     # Ward B has 4 respondents: every figure null, flag set, both answers listed.
+    table = weighted_proportions(responses, "safe", by="ward_code")
     ward_b = table[table.ward_code == "E05014450"]
     assert list(ward_b["answer"]) == ["safe", "unsafe"]
     assert ward_b["suppressed"].all()
+    assert (ward_b["withheld_because"] == "too few answered").all()
     for column in ("n", "group_n", "weighted_proportion", "ci_lower", "ci_upper", "n_effective"):
         assert ward_b[column].isna().all(), column
+    # Ward A would be the all-respondents row minus ward B's, so ward B's figures by subtraction: it is
+    # withheld with it, and with every group withheld there is no row of them added together.
+    ward_a = table[table.ward_code == "E05014449"]
+    assert ward_a["suppressed"].all() and ward_a["n"].isna().all()
+    assert (ward_a["withheld_because"] == "withheld with smaller groups").all()
+    assert set(table.ward_code) == {"E05014449", "E05014450"}
 
 
 def test_tiny_file_overall_matches_hand_computation(tmp_path):
@@ -436,7 +447,9 @@ def test_tiny_file_overall_matches_hand_computation(tmp_path):
         "ci_upper",
         "n_effective",
         "suppressed",
+        "withheld_because",
     ]
+    assert table["withheld_because"].isna().all()
 
 
 def test_unweighted_file_uses_plain_counts(tmp_path):
@@ -649,11 +662,17 @@ def test_respondent_data_text_is_the_area_s_own_or_generic(tmp_path, surveys):
         "Respondent-level survey data is not published for this area: the partnership publishes only headline "
         "percentages, without sample sizes, weights or the answers of each respondent. A partnership that holds"
     )
-    assert medway.endswith("withholds every group of fewer than 10 respondents.")
+    assert medway.endswith(
+        "withholds every group of fewer than 10 respondents, with as many of the next smallest groups as it "
+        "takes for none of them to be worked out from the figures shown."
+    )
     other = load_survey(write_survey(tmp_path, minimal_survey()))
     generic = respondent_data_text([other], min_group_size=5)
     assert generic.startswith("The area file names no respondent-level survey file. A partnership that holds")
-    assert generic.endswith("withholds every group of fewer than 5 respondents.")
+    assert generic.endswith(
+        "withholds every group of fewer than 5 respondents, with as many of the next smallest groups as it "
+        "takes for none of them to be worked out from the figures shown."
+    )
     for text in (generic, published_caveat(other)):
         assert "Medway" not in text and "not published for this area" not in text
 
@@ -743,5 +762,8 @@ def test_grouped_shares_are_named_and_ordered(tmp_path):
         ("E05014449", "fairly safe"),
         ("E05014449", "neither"),
     ]
-    assert grouped["suppressed"].tolist() == [True] * 3 + [False] * 3  # 4 respondents in Alpha, 12 in the other
+    # 4 respondents in Alpha, 12 in the other: Alpha is withheld for too few, and the other with it, since
+    # all respondents minus it would be Alpha.
+    assert grouped["suppressed"].tolist() == [True] * 6
+    assert grouped["withheld_because"].tolist() == ["too few answered"] * 3 + ["withheld with smaller groups"] * 3
     assert grouped.index.tolist() == list(range(6))
