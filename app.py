@@ -3,6 +3,7 @@
 import streamlit as st
 
 from csp_data import ui
+from csp_data.ui import auth
 from csp_data.ui.links import share_link
 from csp_data.ui.report import scrutiny_pack_sidebar
 
@@ -30,4 +31,4 @@ pages = [
     st.Page("views/data_sources.py", title="Data and methods", icon=":material/description:"),
 ]
 with ui.guard():
-    st.navigation(pages).run()
+    st.navigation(auth.navigation_pages(pages)).run()  # staff pages only in partnership mode (docs/modes.md)

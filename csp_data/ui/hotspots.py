@@ -11,13 +11,14 @@ import pydeck as pdk
 import streamlit as st
 
 from csp_data.config import Area
-from csp_data.figures import emerging, hotspots
+from csp_data.figures import emerging, gistar, hotspots
 from csp_data.figures.gistar import CELL_SIZE_M, PERMUTATIONS
 from csp_data.maps import MAP_HEIGHT
 from csp_data.periods import Period, describe_months
 from csp_data.series import Counted, MatchedMonths, month_runs
 from csp_data.store.geography import ward_boundaries
-from csp_data.ui.context import current_area, run_query
+from csp_data.store.statcache import StatCache, store_statcache
+from csp_data.ui.context import current_area, current_store, run_query
 from csp_data.ui.downloads import download_table
 from csp_data.words import slug as slug_of
 
@@ -58,22 +59,58 @@ SQUARE_COLUMN = st.column_config.TextColumn("Square", help="Column_row of the 25
 # -- caches -------------------------------------------------------------------------------------
 
 
+def _statistics(area: Area, store_version: str) -> StatCache:
+    """The statistics kept with the store version, so that clearing Streamlit's caches costs only queries."""
+    return store_statcache(current_store(area).root, store_version)
+
+
+def _area_key(area: Area) -> dict:
+    """What the statistics depend on besides the store: the area file and its current wards' boundaries."""
+    files = (area.area_file, area.current_wards.boundary_file)
+    return {"area": [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files]}
+
+
 @st.cache_data(max_entries=32, show_spinner="Looking for rising squares…")
 def emerging_result(
     area_file: str, store_version: str, months: tuple, kind: str, crime_type: str | None, hot_cell_ids: tuple
 ):
-    """Computed once per (store, months, type); the arguments are the cache key."""
-    points = run_query("hotspot_points", first=months[0], last=months[-1], kind=kind, crime_type=crime_type)
-    return emerging.emerging_hotspots(points, months, hot_cell_ids)
+    """Computed once per (store, months, type) and kept with the store version; the arguments are the key."""
+    area = current_area()
+    key = {**_area_key(area), "months": months, "kind": kind, "crime_type": crime_type, "hot": hot_cell_ids}
+
+    def compute() -> emerging.EmergingResult:
+        points = run_query("hotspot_points", first=months[0], last=months[-1], kind=kind, crime_type=crime_type)
+        return emerging.emerging_hotspots(points, months, hot_cell_ids)
+
+    return _statistics(area, store_version).get(
+        "emerging", key, compute, emerging.EmergingResult, modules=(emerging, gistar, hotspots)
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner="Finding hotspots…")
 def hotspot_result(area_file: str, store_version: str, first, last, kind: str, crime_type: str | None):
-    """Computed once per (store, period, type); the arguments are the cache key."""
+    """Computed once per (store, period, type) and kept with the store version; the arguments are the key.
+    The incidents are a query (fast); the Gi* statistics and the repeat locations are read from the
+    store's statistics cache when they were computed before."""
     area = current_area()
     points = run_query("hotspot_points", first=first, last=last, kind=kind, crime_type=crime_type)
-    outline = hotspots.area_outline(ward_boundaries(area.current_wards).geometry)
-    return points, hotspots.compute_hotspots(points, outline), hotspots.repeat_locations(points, limit=None)
+    statistics = _statistics(area, store_version)
+    key = {**_area_key(area), "first": first, "last": last, "kind": kind, "crime_type": crime_type}
+    result = statistics.get(
+        "hotspots",
+        key,
+        lambda: hotspots.compute_hotspots(points, hotspots.area_outline(ward_boundaries(area.current_wards).geometry)),
+        hotspots.HotspotResult,
+        modules=(hotspots, gistar),
+    )
+    repeats = statistics.get(
+        "repeat_locations",
+        key,
+        lambda: hotspots.repeat_locations(points, limit=None),
+        pd.DataFrame,
+        modules=(hotspots,),
+    )
+    return points, result, repeats
 
 
 def previous_points(matched: MatchedMonths, incident_filter: Counted) -> pd.DataFrame | None:
@@ -154,7 +191,7 @@ def show_map(deck: pdk.Deck, legend: str, area_name: str) -> None:
 
 
 def show_hot_cells(result: hotspots.HotspotResult, slug: str) -> None:
-    st.subheader("Hot squares")
+    st.header("Hot squares")
     if result.hot_cells.empty:
         st.info(NO_HOT_SQUARES)
         return
@@ -177,7 +214,7 @@ def show_hot_cells(result: hotspots.HotspotResult, slug: str) -> None:
 
 def show_repeat_locations(repeats: pd.DataFrame, slug: str, noun: str, period_label: str, area_name: str) -> None:
     """The 50 busiest snap points, flagging those that may be a place incidents are snapped to."""
-    st.subheader("Repeat locations")
+    st.header("Repeat locations")
     st.caption(
         f"The snap points with the most incidents of {noun} in {period_label.lower()}: the "
         "“repeat business” list for tasking. ⚑ marks a point holding at least "
@@ -243,7 +280,7 @@ def show_emerging(
     trend: emerging.EmergingResult | None, trend_note: str | None, trend_months: tuple, noun: str, slug: str
 ) -> None:
     """The squares whose monthly counts are rising, or why they cannot be shown."""
-    st.subheader("Emerging hotspots")
+    st.header("Emerging hotspots")
     if trend is None:
         st.info(trend_note)
         return

@@ -20,7 +20,8 @@ from csp_data.config import Area
 from csp_data.figures import priorities as pr
 from csp_data.periods import Period
 from csp_data.store.geography import ward_boundaries
-from csp_data.ui.context import area_population, get_area, loaded_months, run_query
+from csp_data.survey.store import read_stored_responses, stored_responses_file
+from csp_data.ui.context import area_population, current_area, current_store, get_area, loaded_months, run_query
 from csp_data.ui.downloads import download_table
 from csp_data.ui.errors import guard
 from csp_data.ui.priorities import NO_MONTHS, file_stamp
@@ -79,9 +80,30 @@ def _cached_responses(path: str, stamp: tuple[int, int]):
     return sv.read_survey_responses(path)
 
 
+@st.cache_data(max_entries=2, show_spinner=False)
+def _stored_responses(path: str) -> sv.SurveyResponses:
+    # The stored file's name changes with every load, so the path is the whole key.
+    return read_stored_responses(path, run_query)
+
+
+def stored_responses(area: Area) -> sv.SurveyResponses | None:
+    """The respondent-level file loaded on the staff pages, read from the store with DuckDB; None when none is."""
+    path = stored_responses_file(current_store(area).root)
+    return None if path is None else _stored_responses(str(path))
+
+
+def respondent_responses(area: Area, configured: Path | None) -> sv.SurveyResponses | None:
+    """The respondents the page shows: the file loaded into the store on the staff pages when there is one
+    (the newest), else the file the area file names, else None."""
+    stored = stored_responses(area)
+    if stored is not None:
+        return stored
+    return None if configured is None else _cached_responses(str(configured), file_stamp(configured))
+
+
 def read_responses(path: Path) -> sv.SurveyResponses:
-    """The respondent-level file, read again when it changes."""
-    return _cached_responses(str(path), file_stamp(path))
+    """The respondent-level file (read again when it changes), or the one loaded into the store in its place."""
+    return respondent_responses(current_area(), path)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -251,8 +273,10 @@ def show_drug_offences(area: Area, period: Period, stem: str) -> None:
     download_table(table, f"{stem}-drug-offences-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
 
 
-def show_respondent_file(area: Area, responses: sv.SurveyResponses, path: Path) -> None:
-    """Whether the file is made-up test data, and how its figures are weighted, bounded and withheld."""
+def show_respondent_file(area: Area, responses: sv.SurveyResponses, path: Path | None = None) -> None:
+    """Whether the file is made-up test data, and how its figures are weighted, bounded and withheld.
+    The file is named as read (``responses.path``: a file loaded on the staff pages by its uploaded name)."""
+    path = Path(responses.path.name)
     if "generated" in path.name.lower():
         st.warning(
             f"{path.name} is generated test data, made up by a program: it is not "

@@ -1,0 +1,220 @@
+"""Statistics that take long to compute, kept on disk with the store version they were computed from.
+
+The Hotspots page's Gi* permutation test, repeat locations and emerging-hotspot trend tests take from
+a few hundred milliseconds to seconds each. Streamlit keeps them in memory, but any client can empty
+those caches; kept here, a cleared cache costs only a file read. Layout::
+
+    STORE/statcache/<store version>/<name>-<key digest>/value.json      what the value is, its plain fields
+    STORE/statcache/<store version>/<name>-<key digest>/<field>.parquet  its tables
+
+The key digest covers the arguments, the format and the source code of the modules that compute the
+value, so new data (a new store version), other arguments or changed code never reuse an old entry.
+An entry is written into a hidden folder and renamed into place whole, so readers (in this process
+or another) see a whole entry or none; a damaged or unreadable entry is a miss and is computed again.
+Folders of other store versions are removed when the first entry of a new version is written. When
+the folder cannot be written (a read-only store), values are computed and returned as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import TypeVar
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+log = logging.getLogger("csp_dashboard")
+
+CACHE_FOLDER = "statcache"
+FORMAT = 1
+#: Entries kept for one store version; past this the oldest are removed.
+MAX_ENTRIES = 400
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_NUMBERED = re.compile(r"^v(\d+)-")  # store versions are numbered: a later one is never removed for an earlier
+_VALUE_FILE = "value.json"
+_STALE_SECONDS = 3600
+
+T = TypeVar("T")
+_WARNED: set[str] = set()
+
+
+@lru_cache(maxsize=64)
+def _module_fingerprint(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def code_fingerprint(modules: Sequence[ModuleType]) -> list[str]:
+    """The SHA-256 of each module's source file: a change to the code is a change of key."""
+    return [_module_fingerprint(str(Path(m.__file__).resolve())) for m in modules]
+
+
+def entry_digest(name: str, key: Mapping, modules: Sequence[ModuleType] = ()) -> str:
+    """The digest naming an entry: format, name, arguments (dates and tuples as text and lists) and code."""
+    text = json.dumps(
+        {"format": FORMAT, "name": name, "key": dict(key), "code": code_fingerprint(modules)},
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
+class StatCache:
+    """The statistics of one store version.
+
+    Parameters
+    ----------
+    root : str or Path
+        The cache folder (``STORE/statcache``).
+    store_version : str
+        The store version the statistics are computed from (``Store.version()``).
+    """
+
+    def __init__(self, root: str | Path, store_version: str):
+        if not _VERSION.match(store_version):
+            raise ValueError(f"store version {store_version!r} cannot name a cache folder")
+        self.root = Path(root)
+        self.folder = self.root / store_version
+
+    def get(
+        self,
+        name: str,
+        key: Mapping,
+        compute: Callable[[], T],
+        kind: type,
+        modules: Sequence[ModuleType] = (),
+    ) -> T:
+        """The value stored under ``name`` and ``key``, else ``compute()``, stored for next time.
+
+        Parameters
+        ----------
+        name : str
+            What the value is (``hotspots``); lower-case letters, digits and ``_``.
+        key : mapping
+            The arguments the value depends on, besides the store version (JSON values, dates, tuples).
+        compute : callable
+            Called with no arguments on a miss.
+        kind : type
+            ``pandas.DataFrame``, or a dataclass whose fields are DataFrames or JSON values.
+        modules : sequence of modules
+            The modules whose code computes the value.
+        """
+        if not _NAME.match(name):
+            raise ValueError(f"cache entry name {name!r} should be lower-case letters, digits and _")
+        entry = self.folder / f"{name}-{entry_digest(name, key, modules)}"
+        found = self._read(entry, kind)
+        if found is not None:
+            return found
+        value = compute()
+        self._write(entry, value, kind)
+        return value
+
+    # ---- reading ----
+
+    def _read(self, entry: Path, kind: type):
+        try:
+            text = (entry / _VALUE_FILE).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None  # not computed yet (entries appear whole, with this file in them)
+        except OSError:
+            return None
+        try:
+            meta = json.loads(text)
+            if meta.get("kind") != _kind_name(kind):
+                return None
+            frames = {f: pq.read_table(entry / f"{f}.parquet").to_pandas() for f in meta["frames"]}
+            if kind is pd.DataFrame:
+                return frames["value"]
+            return kind(**meta["fields"], **frames)
+        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
+            log.warning("statistics cache entry %s is unreadable (%s); computing it again", entry.name, exc)
+            shutil.rmtree(entry, ignore_errors=True)
+            return None
+
+    # ---- writing ----
+
+    def _write(self, entry: Path, value, kind: type) -> None:
+        if kind is pd.DataFrame:
+            frames, fields = {"value": value}, {}
+        else:
+            parts = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+            frames = {k: v for k, v in parts.items() if isinstance(v, pd.DataFrame)}
+            fields = {k: v for k, v in parts.items() if k not in frames}
+        try:
+            first_of_version = not self.folder.is_dir()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if first_of_version:
+                self._remove_other_versions()
+            building = self.folder / f".tmp-{uuid.uuid4().hex}"
+            building.mkdir()
+            try:
+                for field_name, frame in frames.items():
+                    with open(building / f"{field_name}.parquet", "wb") as handle:
+                        pq.write_table(pa.Table.from_pandas(frame), handle)
+                        os.fsync(handle.fileno())
+                meta = {"kind": _kind_name(kind), "frames": sorted(frames), "fields": fields}
+                with open(building / _VALUE_FILE, "w", encoding="utf-8") as handle:
+                    json.dump(meta, handle)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                try:
+                    os.rename(building, entry)
+                except OSError:
+                    if not entry.is_dir():
+                        raise
+                    # Another process stored the same entry first; theirs is as good as ours.
+            finally:
+                shutil.rmtree(building, ignore_errors=True)
+            self._bound()
+        except (OSError, TypeError, ValueError, pa.ArrowException) as exc:
+            if str(self.root) not in _WARNED:  # once per folder: a read-only store would say it on every miss
+                _WARNED.add(str(self.root))
+                log.warning("statistics cache %s cannot be written (%s); values are not kept", self.root, exc)
+
+    def _remove_other_versions(self) -> None:
+        """Remove the folders of earlier versions (a reader still on one of them just computes again)."""
+        mine = _NUMBERED.match(self.folder.name)
+        for other in self.root.iterdir():
+            theirs = _NUMBERED.match(other.name)
+            later = mine and theirs and int(theirs.group(1)) > int(mine.group(1))
+            if other != self.folder and other.is_dir() and not later:
+                shutil.rmtree(other, ignore_errors=True)
+
+    def _bound(self) -> None:
+        """Keep at most MAX_ENTRIES entries, removing the oldest; remove builds abandoned by a crash."""
+        entries, now = [], time.time()
+        for path in self.folder.iterdir():
+            try:
+                modified = path.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            if path.name.startswith(".tmp-"):
+                if now - modified > _STALE_SECONDS:
+                    shutil.rmtree(path, ignore_errors=True)
+            else:
+                entries.append((modified, path))
+        if len(entries) > MAX_ENTRIES:
+            for _, path in sorted(entries)[: len(entries) - MAX_ENTRIES]:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _kind_name(kind: type) -> str:
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def store_statcache(store_root: str | Path, store_version: str) -> StatCache:
+    """The statistics cache of a store: ``STORE/statcache``."""
+    return StatCache(Path(store_root) / CACHE_FOLDER, store_version)

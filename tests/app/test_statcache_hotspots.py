@@ -1,0 +1,108 @@
+"""AppTest: the Hotspots page's statistics survive a clear of Streamlit's caches. After a clear and a
+rerun (and in a new session) the Gi* test, the repeat locations and the emerging-hotspot tests are not
+computed again (calls counted), and the page shows the same figures; with the stored statistics
+removed, they are computed again (so the counting can fail)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from csp_data.figures import emerging, hotspots
+from helpers import ROOT
+
+APP = str(ROOT / "app.py")
+PAGE = "views/hotspots.py"
+
+
+@pytest.fixture
+def counted(monkeypatch, tmp_path):
+    """A copy of the embedded store for the app, and the calls of the three expensive functions."""
+    store = tmp_path / "store"
+    # Without the statistics the app may already have kept beside the embedded store.
+    shutil.copytree(
+        ROOT / "data" / "medway" / "store", store, symlinks=True, ignore=shutil.ignore_patterns("statcache")
+    )
+    monkeypatch.setenv("CSP_STORE_DIR", str(store))
+    calls = {"compute_hotspots": 0, "repeat_locations": 0, "emerging_hotspots": 0}
+    for module, name in (
+        (hotspots, "compute_hotspots"),
+        (hotspots, "repeat_locations"),
+        (emerging, "emerging_hotspots"),
+    ):
+        real = getattr(module, name)
+
+        def counting(*args, _real=real, _name=name, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counting)
+    clear_streamlit_caches()
+    yield store, calls
+    clear_streamlit_caches()
+
+
+def clear_streamlit_caches() -> None:
+    """What a browser's clear_cache message does: every st.cache_data and st.cache_resource entry goes."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def figures(at: AppTest) -> tuple:
+    metrics = tuple((m.label, m.value) for m in at.metric)
+    tables = tuple(len(frame.value) for frame in at.dataframe)
+    return metrics, tables, at.dataframe[0].value["cell_id"].tolist()
+
+
+def open_hotspots() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception and not at.error
+    return at
+
+
+def test_a_cache_clear_costs_no_recomputation(counted):
+    store, calls = counted
+    at = open_hotspots()
+    assert calls == {"compute_hotspots": 1, "repeat_locations": 1, "emerging_hotspots": 1}
+    shown = figures(at)
+    assert (store / "statcache").is_dir()
+
+    clear_streamlit_caches()
+    at.run()
+    assert not at.exception and not at.error
+    assert calls == {"compute_hotspots": 1, "repeat_locations": 1, "emerging_hotspots": 1}
+    assert figures(at) == shown
+
+    clear_streamlit_caches()
+    assert figures(open_hotspots()) == shown  # a new session after the clear
+    assert calls == {"compute_hotspots": 1, "repeat_locations": 1, "emerging_hotspots": 1}
+
+    shutil.rmtree(store / "statcache")
+    clear_streamlit_caches()
+    at.run()
+    assert calls == {"compute_hotspots": 2, "repeat_locations": 2, "emerging_hotspots": 2}
+    assert figures(at) == shown
+
+
+def test_another_crime_type_is_its_own_entry(counted):
+    store, calls = counted
+    at = open_hotspots()
+    at.selectbox(key="hotspots_filter").set_value("asb").run()
+    assert not at.exception and not at.error
+    assert calls["compute_hotspots"] == 2
+    clear_streamlit_caches()
+    at.run()
+    assert calls["compute_hotspots"] == 2
+    (version,) = (store / "statcache").iterdir()
+    assert sorted(p.name.split("-")[0] for p in version.iterdir()) == [
+        "emerging",
+        "emerging",
+        "hotspots",
+        "hotspots",
+        "repeat_locations",
+        "repeat_locations",
+    ]

@@ -1,0 +1,183 @@
+"""The on-disk statistics cache: computed once per store version, key and code; whole entries only;
+a damaged entry is computed again; old versions cleared; a read-only store still works."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import types
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from csp_data.store import statcache
+from csp_data.store.statcache import StatCache, store_statcache
+from helpers import ROOT
+
+
+@dataclass(frozen=True)
+class Result:
+    grid: pd.DataFrame
+    counts: dict
+    total: int
+
+
+def frame(seed: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "cell_id": [f"{seed}_{i}" for i in range(5)],
+            "incidents": pd.Series(range(seed, seed + 5), dtype="int64"),
+            "z": [0.5 * i - seed for i in range(5)],
+            "month": pd.to_datetime(["2025-01-01"] * 5),
+            "flag": [True, False, True, False, True],
+        }
+    )
+
+
+class Counter:
+    def __init__(self, make):
+        self.calls = 0
+        self.make = make
+
+    def __call__(self):
+        self.calls += 1
+        return self.make()
+
+
+def test_a_value_is_computed_once_and_read_back_equal(tmp_path):
+    cache = store_statcache(tmp_path, "v000003-abcdef12")
+    compute = Counter(lambda: Result(frame(1), {"hot": 2, "cold": 0}, 15))
+    key = {"first": date(2025, 1, 1), "kind": "crime", "crime_type": None, "hot": ("1_2", "3_4")}
+    first = cache.get("hotspots", key, compute, Result)
+    again = store_statcache(tmp_path, "v000003-abcdef12").get("hotspots", key, compute, Result)
+    assert compute.calls == 1
+    pd.testing.assert_frame_equal(again.grid, first.grid)
+    assert again.counts == {"hot": 2, "cold": 0} and again.total == 15
+    plain = Counter(lambda: frame(2))
+    cache.get("repeat_locations", key, plain, pd.DataFrame)
+    pd.testing.assert_frame_equal(cache.get("repeat_locations", key, plain, pd.DataFrame), frame(2))
+    assert plain.calls == 1
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"version": "v000004-00000000"},
+        {"key": {"first": date(2025, 2, 1), "kind": "crime"}},
+        {"key": {"first": date(2025, 1, 1), "kind": "asb"}},
+        {"name": "emerging"},
+        {"kind": pd.DataFrame},
+    ],
+)
+def test_another_version_key_name_or_kind_is_computed_afresh(tmp_path, other):
+    key = {"first": date(2025, 1, 1), "kind": "crime"}
+    compute = Counter(lambda: frame(1))
+    store_statcache(tmp_path, "v000003-abcdef12").get("hotspots", key, compute, pd.DataFrame)
+    version = other.get("version", "v000003-abcdef12")
+    if other.get("kind") is pd.DataFrame:  # the same entry asked for as another kind is not taken for it
+        result = Counter(lambda: Result(frame(3), {}, 0))
+        store_statcache(tmp_path, version).get("hotspots", key, result, Result)
+        assert result.calls == 1
+        return
+    store_statcache(tmp_path, version).get(other.get("name", "hotspots"), other.get("key", key), compute, pd.DataFrame)
+    assert compute.calls == 2
+
+
+def test_a_change_to_the_code_that_computes_it_is_a_new_entry(tmp_path):
+    source = tmp_path / "method.py"
+    source.write_text("PERMUTATIONS = 9999\n")
+    module = types.ModuleType("method")
+    module.__file__ = str(source)
+    cache = store_statcache(tmp_path / "store", "v000001-00000000")
+    compute = Counter(lambda: frame(1))
+    cache.get("hotspots", {}, compute, pd.DataFrame, modules=(module,))
+    statcache._module_fingerprint.cache_clear()
+    source.write_text("PERMUTATIONS = 999\n")
+    cache.get("hotspots", {}, compute, pd.DataFrame, modules=(module,))
+    assert compute.calls == 2
+
+
+@pytest.mark.parametrize("damage", ["truncate parquet", "bad json", "missing parquet"])
+def test_a_damaged_entry_is_computed_again_and_replaced(tmp_path, damage):
+    cache = store_statcache(tmp_path, "v000001-00000000")
+    compute = Counter(lambda: Result(frame(1), {"a": 1}, 5))
+    cache.get("hotspots", {"k": 1}, compute, Result)
+    (entry,) = [p for p in cache.folder.iterdir()]
+    if damage == "truncate parquet":
+        data = (entry / "grid.parquet").read_bytes()
+        (entry / "grid.parquet").write_bytes(data[: len(data) // 2])
+    elif damage == "bad json":
+        (entry / "value.json").write_text("{not json")
+    else:
+        (entry / "grid.parquet").unlink()
+    value = cache.get("hotspots", {"k": 1}, compute, Result)
+    assert compute.calls == 2 and value.total == 5
+    cache.get("hotspots", {"k": 1}, compute, Result)
+    assert compute.calls == 2  # the entry written again is whole
+
+
+def test_a_new_version_clears_earlier_versions_but_never_later_ones(tmp_path):
+    root = tmp_path / "statcache"
+    for version in ("v000002-aaaaaaaa", "v000005-bbbbbbbb"):
+        StatCache(root, version).get("hotspots", {}, lambda: frame(1), pd.DataFrame)
+    assert sorted(p.name for p in root.iterdir()) == ["v000005-bbbbbbbb"]
+    StatCache(root, "v000004-cccccccc").get("hotspots", {}, lambda: frame(1), pd.DataFrame)
+    assert sorted(p.name for p in root.iterdir()) == ["v000004-cccccccc", "v000005-bbbbbbbb"]
+    StatCache(root, "empty").get("hotspots", {}, lambda: frame(1), pd.DataFrame)  # an unnumbered version
+    assert sorted(p.name for p in root.iterdir()) == ["empty"]
+
+
+def test_entries_are_bounded_and_abandoned_builds_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(statcache, "MAX_ENTRIES", 3)
+    cache = store_statcache(tmp_path, "v000001-00000000")
+    cache.folder.mkdir(parents=True)
+    stale = cache.folder / ".tmp-0123"
+    stale.mkdir()
+    os.utime(stale, (0, 0))
+    for n in range(5):
+        cache.get("hotspots", {"n": n}, lambda n=n: frame(n), pd.DataFrame)
+        os.utime(
+            next(p for p in cache.folder.iterdir() if p.name.endswith(statcache.entry_digest("hotspots", {"n": n}))),
+            (n, n),
+        )
+    names = sorted(p.name for p in cache.folder.iterdir())
+    assert len(names) == 3 and not any(n.startswith(".tmp-") for n in names)
+
+
+def test_a_store_that_cannot_be_written_computes_every_time(tmp_path):
+    (tmp_path / "statcache").write_text("not a folder")
+    cache = store_statcache(tmp_path, "v000001-00000000")
+    compute = Counter(lambda: frame(1))
+    for _ in range(2):
+        pd.testing.assert_frame_equal(cache.get("hotspots", {}, compute, pd.DataFrame), frame(1))
+    assert compute.calls == 2
+
+
+@pytest.mark.parametrize("version", ["../escape", "v1/../../x", "", ".hidden"])
+def test_a_version_that_is_not_a_plain_name_is_refused(tmp_path, version):
+    with pytest.raises(ValueError, match="cannot name a cache folder"):
+        store_statcache(tmp_path, version)
+
+
+def test_processes_computing_the_same_entry_at_once_leave_one_whole_entry(tmp_path):
+    script = (
+        "import sys, time\n"
+        "import pandas as pd\n"
+        "from csp_data.store.statcache import store_statcache\n"
+        "def slow():\n"
+        "    time.sleep(0.5)\n"
+        "    return pd.DataFrame({'a': range(1000)})\n"
+        "for n in range(5):\n"
+        "    v = store_statcache(sys.argv[1], 'v000001-00000000').get('hotspots', {'n': n}, slow, pd.DataFrame)\n"
+        "    assert v['a'].sum() == 499500, v\n"
+    )
+    processes = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT) for _ in range(3)]
+    assert [p.wait(timeout=120) for p in processes] == [0, 0, 0]
+    folder = tmp_path / "statcache" / "v000001-00000000"
+    entries = sorted(folder.iterdir())
+    assert len(entries) == 5 and all(
+        sorted(p.name for p in e.iterdir()) == ["value.json", "value.parquet"] for e in entries
+    )
