@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup chromium run test test-fast lint format screenshots embedded-data bench
+.PHONY: setup chromium run test test-fast lint format screenshots embedded-data bench nginx serve
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,20 @@ setup: $(STAMP)
 chromium:
 	@{ command -v chromium && command -v strace && command -v pdftotext; } >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium fonts-liberation strace poppler-utils; }
 
+# `make serve` and the deployment tests (tests/deploy/) run Debian's nginx as the current user; openssl makes
+# the TLS test's throwaway certificate.
+nginx:
+	@{ { command -v nginx || test -x /usr/sbin/nginx; } && command -v openssl; } >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends nginx openssl; }
+
 run: setup
 	$(PY) -m streamlit run app.py
 
-test: setup chromium lint
+# The dashboard as it is hosted, on loopback: nginx on http://127.0.0.1:8080 in front of two replicas of
+# app.py, with sticky sessions and the site's headers and limits (deploy/README.md). Ctrl-C stops it.
+serve: setup nginx
+	$(PY) deploy/serve.py
+
+test: setup chromium nginx lint
 	$(PY) -m pytest
 
 # Style: ruff's linter and formatter (configured in pyproject.toml); `make format` applies them.

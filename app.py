@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import csp_data.ui.hardening  # noqa: F401  (refuses browsers' clear_cache and load_git_info messages)
 from csp_data import ui
 from csp_data.ui import auth
 from csp_data.ui.links import share_link
