@@ -56,13 +56,15 @@ def check_page(page, problems: list[str]) -> None:
 # launched with executable_path=chromium_path() and CHROMIUM_ARGS); one sync Playwright per process.
 
 
-def test_seasonality_page_embedded_year(chromium):
+def test_seasonality_page_embedded_history(chromium):
     with streamlit_server() as url:
         page, problems = open_seasonality(chromium, url)
         check_page(page, problems)
         body = page.inner_text("body")
-        assert "More history is needed." in body
-        assert "2025/26 (partial: 9 of 12 months)" in body
+        # 27 months with two real gaps: an expected range is drawn, and the gaps are named.
+        assert "More history is needed." not in body
+        assert "Missing: Dec 2022 to Dec 2023, May 2024 to Dec 2024." in body
+        assert "2022/23 (partial: 8 of 12 months)" in body and "2025/26 (partial: 9 of 12 months)" in body
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "seasonality.png"), full_page=True)
         page.close()
