@@ -19,20 +19,17 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from synthetic import build_national_store  # noqa: E402
+
 from csp_data.config import load_area  # noqa: E402
 from csp_data.figures.overview import build_overview  # noqa: E402
-from csp_data.periods import add_months, latest_12_months  # noqa: E402
+from csp_data.periods import latest_12_months  # noqa: E402
 from csp_data.store import Store  # noqa: E402
-from csp_data.store.forces import force_key  # noqa: E402
 from csp_data.store.queries import Database  # noqa: E402
 
 
@@ -54,40 +51,11 @@ def time_overview(area, store, runs: int) -> tuple[float, float, int]:
 
 
 def build_synthetic_store(area, target: Path, months: int, forces: int) -> Store:
-    """Write the synthetic months as versions are written: one file per month and force, one commit."""
-    with Store(area.store_dir).snapshot() as snap:
-        source = pa.concat_tables(pq.read_table(p) for p in snap.file_paths())
-    # One month of a force: four months of Medway rows (about 10,000 rows, like a mid-sized force).
-    month_rows = source.slice(0, min(source.num_rows, 10_000))
-    last = date(2025, 12, 1)
-    ledger = []
-    store = Store(target)
-    with store.building() as build:
-        for m in range(months):
-            month = add_months(last, -m)
-            rows = month_rows.set_column(0, "month", pa.array([month] * month_rows.num_rows, pa.date32()))
-            for f in range(forces):
-                force = f"Force {f:02d}"
-                rows_f = rows.set_column(
-                    rows.schema.get_field_index("force"), "force", pa.array([force] * rows.num_rows)
-                )
-                build.add(month.strftime("%Y-%m"), force_key(force), rows_f)
-                ledger.append(
-                    {
-                        "month": month,
-                        "force": force,
-                        "force_slug": force_key(force),
-                        "source": "synthetic",
-                        "rows_read": rows.num_rows,
-                        "rows_kept": rows.num_rows,
-                        "no_location": 0,
-                        "outside_area": 0,
-                        "malformed": 0,
-                        "in_no_ward": 0,
-                    }
-                )
-        build.commit(ledger)
-    return store
+    """Write the synthetic months as versions are written: one file per month and force, one commit.
+
+    One month of a force: four months of Medway rows (about 10,000 rows, like a mid-sized force); see
+    ``bench/synthetic.py``, which the page benchmarks share."""
+    return build_national_store(area, target, months, forces)
 
 
 def main() -> None:

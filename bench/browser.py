@@ -1,0 +1,343 @@
+"""What a visitor waits for in a browser: every page in Debian's Chromium (Playwright) against the real server.
+
+Usage: .venv/bin/python bench/browser.py [--runs 3] [--first-visits 3] [--pages overview,hotspots,...]
+           [--store-dir DIR] [--area-file FILE]
+
+1. ``first_visit``: a fresh ``streamlit run app.py`` for each of ``--first-visits`` runs, then one visit
+   to the Overview: time from ``page.goto`` to first content (the page's h1 in the main area) and to idle.
+   This is the first visitor after a deploy or restart: the server imports the package, reads the area,
+   builds the DuckDB views and runs every query, and the browser loads Streamlit's front end.
+2. ``new_visitor``: one fresh server; for every page, a new visitor (a fresh browser context: no cookies,
+   no HTTP cache, a new session) opening the page's link. The first visit to each page (its figures not
+   yet cached, apart from what earlier pages share) is reported apart, then the median of ``--runs``
+   visits with the server's caches warm.
+
+Times come from the page itself: a MutationObserver installed before the page's own scripts records when
+the main area's h1 appears and when Streamlit's running indicator (or the loading skeleton) goes away
+for the last time (``idle``); ``settled`` is the last change to the page's DOM (charts drawn). The visit
+ends when ``wait_until_idle`` (tests/browser/browser.py) has seen the indicator absent for 2 s. Times are
+measured from just before ``page.goto`` (wall clock, shared by Python and the browser on this machine).
+
+Baseline in the same run: ``(empty Streamlit app)``, a two-line app (a sidebar title and a page title,
+with this project's ``.streamlit/config.toml``) served and visited the same way, which is what Streamlit's
+front end and Chromium cost on this machine before any of the app's work. ``frontend_ms`` is when the
+browser had the front end's HTML parsed (DOMContentLoaded) and ``ws_ms`` when it opened the session's
+WebSocket, after which the server runs the script. Where the time goes, in CPU time, which other
+processes' load changes far less than wall-clock time: ``main_thread_cpu_ms``, the CPU time of the tab's
+main thread in Chromium over the visit (DevTools' Performance metrics; ``main_thread_ms`` is its busy
+wall-clock time and ``script_ms`` the JavaScript part of that), and ``server_cpu_ms``, the CPU time of the
+Streamlit server process during the visit (read from /proc).
+
+Budgets (issue 16): first visit to first content < 2 s; a page's median time to idle < 1.5 s.
+The machine is shared and noisy: medians of several runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+# tests/browser/browser.py is imported under another name: this file is also called browser.py.
+_spec = importlib.util.spec_from_file_location("browser_helpers", ROOT / "tests" / "browser" / "browser.py")
+helpers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(helpers)
+
+PAGES = {  # key: (title, path under the server's URL; the default page is the root)
+    "overview": ("Overview", ""),
+    "ward_map": ("Ward map", "ward_map"),
+    "hotspots": ("Hotspots", "hotspots"),
+    "seasonality": ("Seasonality and trends", "seasonality"),
+    "priorities": ("Priorities and progress", "priorities"),
+    "survey": ("Residents’ survey", "survey"),
+    "benchmarking": ("Benchmarking", "benchmarking"),
+    "data_sources": ("Data and methods", "data_sources"),
+}
+BASELINE = "(empty Streamlit app)"
+BASELINE_APP = """import streamlit as st
+
+st.sidebar.title("Baseline")
+st.title("Baseline")
+"""
+FIRST_CONTENT_BUDGET_MS = 2000
+PAGE_BUDGET_MS = 1500
+VIEWPORT = {"width": 1400, "height": 1000}
+H1 = "[data-testid='stMain'] h1"
+BUSY = "[data-testid='stStatusWidgetRunningIcon'], [data-testid='stSkeleton']"
+
+MARKS_SCRIPT = f"""
+(() => {{
+  const marks = {{h1: null, idle: null, busy: null, settled: null}};
+  window.__benchMarks = marks;
+  let busy = false;
+  const check = () => {{
+    const now = Date.now();
+    marks.settled = now;
+    if (marks.h1 === null && document.querySelector({H1!r})) marks.h1 = now;
+    if (document.querySelector({BUSY!r})) {{
+      if (marks.busy === null) marks.busy = now;
+      busy = true;
+    }} else if (busy) {{
+      busy = false;
+      marks.idle = now;
+    }}
+  }};
+  new MutationObserver(check).observe(document, {{childList: true, subtree: true}});
+}})();
+"""
+
+
+class VisitFailed(Exception):
+    pass
+
+
+def visits(browser, url: str, runs: int) -> list[dict]:
+    """``runs`` visits; one that fails (e.g. the app being edited under the server) is reported and left out."""
+    done = []
+    for _ in range(runs):
+        try:
+            done.append(visit(browser, url))
+        except VisitFailed as error:
+            print(f"# visit left out: {error}", file=sys.stderr, flush=True)
+    if not done:
+        raise SystemExit(f"every visit to {url} failed")
+    return done
+
+
+def server_cpu_ms() -> float:
+    """CPU time used so far by the Streamlit server(s) this process started (read from /proc)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != os.getpid() or b"streamlit" not in (stat.parent / "cmdline").read_bytes():
+                continue
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def visit(browser, url: str) -> dict:
+    """One new visitor: a fresh context, ``goto``, then the marks once the page is idle (ms from goto)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        context.add_init_script(MARKS_SCRIPT)
+        page = context.new_page()
+        devtools = context.new_cdp_session(page)
+        devtools.send("Performance.enable")
+        opened = []
+        page.on("websocket", lambda _: opened.append(time.time() * 1000))
+        server_cpu = server_cpu_ms()
+        start = time.time() * 1000
+        page.goto(url, timeout=180_000)
+        try:
+            page.wait_for_selector(H1, state="visible", timeout=120_000)
+            h1_seen = time.time() * 1000
+            helpers.wait_until_idle(page, timeout_ms=120_000)
+        except (TimeoutError, PlaywrightTimeout) as error:
+            shot = Path(tempfile.gettempdir()) / f"csp-bench-browser-timeout-{int(start)}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            raise VisitFailed(f"{url}: {error} (screenshot {shot})") from None
+        marks = page.evaluate("window.__benchMarks")
+        frontend = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+        metrics = {m["name"]: m["value"] for m in devtools.send("Performance.getMetrics")["metrics"]}
+        server_cpu = server_cpu_ms() - server_cpu
+        exceptions = page.query_selector_all("[data-testid='stException']")
+        if exceptions:
+            raise RuntimeError(f"{url}: {exceptions[0].inner_text()[:300]}")
+    finally:
+        context.close()
+    h1 = marks["h1"] if marks["h1"] is not None else h1_seen
+    idle = max(marks["idle"] or h1, h1)  # a run too short to show the indicator is idle at its h1
+    return {
+        "frontend_ms": round(frontend),
+        "ws_ms": round(opened[0] - start) if opened else None,
+        "h1_ms": round(h1 - start),
+        "idle_ms": round(idle - start),
+        "settled_ms": round(max(marks["settled"] or idle, idle) - start),
+        # The page's main-thread work in Chromium over the whole visit (DevTools Performance metrics).
+        "main_thread_ms": round(metrics.get("TaskDuration", 0) * 1000),
+        "main_thread_cpu_ms": round(metrics.get("ThreadTime", 0) * 1000),
+        "server_cpu_ms": round(server_cpu),
+        "script_ms": round(metrics.get("ScriptDuration", 0) * 1000),
+        "layout_style_ms": round((metrics.get("LayoutDuration", 0) + metrics.get("RecalcStyleDuration", 0)) * 1000),
+    }
+
+
+@contextlib.contextmanager
+def baseline_server(env: dict, timeout: float = 120):
+    """``streamlit_server`` serving the two-line baseline app from a temporary folder (its ROOT, for once)."""
+    with tempfile.TemporaryDirectory(prefix="csp-bench-browser-") as tmp:
+        (Path(tmp) / "app.py").write_text(BASELINE_APP, encoding="utf-8")
+        (Path(tmp) / ".streamlit").mkdir()
+        shutil.copy(ROOT / ".streamlit" / "config.toml", Path(tmp) / ".streamlit" / "config.toml")
+        saved, helpers.ROOT = helpers.ROOT, Path(tmp)
+        try:
+            with helpers.streamlit_server(env, timeout=timeout) as url:
+                helpers.ROOT = saved
+                yield url
+        finally:
+            helpers.ROOT = saved
+
+
+def server_env(args) -> dict:
+    env = {}
+    if args.store_dir:
+        env["CSP_STORE_DIR"] = str(Path(args.store_dir).resolve())
+    if args.area_file:
+        env["CSP_AREA_FILE"] = str(Path(args.area_file).resolve())
+    return env
+
+
+def median_of(results: list[dict], key: str) -> int:
+    return round(statistics.median(r[key] for r in results))
+
+
+def first_visits(browser, runs: int, env: dict) -> list[dict]:
+    """Per run: a fresh server of the app, then of the baseline app, each with one visit to its default page."""
+    results = []
+    for run in range(runs):
+        for page, server in (("Overview", helpers.streamlit_server), (BASELINE, baseline_server)):
+            started = time.perf_counter()
+            with server(env, timeout=120) as url:
+                server_ms = round((time.perf_counter() - started) * 1000)
+                result = {"measure": "first_visit", "page": page, "run": run + 1, "server_start_ms": server_ms}
+                try:
+                    result.update(visit(browser, url + "/"))
+                except VisitFailed as error:
+                    print(f"# first visit left out: {error}", file=sys.stderr, flush=True)
+                    continue
+            print(json.dumps(result), flush=True)
+            results.append(result)
+    return results
+
+
+MEDIAN_KEYS = (
+    "frontend_ms",
+    "ws_ms",
+    "h1_ms",
+    "idle_ms",
+    "settled_ms",
+    "main_thread_ms",
+    "main_thread_cpu_ms",
+    "script_ms",
+    "layout_style_ms",
+    "server_cpu_ms",
+)
+
+
+def page_result(title: str, first: dict, done: list[dict]) -> dict:
+    result = {"measure": "new_visitor", "page": title, "runs": len(done)}
+    result.update({key: median_of(done, key) for key in MEDIAN_KEYS})
+    result["idle_min_max_ms"] = [min(v["idle_ms"] for v in done), max(v["idle_ms"] for v in done)]
+    result.update(first_h1_ms=first["h1_ms"], first_idle_ms=first["idle_ms"])
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    return result
+
+
+def new_visitors(browser, pages: list[str], runs: int, env: dict) -> list[dict]:
+    results = []
+    with baseline_server(env) as url:
+        first = visits(browser, url + "/", 1)[0]
+        results.append(page_result(BASELINE, first, visits(browser, url + "/", runs)))
+    with helpers.streamlit_server(env, timeout=120) as url:
+        visits(browser, url + "/", 1)  # the server's first session (imports, area, views); measured in part 1
+        for key in pages:
+            title, path = PAGES[key]
+            first = visits(browser, f"{url}/{path}", 1)[0]
+            results.append(page_result(title, first, visits(browser, f"{url}/{path}", runs)))
+    return results
+
+
+def summary(firsts: list[dict], pages: list[dict]) -> None:
+    if firsts:
+        app = [r for r in firsts if r["page"] == "Overview"]
+        base = [r for r in firsts if r["page"] == BASELINE]
+        print(
+            f"\nfirst visit after a server start (Overview; {len(app)} fresh servers; "
+            f"budget: first content < {FIRST_CONTENT_BUDGET_MS} ms). Median ms (runs):"
+        )
+        print(f"{'':34s} {'app':>7s}  {'(runs)':24s} {BASELINE:>22s}")
+        for key, label in (
+            ("server_start_ms", "server start to healthy"),
+            ("frontend_ms", "goto to front end parsed"),
+            ("ws_ms", "goto to WebSocket open"),
+            ("h1_ms", "goto to first content (h1)"),
+            ("idle_ms", "goto to idle"),
+            ("settled_ms", "goto to settled"),
+            ("main_thread_ms", "browser main thread busy"),
+            ("main_thread_cpu_ms", "browser main thread CPU"),
+            ("server_cpu_ms", "server CPU"),
+        ):
+            runs = ", ".join(str(r[key]) for r in app)
+            print(f"{label:34s} {median_of(app, key):7,d}  {f'({runs})':24s} {median_of(base, key):22,d}")
+        verdict = "pass" if median_of(app, "h1_ms") < FIRST_CONTENT_BUDGET_MS else "FAIL"
+        print(f"first content within budget: {verdict}")
+    if pages:
+        print(
+            f"\nnew visitor per page (median of {pages[0]['runs']} visits, server caches warm; budget: idle < "
+            f"{PAGE_BUDGET_MS} ms). ms from goto: front end parsed, WebSocket open, h1, idle (min-max), settled; "
+            "CPU ms: Chromium main thread, server; the page's first visit: h1, idle"
+        )
+        print(
+            f"{'page':26s} {'front':>6s} {'ws':>6s} {'h1':>6s} {'idle':>6s} {'(min-max)':>13s} {'settled':>8s} "
+            f"{'cpu:tab':>8s} {'server':>7s} {'1st h1':>7s} {'1st idle':>9s}  budget"
+        )
+        for r in pages:
+            low, high = r["idle_min_max_ms"]
+            ok = "" if r["page"] == BASELINE else ("pass" if r["idle_ms"] < PAGE_BUDGET_MS else "FAIL")
+            print(
+                f"{r['page']:26s} {r['frontend_ms']:6,d} {r['ws_ms']:6,d} {r['h1_ms']:6,d} {r['idle_ms']:6,d} "
+                f"{f'({low}-{high})':>13s} {r['settled_ms']:8,d} {r['main_thread_cpu_ms']:8,d} "
+                f"{r['server_cpu_ms']:7,d} {r['first_h1_ms']:7,d} {r['first_idle_ms']:9,d}  {ok}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="visits per page for the medians")
+    parser.add_argument("--first-visits", type=int, default=3, help="fresh servers for the first-visit timing")
+    parser.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated: {', '.join(PAGES)}")
+    parser.add_argument("--store-dir", help="serve this store (CSP_STORE_DIR) instead of the area file's")
+    parser.add_argument("--area-file", help="serve this area file (CSP_AREA_FILE)")
+    args = parser.parse_args()
+    pages = [p.strip() for p in args.pages.split(",") if p.strip()]
+    if unknown := [p for p in pages if p not in PAGES]:
+        parser.error(f"unknown page: {', '.join(unknown)}")
+    path = helpers.chromium_path()
+    if path is None:
+        raise SystemExit("Chromium not found: install Debian's chromium package (make test does this)")
+
+    env = server_env(args)
+    start = time.perf_counter()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=helpers.CHROMIUM_ARGS)
+        try:
+            visit_warmup = browser.new_context()  # Chromium's own first-context costs, not the app's
+            visit_warmup.close()
+            firsts = first_visits(browser, args.first_visits, env) if args.first_visits else []
+            per_page = new_visitors(browser, pages, args.runs, env) if pages and args.runs else []
+        finally:
+            browser.close()
+    summary(firsts, per_page)
+    loads = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\n# total {time.perf_counter() - start:.0f} s; load average at the end {loads} (1 / 5 / 15 min, {os.cpu_count()} cores)"
+    )
+
+
+if __name__ == "__main__":
+    main()
