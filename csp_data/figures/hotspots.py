@@ -284,16 +284,25 @@ def top_streets_with_change(
     if previous_points is None or matched.complete:
         return streets
     in_matched = pd.to_datetime(points["month"]).dt.date.isin(set(matched.current_months))
-    compared = top_streets(points[in_matched], previous_points, ward_name=ward_name, limit=len(points))
-    # Both sides of the comparison are shown: the street's count in the compared months and a year earlier.
-    compared = compared.rename(columns={"incidents": "compared_incidents"})
-    merged = streets.merge(
-        compared[["location", "ward_name", "compared_incidents", "previous_incidents", "change"]],
-        on=["location", "ward_name"],
-        how="left",
+    # Counts only, for the streets shown: the interval of each change is worked out for those alone
+    # (computing it for every street in the area took seconds).
+    keys = ["location", "ward_name"]
+    now = _street_counts(points[in_matched], keys).rename(columns={"incidents": "compared_incidents"})
+    before = (
+        _street_counts(previous_points, keys).rename(columns={"incidents": "previous_incidents"})
+        if len(previous_points)
+        else pd.DataFrame(columns=keys + ["previous_incidents"])
     )
+    merged = streets.merge(now, on=keys, how="left").merge(before, on=keys, how="left")
     merged["compared_incidents"] = merged["compared_incidents"].fillna(0).astype(np.int64)
-    merged["previous_incidents"] = merged["previous_incidents"].astype("Int64")
+    # A street with none in the compared months has no change (as before): only the streets with some.
+    has_now = merged["compared_incidents"] > 0
+    merged["previous_incidents"] = merged["previous_incidents"].fillna(0).astype(np.int64).astype("Int64")
+    merged.loc[~has_now, "previous_incidents"] = pd.NA
+    merged["change"] = [
+        describe_change(compare_counts(int(a), int(b))) if ok else np.nan
+        for a, b, ok in zip(merged["compared_incidents"], merged["previous_incidents"].fillna(0), has_now)
+    ]
     return merged
 
 
