@@ -4,17 +4,18 @@ import streamlit as st
 
 import csp_data.ui.hardening  # noqa: F401  (refuses browsers' clear_cache and load_git_info messages)
 from csp_data import ui
-from csp_data.ui import auth
+from csp_data.ui import auth, theme
 from csp_data.ui.links import share_link
 from csp_data.ui.report import scrutiny_pack_sidebar
 
 st.set_page_config(page_title="Community Safety Dashboard", page_icon="static/icon.png", layout="wide")
+theme.apply_theme()  # captions, focus rings and borders to WCAG 2.2 AA; the chart theme
 
 with ui.guard("Check the area file (CSP_AREA_FILE) and its store, then reload the page."):
     area = ui.current_area()
     months = ui.loaded_months()
 
-st.sidebar.title(f"{area.short_name} Community Safety")
+theme.show_site_name(area)  # not a heading: each page's own title is its one h1
 st.session_state["period"] = ui.sidebar_period(months)
 if area.territorial_forces:  # every page counts these force(s) only; the Data and methods page says more
     st.sidebar.caption(f"Counts: incidents recorded by {' and '.join(area.territorial_forces)}.")
@@ -30,6 +31,9 @@ pages = [
     st.Page("views/survey.py", title="Residents’ survey", icon=":material/forum:"),
     st.Page("views/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:"),
     st.Page("views/data_sources.py", title="Data and methods", icon=":material/description:"),
+    st.Page("views/accessibility.py", title="Accessibility", icon=":material/accessibility:"),
 ]
 with ui.guard():
-    st.navigation(auth.navigation_pages(pages)).run()  # staff pages only in partnership mode (docs/modes.md)
+    page = st.navigation(auth.navigation_pages(pages))  # staff pages only in partnership mode (docs/modes.md)
+    st.set_page_config(page_title=theme.document_title(page.title, area))  # "Ward map – Medway Community Safety"
+    page.run()

@@ -29,7 +29,7 @@ Contains public sector information licensed under the Open Government Licence v3
 """
 )
 
-st.subheader("Police forces")
+st.header("Police forces")
 st.markdown(ui.forces_note(area))
 other_forces = ui.run_query("other_force_counts")
 if len(other_forces):
@@ -41,7 +41,7 @@ if len(other_forces):
     )
     ui.download_table(other_forces, f"{ui.slug(area.short_name)}-other-forces.csv")
 
-st.subheader("Coverage ledger")
+st.header("Coverage ledger")
 st.caption("Every month loaded into the store, with each dropped row counted by reason.")
 ledger = ui.run_query("coverage_ledger")
 st.dataframe(ledger, hide_index=True, width="stretch")

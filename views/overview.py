@@ -29,10 +29,10 @@ st.caption(asb.change_text if asb.change else "ASB is counted separately and nev
 
 overview_ui.show_context(picture)
 
-st.subheader("In brief")
+st.header("In brief")
 st.markdown("\n".join(f"- {sentence}" for sentence in overview.sentences))
 
-st.subheader("Month by month")
+st.header("Month by month")
 st.altair_chart(charts.monthly_trend_chart(overview.monthly), width="stretch")
 monthly_table = overview.monthly.pivot(index="month", columns="kind", values="incidents").reset_index()
 monthly_table = monthly_table.rename(columns={"crime": "crimes", "asb": "asb_incidents"})[
@@ -44,7 +44,7 @@ ui.download_table(monthly_table, f"{ui.slug(area.short_name)}-monthly-{period.fi
 
 types_column, wards_column = st.columns(2)
 with types_column:
-    st.subheader("Crime by type")
+    st.header("Crime by type")
     st.altair_chart(charts.crime_type_chart(overview.crime_types), width="stretch")
     types_table = overview.crime_types[overview.crime_types["kind"] == "crime"].drop(columns="kind")
     with st.expander("Table: crime by type"):
@@ -67,7 +67,7 @@ with types_column:
     )
 
 with wards_column:
-    st.subheader("Top 5 wards")
+    st.header("Top 5 wards")
     for kind, title in (("crime", "Crime"), ("asb", "ASB")):
         share = overview.top_wards_share[kind]
         table = overview.top_wards[kind].drop(columns="ward_code")

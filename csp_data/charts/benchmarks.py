@@ -153,7 +153,7 @@ def national_strip_chart(
             color=alt.Color(
                 "member:N",
                 title=None,
-                scale=alt.Scale(domain=[area_name, "Other CSPs"], range=[_AREA_COLOUR, "#56B4E9"]),
+                scale=alt.Scale(domain=[area_name, "Other CSPs"], range=[_AREA_COLOUR, "#767676"]),
                 legend=alt.Legend(orient="top"),
             ),
             size=alt.condition(f"datum.member == {area_name!r}", alt.value(30), alt.value(18)),

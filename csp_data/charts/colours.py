@@ -1,15 +1,29 @@
-"""Colours every chart shares (Okabe–Ito, safe for colour-blind readers): crime blue, ASB vermillion."""
+"""Colours every chart shares (Okabe–Ito, safe for colour-blind readers): crime blue, ASB vermillion.
+
+Every colour that carries data is at least 3:1 against the white page (WCAG 2.2 1.4.11, non-text
+contrast). Okabe–Ito's orange (#E69F00, 2.2:1), sky blue (#56B4E9, 2.3:1) and yellow are too pale on
+white, so they are left out. Pale fills behind the data (months not loaded, the expected range, the
+school holidays) are backgrounds for the lines and labels drawn over them, not data themselves.
+"""
 
 CRIME_COLOUR = "#0072B2"
 ASB_COLOUR = "#D55E00"
 KIND_COLOURS = {"Crime": CRIME_COLOUR, "ASB": ASB_COLOUR}
+#: Series told apart by colour alone (financial years, the default palette): Okabe–Ito without its
+#: three pale colours, with a dark grey and Paul Tol's indigo in their place. Each is 3:1 or more on
+#: white, and any two stay apart under simulated protanopia, deuteranopia and tritanopia.
+CATEGORY_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#595959", "#332288", "#000000")
+#: The area itself where it stands among others (its own CSP, a ward's area average): black.
+AREA_COLOUR = "#000000"
+#: Others shown as context behind the area (other CSPs; "not significantly different"): 4.5:1 grey.
+CONTEXT_COLOUR = "#767676"
 #: Months not loaded: a light grey band behind the lines (a gap, never a zero). Dashed lines mean a
 #: partial year on every chart, and nothing else.
 NOT_LOADED_COLOUR = "#E5E5E5"
 #: Where a CSP stands against its group's average, in the benchmarking chart and map alike.
 POSITION_COLOURS = {
     "above average": "#D55E00",
-    "not significantly different": "#BBBBBB",
+    "not significantly different": CONTEXT_COLOUR,
     "below average": "#0072B2",
     "no rate": "#FFFFFF",
 }
@@ -21,3 +35,15 @@ def hex_to_rgb(colour: str) -> list[int]:
     if len(value) != 6:
         raise ValueError(f"colour should be '#rrggbb', got {colour!r}")
     return [int(value[i : i + 2], 16) for i in (0, 2, 4)]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.2's contrast ratio of two '#rrggbb' colours, from 1 (the same) to 21 (black on white)."""
+
+    def luminance(colour: str) -> float:
+        channels = [c / 255 for c in hex_to_rgb(colour)]
+        red, green, blue = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)

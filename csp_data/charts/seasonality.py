@@ -14,12 +14,12 @@ from datetime import timedelta
 import altair as alt
 import pandas as pd
 
-from csp_data.charts.colours import ASB_COLOUR, CRIME_COLOUR
+from csp_data.charts.colours import ASB_COLOUR, CATEGORY_COLOURS, CRIME_COLOUR
 from csp_data.figures.seasonality import FY_MONTH_NAMES
 from csp_data.periods import MONTH_NAMES, add_months
 
-# Okabe & Ito (2008); yellow is left out as it is too pale on white.
-OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+# Okabe & Ito (2008) without the colours too pale on white (see csp_data.charts.colours).
+OKABE_ITO = list(CATEGORY_COLOURS)
 BAND_COLOUR = "#56B4E9"
 EVENT_COLOUR = "#555555"
 GAP_COLOUR = "#BBBBBB"

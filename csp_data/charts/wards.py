@@ -8,7 +8,7 @@ import pandas as pd
 from csp_data.figures.ward_profile import WardProfile
 
 WARD_COLOUR = "#0072B2"
-AREA_COLOUR = "#E69F00"
+AREA_COLOUR = "#000000"  # the area is black on every chart (colours.AREA_COLOUR); 3:1 or more on white
 
 
 def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> alt.Chart:

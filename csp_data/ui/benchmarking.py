@@ -83,7 +83,7 @@ def show_peer_presets(presets: dict[str, Sequence[str]]) -> None:
 
 def show_headline(table: pd.DataFrame, summary: bm.GroupSummary, area_name: str) -> None:
     """The offence group and year, the area's headline figures and where it stands."""
-    st.subheader(f"{summary.offence_label}, {bm.year_ending(summary.period_end)}")
+    st.header(f"{summary.offence_label}, {bm.year_ending(summary.period_end)}")
     show_metrics(bm.headline_metrics(summary, area_name))
     st.markdown(bm.describe_position(summary, area_name))
     st.caption(
@@ -95,7 +95,7 @@ def show_headline(table: pd.DataFrame, summary: bm.GroupSummary, area_name: str)
 
 def show_group_table(summary: bm.GroupSummary, area_name: str, file_name: str) -> None:
     """The group's table: the area first, then its peers by name."""
-    st.subheader("The group")
+    st.header("The group")
     headings = bm.assessment_headings(summary)
     show_table(
         bm.assessment_table(summary),
@@ -114,7 +114,7 @@ def show_group_table(summary: bm.GroupSummary, area_name: str, file_name: str) -
 
 def show_dot_plot(summary: bm.GroupSummary, area_name: str) -> None:
     """The group's rates with their confidence intervals against the group average."""
-    st.subheader(f"Rates with {round(summary.level * 100)}% confidence intervals")
+    st.header(f"Rates with {round(summary.level * 100)}% confidence intervals")
     st.altair_chart(
         benchmark_charts.group_dot_plot(summary.table, summary.group_average, area_name, level=summary.level),
         width="stretch",
@@ -125,7 +125,7 @@ def show_dot_plot(summary: bm.GroupSummary, area_name: str) -> None:
 
 def show_rank_history(table: pd.DataFrame, history: pd.DataFrame, area_name: str, file_name: str) -> None:
     """Each CSP's rank in the group in every year loaded."""
-    st.subheader("Change in rank between years")
+    st.header("Change in rank between years")
     st.markdown(bm.describe_rank_history(history, area_name))
     history_table = bm.rank_history_table(history)
     show_table(
@@ -139,7 +139,7 @@ def show_rank_history(table: pd.DataFrame, history: pd.DataFrame, area_name: str
 
 def show_group_map(table: pd.DataFrame, summary: bm.GroupSummary, area_dir: Path, area_name: str) -> None:
     """The group on a map with its legend; a missing boundary file is a message, and the page goes on."""
-    st.subheader("The group on a map")
+    st.header("The group on a map")
     with guard("Rebuild the boundaries with `python -m csp_data benchmarks boundaries LAD_FILE`.", stop=False):
         boundaries = bm.group_boundaries(table, summary.table, area_dir)
         deck = benchmark_maps.build_group_map(
@@ -161,7 +161,7 @@ def show_national(
 ) -> None:
     """Where the area stands among every CSP, and the national table."""
     summary, national = found.summary, found.national
-    st.subheader("The national picture")
+    st.header("The national picture")
     st.markdown("\n".join(f"- {sentence}" for sentence in bm.describe_national(summary, area_name)))
     show_metrics(bm.national_metrics(summary))
     st.altair_chart(
@@ -205,7 +205,7 @@ def _show_published_table(
 def show_published(table: pd.DataFrame, area_dir: Path, area_code: str, area_name: str, file_stub: str) -> None:
     """The partnership's own published tables in the area's folder, if any, each beside the ONS rates."""
     if published_paths := bm.published_table_paths(area_dir):
-        st.subheader("As published by the partnership")
+        st.header("As published by the partnership")
         st.caption(bm.PUBLISHED_NOTE)
     for path in published_paths:
         with guard(f"Check {path.name}: its format is described in {PUBLISHED_FORMAT_DOC}.", stop=False):

@@ -35,7 +35,7 @@ def picture(area: Area, period: Period, loaded: list[date], population: int | No
 
 def show_kind(summary: KindSummary, title: str, noun: str, rate_label: str) -> None:
     """Count, rate and monthly average; a partial period says so on each figure."""
-    st.subheader(title)
+    st.header(title)
     columns = st.columns(3)
     columns[0].metric(f"{noun} recorded", f"{summary.count:,}{summary.partial_words}")
     if summary.rate_per_1000 is not None:
@@ -49,7 +49,7 @@ def show_kind(summary: KindSummary, title: str, noun: str, rate_label: str) -> N
 
 
 def show_context(picture: CrimePicture) -> None:
-    st.subheader("The crime picture in context")
+    st.header("The crime picture in context")
     table = picture.table.rename(columns={"aspect": "Aspect", "finding": "What the data show", "figure": "Key figure"})
     st.table(table.set_index("Aspect"))
     with st.expander("Why are there three different crime rates?"):

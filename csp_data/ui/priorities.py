@@ -201,7 +201,7 @@ def show_progress(plan: Plan, figures: dict[str, list[pr.IndicatorFigures]], per
     if not any(figures.values()):
         return
     table = progress_table(plan, figures)
-    st.subheader(f"Direction of travel: {period.label} ({period.span_label})", anchor="direction-of-travel")
+    st.header(f"Direction of travel: {period.label} ({period.span_label})", anchor="direction-of-travel")
     st.caption(
         "The plan sets no target for the police.uk series that follow its priorities, so each is judged by its "
         "change against the same months of an earlier year, by the one change rule of every page (the rules are "

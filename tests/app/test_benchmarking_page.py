@@ -276,7 +276,7 @@ def test_another_area_files_peer_list(tmp_path, monkeypatch):
     assert metrics(at)["Group average (3 CSPs)"] == f"{sum(group.values()) / 3:.2f}"
     assert at.multiselect(key="benchmark_peers").value == ["Swindon", "Milton Keynes"]
     # No published tables in that area's folder, so none are shown.
-    assert "As published" not in " ".join(h.value for h in at.subheader)
+    assert "As published" not in " ".join(h.value for h in at.header)
     # Nothing on the page is one partnership's own wording: it all comes from the area file and the data.
     page = markdown(at) + " ".join(c.value for c in at.caption)
     assert "Strategic Assessment 2024" not in page and "for Medway" not in page

@@ -116,7 +116,7 @@ def test_one_year_tables_behind_the_charts():
 def test_choosing_a_crime_type():
     at = run_page(series="crime:Shoplifting")
     assert not at.exception
-    assert at.subheader[0].value == "Shoplifting: financial years overlaid"
+    assert at.header[0].value == "Shoplifting: financial years overlaid"
     trend = at.dataframe[4].value
     assert int(trend["incidents"].sum()) == 2343  # SOURCES.md: Medway shoplifting in 2025
 
@@ -124,7 +124,7 @@ def test_choosing_a_crime_type():
 def test_all_crime_and_calendar_year():
     at = run_page(series="crime", period_kind="Calendar year")
     assert not at.exception
-    assert "Trend in the chosen period (Jan 2025 to Dec 2025)" in texts(at.subheader)
+    assert "Trend in the chosen period (Jan 2025 to Dec 2025)" in texts(at.header)
     assert int(at.dataframe[4].value["incidents"].sum()) == 25082
 
 

@@ -1,0 +1,111 @@
+"""How every page presents itself: its title in the browser, the site's name in the sidebar, and the
+stylesheet that lifts the framework's faint focus rings and borders to WCAG 2.2 AA.
+
+Text is GOV.UK's near-black (``[theme] textColor`` in ``.streamlit/config.toml``); Streamlit draws
+other secondary text in that colour at 60% opacity, 5.2:1 on white. What the theme cannot set is
+here, injected once per run by :func:`apply_theme`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+import csp_data.charts.theme  # noqa: F401  (enables the accessible Altair theme for every chart)
+from csp_data.config import Area
+
+#: The focus ring: near-black, 3 px (19:1 on white, 6.6:1 against the sidebar's grey and 4:1
+#: against the blue of a primary button), so it is seen on every background the app has.
+FOCUS_COLOUR = "#0b0c0c"
+#: Captions (coverage, "partial", sources: the caveats) in GOV.UK's secondary text colour, 7.1:1 on
+#: white and 6.7:1 on the sidebar's grey. Streamlit fades them with opacity instead (3.9:1 and 3.8:1
+#: with its default text colour), which also hides the sidebar's captions from axe's contrast check.
+CAPTION_COLOUR = "#505a5f"
+#: Borders that show where a control is (buttons, inputs): 4.5:1 on white, above the 3:1 of 1.4.11.
+CONTROL_BORDER_COLOUR = "#767676"
+
+STYLESHEET = f"""
+<style>
+/* One focus indicator for every control, drawn by the app rather than left to the framework, whose
+   rings are faint (a 50% blue glow) or missing (sidebar links, toolbar buttons, data grids). */
+.stApp :is(a, button, summary, input, textarea, canvas, [tabindex]):focus-visible {{
+  outline: 3px solid {FOCUS_COLOUR} !important;
+  outline-offset: 2px;
+}}
+/* Radios, checkboxes and toggles hide their input: the ring goes round the label the user sees. */
+.stApp label:has(input:is([type="radio"], [type="checkbox"]):focus-visible) {{
+  outline: 3px solid {FOCUS_COLOUR};
+  outline-offset: 2px;
+  border-radius: 4px;
+}}
+/* Select boxes: round the whole box, not the small text input inside it. */
+.stApp [role="group"]:has(> input:focus-visible),
+.stApp [data-baseweb="select"]:has(input:focus-visible) {{
+  outline: 3px solid {FOCUS_COLOUR};
+  outline-offset: 1px;
+}}
+/* Tables: round the whole table while focus is anywhere in it (its canvas, its scroller or the cells
+   that screen readers use); the grid itself marks the chosen cell. */
+.stApp [data-testid="stDataFrameResizable"]:focus-within {{
+  outline: 3px solid {FOCUS_COLOUR};
+  outline-offset: 2px;
+}}
+.stApp [data-testid="stDataFrameResizable"] :focus-visible {{
+  outline: none !important;
+}}
+/* Where a parent clips whatever is drawn outside (sidebar links, the scrolling main area, a map), the
+   ring is drawn just inside the element instead. */
+.stApp :is([data-testid="stSidebarNavLink"], [data-testid="stMain"], [data-testid="stDeckGlJsonChart"] [tabindex]):focus-visible {{
+  outline-offset: -3px;
+}}
+/* Controls the framework shows only under the mouse (a chart's or table's toolbar, a heading's link)
+   are shown while they have the keyboard's focus too. */
+.stApp [data-testid="stElementToolbar"]:focus-within,
+.stApp :is([data-testid="stHeaderActionElements"], [data-testid="stHeaderActionElements"] *):has(:focus-visible),
+.stApp [data-testid="stHeaderActionElements"] :focus-visible {{
+  opacity: 1 !important;
+}}
+/* Captions: an explicit colour, not a faded one. */
+.stApp [data-testid="stCaptionContainer"] {{
+  color: {CAPTION_COLOUR};
+  opacity: 1;
+}}
+/* Buttons (downloads, the toolbar's) and inputs keep a border that can be seen. */
+.stApp :is([data-testid^="stBaseButton-secondary"], [data-testid="stBaseButton-tertiary"]) {{
+  border-color: {CONTROL_BORDER_COLOUR};
+}}
+/* The site's name in the sidebar: large and bold, but not a heading (each page has one h1, its own). */
+.stApp .csp-site-name {{
+  font-size: 1.5rem;
+  font-weight: 700;
+  line-height: 1.2;
+  margin: 0;
+}}
+</style>
+"""
+
+
+def apply_theme() -> None:
+    """Add the stylesheet to the page (once a run; a style-only ``st.html`` takes no space)."""
+    st.html(STYLESHEET)
+
+
+def site_name(area: Area) -> str:
+    """The dashboard's name for an area: "Medway Community Safety"."""
+    return f"{area.short_name} Community Safety"
+
+
+def document_title(page_title: str, area: Area) -> str:
+    """The browser tab's title of a page: "Ward map – Medway Community Safety", unique to each page."""
+    return f"{page_title} – {site_name(area)}"
+
+
+def site_name_html(area: Area) -> str:
+    """The site's name as a paragraph of the sidebar (escaped: names come from an area file)."""
+    return f'<p class="csp-site-name">{html.escape(site_name(area))}</p>'
+
+
+def show_site_name(area: Area) -> None:
+    """The site's name at the top of the sidebar, as large bold text: the page's own title is its only h1."""
+    st.sidebar.html(site_name_html(area))
