@@ -379,6 +379,19 @@ def is_loopback_url(url: str) -> bool:
     )
 
 
+def _run_async(coroutine):
+    """asyncio.run, in a thread of its own when this thread already runs an event loop (as it does inside
+    a test process where Playwright's sync API is open)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="a running stack's nginx URL (loopback only); default: start one")
@@ -404,16 +417,16 @@ def main(argv: list[str] | None = None) -> dict:
 
     settings = {"sessions": steps, "seconds_each": step_duration, "interval_s": args.interval, "seed": args.seed}
     if args.url:
-        result = {"settings": settings, **asyncio.run(run_load(args.url.rstrip("/"), steps, step_duration, args, None))}
+        result = {"settings": settings, **_run_async(run_load(args.url.rstrip("/"), steps, step_duration, args, None))}
     else:
         with tempfile.TemporaryDirectory(prefix="csp-load-") as run_dir:
             # Every visitor here comes from 127.0.0.1: let them all in (the site's cap is per client address).
             with serve(Path(run_dir), replicas=args.replicas, sessions_per_client=max(steps) + 10) as stack:
-                page_runs = asyncio.run(warm_up([r.url for r in stack.replicas], args.timeout * 3))
+                page_runs = _run_async(warm_up([r.url for r in stack.replicas], args.timeout * 3))
                 pids = {f"replica {r.port}": r.process.pid for r in stack.replicas}
                 pids |= {"nginx": stack.nginx.pid, "load client": os.getpid()}
                 sampler = Sampler(pids, with_children={"nginx"})
-                measured = asyncio.run(run_load(stack.url, steps, step_duration, args, sampler))
+                measured = _run_async(run_load(stack.url, steps, step_duration, args, sampler))
                 caches = {f"replica {r.port}": cache_lookups(r.url) for r in stack.replicas}
                 result = {"settings": settings, "page_runs_s": page_runs, **measured, "cache_lookups": caches}
     text = json.dumps(result, indent=2, default=str)

@@ -338,17 +338,3 @@ def test_a_browser_session_through_nginx_renders_with_no_csp_violation(stack, ch
     assert violations == [] and csp_console == [], violations + csp_console
     assert not [m for m in console if m.startswith("page error")], console
     context.close()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from browser import CHROMIUM_ARGS, chromium_path
-    from playwright.sync_api import sync_playwright
-
-    path = chromium_path()
-    if path is None:
-        pytest.fail("Chromium not found: install Debian's chromium package (make test does this)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
