@@ -33,7 +33,7 @@ st.header("In brief")
 st.markdown("\n".join(f"- {sentence}" for sentence in overview.sentences))
 
 st.header("Month by month")
-st.altair_chart(charts.monthly_trend_chart(overview.monthly), width="stretch")
+ui.show_chart(charts.monthly_trend_chart(overview.monthly), overview_ui.monthly_chart_alt(overview, period))
 monthly_table = overview.monthly.pivot(index="month", columns="kind", values="incidents").reset_index()
 monthly_table = monthly_table.rename(columns={"crime": "crimes", "asb": "asb_incidents"})[
     ["month", "crimes", "asb_incidents"]
@@ -45,7 +45,7 @@ ui.download_table(monthly_table, f"{ui.slug(area.short_name)}-monthly-{period.fi
 types_column, wards_column = st.columns(2)
 with types_column:
     st.header("Crime by type")
-    st.altair_chart(charts.crime_type_chart(overview.crime_types), width="stretch")
+    ui.show_chart(charts.crime_type_chart(overview.crime_types), overview_ui.crime_type_chart_alt(overview))
     types_table = overview.crime_types[overview.crime_types["kind"] == "crime"].drop(columns="kind")
     with st.expander("Table: crime by type"):
         st.dataframe(

@@ -1,6 +1,7 @@
 """The only Streamlit code of the package: page context and caches (context), the shared sidebar
 (sidebar), the one error guard (errors) and downloads (downloads). Pages import ``ui`` and call these."""
 
+from csp_data.ui.charts import chart_spec, show_chart
 from csp_data.ui.context import (
     STORE_HELP,
     area_population,
@@ -24,6 +25,7 @@ __all__ = [
     "STORE_HELP",
     "UNEXPECTED",
     "area_population",
+    "chart_spec",
     "current_area",
     "current_store",
     "database",
@@ -36,6 +38,7 @@ __all__ = [
     "loaded_period",
     "period_incident_filters",
     "run_query",
+    "show_chart",
     "show_error",
     "sidebar_period",
     "slug",

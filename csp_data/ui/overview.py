@@ -8,7 +8,7 @@ import streamlit as st
 
 from csp_data.config import Area
 from csp_data.figures.context import CrimePicture, Peers, crime_picture, peer_position
-from csp_data.figures.overview import KindSummary
+from csp_data.figures.overview import KindSummary, Overview
 from csp_data.periods import Period
 from csp_data.ui.context import current_store, get_area, run_query
 
@@ -31,6 +31,25 @@ def _picture(
 
 def picture(area: Area, period: Period, loaded: list[date], population: int | None) -> CrimePicture:
     return _picture(str(area.area_file), current_store(area).version(), period, tuple(loaded), population)
+
+
+def monthly_chart_alt(overview: Overview, period: Period) -> str:
+    """The monthly chart's text alternative: what it draws, and the months it leaves out."""
+    return (
+        f"Line chart of crimes and ASB incidents recorded each month in {overview.area_name}, "
+        f"{period.span_label}; months that are not loaded are shaded and have no line."
+    )
+
+
+def crime_type_chart_alt(overview: Overview) -> str:
+    """The crime-type chart's text alternative: what it draws and its largest bars."""
+    crime = overview.crime_types[overview.crime_types["kind"] == "crime"].nlargest(3, "incidents")
+    largest = "; ".join(f"{row.crime_type} {int(row.incidents):,}" for row in crime.itertuples())
+    return (
+        f"Bar chart of crimes by type, largest first. Largest: {largest}."
+        if largest
+        else "Bar chart of crimes by type."
+    )
 
 
 def show_kind(summary: KindSummary, title: str, noun: str, rate_label: str) -> None:

@@ -1,0 +1,60 @@
+"""Every chart reaches the page through here: an Altair chart becomes a Vega-Lite specification once,
+cached with the figures it draws, and is shown from that specification on every later rerun.
+
+``st.altair_chart`` converts the chart on every rerun and validates it against the whole Vega-Lite
+schema, which took 20–130 ms a chart (a page of five charts spent most of its warm rerun there).
+:func:`chart_spec` converts it as Streamlit does (the data as Arrow bytes under a content-hash
+name, so the browser receives exactly what ``st.altair_chart`` would send) but without the schema
+check: the charts are built by this package's code and checked by its tests. The result is plain
+data, so a page's cached function can return it with its figures; :func:`show_chart` then only
+copies it onto the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import altair as alt
+import streamlit as st
+from streamlit import dataframe_util
+
+# Altair's data transformer is a process-wide setting; Streamlit guards its own use of it with this
+# lock, so holding the same lock keeps a chart converted here from taking another thread's data.
+from streamlit.elements.vega_charts import _altair_globals_lock
+
+import csp_data.charts.theme  # noqa: F401  (the accessible chart theme, enabled on import)
+
+VegaSpec = dict[str, Any]
+
+_TRANSFORMER = "csp_arrow_dataset"
+
+
+def _arrow_dataset(data: Any, datasets: dict[str, bytes]) -> dict[str, str]:
+    """Altair data transformer: the table as Arrow bytes, named by a hash of its content."""
+    data_bytes = dataframe_util.convert_anything_to_arrow_bytes(data)
+    name = hashlib.sha256(data_bytes).hexdigest()[:32]
+    datasets[name] = data_bytes
+    return {"name": name}
+
+
+alt.data_transformers.register(_TRANSFORMER, _arrow_dataset)
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> VegaSpec:
+    """The Vega-Lite specification of ``chart``, its data as Arrow bytes in ``datasets``."""
+    datasets: dict[str, bytes] = {}
+    with _altair_globals_lock, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
+        spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**(spec.get("datasets") or {}), **datasets}
+    return spec
+
+
+def show_chart(chart: VegaSpec | alt.TopLevelMixin, alt_text: str, height: int | None = None) -> None:
+    """Show a chart (a :func:`chart_spec` or an Altair chart) across the page's width.
+
+    ``alt_text`` names what the chart shows, for screen readers (WCAG 1.1.1).
+    """
+    spec = chart if isinstance(chart, dict) else chart_spec(chart)
+    # Streamlit moves the datasets out of the top level of the dict it is given: give it a copy.
+    st.vega_lite_chart(dict(spec), width="stretch", height=height if height is not None else "content", alt=alt_text)
