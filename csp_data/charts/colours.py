@@ -48,9 +48,13 @@ def contrast_ratio(first: str, second: str) -> float:
     lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
 
+#: Years (calendar, survey or financial): six colours at 3:1 or more on white, none of them crime's
+#: blue or ASB's vermillion, so a line for a year is never read as a kind.
+YEAR_COLOURS = ("#332288", "#882255", "#009E73", "#CC79A7", "#595959", "#000000")
+
 
 def year_colour(year: int) -> str:
     """The one colour of a year on every chart: a calendar or survey year, or a financial year by the
     year it starts in (2024/25 -> 2024). Fixed by the year itself, not by its place in a chart, so
     2024/25 is the same colour on the Seasonality and Survey pages whatever other years they show."""
-    return CATEGORY_COLOURS[year % len(CATEGORY_COLOURS)]
+    return YEAR_COLOURS[year % len(YEAR_COLOURS)]
