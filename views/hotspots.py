@@ -3,7 +3,6 @@
 import streamlit as st
 
 from csp_data import maps, ui
-from csp_data.figures import hotspots
 from csp_data.maps import hotspots as hotspot_maps
 from csp_data.series import choice_for_key, matched_months
 from csp_data.ui import hotspots as hotspot_ui
@@ -28,12 +27,11 @@ incident_filter = choice_for_key(filter_key, filters)
 
 with ui.guard("Try another period or crime type; if this persists, check the store and the area file."):
     store_version = ui.current_store(area).version()
-    points, result, repeats = hotspot_ui.hotspot_result(
+    result, repeats = hotspot_ui.hotspot_result(
         str(area.area_file), store_version, period.first, period.last, incident_filter.kind, incident_filter.crime_type
     )
     # The one change rule: the months loaded in both this period and the previous one.
     matched = matched_months(period, loaded)
-    previous_points = hotspot_ui.previous_points(matched, incident_filter)
     shapes = maps.ward_shapes(area.current_wards)
     trend_months, trend_note, trend = hotspot_ui.emerging_trend(
         area, store_version, loaded, period, incident_filter, result
@@ -51,14 +49,26 @@ hotspot_ui.show_hot_cells(result, slug)
 hotspot_ui.show_repeat_locations(repeats, slug, incident_filter.noun, period.label, area.short_name)
 
 st.header("Top streets")
-ward_names = sorted({f["properties"]["ward_name"] for f in shapes.features})
 names_by_code = {f["properties"]["ward_code"]: f["properties"]["ward_name"] for f in shapes.features}
-links.restore_choice(links.WARD, "hotspots_ward", names_by_code, "one of the area's wards")
-chosen_ward = st.selectbox("Area or ward", [area.short_name] + ward_names, key="hotspots_ward")
-links.publish(links.WARD, {n: c for c, n in names_by_code.items()}.get(chosen_ward))
+links.restore_choice(links.WARD, "hotspots_ward", list(names_by_code), "one of the area's wards")
+ward_code = st.selectbox(
+    "Area or ward",
+    [None, *sorted(names_by_code, key=names_by_code.get)],
+    format_func=lambda code: names_by_code.get(code, area.short_name),
+    key="hotspots_ward",
+)
+links.publish(links.WARD, ward_code)
 with ui.guard("Choose another ward."):
-    ward_filter = None if chosen_ward == area.short_name else chosen_ward
-    streets = hotspots.top_streets_with_change(points, previous_points, matched, ward_name=ward_filter)
-hotspot_ui.show_top_streets(streets, chosen_ward, matched, slug)
+    streets = hotspot_ui.top_streets(
+        str(area.area_file),
+        store_version,
+        period.first,
+        period.last,
+        incident_filter.kind,
+        incident_filter.crime_type,
+        ward_code,
+        matched,
+    )
+hotspot_ui.show_top_streets(streets, names_by_code.get(ward_code, area.short_name), matched, slug)
 
 hotspot_ui.show_emerging(trend, trend_note, trend_months, incident_filter.noun, slug)

@@ -48,6 +48,7 @@ def contrast_ratio(first: str, second: str) -> float:
     lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
 
+
 #: Years (calendar, survey or financial): six colours at 3:1 or more on white, none of them crime's
 #: blue or ASB's vermillion, so a line for a year is never read as a kind.
 YEAR_COLOURS = ("#332288", "#882255", "#009E73", "#CC79A7", "#595959", "#000000")

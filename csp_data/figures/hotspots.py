@@ -52,9 +52,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from csp_data.change import compare_counts, describe_change
 from csp_data.figures.gistar import CELL_SIZE_M, CLASS_ORDER, gi_star
-from csp_data.series import MatchedMonths
 
 GRID_CRS = "EPSG:27700"
 # A snap point is flagged when it holds at least this share of the area's incidents (and at least
@@ -62,7 +60,6 @@ GRID_CRS = "EPSG:27700"
 # to which police.uk moves incidents, rather than a street with a problem.
 FLAG_SHARE = 0.01
 FLAG_MIN_INCIDENTS = 20
-TOP_STREETS = 10
 MAIN_STREETS_PER_CELL = 3
 
 
@@ -217,93 +214,6 @@ def repeat_locations(points: pd.DataFrame, limit: int | None = 50) -> pd.DataFra
     ]
     grouped = grouped[columns]
     return grouped if limit is None else grouped.head(limit)
-
-
-def _street_counts(points: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    frame = points.assign(ward_name=points["ward_name"].fillna("(no ward)"))
-    return frame.groupby(keys, dropna=False, as_index=False)["incidents"].sum()
-
-
-def top_streets(
-    points: pd.DataFrame,
-    previous_points: pd.DataFrame | None = None,
-    ward_name: str | None = None,
-    limit: int = TOP_STREETS,
-) -> pd.DataFrame:
-    """The police.uk locations (street names; all snap points of one name in one ward together)
-    with the most incidents, for one ward or (``ward_name=None``) the whole area.
-
-    Returns ``rank, location, ward_name, incidents, share`` and, with ``previous_points`` (the same
-    query for the previous equal period), ``previous_incidents`` and ``change`` in words. The same
-    name in two wards (e.g. two High Streets) is listed twice.
-    """
-    _check_points(points)
-    keys = ["location", "ward_name"]
-    current = _street_counts(points, keys)
-    if ward_name is not None:
-        current = current[current["ward_name"] == ward_name]
-    total = int(current["incidents"].sum())
-    current = current.sort_values(["incidents", "location"], ascending=[False, True], ignore_index=True)
-    current["share"] = current["incidents"] / total if total else np.nan
-    current.insert(0, "rank", current["incidents"].rank(method="min", ascending=False).astype(np.int64))
-    current = current.head(limit).copy()
-    if previous_points is not None:
-        before = (
-            _street_counts(previous_points, keys)
-            if len(previous_points)
-            else pd.DataFrame(columns=keys + ["incidents"])
-        )
-        merged = current.merge(before.rename(columns={"incidents": "previous_incidents"}), on=keys, how="left")
-        merged["previous_incidents"] = merged["previous_incidents"].fillna(0).astype(np.int64)
-        merged["change"] = [
-            describe_change(compare_counts(int(a), int(b)))
-            for a, b in zip(merged["incidents"], merged["previous_incidents"])
-        ]
-        current = merged
-    current["incidents"] = current["incidents"].astype(np.int64)
-    return current
-
-
-def top_streets_with_change(
-    points: pd.DataFrame,
-    previous_points: pd.DataFrame | None,
-    matched: MatchedMonths,
-    ward_name: str | None = None,
-    limit: int = TOP_STREETS,
-) -> pd.DataFrame:
-    """:func:`top_streets` with the change by the one rule of :mod:`csp_data.series`.
-
-    ``points`` are the whole period's; ``previous_points`` those of ``matched.previous_months``
-    (None when ``matched.basis`` is 'none': then there are no change columns). The streets, their
-    counts and shares are always the whole period's. When every month is matched the change compares
-    the two whole periods; when only some are, it compares the current period's matched months
-    (``matched.current_months``) with ``previous_points``, and a street with no incident in those
-    months has no change.
-    """
-    streets = top_streets(points, previous_points if matched.complete else None, ward_name=ward_name, limit=limit)
-    if previous_points is None or matched.complete:
-        return streets
-    in_matched = pd.to_datetime(points["month"]).dt.date.isin(set(matched.current_months))
-    # Counts only, for the streets shown: the interval of each change is worked out for those alone
-    # (computing it for every street in the area took seconds).
-    keys = ["location", "ward_name"]
-    now = _street_counts(points[in_matched], keys).rename(columns={"incidents": "compared_incidents"})
-    before = (
-        _street_counts(previous_points, keys).rename(columns={"incidents": "previous_incidents"})
-        if len(previous_points)
-        else pd.DataFrame(columns=keys + ["previous_incidents"])
-    )
-    merged = streets.merge(now, on=keys, how="left").merge(before, on=keys, how="left")
-    merged["compared_incidents"] = merged["compared_incidents"].fillna(0).astype(np.int64)
-    # A street with none in the compared months has no change (as before): only the streets with some.
-    has_now = merged["compared_incidents"] > 0
-    merged["previous_incidents"] = merged["previous_incidents"].fillna(0).astype(np.int64).astype("Int64")
-    merged.loc[~has_now, "previous_incidents"] = pd.NA
-    merged["change"] = [
-        describe_change(compare_counts(int(a), int(b))) if ok else np.nan
-        for a, b, ok in zip(merged["compared_incidents"], merged["previous_incidents"].fillna(0), has_now)
-    ]
-    return merged
 
 
 # --------------------------------------------------------------------------------------------

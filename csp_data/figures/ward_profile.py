@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from csp_data.figures.wards import TOP_STREETS, RunQuery, WardTable, ward_summary_sentences
+from csp_data.figures.streets import TOP_STREETS, top_streets
+from csp_data.figures.wards import RunQuery, WardTable, ward_summary_sentences
 from csp_data.periods import month_range
 
 # --------------------------------------------------------------------------------------------
@@ -105,7 +106,7 @@ def _mix_sentence(mix: pd.DataFrame, ward_name: str, area_name: str) -> str:
 
 
 def build_ward_profile(
-    run_query: RunQuery, table: WardTable, ward_code: str, top_streets: int = TOP_STREETS
+    run_query: RunQuery, table: WardTable, ward_code: str, streets_shown: int = TOP_STREETS
 ) -> WardProfile:
     """The profile of ``ward_code``: trend, mix of crime types against the area's, top streets and rank.
 
@@ -118,18 +119,16 @@ def build_ward_profile(
     name = str(figures["ward_name"])
     monthly = _monthly(run_query, table, ward_code)
     mix, asb_ward, asb_share = _mix(run_query, table, ward_code)
-    streets = run_query(
-        "ward_top_streets",
+    streets = top_streets(
+        run_query,
         first=table.period.first,
         last=table.period.last,
         kind=table.incident_filter.kind,
         crime_type=table.incident_filter.crime_type,
         vintage=table.vintage.vintage,
         ward_code=ward_code,
-        limit=top_streets,
-    )
-    streets["incidents"] = streets["incidents"].astype("int64")
-    streets["rank"] = streets["rank"].astype("int64")
+        limit=streets_shown,
+    ).rename(columns={"share": "share_of_ward"})
     sentences = ward_summary_sentences(table, ward_code)
     mix_sentence = _mix_sentence(mix, name, table.area_name)
     if mix_sentence:

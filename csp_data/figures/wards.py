@@ -40,7 +40,6 @@ MEASURE_LABELS = {
     "change": "Change on the previous equal period",
 }
 TOP_N = 5
-TOP_STREETS = 10
 DEFAULT_CLASSES = 5
 
 # Viridis (Smith & van der Walt), sampled at nine points, light to dark: perceptually uniform and

@@ -11,11 +11,11 @@ import pydeck as pdk
 import streamlit as st
 
 from csp_data.config import Area
-from csp_data.figures import emerging, gistar, hotspots
+from csp_data.figures import emerging, gistar, hotspots, streets
 from csp_data.figures.gistar import CELL_SIZE_M, PERMUTATIONS
 from csp_data.maps import MAP_HEIGHT
 from csp_data.periods import Period, describe_months
-from csp_data.series import Counted, MatchedMonths, month_runs
+from csp_data.series import Counted, MatchedMonths
 from csp_data.store.geography import ward_boundaries
 from csp_data.store.statcache import StatCache, store_statcache
 from csp_data.ui.context import current_area, current_store, run_query
@@ -110,20 +110,32 @@ def hotspot_result(area_file: str, store_version: str, first, last, kind: str, c
         pd.DataFrame,
         modules=(hotspots,),
     )
-    return points, result, repeats
+    return result, repeats
 
 
-def previous_points(matched: MatchedMonths, incident_filter: Counted) -> pd.DataFrame | None:
-    """The ``hotspot_points`` of the matched previous months (one query per run of months); None with none."""
-    if matched.basis == "none":
-        return None
-    frames = [
-        run_query(
-            "hotspot_points", first=first, last=last, kind=incident_filter.kind, crime_type=incident_filter.crime_type
-        )
-        for first, last in month_runs(matched.previous_months)
-    ]
-    return pd.concat(frames, ignore_index=True)
+@st.cache_data(max_entries=64)
+def top_streets(
+    area_file: str,
+    store_version: str,
+    first,
+    last,
+    kind: str,
+    crime_type: str | None,
+    ward_code: str | None,
+    matched: MatchedMonths,
+) -> pd.DataFrame:
+    """:func:`csp_data.figures.streets.top_streets` of the current wards; the arguments are the key."""
+    area = current_area()
+    return streets.top_streets(
+        run_query,
+        first=first,
+        last=last,
+        kind=kind,
+        crime_type=crime_type,
+        vintage=area.current_wards.vintage,
+        ward_code=ward_code,
+        matched=matched,
+    ).drop(columns="ward_code")
 
 
 def emerging_trend(
@@ -255,7 +267,7 @@ def streets_change_note(matched: MatchedMonths) -> str:
 
 
 def show_top_streets(streets: pd.DataFrame, chosen_ward: str, matched: MatchedMonths, slug: str) -> None:
-    """The table of :func:`csp_data.figures.hotspots.top_streets_with_change` for ``chosen_ward``."""
+    """The table of :func:`top_streets` for ``chosen_ward`` (a ward's name, or the area's)."""
     st.dataframe(
         streets,
         hide_index=True,

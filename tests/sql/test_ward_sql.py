@@ -152,33 +152,28 @@ def test_ward_crime_mix(database):
     ]
 
 
-def test_ward_top_streets_ranks_ties_and_limits(database):
-    frame = database.query(
-        "ward_top_streets",
-        first=JAN,
-        last=JAN,
-        kind="crime",
-        crime_type=None,
-        vintage="2023",
-        ward_code=CHATHAM,
-        limit=2,
-    )
+def test_top_streets_of_a_ward_ranks_ties_and_limits(database):
+    def top(kind, limit):
+        frame = database.query(
+            "top_streets",
+            first=JAN,
+            last=JAN,
+            kind=kind,
+            crime_type=None,
+            vintage="2023",
+            ward_code=CHATHAM,
+            limit=limit,
+            compared_months=None,
+            previous_months=None,
+        )
+        return [tuple(r) for r in frame[["rank", "location", "incidents", "share"]].itertuples(index=False)]
+
     # B Street and Supermarket tie on 1 each: both rank 2, taken in name order.
-    assert [tuple(r) for r in frame.itertuples(index=False)] == [
+    assert top("crime", 2) == [
         (1, "On or near A Street", 2, 0.5),
         (2, "On or near B Street", 1, 0.25),
     ]
-    asb = database.query(
-        "ward_top_streets",
-        first=JAN,
-        last=JAN,
-        kind="asb",
-        crime_type=None,
-        vintage="2023",
-        ward_code=CHATHAM,
-        limit=10,
-    )
-    assert [tuple(r) for r in asb.itertuples(index=False)] == [(1, "On or near A Street", 2, 1.0)]
+    assert top("asb", 10) == [(1, "On or near A Street", 2, 1.0)]
 
 
 def test_ward_table_on_fixture_rates_and_change(database):

@@ -14,8 +14,6 @@ from pyproj import Transformer
 from scipy.stats import norm
 
 from csp_data.figures import gistar, hotspots
-from csp_data.periods import Period
-from csp_data.series import matched_months
 from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
 
 TO_LONLAT = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
@@ -552,91 +550,3 @@ def test_flag_large_share():
         "On or near Long Road": True,
         "On or near Police Station": False,
     }
-
-
-def test_top_streets_with_change(fixture_database):
-    def query(first, last):
-        return fixture_database.query("hotspot_points", first=first, last=last, kind="crime", crime_type=None)
-
-    current, before = query(date(2025, 2, 1), date(2025, 3, 1)), query(date(2024, 12, 1), date(2025, 1, 1))
-    streets = hotspots.top_streets(current, before)
-    assert list(zip(streets["location"], streets["incidents"], streets["previous_incidents"])) == [
-        ("On or near A Street", 2, 4),
-        ("On or near B Street", 1, 0),
-    ]
-    assert streets["share"].tolist() == pytest.approx([2 / 3, 1 / 3])
-    assert streets["change"].iloc[0].startswith("fell by 50%")
-    ward = hotspots.top_streets(current, ward_name="Chatham Central & Brompton")
-    assert ward["incidents"].sum() == 3
-    assert hotspots.top_streets(current, ward_name="Nowhere").empty
-
-
-def street_points(rows) -> pd.DataFrame:
-    """``hotspot_points`` rows from (location, ward, month, incidents); every point at one place."""
-    location, ward, month, incidents = zip(*rows)
-    return points_at(
-        [COL0 * 250 + 125] * len(rows),
-        [ROW0 * 250 + 125] * len(rows),
-        incidents=np.array(incidents),
-        location=list(location),
-        ward_name=list(ward),
-        month=list(month),
-    )
-
-
-def test_top_streets_change_over_matched_months_only():
-    # 2025 against 2024 with only March 2024 loaded before: only March 2025 is compared.
-    feb, mar, last_mar = date(2025, 2, 1), date(2025, 3, 1), date(2024, 3, 1)
-    year = Period(date(2025, 1, 1), date(2025, 12, 1), "2025")
-    matched = matched_months(year, [last_mar, *year.months])
-    assert (matched.basis, matched.current_months, matched.previous_months) == ("matched", (mar,), (last_mar,))
-    a, b = "On or near A Street", "On or near B Street"
-    points = street_points(
-        [
-            (a, "Ward A", feb, 3),
-            (a, "Ward A", mar, 2),
-            (b, "Ward A", feb, 1),
-            (b, "Ward A", mar, 1),
-            (a, "Ward B", mar, 1),
-        ]
-    )
-    previous = street_points(  # March 2024, the matched previous month
-        [(a, "Ward A", last_mar, 4), (a, "Ward B", last_mar, 1), ("On or near C Street", "Ward A", last_mar, 2)]
-    )
-    streets = hotspots.top_streets_with_change(points, previous, matched)
-    # Counts and shares of the whole period (8 incidents); the change of March 2025 alone against March 2024:
-    # A Street in Ward A 2 against 4 (not 5 against 4), B Street 1 against 0, A Street in Ward B 1 against 1;
-    # both sides of the comparison are shown (compared_incidents, previous_incidents).
-    assert list(streets.itertuples(index=False, name=None)) == [
-        (1, a, "Ward A", 5, 5 / 8, 2, 4, "fell by 50%, within normal variation"),
-        (2, b, "Ward A", 2, 2 / 8, 1, 0, "cannot be given as a percentage: there were none in the previous period"),
-        (3, a, "Ward B", 1, 1 / 8, 1, 1, "was about the same, within normal variation"),
-    ]
-    ward = hotspots.top_streets_with_change(points, previous, matched, ward_name="Ward A")
-    assert list(zip(ward["location"], ward["incidents"], ward["previous_incidents"], ward["change"])) == [
-        (a, 5, 4, "fell by 50%, within normal variation"),
-        (b, 2, 0, "cannot be given as a percentage: there were none in the previous period"),
-    ]
-    assert ward["share"].tolist() == pytest.approx([5 / 7, 2 / 7])
-
-
-def test_top_streets_change_over_whole_or_no_periods():
-    year = Period(date(2025, 1, 1), date(2025, 12, 1), "2025")
-    before = [date(2024, m, 1) for m in range(1, 13)]
-    a = "On or near A Street"
-    points = street_points([(a, "Ward A", date(2025, 2, 1), 3), (a, "Ward A", date(2025, 3, 1), 2)])
-    previous = street_points([(a, "Ward A", date(2024, 2, 1), 1), (a, "Ward A", date(2024, 3, 1), 3)])
-    whole = matched_months(year, before + year.months)
-    assert whole.complete
-    streets = hotspots.top_streets_with_change(points, previous, whole)
-    assert (streets["incidents"].tolist(), streets["previous_incidents"].tolist()) == ([5], [4])
-    assert streets["change"].tolist() == ["rose by 25%, within normal variation"]
-    none = matched_months(year, year.months)
-    assert none.basis == "none"
-    assert list(hotspots.top_streets_with_change(points, None, none).columns) == [
-        "rank",
-        "location",
-        "ward_name",
-        "incidents",
-        "share",
-    ]
