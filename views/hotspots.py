@@ -3,7 +3,6 @@
 import streamlit as st
 
 from csp_data import maps, ui
-from csp_data.maps import hotspots as hotspot_maps
 from csp_data.series import choice_for_key, matched_months
 from csp_data.ui import hotspots as hotspot_ui
 from csp_data.ui import links
@@ -39,8 +38,15 @@ with ui.guard("Try another period or crime type; if this persists, check the sto
 
 hotspot_ui.show_summary(area, period, incident_filter, result)
 hotspot_ui.show_map(
-    hotspot_maps.hotspot_deck(result, repeats, trend, shapes),
-    hotspot_maps.hotspot_legend_html(result, trend),
+    *hotspot_ui.hotspot_map(
+        str(area.area_file),
+        store_version,
+        period.first,
+        period.last,
+        incident_filter.kind,
+        incident_filter.crime_type,
+        trend_months,
+    ),
     area.short_name,
 )
 

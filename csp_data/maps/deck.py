@@ -12,11 +12,21 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-__all__ = ["DEFAULT_HEIGHT", "TOOLTIP_STYLE", "CompactDeck", "compact_deck", "fit_view", "geojson_layer"]
+__all__ = [
+    "DEFAULT_HEIGHT",
+    "TOOLTIP_STYLE",
+    "CompactDeck",
+    "DeckJson",
+    "compact_deck",
+    "deck_json",
+    "fit_view",
+    "geojson_layer",
+]
 
 DEFAULT_HEIGHT = 520
 TOOLTIP_STYLE = {
@@ -37,6 +47,27 @@ class CompactDeck(pdk.Deck):
 
     def to_json(self) -> str:
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class DeckJson:
+    """A deck already written as JSON, which ``st.pydeck_chart`` takes in place of the deck.
+
+    Building a deck and writing its JSON took 100-200 ms a rerun for the Hotspots map; a page's cached
+    function can keep this small object instead and hand it to ``st.pydeck_chart`` on each rerun.
+    ``st.pydeck_chart`` reads only ``to_json()`` and the tooltip (``_tooltip``) of what it is given.
+    """
+
+    json: str
+    _tooltip: dict | None = None
+
+    def to_json(self) -> str:
+        return self.json
+
+
+def deck_json(deck: pdk.Deck) -> DeckJson:
+    """``deck`` written once (compactly when it is a :class:`CompactDeck`), with its tooltip."""
+    return DeckJson(deck.to_json(), getattr(deck, "_tooltip", None))
 
 
 def fit_view(

@@ -7,13 +7,13 @@ from datetime import date
 from html import escape
 
 import pandas as pd
-import pydeck as pdk
 import streamlit as st
 
 from csp_data.config import Area
 from csp_data.figures import emerging, gistar, hotspots, streets
 from csp_data.figures.gistar import CELL_SIZE_M, PERMUTATIONS
-from csp_data.maps import MAP_HEIGHT
+from csp_data.maps import MAP_HEIGHT, DeckJson, deck_json, ward_shapes
+from csp_data.maps import hotspots as hotspot_maps
 from csp_data.periods import Period, describe_months
 from csp_data.series import Counted, MatchedMonths
 from csp_data.store.geography import ward_boundaries
@@ -182,8 +182,25 @@ def show_summary(area: Area, period: Period, incident_filter: Counted, result: h
     figures[2].metric("Cells tested", f"{len(result.grid):,}")
 
 
-def show_map(deck: pdk.Deck, legend: str, area_name: str) -> None:
-    """The map (from :func:`csp_data.maps.hotspots.hotspot_deck`) with its legend beside it."""
+@st.cache_data(max_entries=32)
+def hotspot_map(
+    area_file: str, store_version: str, first, last, kind: str, crime_type: str | None, trend_months: tuple
+) -> tuple[DeckJson, str]:
+    """The map, written once, and its legend: the hotspots of ``first`` to ``last`` and the rising
+    squares over ``trend_months`` (see :func:`emerging_trend`); the arguments are the key."""
+    area = current_area()
+    result, repeats = hotspot_result(area_file, store_version, first, last, kind, crime_type)
+    trend = None
+    if not emerging.emerging_note(trend_months):
+        trend = emerging_result(
+            area_file, store_version, trend_months, kind, crime_type, tuple(result.hot_cells["cell_id"])
+        )
+    deck = hotspot_maps.hotspot_deck(result, repeats, trend, ward_shapes(area.current_wards))
+    return deck_json(deck), hotspot_maps.hotspot_legend_html(result, trend)
+
+
+def show_map(deck: DeckJson, legend: str, area_name: str) -> None:
+    """The map (from :func:`hotspot_map`) with its legend beside it."""
     map_column, legend_column = st.columns([4, 1])
     with map_column:
         st.pydeck_chart(
