@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from csp_data import maps, ui
-from csp_data.figures import ward_classes, ward_profile
+from csp_data import ui
+from csp_data.figures import ward_classes
 from csp_data.figures import wards as wardmap
 from csp_data.series import choice_for_key
 from csp_data.ui import links
@@ -46,11 +46,18 @@ links.publish(links.WARDS, vintage_id, default=area.current_wards.vintage)
 incident_filter = choice_for_key(filter_key, filters)
 vintage = vintages[vintage_id]
 
+# What the ward figures and the map depend on: the cache key of each.
+figures_key = (
+    str(area.area_file),
+    ui.current_store(area).version(),
+    vintage_id,
+    period,
+    incident_filter,
+    tuple(loaded),
+    requested_measure,
+)
 with ui.guard("Try another period, crime type or set of wards; if this persists, check the area file."):
-    table = wardmap.build_ward_table(ui.run_query, area, vintage_id, period, incident_filter, loaded)
-    measure, measure_note = wardmap.effective_measure(table, requested_measure)
-    classes = ward_classes.classify_wards(table, measure)
-    shapes = maps.ward_shapes(vintage)
+    table, measure, measure_note, classes = ward_ui.ward_figures(*figures_key)
 
 ward_ui.show_coverage(table, period, vintage, measure_note)
 
@@ -75,17 +82,18 @@ basemap = st.toggle(
     key="ward_map_basemap",
     help="The wards are drawn without it; it only adds streets for context.",
 )
-deck = maps.build_ward_map(
-    shapes, classes.ward_colours, ward_classes.tooltip_fields(table), selected_ward=selected_ward, basemap=basemap
-)
 ward_ui.show_map(
-    deck, table, classes, key=map_key, on_select=ward_ui.map_click_handler(map_key, ward_box_key, ward_names)
+    ward_ui.ward_map(*figures_key, selected_ward, basemap),
+    table,
+    classes,
+    key=map_key,
+    on_select=ward_ui.map_click_handler(map_key, ward_box_key, ward_names),
 )
 
 st.header(f"Top {wardmap.TOP_N} wards' share")
 shares = []
 with ui.guard("Try another period.", stop=False):
-    shares = wardmap.top_wards_share(ui.run_query, period, vintage_id)
+    shares = ward_ui.top_shares(*figures_key[:2], period, vintage_id)
 ward_ui.show_top_shares(shares)
 
 st.header("Every ward")
@@ -97,5 +105,5 @@ if selected_ward is None:
     st.stop()
 
 with ui.guard("Choose another ward."):
-    profile = ward_profile.build_ward_profile(ui.run_query, table, selected_ward)
+    profile = ward_ui.ward_profile_of(*figures_key, selected_ward)
 ward_ui.show_profile(profile, table)

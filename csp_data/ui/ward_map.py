@@ -7,22 +7,98 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import pandas as pd
-import pydeck as pdk
 import streamlit as st
 
 from csp_data.charts import wards as ward_charts
 from csp_data.config import Area, WardVintage
+from csp_data.figures import ward_classes, wards
 from csp_data.figures.ward_classes import MapClasses
-from csp_data.figures.ward_profile import WardProfile
+from csp_data.figures.ward_profile import WardProfile, build_ward_profile
 from csp_data.figures.wards import TopShare, WardTable, format_rate
+from csp_data.maps.deck import DeckJson, deck_json
 from csp_data.maps.legend import legend_html
-from csp_data.maps.wards import MAP_HEIGHT, selected_ward_code
+from csp_data.maps.wards import MAP_HEIGHT, build_ward_map, selected_ward_code, ward_shapes
 from csp_data.periods import Period
+from csp_data.series import Counted
+from csp_data.ui.context import current_area, run_query
 from csp_data.ui.downloads import download_table
 from csp_data.words import ordinal, slug
 
 SOURCE = "Source: data.police.uk street-level crime and ASB (Open Government Licence)."
 NO_WARD_CHOSEN = "Choose a ward above, or click one on the map, to see its trend, mix of crime types and top streets."
+
+
+# -- caches -------------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=64)
+def ward_figures(
+    area_file: str,
+    store_version: str,
+    vintage_id: str,
+    period: Period,
+    counted: Counted,
+    loaded: tuple,
+    requested_measure: str,
+) -> tuple[WardTable, str, str, MapClasses]:
+    """The ward table, the measure shown (and why it differs from the one asked for, if it does) and
+    the map's classes; the arguments are the key."""
+    area = current_area()
+    table = wards.build_ward_table(run_query, area, vintage_id, period, counted, list(loaded))
+    measure, measure_note = wards.effective_measure(table, requested_measure)
+    return table, measure, measure_note, ward_classes.classify_wards(table, measure)
+
+
+@st.cache_data(max_entries=64)
+def ward_map(
+    area_file: str,
+    store_version: str,
+    vintage_id: str,
+    period: Period,
+    counted: Counted,
+    loaded: tuple,
+    requested_measure: str,
+    selected_ward: str | None,
+    basemap: bool,
+) -> DeckJson:
+    """The map of :func:`ward_figures`, written once, with ``selected_ward`` outlined."""
+    table, _, _, classes = ward_figures(
+        area_file, store_version, vintage_id, period, counted, loaded, requested_measure
+    )
+    vintage = next(v for v in current_area().wards if v.vintage == vintage_id)
+    deck = build_ward_map(
+        ward_shapes(vintage),
+        classes.ward_colours,
+        ward_classes.tooltip_fields(table),
+        selected_ward=selected_ward,
+        basemap=basemap,
+    )
+    return deck_json(deck)
+
+
+@st.cache_data(max_entries=64)
+def top_shares(area_file: str, store_version: str, period: Period, vintage_id: str) -> list[TopShare]:
+    """:func:`csp_data.figures.wards.top_wards_share`; the arguments are the key."""
+    return wards.top_wards_share(run_query, period, vintage_id)
+
+
+@st.cache_data(max_entries=64)
+def ward_profile_of(
+    area_file: str,
+    store_version: str,
+    vintage_id: str,
+    period: Period,
+    counted: Counted,
+    loaded: tuple,
+    requested_measure: str,
+    ward_code: str,
+) -> WardProfile:
+    """:func:`csp_data.figures.ward_profile.build_ward_profile` of ``ward_code``; the arguments are the key."""
+    table = ward_figures(area_file, store_version, vintage_id, period, counted, loaded, requested_measure)[0]
+    return build_ward_profile(run_query, table, ward_code)
+
+
+# -- sections -----------------------------------------------------------------------------------
 
 
 def show_coverage(table: WardTable, period: Period, vintage: WardVintage, measure_note: str) -> None:
@@ -47,7 +123,7 @@ def map_click_handler(map_key: str, ward_box_key: str, ward_codes: Mapping[str, 
 
 
 def show_map(
-    deck: pdk.Deck,
+    deck: DeckJson,
     table: WardTable,
     classes: MapClasses,
     *,
