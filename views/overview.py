@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from csp_data import charts, ui
+from csp_data import ui
 from csp_data.ui import overview as overview_ui
 
 area = ui.current_area()
@@ -15,6 +15,7 @@ if period is None:
 with ui.guard("Try another period; if this persists, check the store with `python -m csp_data status`."):
     picture = overview_ui.picture(area, period, ui.loaded_months(), ui.area_population(area))
     overview = picture.overview
+    monthly_chart, type_chart = overview_ui.overview_charts(area, period, ui.loaded_months(), ui.area_population(area))
 
 st.caption(
     f"{period.label}: {overview.coverage_text} Source: data.police.uk street-level crime and ASB "
@@ -33,7 +34,7 @@ st.header("In brief")
 st.markdown("\n".join(f"- {sentence}" for sentence in overview.sentences))
 
 st.header("Month by month")
-ui.show_chart(charts.monthly_trend_chart(overview.monthly), overview_ui.monthly_chart_alt(overview, period))
+ui.show_chart(*monthly_chart)
 monthly_table = overview.monthly.pivot(index="month", columns="kind", values="incidents").reset_index()
 monthly_table = monthly_table.rename(columns={"crime": "crimes", "asb": "asb_incidents"})[
     ["month", "crimes", "asb_incidents"]
@@ -45,7 +46,7 @@ ui.download_table(monthly_table, f"{ui.slug(area.short_name)}-monthly-{period.fi
 types_column, wards_column = st.columns(2)
 with types_column:
     st.header("Crime by type")
-    ui.show_chart(charts.crime_type_chart(overview.crime_types), overview_ui.crime_type_chart_alt(overview))
+    ui.show_chart(*type_chart)
     types_table = overview.crime_types[overview.crime_types["kind"] == "crime"].drop(columns="kind")
     with st.expander("Table: crime by type"):
         st.dataframe(

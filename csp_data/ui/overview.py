@@ -6,10 +6,12 @@ from datetime import date
 
 import streamlit as st
 
+from csp_data import charts
 from csp_data.config import Area
 from csp_data.figures.context import CrimePicture, Peers, crime_picture, peer_position
 from csp_data.figures.overview import KindSummary, Overview
 from csp_data.periods import Period
+from csp_data.ui.charts import VegaSpec, chart_spec
 from csp_data.ui.context import current_store, get_area, run_query
 
 
@@ -31,6 +33,24 @@ def _picture(
 
 def picture(area: Area, period: Period, loaded: list[date], population: int | None) -> CrimePicture:
     return _picture(str(area.area_file), current_store(area).version(), period, tuple(loaded), population)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _charts(
+    area_file: str, store_version: str, period: Period, loaded: tuple[date, ...], population: int | None
+) -> tuple[tuple[VegaSpec, str], tuple[VegaSpec, str]]:
+    overview = _picture(area_file, store_version, period, loaded, population).overview
+    return (
+        (chart_spec(charts.monthly_trend_chart(overview.monthly)), monthly_chart_alt(overview, period)),
+        (chart_spec(charts.crime_type_chart(overview.crime_types)), crime_type_chart_alt(overview)),
+    )
+
+
+def overview_charts(
+    area: Area, period: Period, loaded: list[date], population: int | None
+) -> tuple[tuple[VegaSpec, str], tuple[VegaSpec, str]]:
+    """The monthly chart and the crime-type chart, each a specification and its text alternative."""
+    return _charts(str(area.area_file), current_store(area).version(), period, tuple(loaded), population)
 
 
 def monthly_chart_alt(overview: Overview, period: Period) -> str:
