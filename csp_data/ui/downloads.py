@@ -1,15 +1,26 @@
-"""Downloads: every table behind a chart as CSV."""
+"""Downloads: every table behind a chart as CSV, its headings and numbers as :mod:`csp_data.tables` writes them."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
 
+from csp_data.tables import readable
 
-def download_table(frame: pd.DataFrame, file_name: str, label: str = "Download this table (CSV)") -> None:
+
+def download_table(
+    frame: pd.DataFrame,
+    file_name: str,
+    label: str = "Download this table (CSV)",
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> None:
+    """A button that downloads ``frame`` as CSV with readable headings and sensible precision."""
     st.download_button(
         label,
-        frame.to_csv(index=False).encode("utf-8"),
+        readable(frame, labels).to_csv(index=False).encode("utf-8"),
         file_name=file_name,
         mime="text/csv",
         key=f"download_{file_name}",

@@ -19,7 +19,7 @@ from csp_data.series import Counted, MatchedMonths
 from csp_data.store.geography import ward_boundaries
 from csp_data.store.statcache import StatCache, store_statcache
 from csp_data.ui.context import current_area, current_store, run_query
-from csp_data.ui.downloads import download_table
+from csp_data.ui.tables import show_table
 from csp_data.words import slug as slug_of
 
 SNAP_POINT_NOTE = (
@@ -53,7 +53,6 @@ STREETS_NOTE = (
     "All snap points with the same name in the same ward are counted together; names such as “Parking Area” "
     "or “Shopping Area” are police.uk place types, not street names."
 )
-SQUARE_COLUMN = st.column_config.TextColumn("Square", help="Column_row of the 250 m British National Grid square")
 
 
 # -- caches -------------------------------------------------------------------------------------
@@ -224,21 +223,7 @@ def show_hot_cells(result: hotspots.HotspotResult, slug: str) -> None:
     if result.hot_cells.empty:
         st.info(NO_HOT_SQUARES)
         return
-    st.dataframe(
-        result.hot_cells,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "cell_id": SQUARE_COLUMN,
-            "hotspot_label": "Class",
-            "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
-            "z_score": st.column_config.NumberColumn("Gi* z-score", format="%.2f"),
-            "p_adjusted": st.column_config.NumberColumn("Corrected p-value", format="%.2e"),
-            "ward_name": "Ward (most incidents)",
-            "main_streets": "Main places (incidents)",
-        },
-    )
-    download_table(result.hot_cells, f"hot-squares-{slug}.csv")
+    show_table(result.hot_cells, f"hot-squares-{slug}.csv", labels={"ward_name": "Ward (most incidents)"})
 
 
 def show_repeat_locations(repeats: pd.DataFrame, slug: str, noun: str, period_label: str, area_name: str) -> None:
@@ -251,24 +236,13 @@ def show_repeat_locations(repeats: pd.DataFrame, slug: str, noun: str, period_la
         "shopping centre to which incidents are snapped, so check it before tasking."
     )
     top_repeats = repeats.head(50).assign(flagged=lambda f: f["flagged"].map({True: "⚑", False: ""}))
-    st.dataframe(
-        top_repeats.drop(columns=["longitude", "latitude"]),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "rank": "Rank",
-            "location": "police.uk location",
-            "ward_name": "Ward",
-            "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
-            "months_present": st.column_config.NumberColumn("Months with any"),
-            "first_month": st.column_config.DateColumn("First", format="MMM YYYY"),
-            "last_month": st.column_config.DateColumn("Last", format="MMM YYYY"),
-            "share_of_area": st.column_config.NumberColumn(f"Share of {area_name}", format="percent"),
-            "type_mix": "Mix of types",
-            "flagged": "Flag",
-        },
+    show_table(
+        top_repeats,
+        f"repeat-locations-{slug}.csv",
+        labels={"share_of_area": f"Share of {area_name}'s"},
+        hidden=["longitude", "latitude"],
+        empty=f"No incidents of {noun} with a map point in {period_label.lower()}.",
     )
-    download_table(top_repeats, f"repeat-locations-{slug}.csv")
 
 
 def streets_change_note(matched: MatchedMonths) -> str:
@@ -285,24 +259,15 @@ def streets_change_note(matched: MatchedMonths) -> str:
 
 def show_top_streets(streets: pd.DataFrame, chosen_ward: str, matched: MatchedMonths, slug: str) -> None:
     """The table of :func:`top_streets` for ``chosen_ward`` (a ward's name, or the area's)."""
-    st.dataframe(
+    show_table(
         streets,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "rank": "Rank",
-            "location": "police.uk location",
-            "ward_name": "Ward",
-            "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
-            "share": st.column_config.NumberColumn(f"Share of {chosen_ward}", format="percent"),
-            "compared_incidents": st.column_config.NumberColumn("Compared months", format="localized"),
-            "previous_incidents": st.column_config.NumberColumn("Same months, earlier", format="localized"),
-            "change": "Change",
-        },
+        f"top-streets-{slug_of(chosen_ward)}-{slug}.csv",
+        labels={"share": f"Share of {chosen_ward}'s"},
+        empty=f"No incidents with a police.uk location in {chosen_ward} in this period.",
     )
     change_note = streets_change_note(matched)
-    st.caption(STREETS_NOTE + (f" {change_note}" if change_note else ""))
-    download_table(streets, f"top-streets-{slug_of(chosen_ward)}-{slug}.csv")
+    if not streets.empty:
+        st.caption(STREETS_NOTE + (f" {change_note}" if change_note else ""))
 
 
 def show_emerging(
@@ -319,21 +284,9 @@ def show_emerging(
             f"No square's monthly count of {noun} is rising significantly after the false-discovery-rate correction."
         )
         return
-    st.dataframe(
-        trend.cells.drop(columns=["kendall_tau", "p_value"]),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "cell_id": SQUARE_COLUMN,
-            "ward_name": "Ward (most incidents)",
-            "main_streets": "Main places (incidents)",
-            "confidence": "Rising, confidence",
-            "months": st.column_config.NumberColumn("Months tested"),
-            "first_year": st.column_config.NumberColumn("First 12 months", format="localized"),
-            "last_year": st.column_config.NumberColumn("Latest 12 months", format="localized"),
-            "slope_per_year": st.column_config.NumberColumn("More a month, per year", format="%.1f"),
-            "p_adjusted": st.column_config.NumberColumn("Corrected p-value", format="%.2e"),
-            "currently_hot": st.column_config.CheckboxColumn("Hotspot now"),
-        },
+    show_table(
+        trend.cells,
+        f"emerging-squares-{slug}.csv",
+        labels={"ward_name": "Ward (most incidents)"},
+        hidden=["kendall_tau", "p_value"],
     )
-    download_table(trend.cells, f"emerging-squares-{slug}.csv")

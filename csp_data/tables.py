@@ -1,0 +1,117 @@
+"""How a table's columns read, on the page and in its CSV: one heading and one number format per column.
+
+Pages, downloads and the pack name the same column the same way ("Same months, earlier") and give
+its numbers the same precision: counts whole with thousands separators, percentages to one decimal
+place throughout a table, rates per 1,000 to one decimal place, p-values in words. The page's grid
+(:mod:`csp_data.ui.tables`) and :func:`readable` (the CSV) both read :data:`COLUMNS`; a page adds or
+overrides headings for its own columns with ``labels``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+#: The kinds of column: how their values are shown.
+COUNT, PERCENT, RATE, SCORE, NUMBER = "count", "percent", "rate", "score", "number"
+P_VALUE, MONTH, YES_NO, TEXT = "p_value", "month", "yes_no", "text"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column's heading, what kind of value it holds and, optionally, a one-line explanation."""
+
+    label: str
+    kind: str = TEXT
+    help: str | None = None
+
+
+#: Columns that several tables share, by name. A page's own columns are given in its ``labels``.
+COLUMNS: dict[str, Column] = {
+    "rank": Column("Rank", NUMBER),
+    "location": Column("police.uk location", help="An anonymised snap point near where the incident happened"),
+    "ward_name": Column("Ward"),
+    "ward_code": Column("Ward code"),
+    "crime_type": Column("Crime type"),
+    "month": Column("Month", MONTH),
+    "incidents": Column("Incidents", COUNT),
+    "crimes": Column("Crimes", COUNT),
+    "asb_incidents": Column("ASB incidents", COUNT),
+    "share": Column("Share", PERCENT),
+    "share_of_ward": Column("Share of the ward's", PERCENT),
+    "share_of_area": Column("Share of the area's", PERCENT),
+    "compared_incidents": Column("Compared months", COUNT, "This period's months that have a loaded month to compare"),
+    "previous_incidents": Column("Same months, earlier", COUNT, "The same months a year (or more) earlier"),
+    "change": Column("Change"),
+    "change_percent": Column("Change (%)", NUMBER),
+    "rate_per_1000": Column("Per 1,000 residents", RATE),
+    "population": Column("Residents", COUNT),
+    "p_adjusted": Column("Chance alone (corrected)", P_VALUE, "How likely a cluster this strong is by chance alone"),
+    "months_present": Column("Months with any", COUNT),
+    "first_month": Column("First", MONTH),
+    "last_month": Column("Last", MONTH),
+    "cell_id": Column("Square", help="Column_row of the 250 m British National Grid square"),
+    "hotspot_label": Column("Class"),
+    "z_score": Column(
+        "Gi* score", SCORE, "How far the square and its neighbours stand above chance, in standard units"
+    ),
+    "main_streets": Column("Main places (incidents)"),
+    "type_mix": Column("Mix of types"),
+    "flagged": Column("Flag"),
+    "confidence": Column("Rising, confidence"),
+    "months": Column("Months tested", COUNT),
+    "first_year": Column("First 12 months", COUNT),
+    "last_year": Column("Latest 12 months", COUNT),
+    "slope_per_year": Column("More a month, per year", RATE),
+    "currently_hot": Column("Hotspot now", YES_NO),
+}
+
+
+def column(name: str, labels: Mapping[str, str] | None = None) -> Column:
+    """The column ``name``: its shared definition with the page's heading for it, if it gives one."""
+    shared = COLUMNS.get(name, Column(name.replace("_", " ").capitalize()))
+    heading = (labels or {}).get(name)
+    return shared if heading is None else Column(heading, shared.kind, shared.help)
+
+
+def p_value_words(p: float | None) -> str:
+    """A p-value as a reader can take it: 'less than 1 in 1,000', 'about 3 in 100', or '' when there is none."""
+    if p is None or pd.isna(p):
+        return ""
+    if p < 0.001:
+        return "less than 1 in 1,000"
+    if p < 0.01:
+        return f"about {round(p * 1000):,} in 1,000"
+    return f"about {round(p * 100):,} in 100"
+
+
+def readable(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """``frame`` as its CSV download: headings in words, percentages as numbers of percent to one decimal
+    place (the heading says "(%)"), rates to one decimal place, scores to two, yes/no in words, months as YYYY-MM, p-values in words,
+    counts whole."""
+    out = pd.DataFrame(index=frame.index)
+    for name in frame.columns:
+        spec = column(str(name), labels)
+        values = frame[name]
+        heading = spec.label
+        if spec.kind == PERCENT:
+            values = (pd.to_numeric(values, errors="coerce") * 100).round(1)
+            heading = f"{heading} (%)"
+        elif spec.kind == RATE:
+            values = pd.to_numeric(values, errors="coerce").round(1)
+        elif spec.kind == SCORE:
+            values = pd.to_numeric(values, errors="coerce").round(2)
+        elif spec.kind == YES_NO:
+            values = values.map({True: "yes", False: "no"})
+        elif spec.kind == COUNT:
+            values = pd.to_numeric(values, errors="coerce").round().astype("Int64")
+        elif spec.kind == P_VALUE:
+            values = values.map(p_value_words)
+        elif spec.kind == MONTH:
+            values = pd.to_datetime(values, errors="coerce").dt.strftime("%Y-%m")
+        elif pd.api.types.is_float_dtype(values):
+            values = values.round(4)
+        out[heading if heading not in out.columns else f"{heading} ({name})"] = values
+    return out

@@ -1,0 +1,67 @@
+"""Tables on the page: a grid whose headings and number formats come from :mod:`csp_data.tables`, with
+its CSV, or a sentence when there is nothing to show (never an empty grid or a download of nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from csp_data import tables
+from csp_data.ui.downloads import download_table
+
+#: Columns of names that should be read whole (ward names, places): given the room of a wide column.
+_WIDE = {"ward_name", "location", "main_streets", "type_mix", "change"}
+
+
+def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, dict]:
+    """The frame as the grid shows it (percentages as percent, p-values in words) and its column settings."""
+    shown = frame.copy()
+    config: dict = {}
+    for name in shown.columns:
+        spec = tables.column(str(name), labels)
+        width = "medium" if name in _WIDE else None
+        if spec.kind == tables.PERCENT:
+            shown[name] = pd.to_numeric(shown[name], errors="coerce") * 100
+            config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="%.1f%%")
+        elif spec.kind == tables.COUNT:
+            config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="localized")
+        elif spec.kind == tables.RATE:
+            config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="%.1f")
+        elif spec.kind == tables.SCORE:
+            config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="%.2f")
+        elif spec.kind == tables.YES_NO:
+            config[name] = st.column_config.CheckboxColumn(spec.label, help=spec.help)
+        elif spec.kind == tables.NUMBER:
+            config[name] = st.column_config.NumberColumn(spec.label, help=spec.help)
+        elif spec.kind == tables.P_VALUE:
+            shown[name] = shown[name].map(tables.p_value_words)
+            config[name] = st.column_config.TextColumn(spec.label, help=spec.help)
+        elif spec.kind == tables.MONTH:
+            config[name] = st.column_config.DateColumn(spec.label, help=spec.help, format="MMM YYYY")
+        else:
+            config[name] = st.column_config.TextColumn(spec.label, help=spec.help, width=width)
+    return shown, config
+
+
+def show_table(
+    frame: pd.DataFrame,
+    file_name: str | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    empty: str | None = None,
+    hidden: Sequence[str] = (),
+    height: int | None = None,
+) -> None:
+    """``frame`` as a grid with its CSV download (``file_name``), headings from ``labels`` or the shared
+    ones; when it has no rows, the sentence ``empty`` (if given) instead of an empty grid and button."""
+    if frame.empty:
+        if empty:
+            st.info(empty)
+        return
+    frame = frame.drop(columns=list(hidden))
+    shown, config = column_config(frame, labels)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height or "auto")
+    if file_name:
+        download_table(frame, file_name, labels=labels)
