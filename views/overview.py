@@ -39,32 +39,22 @@ monthly_table = overview.monthly.pivot(index="month", columns="kind", values="in
 monthly_table = monthly_table.rename(columns={"crime": "crimes", "asb": "asb_incidents"})[
     ["month", "crimes", "asb_incidents"]
 ]
-with st.expander("Table: incidents by month"):
-    st.dataframe(monthly_table, hide_index=True, width="stretch")
-ui.download_table(monthly_table, f"{ui.slug(area.short_name)}-monthly-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
+ui.show_table(
+    monthly_table,
+    f"{ui.slug(area.short_name)}-monthly-{period.first:%Y-%m}-{period.last:%Y-%m}.csv",
+    expander="Table: incidents by month",
+)
 
 types_column, wards_column = st.columns(2)
 with types_column:
     st.header("Crime by type")
     ui.show_chart(*type_chart)
     types_table = overview.crime_types[overview.crime_types["kind"] == "crime"].drop(columns="kind")
-    with st.expander("Table: crime by type"):
-        st.dataframe(
-            types_table,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "crime_type": "Crime type",
-                "incidents": st.column_config.NumberColumn("Crimes", format="localized"),
-                "share": st.column_config.NumberColumn("Share of crime", format="percent"),
-                "compared_incidents": st.column_config.NumberColumn("Compared months", format="localized"),
-                "previous_incidents": st.column_config.NumberColumn("Same months, earlier", format="localized"),
-                "change_percent": st.column_config.NumberColumn("Change %", format="%.1f"),
-                "change": "Change in words",
-            },
-        )
-    ui.download_table(
-        types_table, f"{ui.slug(area.short_name)}-crime-types-{period.first:%Y-%m}-{period.last:%Y-%m}.csv"
+    ui.show_table(
+        types_table,
+        f"{ui.slug(area.short_name)}-crime-types-{period.first:%Y-%m}-{period.last:%Y-%m}.csv",
+        labels={"incidents": "Crimes", "share": "Share of crime", "change": "Change in words"},
+        expander="Table: crime by type",
     )
 
 with wards_column:
@@ -73,20 +63,10 @@ with wards_column:
         share = overview.top_wards_share[kind]
         table = overview.top_wards[kind].drop(columns="ward_code")
         st.markdown(f"**{title}**" + (f": {share:.0%} of the {area.short_name} total" if share is not None else ""))
-        st.dataframe(
+        ui.show_table(
             table,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "rank": "Rank",
-                "ward_name": "Ward",
-                "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
-                "share": st.column_config.NumberColumn("Share", format="percent"),
-            },
-        )
-        ui.download_table(
-            overview.top_wards[kind],
             f"{ui.slug(area.short_name)}-top-wards-{kind}-{period.first:%Y-%m}-{period.last:%Y-%m}.csv",
+            empty=f"No {title.lower()} was placed in a ward in this period.",
         )
     st.caption(
         f"{area.current_wards.label}. Each incident is placed in the ward whose boundary contains its "

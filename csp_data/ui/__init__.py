@@ -18,6 +18,7 @@ from csp_data.ui.context import (
 from csp_data.ui.downloads import download_table
 from csp_data.ui.errors import UNEXPECTED, error_text, guard, show_error
 from csp_data.ui.sidebar import PERIOD_KIND_LABELS, sidebar_period
+from csp_data.ui.tables import show_table
 from csp_data.words import slug
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "run_query",
     "show_chart",
     "show_error",
+    "show_table",
     "sidebar_period",
     "slug",
 ]

@@ -3,6 +3,7 @@ its CSV, or a sentence when there is nothing to show (never an empty grid or a d
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -33,7 +34,7 @@ def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
             config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="%.2f")
         elif spec.kind == tables.YES_NO:
             config[name] = st.column_config.CheckboxColumn(spec.label, help=spec.help)
-        elif spec.kind == tables.NUMBER:
+        elif spec.kind == tables.NUMBER or pd.api.types.is_numeric_dtype(shown[name].dtype):
             config[name] = st.column_config.NumberColumn(spec.label, help=spec.help)
         elif spec.kind == tables.P_VALUE:
             shown[name] = shown[name].map(tables.p_value_words)
@@ -53,15 +54,18 @@ def show_table(
     empty: str | None = None,
     hidden: Sequence[str] = (),
     height: int | None = None,
+    expander: str | None = None,
 ) -> None:
     """``frame`` as a grid with its CSV download (``file_name``), headings from ``labels`` or the shared
-    ones; when it has no rows, the sentence ``empty`` (if given) instead of an empty grid and button."""
+    ones, folded under ``expander`` when a title is given (a table behind a chart); when it has no rows,
+    the sentence ``empty`` (if given) instead of an empty grid and button."""
     if frame.empty:
         if empty:
             st.info(empty)
         return
     frame = frame.drop(columns=list(hidden))
     shown, config = column_config(frame, labels)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height or "auto")
+    with st.expander(expander) if expander else contextlib.nullcontext():
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height or "auto")
     if file_name:
         download_table(frame, file_name, labels=labels)

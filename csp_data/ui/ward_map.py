@@ -20,8 +20,10 @@ from csp_data.maps.legend import legend_html
 from csp_data.maps.wards import MAP_HEIGHT, build_ward_map, selected_ward_code, ward_shapes
 from csp_data.periods import Period
 from csp_data.series import Counted
+from csp_data.ui.charts import show_chart
 from csp_data.ui.context import current_area, run_query
 from csp_data.ui.downloads import download_table
+from csp_data.ui.tables import show_table
 from csp_data.words import ordinal, slug
 
 SOURCE = "Source: data.police.uk street-level crime and ASB (Open Government Licence)."
@@ -171,31 +173,20 @@ def show_top_shares(shares: list[TopShare]) -> None:
 
 def show_every_ward(display: pd.DataFrame, area: Area, file_name: str) -> None:
     """The table of every ward (the map's figures, one row per ward) and its download."""
-    st.dataframe(
+    show_table(
         display,
-        hide_index=True,
-        width="stretch",
-        height=35 * (len(display) + 1) + 3,
-        column_config={
-            "rank": st.column_config.NumberColumn("Rank (count)"),
+        labels={
+            "rank": "Rank (count)",
             "ward": "Ward",
             "ward_code": "Code",
-            "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
-            "share_of_area_percent": st.column_config.NumberColumn(f"Share of {area.short_name}", format="%.1f%%"),
-            "population": st.column_config.NumberColumn(
-                f"Population ({area.population.year if area.population else ''})", format="localized"
-            ),
-            "rate_per_1000": st.column_config.NumberColumn("Per 1,000 residents", format="%.1f"),
-            "rate_rank": st.column_config.NumberColumn("Rank (rate)"),
-            "compared_incidents": st.column_config.NumberColumn("Compared months", format="localized"),
-            "previous_incidents": st.column_config.NumberColumn("Same months, earlier", format="localized"),
-            "change_percent": st.column_config.NumberColumn("Change %", format="%.1f"),
+            "share_of_area_percent": f"Share of {area.short_name} (%)",
+            "population": f"Population ({area.population.year if area.population else ''})",
             "change": "Change in words",
-            "map_class": "Map class",
         },
+        height=35 * (len(display) + 1) + 3,
     )
     st.caption("Select a column heading to sort. The same figures as the map, one row per ward.")
-    download_table(display, file_name)
+    download_table(display, file_name, labels={"ward": "Ward", "ward_code": "Code"})
 
 
 def show_profile_figures(profile: WardProfile, table: WardTable) -> None:
@@ -224,51 +215,46 @@ def show_profile_figures(profile: WardProfile, table: WardTable) -> None:
 def _show_trend(profile: WardProfile, table: WardTable, file_stub: str) -> None:
     incident_filter = table.incident_filter
     st.markdown(f"**{incident_filter.label} by month**")
-    st.altair_chart(ward_charts.ward_trend_chart(profile, table.area_name, incident_filter.noun), width="stretch")
-    with st.expander("Table: by month"):
-        st.dataframe(profile.monthly, hide_index=True, width="stretch")
-    download_table(profile.monthly, f"{file_stub}-monthly.csv")
+    show_chart(
+        ward_charts.ward_trend_chart(profile, table.area_name, incident_filter.noun),
+        f"Line chart of {incident_filter.noun} recorded each month in {profile.ward_name}, {table.period.span_label}; "
+        "months that are not loaded are gaps.",
+    )
+    show_table(profile.monthly, f"{file_stub}-monthly.csv", expander="Table: by month")
 
 
 def _show_mix(profile: WardProfile, table: WardTable) -> None:
     area_name, period = table.area_name, table.period
     st.markdown(f"**Mix of crime types against {area_name}**")
-    st.altair_chart(ward_charts.ward_mix_chart(profile, area_name), width="stretch")
+    show_chart(
+        ward_charts.ward_mix_chart(profile, area_name),
+        f"Bar chart of each crime type's share of crime in {profile.ward_name} beside its share across {area_name}.",
+    )
     st.caption(
         f"ASB is not crime and is not in this mix: {profile.ward_name} had {profile.asb_incidents:,} ASB incidents"
         + (f", {profile.asb_share_of_area:.1%} of {area_name}'s." if profile.asb_share_of_area is not None else ".")
     )
-    with st.expander("Table: mix of crime types"):
-        st.dataframe(
-            profile.mix,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "crime_type": "Crime type",
-                "ward_incidents": st.column_config.NumberColumn("Ward", format="localized"),
-                "area_incidents": st.column_config.NumberColumn(area_name, format="localized"),
-                "ward_share": st.column_config.NumberColumn("Ward share", format="percent"),
-                "area_share": st.column_config.NumberColumn(f"{area_name} share", format="percent"),
-                "difference_points": st.column_config.NumberColumn("Difference (points)", format="%.1f"),
-            },
-        )
-    download_table(profile.mix, f"{slug(profile.ward_name)}-crime-mix-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
+    show_table(
+        profile.mix,
+        f"{slug(profile.ward_name)}-crime-mix-{period.first:%Y-%m}-{period.last:%Y-%m}.csv",
+        labels={
+            "ward_incidents": "Ward",
+            "area_incidents": area_name,
+            "ward_share": "Ward share",
+            "area_share": f"{area_name} share",
+            "difference_points": "Difference (points)",
+        },
+        expander="Table: mix of crime types",
+    )
 
 
 def _show_top_locations(profile: WardProfile, table: WardTable, file_stub: str) -> None:
     st.markdown(f"**Top locations for {table.incident_filter.noun}**")
-    st.dataframe(
+    show_table(
         profile.top_streets,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "rank": "Rank",
-            "location": "police.uk location",
-            "incidents": st.column_config.NumberColumn("Incidents", format="localized"),
-            "share_of_ward": st.column_config.NumberColumn("Share of the ward's", format="percent"),
-        },
+        f"{file_stub}-top-locations.csv",
+        empty=f"No {table.incident_filter.noun} in {profile.ward_name} had a police.uk location in this period.",
     )
-    download_table(profile.top_streets, f"{file_stub}-top-locations.csv")
     for note in profile.notes:
         st.caption(note)
 
