@@ -4,8 +4,23 @@ import streamlit as st
 
 from csp_data import ui
 
+LEDGER_HEADINGS = {
+    "force": "Force",
+    "rows_read": "Rows read",
+    "rows_kept": "Rows kept (in the area)",
+    "no_location": "Dropped: no location",
+    "outside_area": "Dropped: outside the area",
+    "malformed": "Dropped: unreadable",
+    "in_no_ward": "Kept, in no ward",
+}
+
 area = ui.current_area()
 st.title("Data and methods")
+rates = (
+    f"per 1,000 residents, using {area.population.source} ({area.population.year})"
+    if area.population
+    else "not given: no population figures are configured for this area's wards"
+)
 st.markdown(
     f"""
 **Street-level crime and anti-social behaviour** come from [data.police.uk](https://data.police.uk/),
@@ -20,8 +35,7 @@ Contains public sector information licensed under the Open Government Licence v3
   ({", ".join(w.label for w in area.wards)}; ONS generalised boundaries). Incidents whose point falls
   in no ward polygon (for example just off the generalised coastline) count towards the
   {area.short_name} total but no ward.
-- **Rates** are per 1,000 residents using {area.population.source if area.population else "no population"}
-  ({area.population.year if area.population else ""}).
+- **Rates** are {rates}.
 - **Missing months are missing, not zero**; a period with months not loaded is labelled partial, and a
   change compares only the months loaded in both periods, saying which.
 - **Change** is judged with a 95% confidence interval for the ratio of two counts (exact Poisson
@@ -34,15 +48,19 @@ st.markdown(ui.forces_note(area))
 other_forces = ui.run_query("other_force_counts")
 if len(other_forces):
     st.caption("Incidents in the area reported by other forces, by month: their own series, never in the totals.")
-    st.dataframe(
-        other_forces.rename(columns={"month": "Month", "force": "Force", "kind": "Kind", "incidents": "Incidents"}),
-        hide_index=True,
-        width="stretch",
+    ui.show_table(
+        other_forces,
+        f"{ui.slug(area.short_name)}-other-forces.csv",
+        labels={"force": "Force", "kind": "Crime or ASB"},
     )
-    ui.download_table(other_forces, f"{ui.slug(area.short_name)}-other-forces.csv")
 
 st.header("Coverage ledger")
 st.caption("Every month loaded into the store, with each dropped row counted by reason.")
 ledger = ui.run_query("coverage_ledger")
-st.dataframe(ledger, hide_index=True, width="stretch")
-ui.download_table(ledger, f"{ui.slug(area.short_name)}-coverage-ledger.csv")
+ui.show_table(
+    ledger,
+    f"{ui.slug(area.short_name)}-coverage-ledger.csv",
+    labels=LEDGER_HEADINGS,
+    hidden=["source", "loaded_at"],
+    empty="No police.uk months are loaded yet.",
+)

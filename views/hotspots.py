@@ -24,7 +24,7 @@ filter_key = st.selectbox(
 links.publish(links.COUNTED, filter_key, default="crime")
 incident_filter = choice_for_key(filter_key, filters)
 
-with ui.guard("Try another period or crime type; if this persists, check the store and the area file."):
+with ui.guard("Try another period or crime type; if this keeps happening, please tell the site's maintainers."):
     store_version = ui.current_store(area).version()
     result, repeats = hotspot_ui.hotspot_result(
         str(area.area_file), store_version, period.first, period.last, incident_filter.kind, incident_filter.crime_type

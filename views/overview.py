@@ -9,10 +9,10 @@ area = ui.current_area()
 period = st.session_state.get("period")
 st.title(f"{area.short_name}: the crime picture in context")
 if period is None:
-    st.info("No police.uk months are loaded. Load some with `python -m csp_data ingest PATH`.")
+    st.info(ui.NO_MONTHS)
     st.stop()
 
-with ui.guard("Try another period; if this persists, check the store with `python -m csp_data status`."):
+with ui.guard("Try another period; if this keeps happening, please tell the site's maintainers."):
     picture = overview_ui.picture(area, period, ui.loaded_months(), ui.area_population(area))
     overview = picture.overview
     monthly_chart, type_chart = overview_ui.overview_charts(area, period, ui.loaded_months(), ui.area_population(area))

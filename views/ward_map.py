@@ -56,7 +56,9 @@ figures_key = (
     tuple(loaded),
     requested_measure,
 )
-with ui.guard("Try another period, crime type or set of wards; if this persists, check the area file."):
+with ui.guard(
+    "Try another period, crime type or set of wards; if this keeps happening, please tell the site's maintainers."
+):
     table, measure, measure_note, classes = ward_ui.ward_figures(*figures_key)
 
 ward_ui.show_coverage(table, period, vintage, measure_note)

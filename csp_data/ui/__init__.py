@@ -3,6 +3,7 @@
 
 from csp_data.ui.charts import chart_spec, show_chart
 from csp_data.ui.context import (
+    NO_MONTHS,
     STORE_HELP,
     area_population,
     current_area,
@@ -23,6 +24,7 @@ from csp_data.words import slug
 
 __all__ = [
     "PERIOD_KIND_LABELS",
+    "NO_MONTHS",
     "STORE_HELP",
     "UNEXPECTED",
     "area_population",

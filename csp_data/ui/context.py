@@ -79,7 +79,10 @@ def forces_note(area: Area) -> str:
     return describe_forces(area.territorial_forces, int(others["incidents"].sum()), others["force"].nunique())
 
 
-STORE_HELP = "Check the store with `python -m csp_data status`, then reload the page."
+#: The hint under a message about the data store: what a visitor can do (maintainers find the detail logged).
+STORE_HELP = "Try reloading the page; if this keeps happening, please tell the site's maintainers."
+#: What a page says before any police.uk month is loaded.
+NO_MONTHS = "No police.uk months are loaded yet, so there are no figures to show."
 
 
 def loaded_period() -> tuple[list[date], Period]:
@@ -87,7 +90,7 @@ def loaded_period() -> tuple[list[date], Period]:
     with guard(STORE_HELP):
         months = loaded_months()
     if not months:
-        st.info("No police.uk months are loaded. Load some with `python -m csp_data ingest PATH`.")
+        st.info(NO_MONTHS)
         st.stop()
     # The sidebar in app.py sets the period; should a page run without it, use the latest 12 months.
     return months, st.session_state.get("period") or latest_12_months(months)

@@ -21,7 +21,7 @@ from csp_data.ui.errors import guard
 
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)"}
 READY_KEY = "report_ready"
-BUILD_HINT = "Try again, or another period; an analyst can make the same pack with `python -m csp_data report`."
+BUILD_HINT = "Try again, or choose another period; if this keeps happening, please tell the site's maintainers."
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -90,12 +90,14 @@ def test_bad_area_file_is_a_message_not_a_traceback(tmp_path, monkeypatch):
     assert "Check the area file" in at.error[0].value
 
 
-def test_empty_store_says_what_to_do(tmp_path, monkeypatch):
+def test_empty_store_says_so_in_plain_words(tmp_path, monkeypatch):
     monkeypatch.setenv("CSP_STORE_DIR", str(tmp_path / "empty-store"))
     at = run_app()
     assert not at.exception
     assert "No months are loaded yet." in at.sidebar.warning[0].value
-    assert "python -m csp_data ingest" in at.info[0].value
+    # Issue 14: a visitor reads what is missing, never a command to run (that is in the README).
+    assert at.info[0].value == "No police.uk months are loaded yet, so there are no figures to show."
+    assert "python -m" not in at.info[0].value
 
 
 def test_damaged_store_names_what_to_run_without_a_server_path(tmp_path, monkeypatch):
@@ -140,6 +142,7 @@ def test_totals_say_which_force_and_other_forces_are_shown_apart(tmp_path, monke
     at.switch_page("views/data_sources.py").run()
     assert not at.exception
     others = at.dataframe[0].value
+    # The grid keeps the query's column names; its headings ("Force", "Crime or ASB") are column settings.
     assert others.to_dict("records") == [
-        {"Month": "2025-03", "Force": "British Transport Police", "Kind": "crime", "Incidents": 1}
+        {"month": "2025-03", "force": "British Transport Police", "kind": "crime", "incidents": 1}
     ]
