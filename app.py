@@ -31,6 +31,7 @@ pages = [
     st.Page("views/survey.py", title="Residents’ survey", icon=":material/forum:"),
     st.Page("views/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:"),
     st.Page("views/data_sources.py", title="Data and methods", icon=":material/description:"),
+    st.Page("views/glossary.py", title="Glossary", icon=":material/menu_book:"),
     st.Page("views/accessibility.py", title="Accessibility", icon=":material/accessibility:"),
 ]
 with ui.guard():

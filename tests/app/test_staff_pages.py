@@ -95,7 +95,7 @@ def test_public_mode_registers_no_staff_page(monkeypatch):
         with pytest.raises(ValueError, match="Could not find a navigation page") as caught:
             at.switch_page(script)
         known = str(caught.value).split("Known pages:")[1]
-        assert "staff" not in known and known.count("views/") == 9  # the eight pages and the accessibility statement
+        assert "staff" not in known and known.count("views/") == 10  # the eight pages, the glossary and the statement
     assert "Sign in" not in buttons(at) and "Sign out" not in buttons(at)
 
 

@@ -45,6 +45,7 @@ PAGES = {
     "Residents’ survey": "survey",
     "Benchmarking": "benchmarking",
     "Data and methods": "data_sources",
+    "Glossary": "glossary",
     "Accessibility": "accessibility",
 }
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -24,9 +24,10 @@ from PIL import Image as PILImage
 from csp_data.config import load_area
 from csp_data.figures.context import peer_position
 from csp_data.figures.overview import KindSummary, build_overview
+from csp_data.glossary import terms_used
 from csp_data.periods import Period, parse_period
 from csp_data.report import Bullets, Heading, Image, Pack, Paragraph, Section, Table, build_pack, render_pack
-from csp_data.report.glossary import glossary_section, terms_used
+from csp_data.report.glossary import glossary_section
 from csp_data.report.pdf import pack_markup, typst_string
 from csp_data.report.since import count_change, rate_change, ward_change
 from csp_data.series import matched_months
