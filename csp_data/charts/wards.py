@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from csp_data.charts.overview import not_loaded_band
 from csp_data.figures.ward_profile import WardProfile
 
 WARD_COLOUR = "#0072B2"
@@ -12,7 +13,8 @@ AREA_COLOUR = "#000000"  # the area is black on every chart (colours.AREA_COLOUR
 
 
 def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> alt.Chart:
-    """The ward's monthly counts against the area's average per ward; months not loaded are gaps."""
+    """The ward's monthly counts against the area's average per ward; months not loaded are gaps under
+    a grey band, as on every monthly chart."""
     label_ward, label_area = profile.ward_name, f"{area_name} average per ward"
     data = pd.concat(
         [
@@ -34,7 +36,8 @@ def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> alt.Cha
         ignore_index=True,
     )
     data["month"] = pd.to_datetime(data["month"])
-    return (
+    band = not_loaded_band(pd.to_datetime(profile.monthly.loc[~profile.monthly["loaded"], "month"]))
+    lines = (
         alt.Chart(data)
         .mark_line(point=True, invalid="break-paths-show-domains")
         .encode(
@@ -56,8 +59,8 @@ def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> alt.Cha
                 alt.Tooltip("incidents:Q", title="Incidents", format=",.1f"),
             ],
         )
-        .properties(height=280)
     )
+    return (lines if band is None else alt.layer(band, lines)).properties(height=280)
 
 
 def ward_mix_chart(profile: WardProfile, area_name: str) -> alt.Chart:
