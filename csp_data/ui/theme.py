@@ -12,7 +12,6 @@ import html
 
 import streamlit as st
 
-import csp_data.charts.theme  # noqa: F401  (enables the accessible Altair theme for every chart)
 from csp_data.config import Area
 
 #: The focus ring: near-black, 3 px (19:1 on white, 6.6:1 against the sidebar's grey and 4:1
