@@ -162,6 +162,18 @@ def test_what_the_browser_needs_is_served(stack):
         assert request(stack.url + path)[0] == 200, path
 
 
+@pytest.mark.parametrize("path", ["/ward_map/extra/segments", "/x/y", "/overview/index.html", "/hotspots/a/"])
+def test_a_path_below_a_page_is_page_not_found_not_a_blank_page(stack, path):
+    status, headers, body = request(stack.url + path)
+    assert status == 404 and b"Page not found" in body and b'href="/"' in body
+    assert "frame-ancestors" in headers.get("Content-Security-Policy", "")
+
+
+def test_a_page_with_a_trailing_slash_goes_to_the_page(stack):
+    status, headers, _ = request(stack.url + "/hotspots/?type=asb")
+    assert status == 301 and headers["Location"].endswith("/hotspots?type=asb")
+
+
 @pytest.mark.parametrize("path", ["/auth/login", "/auth/logout", "/oauth2callback?code=abc&state=xyz"])
 def test_sign_in_routes_reach_streamlit_unchanged(stack, path):
     """st.login's routes answer through nginx exactly as the replica itself answers them."""
