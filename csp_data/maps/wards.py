@@ -19,19 +19,15 @@ import shapely
 
 from csp_data.charts.colours import hex_to_rgb
 from csp_data.config import WardVintage
-from csp_data.maps.deck import DEFAULT_HEIGHT, TOOLTIP_STYLE, CompactDeck, compact_deck, fit_view, geojson_layer
+from csp_data.maps.deck import DEFAULT_HEIGHT, compact_deck, fit_view, geojson_layer
 from csp_data.store.geography import ward_boundaries
 
-# CompactDeck, fit_view and TOOLTIP_STYLE live in maps/deck.py; they are still importable from here.
 __all__ = [
     "LAYER_ID",
     "MAP_HEIGHT",
     "SELECTED_LAYER_ID",
-    "TOOLTIP_STYLE",
-    "CompactDeck",
     "WardShapes",
     "build_ward_map",
-    "fit_view",
     "selected_ward_code",
     "ward_shapes",
 ]
