@@ -61,6 +61,7 @@ COLUMNS: dict[str, Column] = {
     "outside_area": Column("Outside the area", COUNT),
     "malformed": Column("Unreadable", COUNT),
     "in_no_ward": Column("In no ward", COUNT),
+    "rows": Column("Rows", COUNT),
     "map_class": Column("Map class"),
     "rate_per_1000": Column("Per 1,000 residents", RATE),
     "population": Column("Residents", COUNT),

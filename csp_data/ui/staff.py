@@ -18,8 +18,8 @@ from csp_data.plans.reader import load_plans
 from csp_data.store.versions import Store
 from csp_data.survey.store import stored_responses_file
 from csp_data.ui.context import run_query
-from csp_data.ui.downloads import download_table
 from csp_data.ui.errors import guard
+from csp_data.ui.tables import show_table
 
 LAST_CHANGE = "staff_last_change"
 FIX_AND_RETRY = "Correct the file and load it again; the store has not changed."
@@ -115,11 +115,10 @@ def show_loaded_months() -> pd.DataFrame:
     """The coverage ledger (every month and force loaded), newest first, and the frame itself."""
     st.subheader("Months loaded")
     ledger = run_query("coverage_ledger")
-    st.dataframe(
+    show_table(
         ledger.sort_values(["month", "force"], ascending=[False, True]),
-        hide_index=True,
-        width="stretch",
-        column_config={**REPORT_COLUMNS, "source": "File", "loaded_at": "Loaded (UTC)"},
+        labels={**REPORT_COLUMNS, "source": "File", "loaded_at": "Loaded (UTC)"},
+        empty="No police.uk month is loaded yet.",
     )
     return ledger
 
@@ -294,18 +293,15 @@ def show_change_log(store: Store, file_stem: str) -> None:
         st.info("No change has been made on the staff pages yet.")
         return
     frame = change_log_frame(log.entries)
-    st.dataframe(
+    show_table(
         frame,
-        hide_index=True,
-        width="stretch",
-        column_config={
+        f"{file_stem}-change-log.csv",
+        labels={
             "time": "When (UTC)",
             "who": "Who",
             "action": "What",
-            "summary": st.column_config.TextColumn("Summary", width="large"),
+            "summary": "Summary",
             "file_name": "File",
             "sha256": "File SHA-256",
-            "rows": st.column_config.NumberColumn("Rows", format="localized"),
         },
     )
-    download_table(frame, f"{file_stem}-change-log.csv")
