@@ -30,6 +30,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +38,7 @@ if __name__ == "__main__":  # run as a script: make the repository importable as
     sys.path.insert(0, str(ROOT))
 
 from deploy.nginx_config import Site, render_main, render_site, streamlit_option  # noqa: E402
+from deploy.warm import warm  # noqa: E402
 
 LOOPBACK = "127.0.0.1"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
@@ -176,8 +178,10 @@ def serve(
     upload_limit_mb: int | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 120.0,
+    warm_pages: bool = False,
 ) -> Iterator[Stack]:
-    """Start replicas and nginx on loopback (free ports unless given); stop them all on leaving."""
+    """Start replicas and nginx on loopback (free ports unless given); stop them all on leaving. With
+    ``warm_pages``, every page is run once on each replica before nginx lets visitors in (deploy/warm.py)."""
     run_dir = Path(run_dir).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
     replica_ports = list(replica_ports or [free_port() for _ in range(replicas)])
@@ -200,6 +204,9 @@ def serve(
         for replica in started:
             log = run_dir / f"replica-{replica.port}.log"
             _wait_until_answering(replica.url + "/_stcore/health", replica.process, timeout, log)
+        if warm_pages:
+            with ThreadPoolExecutor(len(started)) as pool:
+                list(pool.map(lambda replica: warm(replica.url, timeout), started))
         with running_nginx(run_dir, site) as nginx:
             url = f"http://{LOOPBACK}:{site.port}"
             _wait_until_answering(url + "/_stcore/health", nginx, 15, run_dir / "error.log")
@@ -213,7 +220,10 @@ def _serve_forever(args: argparse.Namespace) -> None:
     ports = [args.first_replica_port + i for i in range(args.replicas)]
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops the stack as Ctrl-C does
     print(f"Starting {args.replicas} replicas of app.py (ports {', '.join(map(str, ports))}) and nginx…", flush=True)
-    with serve(args.run_dir, port=args.port, replica_ports=ports, server_names=args.server_name) as stack:
+    print("Each replica runs every page once before nginx starts, so the first visitor finds them ready.")
+    with serve(
+        args.run_dir, port=args.port, replica_ports=ports, server_names=args.server_name, warm_pages=True
+    ) as stack:
         print(f"The dashboard is at {stack.url}/ (nginx, loopback only). Logs: {stack.run_dir}. Ctrl-C stops.")
         with contextlib.suppress(KeyboardInterrupt):
             while all(p.poll() is None for p in [stack.nginx, *(r.process for r in stack.replicas)]):

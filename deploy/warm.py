@@ -1,0 +1,99 @@
+"""Warm a replica right after it starts: one session runs every page once, on loopback.
+
+The first visitor after a start or deploy would otherwise pay for the imports, the DuckDB views and
+every page's first figures (about 3 s of server work on the embedded data). Streamlit keeps its caches
+for the whole process, so once this has run each page's figures are ready for every later session.
+
+Usage: ``python -m deploy.warm URL [URL ...]`` (each a replica's own address, e.g. http://127.0.0.1:8501;
+``make serve`` and the systemd units run it). Prints one line per page; exits 1 if a page did not run
+cleanly (the replica keeps serving: a cold page is slow, not broken).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.sync.client import connect
+
+
+def _rerun(page_hash: str) -> bytes:
+    message = BackMsg()
+    message.rerun_script.page_script_hash = page_hash
+    message.rerun_script.context_info.timezone = "Europe/London"
+    return message.SerializeToString()
+
+
+def _run(ws, page_hash: str, timeout: float) -> tuple[str, dict[str, str]]:
+    """One run of a page: (what went wrong, or "", and the app's pages by name -> script hash)."""
+    ws.send(_rerun(page_hash))
+    deadline = time.monotonic() + timeout
+    problems: list[str] = []
+    pages: dict[str, str] = {}
+    while True:
+        message = ForwardMsg()
+        message.ParseFromString(ws.recv(timeout=max(deadline - time.monotonic(), 0.1)))
+        kind = message.WhichOneof("type")
+        if kind == "navigation":
+            pages = {p.page_name: p.page_script_hash for p in message.navigation.app_pages}
+        elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            if message.delta.new_element.WhichOneof("type") == "exception":
+                problems.append("an exception")
+        elif kind == "script_finished":
+            if message.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                problems.append(f"the run ended with status {message.script_finished}")
+            return "; ".join(problems), pages
+
+
+def _wait_until_healthy(replica_url: str, timeout: float) -> None:
+    """Wait for the replica to answer its health check (it may still be starting)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(replica_url.rstrip("/") + "/_stcore/health", timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{replica_url} did not answer its health check within {timeout:.0f} s")
+        time.sleep(0.5)
+
+
+def warm(replica_url: str, timeout: float = 300.0) -> dict[str, float | str]:
+    """Run every page of the app at ``replica_url`` once (waiting for it to start); seconds per page,
+    or what went wrong."""
+    _wait_until_healthy(replica_url, timeout)
+    ws_url = replica_url.rstrip("/").replace("http", "ws", 1) + "/_stcore/stream"
+    results: dict[str, float | str] = {}
+    with connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout) as ws:
+        started = time.monotonic()
+        problem, pages = _run(ws, "", timeout)  # the default page, which also lists the pages
+        default = next(iter(pages), "(default page)")
+        results[default] = problem or round(time.monotonic() - started, 2)
+        for name, page_hash in list(pages.items())[1:]:
+            started = time.monotonic()
+            problem, _ = _run(ws, page_hash, timeout)
+            results[name] = problem or round(time.monotonic() - started, 2)
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    urls = list(sys.argv[1:] if argv is None else argv)
+    if not urls:
+        print(__doc__.split("\n\n")[2], file=sys.stderr)
+        return 2
+    clean = True
+    for url in urls:
+        for page, result in warm(url).items():
+            clean &= not isinstance(result, str)
+            print(f"{url} {page}: {result if isinstance(result, str) else f'{result:.2f} s'}", flush=True)
+    return 0 if clean else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
