@@ -59,7 +59,6 @@ from csp_data.series import (
     comparable_change,
     comparison_first,
     counted_choices,
-    crime_type_counted,
     monthly_series,
 )
 
@@ -84,18 +83,8 @@ def financial_year_overlay(series: pd.DataFrame) -> pd.DataFrame:
         ``months_loaded`` and ``partial`` (per financial year), and ``line_label``, the year's
         label with '(partial: n of 12 months)' when it is partial.
     """
-    columns = [
-        "financial_year",
-        "fy_start",
-        "fy_position",
-        "month_name",
-        "month",
-        "incidents",
-        "loaded",
-        "months_loaded",
-        "partial",
-        "line_label",
-    ]
+    columns = ["financial_year", "fy_start", "fy_position", "month_name", "month", "incidents", "loaded"]
+    columns += ["months_loaded", "partial", "line_label"]
     if series.empty:
         return pd.DataFrame(columns=columns)
     counts = _loaded_counts(series)
@@ -255,21 +244,8 @@ def expected_range(series: pd.DataFrame, z: float = Z_95, max_years: int = MAX_B
                     "above" if observed > row["upper"] else "below" if observed < row["lower"] else "within"
                 )
         rows.append(row)
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "month",
-            "incidents",
-            "baseline_years",
-            "baseline_months",
-            "expected",
-            "lower",
-            "upper",
-            "within_from",
-            "within_to",
-            "position",
-        ],
-    )
+    columns = ["month", "incidents", "baseline_years", "baseline_months", "expected", "lower", "upper"]
+    frame = pd.DataFrame(rows, columns=columns + ["within_from", "within_to", "position"])
     for column in ("incidents", "within_from", "within_to"):
         frame[column] = frame[column].astype("Int64")
     for column in ("expected", "lower", "upper"):
@@ -277,15 +253,24 @@ def expected_range(series: pd.DataFrame, z: float = Z_95, max_years: int = MAX_B
     return frame
 
 
+def with_expected_range(expected: pd.DataFrame) -> pd.DataFrame:
+    """The loaded months that have an expected range: the months it is drawn and judged for."""
+    return expected[(expected["baseline_years"] > 0) & expected["incidents"].notna()]
+
+
 def has_expected_range(expected: pd.DataFrame) -> bool:
-    return bool((expected["baseline_years"] > 0).any())
+    return not with_expected_range(expected).empty
 
 
-def expected_range_statement(expected: pd.DataFrame, subject: str) -> str:
-    """Plain words: where the expected range is drawn, which months fall outside it, or why there is none."""
+def expected_range_statement(expected: pd.DataFrame, subject: str, as_list: bool = False) -> str:
+    """Plain words: where the expected range is drawn, which months fall outside it, or why there is none.
+
+    With ``as_list`` the months outside it are a Markdown list ('- Jan 2024: 296, below the expected 306 to
+    410') and the months without a range a paragraph of their own, for the page; otherwise one paragraph.
+    """
     if expected.empty:
         return "No months are loaded, so there is no expected range."
-    with_range = expected[expected["baseline_years"] > 0]
+    with_range = with_expected_range(expected)
     loaded = expected[expected["incidents"].notna()]
     if with_range.empty:
         return (
@@ -303,27 +288,23 @@ def expected_range_statement(expected: pd.DataFrame, subject: str) -> str:
         f"Expected range (95%, from the same month in {years_text}) shown for {describe_months(with_range['month'])}."
     )
     outside = with_range[with_range["position"].isin(["above", "below"])]
-    judged = with_range[with_range["position"] != ""]
-    if judged.empty:
-        pass
-    elif outside.empty:
-        text += f" All {len(judged)} of those months were within it."
+    rows = zip(
+        outside["month"], outside["position"], outside["incidents"], outside["within_from"], outside["within_to"]
+    )
+    if outside.empty:
+        text += f" All {len(with_range)} of those months were within it."
+    elif as_list:
+        text += f" {len(outside)} of {len(with_range)} months fell outside it:\n\n" + "\n".join(
+            f"- {month_label(m)}: {int(n):,}, {p} the expected {int(lo):,} to {int(hi):,}" for m, p, n, lo, hi in rows
+        )
     else:
-        parts = [
-            f"{month_label(m)} {p} ({int(n):,}; expected {int(lo):,} to {int(hi):,})"
-            for m, p, n, lo, hi in zip(
-                outside["month"],
-                outside["position"],
-                outside["incidents"],
-                outside["within_from"],
-                outside["within_to"],
-            )
-        ]
-        text += f" {len(outside)} of {len(judged)} months fell outside it: " + "; ".join(parts) + "."
+        parts = [f"{month_label(m)} {p} ({int(n):,}; expected {int(lo):,} to {int(hi):,})" for m, p, n, lo, hi in rows]
+        text += f" {len(outside)} of {len(with_range)} months fell outside it: " + "; ".join(parts) + "."
     without = loaded[loaded["month"].isin(set(expected.loc[expected["baseline_years"] == 0, "month"]))]
     if len(without):
         text += (
-            f" {describe_months(without['month'])} {'has' if len(without) == 1 else 'have'} no earlier year "
+            ("\n\n" if as_list else " ")
+            + f"{describe_months(without['month'])} {'has' if len(without) == 1 else 'have'} no earlier year "
             "loaded for the same month, so no range: more history is needed."
         )
     return text
@@ -333,16 +314,16 @@ def expected_range_statement(expected: pd.DataFrame, subject: str) -> str:
 
 
 def centred_moving_average(series: pd.DataFrame, window: int = TREND_WINDOW) -> pd.Series:
-    """Centred moving average over ``window`` months (odd), ``NaN`` unless every month in it is loaded."""
+    """Centred moving average over ``window`` months (odd), ``NaN`` unless every month in it is loaded.
+
+    ``series`` is a monthly series (one row per month, in order), so a window reaching past either
+    end, or over a month not loaded (``<NA>``), has fewer than ``window`` values and gives ``NaN``.
+    """
     if window < 1 or window % 2 == 0:
         raise ValueError(f"window should be an odd number of months, got {window!r}")
-    counts = _loaded_counts(series)
-    half = window // 2
-    values = []
-    for month in series["month"]:
-        around = [add_months(month, k) for k in range(-half, half + 1)]
-        values.append(sum(counts[m] for m in around) / window if all(m in counts for m in around) else math.nan)
-    return pd.Series(values, index=series.index, dtype=float, name="trend")
+    counts = series["incidents"].astype("Float64").astype(float)
+    trend = counts.rolling(window, center=True, min_periods=window).mean()
+    return pd.Series(trend.to_numpy(), index=series.index, dtype=float, name="trend")
 
 
 def trend_table(series: pd.DataFrame, period: Period, window: int = TREND_WINDOW) -> pd.DataFrame:
@@ -365,28 +346,38 @@ def small_multiples_table(
 ) -> pd.DataFrame:
     """Each crime type's monthly counts and trend over ``period`` (ASB is not crime, so not here).
 
+    Every type is counted at once (a month by type table), with the same rules as
+    :func:`csp_data.series.monthly_series` and :func:`centred_moving_average`: a loaded month without a
+    row counts 0, a month not loaded is ``<NA>``, and the trend may use neighbours outside the period.
+
     Returns ``crime_type``, ``month``, ``incidents`` (``<NA>`` when not loaded), ``loaded``,
     ``trend``, ordered by the type's total in the period, largest first.
     """
-    loaded = sorted(set(loaded))
+    held = set(loaded)
     columns = ["crime_type", "month", "incidents", "loaded", "trend"]
-    if not loaded:
+    crime = type_counts[type_counts["kind"] == "crime"]
+    if not held or crime.empty:
         return pd.DataFrame(columns=columns)
-    first, last = min(loaded[0], period.first), max(loaded[-1], period.last)
-    frames = []
-    crime_types = sorted(set(type_counts.loc[type_counts["kind"] == "crime", "crime_type"]))
-    for crime_type in crime_types:
-        series = monthly_series(type_counts, loaded, crime_type_counted(crime_type), first, last)
-        frames.append(trend_table(series, period, window).assign(crime_type=crime_type))
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    frame = pd.concat(frames, ignore_index=True)[columns]
-    totals = frame.groupby("crime_type")["incidents"].sum()
-    order = sorted(totals.index, key=lambda t: (-int(totals[t]), t))
-    frame["crime_type"] = pd.Categorical(frame["crime_type"], categories=order, ordered=True)
-    frame = frame.sort_values(["crime_type", "month"]).reset_index(drop=True)
-    frame["crime_type"] = frame["crime_type"].astype(str)
-    return frame
+    months = month_range(min(min(held), period.first), max(max(held), period.last))
+    is_loaded = [m in held for m in months]
+    counts = crime.pivot_table(index="month", columns="crime_type", values="incidents", aggfunc="sum")
+    counts = counts.reindex(months).fillna(0.0).astype(float)
+    counts.loc[[not ok for ok in is_loaded]] = math.nan  # not loaded: missing, never 0
+    trend = counts.rolling(window, center=True, min_periods=window).mean()
+    inside = [period.first <= m <= period.last for m in months]
+    counts, trend = counts.loc[inside], trend.loc[inside]
+    totals = counts.sum()
+    order = sorted(counts.columns, key=lambda t: (-totals[t], t))
+    frame = pd.DataFrame(
+        {
+            "crime_type": [t for t in order for _ in range(len(counts))],
+            "month": list(counts.index) * len(order),
+            "incidents": pd.array(counts[order].to_numpy().T.ravel(), dtype="Float64").astype("Int64"),
+            "loaded": [ok for ok, keep in zip(is_loaded, inside) if keep] * len(order),
+            "trend": trend[order].to_numpy().T.ravel(),
+        }
+    )
+    return frame[columns]
 
 
 # -- coverage -----------------------------------------------------------------------------------
@@ -428,7 +419,6 @@ class Seasonality:
     expected: pd.DataFrame
     events: pd.DataFrame
     trend: pd.DataFrame
-    small_multiples: pd.DataFrame
     change: ComparableChange
     coverage_text: str
     expected_text: str
@@ -452,8 +442,8 @@ def build_seasonality(type_counts: pd.DataFrame, loaded: list[date], series_key:
     series_key : str
         'asb', 'crime' or 'crime:<crime type>' (see :func:`csp_data.series.counted_choices`).
     period : Period
-        The chosen period: the trend, the small multiples and the change use it; the seasonal
-        views use every loaded month.
+        The chosen period: the trend and the change use it; the seasonal views use every loaded
+        month. (Each crime type's panel is :func:`small_multiples_table`, which needs no series.)
 
     Raises
     ------
@@ -483,10 +473,9 @@ def build_seasonality(type_counts: pd.DataFrame, loaded: list[date], series_key:
         expected=expected,
         events=seasonal_event_marks(series["month"].iloc[0], series["month"].iloc[-1], loaded),
         trend=trend_table(wide, period),
-        small_multiples=small_multiples_table(type_counts, loaded, period),
         change=comparable_change(wide, period, choice.noun),
         coverage_text=coverage_statement(loaded),
-        expected_text=expected_range_statement(expected, choice.noun),
+        expected_text=expected_range_statement(expected, choice.noun, as_list=True),
         rolling_text=rolling_statement(rolling, choice.noun),
         partial_years=sorted(set(overlay.loc[overlay["partial"], "line_label"])),
     )

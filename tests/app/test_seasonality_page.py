@@ -8,6 +8,7 @@ independently of the package.
 from __future__ import annotations
 
 import csv
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -99,7 +100,9 @@ def test_embedded_history_with_gaps():
     assert series.options[:3] == ["All crime", "Anti-social behaviour (ASB)", "Bicycle theft"]
     assert len(series.options) == 2 + 13  # ASB, all crime and the 13 crime types of 2025
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 5  # overlay, expected range, heat map, trend, small multiples (one rolling total: in words)
+    # Overlay, expected range, heat map, trend, and one panel per crime type recorded in 2025 (13); the one
+    # rolling total is given in words.
+    assert len(charts) == 4 + 13
     assert len(at.get("download_button")) == 6
 
 
@@ -204,3 +207,131 @@ def test_empty_store_says_what_to_do(tmp_path, monkeypatch):
     at = run_page()
     assert not at.exception
     assert "No police.uk months are loaded" in texts(at.info)
+
+
+# -- charts, tables and caching -------------------------------------------------------------------
+
+
+def test_every_chart_has_a_text_alternative_naming_what_it_shows():
+    at = run_page(series="crime:Shoplifting")
+    assert not at.exception
+    alts = [chart.proto.alt for chart in at.get("vega_lite_chart")]
+    assert alts[0].startswith(
+        "Line chart of shoplifting recorded in each month of the financial year (April to March) in Medway, "
+        "one line per financial year: 2021/22 (partial: 3 of 12 months), 2022/23 (partial: 8 of 12 months)"
+    )
+    assert alts[1].startswith("Line chart of shoplifting recorded each month in Medway, Jan 2022 to Dec 2025;")
+    assert alts[2].startswith(
+        "Grid of shoplifting recorded in Medway by month (rows) and year (columns: 2022 (partial: 11 of 12 months), "
+        "2023 (partial: 0 of 12 months), 2024 (partial: 4 of 12 months), 2025)"
+    )
+    assert alts[3] == (
+        "Line chart of shoplifting recorded each month in Medway, Jan 2025 to Dec 2025, with the 3-month "
+        "average as a thick black line."
+    )
+    panels = alts[4:]
+    assert len(panels) == 13 and all(text.startswith("Line chart of ") for text in panels)
+    # SOURCES.md: 2,343 shoplifting offences in Medway in 2025.
+    assert (
+        "Line chart of shoplifting recorded each month in Medway, Jan 2025 to Dec 2025, with its 3-month "
+        "average; 2,343 in all." in panels
+    )
+
+
+def test_tables_have_readable_headings_and_number_formats():
+    at = run_page()
+    assert len(at.dataframe) == 6
+    for table in at.dataframe:
+        config = json.loads(table.proto.columns)
+        shown = list(table.proto.column_order) or [name for name in config if name != "_index"]
+        for name in shown:
+            label = config[name]["label"]
+            assert "_" not in label and not label[:1].islower(), (name, label)
+    expected = json.loads(at.dataframe[1].proto.columns)
+    assert list(at.dataframe[1].proto.column_order) == [
+        "month",
+        "incidents",
+        "expected",
+        "within_from",
+        "within_to",
+        "position",
+        "baseline_months",
+    ]
+    assert expected["incidents"]["type_config"]["format"] == "localized"  # 1,234
+    assert expected["expected"]["type_config"]["format"] == "%,.1f"  # 1,234.5
+    heat = json.loads(at.dataframe[2].proto.columns)
+    assert heat["_index"]["label"] == "Year" and heat["Jan"]["type_config"]["format"] == "localized"
+
+
+def test_a_warm_rerun_computes_no_figure_and_builds_no_chart(monkeypatch):
+    import streamlit as st
+
+    from csp_data.charts import seasonality as season_charts
+    from csp_data.ui import seasonality as season_ui
+
+    st.cache_data.clear()  # the caches are the process's: start empty, so the first run computes
+    calls: list[str] = []
+
+    def counted(module, name):
+        original = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            calls.append(name)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    for name in ("fy_overlay_chart", "expected_range_chart", "heat_map_chart", "trend_chart", "crime_types_chart"):
+        counted(season_charts, name)
+    counted(season_ui, "build_seasonality")
+    counted(season_ui, "small_multiples_table")
+    try:
+        at = run_page()
+        assert not at.exception
+        first = sorted(calls)
+        assert first == sorted(
+            [
+                "build_seasonality",
+                "small_multiples_table",
+                "fy_overlay_chart",
+                "expected_range_chart",
+                "heat_map_chart",
+                "trend_chart",
+                "crime_types_chart",
+            ]
+        )
+        at.run()
+        assert not at.exception and at.title[0].value == "Medway: seasonality and trends"
+        assert sorted(calls) == first  # nothing computed or built again
+        assert len(at.get("vega_lite_chart")) == 4 + 13
+    finally:
+        st.cache_data.clear()  # leave no result of the wrapped functions behind
+
+
+@pytest.fixture(scope="module")
+def four_month_store(tmp_path_factory):
+    """A store holding only January-April 2024: no earlier year, no 12 months in a row."""
+    raw = raw_dir()
+    from csp_data.config import load_area
+    from csp_data.store import Store
+    from csp_data.store.ingest import ingest
+
+    paths = [str(p) for p in sorted((raw / "police_uk_kent_2024_jan_apr").glob("*-street.csv"))]
+    root = tmp_path_factory.mktemp("four-month-store")
+    ingest(paths, load_area(None), Store(root))
+    return root
+
+
+def test_short_history_says_so_in_sentences_without_empty_tables(four_month_store, monkeypatch):
+    monkeypatch.setenv("CSP_STORE_DIR", str(four_month_store))
+    at = run_page()
+    assert not at.exception
+    info = texts(at.info)
+    assert "No expected range is drawn: it needs the same month in at least one earlier year" in info
+    assert "No change is given for anti-social behaviour" in info
+    assert "No rolling 12-month total can be given for anti-social behaviour" in texts(at.caption)
+    # No table and no download for the rolling totals (there are none): overlay, expected range, month
+    # by year, trend and crime types only.
+    assert len(at.dataframe) == 5 and len(at.get("download_button")) == 5
+    assert not any(e.label == "Table: rolling 12-month totals" for e in at.expander)
+    assert len(at.get("vega_lite_chart")) == 4 + at.dataframe[4].value["crime_type"].nunique()
