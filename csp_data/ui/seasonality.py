@@ -23,7 +23,7 @@ from csp_data.series import counted_choices, crime_type_counted, monthly_type_co
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
 from csp_data.ui.context import current_store, loaded_months, run_query
 from csp_data.ui.downloads import download_table
-from csp_data.ui.tables import column_config
+from csp_data.ui.tables import show_table
 from csp_data.words import slug
 
 PANEL_COLUMNS = 3
@@ -49,15 +49,6 @@ LABELS = {
     "months_loaded_in_window": "Months loaded of the 12",
     "rolling_12": "12-month total",
     "trend": "3-month average",
-}
-FORMATS = {
-    "months_loaded": "%d",
-    "expected": "%,.1f",
-    "within_from": "localized",
-    "within_to": "localized",
-    "months_loaded_in_window": "%d",
-    "rolling_12": "localized",
-    "trend": "%,.1f",
 }
 #: The columns each grid shows (the download holds every column).
 OVERLAY_SHOWN = ["financial_year", "month", "incidents", "loaded", "months_loaded"]
@@ -247,18 +238,16 @@ def trend_alt(view: Seasonality, area_name: str) -> str:
 def _table(
     frame: pd.DataFrame, shown: list[str], title: str, file_name: str, labels: dict | None = None, extra: tuple = ()
 ) -> None:
-    """The table behind a chart, folded away, with readable headings and formats, then its CSV download
-    (the columns shown, and ``extra`` ones)."""
-    labels = LABELS | (labels or {})
-    grid, config = column_config(frame, labels)
-    config |= {
-        name: st.column_config.NumberColumn(labels[name], format=FORMATS[name])
-        for name in frame.columns
-        if name in FORMATS
-    }
-    with st.expander(f"Table: {title}"):
-        st.dataframe(grid, hide_index=True, width="stretch", column_config=config, column_order=shown)
-    download_table(frame[shown + [c for c in extra if c not in shown]], file_name, labels=labels)
+    """The table behind a chart, folded away, then its CSV download (the columns shown, and ``extra`` ones)."""
+    kept = shown + [c for c in extra if c not in shown]
+    show_table(
+        frame,
+        file_name,
+        labels=LABELS | (labels or {}),
+        hidden=[c for c in frame.columns if c not in kept],
+        columns=shown,
+        expander=f"Table: {title}",
+    )
 
 
 def show_overlay(page: SeasonalityPage, stem: str) -> None:

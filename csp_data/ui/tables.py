@@ -29,7 +29,7 @@ def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
         elif spec.kind == tables.COUNT:
             config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="localized")
         elif spec.kind == tables.RATE:
-            config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="%.1f")
+            config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="%,.1f")
         elif spec.kind == tables.SCORE:
             config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="%.2f")
         elif spec.kind == tables.YES_NO:
@@ -53,19 +53,30 @@ def show_table(
     labels: Mapping[str, str] | None = None,
     empty: str | None = None,
     hidden: Sequence[str] = (),
+    columns: Sequence[str] | None = None,
     height: int | None = None,
     expander: str | None = None,
 ) -> None:
     """``frame`` as a grid with its CSV download (``file_name``), headings from ``labels`` or the shared
     ones, folded under ``expander`` when a title is given (a table behind a chart); when it has no rows,
-    the sentence ``empty`` (if given) instead of an empty grid and button."""
+    the sentence ``empty`` (if given) instead of an empty grid and button. ``hidden`` columns are left out
+    of both; ``columns``, if given, are the ones the grid shows (in that order), the CSV keeping the rest."""
     if frame.empty:
         if empty:
             st.info(empty)
         return
+    # With ``columns`` the grid holds the whole frame and shows those; the CSV leaves out ``hidden``.
+    grid = frame if columns is not None else frame.drop(columns=list(hidden))
     frame = frame.drop(columns=list(hidden))
-    shown, config = column_config(frame, labels)
+    shown, config = column_config(grid, labels)
     with st.expander(expander) if expander else contextlib.nullcontext():
-        st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height or "auto")
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_config=config,
+            column_order=list(columns) if columns is not None else None,
+            height=height or "auto",
+        )
     if file_name:
         download_table(frame, file_name, labels=labels)
