@@ -5,7 +5,6 @@ import streamlit as st
 
 from csp_data import ui
 from csp_data.area_documents import load_area_documents
-from csp_data.figures import priorities as pr
 from csp_data.plans import current_plan
 from csp_data.ui import priorities as priorities_ui
 
@@ -13,7 +12,7 @@ area = ui.current_area()
 period = st.session_state.get("period")
 st.title(f"{area.short_name}: priorities and progress")
 
-with ui.guard(priorities_ui.PLANS_HINT):
+with ui.guard(ui.STORE_HELP):
     documents = load_area_documents(area)
     plans = priorities_ui.read_plans(documents.plans_file)
 
@@ -23,29 +22,29 @@ if not plans:
 
 plan = current_plan(plans)
 stem = ui.slug(area.short_name)
+view = priorities_ui.plan_view(documents.plans_file, stem)
 priorities_ui.show_rag_rules()
 
 if plan is None:
     st.info(priorities_ui.NO_CURRENT_PLAN)
 else:
-    priorities_ui.show_plan_intro(plan, documents.plans_file)
-    loaded = ui.loaded_months() if period is not None else []
-    population = ui.area_population(area)
-    figures = priorities_ui.live_figures(plan, period, loaded, population)
-    priorities_ui.show_progress(plan, figures, period, stem)
-    benchmarks, benchmarks_note = None, priorities_ui.ONS_UNREADABLE
+    priorities_ui.show_plan_intro(plan, view)
+    live = None
+    if period is not None:
+        with ui.guard(ui.STORE_HELP, stop=False):
+            loaded = ui.loaded_months()
+            live = priorities_ui.live_view(area, documents.plans_file, period, loaded, ui.area_population(area))
+    priorities_ui.show_progress(live, period)
+    ons, ons_note = None, priorities_ui.ONS_UNREADABLE
     with ui.guard(priorities_ui.ONS_HINT, stop=False):
-        benchmarks, benchmarks_note = pr.find_ons_benchmarks(area, ui.current_store(area).root)
+        ons, ons_note = priorities_ui.ons_view(area, documents.plans_file)
 
-    for priority in plan.priorities:
-        priorities_ui.show_priority(plan, priority, stem)
-        priorities_ui.show_live_indicators(priority, figures.get(priority.id, []), period, stem)
-        priorities_ui.show_ons(priority, area.csp_code, benchmarks, benchmarks_note, stem)
+    for priority_view in view.priorities:
+        priority = priority_view.priority
+        priorities_ui.show_priority(priority_view)
+        priorities_ui.show_live_indicators(priority, live, period)
+        priorities_ui.show_ons(priority, ons, ons_note)
         priorities_ui.show_limits(priority)
-    priorities_ui.show_other_figures(plan, stem)
+    priorities_ui.show_other_figures(view)
 
-history = pr.previous_plans(plans)
-if history:
-    priorities_ui.show_history_heading()
-for earlier in history:
-    priorities_ui.show_earlier_plan(earlier, stem)
+priorities_ui.show_earlier_plans(view)

@@ -27,10 +27,12 @@ from pathlib import Path
 import pandas as pd
 
 from csp_data.change import Change, compare_counts, describe_change
+from csp_data.charts.colours import ASB_COLOUR, CATEGORY_COLOURS, CRIME_COLOUR
 from csp_data.config import Area
 from csp_data.periods import Period, describe_coverage, describe_months, month_range
-from csp_data.plans import Kpi, Plan, Priority
+from csp_data.plans import Plan, Priority
 from csp_data.plans.progress import Progress, direction_of_travel, progress_table
+from csp_data.plans.tables import previous_plans, unassigned_kpis  # re-exported: the pages and pack use them here
 from csp_data.series import comparable_change, comparison_first, rate_per_1000
 from csp_data.words import slug
 
@@ -42,12 +44,15 @@ __all__ = [
     "LiveSeries",
     "current_plan_progress",
     "describe_missing",
+    "NO_ONS_TABLE",
     "find_ons_benchmarks",
     "indicator_figures",
     "indicator_table",
     "live_series",
     "ons_groups",
     "ons_indicator_table",
+    "ons_source_text",
+    "ons_table_path",
     "open_data_limits",
     "plan_figures",
     "previous_plans",
@@ -67,14 +72,15 @@ ASB_CATEGORY = "Anti-social behaviour"
 #: lines), and the partnership follows possession of weapons under its drugs priority.
 COMPANION_CATEGORIES: dict[str, tuple[str, ...]] = {"Drugs": ("Possession of weapons",)}
 
-# Okabe-Ito colours, as in csp_data.charts (ASB vermillion, crime blue).
+# The shared colours (csp_data.charts.colours, each 3:1 or more on white): ASB vermillion, crime blue.
 _SERIES_COLOURS = {
-    ASB_CATEGORY: "#D55E00",
-    "Violence and sexual offences": "#0072B2",
-    "Drugs": "#009E73",
-    "Possession of weapons": "#CC79A7",
+    ASB_CATEGORY: ASB_COLOUR,
+    "Violence and sexual offences": CRIME_COLOUR,
+    "Drugs": CATEGORY_COLOURS[2],
+    "Possession of weapons": CATEGORY_COLOURS[3],
 }
-_OTHER_COLOUR = "#56B4E9"
+#: Any other category: Paul Tol's indigo from the shared palette (12:1 on white).
+_OTHER_COLOUR = CATEGORY_COLOURS[5]
 
 #: ONS offence groups followed beside a tracked one (see COMPANION_CATEGORIES).
 COMPANION_ONS_GROUPS: dict[str, tuple[str, ...]] = {"Drug offences": ("Possession of weapons offences",)}
@@ -260,22 +266,7 @@ def indicator_figures(
     )
     comparison = comparable_change(wide, period, series.label.lower())
     progress = direction_of_travel(wide, period, series.direction, series.label.lower())
-    if comparison.change is None:
-        return IndicatorFigures(
-            series,
-            period,
-            count,
-            len(counts),
-            rate_per_1000(count, population),
-            monthly,
-            describe_coverage(period, loaded),
-            None,
-            None,
-            None,
-            comparison.text,
-            progress,
-        )
-    previous_count = int(sum(held[m] for m in comparison.previous_months))
+    compared = comparison.change is not None
     return IndicatorFigures(
         series,
         period,
@@ -284,8 +275,8 @@ def indicator_figures(
         rate_per_1000(count, population),
         monthly,
         describe_coverage(period, loaded),
-        comparison.previous,
-        previous_count,
+        comparison.previous if compared else None,
+        int(sum(held[m] for m in comparison.previous_months)) if compared else None,
         comparison.change,
         comparison.text,
         progress,
@@ -295,10 +286,22 @@ def indicator_figures(
 def plan_figures(
     run_query: RunQuery, plan: Plan, period: Period, loaded: Sequence[date], population: int | None
 ) -> dict[str, list[IndicatorFigures]]:
-    """The live series of every priority of ``plan`` over ``period``, by priority id (empty lists included)."""
+    """The live series of every priority of ``plan`` over ``period``, by priority id (empty lists included).
+
+    Their monthly counts are read in one query for all the plan's categories, not one query a series.
+    """
+    series = {p.id: live_series(p) for p in plan.priorities}
+    categories = sorted({c for found in series.values() for s in found for c in s.categories})
+    first = comparison_first(period)
+    held = run_query("indicator_monthly", first=first, last=period.last, crime_types=categories) if categories else None
+
+    def counted(name: str, **params) -> pd.DataFrame:
+        if name == "indicator_monthly" and (params["first"], params["last"]) == (first, period.last):
+            return held[held["crime_type"].isin(params["crime_types"])].copy()
+        return run_query(name, **params)
+
     return {
-        p.id: [indicator_figures(run_query, s, period, loaded, population) for s in live_series(p)]
-        for p in plan.priorities
+        key: [indicator_figures(counted, s, period, loaded, population) for s in found] for key, found in series.items()
     }
 
 
@@ -356,27 +359,43 @@ def describe_missing(figures: IndicatorFigures) -> str:
 # ---------------------------------------------------------------------------------
 
 
-def find_ons_benchmarks(area: Area, store_dir: str | Path | None = None) -> tuple[pd.DataFrame | None, str]:
-    """The ONS CSP table for the area, if one is held; and where it was found (or why not).
+#: What the ONS sections say when no ONS table is held.
+NO_ONS_TABLE = "No ONS community safety partnership table is held with this area's data yet."
 
-    Looks where the Benchmarking page looks (:func:`csp_data.benchmarks.find_benchmark_table`):
-    the store's ``benchmarks/ons_csp.parquet``, else the area folder's, else the embedded one
-    (which covers every CSP in England and Wales).
 
-    Returns
-    -------
-    (pandas.DataFrame or None, str)
-        The tidy benchmark frame and the file it came from; ``None`` and a sentence when none is
-        there.
-    """
+def ons_table_path(area: Area, store_dir: str | Path | None = None) -> Path | None:
+    """The ONS CSP table the area uses (:func:`csp_data.benchmarks.find_benchmark_table`, as the Benchmarking
+    page finds it: the store's, else the area folder's, else the embedded one); ``None`` when none is held."""
     from csp_data import benchmarks as bm
 
     store_root = Path(store_dir) if store_dir is not None else area.store_dir
     try:
-        path = bm.find_benchmark_table(store_root, Path(area.area_file).parent)
+        return bm.find_benchmark_table(store_root, Path(area.area_file).parent)
     except bm.BenchmarkFileNotFoundError:
-        return None, "No ONS community safety partnership table is held with this area's data yet."
+        return None
+
+
+def find_ons_benchmarks(area: Area, store_dir: str | Path | None = None) -> tuple[pd.DataFrame | None, str]:
+    """The ONS CSP table for the area (:func:`ons_table_path`), if one is held; and the file it came from, or
+    :data:`NO_ONS_TABLE` and ``None`` when there is none."""
+    from csp_data import benchmarks as bm
+
+    path = ons_table_path(area, store_dir)
+    if path is None:
+        return None, NO_ONS_TABLE
     return bm.read_benchmark_table(path), str(path)
+
+
+def ons_source_text(table: pd.DataFrame) -> str:
+    """Where the ONS figures come from, in words: the publication and the years the table shows."""
+    from csp_data.benchmarks.groups import year_ending
+
+    ends = sorted(set(table["year_ending"]))
+    years = year_ending(ends[0]) if len(ends) == 1 else f"{year_ending(ends[0])} to {year_ending(ends[-1])[12:]}"
+    return (
+        "Office for National Statistics, Crime in England and Wales: police recorded crime by community "
+        f"safety partnership, {years} (Open Government Licence)."
+    )
 
 
 def _ons_group_keys(labels: Iterable[str]) -> list[tuple[str, str]]:
@@ -417,6 +436,7 @@ def ons_indicator_table(benchmarks: pd.DataFrame, csp_code: str, offence_groups:
         "no figure for the year before"). Empty when the table holds nothing for the area.
     """
     from csp_data.benchmarks import rate_confidence_interval
+    from csp_data.benchmarks.groups import previous_period
 
     columns = [
         "offence_group",
@@ -445,7 +465,7 @@ def ons_indicator_table(benchmarks: pd.DataFrame, csp_code: str, offence_groups:
             if count is not None and population:
                 rate = count / population * 1000
                 lower, upper = rate_confidence_interval(count, population)
-            year_before = by_end.get(end - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0))
+            year_before = by_end.get(previous_period(end))  # the year ending 12 months earlier
             previous = None if year_before is None or pd.isna(year_before.count) else int(year_before.count)
             change = compare_counts(count, previous) if count is not None and previous is not None else None
             rows.append(
@@ -469,13 +489,3 @@ def ons_indicator_table(benchmarks: pd.DataFrame, csp_code: str, offence_groups:
     for column in ("rate_per_1000", "rate_lower", "rate_upper", "change_percent"):
         frame[column] = frame[column].astype("Float64")
     return frame
-
-
-def previous_plans(plans: Sequence[Plan]) -> list[Plan]:
-    """The plans that are not current, newest first."""
-    return sorted((p for p in plans if p.status != "current"), key=lambda p: p.start_year, reverse=True)
-
-
-def unassigned_kpis(plan: Plan) -> list[Kpi]:
-    """KPIs of a plan that belong to no priority (context figures or results of an earlier plan)."""
-    return [kpi for kpi in plan.kpis if not kpi.priorities]

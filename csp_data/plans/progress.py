@@ -36,7 +36,7 @@ from csp_data.change import Change, compare_counts, describe_change, interval_wo
 from csp_data.periods import Period, describe_months
 from csp_data.plans.model import DIRECTIONS, Plan
 from csp_data.plans.tables import MISSING
-from csp_data.plans.wording import RAG_LABELS
+from csp_data.plans.wording import RAG_LABELS, rag_badge
 from csp_data.series import (
     MatchedMonths,
     comparable_change,
@@ -56,6 +56,7 @@ __all__ = [
     "Progress",
     "direction_of_travel",
     "direction_of_travel_status",
+    "progress_cells",
     "progress_rules_text",
     "progress_table",
     "travel_verdict",
@@ -336,3 +337,22 @@ def progress_table(plan: Plan, figures: Mapping[str, Sequence[IndicatorFigures]]
     frame = pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
     frame["incidents"] = frame["incidents"].astype("int64")
     return frame
+
+
+def progress_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`progress_table` as the page shows it, in Markdown cells: each series with its aim and priority,
+    its status badge (:func:`csp_data.plans.wording.rag_badge`) with the rule that set it, and its change."""
+    return pd.DataFrame(
+        {
+            "police.uk series and priority": [
+                f"{i} (aim: {a}), {p}" for i, a, p in zip(table["indicator"], table["aim"], table["priority"])
+            ],
+            "Status, and the rule that set it": [
+                f"{rag_badge(s)} – {text.split(': ', 1)[1]}" for s, text in zip(table["status"], table["status_text"])
+            ],
+            "Change (95% interval) and the months compared": [
+                c if m == MISSING else f"{c[:1].upper()}{c[1:]}; {m}"
+                for c, m in zip(table["change"], table["compared"])
+            ],
+        }
+    )

@@ -2,21 +2,33 @@
 
 A text field the plan file leaves out is a dash ("–") in these tables, never None, so no table or CSV
 shows "None"; only the number columns (``value``, ``baseline_value``) hold a missing value, which a CSV
-writes as an empty cell.
+writes as an empty cell. Which plans are history (:func:`previous_plans`) and which KPIs belong to no
+priority (:func:`unassigned_kpis`) are decided here too, and a table's download is a :class:`CsvFile`, written
+only when asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from csp_data.plans.model import Plan
+from csp_data.plans.model import Kpi, Plan
 from csp_data.plans.rag import DEFAULT_AMBER_TOLERANCE, rag_status
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MISSING", "actions_frame", "kpi_frame"]
+__all__ = [
+    "MISSING",
+    "CsvFile",
+    "actions_frame",
+    "kpi_frame",
+    "plan_kpi_rows",
+    "previous_plans",
+    "priority_action_rows",
+    "unassigned_kpis",
+]
 
 #: What a table shows for a field the plan file leaves out.
 MISSING = "–"
@@ -149,3 +161,42 @@ def actions_frame(plans: Sequence[Plan]) -> pd.DataFrame:
         for action in objective.actions
     ]
     return pd.DataFrame(rows, columns=_ACTIONS_FRAME_COLUMNS)
+
+
+def previous_plans(plans: Sequence[Plan]) -> list[Plan]:
+    """The plans that are not current, newest first."""
+    return sorted((p for p in plans if p.status != "current"), key=lambda p: p.start_year, reverse=True)
+
+
+def unassigned_kpis(plan: Plan) -> list[Kpi]:
+    """KPIs of a plan that belong to no priority (context figures or results of an earlier plan)."""
+    return [kpi for kpi in plan.kpis if not kpi.priorities]
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    """A table to download as CSV, with its file name and button label. The table (``rows``: a frame, or a
+    function that makes it) and its CSV are made only when asked for (:meth:`data`, which a download button
+    calls when clicked), as :func:`csp_data.tables.readable` writes every download of the dashboard."""
+
+    rows: pd.DataFrame | Callable[[], pd.DataFrame]
+    file_name: str
+    label: str
+
+    def data(self) -> bytes:
+        from csp_data.tables import readable
+
+        frame = self.rows() if callable(self.rows) else self.rows
+        return readable(frame).to_csv(index=False).encode("utf-8")
+
+
+def plan_kpi_rows(plan: Plan, kpi_ids: Sequence[str]) -> pd.DataFrame:
+    """Some of a plan's KPIs as :func:`kpi_frame` rows, in the plan's order."""
+    rows = kpi_frame([plan])
+    return rows[rows["kpi_id"].isin(kpi_ids)]
+
+
+def priority_action_rows(plan: Plan, priority_id: str) -> pd.DataFrame:
+    """A priority's actions as :func:`actions_frame` rows."""
+    rows = actions_frame([plan])
+    return rows[rows["priority_id"] == priority_id]

@@ -2,97 +2,74 @@
 RAG status, the direction of travel of the current plan's police.uk series, a priority's actions, its live
 indicators and ONS figures, and earlier plans.
 
-The page script reads the area and the period, calls these in order and nothing else; the figures
-come from :mod:`csp_data.figures.priorities`, the words from :mod:`csp_data.plans.wording` and the
-direction-of-travel rule from :mod:`csp_data.plans.progress`. Every table shows "–" or words where a
-value is missing, never "None".
+Everything shown is built by three cached functions keyed on a few strings and numbers, so that a warm rerun
+only looks them up and draws: :func:`plan_view` (the plans' words and tables) and :func:`ons_view` (the ONS
+tables) are kept per version of the plan file and of the ONS table file, in the process (like the ward
+boundaries and the Benchmarking page's ONS table: loading police data does not change them, so they stay
+fresh across loads); :func:`live_view` (the police.uk series, their direction of travel, tables and chart
+specifications) per store version and period, in ``st.cache_resource``. What they return is only read, so
+every session shares it and a rerun neither copies nor unpickles it; its tables are Arrow already, and its
+downloads are written only when clicked.
+
+The figures come from :mod:`csp_data.figures.priorities`, the words from :mod:`csp_data.plans.wording` and the
+direction-of-travel rule from :mod:`csp_data.plans.progress`. A status is always a symbol and a word on a
+coloured badge, never colour alone; every table shows "–" or words where a value is missing, never "None".
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
+from csp_data.benchmarks.groups import period_label
 from csp_data.charts import priorities as priority_charts
+from csp_data.config import Area
 from csp_data.figures import priorities as pr
 from csp_data.periods import Period
-from csp_data.plans import Kpi, Plan, Priority, actions_frame, kpi_frame, load_plans, rag_status
-from csp_data.plans.progress import progress_rules_text, progress_table
-from csp_data.plans.tables import MISSING
-from csp_data.plans.wording import RAG_LABELS, action_line, group_actions, kpi_display_table, rag_counts, rag_rules_text
-from csp_data.ui.context import run_query
-from csp_data.ui.downloads import download_table
-from csp_data.ui.errors import guard
-from csp_data.words import slug
+from csp_data.plans import Plan, Priority, current_plan, load_plans
+from csp_data.plans.progress import progress_cells, progress_rules_text, progress_table
+from csp_data.plans.tables import MISSING, CsvFile
+from csp_data.plans.wording import (
+    KpiTable,
+    PlanView,
+    PriorityView,
+    plain_note,
+    plan_tables,
+    rag_badge,
+    rag_badges,
+    rag_rules_text,
+)
+from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
+from csp_data.ui.context import NO_MONTHS, current_store, run_query
+from csp_data.words import rate, slug
 
 STATUS_HELP = "Colour is only a cue: the symbol and the words give the status."
-PLANS_HINT = "Check the [plans] table of the area file and the plan file it names, then reload the page."
-INDICATORS_HINT = "Try another period; if this persists, check the store with `python -m csp_data status`."
 ONS_HINT = "Check the ONS benchmark table held with the area's data."
 #: What the ONS figures say in place of a table when the ONS table could not be read (the error is shown).
 ONS_UNREADABLE = "The ONS table could not be read."
-NO_MONTHS = "No police.uk months are loaded. Load some with `python -m csp_data ingest PATH`."
-NO_PLAN_FILE = (
-    'This area file names no plan file. Add a `[plans]` table with `file = "plans/plans.yaml"` to it '
-    "(the format is described in data/medway/plans/README.md)."
-)
-NO_CURRENT_PLAN = "The plan file has no current plan (no plan with `status: current`); earlier plans are shown below."
-
-KPI_COLUMNS = ["kpi", "status", "latest_value", "target", "period", "reported_in_words", "priority", "notes", "source"]
-KPI_LABELS = {
-    "kpi": st.column_config.TextColumn("KPI", width="large"),
-    "status": st.column_config.TextColumn("Status (RAG)", help=STATUS_HELP, width="medium"),
-    "latest_value": "Latest value",
-    "target": "Target",
-    "period": st.column_config.TextColumn("Period", width="medium"),
-    "reported_in_words": "Reported in words",
-    "priority": st.column_config.TextColumn("Priority or theme", width="medium"),
-    "notes": st.column_config.TextColumn("Notes", width="large"),
-    "source": st.column_config.TextColumn("Source", width="medium"),
-}
-
-
-def _figures(label: str):
-    """A column of numbers written out as text (so a missing one can read "–"), aligned as numbers."""
-    return st.column_config.TextColumn(label, alignment="right")
-
-
+NO_PLAN_FILE = "This area file names no plan file, so there are no priorities or progress to show yet."
+NO_CURRENT_PLAN = "No plan is marked as the current one, so only earlier plans are shown below."
 INDICATOR_LABELS = {
     "series": "police.uk category",
     "month": st.column_config.DateColumn("Month", format="MMM YYYY"),
-    "incidents": _figures("Incidents"),
-    "loaded": "Month loaded",
+    "incidents": st.column_config.TextColumn("Incidents", alignment="right"),
 }
-ONS_LABELS = {
-    "offence_label": "Offence group",
-    "year_ending": st.column_config.DateColumn("Year ending", format="MMM YYYY"),
-    "count": _figures("Offences"),
-    "population": _figures("Population"),
-    "rate_per_1000": _figures("Per 1,000"),
-    "rate_lower": _figures("95% from"),
-    "rate_upper": _figures("95% to"),
-    "previous_year_count": _figures("Year before"),
-    "change_percent": _figures("Change %"),
-    "change": st.column_config.TextColumn("Change in words", width="medium"),
-}
-#: How each ONS number is written in the table; a missing one is a dash.
-ONS_FORMATS = {
-    "count": "{:,.0f}",
-    "population": "{:,.0f}",
-    "rate_per_1000": "{:.2f}",
-    "rate_lower": "{:.2f}",
-    "rate_upper": "{:.2f}",
-    "previous_year_count": "{:,.0f}",
-    "change_percent": "{:+.1f}",
-}
-PROGRESS_LABELS = {
-    "series": "police.uk series and priority",
-    "status": "Status, and the rule that set it",
-    "change": "Change (95% interval) and the months compared",
+#: The headings of an earlier plan's actions (:data:`csp_data.plans.wording.ACTION_COLUMNS`).
+ACTION_LABELS = {
+    "priority_number": "No.",
+    "priority_title": "Priority",
+    "objective": "Objective",
+    "action": "Action",
+    "status": "Done or planned",
+    "lead_agency": "Lead",
+    "partners": "With",
 }
 
 
@@ -102,7 +79,7 @@ def file_stamp(path: Path) -> tuple[int, int]:
     return info.st_mtime_ns, info.st_size
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@functools.lru_cache(maxsize=8)
 def _cached_plans(path: str, stamp: tuple[int, int]):
     return load_plans(path)
 
@@ -112,62 +89,187 @@ def read_plans(path: Path | None) -> Sequence[Plan]:
     return _cached_plans(str(path), file_stamp(path)) if path else ()
 
 
-def styled_kpis(table: pd.DataFrame):
-    """The status cell shaded by its RAG status; the words and symbol carry the meaning."""
-    shades = [f"background-color: {RAG_LABELS[r].background}; color: #000000" for r in table["rag"]]
-    return table.style.apply(lambda _: shades, subset=["status"], axis=0)
+def bullets(lines: Sequence[str]) -> str:
+    return "\n".join(f"- {line}" for line in lines)
 
 
-def as_text(column: pd.Series, template: str = "{}", missing: str = MISSING) -> pd.Series:
-    """A column written out as text for a table, with ``missing`` (a dash) where there is no value."""
-    return pd.Series([missing if pd.isna(v) else template.format(v) for v in column], index=column.index, dtype=object)
+def show_download(download: CsvFile) -> None:
+    """The table's download button; its CSV is written when the button is clicked, not on every rerun."""
+    st.download_button(
+        download.label,
+        download.data,
+        file_name=download.file_name,
+        mime="text/csv",
+        key=f"download_{download.file_name}",
+    )
 
 
-def ons_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The ONS figures as the page shows them: numbers written out, a dash where the table has none."""
-    shown = table.drop(columns="offence_group")
-    for column, template in ONS_FORMATS.items():
-        shown[column] = as_text(shown[column], template)
-    return shown
+# -- the plans: words and tables, by plan file ------------------------------------------------------
+
+
+def arrow(frame: pd.DataFrame) -> pa.Table:
+    """A table to show, converted to Arrow once in its cached section: a rerun then sends it as it is,
+    without converting it again (about a millisecond a table)."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _arrow_kpis(table: KpiTable | None) -> KpiTable | None:
+    return None if table is None else replace(table, cells=arrow(table.cells))
+
+
+@functools.lru_cache(maxsize=8)
+def _plan_view(path: str, stamp: tuple[int, int], stem: str) -> PlanView:
+    view = plan_tables(_cached_plans(path, stamp), stem)
+    return replace(
+        view,
+        priorities=[replace(p, kpis=_arrow_kpis(p.kpis)) for p in view.priorities],
+        other=_arrow_kpis(view.other),
+        earlier=[
+            replace(e, rated=_arrow_kpis(e.rated), unrated=_arrow_kpis(e.unrated), actions=arrow(e.actions))
+            for e in view.earlier
+        ],
+    )
+
+
+def plan_view(path: Path, stem: str) -> PlanView:
+    """The plans' words and tables, built once per version of the plan file."""
+    return _plan_view(str(path), file_stamp(path), stem)
+
+
+# -- the police.uk series: by store version and period ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    figures: pr.IndicatorFigures
+    spec: VegaSpec
+    alt: str
+
+
+@dataclass(frozen=True)
+class LiveView:
+    """The current plan's police.uk series over a period: the direction-of-travel table and each priority's."""
+
+    progress: pa.Table  # Markdown cells (:func:`csp_data.plans.progress.progress_cells`)
+    counts: dict[str, int]
+    download: CsvFile
+    indicators: dict[str, list[IndicatorView]]  # by priority id
+    tables: dict[str, tuple[pa.Table, CsvFile]]  # monthly counts to show and to download, by priority id
 
 
 def indicator_display(table: pd.DataFrame) -> pd.DataFrame:
     """Monthly counts as the page shows them: "not loaded" for a month the store does not hold (never 0)."""
-    return table.assign(incidents=as_text(table["incidents"], "{:,}", "not loaded"))
+    counts = ["not loaded" if pd.isna(n) else f"{int(n):,}" for n in table["incidents"]]
+    return table.drop(columns="loaded").assign(incidents=counts)
 
 
-def table_height(rows: int) -> int:
-    """Tall enough to show every row, so the table reads (and prints) without scrolling."""
-    return 35 * (rows + 1) + 3
-
-
-def show_kpis(kpis: Sequence[Kpi], plan: Plan, file_name: str, with_priority: bool = False) -> None:
-    """A table of KPIs with their status, and the plan file's rows for them as a download."""
-    table = kpi_display_table(kpis, plan if with_priority else None)
-    st.dataframe(
-        styled_kpis(table),
-        hide_index=True,
-        width="stretch",
-        height=table_height(len(table)),
-        column_order=[c for c in KPI_COLUMNS if c in table.columns],
-        column_config=KPI_LABELS,
+@st.cache_resource(max_entries=32, show_spinner="Counting the plan's police.uk series…")
+def _live_view(
+    plans: tuple[str, tuple], store: tuple[str, str, str], period: Period, loaded: tuple, population: int | None
+) -> LiveView:
+    """Built once per (plan file, area file, store and its version, period); the arguments are the cache key."""
+    area_name, stem = store[0], slug(store[0])
+    plan = current_plan(_cached_plans(*plans))
+    figures = pr.plan_figures(run_query, plan, period, list(loaded), population)
+    span = f"{period.first:%Y-%m}-{period.last:%Y-%m}"
+    indicators, tables = {}, {}
+    for priority in plan.priorities:
+        series = figures[priority.id]
+        charts = [priority_charts.indicator_chart(f) for f in series]
+        alts = [priority_charts.indicator_chart_alt(f, area_name) for f in series]
+        indicators[priority.id] = [IndicatorView(f, chart_spec(c), a) for f, c, a in zip(series, charts, alts)]
+        if series:
+            table = pr.indicator_table(series)
+            name = f"{stem}-priority-{priority.number}-indicators-{span}.csv"
+            tables[priority.id] = (
+                arrow(indicator_display(table)),
+                CsvFile(table, name, "Download the monthly counts (CSV)"),
+            )
+    table = progress_table(plan, figures)
+    name = f"{stem}-direction-of-travel-{span}.csv"
+    download = CsvFile(table, name, "Download the direction of travel (CSV)")
+    return LiveView(
+        arrow(progress_cells(table)), table["status"].value_counts().to_dict(), download, indicators, tables
     )
-    raw = kpi_frame([plan])
-    download_table(raw[raw["kpi_id"].isin([k.id for k in kpis])], file_name, "Download these KPIs (CSV)")
 
 
-def show_badges(kpis: Sequence[Kpi]) -> None:
-    """One badge per status held, with its symbol, name and count."""
-    parts = [(status, n) for status, n in rag_counts(kpis).items() if n]
-    badges = [
-        f":{RAG_LABELS[s].badge_colour}-badge[{RAG_LABELS[s].symbol} {RAG_LABELS[s].name}: {n}]" for s, n in parts
+def live_view(area: Area, plans_file: Path, period: Period, loaded: Sequence[date], population: int | None):
+    """The current plan's police.uk series over ``period``, counted once per store version and period."""
+    store = current_store(area)
+    plans = (str(plans_file), file_stamp(plans_file))
+    return _live_view(
+        plans,
+        (area.short_name, str(area.area_file), f"{store.root}@{store.version()}"),
+        period,
+        tuple(loaded),
+        population,
+    )
+
+
+# -- the ONS figures: by ONS table file ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnsView:
+    cells: pa.Table  # :func:`ons_cells`
+    source: str
+    download: CsvFile
+
+
+def ons_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """The ONS figures as the page shows them, in five columns that wrap on a phone: years in words, counts
+    with thousands separators, rates to 1 dp with their interval, the change in words with the year before."""
+    rates = [
+        MISSING if pd.isna(r) else f"{rate(r)} ({rate(lo)} to {rate(hi)})"
+        for r, lo, hi in zip(table["rate_per_1000"], table["rate_lower"], table["rate_upper"])
     ]
-    if badges:
-        st.markdown(" ".join(badges))
+    changes = [
+        change if pd.isna(before) else f"{change}; {int(before):,} the year before"
+        for change, before in zip(table["change"], table["previous_year_count"])
+    ]
+    return pd.DataFrame(
+        {
+            "Offence group": list(table["offence_label"]),
+            "Year": [period_label(end) for end in table["year_ending"]],
+            "Offences": [MISSING if pd.isna(n) else f"{int(n):,}" for n in table["count"]],
+            "Per 1,000 residents (95% interval)": rates,
+            "Change on the year before": changes,
+        }
+    )
 
 
-def bullet_list(items) -> str:
-    return "\n".join(f"- {action_line(action)}" for _, action in items)
+@functools.lru_cache(maxsize=8)
+def _ons_view(table: tuple[str, int], csp_code: str, plans: tuple[str, tuple], stem: str) -> dict[str, OnsView]:
+    from csp_data.benchmarks import read_benchmark_table
+
+    benchmarks = read_benchmark_table(table[0])
+    # The area's rows and the columns used, once (not once a priority): a small frame is quick to work on.
+    columns = ["csp_code", "period_end", "offence_group", "count", "population"]
+    benchmarks = benchmarks.loc[benchmarks["csp_code"] == csp_code, columns]
+    views = {}
+    for priority in current_plan(_cached_plans(*plans)).priorities:
+        if groups := pr.ons_groups(priority):
+            figures = pr.ons_indicator_table(benchmarks, csp_code, groups)
+            if len(figures):
+                name = f"{stem}-priority-{priority.number}-ons.csv"
+                download = CsvFile(figures, name, "Download the ONS figures (CSV)")
+                views[priority.id] = OnsView(arrow(ons_cells(figures)), pr.ons_source_text(figures), download)
+    return views
+
+
+def ons_view(area: Area, plans_file: Path) -> tuple[dict[str, OnsView], str]:
+    """The ONS figures of each priority that follows ONS offence groups, and what to say where there are none."""
+    path = pr.ons_table_path(area, current_store(area).root)
+    if path is None:
+        return {}, pr.NO_ONS_TABLE
+    if not area.csp_code:
+        return {}, "The ONS figures cannot be matched to this area: its partnership code is not known."
+    plans = (str(plans_file), file_stamp(plans_file))
+    views = _ons_view((str(path), path.stat().st_mtime_ns), area.csp_code, plans, slug(area.short_name))
+    return views, "The ONS table holds no figures for this area."
+
+
+# -- sections ----------------------------------------------------------------------------------------
 
 
 def show_rag_rules() -> None:
@@ -179,73 +281,21 @@ def show_rag_rules() -> None:
         st.caption(STATUS_HELP)
 
 
-def status_badge(status: str, count: int | None = None) -> str:
-    """A status as a coloured badge that also carries its symbol and word (and a count, when given)."""
-    label = RAG_LABELS[status]
-    return f":{label.badge_colour}-badge[{label.symbol} {label.name}{'' if count is None else f': {count}'}]"
-
-
-def live_figures(
-    plan: Plan, period: Period | None, loaded: Sequence[date], population: int | None
-) -> dict[str, list[pr.IndicatorFigures]]:
-    """The live series of every priority over the period, by priority id; empty when none can be counted."""
-    if period is None:
-        return {}
-    with guard(INDICATORS_HINT, stop=False):
-        return pr.plan_figures(run_query, plan, period, loaded, population)
-    return {}
-
-
-def show_progress(plan: Plan, figures: dict[str, list[pr.IndicatorFigures]], period: Period | None, stem: str) -> None:
-    """The current plan's police.uk series with their direction-of-travel status, the rule beside each."""
-    if not any(figures.values()):
-        return
-    table = progress_table(plan, figures)
-    st.header(f"Direction of travel: {period.label} ({period.span_label})", anchor="direction-of-travel")
-    st.caption(
-        "The plan sets no target for the police.uk series that follow its priorities, so each is judged by its "
-        "change against the same months of an earlier year, by the one change rule of every page (the rules are "
-        'under "How the status is set" above). When the months loaded a year earlier cover fewer than half of '
-        "the period, a longer comparison that covers more is used, as the table says. Each priority below "
-        "gives the full comparison."
-    )
-    counts = table["status"].value_counts()
-    st.markdown(" ".join(f"{status_badge(s, int(counts[s]))}" for s in RAG_LABELS if s in counts))
-    shades = [f"background-color: {RAG_LABELS[r].background}; color: #000000" for r in table["status"]]
-    shown = pd.DataFrame(
-        {
-            "series": [f"{i} (aim: {a}), {p}" for i, a, p in zip(table["indicator"], table["aim"], table["priority"])],
-            "status": [
-                f"{label} – {text.split(': ', 1)[1]}"
-                for label, text in zip(table["status_label"], table["status_text"])
-            ],
-            "change": [
-                c if m == MISSING else f"{c[:1].upper()}{c[1:]}; {m}"
-                for c, m in zip(table["change"], table["compared"])
-            ],
-        }
-    ).rename(columns=PROGRESS_LABELS)
-    status_column = PROGRESS_LABELS["status"]
-    st.table(shown.style.apply(lambda _: shades, subset=[status_column], axis=0).hide(axis="index"))
-    download_table(
-        table,
-        f"{stem}-direction-of-travel-{period.first:%Y-%m}-{period.last:%Y-%m}.csv",
-        "Download the direction of travel (CSV)",
-    )
-
-
-def show_plan_intro(plan: Plan, plans_file: Path) -> None:
+def show_plan_intro(plan: Plan, view: PlanView) -> None:
     """The current plan: its summary, sources, links to its priorities and its KPIs by status."""
     st.markdown(f"**{plan.title}**. {plan.summary}")
     st.caption(
-        f"Priorities, actions and KPIs as published by the partnership ({plan.source.doc}, {plan.source.section}); "
-        f"Plan file: {plans_file.name}. Live indicators are counted from data.police.uk street-level data (Open "
-        "Government Licence) for the period chosen in the sidebar." + (f" {plan.notes}" if plan.notes else "")
+        f"Priorities, actions and key performance indicators (KPIs: figures the partnership reports to show "
+        f"progress) as published by the partnership in the {plan.title}. Live indicators are counted from "
+        "police.uk street-level crime data (Open Government Licence) for the period chosen in the sidebar."
+        + (f" {plain_note(plan.notes)}" if plan.notes else "")
     )
+    if view.terms:
+        st.caption(view.terms)
     links = [f"[Priority {p.number}](#priority-{p.number})" for p in plan.priorities]
     st.markdown("On this page: " + " · ".join([*links, "[Earlier plans](#earlier-plans)"]))
-    st.markdown("KPIs of the current plan, by status:")
-    show_badges(plan.kpis)
+    if plan.kpis:
+        st.markdown("KPIs of the current plan, by status: " + rag_badges(view.counts))
     if plan.kpis and all(kpi.target is None for kpi in plan.kpis):
         st.caption(
             f"The {plan.title} sets no numeric targets for the figures it reports, so each is rated "
@@ -254,62 +304,70 @@ def show_plan_intro(plan: Plan, plans_file: Path) -> None:
         )
 
 
-def show_priority(plan: Plan, priority: Priority, stem: str) -> None:
+def show_progress(live: LiveView | None, period: Period | None) -> None:
+    """The current plan's police.uk series with their direction-of-travel status, the rule beside each."""
+    if live is None or period is None or not live.progress.num_rows:
+        return
+    st.header(f"Direction of travel: {period.label} ({period.span_label})", anchor="direction-of-travel")
+    st.caption(
+        "The plan sets no target for the police.uk series that follow its priorities, so each is judged by its "
+        "change against the same months of an earlier year, by the one change rule of every page (the rules are "
+        'under "How the status is set" above). When the months loaded a year earlier cover fewer than half of '
+        "the period, a longer comparison that covers more is used, as the table says. Each priority below "
+        "gives the full comparison."
+    )
+    st.markdown(rag_badges(live.counts))
+    st.table(live.progress, hide_index=True)
+    show_download(live.download)
+
+
+def show_kpi_table(table: KpiTable) -> None:
+    st.table(table.cells, hide_index=True)
+    st.caption(table.note)
+    show_download(table.download)
+
+
+def show_priority(view: PriorityView) -> None:
     """A priority's heading, what has been and will be done, and its KPIs."""
+    priority = view.priority
     st.header(f"Priority {priority.number}: {priority.title}", anchor=f"priority-{priority.number}")
     st.markdown(priority.summary)
-    groups = group_actions(priority)
     done_column, planned_column = st.columns(2)
-    with done_column:
-        st.markdown(f"**What has been done** ({len(groups['done'])})")
-        st.markdown(bullet_list(groups["done"]) or "Nothing recorded.")
-    with planned_column:
-        st.markdown(f"**What will be done** ({len(groups['will_do'])})")
-        st.markdown(bullet_list(groups["will_do"]) or "Nothing recorded.")
-        if groups["aims"]:
-            st.markdown("**Aims and items to note for the partnership**")
-            st.markdown(bullet_list(groups["aims"]))
-    actions = actions_frame([plan])
-    download_table(
-        actions[actions["priority_id"] == priority.id],
-        f"{stem}-priority-{priority.number}-actions.csv",
-        "Download these actions (CSV)",
+    done_column.markdown(
+        f"**What has been done** ({len(view.done)})\n\n" + (bullets(view.done) or "The plan records nothing done yet.")
     )
-    st.subheader("KPIs")
-    kpis = plan.kpis_for(priority.id)
-    if kpis:
-        show_kpis(kpis, plan, f"{stem}-priority-{priority.number}-kpis.csv")
-    else:
+    planned = bullets(view.will_do) or "The plan lists nothing still to do."
+    if view.aims:
+        planned += "\n\n**Aims and items to note for the partnership**\n\n" + bullets(view.aims)
+    planned_column.markdown(f"**What will be done** ({len(view.will_do)})\n\n{planned}")
+    if view.terms:
+        st.caption(view.terms)
+    show_download(view.download)
+    st.subheader("Key performance indicators (KPIs)")
+    if view.kpis is None:
         st.markdown("The plan attaches no KPI to this priority.")
+    else:
+        show_kpi_table(view.kpis)
 
 
-def show_indicator(figure: pr.IndicatorFigures, period: Period) -> None:
+def show_indicator(view: IndicatorView) -> None:
     """One live series: its count and rate, its direction-of-travel status with the rule, and its chart."""
+    figure = view.figures
     noun = "ASB incidents" if figure.series.kind == "asb" else "crimes"
     count_column, rate_column = st.columns(2)
     count_column.metric(f"{figure.series.label}: {noun} recorded", f"{figure.count:,}")
     if figure.rate_per_1000 is not None:
-        rate_column.metric(f"{figure.series.label} per 1,000 residents", f"{figure.rate_per_1000:.1f}")
+        rate_column.metric(f"{figure.series.label} per 1,000 residents", rate(figure.rate_per_1000))
     progress = figure.progress
-    st.markdown(f"Direction of travel: {status_badge(progress.status)} – {progress.reason}.")
-    st.caption(progress.detail)
-    if progress.comparison_text != figure.change_text:
-        st.caption(f"Year-on-year, as on other pages: {figure.change_text}")
-    chart = priority_charts.indicator_chart(figure)
-    st.altair_chart(
-        chart,
-        width="stretch",
-        height=priority_charts.display_height(chart),
-        alt=f"{figure.series.label}: incidents recorded each month, {period.span_label}.",
-    )
-    missing = pr.describe_missing(figure)
-    if missing:
+    st.markdown(f"Direction of travel: {rag_badge(progress.status)} – {progress.reason}.")
+    year_on_year = "" if progress.comparison_text == figure.change_text else figure.change_text
+    st.caption(progress.detail + (f"\n\nYear-on-year, as on other pages: {year_on_year}" if year_on_year else ""))
+    show_chart(view.spec, view.alt, height=priority_charts.PLOT_HEIGHT + priority_charts.AXIS_SPACE)
+    if missing := pr.describe_missing(figure):
         st.caption(missing)
 
 
-def show_live_indicators(
-    priority: Priority, figures: Sequence[pr.IndicatorFigures], period: Period | None, stem: str
-) -> None:
+def show_live_indicators(priority: Priority, live: LiveView | None, period: Period | None) -> None:
     """The police.uk series that follow a priority, side by side, with their monthly counts as a table."""
     if not pr.live_series(priority):
         return
@@ -317,50 +375,41 @@ def show_live_indicators(
     if period is None:
         st.info(NO_MONTHS)
         return
-    if not figures:
+    views = live.indicators.get(priority.id, []) if live is not None else []
+    if not views:
         return
-    st.caption(f"{period.label}: {figures[0].coverage_text}")
-    for column, figure in zip(st.columns(len(figures)), figures):
+    st.caption(f"{period.label}: {views[0].figures.coverage_text}")
+    for column, view in zip(st.columns(len(views)), views):
         with column:
-            show_indicator(figure, period)
-    table = pr.indicator_table(figures)
+            show_indicator(view)
+    shown, download = live.tables[priority.id]
     with st.expander("Table: live indicators by month"):
-        st.dataframe(indicator_display(table), hide_index=True, width="stretch", column_config=INDICATOR_LABELS)
-    download_table(
-        table,
-        f"{stem}-priority-{priority.number}-indicators-{period.first:%Y-%m}-{period.last:%Y-%m}.csv",
-        "Download the monthly counts (CSV)",
-    )
-    if any(f.series.kind == "asb" for f in figures):
+        st.dataframe(shown, hide_index=True, column_config=INDICATOR_LABELS)
+    show_download(download)
+    if any(v.figures.series.kind == "asb" for v in views):
         st.caption("ASB is not crime: it is shown as its own series and never added to a crime total.")
 
 
-def show_ons(
-    priority: Priority, csp_code: str | None, benchmarks: pd.DataFrame | None, benchmarks_note: str, stem: str
-) -> None:
+def show_ons(priority: Priority, views: dict[str, OnsView] | None, note: str) -> None:
     """The ONS recorded-crime figures for offence groups police.uk does not separate, or why there are none."""
     groups = pr.ons_groups(priority)
     if not groups:
         return
-    st.subheader("ONS recorded crime: " + ", ".join(groups).lower().capitalize())
-    ons_table = None
-    if benchmarks is not None and csp_code:
-        with guard(ONS_HINT, stop=False):
-            ons_table = pr.ons_indicator_table(benchmarks, csp_code, groups)
-    if ons_table is None or not len(ons_table):
+    named = "; ".join(groups).lower()
+    st.subheader(f"Office for National Statistics figures: {named}")
+    view = (views or {}).get(priority.id)
+    if view is None:
         st.info(
-            f"{benchmarks_note} When the ONS community safety partnership tables are loaded, the "
-            f"figures for {', '.join(groups).lower()} appear here; police.uk street data cannot give them."
+            f"{ONS_UNREADABLE if views is None else note} When the ONS tables for community safety partnerships "
+            f"are loaded, the figures for {named} appear here; police.uk street data cannot give them."
         )
         return
     st.caption(
-        f"ONS police recorded crime by community safety partnership, years ending as shown "
-        "(Open Government Licence); rates per 1,000 residents with exact 95% intervals. A change is "
-        "given against the year ending 12 months earlier, when the table holds it. From "
-        f"{Path(benchmarks_note).name}, held with the area's data."
+        f"{view.source} Rates per 1,000 residents with exact 95% intervals; each change is against the year "
+        "ending 12 months earlier, where the table holds it."
     )
-    st.dataframe(ons_display(ons_table), hide_index=True, width="stretch", column_config=ONS_LABELS)
-    download_table(ons_table, f"{stem}-priority-{priority.number}-ons.csv", "Download the ONS figures (CSV)")
+    st.table(view.cells, hide_index=True)
+    show_download(view.download)
 
 
 def show_limits(priority: Priority) -> None:
@@ -369,46 +418,41 @@ def show_limits(priority: Priority) -> None:
         st.markdown(note)
 
 
-def show_other_figures(plan: Plan, stem: str) -> None:
+def show_other_figures(view: PlanView) -> None:
     """KPIs reported with the plan that belong to no priority."""
-    kpis = pr.unassigned_kpis(plan)
-    if kpis:
+    if view.other is not None:
         st.header("Other figures reported with the plan", anchor="context-figures")
         st.caption("Figures the partnership reports for the crime picture and wider work, not tied to one priority.")
-        show_kpis(kpis, plan, f"{stem}-{slug(plan.id)}-other-figures.csv", with_priority=True)
+        show_kpi_table(view.other)
 
 
-def show_history_heading() -> None:
+def show_earlier_plans(view: PlanView) -> None:
+    """Earlier plans as history: their priorities, their KPIs (rated, then without a target) and actions."""
+    if not view.earlier:
+        return
     st.header("Earlier plans", anchor="earlier-plans")
     st.caption(
         "Earlier plans and the results they reported, as history. Their targets and figures are as "
         "published; the status follows the same rules as above."
     )
-
-
-def show_earlier_plan(earlier: Plan, stem: str) -> None:
-    """An earlier plan as history: its priorities, its KPIs (rated, then without a target) and actions."""
-    st.subheader(earlier.title)
-    st.markdown(earlier.summary)
-    st.markdown("Priorities: " + "; ".join(f"{p.number}. {p.title}" for p in earlier.priorities) + ".")
-    if earlier.notes:
-        st.caption(earlier.notes)
-    plan_slug = slug(earlier.id)
-    if earlier.kpis:
-        show_badges(earlier.kpis)
-        rated = [kpi for kpi in earlier.kpis if rag_status(kpi) != "no_data"]
-        unrated = [kpi for kpi in earlier.kpis if rag_status(kpi) == "no_data"]
-        if rated:
+    for earlier in view.earlier:
+        plan = earlier.plan
+        st.subheader(plan.title)
+        st.markdown(plan.summary)
+        st.markdown("Priorities: " + "; ".join(f"{p.number}. {p.title}" for p in plan.priorities) + ".")
+        if plan.notes:
+            st.caption(plain_note(plan.notes))
+        if earlier.terms:
+            st.caption(earlier.terms)
+        if plan.kpis:
+            st.markdown(rag_badges(earlier.counts))
+        if earlier.rated is not None:
             st.markdown("**Reported results against a target**")
-            show_kpis(rated, earlier, f"{stem}-{plan_slug}-kpis-rated.csv", with_priority=True)
-        if unrated:
-            with st.expander(f'Measures without a published target or figure ({len(unrated)}): status "No data"'):
-                show_kpis(unrated, earlier, f"{stem}-{plan_slug}-kpis-no-data.csv", with_priority=True)
-    actions = actions_frame([earlier])
-    with st.expander(f"Actions of the {earlier.title} ({len(actions)})"):
-        st.dataframe(
-            actions[["priority_number", "priority_title", "objective", "action", "status", "lead_agency"]],
-            hide_index=True,
-            width="stretch",
-        )
-    download_table(actions, f"{stem}-{plan_slug}-actions.csv", "Download these actions (CSV)")
+            show_kpi_table(earlier.rated)
+        if earlier.unrated is not None:
+            unrated = len(earlier.unrated.cells)
+            with st.expander(f'Measures without a published target or figure ({unrated}): status "No data"'):
+                show_kpi_table(earlier.unrated)
+        with st.expander(f"Actions of the {plan.title} ({len(earlier.actions)})"):
+            st.dataframe(earlier.actions, hide_index=True, width="stretch", column_config=ACTION_LABELS)
+        show_download(earlier.download)

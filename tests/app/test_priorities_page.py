@@ -186,11 +186,12 @@ def check_direction_of_travel(at: AppTest, first: date, last: date) -> None:
     for (category, _), status, badge in zip(SERIES.items(), table["Status, and the rule that set it"], badges):
         expected = expected_progress(category, first, last)
         if expected is None:
-            assert status.startswith("○ No data – no month of the period can be compared"), category
+            assert status.startswith(":gray-badge[○ No data] – no month of the period can be compared"), category
             assert "○ No data]" in badge
             continue
         label, now, before = expected
-        assert status.startswith(f"{label} – "), (category, status, expected)
+        # The status in the table is a badge: its colour, and its symbol and word (never colour alone).
+        assert status.startswith(f":{BADGE_COLOURS[label]}-badge[{label}] – "), (category, status, expected)
         assert badge.startswith(f"Direction of travel: :{BADGE_COLOURS[label]}-badge[{label}]"), (category, badge)
         # The change rule's own sentence, under the series, gives the two counts compared.
         assert any(f"{now:,}" in c and f"{before:,}" in c and category.lower() in c for c in captions), category
@@ -246,19 +247,33 @@ def test_no_table_shows_none(page, request):
 
 
 def test_kpi_status_from_the_seeds(calendar_2025):
-    tables = [d.value for d in calendar_2025.dataframe]
-    kpis = [t for t in tables if "kpi" in t.columns]
-    rows = {row["kpi"]: row for t in kpis for _, row in t.iterrows()}
+    tables = [t.value for t in calendar_2025.table]
+    kpis = [t for t in tables if list(t.columns) == ["KPI", "Status", "Latest figure", "Target"]]
+    # Priorities 1, 3 and 4 of the current plan, its other figures, and rated and unrated of two earlier plans.
+    assert len(kpis) == 3 + 1 + 2 * 2
+    # A KPI's cell is its name, then its priority (in the tables that span priorities) and its note, one a line.
+    rows = {row["KPI"].split("  \n")[0]: row for t in kpis for _, row in t.iterrows()}
     fly = rows["Fly-tipping incidents cleared by the next working day"]
-    assert (fly["target"], fly["latest_value"], fly["status"]) == ("at least 75%", "83%", "✔ Green: target met")
-    orders = rows["Adult offenders successfully completing community orders and licences"]
-    assert (orders["target"], orders["latest_value"], orders["status"]) == (
-        "at least 70%",
-        "82%",
-        "✔ Green: target met",
+    assert (fly["Target"], fly["Latest figure"], fly["Status"]) == (
+        "at least 75%",
+        "**83%**  \nPrevious plan period (year not stated)",
+        ":green-badge[✔ Green] target met; reported as met or exceeded",
     )
-    assert rows["Arrests by the Community Safety Unit"]["status"] == "○ No data: no target set"
-    assert rows["Recorded crime"]["latest_value"] == "28,526"
+    orders = rows["Adult offenders successfully completing community orders and licences"]
+    assert (orders["Target"], orders["Latest figure"], orders["Status"]) == (
+        "at least 70%",
+        "**82%**  \nPrevious plan period (year not stated)",
+        ":green-badge[✔ Green] target met; reported as met or exceeded",
+    )
+    assert rows["Arrests by the Community Safety Unit"]["Status"] == ":gray-badge[○ No data] no target set"
+    assert rows["Arrests by the Community Safety Unit"]["KPI"] == (
+        "Arrests by the Community Safety Unit  \nNote: Reported as 'over 600'. Activity measure; no target set."
+    )
+    assert rows["Recorded crime"]["Latest figure"] == "**28,526**  \nApril 2023 – March 2024"
+    assert (
+        rows["Recorded crime rate per 1,000 residents"]["Latest figure"]
+        == "**99.9 per 1,000**  \nApril 2023 – March 2024"
+    )
     text = all_text(calendar_2025)
     assert ":gray-badge[○ No data: 16]" in text  # the current plan sets no numeric targets
     assert ":green-badge[✔ Green: 6]" in text  # 2016-20
@@ -276,7 +291,7 @@ def test_rag_rules_and_plain_limits_on_the_page(calendar_2025):
 def test_ons_sexual_offences_and_stalking_or_a_plain_note(calendar_2025):
     """The ONS figures come from the embedded benchmark table when there is one, else a note says so."""
     parquet = AREA_DIR / "benchmarks" / "ons_csp.parquet"
-    tables = [d.value for d in calendar_2025.dataframe if "offence_label" in d.value.columns]
+    tables = [t.value for t in calendar_2025.table if "Offence group" in t.value.columns]
     if not parquet.is_file():
         assert not tables
         assert "No ONS community safety partnership table is held" in all_text(calendar_2025)
@@ -289,13 +304,14 @@ def test_ons_sexual_offences_and_stalking_or_a_plain_note(calendar_2025):
         ).fetchall()
     vawg = tables[0]
     got = [
-        (label, end, int(count.replace(",", "")))
-        for label, end, count in zip(vawg["offence_label"], vawg["year_ending"], vawg["count"])
+        (label, year, int(count.replace(",", "")))
+        for label, year, count in zip(vawg["Offence group"], vawg["Year"], vawg["Offences"])
     ]
-    assert sorted(got) == sorted(expected)
-    assert {"Sexual offences", "Stalking and harassment"} <= set(vawg["offence_label"])
+    # Years said in words ("Year ending December 2024"), never "YE Dec 2024".
+    assert sorted(got) == sorted((label, f"Year ending {end:%B %Y}", count) for label, end, count in expected)
+    assert {"Sexual offences", "Stalking and harassment"} <= set(vawg["Offence group"])
     drugs = tables[1]
-    assert set(drugs["offence_label"]) == {"Drug offences", "Possession of weapons offences"}
+    assert set(drugs["Offence group"]) == {"Drug offences", "Possession of weapons offences"}
 
 
 def test_every_table_has_a_download(calendar_2025):
@@ -361,7 +377,8 @@ def test_unreadable_ons_table_is_one_message_and_the_page_goes_on(tmp_path, monk
     message = at.error[0].value
     assert "ons_csp.parquet" in message and "Check the ONS benchmark table held with the area's data." in message
     assert str(tmp_path) not in message
-    assert not [d for d in at.dataframe if "offence_label" in d.value.columns]
+    assert not [t for t in at.table if "Offence group" in t.value.columns]
+    assert [t for t in at.table if "KPI" in t.value.columns]  # the rest of the page's tables are drawn
     notes = [i.value for i in at.info if i.value.startswith("The ONS table could not be read.")]
     assert len(notes) == 2  # the two priorities followed by ONS offence groups
     asb = independent_count("Anti-social behaviour", "2025-01-01", "2025-12-01")

@@ -14,7 +14,6 @@ import pytest
 from scipy.stats import chi2
 
 from csp_data.change import compare_counts, describe_change, interval_words
-from csp_data.charts import priorities as priority_charts
 from csp_data.figures import priorities as pr
 from csp_data.periods import Period
 from csp_data.plans import Baseline, Kpi, Source, current_plan, find_kpi, load_plans
@@ -29,7 +28,7 @@ from csp_data.plans.wording import (
 from csp_data.store import Store
 from csp_data.store.ingest import ingest
 from csp_data.store.queries import Database
-from csp_data.ui.priorities import indicator_display, ons_display
+from csp_data.ui.priorities import indicator_display, ons_cells
 from helpers import MEDWAY_AREA_FILE, csv_bytes, street_row
 
 JAN, FEB, MAR, APR, MAY, JUN = (date(2025, m, 1) for m in range(1, 7))
@@ -193,14 +192,6 @@ def test_violence_series_counts_only_its_category(database, plan):
     assert figures.count == 3
 
 
-def test_indicator_chart_labels_missing_months(database):
-    figures = pr.indicator_figures(database.query, pr.series_for_category(ASB), Period(APR, JUN, "x"), LOADED, None)
-    chart = priority_charts.indicator_chart(figures)
-    spec = chart.to_dict()
-    assert len(spec["layer"]) == 2  # the bars, and the "not loaded" labels
-    assert priority_charts.display_height(chart) == 220 + 90
-
-
 # ---------------------------------------------------------------------------------
 # Which series and ONS groups follow each priority, and what open data cannot show
 # ---------------------------------------------------------------------------------
@@ -291,15 +282,29 @@ def test_ons_indicator_table_rates_intervals_and_change():
     assert latest["previous_year_count"] == 1100
     assert latest["change_percent"] == pytest.approx((1240 / 1100 - 1) * 100)
     assert latest["change"] == describe_change(compare_counts(1240, 1100))
-    shown = ons_display(table)
-    assert "offence_group" not in shown.columns
-    assert shown.iloc[2][["count", "rate_per_1000", "previous_year_count", "change_percent"]].tolist() == [
-        "1,240",
-        f"{1240 / 282700 * 1000:.2f}",
-        "1,100",
-        f"{(1240 / 1100 - 1) * 100:+.1f}",
+    shown = ons_cells(table)
+    assert list(shown.columns) == [
+        "Offence group",
+        "Year",
+        "Offences",
+        "Per 1,000 residents (95% interval)",
+        "Change on the year before",
     ]
-    assert shown.iloc[3][["previous_year_count", "change_percent"]].tolist() == ["–", "–"]
+    # Rates to one decimal place, with their interval; counts with thousands separators; years in words.
+    lower = chi2.ppf(0.025, 2 * 1240) / 2 / 282700 * 1000
+    upper = chi2.ppf(0.975, 2 * 1240 + 2) / 2 / 282700 * 1000
+    assert shown.iloc[2].tolist() == [
+        "Sexual offences",
+        "Year ending June 2025",
+        "1,240",
+        f"{1240 / 282700 * 1000:.1f} ({lower:.1f} to {upper:.1f})",
+        f"{describe_change(compare_counts(1240, 1100))}; 1,100 the year before",
+    ]
+    assert f"{1240 / 282700 * 1000:.1f} ({lower:.1f} to {upper:.1f})" == "4.4 (4.1 to 4.6)"
+    assert shown.iloc[3][["Year", "Change on the year before"]].tolist() == [
+        "Year ending June 2025",
+        "no figure for the year before",
+    ]
     assert not shown.isna().any().any() and not shown.isin(["None", "nan", ""]).any().any()
     stalking = table.iloc[3]
     assert pd.isna(stalking["previous_year_count"]) and stalking["change"] == "no figure for the year before"
