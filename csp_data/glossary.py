@@ -196,6 +196,72 @@ TERMS: tuple[Term, ...] = (
         "a year earlier), judged with the same test as every other change.",
         (r"[Dd]irection of travel",),
     ),
+    Term(
+        "PDU (Probation Delivery Unit)",
+        "The local team of the Probation Service that supervises people on probation in an area.",
+        (r"\bPDU\b",),
+    ),
+    Term(
+        "HRA (Housing Revenue Account)",
+        "The council's account for the homes it owns and lets; its housing team manages those tenancies.",
+        (r"\bHRA\b",),
+    ),
+    Term(
+        "AQA",
+        "An exam board that awards qualifications, here certificates for units of learning that young people complete.",
+        (r"\bAQA\b",),
+    ),
+    Term(
+        "NI (National Indicator)",
+        "A measure from the national set of performance indicators that councils reported on from 2008 to 2010, "
+        "such as NI 38 on drug-related offending.",
+        (r"\bNI \d+",),
+    ),
+    Term(
+        "MARAC (Multi-Agency Risk Assessment Conference)",
+        "A regular meeting where police, council, health and support services share information and plan to "
+        "protect people at high risk of harm; a Community MARAC does the same for anti-social behaviour.",
+        (r"\bMARAC\b",),
+    ),
+    Term(
+        "IDVA (Independent Domestic Violence Adviser)",
+        "A trained specialist who supports victims of domestic abuse who are at high risk of harm.",
+        (r"\bIDVAs?\b",),
+    ),
+    Term(
+        "IOM (Integrated Offender Management)",
+        "Police, probation and partners managing together the people who commit the most crime, to cut reoffending.",
+        (r"\bIOM\b",),
+    ),
+    Term(
+        "CRC (Community Rehabilitation Company)",
+        "A company that supervised lower-risk people on probation from 2014 to 2021, when the work returned to "
+        "the Probation Service.",
+        (r"\bCRCs?\b",),
+    ),
+    Term(
+        "YOT (Youth Offending Team)",
+        "The council-led team that works with children who get into trouble with the law, now often called "
+        "the youth justice service.",
+        (r"\bYOTs?\b",),
+    ),
+    Term(
+        "PCSO (Police Community Support Officer)",
+        "A uniformed member of police staff who patrols neighbourhoods and deals with lower-level problems, "
+        "without a police officer's full powers.",
+        (r"\bPCSOs?\b",),
+    ),
+    Term(
+        "CSE (child sexual exploitation)",
+        "Abuse in which a child is manipulated or forced into sexual activity, often in exchange for something "
+        "they want or need.",
+        (r"\bCSE\b",),
+    ),
+    Term(
+        "RSL (Registered Social Landlord)",
+        "A housing association or other landlord, not the council, registered to provide social housing.",
+        (r"\bRSLs?\b",),
+    ),
 )
 
 

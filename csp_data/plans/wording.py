@@ -47,7 +47,9 @@ def plan_summary(plan: Plan) -> str:
 PLAN_TERMS: tuple[Term, ...] = tuple(
     term
     for term in TERMS
-    if term.term.split(" (")[0] in {"ASB", "CSP", "KPI", "RAG status", "PSPO", "Outcome 22", "SDS40", "CFO"}
+    if term.term.split(" (")[0]
+    in {"ASB", "CSP", "KPI", "RAG status", "PSPO", "Outcome 22", "SDS40", "CFO", "PDU", "HRA", "AQA", "NI", "MARAC"}
+    | {"IDVA", "IOM", "CRC", "YOT", "PCSO", "CSE", "RSL"}
 )
 
 

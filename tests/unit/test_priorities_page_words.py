@@ -68,19 +68,27 @@ def test_each_term_is_explained_where_it_first_appears(view):
     asb, pspo = "ASB (anti-social behaviour)", "PSPO (Public Spaces Protection Order)"
     assert view.terms == f"Terms used above: **{asb}**: {MEANING[asb]}"  # the plan's summary says "ASB figures"
     notes = [p.terms for p in view.priorities]
-    assert notes[0] == f"Terms used above: **{pspo}**: {MEANING[pspo]}"
+    hra = "HRA (Housing Revenue Account)"  # a lead agency: "Medway Council HRA Housing Team"
+    assert notes[0] == f"Terms used above: **{pspo}**: {MEANING[pspo]} **{hra}**: {MEANING[hra]}"
     # Priority 2 uses "ASB" and priority 3 "PSPO" again: explained already, so not again.
     assert notes[1] == "" and notes[2] == ""
     cfo = "CFO (Creating Future Opportunities)"
+    pdu = "PDU (Probation Delivery Unit)"  # a lead agency: "Probation Service (North Kent PDU)"
     assert notes[3] == (
         f"Terms used above: **Outcome 22**: {MEANING['Outcome 22']} **SDS40**: {MEANING['SDS40']} "
-        f"**{cfo}**: {MEANING[cfo]}"
+        f"**{cfo}**: {MEANING[cfo]} **{pdu}**: {MEANING[pdu]} **AQA**: {MEANING['AQA']}"
     )
     # The KPI tables below them add nothing new (CFO is in priority 4's actions, above its KPIs).
     assert "Terms in this table" not in view.priorities[3].kpis.note
     csp = "CSP (Community Safety Partnership)"
-    assert view.earlier[0].terms == f"Terms used in this plan: **{csp}**: {MEANING[csp]}"
-    assert view.earlier[1].terms == ""
+    earlier = ["MARAC", "IDVA", "IOM", "YOT", "PCSO"]  # the 2016-20 plan's partners and schemes, and CSE
+    named = [next(t.term for t in TERMS if t.term.split(" (")[0] == short) for short in earlier]
+    named.append("CSE (child sexual exploitation)")
+    assert view.earlier[0].terms == f"Terms used in this plan: **{csp}**: {MEANING[csp]} " + " ".join(
+        f"**{term}**: {MEANING[term]}" for term in named
+    )
+    nat = "NI (National Indicator)"  # the 2009-12 plan's "NI 38"
+    assert view.earlier[1].terms == f"Terms used in this plan: **{nat}**: {MEANING[nat]}"
 
 
 def test_terms_are_found_by_their_own_name_only():
