@@ -9,7 +9,7 @@ that average by more than chance.
 
 Modules
 -------
-``groups``      the offence groups, the tidy table's columns and where a rate comes from
+``groups``      the offence groups, the tidy table's columns, where a rate comes from and its years
 ``tables``      parsing one ONS C-table from rows of cells (worksheet or CSV)
 ``reader``      reading the ONS workbook and Table C2 CSV exports, validated, into the tidy frame
 ``rates``       ONS's own rate where it publishes one, else a computed one, and which is which
@@ -53,14 +53,21 @@ from csp_data.benchmarks.groups import (
     RATE_PUBLISHED,
     TIDY_COLUMNS,
     OffenceGroup,
+    available_periods,
     chosen_offence_group,
+    chosen_period_key,
+    default_period,
+    has_previous_year,
     offence_group_label,
+    period_column_label,
+    period_keys,
 )
 from csp_data.benchmarks.notes import (
-    ASSESSMENT_FORMATS,
     ASSESSMENT_HELP,
+    NATIONAL_HEADINGS,
     PUBLISHED_FORMATS,
     PUBLISHED_NOTE,
+    assessment_formats,
     describe_data,
     describe_dot_plot,
     describe_dot_plot_alt,
@@ -71,9 +78,12 @@ from csp_data.benchmarks.notes import (
     describe_rank_table,
     describe_sources,
     describe_strip_chart_alt,
+    national_display_table,
+    rank_column_labels,
     rank_history_table,
 )
 from csp_data.benchmarks.peers import (
+    DEFAULT_PRESET,
     PeerChoices,
     area_csp_code,
     csp_names,
@@ -100,14 +110,9 @@ from csp_data.benchmarks.statistics import (
     GroupSummary,
     assessment_headings,
     assessment_table,
-    available_periods,
-    chosen_period_key,
     compare,
-    default_period,
     group_summary,
-    has_previous_year,
     national_table,
-    period_keys,
     rank_history,
     rate_confidence_interval,
     unitary_authority_codes,
@@ -125,6 +130,9 @@ from csp_data.benchmarks.store import (
     write_benchmarks,
 )
 from csp_data.benchmarks.wording import (
+    CI_MEANING,
+    CSP_MEANING,
+    MSG_MEANING,
     Metric,
     describe_change_missing,
     describe_default_peers,
@@ -139,16 +147,24 @@ from csp_data.benchmarks.wording import (
     headline_metrics,
     national_metrics,
     period_label,
+    rank_change_words,
+    rank_phrase,
+    rate_decimals,
     rate_text,
     year_ending,
+    year_of_label,
 )
 
 __all__ = [
-    "ASSESSMENT_FORMATS",
     "ASSESSMENT_HELP",
+    "CI_MEANING",
+    "CSP_MEANING",
+    "DEFAULT_PRESET",
     "EMBEDDED_AREA_DIR",
     "GROUP_BOUNDARIES_FILE",
+    "MSG_MEANING",
     "NATIONAL_BOUNDARIES_FILE",
+    "NATIONAL_HEADINGS",
     "OFFENCE_GROUPS",
     "OFFENCE_KEYS",
     "OUTLINE_FILE",
@@ -171,6 +187,7 @@ __all__ = [
     "PeerChoices",
     "PublishedSummary",
     "area_csp_code",
+    "assessment_formats",
     "assessment_headings",
     "assessment_table",
     "available_periods",
@@ -212,19 +229,25 @@ __all__ = [
     "headline_metrics",
     "la_codes_by_csp",
     "load_benchmarks",
+    "national_display_table",
     "national_metrics",
     "national_table",
     "offence_group_label",
     "peer_choices",
     "peer_presets",
+    "period_column_label",
     "period_keys",
     "period_label",
     "population_reference",
     "published_rows_table",
     "published_table_paths",
+    "rank_change_words",
+    "rank_column_labels",
     "rank_history",
     "rank_history_table",
+    "rank_phrase",
     "rate_confidence_interval",
+    "rate_decimals",
     "rate_text",
     "read_benchmark_table",
     "read_benchmarks",
@@ -240,4 +263,5 @@ __all__ = [
     "usable_peer_names",
     "write_benchmarks",
     "year_ending",
+    "year_of_label",
 ]

@@ -269,12 +269,15 @@ def group_map_table(table: pd.DataFrame, la_codes: Mapping[str, str], shapes: Se
 
 def la_codes_by_csp(df: pd.DataFrame) -> dict[str, str]:
     """CSP code -> its local authority codes (``"E07000107;E07000109"``), from the tidy frame."""
-    return df.drop_duplicates("csp_code").set_index("csp_code")["la_codes"].to_dict()
+    return df[["csp_code", "la_codes"]].drop_duplicates("csp_code").set_index("csp_code")["la_codes"].to_dict()
 
 
 def group_lad_codes(df: pd.DataFrame, csp_codes: Iterable[str]) -> list[str]:
     """The local authority codes of some CSPs, in their order, for :func:`build_boundary_files`."""
-    la_codes = la_codes_by_csp(df)
+    return _lad_codes(la_codes_by_csp(df), csp_codes)
+
+
+def _lad_codes(la_codes: Mapping[str, str], csp_codes: Iterable[str]) -> list[str]:
     return [lad for csp in csp_codes for lad in str(la_codes.get(csp) or "").split(";") if lad]
 
 
@@ -322,7 +325,7 @@ def group_boundaries(df: pd.DataFrame, group_table: pd.DataFrame, area_dir) -> G
     la_codes = la_codes_by_csp(df)
     group_file = benchmark_file(area_dir, GROUP_BOUNDARIES_FILE, fallback=False)
     shapes = [read_lad_shapes(group_file)] if group_file else []
-    wanted = set(group_lad_codes(df, group_table["csp_code"]))
+    wanted = set(_lad_codes(la_codes, group_table["csp_code"]))
     if not shapes or wanted - set(shapes[0].geometry):
         national_file = benchmark_file(area_dir, NATIONAL_BOUNDARIES_FILE)
         if national_file:

@@ -1,4 +1,5 @@
-"""What the benchmark table holds: the ONS offence groups, its columns, where each rate comes from, its years."""
+"""What the benchmark table holds: the ONS offence groups, its columns, where each rate comes from, its years
+(and which of them a page opens on)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,15 @@ __all__ = [
     "TIDY_COLUMNS",
     "TOTAL",
     "OffenceGroup",
+    "available_periods",
     "chosen_offence_group",
+    "chosen_period_key",
+    "default_period",
+    "has_previous_year",
     "offence_group",
     "offence_group_label",
+    "period_column_label",
+    "period_keys",
     "period_label",
     "year_ending",
 ]
@@ -148,3 +155,35 @@ def period_label(period_end) -> str:
 def previous_period(period_end: pd.Timestamp) -> pd.Timestamp:
     """The end of the year that ends 12 months before ``period_end`` (month ends stay month ends)."""
     return period_end - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0)
+
+
+def period_column_label(period_end) -> str:
+    """'YE Dec 2024': the short label of a year in :func:`rank_history`'s column names (never shown as such)."""
+    return f"YE {pd.Timestamp(period_end):%b %Y}"
+
+
+def available_periods(df: pd.DataFrame) -> list[pd.Timestamp]:
+    """The period ends in a tidy frame, oldest first."""
+    return sorted(pd.Timestamp(value) for value in df["period_end"].dropna().unique())
+
+
+def has_previous_year(df: pd.DataFrame, period_end) -> bool:
+    """Whether the year before ``period_end`` is loaded, so that a % change can be given."""
+    return bool((df["period_end"] == previous_period(pd.Timestamp(period_end))).any())
+
+
+def default_period(df: pd.DataFrame) -> pd.Timestamp:
+    """The year a page opens on: the latest with the year before it loaded (so with a % change), else the latest."""
+    periods = available_periods(df)
+    with_change = [period for period in periods if has_previous_year(df, period)]
+    return (with_change or periods)[-1]
+
+
+def period_keys(df: pd.DataFrame) -> list[str]:
+    """The loaded period ends as ``"YYYY-MM-DD"`` keys (what a page's choice of year holds), oldest first."""
+    return [f"{period:%Y-%m-%d}" for period in available_periods(df)]
+
+
+def chosen_period_key(df: pd.DataFrame, key: str | None) -> str:
+    """``key`` when that year is loaded, else the key of :func:`default_period` (a key kept from another table)."""
+    return key if key in period_keys(df) else f"{default_period(df):%Y-%m-%d}"

@@ -12,6 +12,7 @@ from csp_data.benchmarks.statistics import unitary_authority_codes
 from csp_data.benchmarks.tables import name_key
 
 __all__ = [
+    "DEFAULT_PRESET",
     "PeerChoices",
     "area_csp_code",
     "csp_names",
@@ -20,6 +21,10 @@ __all__ = [
     "resolve_peers",
     "usable_peer_names",
 ]
+
+
+#: The name of the preset holding the area file's own peer list.
+DEFAULT_PRESET = "Default peers"
 
 
 def resolve_peers(df: pd.DataFrame, names: Iterable[str]) -> list[str]:
@@ -95,7 +100,10 @@ def usable_peer_names(df: pd.DataFrame, names: Iterable[str], area_code: str) ->
 
     The area itself is dropped from the peers; it is always in the group.
     """
-    by_code = csp_names(df)
+    return _usable_peer_names(csp_names(df), names, area_code)
+
+
+def _usable_peer_names(by_code: dict[str, str], names: Iterable[str], area_code: str) -> tuple[list[str], list[str]]:
     by_key: dict[str, set[str]] = {}
     for code, name in by_code.items():
         by_key.setdefault(name_key(name), set()).add(code)
@@ -117,14 +125,20 @@ def peer_presets(df: pd.DataFrame, area_code: str, area_peers: Sequence[str]) ->
     Returns
     -------
     dict
-        ``{"Most Similar Group (area file)": [...], "All <force> CSPs": [...],
+        ``{"Default peers": [...], "All <force> CSPs": [...],
         "All unitary authorities": [...]}``; each leaves the area out, since it
-        is always in the group.  The force is the area's police force area.
+        is always in the group.  The default peers are the area file's list (often
+        the partnership's Most Similar Group); the force is the area's police force area.
     """
     names = csp_names(df)
-    pairs = df[["csp_code", "force_name"]].drop_duplicates("csp_code").set_index("csp_code")["force_name"]
+    return _peer_presets(df, names, area_code, _usable_peer_names(names, area_peers, area_code)[0])
+
+
+def _peer_presets(df: pd.DataFrame, names: dict[str, str], area_code: str, known: list[str]) -> dict[str, list[str]]:
+    csps = df[["csp_code", "force_name"]].drop_duplicates("csp_code")
+    pairs = dict(zip(csps["csp_code"], csps["force_name"]))
     force = pairs.get(area_code)
-    presets = {"Most Similar Group (area file)": usable_peer_names(df, area_peers, area_code)[0]}
+    presets = {DEFAULT_PRESET: known}
     if isinstance(force, str):
         presets[f"All {force} CSPs"] = [names[c] for c in names if c != area_code and pairs.get(c) == force]
     unitary = unitary_authority_codes(df)
@@ -163,7 +177,9 @@ class PeerChoices:
 
 def peer_choices(df: pd.DataFrame, area_code: str, area_peers: Sequence[str]) -> PeerChoices:
     """The CSP names, preset peer lists and the area file's peers, split into known and unknown."""
-    known, unknown = usable_peer_names(df, area_peers, area_code)
-    names = csp_names(df)
+    # What the choices need is per CSP: one row each, of the columns they read, is enough.
+    csps = df[["csp_code", "csp_name", "force_name", "la_codes"]].drop_duplicates("csp_code")
+    names = csp_names(csps)
+    known, unknown = _usable_peer_names(names, area_peers, area_code)
     options = [name for code, name in names.items() if code != area_code]
-    return PeerChoices(names, options, peer_presets(df, area_code, area_peers), known, unknown)
+    return PeerChoices(names, options, _peer_presets(csps, names, area_code, list(known)), known, unknown)

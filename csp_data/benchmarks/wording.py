@@ -9,14 +9,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from csp_data.benchmarks.groups import OFFENCE_BY_KEY, RATE_COMPUTED, RATE_PUBLISHED, period_label, year_ending
+from csp_data.benchmarks.groups import (
+    OFFENCE_BY_KEY,
+    RATE_COMPUTED,
+    RATE_PUBLISHED,
+    has_previous_year,
+    period_label,
+    year_ending,
+)
 from csp_data.benchmarks.published import PublishedSummary
-from csp_data.benchmarks.statistics import GroupSummary, has_previous_year, population_year
+from csp_data.benchmarks.statistics import GroupSummary, population_year
 from csp_data.words import ordinal, plural
 
 __all__ = [
+    "CI_MEANING",
+    "CSP_MEANING",
+    "MSG_MEANING",
     "Metric",
     "describe_change_missing",
     "describe_default_peers",
@@ -33,9 +44,21 @@ __all__ = [
     "period_label",
     "plural",
     "population_words",
+    "rank_change_words",
+    "rank_phrase",
+    "rate_decimals",
     "rate_text",
     "year_ending",
+    "year_of_label",
 ]
+
+#: The jargon of the page, each said once in a plain phrase where it first appears.
+CSP_MEANING = "the council, police and other local services working together against crime in one area"
+MSG_MEANING = (
+    "the CSPs most like it in the make-up of their people and places (age, income, housing and other things "
+    "linked to crime)"
+)
+CI_MEANING = "the range its rate could plausibly take through chance alone"
 
 
 @dataclass(frozen=True)
@@ -47,10 +70,45 @@ class Metric:
     help_text: str | None = None
 
 
-def rate_text(rate: float) -> str:
-    """A rate with enough decimals to tell small rates (homicide: 0.014) apart."""
-    decimals = 1 if abs(rate) >= 10 else 2 if abs(rate) >= 1 else 3
-    return f"{rate:,.{decimals}f}"
+def rate_decimals(rates) -> int:
+    """Decimal places for a set of rates shown together: 1, or more where the typical rate is under 1 per
+    1,000 (homicide: 0.014), so that a table, its chart and its sentences all show the same precision."""
+    try:
+        values = np.abs(np.asarray(rates, dtype="float64"))
+    except (TypeError, ValueError):  # nullable numbers with pd.NA
+        values = np.abs(pd.Series(rates, dtype="Float64").to_numpy("float64", na_value=np.nan))
+    values = values[~np.isnan(values)]
+    typical = float(np.median(values)) if values.size else 10.0
+    return 1 if typical >= 1 else 2 if typical >= 0.1 else 3
+
+
+def rate_text(rate: float, decimals: int | None = None) -> str:
+    """A rate per 1,000 as written: ``decimals`` places (by default :func:`rate_decimals` of the rate alone)."""
+    places = rate_decimals([rate]) if decimals is None else decimals
+    return f"{rate:,.{places}f}"
+
+
+def rank_phrase(rank: int, size: int, what: str = "rate", *, tied: bool = False) -> str:
+    """'the highest rate', 'the 5th highest rate', 'the joint 2nd highest rate', 'the lowest rate' (1 = highest)."""
+    joint = "joint " if tied else ""
+    if rank == 1:
+        return f"the {joint}highest {what}"
+    if rank == size and not tied:
+        return f"the lowest {what}"
+    return f"the {joint}{ordinal(rank)} highest {what}"
+
+
+def rank_change_words(change) -> str:
+    """An earlier rank minus a later one, in words: '2 places higher, a worse position' (towards 1st, the
+    highest rate), '1 place lower, a better position', 'no change'; '' when either rank is missing."""
+    if change is None or pd.isna(change):
+        return ""
+    change = int(change)
+    if change > 0:
+        return f"{plural(change, 'place')} higher, a worse position"
+    if change < 0:
+        return f"{plural(-change, 'place')} lower, a better position"
+    return "no change"
 
 
 def population_words(df: pd.DataFrame) -> str:
@@ -59,9 +117,22 @@ def population_words(df: pd.DataFrame) -> str:
     return f"mid-{year} population" if year else "population"
 
 
+def _decimals(summary: GroupSummary) -> int:
+    return rate_decimals(summary.table["rate_per_1000"])
+
+
 # --------------------------------------------------------------------------
 # The group
 # --------------------------------------------------------------------------
+
+
+def _area_rank(summary: GroupSummary) -> str:
+    """'the 5th highest rate of the 14 CSPs in the group', with 'joint' where another CSP shares the rate."""
+    rates = summary.table["rate_per_1000"]
+    area_rate = rates[summary.table["is_area"]].iloc[0]
+    tied = int((rates == area_rate).sum()) > 1
+    phrase = rank_phrase(summary.area_rank_in_group, summary.group_size, tied=tied)
+    return f"{phrase} of the {summary.group_size} CSPs in the group"
 
 
 def describe_position(summary: GroupSummary, area_name: str) -> str:
@@ -75,30 +146,30 @@ def describe_position(summary: GroupSummary, area_name: str) -> str:
     what = summary.offence_label.lower()
     if pd.isna(row["rate_per_1000"]):
         return f"ONS gives no {what} rate for {area_name} in the {year_ending(summary.period_end)}."
+    decimals = _decimals(summary)
     percent = round(summary.level * 100)
     rate, average = row["rate_per_1000"], summary.group_average
-    interval = f"{rate_text(row['ci_lower'])} to {rate_text(row['ci_upper'])}"
+    interval = (
+        f"its {percent}% confidence interval, {rate_text(row['ci_lower'], decimals)} to "
+        f"{rate_text(row['ci_upper'], decimals)} ({CI_MEANING}),"
+    )
     start = (
-        f"{area_name}'s {what} rate, {rate_text(rate)} per 1,000 residents in the {year_ending(summary.period_end)}, "
+        f"{area_name}'s {what} rate, {rate_text(rate, decimals)} per 1,000 residents in the "
+        f"{year_ending(summary.period_end)}, "
     )
     if summary.group_size < 2:
         return start + "has no peers to be compared with: choose at least one peer CSP."
-    rank = f"It ranks {ordinal(summary.area_rank_in_group)} highest of the {summary.group_size} CSPs in the group."
-    if row["position"] == "above average":
+    rank = f"It has {_area_rank(summary)}."
+    if row["position"] in ("above average", "below average"):
+        side = row["position"].split()[0]
         return (
-            start + f"is **above** the group average of {rate_text(average)}: its {percent}% confidence "
-            f"interval ({interval}) lies wholly above it. " + rank
-        )
-    if row["position"] == "below average":
-        return (
-            start + f"is **below** the group average of {rate_text(average)}: its {percent}% confidence "
-            f"interval ({interval}) lies wholly below it. " + rank
+            start + f"is **{side}** the group average of {rate_text(average, decimals)}: {interval} lies wholly "
+            f"{side} it, so the difference is unlikely to be chance. " + rank
         )
     side = "higher than" if rate > average else "lower than" if rate < average else "equal to"
     return (
-        start + f"is {side} the group average of {rate_text(average)}, but **not significantly different** "
-        f"from it: its {percent}% confidence interval ({interval}) includes the average, so the difference "
-        "could be chance. " + rank
+        start + f"is {side} the group average of {rate_text(average, decimals)}, but **not significantly "
+        f"different** from it: {interval} includes the average, so the difference could be chance. " + rank
     )
 
 
@@ -106,15 +177,16 @@ def headline_metrics(summary: GroupSummary, area_name: str) -> list[Metric]:
     """The four headline figures: the area's rate, the group average, the area's rank and its % change."""
     row = summary.table[summary.table["is_area"]].iloc[0]
     size = summary.group_size
+    decimals = _decimals(summary)
     return [
         Metric(
             f"{area_name}: rate per 1,000",
-            "not published" if pd.isna(row["rate_per_1000"]) else f"{row['rate_per_1000']:.2f}",
-            None if pd.isna(row["rate_source"]) else f"Rate from: {row['rate_source']}.",
+            "not published" if pd.isna(row["rate_per_1000"]) else rate_text(row["rate_per_1000"], decimals),
+            None if pd.isna(row["rate_source"]) else f"Offences per 1,000 residents. Rate from: {row['rate_source']}.",
         ),
         Metric(
             f"Group average ({plural(size, 'CSP')})",
-            f"{summary.group_average:.2f}",
+            rate_text(summary.group_average, decimals),
             "The mean of the group's CSP rates, each CSP counting once.",
         ),
         Metric(
@@ -147,19 +219,27 @@ def describe_peer_choice(chosen: Sequence[str], shown: int = 15) -> str:
 
 
 def describe_default_peers(area_name: str, area_file_peers: Sequence[str]) -> str:
-    """Where the default peers come from: the area file's list, whatever the partnership calls it."""
+    """Where the default peers come from: the dashboard's own list for the area, whatever the partnership calls it."""
     if not area_file_peers:
-        return f"{area_name} is always in the group. The area file names no peers ([peers] csps): choose some below."
-    return f"{area_name} is always in the group. The default peers are the area file's list ([peers] csps)."
+        return (
+            f"{area_name} is always in the group. The dashboard's settings name no peers for it: choose some below, "
+            "or a ready-made list."
+        )
+    return (
+        f"{area_name} is always in the group. The default peers are the list set up for this dashboard, usually "
+        f"the partnership's Most Similar Group: {MSG_MEANING}. Any other CSPs can be chosen below."
+    )
 
 
 def describe_unknown_peers(unknown: Sequence[str]) -> str:
-    """The warning for area-file peers that match no CSP ('' when there are none)."""
+    """The warning for default peers that match no CSP ('' when there are none)."""
     if not unknown:
         return ""
+    one = len(unknown) == 1
     return (
-        f"The area file's peer(s) {', '.join(repr(n) for n in unknown)} match no CSP in the ONS table, "
-        "so they are left out. Correct [peers] csps in the area file."
+        f"The dashboard's list of default peers names {', '.join(repr(n) for n in unknown)}, which "
+        f"{'matches' if one else 'match'} no CSP in the ONS tables, so {'it is' if one else 'they are'} left out "
+        "of the group. The site's maintainers can correct the list."
     )
 
 
@@ -170,17 +250,17 @@ def describe_unknown_peers(unknown: Sequence[str]) -> str:
 
 def describe_national(summary: GroupSummary, area_name: str) -> list[str]:
     """Sentences on the area's rank among all CSPs and among unitary authorities."""
-    what = summary.offence_label.lower()
+    what = f"{summary.offence_label.lower()} rate"
     sentences = []
     if summary.area_rank_all is not None:
         sentences.append(
             f"Among the {summary.n_ranked_all} CSPs in England and Wales with a rate, {area_name} has "
-            f"the {ordinal(summary.area_rank_all)} highest {what} rate (1st = highest)."
+            f"{rank_phrase(summary.area_rank_all, summary.n_ranked_all, what)}."
         )
     if summary.area_rank_unitary is not None:
         sentences.append(
-            f"Among the {summary.n_ranked_unitary} CSPs that are each one English unitary authority, it is "
-            f"{ordinal(summary.area_rank_unitary)} highest."
+            f"Among the {summary.n_ranked_unitary} CSPs that are each one English unitary authority (a single "
+            f"council for all local services), it has {rank_phrase(summary.area_rank_unitary, summary.n_ranked_unitary)}."
         )
     else:
         sentences.append(f"{area_name} is not a single unitary authority CSP, so it has no unitary authority rank.")
@@ -208,18 +288,32 @@ def national_metrics(summary: GroupSummary) -> list[Metric]:
     ]
 
 
+def year_of_label(label: str) -> str:
+    """'year ending December 2023' for a :func:`rank_history` column or its label ('rank YE Dec 2023')."""
+    return year_ending(pd.to_datetime(label[label.index("YE ") + 3 :], format="%b %Y"))
+
+
+def _and_list(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def describe_rank_history(history: pd.DataFrame, area_name: str) -> str:
-    """'Medway's rank in the group of 14 (1st = highest rate): 3rd in the YE Dec 2023; ...' (:func:`rank_history`)."""
+    """'Medway's rank in the group of 14 (1st = the highest rate): 7th in the year ending December 2023 and 5th in
+    the year ending June 2025. Over those years it moved 2 places higher, a worse position.' (:func:`rank_history`)."""
     row = history[history["is_area"]].iloc[0]
-    size = len(history)
-    parts = []
-    for column in [c for c in history.columns if c.startswith("rank YE")]:
-        label = column.removeprefix("rank ")
-        value = row[column]
-        parts.append(f"{'no rank' if pd.isna(value) else ordinal(int(value))} in the {label}")
-    if not parts:
+    columns = [c for c in history.columns if c.startswith("rank YE")]
+    if not columns:
         return ""
-    return f"{area_name}'s rank in the group of {size} (1st = highest rate): " + "; ".join(parts) + "."
+    parts = [f"{'no rank' if pd.isna(row[c]) else ordinal(int(row[c]))} in the {year_of_label(c)}" for c in columns]
+    text = f"{area_name}'s rank in the group of {len(history)} (1st = the highest rate): {_and_list(parts)}."
+    change = [c for c in history.columns if c.startswith("rank change")]
+    words = rank_change_words(row[change[0]]) if change else ""
+    if words == "no change":
+        text += f" Its rank in the {year_of_label(columns[-1])} is the same as in the first."
+    elif words:
+        first, last = (year_of_label(c) for c in (columns[0], columns[-1]))
+        text += f" From the {first} to the {last} it moved {words}."
+    return text
 
 
 # --------------------------------------------------------------------------
@@ -235,8 +329,9 @@ def describe_rate_source(df: pd.DataFrame, period_end) -> str:
     which may differ from ONS's in the second decimal place.
     """
     period_end = pd.Timestamp(period_end)
-    rows = df[df["period_end"] == period_end]
-    sources = set(rows["rate_source"].dropna())
+    rows = df[["period_end", "rate_source", "population_year"]]
+    rows = rows[rows["period_end"] == period_end]
+    sources = set(rows["rate_source"].dropna().unique())
     population = population_words(rows)
     when = year_ending(period_end)
     published = (
@@ -261,11 +356,12 @@ def describe_rate_source(df: pd.DataFrame, period_end) -> str:
 
 def describe_published(summary: PublishedSummary, area_name: str) -> str:
     """The published table's average and the area's place, recomputed from its rows."""
+    place = rank_phrase(summary.area_rank, summary.group_size, "").removeprefix("the ").strip()
     return (
         f"Group average **{summary.group_average:.1f}** per 1,000 (the unweighted mean of the "
         f"{summary.group_size} published rates, {area_name} included: "
         f"{summary.table['rate_per_1000'].sum():,.1f} / {summary.group_size} = {summary.group_average:.2f}). "
-        f"{area_name}: {summary.area_rate:.1f}, **{ordinal(summary.area_rank)} highest of {summary.group_size}**."
+        f"{area_name}: {summary.area_rate:.1f}, **{place} of {summary.group_size}**."
     )
 
 
@@ -274,8 +370,9 @@ def describe_ons_rates(df: pd.DataFrame, area_code: str, offence_group: str, are
     if offence_group not in OFFENCE_BY_KEY:
         return ""
     rows = df[(df["csp_code"] == area_code) & (df["offence_group"] == offence_group)]
+    decimals = rate_decimals(rows["rate_per_1000"])
     text = "; ".join(
-        f"{year_ending(r.period_end)}: {r.rate_per_1000:.2f}"
+        f"{year_ending(r.period_end)}: {rate_text(r.rate_per_1000, decimals)}"
         + (" (ONS's rate)" if r.rate_source == RATE_PUBLISHED else " (computed here)")
         for r in rows.itertuples()
         if not pd.isna(r.rate_per_1000)

@@ -19,7 +19,15 @@ from csp_data.charts.colours import POSITION_COLOURS, hex_to_rgb
 from csp_data.maps.deck import compact_deck, fit_view, geojson_layer
 from csp_data.maps.legend import legend_html as shared_legend_html
 
-__all__ = ["LAYER_ID", "MAP_HEIGHT", "POSITION_COLOURS", "build_group_map", "group_map_legend", "legend_html"]
+__all__ = [
+    "FIT_WIDTH_PX",
+    "LAYER_ID",
+    "MAP_HEIGHT",
+    "POSITION_COLOURS",
+    "build_group_map",
+    "group_map_legend",
+    "legend_html",
+]
 
 MAP_HEIGHT = 560
 LAYER_ID = "benchmark-group"
@@ -29,6 +37,9 @@ TOOLTIP_HTML = (
 )
 # At the scale of England a CSP is a few pixels across; closer than this shows nothing more.
 MAX_ZOOM = 12
+#: The width the first view is fitted to: the map's column on a 390 px phone, so that the whole group
+#: shows there too (on a wider screen the same view shows more of the country around it).
+FIT_WIDTH_PX = 340
 ENGLAND_AND_WALES = (-5.8, 49.9, 1.8, 55.9)  # west, south, east, north: the view when nothing is drawn
 
 
@@ -44,16 +55,21 @@ def _view(boxes: Sequence[tuple[float, float, float, float]]) -> pdk.ViewState:
     east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
     view = fit_view(
         (west, south, max(east, west + 0.05), max(north, south + 0.05)),
-        width_px=900,
+        width_px=FIT_WIDTH_PX,
         height_px=MAP_HEIGHT,
-        padding=0.85,
+        padding=0.9,
     )
     view.max_zoom = MAX_ZOOM
     return view
 
 
 def build_group_map(
-    drawn: pd.DataFrame, shapes: Sequence[LadShapes], *, group_average: float, outline: dict | None = None
+    drawn: pd.DataFrame,
+    shapes: Sequence[LadShapes],
+    *,
+    group_average: float,
+    outline: dict | None = None,
+    decimals: int = 2,
 ) -> pdk.Deck:
     """The group on a map: each CSP coloured by its position against the group average.
 
@@ -65,6 +81,8 @@ def build_group_map(
         The outlines, looked up in order.
     group_average : float
         For the tooltip.
+    decimals : int
+        Decimal places of the rates in the tooltip (:func:`csp_data.benchmarks.rate_decimals`).
     outline : dict, optional
         A GeoJSON geometry drawn underneath for context (England and Wales).
 
@@ -80,11 +98,11 @@ def build_group_map(
     for row in drawn.to_dict("records"):
         source = next(s for s in shapes if row["lad_code"] in s.geometry)
         position = row.get("position") or "no rate"
-        rate = _number(row.get("rate_per_1000"), ".2f")
+        rate = _number(row.get("rate_per_1000"), f",.{decimals}f")
         change = _number(row.get("pct_change"), "+.1f")
         properties = {
             "csp_name": row["csp_name"],
-            "rate_text": f"{rate} per 1,000 (group average {group_average:.2f})" if rate else "No published rate",
+            "rate_text": f"{rate} per 1,000 (group average {group_average:,.{decimals}f})" if rate else "No rate",
             "rank_text": f"Rank {int(row['rank'])} of {size} in the group" if not pd.isna(row.get("rank")) else "",
             "position_text": position.capitalize() if position != "no rate" else "",
             "change_text": f"{change}% on the previous year" if change else "% change not available",
@@ -111,7 +129,8 @@ def build_group_map(
         layers.append(geojson_layer("benchmark-area", area_features, line_colour=[0, 0, 0, 255], line_width=1.5))
         # A ring around the area: at the scale of England a CSP is a few pixels across, and a heavy
         # outline would hide its fill.
-        centre = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in area_features]).centroid
+        # The area-weighted centre of its authorities (they do not overlap, so no union is needed).
+        centre = shapely.GeometryCollection([shapely.geometry.shape(f["geometry"]) for f in area_features]).centroid
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
@@ -142,4 +161,6 @@ def group_map_legend(positions: Iterable, area_name: str, level: float = 0.95) -
     """The legend of :func:`build_group_map`: the positions present (nulls as "no rate") and the area's ring."""
     present = {"no rate" if pd.isna(p) else p for p in positions}
     swatches = [(colour, p.capitalize()) for p, colour in POSITION_COLOURS.items() if p in present]
-    return legend_html(f"Against the group average ({round(level * 100)}% CI)", swatches, ringed=area_name)
+    return legend_html(
+        f"Against the group average ({round(level * 100)}% confidence interval)", swatches, ringed=area_name
+    )

@@ -1,10 +1,19 @@
 """The Benchmarking page's caches and sections: the figures and their wording come from
 :mod:`csp_data.benchmarks`, the charts from :mod:`csp_data.charts.benchmarks` and the map from
-:mod:`csp_data.maps.benchmarks`; here they are put on the page."""
+:mod:`csp_data.maps.benchmarks`; here they are put on the page.
+
+Each section has one cached function keyed on a few strings (the table's path and version, the
+area's CSP code and name, the peers' names, the year and the offence group) that returns everything
+the section shows: its sentences, tables, column settings and chart specifications
+(:func:`csp_data.ui.charts.chart_spec`) or the map's JSON. A rerun with the same choices only looks
+them up and draws them.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -12,53 +21,339 @@ import streamlit as st
 
 from csp_data import benchmarks as bm
 from csp_data.charts import benchmarks as benchmark_charts
+from csp_data.maps import DeckJson, deck_json
 from csp_data.maps import benchmarks as benchmark_maps
-from csp_data.ui.downloads import download_table
+from csp_data.tables import readable
+from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
 from csp_data.ui.errors import guard
 from csp_data.words import slug
 
 PEERS_KEY, PERIOD_KEY, OFFENCE_KEY = "benchmark_peers", "benchmark_period", "benchmark_offence"
-# Where the format of a partnership's published tables is described (the repository's example area).
-PUBLISHED_FORMAT_DOC = "data/medway/benchmarks/README.md"
+NO_TABLE = "No ONS benchmark table is held for this dashboard, so the area cannot be compared with similar areas."
+NO_TABLE_HINT = "The site's maintainers can load the ONS crime tables for Community Safety Partnerships."
+CHOICE_HINT = "Choose another year, offence group or peer list."
+NO_PEERS = "The group's table, chart, ranks and map appear once at least one peer CSP is chosen under “Peer group”."
+BOUNDARY_HINT = "The rest of the page is unaffected; the site's maintainers can rebuild the map's boundaries."
+PUBLISHED_HINT = "The site's maintainers can check the partnership's published table against its documented format."
+BOUNDARY_FILES = (bm.GROUP_BOUNDARIES_FILE, bm.NATIONAL_BOUNDARIES_FILE, bm.OUTLINE_FILE)
+#: The headings of a published table's download (its columns as transcribed).
+PUBLISHED_HEADINGS = {
+    "offence_group": "Offence group key",
+    "offence_label": "Offence group",
+    "period_end": "Year ending",
+    "csp_name": "CSP",
+    "rate_per_1000": "Rate per 1,000",
+    "pct_change": "% change",
+    "source": "Source",
+    "rank": "Rank",
+}
 
 
 # -- caches -------------------------------------------------------------------------------------
-# Cached by file and version: the functions below get the table from here, so a cache key is a few
-# strings, never a hashed data frame. st.cache_data hands each caller its own copy.
+# The table is read once per file version and shared by the process (no copy per use): like the map's
+# boundary files (csp_data.benchmarks.read_lad_shapes), it does not depend on the store, so loading new
+# police data does not make it stale. Only the cached functions below see it, and none of them modifies
+# it. Their keys are a few strings, never a hashed data frame, and what they return is small.
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def benchmark_table(path: str, mtime_ns: int) -> pd.DataFrame:
-    """The tidy benchmark table of ``path`` as it was at ``mtime_ns``."""
+def find_table(store_dir: Path, area_dir: Path) -> Path:
+    """:func:`csp_data.benchmarks.find_benchmark_table`, with the message for a visitor when there is none (the
+    package's own names the file and the command that loads it, for the command line)."""
+    try:
+        return bm.find_benchmark_table(store_dir, area_dir)
+    except bm.BenchmarkFileNotFoundError:
+        raise bm.BenchmarkFileNotFoundError(NO_TABLE) from None
+
+
+@functools.lru_cache(maxsize=4)
+def _table(path: str, mtime_ns: int) -> pd.DataFrame:
     return bm.read_benchmark_table(path)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the page needs before any choice is made: the area's CSP, the choices and the fixed notes."""
+
+    area_code: str
+    area_name: str
+    choices: bm.PeerChoices
+    period_keys: list[str]
+    default_period: str
+    intro: str
+    default_peers_note: str
+    unknown_peers_note: str
+    sources: str
+
+    def period(self, key: str | None) -> str:
+        """``key`` when that year is loaded, else the year the page opens on."""
+        return key if key in self.period_keys else self.default_period
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def page_setup(path: str, mtime_ns: int, csp_code: str | None, area_names: tuple, area_peers: tuple) -> Setup:
+    table = _table(path, mtime_ns)
+    code = bm.area_csp_code(table, csp_code, list(area_names))
+    choices = bm.peer_choices(table, code, area_peers)
+    name = choices.names[code]
+    return Setup(
+        area_code=code,
+        area_name=name,
+        choices=choices,
+        period_keys=bm.period_keys(table),
+        default_period=bm.chosen_period_key(table, None),
+        intro=bm.describe_data(table),
+        default_peers_note=bm.describe_default_peers(name, area_peers),
+        unknown_peers_note=bm.describe_unknown_peers(choices.unknown_peers),
+        sources=bm.describe_sources(table, code, name),
+    )
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def comparison(path: str, mtime_ns: int, area_code: str, peers: tuple, period: str, offence: str) -> bm.Comparison:
-    """:func:`csp_data.benchmarks.compare` on the table of ``path``."""
-    return bm.compare(benchmark_table(path, mtime_ns), area_code, list(peers), period, offence)
+    """:func:`csp_data.benchmarks.compare` of the area and the peers named ``peers``."""
+    rows = _table(path, mtime_ns)
+    if offence in bm.OFFENCE_KEYS:  # one offence group, a 23rd of the table (compare names an unknown one)
+        rows = rows[rows["offence_group"] == offence]
+    return bm.compare(rows, area_code, bm.resolve_peers(rows, peers), period, offence)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def peer_choices(path: str, mtime_ns: int, area_code: str, area_peers: tuple) -> bm.PeerChoices:
-    """:func:`csp_data.benchmarks.peer_choices` on the table of ``path``."""
-    return bm.peer_choices(benchmark_table(path, mtime_ns), area_code, area_peers)
+def _number_columns(formats: dict[str, str], headings: dict[str, str], help_texts: dict[str, str]) -> dict:
+    return {headings[k]: st.column_config.NumberColumn(format=f, help=help_texts.get(k)) for k, f in formats.items()}
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """The headline figures and sentences, the group's table with its column settings, and its chart."""
+
+    heading: str
+    metrics: list[bm.Metric]
+    position: str
+    rate_note: str
+    has_peers: bool
+    table: pd.DataFrame
+    columns: dict
+    table_note: str
+    chart_heading: str
+    chart: VegaSpec
+    chart_alt: str
+    chart_note: str
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def group_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: tuple, period: str, offence: str):
+    """The headline and the group's table and chart."""
+    table = _table(path, mtime_ns)
+    summary = comparison(path, mtime_ns, area_code, peers, period, offence).summary
+    decimals = bm.rate_decimals(summary.table["rate_per_1000"])
+    headings = bm.assessment_headings(summary)
+    percent = round(summary.level * 100)
+    rate_population = headings["rate_population"]
+    group_table = bm.assessment_table(summary).astype({rate_population: "float64"}).round({rate_population: 0})
+    chart = benchmark_charts.group_dot_plot(
+        summary.table, summary.group_average, area_name, level=summary.level, decimals=decimals
+    )
+    return GroupView(
+        heading=f"{summary.offence_label}, {bm.year_ending(summary.period_end)}",
+        metrics=bm.headline_metrics(summary, area_name),
+        position=bm.describe_position(summary, area_name),
+        rate_note=" ".join(
+            [bm.describe_rate_source(table, summary.period_end), bm.describe_change_missing(table, summary.period_end)]
+        ).strip(),
+        has_peers=len(peers) > 0,
+        table=group_table,
+        columns={
+            **_number_columns(bm.assessment_formats(decimals), headings, bm.ASSESSMENT_HELP),
+            headings["csp_name"]: st.column_config.TextColumn(width="medium", pinned=True),
+            headings["rank"]: st.column_config.NumberColumn(help=bm.ASSESSMENT_HELP["rank"]),
+            headings["position"]: st.column_config.TextColumn(width="medium", help=bm.ASSESSMENT_HELP["position"]),
+            headings["rate_source"]: st.column_config.TextColumn(width="medium"),
+        },
+        table_note=bm.describe_group_table(summary, area_name),
+        chart_heading=f"Rates with {percent}% confidence intervals",
+        chart=chart_spec(chart),
+        chart_alt=bm.describe_dot_plot_alt(summary, area_name),
+        chart_note=bm.describe_dot_plot(summary.level),
+    )
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """The rank history: its sentence, its table (ranks shown, rates in the download) and caption."""
+
+    text: str
+    table: pd.DataFrame
+    shown: list[str]
+    columns: dict
+    note: str
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def history_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: tuple, period: str, offence: str):
+    """Each CSP's rank in the group in every year loaded."""
+    history = comparison(path, mtime_ns, area_code, peers, period, offence).history
+    table = bm.rank_history_table(history)
+    return HistoryView(
+        text=bm.describe_rank_history(history, area_name),
+        table=table,
+        # ranks and their change on screen; the download adds each year's rate and the CSP codes
+        shown=[c for c in table.columns if not c.startswith("Rate per 1,000") and c != "CSP code"],
+        columns={
+            "CSP": st.column_config.TextColumn(width=160, pinned=True),
+            **{
+                heading: st.column_config.NumberColumn(label, help=help_text, width=110)
+                for heading, (label, help_text) in bm.rank_column_labels(history).items()
+            },
+            **{c: st.column_config.TextColumn(width="large") for c in table.columns if c.startswith("Change in rank")},
+        },
+        note=bm.describe_rank_table(table, bm.available_periods(_table(path, mtime_ns))),
+    )
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The group map's JSON (``None`` when nothing can be drawn), legend, text alternative and caption."""
+
+    deck: DeckJson | None
+    legend: str
+    alt: str
+    note: str
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def map_view(
+    path: str,
+    mtime_ns: int,
+    area_dir: str,
+    boundary_versions: tuple,
+    area_code: str,
+    area_name: str,
+    peers: tuple,
+    period: str,
+    offence: str,
+) -> MapView:
+    """The group map, its legend and notes (``boundary_versions`` only keys the cache to the files' versions)."""
+    summary = comparison(path, mtime_ns, area_code, peers, period, offence).summary
+    boundaries = bm.group_boundaries(_table(path, mtime_ns), summary.table, area_dir)
+    note = bm.describe_map(boundaries.rows)
+    if not len(boundaries.rows) or not boundaries.rows["drawn"].any():
+        return MapView(None, "", "", f"None of the group's CSPs can be drawn on the map. {note}")
+    deck = benchmark_maps.build_group_map(
+        boundaries.rows,
+        boundaries.shapes,
+        group_average=summary.group_average,
+        outline=boundaries.outline,
+        decimals=bm.rate_decimals(summary.table["rate_per_1000"]),
+    )
+    return MapView(
+        deck_json(deck),
+        benchmark_maps.group_map_legend(summary.table["position"], area_name, summary.level),
+        bm.describe_map_alt(summary, area_name),
+        note,
+    )
+
+
+def _boundary_versions(area_dir: Path) -> tuple:
+    """The versions of the boundary files the map may read, to key :func:`map_view`."""
+    files = [bm.benchmark_file(area_dir, name) for name in BOUNDARY_FILES]
+    return tuple((str(f), f.stat().st_mtime_ns) for f in files if f is not None)
+
+
+@dataclass(frozen=True)
+class NationalView:
+    """The national ranks in words and figures, the strip chart (``None`` without rates) and the table."""
+
+    sentences: list[str]
+    metrics: list[bm.Metric]
+    chart: VegaSpec | None
+    chart_alt: str
+    table: pd.DataFrame
+    columns: dict
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def national_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: tuple, period: str, offence: str):
+    """Where the area stands among every CSP, and the national table."""
+    found = comparison(path, mtime_ns, area_code, peers, period, offence)
+    summary, national = found.summary, found.national
+    decimals = bm.rate_decimals(national["rate_per_1000"])
+    chart = None
+    if summary.n_ranked_all:
+        codes = [c for c in summary.table["csp_code"] if c != area_code]
+        chart = chart_spec(
+            benchmark_charts.national_strip_chart(national, area_code, codes, area_name, decimals=decimals)
+        )
+    headings = bm.NATIONAL_HEADINGS
+    table = bm.national_display_table(national)
+    return NationalView(
+        sentences=bm.describe_national(summary, area_name),
+        metrics=bm.national_metrics(summary),
+        chart=chart,
+        chart_alt=bm.describe_strip_chart_alt(summary, area_name),
+        table=table,
+        columns={
+            headings["csp_name"]: st.column_config.TextColumn(width="medium", pinned=True),
+            headings["rate_per_1000"]: st.column_config.NumberColumn(format=f"%.{decimals}f"),
+            **{headings[k]: st.column_config.NumberColumn(format="localized") for k in ("count", "population")},
+            headings["rate_population"]: st.column_config.NumberColumn(
+                format="localized", help=bm.ASSESSMENT_HELP["rate_population"]
+            ),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class PublishedView:
+    """One table of the partnership's published file, its sentences and its download."""
+
+    title: str
+    rows: pd.DataFrame
+    text: str
+    ons_rates: str
+    download: pd.DataFrame
+    file_part: str
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def published_summaries(path: str, mtime_ns: int, area_name: str) -> list[bm.PublishedSummary]:
-    """:func:`csp_data.benchmarks.summarise_published_file` of ``path``."""
-    return bm.summarise_published_file(path, area_name)
+def published_views(
+    published_path: str, published_mtime_ns: int, path: str, mtime_ns: int, area_code: str, area_name: str
+) -> tuple[list[PublishedView], str]:
+    """Each table of a partnership's published file beside the ONS rates, and the file's source note."""
+    summaries = bm.summarise_published_file(published_path, area_name)
+    table = _table(path, mtime_ns)
+    table = table[table["csp_code"] == area_code]  # the area's rows, once, for every table's ONS rates
+    views = [
+        PublishedView(
+            title=f"**{s.table['offence_label'].iloc[0]}**, {bm.year_ending(s.period_end)}",
+            rows=bm.published_rows_table(s),
+            text=bm.describe_published(s, area_name),
+            ons_rates=bm.describe_ons_rates(table, area_code, s.offence_group, area_name),
+            download=s.table,
+            file_part=f"{slug(s.offence_group)}-{s.period_end:%Y-%m}",
+        )
+        for s in summaries
+    ]
+    return views, bm.describe_published_source(summaries[-1])
 
 
 # -- building blocks ----------------------------------------------------------------------------
 
 
-def show_table(frame: pd.DataFrame, file_name: str | None = None, most_rows: int = 20, **options) -> None:
+def show_table(frame: pd.DataFrame, most_rows: int = 20, **options) -> None:
     """A table tall enough for a group's rows without scrolling (35 px a row, as st.dataframe draws them)."""
     st.dataframe(frame, hide_index=True, width="stretch", height=35 * (min(len(frame), most_rows) + 1) + 3, **options)
-    if file_name:
-        download_table(frame, file_name)
+
+
+def download(frame: pd.DataFrame, file_name: str, labels: dict[str, str] | None = None) -> None:
+    """:func:`csp_data.ui.downloads.download_table`'s button (the same label, key and CSV, from
+    :func:`csp_data.tables.readable`), with the CSV written only when the button is pressed, not on every run;
+    headings as on the page unless ``labels`` gives others."""
+
+    def csv() -> bytes:
+        return readable(frame, labels or {c: c for c in frame.columns}).to_csv(index=False).encode("utf-8")
+
+    st.download_button(
+        "Download this table (CSV)", csv, file_name=file_name, mime="text/csv", key=f"download_{file_name}"
+    )
 
 
 def show_metrics(metrics: list[bm.Metric]) -> None:
@@ -81,136 +376,86 @@ def show_peer_presets(presets: dict[str, Sequence[str]]) -> None:
 # -- sections -----------------------------------------------------------------------------------
 
 
-def show_headline(table: pd.DataFrame, summary: bm.GroupSummary, area_name: str) -> None:
+def show_headline(view: GroupView) -> None:
     """The offence group and year, the area's headline figures and where it stands."""
-    st.header(f"{summary.offence_label}, {bm.year_ending(summary.period_end)}")
-    show_metrics(bm.headline_metrics(summary, area_name))
-    st.markdown(bm.describe_position(summary, area_name))
-    st.caption(
-        " ".join(
-            [bm.describe_rate_source(table, summary.period_end), bm.describe_change_missing(table, summary.period_end)]
-        )
-    )
+    st.header(view.heading)
+    show_metrics(view.metrics)
+    st.markdown(view.position)
+    st.caption(view.rate_note)
 
 
-def show_group_table(summary: bm.GroupSummary, area_name: str, file_name: str) -> None:
-    """The group's table: the area first, then its peers by name."""
+def show_group(view: GroupView, file_name: str) -> None:
+    """The group's table (the area first, then its peers by name), then its rates on a chart."""
     st.header("The group")
-    headings = bm.assessment_headings(summary)
-    show_table(
-        bm.assessment_table(summary),
-        file_name,
-        column_config={
-            **{
-                headings[k]: st.column_config.NumberColumn(format=f, help=bm.ASSESSMENT_HELP.get(k))
-                for k, f in bm.ASSESSMENT_FORMATS.items()
-            },
-            headings["csp_name"]: st.column_config.TextColumn(width="medium", pinned=True),
-            headings["rate_source"]: st.column_config.TextColumn(width="medium"),
-        },
-    )
-    st.caption(bm.describe_group_table(summary, area_name))
+    show_table(view.table, column_config=view.columns)
+    download(view.table, file_name)
+    st.caption(view.table_note)
+    st.header(view.chart_heading)
+    show_chart(view.chart, view.chart_alt)
+    st.caption(view.chart_note)
 
 
-def show_dot_plot(summary: bm.GroupSummary, area_name: str) -> None:
-    """The group's rates with their confidence intervals against the group average."""
-    st.header(f"Rates with {round(summary.level * 100)}% confidence intervals")
-    st.altair_chart(
-        benchmark_charts.group_dot_plot(summary.table, summary.group_average, area_name, level=summary.level),
-        width="stretch",
-        alt=bm.describe_dot_plot_alt(summary),
-    )
-    st.caption(bm.describe_dot_plot(summary.level))
-
-
-def show_rank_history(table: pd.DataFrame, history: pd.DataFrame, area_name: str, file_name: str) -> None:
+def show_rank_history(view: HistoryView, file_name: str) -> None:
     """Each CSP's rank in the group in every year loaded."""
     st.header("Change in rank between years")
-    st.markdown(bm.describe_rank_history(history, area_name))
-    history_table = bm.rank_history_table(history)
-    show_table(
-        history_table,
-        file_name,  # ranks on screen; the download adds each year's rate
-        column_order=[c for c in history_table.columns if not c.startswith("rate ") and c != "CSP code"],
-        column_config={"CSP": st.column_config.TextColumn(width="medium", pinned=True)},
-    )
-    st.caption(bm.describe_rank_table(history_table, bm.available_periods(table)))
+    st.markdown(view.text)
+    show_table(view.table, column_order=view.shown, column_config=view.columns)
+    download(view.table, file_name)
+    st.caption(view.note)
 
 
-def show_group_map(table: pd.DataFrame, summary: bm.GroupSummary, area_dir: Path, area_name: str) -> None:
-    """The group on a map with its legend; a missing boundary file is a message, and the page goes on."""
+def show_group_map(area_dir: Path, version: tuple[str, int], choice: tuple) -> None:
+    """The group on a map with its legend; a missing boundary file is a message, and the page goes on.
+
+    ``version`` is the table's path and version, ``choice`` the rest of :func:`group_view`'s arguments."""
     st.header("The group on a map")
-    with guard("Rebuild the boundaries with `python -m csp_data benchmarks boundaries LAD_FILE`.", stop=False):
-        boundaries = bm.group_boundaries(table, summary.table, area_dir)
-        deck = benchmark_maps.build_group_map(
-            boundaries.rows, boundaries.shapes, group_average=summary.group_average, outline=boundaries.outline
-        )
+    with guard(BOUNDARY_HINT, stop=False):
+        view = map_view(*version, str(area_dir), _boundary_versions(area_dir), *choice)
+        if view.deck is None:
+            st.info(view.note)
+            return
         map_column, legend_column = st.columns([4, 1])
-        map_column.pydeck_chart(
-            deck, height=benchmark_maps.MAP_HEIGHT, key="benchmark_map", alt=bm.describe_map_alt(summary, area_name)
-        )
-        legend_column.markdown(
-            benchmark_maps.group_map_legend(summary.table["position"], area_name, summary.level), unsafe_allow_html=True
-        )
-        legend_column.caption("Hover over an area for its figures.")
-        st.caption(bm.describe_map(boundaries.rows))
+        map_column.pydeck_chart(view.deck, height=benchmark_maps.MAP_HEIGHT, key="benchmark_map", alt=view.alt)
+        legend_column.markdown(view.legend, unsafe_allow_html=True)
+        legend_column.caption("Hover over (or tap) an area for its figures.")
+        st.caption(view.note)
 
 
-def show_national(
-    found: bm.Comparison, area_code: str, peer_codes: Sequence[str], area_name: str, file_name: str
-) -> None:
+def show_national(view: NationalView, file_name: str) -> None:
     """Where the area stands among every CSP, and the national table."""
-    summary, national = found.summary, found.national
     st.header("The national picture")
-    st.markdown("\n".join(f"- {sentence}" for sentence in bm.describe_national(summary, area_name)))
-    show_metrics(bm.national_metrics(summary))
-    st.altair_chart(
-        benchmark_charts.national_strip_chart(national, area_code, list(peer_codes), area_name),
-        width="stretch",
-        alt=bm.describe_strip_chart_alt(summary, area_name),
-    )
+    st.markdown("\n".join(f"- {sentence}" for sentence in view.sentences))
+    if view.chart is None:  # no CSP has a rate this year: nothing to chart or list
+        return
+    show_metrics(view.metrics)
+    show_chart(view.chart, view.chart_alt)
     with st.expander("Table: every CSP, ranked"):
-        st.dataframe(
-            national,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "rate_per_1000": st.column_config.NumberColumn("rate_per_1000", format="%.2f"),
-                "rate_population": st.column_config.NumberColumn("rate_population", format="%.0f"),
-            },
-        )
-    download_table(national, file_name)
+        st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
+    download(view.table, file_name)
 
 
-def _show_published_table(
-    published: bm.PublishedSummary, table: pd.DataFrame, area_code: str, area_name: str, file_stub: str
-) -> None:
-    st.markdown(f"**{published.table['offence_label'].iloc[0]}**, {bm.year_ending(published.period_end)}")
-    show_table(
-        bm.published_rows_table(published),
-        column_config={
-            "CSP": st.column_config.TextColumn(width="medium"),
-            **{c: st.column_config.NumberColumn(format=f) for c, f in bm.PUBLISHED_FORMATS.items()},
-        },
-    )
-    st.markdown(bm.describe_published(published, area_name))
-    if ons_rates := bm.describe_ons_rates(table, area_code, published.offence_group, area_name):
-        st.caption(ons_rates)
-    download_table(
-        published.table,
-        f"{file_stub}-published-{slug(published.offence_group)}-{published.period_end:%Y-%m}.csv",
-    )
-
-
-def show_published(table: pd.DataFrame, area_dir: Path, area_code: str, area_name: str, file_stub: str) -> None:
+def show_published(area_dir: Path, version: tuple[str, int], area_code: str, area_name: str, file_stub: str) -> None:
     """The partnership's own published tables in the area's folder, if any, each beside the ONS rates."""
     if published_paths := bm.published_table_paths(area_dir):
         st.header("As published by the partnership")
         st.caption(bm.PUBLISHED_NOTE)
-    for path in published_paths:
-        with guard(f"Check {path.name}: its format is described in {PUBLISHED_FORMAT_DOC}.", stop=False):
-            summaries = published_summaries(str(path), path.stat().st_mtime_ns, area_name)
-            for column, published in zip(st.columns(len(summaries)), summaries):
+    for published in published_paths:
+        with guard(PUBLISHED_HINT, stop=False):
+            views, source = published_views(
+                str(published), published.stat().st_mtime_ns, *version, area_code, area_name
+            )
+            for column, view in zip(st.columns(len(views)), views):
                 with column:
-                    _show_published_table(published, table, area_code, area_name, file_stub)
-            st.caption(bm.describe_published_source(summaries[-1]))
+                    st.markdown(view.title)
+                    show_table(
+                        view.rows,
+                        column_config={
+                            "CSP": st.column_config.TextColumn(width="medium"),
+                            **{c: st.column_config.NumberColumn(format=f) for c, f in bm.PUBLISHED_FORMATS.items()},
+                        },
+                    )
+                    st.markdown(view.text)
+                    if view.ons_rates:
+                        st.caption(view.ons_rates)
+                    download(view.download, f"{file_stub}-published-{view.file_part}.csv", PUBLISHED_HEADINGS)
+            st.caption(source)

@@ -73,11 +73,12 @@ def test_default_page_shows_medway_year_ending_december_2024():
     assert not at.exception
     assert not at.error
     shown = metrics(at)
-    assert shown["Medway: rate per 1,000"] == "97.47"  # ONS Table C4: 27,555 / 282,702 * 1,000
+    # Rates to one decimal place on every page (issue 14); the table keeps them unrounded (below).
+    assert shown["Medway: rate per 1,000"] == "97.5"  # ONS Table C4: 27,555 / 282,702 * 1,000 = 97.47
     assert shown["% change on the previous year"] == "-5.3%"  # 29,112 -> 27,555
     group = rates(["Medway", *MSG])
     average = sum(group.values()) / len(group)
-    assert shown["Group average (14 CSPs)"] == f"{average:.2f}"
+    assert shown["Group average (14 CSPs)"] == f"{average:.1f}"
     rank = 1 + sum(rate > group["Medway"] for rate in group.values())
     assert shown["Medway's rank in the group"] == f"{rank} of 14"
     # Exact Poisson interval, computed here on the population ONS's rate implies (27,555 / 97.470... x 1,000
@@ -135,7 +136,9 @@ def test_rates_are_ons_own_and_the_caveats_say_so():
     )
     for name, rate in published.items():
         assert table.at[name, "Rate per 1,000"] == rate, name
-        assert table.at[name, "95% CI lower"] < rate < table.at[name, "95% CI upper"], name
+        assert (
+            table.at[name, "95% confidence interval, lower"] < rate < table.at[name, "95% confidence interval, upper"]
+        ), name
     # Count / population as printed would give 80.27 and 79.71.
     assert round(table.at["Stevenage", "Rate per 1,000"], 2) == 80.23
     assert round(table.at["Havant", "Rate per 1,000"], 2) == 79.74
@@ -168,9 +171,9 @@ def test_changing_the_peers_changes_the_group_average():
     group = rates(["Medway", *peers])
     expected = sum(group.values()) / len(group)
     shown = metrics(at)
-    assert shown["Group average (5 CSPs)"] == f"{expected:.2f}"
+    assert shown["Group average (5 CSPs)"] == f"{expected:.1f}"
     default_average = sum(rates(["Medway", *MSG]).values()) / 14
-    assert f"{expected:.2f}" != f"{default_average:.2f}"
+    assert f"{expected:.1f}" != f"{default_average:.1f}"
     assert at.dataframe[0].value["CSP"].tolist() == ["Medway", "Maidstone", "Southend-on-Sea", "Swale", "Thanet"]
     assert any(c.value.startswith("**Compared with 4 peer CSPs**: Swale, Thanet") for c in at.caption)
 
@@ -180,8 +183,8 @@ def test_other_year_and_offence_group():
     assert not at.exception
     group = rates(["Medway", *MSG], "2025-06-30", "violence_against_the_person")
     shown = metrics(at)
-    assert shown["Medway: rate per 1,000"] == f"{group['Medway']:.2f}"
-    assert shown["Group average (14 CSPs)"] == f"{sum(group.values()) / 14:.2f}"
+    assert shown["Medway: rate per 1,000"] == f"{group['Medway']:.1f}"
+    assert shown["Group average (14 CSPs)"] == f"{sum(group.values()) / 14:.1f}"
     # The year ending June 2024 is not loaded, so there is no change to give.
     assert shown["% change on the previous year"] == "not available"
     assert any("the year before it is not in the loaded ONS tables" in c.value for c in at.caption)
@@ -231,7 +234,7 @@ def test_no_peers_is_a_message():
     at = run_page(benchmark_peers=[])
     assert not at.exception
     assert "choose at least one peer CSP" in markdown(at)
-    assert metrics(at)["Group average (1 CSP)"] == "97.47"
+    assert metrics(at)["Group average (1 CSP)"] == "97.5"
 
 
 def _area_file(tmp_path, peers: list[str], csp_code: str | None = "E22000143") -> str:
@@ -271,16 +274,16 @@ def test_another_area_files_peer_list(tmp_path, monkeypatch):
     monkeypatch.setenv("CSP_AREA_FILE", _area_file(tmp_path, ["Swindon", "Milton Keynes", "Medway Towns"], None))
     at = run_page()
     assert not at.exception
-    assert "'Medway Towns' match no CSP" in at.warning[0].value
+    assert "'Medway Towns', which matches no CSP" in at.warning[0].value
     group = rates(["Medway", "Swindon", "Milton Keynes"])
-    assert metrics(at)["Group average (3 CSPs)"] == f"{sum(group.values()) / 3:.2f}"
+    assert metrics(at)["Group average (3 CSPs)"] == f"{sum(group.values()) / 3:.1f}"
     assert at.multiselect(key="benchmark_peers").value == ["Swindon", "Milton Keynes"]
     # No published tables in that area's folder, so none are shown.
     assert "As published" not in " ".join(h.value for h in at.header)
     # Nothing on the page is one partnership's own wording: it all comes from the area file and the data.
     page = markdown(at) + " ".join(c.value for c in at.caption)
     assert "Strategic Assessment 2024" not in page and "for Medway" not in page
-    assert "The default peers are the area file's list ([peers] csps)." in page
+    assert "The default peers are the list set up for this dashboard, usually the partnership's Most Similar" in page
 
 
 def test_no_benchmark_table_is_a_message(tmp_path, monkeypatch):
@@ -291,7 +294,9 @@ def test_no_benchmark_table_is_a_message(tmp_path, monkeypatch):
     at = run_page()
     assert not at.exception
     message = at.error[0].value
-    assert "no benchmark table" in message and "python -m csp_data benchmarks load" in message
+    # Said to a visitor in words (issue 14): no file name, path or command.
+    assert message.startswith("No ONS benchmark table is held for this dashboard") and "maintainers" in message
+    assert "python -m" not in message and ".parquet" not in message and "/" not in message
 
 
 def test_area_code_not_in_table_is_a_message(tmp_path, monkeypatch):
@@ -317,7 +322,7 @@ def test_peer_presets(embedded):
     from csp_data import benchmarks
 
     presets = benchmarks.peer_presets(embedded, "E22000143", MSG)
-    assert presets["Most Similar Group (area file)"] == MSG
+    assert presets["Default peers"] == MSG
     kent = presets["All Kent CSPs"]
     assert len(kent) == 11 and "Dartford and Gravesham" in kent and "Medway" not in kent
     assert len(presets["All unitary authorities"]) == 56  # 57 less Medway

@@ -1128,7 +1128,7 @@ def test_choices_that_cannot_be_met_are_messages_for_users(workbook_frame):
 def test_peer_choices_and_the_year_a_page_opens_on(workbook_frame):
     choices = bm.peer_choices(workbook_frame, MEDWAY, ["Swindon", "Gotham", "Medway"])
     assert choices.area_file_peers == ["Swindon"] and choices.unknown_peers == ["Gotham"]
-    assert choices.names[MEDWAY] == "Medway" and list(choices.presets)[0] == "Most Similar Group (area file)"
+    assert choices.names[MEDWAY] == "Medway" and list(choices.presets)[0] == "Default peers"
     assert "Medway" not in choices.options and len(choices.options) == 5
     assert choices.offered(["Swindon", "Medway", "Gotham"]) == ["Swindon"]
     # December 2024 has the year before it loaded (December 2023), so it opens there, with its % change.
@@ -1430,19 +1430,22 @@ def test_headings_and_headline_figures(workbook_frame):
     summary = bm.group_summary(workbook_frame, MEDWAY, [SWINDON, DARTFORD_GRAVESHAM, CORBY], "2024-12-31")
     assert summary.population_year == 2022
     headings = bm.assessment_headings(summary)
-    assert (headings["population"], headings["ci_lower"]) == ("Population (mid-2022, rounded to 100)", "95% CI lower")
+    assert (headings["population"], headings["ci_lower"]) == (
+        "Population (mid-2022, rounded to 100)",
+        "95% confidence interval, lower",
+    )
     assert list(bm.assessment_table(summary).columns) == list(headings.values())
     assert bm.assessment_table(summary)["CSP"].tolist() == ["Medway", "Corby", "Dartford and Gravesham", "Swindon"]
     metrics = {m.label: m.value for m in bm.headline_metrics(summary, "Medway")}
     assert metrics == {
-        "Medway: rate per 1,000": "97.47",
-        "Group average (4 CSPs)": f"{summary.group_average:.2f}",
+        "Medway: rate per 1,000": "97.5",  # 97.47: rates to one decimal place (issue 14)
+        "Group average (4 CSPs)": f"{summary.group_average:.1f}",
         "Medway's rank in the group": "2 of 4",
         "% change on the previous year": "-5.3%",
     }
     assert [m.value for m in bm.national_metrics(summary)] == ["2 of 5", "1 of 2"]
     alone = bm.group_summary(workbook_frame, MEDWAY, [], "2023-12-31")
-    assert {m.label: m.value for m in bm.headline_metrics(alone, "Medway")}["Group average (1 CSP)"] == "102.98"
+    assert {m.label: m.value for m in bm.headline_metrics(alone, "Medway")}["Group average (1 CSP)"] == "103.0"
 
 
 def test_captions_say_what_the_data_says(three_years):
@@ -1452,23 +1455,26 @@ def test_captions_say_what_the_data_says(three_years):
     )
     assert "use ONS mid-2022 population estimates for every year shown" in bm.describe_data(three_years)
     history = bm.rank_history_table(bm.rank_history(three_years, MEDWAY, [SWINDON]))
-    assert list(history.columns)[:2] == ["CSP", "rank YE Dec 2023"] and list(history.columns)[-1] == "CSP code"
+    assert list(history.columns)[:2] == ["CSP", "Rank, year ending December 2023"]
+    assert list(history.columns)[-1] == "CSP code"
     caption = bm.describe_rank_table(history, bm.available_periods(three_years))
-    assert '"rank change YE Dec 2023 to YE Jun 2025" is the earlier rank minus the later one' in caption
+    assert "A CSP that moves higher (towards 1st) has a higher rate than before relative to its peers" in caption
     assert caption.endswith(
         "share months: the year ending June 2025 overlaps the year ending December 2024 by 6 months."
     )
     assert bm.describe_ons_rates(three_years, MEDWAY, "total_excl_fraud", "Medway") == (
-        "ONS tables, Medway: year ending December 2023: 102.98 (computed here); year ending December 2024: "
-        "97.47 (ONS's rate); year ending June 2025: 96.64 (computed here)."
+        "ONS tables, Medway: year ending December 2023: 103.0 (computed here); year ending December 2024: "
+        "97.5 (ONS's rate); year ending June 2025: 96.6 (computed here)."
     )
     assert bm.describe_ons_rates(three_years, MEDWAY, "not_an_ons_group", "Medway") == ""
 
 
 def test_sources_and_caveats_are_worded_from_the_table(three_years):
-    text = bm.describe_sources(three_years, SWINDON, "Swindon", "ons_csp.parquet")
+    text = bm.describe_sources(three_years, SWINDON, "Swindon")
     assert "(Tables C1–C5; the year ending June 2025 from a CSV export of Table C2)" in text
-    assert "Loaded from `ons_csp.parquet` (c2_ye_jun2025_extract.csv, policeforceareatablesyedecember2024.xlsx)" in text
+    assert "for the year ending December 2023, the year ending December 2024 and the year ending June 2025." in text
+    # The source in words: no file names, paths or code on a page (issue 14).
+    assert not any(word in text for word in (".parquet", ".csv", ".xlsx", "`", "policeforceareatables"))
     assert (
         "**ONS mid-2022 population estimates** for every year; a population change since 2022 is not reflected"
     ) in text
@@ -1477,14 +1483,16 @@ def test_sources_and_caveats_are_worded_from_the_table(three_years):
     assert "**Rates computed here** for the year ending December 2023 and the year ending June 2025" in text
     # Generic code names no partnership: the peers come from whatever the area file lists.
     assert "Medway" not in text and "Strategic Assessment 2024" not in text
-    assert "the default group is the one the area file names ([peers] csps)" in text
+    assert "the default group is the list set up for this dashboard, such as a Most Similar Group" in text
 
 
 def test_peer_captions_are_generic():
     assert bm.describe_default_peers("Swindon", ["Medway"]) == (
-        "Swindon is always in the group. The default peers are the area file's list ([peers] csps)."
+        "Swindon is always in the group. The default peers are the list set up for this dashboard, usually the "
+        "partnership's Most Similar Group: the CSPs most like it in the make-up of their people and places (age, "
+        "income, housing and other things linked to crime). Any other CSPs can be chosen below."
     )
-    assert "names no peers" in bm.describe_default_peers("Swindon", [])
+    assert "name no peers" in bm.describe_default_peers("Swindon", [])
     names = [f"CSP {n}" for n in range(17)]
     assert bm.describe_peer_choice(names).endswith(
         ": CSP 0, CSP 1, CSP 2, CSP 3, CSP 4, CSP 5, CSP 6, CSP 7, CSP 8, "
@@ -1550,6 +1558,6 @@ def test_group_map_and_legend(embedded_table):
     assert legend.startswith(
         # One legend for every map (csp_data.maps.legend); a labelled group, so the label is announced.
         "<div role='group' aria-label='Map legend'><p style='font-weight:600;margin-bottom:6px'>Against the "
-        "group average (95% CI)</p>"
+        "group average (95% confidence interval)</p>"
     )
     assert "Above average" in legend and "Medway &amp; &lt;Co&gt;</li>" in legend and "No rate" not in legend

@@ -1,0 +1,158 @@
+"""The Benchmarking page's charts and map at a phone's width (issue 14): legends below the plot and one entry a
+line, axis titles short enough, colours from the shared palette at 3:1 or more, rate axes from zero where the
+rates stand alone, and a first map view that holds the whole group 340 px wide."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from csp_data import benchmarks as bm
+from csp_data.charts import benchmarks as charts
+from csp_data.charts.colours import AREA_COLOUR, CONTEXT_COLOUR, POSITION_COLOURS, contrast_ratio
+from csp_data.maps import benchmarks as maps
+from csp_data.ui.charts import chart_spec
+from helpers import ROOT
+
+MEDWAY = "E22000143"
+MSG = [
+    "Basildon",
+    "Bolton",
+    "Bury",
+    "Dartford and Gravesham",
+    "Gosport",
+    "Havant",
+    "Kirklees",
+    "Nuneaton and Bedworth",
+    "Peterborough",
+    "Stevenage",
+    "Tameside",
+    "Thurrock",
+    "Wigan",
+]
+# About 7 px a character at the charts' 11-12 px type: a title line this long fits a 390 px phone's chart.
+PHONE_TITLE_CHARACTERS = 40
+
+
+@pytest.fixture(scope="module")
+def embedded() -> pd.DataFrame:
+    return bm.read_benchmarks(ROOT / "data" / "medway")
+
+
+@pytest.fixture(scope="module")
+def comparison(embedded) -> bm.Comparison:
+    return bm.compare(embedded, MEDWAY, bm.resolve_peers(embedded, MSG), "2024-12-31", "total_excl_fraud")
+
+
+def _walk(spec):
+    """Every dict inside a specification."""
+    if isinstance(spec, dict):
+        yield spec
+        for value in spec.values():
+            yield from _walk(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            yield from _walk(value)
+
+
+def _colours(spec) -> set[str]:
+    """The colours the chart's marks and scales use (not the shared theme's text colours)."""
+    found = set()
+    for node in _walk({key: value for key, value in spec.items() if key != "config"}):
+        for key in ("color", "fill", "stroke"):
+            if isinstance(node.get(key), str) and node[key].startswith("#"):
+                found.add(node[key])
+        scale = node.get("scale")
+        if isinstance(scale, dict) and isinstance(scale.get("range"), list):
+            found |= {c for c in scale["range"] if isinstance(c, str) and c.startswith("#")}
+    return found
+
+
+def test_the_dot_plot_fits_a_phone(comparison):
+    summary = comparison.summary
+    chart = charts.group_dot_plot(summary.table, summary.group_average, "Medway", decimals=1)
+    chart.to_dict(validate=True)  # a valid Vega-Lite specification (the page skips this check)
+    spec = chart_spec(chart)
+    legends = [n["legend"] for n in _walk(spec) if "field" in n and isinstance(n.get("legend"), dict)]
+    assert legends and all(lg["orient"] == "bottom" and lg["columns"] == 1 for lg in legends)
+    titles = [n["title"] for n in _walk(spec) if n.get("field") == "ci_lower" and "scale" in n]  # the x axis
+    assert titles == [["Rate per 1,000 residents", "(bars: 95% confidence intervals)"]]
+    assert all(len(line) <= PHONE_TITLE_CHARACTERS for line in titles[0])
+    assert [n["axis"]["labelLimit"] for n in _walk(spec) if n.get("field") == "csp_name" and "axis" in n] == [150] * 2
+    # Rates against an average, not counts: the axis may start near the lowest interval.
+    assert all(n["scale"]["zero"] is False for n in _walk(spec) if n.get("field") == "ci_lower" and "scale" in n)
+    assert not any("strokeDash" in n for n in _walk(spec))  # dashes mean "partial year", and nothing here is
+    colours = _colours(spec)
+    assert colours == {
+        POSITION_COLOURS[p] for p in ("above average", "not significantly different", "below average")
+    } | {AREA_COLOUR}
+    assert all(contrast_ratio(c, "#FFFFFF") >= 3 for c in colours)
+    label = next(n for n in _walk(spec) if n.get("type") == "text")
+    middle = (summary.table["ci_lower"].min() + summary.table["ci_upper"].max()) / 2  # 77.7 to 108.0: 92.8
+    assert label["text"] == "Group average 93.3" and summary.group_average > middle and label["align"] == "right"
+
+
+@pytest.mark.parametrize(("average", "side"), [(15.0, ("left", 4)), (45.0, ("right", -4))])
+def test_the_average_label_stays_inside_the_plot(average, side):
+    table = pd.DataFrame(
+        {
+            "csp_name": ["A", "B"],
+            "is_area": [True, False],
+            "rate_per_1000": [10.0, 50.0],
+            "ci_lower": [9.0, 48.0],
+            "ci_upper": [11.0, 52.0],
+            "rank": [2, 1],
+            "position": ["below average", "above average"],
+            "pct_change": [1.0, None],
+            "count": [100, 500],
+        }
+    )
+    # Intervals from 9 to 52: an average left of 30.5 is labelled to its right, else to its left.
+    spec = chart_spec(charts.group_dot_plot(table, average, "A", decimals=1))
+    label = next(n for n in _walk(spec) if n.get("type") == "text")
+    assert (label["align"], label["dx"]) == side
+
+
+def test_the_strip_chart_counts_from_zero_in_shared_colours(comparison):
+    codes = [c for c in comparison.summary.table["csp_code"] if c != MEDWAY]
+    chart = charts.national_strip_chart(comparison.national, MEDWAY, codes, "Medway", decimals=1)
+    chart.to_dict(validate=True)
+    spec = chart_spec(chart)
+    assert spec["encoding"]["x"]["scale"]["zero"] is True
+    assert spec["encoding"]["color"]["legend"]["orient"] == "bottom"
+    assert spec["encoding"]["color"]["scale"]["range"] == [AREA_COLOUR, CONTEXT_COLOUR]
+    assert all(contrast_ratio(c, "#FFFFFF") >= 3 for c in _colours(spec))
+    assert spec["encoding"]["y"]["sort"] == ["All CSPs", "Unitary authorities", "This group"]
+
+
+def _width_px(view, west: float, east: float) -> float:
+    """How wide a longitude span is on screen at the view's zoom (Web Mercator: the world is 512 x 2^zoom px)."""
+    return (east - west) / 360 * 512 * 2 ** view["zoom"]
+
+
+def _height_px(view, south: float, north: float) -> float:
+    def y(latitude: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+    return (y(north) - y(south)) / (2 * math.pi) * 512 * 2 ** view["zoom"]
+
+
+@pytest.mark.parametrize("peers", ["msg", "unitary"])
+def test_the_first_map_view_holds_the_whole_group_on_a_phone(embedded, peers):
+    names = MSG if peers == "msg" else bm.peer_presets(embedded, MEDWAY, MSG)["All unitary authorities"]
+    summary = bm.group_summary(embedded, MEDWAY, bm.resolve_peers(embedded, names), "2024-12-31")
+    boundaries = bm.group_boundaries(embedded, summary.table, ROOT / "data" / "medway")
+    deck = maps.build_group_map(
+        boundaries.rows, boundaries.shapes, group_average=summary.group_average, outline=boundaries.outline
+    )
+    view = json.loads(deck.to_json())["initialViewState"]
+    drawn = boundaries.rows[boundaries.rows["drawn"]]
+    boxes = [next(s for s in boundaries.shapes if lad in s.bounds).bounds[lad] for lad in drawn["lad_code"]]
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    assert _width_px(view, west, east) <= maps.FIT_WIDTH_PX <= 358  # a 390 px phone's map column
+    assert _height_px(view, south, north) <= maps.MAP_HEIGHT
+    assert west < view["longitude"] < east and south < view["latitude"] < north
