@@ -95,7 +95,8 @@ COLUMNS: dict[str, Column] = {
 
 def column(name: str, labels: Mapping[str, str] | None = None) -> Column:
     """The column ``name``: its shared definition with the page's heading for it, if it gives one."""
-    shared = COLUMNS.get(name, Column(name.replace("_", " ").capitalize()))
+    words = name.replace("_", " ")
+    shared = COLUMNS.get(name, Column(words[:1].upper() + words[1:]))  # "CSP code" stays "CSP code"
     heading = (labels or {}).get(name)
     return shared if heading is None else Column(heading, shared.kind, shared.help)
 

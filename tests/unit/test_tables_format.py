@@ -71,3 +71,4 @@ def test_a_page_heading_overrides_the_shared_one_but_keeps_its_kind():
     assert column("share", {"share": "Share of Chatham's"}).kind == "percent"
     assert column("share").label == "Share"
     assert column("something_new").label == "Something new"
+    assert column("CSP_code").label == "CSP code"
