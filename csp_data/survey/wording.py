@@ -175,13 +175,13 @@ def respondent_data_text(surveys: Sequence[Survey], min_group_size: int = MIN_GR
         The suppression threshold, for the sentence about small groups.
     """
     stated = next((s.respondent_data for s in reversed(surveys) if s.respondent_data), None)
-    opening = stated.rstrip(".") + "." if stated else "The area file names no respondent-level survey file."
+    opening = stated.rstrip(".") + "." if stated else "No respondent-level survey answers are loaded for this area."
+    # How a partnership loads such a file is in the README and data/medway/survey/README.md, not on the page.
     return (
-        f"{opening} A partnership that holds such a file (one row per respondent) can name it in the "
-        'area file (`responses = "..."` in the `[survey]` table, format in data/medway/survey/README.md); '
-        "this section then shows weighted results with 95% confidence intervals and the effective sample "
-        f"size, and withholds every group of fewer than {min_group_size} respondents, with as many of the next "
-        "smallest groups as it takes for none of them to be worked out from the figures shown."
+        f"{opening} Where a partnership loads its survey's answers (one row per respondent), this section "
+        "shows weighted results with 95% confidence intervals and the effective sample size, and withholds "
+        f"every group of fewer than {min_group_size} respondents, with as many of the next smallest groups as "
+        "it takes for none of them to be worked out from the figures shown."
     )
 
 
@@ -191,13 +191,11 @@ def question_title(surveys: Sequence[Survey], question_id: str) -> str:
     return texts.get(question_id) or question_id.replace("_", " ").capitalize()
 
 
-def respondent_method_text(
-    respondents: int, file_name: str, weighted: bool, min_group_size: int = MIN_GROUP_SIZE
-) -> str:
-    """How the respondent-level figures are made: the file, its weights, the interval and suppression."""
-    weights = "weighted by the file's weights" if weighted else "unweighted (the file has no weights)"
+def respondent_method_text(respondents: int, weighted: bool, min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """How the respondent-level figures are made: the respondents, their weights, the interval and suppression."""
+    weights = "weighted by the survey's own weights" if weighted else "unweighted (the survey has no weights)"
     return (
-        f"{respondents:,} respondents in {file_name}, {weights}. "
+        f"{respondents:,} respondents, {weights}. "
         "Each share is the sum of the weights of those giving the answer over the sum of the weights of "
         "everyone in the group who answered. The 95% interval is a Wilson interval using the effective "
         "sample size (Kish: (Σw)² / Σw²), which is smaller than the number of respondents when weights vary. "

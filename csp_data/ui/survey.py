@@ -274,15 +274,15 @@ def show_drug_offences(area: Area, period: Period, stem: str) -> None:
 
 
 def show_respondent_file(area: Area, responses: sv.SurveyResponses, path: Path | None = None) -> None:
-    """Whether the file is made-up test data, and how its figures are weighted, bounded and withheld.
-    The file is named as read (``responses.path``: a file loaded on the staff pages by its uploaded name)."""
+    """Whether the file is made-up test data (by its name: ``responses.path``, a file loaded on the staff pages
+    by its uploaded name), and how its figures are weighted, bounded and withheld."""
     path = Path(responses.path.name)
     if "generated" in path.name.lower():
         st.warning(
-            f"{path.name} is generated test data, made up by a program: it is not "
+            "The respondent file loaded here is generated test data, made up by a program: it is not "
             f"{area.short_name}'s survey and says nothing about what residents think."
         )
-    st.caption(sv.respondent_method_text(len(responses.respondents), path.name, responses.weighted))
+    st.caption(sv.respondent_method_text(len(responses.respondents), responses.weighted))
 
 
 def show_overall(overall: pd.DataFrame, answers: Sequence[str], title: str, file_name: str) -> None:

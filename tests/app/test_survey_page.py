@@ -164,7 +164,8 @@ def test_generated_file_is_flagged(with_responses):
     at = with_responses
     assert not at.exception and not at.error
     assert "is generated test data" in at.warning[0].value
-    assert "400 respondents in GENERATED_TEST_DATA_survey_responses.csv, weighted" in all_text(at)
+    assert "400 respondents, weighted by the survey's own weights" in all_text(at)
+    assert "GENERATED_TEST_DATA" not in all_text(at) + at.warning[0].value  # issue 14: no file names
 
 
 def test_weighted_share_interval_and_effective_n(with_responses):

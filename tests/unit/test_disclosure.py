@@ -504,7 +504,7 @@ def test_the_page_says_why_in_plain_words():
         'The withheld groups are added together in the row "(withheld groups together)", which mixes several '
         "groups and so shows no single group's answers."
     )
-    method = sv.respondent_method_text(40, "r.csv", True)
+    method = sv.respondent_method_text(40, True)
     assert "the next smallest groups are withheld with it, as many as it takes" in method
 
 

@@ -660,7 +660,7 @@ def test_respondent_data_text_is_the_area_s_own_or_generic(tmp_path, surveys):
     medway = respondent_data_text(surveys)
     assert medway.startswith(
         "Respondent-level survey data is not published for this area: the partnership publishes only headline "
-        "percentages, without sample sizes, weights or the answers of each respondent. A partnership that holds"
+        "percentages, without sample sizes, weights or the answers of each respondent. Where a partnership loads"
     )
     assert medway.endswith(
         "withholds every group of fewer than 10 respondents, with as many of the next smallest groups as it "
@@ -668,13 +668,17 @@ def test_respondent_data_text_is_the_area_s_own_or_generic(tmp_path, surveys):
     )
     other = load_survey(write_survey(tmp_path, minimal_survey()))
     generic = respondent_data_text([other], min_group_size=5)
-    assert generic.startswith("The area file names no respondent-level survey file. A partnership that holds")
+    assert generic.startswith(
+        "No respondent-level survey answers are loaded for this area. Where a partnership loads its survey's answers"
+    )
     assert generic.endswith(
         "withholds every group of fewer than 5 respondents, with as many of the next smallest groups as it "
         "takes for none of them to be worked out from the figures shown."
     )
     for text in (generic, published_caveat(other)):
         assert "Medway" not in text and "not published for this area" not in text
+    for text in (medway, generic):  # issue 14: no configuration or file names for visitors to read
+        assert "`" not in text and "[survey]" not in text and ".md" not in text and "area file" not in text
 
 
 # ---------------------------------------------------------------------------------
@@ -719,11 +723,11 @@ def test_question_title_uses_the_published_wording_else_the_id(surveys):
 
 
 def test_respondent_method_and_withheld_wording():
-    weighted = respondent_method_text(1200, "responses.csv", True)
-    assert weighted.startswith("1,200 respondents in responses.csv, weighted by the file's weights. Each share")
+    weighted = respondent_method_text(1200, True)
+    assert weighted.startswith("1,200 respondents, weighted by the survey's own weights. Each share")
     assert "fewer than 10 people answered is withheld" in weighted
-    unweighted = respondent_method_text(12, "r.csv", False, min_group_size=5)
-    assert unweighted.startswith("12 respondents in r.csv, unweighted (the file has no weights).")
+    unweighted = respondent_method_text(12, False, min_group_size=5)
+    assert unweighted.startswith("12 respondents, unweighted (the survey has no weights).")
     assert "fewer than 5 people answered" in unweighted
     assert withheld_text([]) == ""
     assert withheld_text(["Chatham Central", "Strood Rural"]) == (
