@@ -267,7 +267,7 @@ def test_a_survey_file_loaded_on_the_page_is_what_the_survey_page_shows(site):
     assert at.success[0].value.startswith("Loaded 198 survey respondents from staff-upload.csv (weighted).")
     open_page(at, "views/survey.py")
     captions = " ".join(c.value for c in at.caption)
-    assert "198 respondents in staff-upload.csv" in captions
+    assert "198 respondents, weighted" in captions  # the uploaded file (the configured one has 400)
     open_page(at, "views/staff_changes.py")
     log = at.dataframe[0].value
     assert list(log["action"]) == ["load survey responses"] and list(log["who"]) == ["rita@example.org"]
