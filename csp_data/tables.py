@@ -93,12 +93,13 @@ COLUMNS: dict[str, Column] = {
 }
 
 
-def column(name: str, labels: Mapping[str, str] | None = None) -> Column:
-    """The column ``name``: its shared definition with the page's heading for it, if it gives one."""
+def column(name: str, labels: Mapping[str, str] | None = None, kinds: Mapping[str, str] | None = None) -> Column:
+    """The column ``name``: its shared definition with the page's heading for it (``labels``) and, where a
+    table's column of that name holds something else (a published figure in words, say), its kind."""
     words = name.replace("_", " ")
     shared = COLUMNS.get(name, Column(words[:1].upper() + words[1:]))  # "CSP code" stays "CSP code"
-    heading = (labels or {}).get(name)
-    return shared if heading is None else Column(heading, shared.kind, shared.help)
+    heading = (labels or {}).get(name, shared.label)
+    return Column(heading, (kinds or {}).get(name, shared.kind), shared.help)
 
 
 def p_value_words(p: float | None) -> str:
@@ -112,13 +113,15 @@ def p_value_words(p: float | None) -> str:
     return f"about {round(p * 100):,} in 100"
 
 
-def readable(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+def readable(
+    frame: pd.DataFrame, labels: Mapping[str, str] | None = None, kinds: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """``frame`` as its CSV download: headings in words, percentages as numbers of percent to one decimal
     place (the heading says "(%)"), rates to one decimal place, scores to two, yes/no in words, months as YYYY-MM, p-values in words,
     counts whole."""
     out = pd.DataFrame(index=frame.index)
     for name in frame.columns:
-        spec = column(str(name), labels)
+        spec = column(str(name), labels, kinds)
         values = frame[name]
         heading = spec.label
         if spec.kind == PERCENT:

@@ -18,13 +18,14 @@ st.title(f"{area.short_name}: residents' survey")
 with ui.guard(survey_ui.SURVEY_HINT):
     documents = load_area_documents(area)
     surveys = survey_ui.read_surveys(documents.survey_files)
+    sections = survey_ui.published_sections(documents.survey_files)
 
-if not surveys:
+if sections is None:
     st.info(survey_ui.NO_SURVEYS)
 else:
-    survey_ui.show_latest(surveys[-1], stem)
-    survey_ui.show_comparisons(surveys, stem)
-    survey_ui.show_perception(surveys, area, period, stem)
+    survey_ui.show_latest(sections, stem)
+    survey_ui.show_comparisons(sections, stem)
+    survey_ui.show_perception(sections, area, period, stem)
 
 st.header("Respondent-level results", anchor="respondents")
 if documents.responses_file is None:

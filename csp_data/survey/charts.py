@@ -17,8 +17,6 @@ __all__ = ["SURVEY_COLOUR", "comparison_chart", "published_chart", "weighted_cha
 #: Colour of the survey bars (Okabe-Ito blue) and of the interval whiskers.
 SURVEY_COLOUR = "#0072B2"
 _WHISKER_COLOUR = "#333333"
-#: Okabe-Ito colours for survey years, the latest first (blue), then sky blue, orange, green, purple.
-_YEAR_PALETTE = ("#0072B2", "#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#D55E00")
 
 
 def published_chart(results: pd.DataFrame, *, height_per_bar: int = 30) -> alt.LayerChart:
@@ -36,12 +34,13 @@ def published_chart(results: pd.DataFrame, *, height_per_bar: int = 30) -> alt.L
     y = alt.Y("option:N", title=None, sort=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
     x = alt.X("percentage:Q", title="Share of respondents (%)", scale=alt.Scale(domain=[0, 100]))
     bars = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_bar(color=SURVEY_COLOUR)
         .encode(x=x, y=y, tooltip=[alt.Tooltip("option:N", title="Answer"), alt.Tooltip("label:N", title="Share")])
     )
-    labels = alt.Chart(data).mark_text(align="left", dx=4, color="#000000").encode(x=x, y=y, text="label:N")
-    return (bars + labels).properties(height=height_per_bar * max(len(data), 1))
+    labels = alt.Chart().mark_text(align="left", dx=4, color="#000000").encode(x=x, y=y, text="label:N")
+    # The data once, on the layer: given to each part, Altair compares the copies row by row (slow).
+    return alt.layer(bars, labels, data=data).properties(height=height_per_bar * max(len(data), 1))
 
 
 def weighted_chart(
@@ -81,22 +80,19 @@ def weighted_chart(
         alt.Tooltip("ci_upper:Q", title="95% interval to", format=".1%"),
         alt.Tooltip("n_effective:Q", title="Effective sample size", format=".1f"),
     ]
-    bars = alt.Chart(data).mark_bar(color=SURVEY_COLOUR, opacity=0.85).encode(x=x, y=y, tooltip=tooltip)
-    whiskers = (
-        alt.Chart(data).mark_rule(color=_WHISKER_COLOUR, strokeWidth=2).encode(x="ci_lower:Q", x2="ci_upper:Q", y=y)
-    )
+    bars = alt.Chart().mark_bar(color=SURVEY_COLOUR, opacity=0.85).encode(x=x, y=y, tooltip=tooltip)
+    whiskers = alt.Chart().mark_rule(color=_WHISKER_COLOUR, strokeWidth=2).encode(x="ci_lower:Q", x2="ci_upper:Q", y=y)
     labels = (
-        alt.Chart(data)
-        .mark_text(align="left", dx=4, dy=-8, color="#000000")
-        .encode(x="ci_upper:Q", y=y, text="label:N")
+        alt.Chart().mark_text(align="left", dx=4, dy=-8, color="#000000").encode(x="ci_upper:Q", y=y, text="label:N")
     )
-    return (bars + whiskers + labels).properties(height=30 * max(len(data), 1))
+    return alt.layer(bars, whiskers, labels, data=data).properties(height=30 * max(len(data), 1))
 
 
 def year_colours(years: Iterable[int]) -> dict[str, str]:
-    """A fixed colour for each survey year, so a year has the same colour in every chart."""
-    ordered = sorted({int(y) for y in years}, reverse=True)
-    return {str(year): _YEAR_PALETTE[i % len(_YEAR_PALETTE)] for i, year in enumerate(ordered)}
+    """Each survey year's colour: the one colour of that year on every chart (charts.colours.year_colour)."""
+    from csp_data.charts.colours import year_colour
+
+    return {str(year): year_colour(year) for year in sorted({int(y) for y in years}, reverse=True)}
 
 
 def comparison_chart(comparison: pd.DataFrame, colours: Mapping[str, str] | None = None) -> alt.LayerChart:
@@ -120,14 +116,14 @@ def comparison_chart(comparison: pd.DataFrame, colours: Mapping[str, str] | None
         title="Survey year",
         sort=years,
         scale=alt.Scale(domain=years, range=[colours[y] for y in years]),
-        legend=alt.Legend(orient="top"),
+        legend=alt.Legend(orient="bottom", direction="horizontal"),
     )
     order = [a for a in comparison_wide(comparison)["answer"] if a in set(data["answer"])]
     y = alt.Y("answer:N", title=None, sort=order, axis=alt.Axis(labelLimit=300, labelOverlap=False))
     x = alt.X("percentage:Q", title="Share of respondents (%)", scale=alt.Scale(domain=[0, 100]))
     data["label"] = [f"{p:g}%" for p in data["percentage"]]
     bars = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_bar()
         .encode(
             x=x,
@@ -142,9 +138,9 @@ def comparison_chart(comparison: pd.DataFrame, colours: Mapping[str, str] | None
         )
     )
     labels = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_text(align="left", dx=4, color="#000000", fontSize=11)
         .encode(x=x, y=y, yOffset=alt.YOffset("year:N", sort=years), text="label:N")
     )
     per_answer = max(len(years), 1) * 18 + 8
-    return (bars + labels).properties(height=per_answer * max(data["answer"].nunique(), 1))
+    return alt.layer(bars, labels, data=data).properties(height=per_answer * max(data["answer"].nunique(), 1))

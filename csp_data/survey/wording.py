@@ -86,18 +86,22 @@ def comparison_wide(comparison: pd.DataFrame) -> pd.DataFrame:
     everyone = comparison[comparison["group"] == ALL_RESPONDENTS]
     years = sorted(everyone["year"].unique())
     keys = list(dict.fromkeys(everyone.sort_values("year", ascending=False, kind="stable")["option_key"]))
+    # Each answer's latest wording, and the first row of each (answer, year): one pass over the rows.
+    latest = everyone.sort_values("year", kind="stable").groupby("option_key", sort=False)["option"].last()
+    cells: dict = {}
+    for row in everyone[["option_key", "year", "percentage", "reported_as"]].itertuples(index=False):
+        cells.setdefault((row.option_key, row.year), row)
     rows = []
     for key in keys:
-        answers = everyone[everyone["option_key"] == key]
-        row = {"answer": answers.sort_values("year").iloc[-1]["option"]}
+        row = {"answer": latest[key]}
         for year in years:
-            found = answers[answers["year"] == year]
-            if found.empty:
+            found = cells.get((key, year))
+            if found is None:
                 row[str(year)] = NOT_PUBLISHED
-            elif not _is_missing(found.iloc[0]["percentage"]):
-                row[str(year)] = f"{found.iloc[0]['percentage']:g}%"
+            elif not _is_missing(found.percentage):
+                row[str(year)] = f"{found.percentage:g}%"
             else:
-                row[str(year)] = f"no figure ({found.iloc[0]['reported_as']})"
+                row[str(year)] = f"no figure ({found.reported_as})"
         rows.append(row)
     return pd.DataFrame(rows, columns=["answer", *[str(y) for y in years]])
 

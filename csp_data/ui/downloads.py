@@ -16,12 +16,13 @@ def download_table(
     label: str = "Download this table (CSV)",
     *,
     labels: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
 ) -> None:
     """A button that downloads ``frame`` as CSV with readable headings and sensible precision. The CSV is
     written only when the button is pressed, not on every rerun of the page."""
     st.download_button(
         label,
-        lambda: readable(frame, labels).to_csv(index=False).encode("utf-8"),
+        lambda: readable(frame, labels, kinds).to_csv(index=False).encode("utf-8"),
         file_name=file_name,
         mime="text/csv",
         key=f"download_{file_name}",

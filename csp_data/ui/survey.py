@@ -8,46 +8,51 @@ else; the figures and words come from :mod:`csp_data.survey`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from csp_data import survey as sv
+from csp_data import tables
 from csp_data.charts import priorities as priority_charts
 from csp_data.config import Area
 from csp_data.figures import priorities as pr
 from csp_data.periods import Period
+from csp_data.plans.wording import source_words
 from csp_data.store.geography import ward_boundaries
 from csp_data.survey.store import read_stored_responses, stored_responses_file
+from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
 from csp_data.ui.context import area_population, current_area, current_store, get_area, loaded_months, run_query
 from csp_data.ui.downloads import download_table
 from csp_data.ui.errors import guard
 from csp_data.ui.priorities import NO_MONTHS, file_stamp
+from csp_data.ui.tables import show_table
 
-SURVEY_HINT = "Check the [survey] table of the area file and the survey files it names, then reload the page."
-RESPONSES_HINT = "Correct the respondent-level file named in the area file's [survey] table, then reload."
-NO_SURVEYS = (
-    "This area file names no survey results. Add a `[survey]` table with `files = [...]` to it "
-    "(the format is described in data/medway/survey/README.md)."
-)
+# Hints under a message when a survey file cannot be read; how to set one up is in the README, not here.
+SURVEY_HINT = "The survey results could not be read; please tell the site's maintainers."
+RESPONSES_HINT = "The respondents' answers could not be read; please tell the site's maintainers."
+NO_SURVEYS = "No residents' survey results are published on this site for this area yet."
 MULTIPLE_NOTE = "Respondents could choose more than one answer, so the shares add up to more than 100%."
 BREAKDOWNS = {"No breakdown": None, "Ward": "ward_code", "Age band": "age_band", "Sex": "sex"}
 # The perception compared with recorded crime: the survey answer and the police.uk category.
 PERCEPTION_OPTION, PERCEPTION_CATEGORY = "drugs", "Drugs"
 
-RESULT_COLUMNS = {
+RESULT_LABELS = {
+    "question": "Question",
     "option": "Answer",
     "group": "Group",
-    "percentage": st.column_config.NumberColumn("Share (%)", format="%g%%"),
+    "percentage": "Share (%)",
     "reported_as": "Reported in words",
 }
-PERCEPTION_COLUMNS = {
-    "year": st.column_config.NumberColumn("Year", format="%d"),
-    "share": "Share",
-    "question": st.column_config.TextColumn("Question", width="large"),
-    "sample_description": st.column_config.TextColumn("Who was asked", width="large"),
+PERCEPTION_LABELS = {
+    "year": "Year",
+    "share": "Share (as published)",
+    "question": "Question",
+    "sample_description": "Who was asked",
 }
 PROPORTION_COLUMNS = {
     "group": "Group",
@@ -120,103 +125,180 @@ def ward_names(area: Area) -> dict[str, str]:
     return _ward_names(str(area.area_file))
 
 
-def show_latest(latest: sv.Survey, stem: str) -> None:
-    """The latest survey as published: who was asked, the headline figures, then a chart per question."""
-    st.markdown(f"**{latest.title}**: the results as published by the partnership.")
-    st.caption(
-        f"Who was asked: {sv.samples_text(latest)}. Source: {latest.source.doc}, {latest.source.section}. "
-        f"{sv.published_caveat(latest)}"
+@dataclass(frozen=True)
+class QuestionSection:
+    """One published question: its results, the note under its heading and its chart."""
+
+    id: str
+    text: str
+    note: str
+    results: pd.DataFrame
+    chart: VegaSpec
+    height: int | None
+    alt: str
+
+
+@dataclass(frozen=True)
+class ComparisonSection:
+    """A question asked the same way in more than one survey: how each was asked, a chart and a table."""
+
+    key: str
+    title: str
+    sentences: list[str]
+    comparison: pd.DataFrame
+    wide: pd.DataFrame
+    chart: VegaSpec | None
+    height: int | None
+    alt: str
+
+
+@dataclass(frozen=True)
+class PublishedSections:
+    """Everything the page shows of the published surveys, built once per set of survey files."""
+
+    title: str
+    year: int
+    caption: str
+    headline: list[tuple[str, list[tuple[str, str]]]]  # question, then (answer, figure) pairs
+    headline_table: pd.DataFrame
+    questions: list[QuestionSection]
+    comparisons: list[ComparisonSection]
+    perception: pd.DataFrame
+    latest_year: int
+
+
+def _question(latest: sv.Survey, question: sv.SurveyQuestion) -> QuestionSection:
+    notes = [question.notes or "", MULTIPLE_NOTE if question.answer_type == "multiple_choice" else ""]
+    chart = sv.published_chart(sv.question_results(latest, question.id))
+    alt = f"Bar chart: {question.text} " + "; ".join(f"{a.option} {sv.answer_text(a)}" for a in question.answers)
+    return QuestionSection(
+        question.id,
+        question.text,
+        " ".join(n for n in notes if n),
+        sv.question_results(latest, question.id),
+        chart_spec(chart),
+        priority_charts.display_height(chart, 60),
+        alt,
     )
+
+
+def _comparison(key: str, pairs, colours) -> ComparisonSection:
+    question = pairs[-1][1]
+    years = ", ".join(str(s.year) for s, _ in pairs)
+    comparison = sv.comparison_frame(pairs)
+    chart = sv.comparison_chart(comparison, colours) if comparison["percentage"].notna().any() else None
+    return ComparisonSection(
+        key,
+        f"{question.text} ({years})",
+        sv.method_differences(pairs),
+        comparison,
+        sv.comparison_wide(comparison),
+        None if chart is None else chart_spec(chart),
+        None if chart is None else priority_charts.display_height(chart, 140),
+        f"Bar chart: {question.text} Published shares by answer, one bar per survey year ({years}).",
+    )
+
+
+# Kept for the process, keyed on the files' paths and stamps: the sections depend on the survey files
+# alone (not on the store), are read-only, and copying them on every rerun (st.cache_data) cost 130 ms.
+@functools.lru_cache(maxsize=8)
+def _published(paths: tuple[str, ...], stamps: tuple) -> PublishedSections:
+    surveys = _cached_surveys(paths, stamps)
+    latest = surveys[-1]
     single, several = sv.headline_questions(latest)
-    if single:
-        show_headline(latest, single, stem)
-    for index in range(0, len(several), 2):
-        for column, question in zip(st.columns(2), several[index : index + 2]):
-            with column:
-                show_question(latest, question, stem)
-
-
-def show_headline(latest: sv.Survey, questions: Sequence[sv.SurveyQuestion], stem: str) -> None:
-    st.header("Feeling safe, and knowing how to report", anchor="headline-figures")
-    for column, question in zip(st.columns(len(questions)), questions):
-        with column:
-            st.markdown(f"**{question.text}**")
-            for answer in question.answers:
-                st.metric(answer.option, sv.answer_text(answer))
     headline = sv.survey_results_frame([latest])
-    headline = headline[headline["question_id"].isin([q.id for q in questions])]
-    with st.expander("Table: these figures"):
-        st.dataframe(
-            headline[["question", "option", "percentage"]],
-            hide_index=True,
-            width="stretch",
-            column_config={"question": "Question", **RESULT_COLUMNS},
-        )
-    download_table(headline, f"{stem}-survey-{latest.year}-headline.csv")
-
-
-def show_question(latest: sv.Survey, question: sv.SurveyQuestion, stem: str) -> None:
-    st.subheader(question.text)
-    results = sv.question_results(latest, question.id)
-    notes = [question.notes or ""]
-    if question.answer_type == "multiple_choice":
-        notes.append(MULTIPLE_NOTE)
-    st.caption(" ".join(n for n in notes if n))
-    chart = sv.published_chart(results)
-    st.altair_chart(
-        chart,
-        width="stretch",
-        height=priority_charts.display_height(chart, 60),
-        alt=f"{question.text} Bars: " + "; ".join(f"{a.option} {sv.answer_text(a)}" for a in question.answers),
-    )
-    with st.expander("Table"):
-        st.dataframe(
-            results[["option", "group", "percentage", "reported_as"]],
-            hide_index=True,
-            width="stretch",
-            column_config=RESULT_COLUMNS,
-        )
-    download_table(results, f"{stem}-survey-{latest.year}-{question.id}.csv")
-
-
-def show_comparisons(surveys: Sequence[sv.Survey], stem: str) -> None:
-    """Questions asked the same way in more than one survey, side by side, with how each was asked."""
-    comparable = sv.comparable_questions(surveys)
-    if not comparable:
-        return
+    headline = headline[headline["question_id"].isin([q.id for q in single])]
     colours = sv.year_colours(s.year for s in surveys)
+    return PublishedSections(
+        title=latest.title,
+        year=latest.year,
+        caption=(
+            f"Who was asked: {sv.samples_text(latest)}. Source: {source_words(latest.source)}. "
+            f"{sv.published_caveat(latest)}"
+        ),
+        headline=[(q.text, [(a.option, sv.answer_text(a)) for a in q.answers]) for q in single],
+        headline_table=headline,
+        questions=[_question(latest, q) for q in several],
+        comparisons=[_comparison(key, pairs, colours) for key, pairs in sv.comparable_questions(surveys).items()],
+        perception=sv.perception_rows(surveys, PERCEPTION_OPTION),
+        latest_year=latest.year,
+    )
+
+
+def published_sections(paths: Sequence[Path]) -> PublishedSections | None:
+    """The published surveys' sections (read again when a file changes), or None when there are none."""
+    if not paths:
+        return None
+    return _published(tuple(str(p) for p in paths), tuple(file_stamp(p) for p in paths))
+
+
+def show_latest(sections: PublishedSections, stem: str) -> None:
+    """The latest survey as published: who was asked, the headline figures, then a chart per question."""
+    st.markdown(f"**{sections.title}**: the results as published by the partnership.")
+    st.caption(sections.caption)
+    if sections.headline:
+        show_headline(sections, stem)
+    for index in range(0, len(sections.questions), 2):
+        for column, question in zip(st.columns(2), sections.questions[index : index + 2]):
+            with column:
+                show_question(question, sections.year, stem)
+
+
+def show_headline(sections: PublishedSections, stem: str) -> None:
+    st.header("Feeling safe, and knowing how to report", anchor="headline-figures")
+    for column, (text, answers) in zip(st.columns(len(sections.headline)), sections.headline):
+        with column:
+            st.markdown(f"**{text}**")
+            for option, figure in answers:
+                st.metric(option, figure)
+    show_table(
+        sections.headline_table[["question", "option", "percentage"]],
+        f"{stem}-survey-{sections.year}-headline.csv",
+        labels=RESULT_LABELS,
+        expander="Table: these figures",
+    )
+
+
+def show_question(question: QuestionSection, year: int, stem: str) -> None:
+    st.subheader(question.text)
+    if question.note:
+        st.caption(question.note)
+    show_chart(question.chart, question.alt, height=question.height)
+    show_table(
+        question.results[["option", "group", "percentage", "reported_as"]],
+        f"{stem}-survey-{year}-{question.id}.csv",
+        labels=RESULT_LABELS,
+        expander="Table",
+    )
+
+
+def show_comparisons(sections: PublishedSections, stem: str) -> None:
+    """Questions asked the same way in more than one survey, side by side, with how each was asked."""
+    if not sections.comparisons:
+        return
     st.header("Compared with earlier consultations", anchor="compared")
     st.markdown(
         "Figures are set side by side only where the same question was asked with the same answers. "
         "The consultations were run in different ways, so the differences below are in method as well "
         "as in opinion; read them with care."
     )
-    for key, pairs in comparable.items():
-        question = pairs[-1][1]
-        years = ", ".join(str(s.year) for s, _ in pairs)
-        st.subheader(f"{question.text} ({years})")
-        comparison = sv.comparison_frame(pairs)
-        st.markdown("\n".join(f"- {sentence}" for sentence in sv.method_differences(pairs)))
-        if comparison["percentage"].notna().any():
-            chart = sv.comparison_chart(comparison, colours)
-            st.altair_chart(
-                chart,
-                width="stretch",
-                height=priority_charts.display_height(chart, 140),
-                alt=f"{question.text}: published shares by answer, one bar per survey year ({years}).",
-            )
+    for section in sections.comparisons:
+        st.subheader(section.title)
+        st.markdown("\n".join(f"- {sentence}" for sentence in section.sentences))
+        if section.chart is not None:
+            show_chart(section.chart, section.alt, height=section.height)
         st.dataframe(
-            sv.comparison_wide(comparison),
+            section.wide,
             hide_index=True,
             width="stretch",
             column_config={"answer": st.column_config.TextColumn("Answer", width="large")},
         )
-        download_table(comparison, f"{stem}-survey-compare-{key}.csv")
+        download_table(section.comparison, f"{stem}-survey-compare-{section.key}.csv", labels=RESULT_LABELS)
 
 
-def show_perception(surveys: Sequence[sv.Survey], area: Area, period: Period | None, stem: str) -> None:
+def show_perception(sections: PublishedSections, area: Area, period: Period | None, stem: str) -> None:
     """What residents say about drugs in every survey, beside the drug offences police recorded."""
-    perception = sv.perception_rows(surveys, PERCEPTION_OPTION)
+    perception = sections.perception
     if not len(perception):
         return
     st.header("Perception beside recorded crime", anchor="perception")
@@ -228,13 +310,13 @@ def show_perception(surveys: Sequence[sv.Survey], area: Area, period: Period | N
     left, right = st.columns(2)
     with left:
         st.subheader("Residents naming drug use or dealing")
-        st.dataframe(
+        # "share" here is the published figure as written ("21%", "nearly a quarter"), not a number.
+        show_table(
             perception[["year", "share", "question", "sample_description"]],
-            hide_index=True,
-            width="stretch",
-            column_config=PERCEPTION_COLUMNS,
+            f"{stem}-survey-perception-{PERCEPTION_OPTION}.csv",
+            labels=PERCEPTION_LABELS,
+            kinds={"share": tables.TEXT},
         )
-        download_table(perception, f"{stem}-survey-perception-{PERCEPTION_OPTION}.csv")
     with right:
         st.subheader("Drug offences recorded by police")
         if period is None:
@@ -242,35 +324,50 @@ def show_perception(surveys: Sequence[sv.Survey], area: Area, period: Period | N
         else:
             show_drug_offences(area, period, stem)
     st.caption(
-        f"The {surveys[-1].year} survey and the recorded data may cover different months: the police.uk data "
+        f"The {sections.latest_year} survey and the recorded data may cover different months: the police.uk data "
         "is for the period chosen in the sidebar. Some problems residents name (such as fly-tipping or "
         "careless driving) are not police.uk crime categories, so open police data cannot follow them."
     )
 
 
+@dataclass(frozen=True)
+class DrugOffences:
+    figures: pr.IndicatorFigures
+    chart: VegaSpec
+    alt: str
+    table: pd.DataFrame
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _drug_offences(
+    area_file: str, store_version: str, period: Period, loaded: tuple, population: int | None
+) -> DrugOffences:
+    series = pr.series_for_category(PERCEPTION_CATEGORY)
+    figures = pr.indicator_figures(run_query, series, period, list(loaded), population)
+    chart = priority_charts.indicator_chart(figures)
+    alt = priority_charts.indicator_chart_alt(figures, get_area(area_file).short_name)
+    return DrugOffences(figures, chart_spec(chart), alt, pr.indicator_table([figures]))
+
+
 def show_drug_offences(area: Area, period: Period, stem: str) -> None:
-    figures = None
-    with guard("Try another period; if this persists, check the store.", stop=False):
-        series = pr.series_for_category(PERCEPTION_CATEGORY)
-        figures = pr.indicator_figures(run_query, series, period, loaded_months(), area_population(area))
-    if figures is None:
+    drugs = None
+    with guard("Try another period; if this keeps happening, please tell the site's maintainers.", stop=False):
+        version = current_store(area).version()
+        drugs = _drug_offences(str(area.area_file), version, period, tuple(loaded_months()), area_population(area))
+    if drugs is None:
         return
+    figures = drugs.figures
     st.metric(f"Drug offences recorded, {period.span_label}", f"{figures.count:,}")
     st.caption(f"{figures.coverage_text} {figures.change_text}")
-    chart = priority_charts.indicator_chart(figures)
-    st.altair_chart(
-        chart,
-        width="stretch",
-        height=priority_charts.display_height(chart),
-        alt=f"Drug offences recorded each month, {period.span_label}.",
-    )
+    show_chart(drugs.chart, drugs.alt, height=priority_charts.PLOT_HEIGHT + priority_charts.AXIS_SPACE)
     missing = pr.describe_missing(figures)
     if missing:
         st.caption(missing)
-    table = pr.indicator_table([figures])
-    with st.expander("Table: drug offences by month"):
-        st.dataframe(table, hide_index=True, width="stretch")
-    download_table(table, f"{stem}-drug-offences-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
+    show_table(
+        drugs.table,
+        f"{stem}-drug-offences-{period.first:%Y-%m}-{period.last:%Y-%m}.csv",
+        expander="Table: drug offences by month",
+    )
 
 
 def show_respondent_file(area: Area, responses: sv.SurveyResponses, path: Path | None = None) -> None:
@@ -293,12 +390,11 @@ def show_overall(overall: pd.DataFrame, answers: Sequence[str], title: str, file
     else:
         chart = sv.weighted_chart(overall, "answer", answers)
         shares = zip(overall["answer"], overall["weighted_proportion"].astype(float))
-        st.altair_chart(
+        show_chart(
             chart,
-            width="stretch",
-            height=priority_charts.display_height(chart, 60),
-            alt=f"{title}: weighted share giving each answer, with 95% intervals. "
+            f"Bar chart: {title}: weighted share giving each answer, with 95% intervals. "
             + "; ".join(f"{a} {p:.0%}" for a, p in shares),
+            height=priority_charts.display_height(chart, 60),
         )
     # The only reason the all-respondents row can be withheld is the message above.
     columns = {**PROPORTION_COLUMNS, "withheld_because": None}
@@ -325,12 +421,11 @@ def show_breakdown(grouped: pd.DataFrame, column: str, chosen: str, title: str, 
     shown = grouped[grouped["answer"] == chosen]
     if (~shown["suppressed"]).any():
         chart = sv.weighted_chart(shown, "group", list(shown.loc[~shown["suppressed"], "group"]))
-        st.altair_chart(
+        show_chart(
             chart,
-            width="stretch",
-            height=priority_charts.display_height(chart, 60),
-            alt=f"{title}: weighted share answering '{chosen}' by {breakdown.lower()}, with 95% intervals; "
+            f"Bar chart: {title}: weighted share answering '{chosen}' by {breakdown.lower()}, with 95% intervals; "
             "withheld groups are not drawn.",
+            height=priority_charts.display_height(chart, 60),
         )
     st.dataframe(grouped, hide_index=True, width="stretch", column_config={column: None, **PROPORTION_COLUMNS})
     download_table(grouped, file_name)

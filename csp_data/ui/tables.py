@@ -16,12 +16,14 @@ from csp_data.ui.downloads import download_table
 _WIDE = {"ward_name", "location", "main_streets", "type_mix", "change"}
 
 
-def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, dict]:
+def column_config(
+    frame: pd.DataFrame, labels: Mapping[str, str] | None = None, kinds: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, dict]:
     """The frame as the grid shows it (percentages as percent, p-values in words) and its column settings."""
     shown = frame.copy()
     config: dict = {}
     for name in shown.columns:
-        spec = tables.column(str(name), labels)
+        spec = tables.column(str(name), labels, kinds)
         width = "medium" if name in _WIDE else None
         if spec.kind == tables.PERCENT:
             shown[name] = pd.to_numeric(shown[name], errors="coerce") * 100
@@ -51,6 +53,7 @@ def show_table(
     file_name: str | None = None,
     *,
     labels: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
     empty: str | None = None,
     hidden: Sequence[str] = (),
     columns: Sequence[str] | None = None,
@@ -68,7 +71,7 @@ def show_table(
     # With ``columns`` the grid holds the whole frame and shows those; the CSV leaves out ``hidden``.
     grid = frame if columns is not None else frame.drop(columns=list(hidden))
     frame = frame.drop(columns=list(hidden))
-    shown, config = column_config(grid, labels)
+    shown, config = column_config(grid, labels, kinds)
     with st.expander(expander) if expander else contextlib.nullcontext():
         st.dataframe(
             shown,
@@ -79,4 +82,4 @@ def show_table(
             height=height or "auto",
         )
     if file_name:
-        download_table(frame, file_name, labels=labels)
+        download_table(frame, file_name, labels=labels, kinds=kinds)

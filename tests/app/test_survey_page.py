@@ -343,7 +343,13 @@ def test_method_differences_state_who_and_how(surveys):
 
 
 def test_year_colours_are_fixed_per_year():
-    assert sv.year_colours([2008, 2016, 2024]) == {"2024": "#0072B2", "2016": "#56B4E9", "2008": "#E69F00"}
+    from csp_data.charts.colours import contrast_ratio, year_colour
+
+    # One colour per year on every page (the Seasonality page colours financial years the same way).
+    colours = sv.year_colours([2008, 2016, 2024])
+    assert colours == {"2024": year_colour(2024), "2016": year_colour(2016), "2008": year_colour(2008)}
+    assert sv.year_colours([2024]) == {"2024": colours["2024"]}  # whatever other years a chart shows
+    assert len(set(colours.values())) == 3 and all(contrast_ratio(c, "#FFFFFF") >= 3 for c in colours.values())
 
 
 def test_charts_build(surveys):
