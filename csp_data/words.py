@@ -21,6 +21,17 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+def rank_phrase(rank: int, size: int, what: str = "rate", *, tied: bool = False) -> str:
+    """'the highest rate', 'the 5th highest rate', 'the joint 2nd highest rate', 'the lowest rate' (1 = highest;
+    never '1st highest')."""
+    joint = "joint " if tied else ""
+    if rank == 1:
+        return f"the {joint}highest {what}"
+    if rank == size and not tied:
+        return f"the lowest {what}"
+    return f"the {joint}{ordinal(rank)} highest {what}"
+
+
 def slug(text: str) -> str:
     """A name for files and keys: lower case, runs of anything but letters and digits as one hyphen."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -46,8 +46,7 @@ links.publish(links.WARDS, vintage_id, default=area.current_wards.vintage)
 incident_filter = choice_for_key(filter_key, filters)
 vintage = vintages[vintage_id]
 
-# What the ward figures and the map depend on: the cache key of each.
-figures_key = (
+choice = ward_ui.WardChoice(
     str(area.area_file),
     ui.current_store(area).version(),
     vintage_id,
@@ -59,7 +58,7 @@ figures_key = (
 with ui.guard(
     "Try another period, crime type or set of wards; if this keeps happening, please tell the site's maintainers."
 ):
-    table, measure, measure_note, classes = ward_ui.ward_figures(*figures_key)
+    table, measure, measure_note, classes = ward_ui.ward_figures(choice)
 
 ward_ui.show_coverage(table, period, vintage, measure_note)
 
@@ -85,7 +84,7 @@ basemap = st.toggle(
     help="The wards are drawn without it; it only adds streets for context.",
 )
 ward_ui.show_map(
-    ward_ui.ward_map(*figures_key, selected_ward, basemap),
+    ward_ui.ward_map(choice, selected_ward, basemap),
     table,
     classes,
     key=map_key,
@@ -95,7 +94,7 @@ ward_ui.show_map(
 st.header(f"Top {wardmap.TOP_N} wards' share")
 shares = []
 with ui.guard("Try another period.", stop=False):
-    shares = ward_ui.top_shares(*figures_key[:2], period, vintage_id)
+    shares = ward_ui.top_shares(choice)
 ward_ui.show_top_shares(shares)
 
 st.header("Every ward")
@@ -107,5 +106,5 @@ if selected_ward is None:
     st.stop()
 
 with ui.guard("Choose another ward."):
-    profile = ward_ui.ward_profile_of(*figures_key, selected_ward)
+    profile = ward_ui.ward_profile_of(choice, selected_ward)
 ward_ui.show_profile(profile, table)

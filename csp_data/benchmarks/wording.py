@@ -22,7 +22,7 @@ from csp_data.benchmarks.groups import (
 )
 from csp_data.benchmarks.published import PublishedSummary
 from csp_data.benchmarks.statistics import GroupSummary, population_year
-from csp_data.words import ordinal, plural
+from csp_data.words import ordinal, plural, rank_phrase
 
 __all__ = [
     "CI_MEANING",
@@ -45,7 +45,6 @@ __all__ = [
     "plural",
     "population_words",
     "rank_change_words",
-    "rank_phrase",
     "rate_decimals",
     "rate_text",
     "year_ending",
@@ -86,16 +85,6 @@ def rate_text(rate: float, decimals: int | None = None) -> str:
     """A rate per 1,000 as written: ``decimals`` places (by default :func:`rate_decimals` of the rate alone)."""
     places = rate_decimals([rate]) if decimals is None else decimals
     return f"{rate:,.{places}f}"
-
-
-def rank_phrase(rank: int, size: int, what: str = "rate", *, tied: bool = False) -> str:
-    """'the highest rate', 'the 5th highest rate', 'the joint 2nd highest rate', 'the lowest rate' (1 = highest)."""
-    joint = "joint " if tied else ""
-    if rank == 1:
-        return f"the {joint}highest {what}"
-    if rank == size and not tied:
-        return f"the lowest {what}"
-    return f"the {joint}{ordinal(rank)} highest {what}"
 
 
 def rank_change_words(change) -> str:

@@ -29,7 +29,7 @@ from csp_data.change import Change, compare_counts, describe_change
 from csp_data.config import Area, WardVintage
 from csp_data.periods import Period, describe_coverage, describe_months, month_label
 from csp_data.series import ALL_ASB, ALL_CRIME, Counted, matched_months, month_runs, rate_per_1000
-from csp_data.words import ordinal
+from csp_data.words import rank_phrase
 
 RunQuery = Callable[..., pd.DataFrame]
 
@@ -100,16 +100,6 @@ def _join_names(names: Sequence[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def _position(rank: int, tied: bool, total: int, what: str) -> str:
-    """'the highest count', 'the joint 2nd highest count', 'the lowest count'."""
-    joint = "joint " if tied else ""
-    if rank == 1:
-        return f"the {joint}highest {what}"
-    if rank == total and not tied:
-        return f"the lowest {what}"
-    return f"the {joint}{ordinal(rank)} highest {what}"
 
 
 def format_rate(value: float | None) -> str:
@@ -349,7 +339,7 @@ def ward_summary_sentences(table: WardTable, ward_code: str) -> list[str]:
     partial = "" if table.complete else " (a partial period: not every month is loaded)"
     if table.area_total == 0:
         return [f"No {noun} was recorded in {table.area_name} {when}{partial}."]
-    position = _position(int(row["rank"]), bool(row["tied"]), n, "count")
+    position = rank_phrase(int(row["rank"]), n, "count", tied=bool(row["tied"]))
     sentences = [
         f"{name} had {position} of {noun} of the {n} wards {when}{partial}: {count:,}, "
         f"{row['share']:.1%} of {table.area_name}'s total ({table.area_total:,})."
@@ -358,7 +348,7 @@ def ward_summary_sentences(table: WardTable, ward_code: str) -> list[str]:
         rate_rank = int(row["rate_rank"])
         tied = int((table.frame["rate_rank"] == rate_rank).sum()) > 1
         sentences.append(
-            f"Per 1,000 residents it had {_position(rate_rank, tied, n, 'rate')}: "
+            f"Per 1,000 residents it had {rank_phrase(rate_rank, n, 'rate', tied=tied)}: "
             f"{format_rate(row['rate_per_1000'])}, against {format_rate(table.area_rate)} for "
             f"{table.area_name} as a whole ({int(row['population']):,} residents, {table.population_year} estimate)."
         )

@@ -25,6 +25,7 @@ from csp_data.maps import DeckJson, deck_json
 from csp_data.maps import benchmarks as benchmark_maps
 from csp_data.tables import readable
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
+from csp_data.ui.context import FIGURES_PER_CACHE
 from csp_data.ui.errors import guard
 from csp_data.words import slug
 
@@ -89,7 +90,7 @@ class Setup:
         return key if key in self.period_keys else self.default_period
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def page_setup(path: str, mtime_ns: int, csp_code: str | None, area_names: tuple, area_peers: tuple) -> Setup:
     table = _table(path, mtime_ns)
     code = bm.area_csp_code(table, csp_code, list(area_names))
@@ -139,7 +140,7 @@ class GroupView:
     chart_note: str
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def group_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: tuple, period: str, offence: str):
     """The headline and the group's table and chart."""
     table = _table(path, mtime_ns)
@@ -187,7 +188,7 @@ class HistoryView:
     note: str
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def history_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: tuple, period: str, offence: str):
     """Each CSP's rank in the group in every year loaded."""
     history = comparison(path, mtime_ns, area_code, peers, period, offence).history
@@ -219,7 +220,7 @@ class MapView:
     note: str
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def map_view(
     path: str,
     mtime_ns: int,
@@ -270,7 +271,7 @@ class NationalView:
     columns: dict
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def national_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: tuple, period: str, offence: str):
     """Where the area stands among every CSP, and the national table."""
     found = comparison(path, mtime_ns, area_code, peers, period, offence)

@@ -79,6 +79,11 @@ def forces_note(area: Area) -> str:
     return describe_forces(area.territorial_forces, int(others["incidents"].sum()), others["force"].nunique())
 
 
+#: How many choices (period, crime type, ward…) each page's figure cache keeps. A busy public site sees
+#: many combinations; with 32 the caches evicted figures that visitors asked for again a minute later
+#: (bench/load.py), and an entry is small (figures and chart specifications, tens of kB).
+FIGURES_PER_CACHE = 256
+
 #: The hint under a message about the data store: what a visitor can do (maintainers find the detail logged).
 STORE_HELP = "Try reloading the page; if this keeps happening, please tell the site's maintainers."
 #: What a page says before any police.uk month is loaded.

@@ -18,7 +18,7 @@ from csp_data.periods import Period, describe_months
 from csp_data.series import Counted, MatchedMonths
 from csp_data.store.geography import ward_boundaries
 from csp_data.store.statcache import StatCache, store_statcache
-from csp_data.ui.context import current_area, current_store, run_query
+from csp_data.ui.context import FIGURES_PER_CACHE, current_area, current_store, run_query
 from csp_data.ui.tables import show_table
 from csp_data.words import slug as slug_of
 
@@ -69,7 +69,7 @@ def _area_key(area: Area) -> dict:
     return {"area": [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files]}
 
 
-@st.cache_data(max_entries=32, show_spinner="Looking for rising squares…")
+@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner="Looking for rising squares…")
 def emerging_result(
     area_file: str, store_version: str, months: tuple, kind: str, crime_type: str | None, hot_cell_ids: tuple
 ):
@@ -86,7 +86,7 @@ def emerging_result(
     )
 
 
-@st.cache_data(max_entries=32, show_spinner="Finding hotspots…")
+@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner="Finding hotspots…")
 def hotspot_result(area_file: str, store_version: str, first, last, kind: str, crime_type: str | None):
     """Computed once per (store, period, type) and kept with the store version; the arguments are the key.
     The incidents are a query (fast); the Gi* statistics and the repeat locations are read from the
@@ -112,7 +112,7 @@ def hotspot_result(area_file: str, store_version: str, first, last, kind: str, c
     return result, repeats
 
 
-@st.cache_data(max_entries=64)
+@st.cache_data(max_entries=FIGURES_PER_CACHE)
 def top_streets(
     area_file: str,
     store_version: str,
@@ -181,7 +181,7 @@ def show_summary(area: Area, period: Period, incident_filter: Counted, result: h
     figures[2].metric("Cells tested", f"{len(result.grid):,}")
 
 
-@st.cache_data(max_entries=32)
+@st.cache_data(max_entries=FIGURES_PER_CACHE)
 def hotspot_map(
     area_file: str, store_version: str, first, last, kind: str, crime_type: str | None, trend_months: tuple
 ) -> tuple[DeckJson, str]:

@@ -47,7 +47,7 @@ from csp_data.plans.wording import (
     rag_rules_text,
 )
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
-from csp_data.ui.context import NO_MONTHS, current_store, run_query
+from csp_data.ui.context import FIGURES_PER_CACHE, NO_MONTHS, current_store, run_query
 from csp_data.words import rate, slug
 
 STATUS_HELP = "Colour is only a cue: the symbol and the words give the status."
@@ -163,7 +163,7 @@ def indicator_display(table: pd.DataFrame) -> pd.DataFrame:
     return table.drop(columns="loaded").assign(incidents=counts)
 
 
-@st.cache_resource(max_entries=32, show_spinner="Counting the plan's police.uk series…")
+@st.cache_resource(max_entries=FIGURES_PER_CACHE, show_spinner="Counting the plan's police.uk series…")
 def _live_view(
     plans: tuple[str, tuple], store: tuple[str, str, str], period: Period, loaded: tuple, population: int | None
 ) -> LiveView:

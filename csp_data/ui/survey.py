@@ -26,7 +26,15 @@ from csp_data.plans.wording import source_words
 from csp_data.store.geography import ward_boundaries
 from csp_data.survey.store import read_stored_responses, stored_responses_file
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
-from csp_data.ui.context import area_population, current_area, current_store, get_area, loaded_months, run_query
+from csp_data.ui.context import (
+    FIGURES_PER_CACHE,
+    area_population,
+    current_area,
+    current_store,
+    get_area,
+    loaded_months,
+    run_query,
+)
 from csp_data.ui.downloads import download_table
 from csp_data.ui.errors import guard
 from csp_data.ui.priorities import NO_MONTHS, file_stamp
@@ -37,6 +45,11 @@ SURVEY_HINT = "The survey results could not be read; please tell the site's main
 RESPONSES_HINT = "The respondents' answers could not be read; please tell the site's maintainers."
 NO_SURVEYS = "No residents' survey results are published on this site for this area yet."
 MULTIPLE_NOTE = "Respondents could choose more than one answer, so the shares add up to more than 100%."
+ALL_WITHHELD = (
+    f"Every group in this breakdown had fewer than {sv.MIN_GROUP_SIZE} respondents answering, so all of them "
+    "are withheld."
+)
+NO_FIGURES = "No percentages were published for this question: the table gives its answers in the partnership's words."
 BREAKDOWNS = {"No breakdown": None, "Ward": "ward_code", "Age band": "age_band", "Sex": "sex"}
 # The perception compared with recorded crime: the survey answer and the police.uk category.
 PERCEPTION_OPTION, PERCEPTION_CATEGORY = "drugs", "Drugs"
@@ -133,7 +146,8 @@ class QuestionSection:
     text: str
     note: str
     results: pd.DataFrame
-    chart: VegaSpec
+    kinds: dict[str, str]  # how the table shows its percentages (:func:`percent_kinds`)
+    chart: VegaSpec | None  # None when no figure of the question was published
     height: int | None
     alt: str
 
@@ -146,7 +160,7 @@ class ComparisonSection:
     title: str
     sentences: list[str]
     comparison: pd.DataFrame
-    wide: pd.DataFrame
+    wide: pd.DataFrame  # as the page shows it: an answer a row, a column a year, headed in words
     chart: VegaSpec | None
     height: int | None
     alt: str
@@ -161,24 +175,33 @@ class PublishedSections:
     caption: str
     headline: list[tuple[str, list[tuple[str, str]]]]  # question, then (answer, figure) pairs
     headline_table: pd.DataFrame
+    headline_kinds: dict[str, str]
     questions: list[QuestionSection]
     comparisons: list[ComparisonSection]
-    perception: pd.DataFrame
+    perception: pd.DataFrame  # to download; ``perception_shown`` as the page shows it, headed in words
+    perception_shown: pd.DataFrame
     latest_year: int
+
+
+def percent_kinds(results: pd.DataFrame) -> dict[str, str]:
+    """Published percentages (already in percent) shown as published, all to one precision in a table:
+    whole when every figure is whole ("80"), else to one decimal place ("57.0", "51.5")."""
+    return {"percentage": tables.RATE if sv.percent_decimals(results["percentage"]) else tables.COUNT}
 
 
 def _question(latest: sv.Survey, question: sv.SurveyQuestion) -> QuestionSection:
     notes = [question.notes or "", MULTIPLE_NOTE if question.answer_type == "multiple_choice" else ""]
-    chart = sv.published_chart(sv.question_results(latest, question.id))
-    alt = f"Bar chart: {question.text} " + "; ".join(f"{a.option} {sv.answer_text(a)}" for a in question.answers)
+    results = sv.question_results(latest, question.id)
+    chart = sv.published_chart(results) if results["percentage"].notna().any() else None
     return QuestionSection(
         question.id,
         question.text,
         " ".join(n for n in notes if n),
-        sv.question_results(latest, question.id),
-        chart_spec(chart),
-        priority_charts.display_height(chart, 60),
-        alt,
+        results,
+        percent_kinds(results),
+        None if chart is None else chart_spec(chart),
+        None if chart is None else priority_charts.display_height(chart, 60),
+        sv.published_chart_alt(question.text, latest.title, results),
     )
 
 
@@ -192,10 +215,10 @@ def _comparison(key: str, pairs, colours) -> ComparisonSection:
         f"{question.text} ({years})",
         sv.method_differences(pairs),
         comparison,
-        sv.comparison_wide(comparison),
+        sv.comparison_wide(comparison).rename(columns={"answer": "Answer"}),
         None if chart is None else chart_spec(chart),
         None if chart is None else priority_charts.display_height(chart, 140),
-        f"Bar chart: {question.text} Published shares by answer, one bar per survey year ({years}).",
+        sv.comparison_chart_alt(question.text, comparison),
     )
 
 
@@ -209,6 +232,7 @@ def _published(paths: tuple[str, ...], stamps: tuple) -> PublishedSections:
     headline = sv.survey_results_frame([latest])
     headline = headline[headline["question_id"].isin([q.id for q in single])]
     colours = sv.year_colours(s.year for s in surveys)
+    perception = sv.perception_rows(surveys, PERCEPTION_OPTION)
     return PublishedSections(
         title=latest.title,
         year=latest.year,
@@ -218,9 +242,11 @@ def _published(paths: tuple[str, ...], stamps: tuple) -> PublishedSections:
         ),
         headline=[(q.text, [(a.option, sv.answer_text(a)) for a in q.answers]) for q in single],
         headline_table=headline,
+        headline_kinds=percent_kinds(headline),
         questions=[_question(latest, q) for q in several],
         comparisons=[_comparison(key, pairs, colours) for key, pairs in sv.comparable_questions(surveys).items()],
-        perception=sv.perception_rows(surveys, PERCEPTION_OPTION),
+        perception=perception,
+        perception_shown=perception[list(PERCEPTION_LABELS)].astype({"year": str}).rename(columns=PERCEPTION_LABELS),
         latest_year=latest.year,
     )
 
@@ -255,6 +281,7 @@ def show_headline(sections: PublishedSections, stem: str) -> None:
         sections.headline_table[["question", "option", "percentage"]],
         f"{stem}-survey-{sections.year}-headline.csv",
         labels=RESULT_LABELS,
+        kinds=sections.headline_kinds,
         expander="Table: these figures",
     )
 
@@ -263,11 +290,15 @@ def show_question(question: QuestionSection, year: int, stem: str) -> None:
     st.subheader(question.text)
     if question.note:
         st.caption(question.note)
-    show_chart(question.chart, question.alt, height=question.height)
+    if question.chart is None:
+        st.markdown(NO_FIGURES)
+    else:
+        show_chart(question.chart, question.alt, height=question.height)
     show_table(
         question.results[["option", "group", "percentage", "reported_as"]],
         f"{stem}-survey-{year}-{question.id}.csv",
         labels=RESULT_LABELS,
+        kinds=question.kinds,
         expander="Table",
     )
 
@@ -287,12 +318,8 @@ def show_comparisons(sections: PublishedSections, stem: str) -> None:
         st.markdown("\n".join(f"- {sentence}" for sentence in section.sentences))
         if section.chart is not None:
             show_chart(section.chart, section.alt, height=section.height)
-        st.dataframe(
-            section.wide,
-            hide_index=True,
-            width="stretch",
-            column_config={"answer": st.column_config.TextColumn("Answer", width="large")},
-        )
+        # A plain table: its few rows wrap on a phone, where a grid would hide the years off to the right.
+        st.table(section.wide, hide_index=True)
         download_table(section.comparison, f"{stem}-survey-compare-{section.key}.csv", labels=RESULT_LABELS)
 
 
@@ -307,22 +334,21 @@ def show_perception(sections: PublishedSections, area: Area, period: Period | No
         "The two measure different things: the survey asks what people see as a problem or a priority; "
         "recorded drug offences count what police found, which follows enforcement as much as drug use."
     )
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Residents naming drug use or dealing")
-        # "share" here is the published figure as written ("21%", "nearly a quarter"), not a number.
-        show_table(
-            perception[["year", "share", "question", "sample_description"]],
-            f"{stem}-survey-perception-{PERCEPTION_OPTION}.csv",
-            labels=PERCEPTION_LABELS,
-            kinds={"share": tables.TEXT},
-        )
-    with right:
-        st.subheader("Drug offences recorded by police")
-        if period is None:
-            st.info(NO_MONTHS)
-        else:
-            show_drug_offences(area, period, stem)
+    st.subheader("Residents naming drug use or dealing")
+    # A plain table, so the long questions wrap; "share" is the published figure as written ("21%", "nearly
+    # a quarter"), not a number.
+    st.table(sections.perception_shown, hide_index=True)
+    download_table(
+        perception[list(PERCEPTION_LABELS)],
+        f"{stem}-survey-perception-{PERCEPTION_OPTION}.csv",
+        labels=PERCEPTION_LABELS,
+        kinds={"share": tables.TEXT},
+    )
+    st.subheader("Drug offences recorded by police")
+    if period is None:
+        st.info(NO_MONTHS)
+    else:
+        show_drug_offences(area, period, stem)
     st.caption(
         f"The {sections.latest_year} survey and the recorded data may cover different months: the police.uk data "
         "is for the period chosen in the sidebar. Some problems residents name (such as fly-tipping or "
@@ -338,7 +364,7 @@ class DrugOffences:
     table: pd.DataFrame
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def _drug_offences(
     area_file: str, store_version: str, period: Period, loaded: tuple, population: int | None
 ) -> DrugOffences:
@@ -372,30 +398,38 @@ def show_drug_offences(area: Area, period: Period, stem: str) -> None:
 
 def show_respondent_file(area: Area, responses: sv.SurveyResponses, path: Path | None = None) -> None:
     """Whether the file is made-up test data (by its name: ``responses.path``, a file loaded on the staff pages
-    by its uploaded name), and how its figures are weighted, bounded and withheld."""
+    by its uploaded name); what a weighted share and a 95% interval are; and, folded, how the figures are
+    weighted, bounded and withheld."""
     path = Path(responses.path.name)
     if "generated" in path.name.lower():
         st.warning(
             "The respondent file loaded here is generated test data, made up by a program: it is not "
             f"{area.short_name}'s survey and says nothing about what residents think."
         )
-    st.caption(sv.respondent_method_text(len(responses.respondents), responses.weighted))
+    st.markdown(sv.WEIGHTED_TERMS)
+    with st.expander("How these figures are worked out"):
+        st.caption(sv.respondent_method_text(len(responses.respondents), responses.weighted))
+
+
+@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+def _weighted_chart(
+    proportions: pd.DataFrame, category: str, order: tuple[str, ...], title: str, answer: str, by: str
+) -> tuple[VegaSpec, str, int | None]:
+    """A weighted chart's specification, text alternative and height (:func:`show_chart`'s arguments),
+    built once per table shown."""
+    chart = sv.weighted_chart(proportions, category, list(order))
+    alt = sv.weighted_chart_alt(title, proportions, category, answer, by)
+    return chart_spec(chart), alt, priority_charts.display_height(chart, 60)
 
 
 def show_overall(overall: pd.DataFrame, answers: Sequence[str], title: str, file_name: str) -> None:
-    """Every respondent's weighted shares for the question: a chart (unless withheld) and the table."""
+    """Every respondent's weighted shares for the question: a chart and the table, or, when they are
+    withheld, the sentence saying so (no table of blanks)."""
     st.subheader(f"{title} (all respondents)")
     if overall["suppressed"].all():
         st.info(f"Fewer than {sv.MIN_GROUP_SIZE} respondents answered this question, so its figures are withheld.")
-    else:
-        chart = sv.weighted_chart(overall, "answer", answers)
-        shares = zip(overall["answer"], overall["weighted_proportion"].astype(float))
-        show_chart(
-            chart,
-            f"Bar chart: {title}: weighted share giving each answer, with 95% intervals. "
-            + "; ".join(f"{a} {p:.0%}" for a, p in shares),
-            height=priority_charts.display_height(chart, 60),
-        )
+        return
+    show_chart(*_weighted_chart(overall, "answer", tuple(answers), title, "", ""))
     # The only reason the all-respondents row can be withheld is the message above.
     columns = {**PROPORTION_COLUMNS, "withheld_because": None}
     st.dataframe(overall, hide_index=True, width="stretch", column_config=columns)
@@ -417,15 +451,10 @@ def show_breakdown_heading(grouped: pd.DataFrame, title: str, breakdown: str) ->
 
 def show_breakdown(grouped: pd.DataFrame, column: str, chosen: str, title: str, breakdown: str, file_name: str) -> None:
     """One answer's weighted share in each group shown (withheld groups are not drawn; the row of them
-    added together is, last), and the table."""
+    added together is, last), and the table. (When every group is withheld, the page says so in their place.)"""
     shown = grouped[grouped["answer"] == chosen]
     if (~shown["suppressed"]).any():
-        chart = sv.weighted_chart(shown, "group", list(shown.loc[~shown["suppressed"], "group"]))
-        show_chart(
-            chart,
-            f"Bar chart: {title}: weighted share answering '{chosen}' by {breakdown.lower()}, with 95% intervals; "
-            "withheld groups are not drawn.",
-            height=priority_charts.display_height(chart, 60),
-        )
+        order = tuple(shown.loc[~shown["suppressed"], "group"])
+        show_chart(*_weighted_chart(shown, "group", order, title, chosen, breakdown.lower()))
     st.dataframe(grouped, hide_index=True, width="stretch", column_config={column: None, **PROPORTION_COLUMNS})
     download_table(grouped, file_name)

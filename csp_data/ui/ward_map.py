@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -21,7 +22,7 @@ from csp_data.maps.wards import MAP_HEIGHT, build_ward_map, selected_ward_code, 
 from csp_data.periods import Period
 from csp_data.series import Counted
 from csp_data.ui.charts import show_chart
-from csp_data.ui.context import current_area, run_query
+from csp_data.ui.context import FIGURES_PER_CACHE, current_area, run_query
 from csp_data.ui.downloads import download_table
 from csp_data.ui.tables import show_table
 from csp_data.words import ordinal, slug
@@ -33,41 +34,36 @@ NO_WARD_CHOSEN = "Choose a ward above, or click one on the map, to see its trend
 # -- caches -------------------------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=64)
-def ward_figures(
-    area_file: str,
-    store_version: str,
-    vintage_id: str,
-    period: Period,
-    counted: Counted,
-    loaded: tuple,
-    requested_measure: str,
-) -> tuple[WardTable, str, str, MapClasses]:
+@dataclass(frozen=True)
+class WardChoice:
+    """What the page's figures depend on, and so the key of each of its caches."""
+
+    area_file: str
+    store_version: str
+    vintage_id: str
+    period: Period
+    counted: Counted
+    loaded: tuple
+    requested_measure: str
+
+
+@st.cache_data(max_entries=FIGURES_PER_CACHE)
+def ward_figures(choice: WardChoice) -> tuple[WardTable, str, str, MapClasses]:
     """The ward table, the measure shown (and why it differs from the one asked for, if it does) and
-    the map's classes; the arguments are the key."""
+    the map's classes."""
     area = current_area()
-    table = wards.build_ward_table(run_query, area, vintage_id, period, counted, list(loaded))
-    measure, measure_note = wards.effective_measure(table, requested_measure)
+    table = wards.build_ward_table(
+        run_query, area, choice.vintage_id, choice.period, choice.counted, list(choice.loaded)
+    )
+    measure, measure_note = wards.effective_measure(table, choice.requested_measure)
     return table, measure, measure_note, ward_classes.classify_wards(table, measure)
 
 
-@st.cache_data(max_entries=64)
-def ward_map(
-    area_file: str,
-    store_version: str,
-    vintage_id: str,
-    period: Period,
-    counted: Counted,
-    loaded: tuple,
-    requested_measure: str,
-    selected_ward: str | None,
-    basemap: bool,
-) -> DeckJson:
+@st.cache_data(max_entries=FIGURES_PER_CACHE)
+def ward_map(choice: WardChoice, selected_ward: str | None, basemap: bool) -> DeckJson:
     """The map of :func:`ward_figures`, written once, with ``selected_ward`` outlined."""
-    table, _, _, classes = ward_figures(
-        area_file, store_version, vintage_id, period, counted, loaded, requested_measure
-    )
-    vintage = next(v for v in current_area().wards if v.vintage == vintage_id)
+    table, _, _, classes = ward_figures(choice)
+    vintage = next(v for v in current_area().wards if v.vintage == choice.vintage_id)
     deck = build_ward_map(
         ward_shapes(vintage),
         classes.ward_colours,
@@ -78,26 +74,16 @@ def ward_map(
     return deck_json(deck)
 
 
-@st.cache_data(max_entries=64)
-def top_shares(area_file: str, store_version: str, period: Period, vintage_id: str) -> list[TopShare]:
-    """:func:`csp_data.figures.wards.top_wards_share`; the arguments are the key."""
-    return wards.top_wards_share(run_query, period, vintage_id)
+@st.cache_data(max_entries=FIGURES_PER_CACHE)
+def top_shares(choice: WardChoice) -> list[TopShare]:
+    """:func:`csp_data.figures.wards.top_wards_share` of the period and ward set."""
+    return wards.top_wards_share(run_query, choice.period, choice.vintage_id)
 
 
-@st.cache_data(max_entries=64)
-def ward_profile_of(
-    area_file: str,
-    store_version: str,
-    vintage_id: str,
-    period: Period,
-    counted: Counted,
-    loaded: tuple,
-    requested_measure: str,
-    ward_code: str,
-) -> WardProfile:
-    """:func:`csp_data.figures.ward_profile.build_ward_profile` of ``ward_code``; the arguments are the key."""
-    table = ward_figures(area_file, store_version, vintage_id, period, counted, loaded, requested_measure)[0]
-    return build_ward_profile(run_query, table, ward_code)
+@st.cache_data(max_entries=FIGURES_PER_CACHE)
+def ward_profile_of(choice: WardChoice, ward_code: str) -> WardProfile:
+    """:func:`csp_data.figures.ward_profile.build_ward_profile` of ``ward_code``."""
+    return build_ward_profile(run_query, ward_figures(choice)[0], ward_code)
 
 
 # -- sections -----------------------------------------------------------------------------------

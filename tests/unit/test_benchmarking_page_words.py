@@ -12,6 +12,7 @@ from csp_data import benchmarks as bm
 from csp_data.benchmarks.groups import OFFENCE_KEYS, TIDY_COLUMNS
 from csp_data.benchmarks.notes import _shown_differently
 from csp_data.benchmarks.rates import typed
+from csp_data.words import rank_phrase
 
 DEC_2023, DEC_2024 = pd.Timestamp("2023-12-31"), pd.Timestamp("2024-12-31")
 # Four CSPs; rate = count / population x 1,000 exactly (population 10,000): 2024 rates 100, 90, 80, 70.
@@ -61,12 +62,12 @@ def summary(area: str = "E1", period=DEC_2024, counts: dict = COUNTS) -> bm.Grou
 
 
 def test_rank_phrase_never_says_1st_highest():
-    assert bm.rank_phrase(1, 14) == "the highest rate"
-    assert bm.rank_phrase(5, 14) == "the 5th highest rate"
-    assert bm.rank_phrase(14, 14) == "the lowest rate"
-    assert bm.rank_phrase(2, 14, tied=True) == "the joint 2nd highest rate"
-    assert bm.rank_phrase(1, 14, "count", tied=True) == "the joint highest count"
-    assert bm.rank_phrase(1, 1) == "the highest rate"
+    assert rank_phrase(1, 14) == "the highest rate"
+    assert rank_phrase(5, 14) == "the 5th highest rate"
+    assert rank_phrase(14, 14) == "the lowest rate"
+    assert rank_phrase(2, 14, tied=True) == "the joint 2nd highest rate"
+    assert rank_phrase(1, 14, "count", tied=True) == "the joint highest count"
+    assert rank_phrase(1, 1) == "the highest rate"
 
 
 def test_rank_change_in_words():
