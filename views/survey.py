@@ -50,5 +50,8 @@ if column is not None:
     names = survey_ui.ward_names(area) if column == "ward_code" else {}
     grouped = sv.grouped_shares(responses, question, column, answers, names)
     survey_ui.show_breakdown_heading(grouped, title, breakdown)
+    if grouped["suppressed"].all():
+        st.info(survey_ui.ALL_WITHHELD)  # a sentence, not a table of blanks
+        st.stop()
     chosen = st.selectbox("Answer to chart", answers, key="survey_answer")
     survey_ui.show_breakdown(grouped, column, chosen, title, breakdown, f"{stem}-responses-{question}-by-{column}.csv")

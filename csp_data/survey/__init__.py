@@ -35,7 +35,16 @@ Run ``python -m csp_data.survey [PATH ...]`` to validate survey YAML files (or a
 folder of them) from the shell.
 """
 
-from csp_data.survey.charts import SURVEY_COLOUR, comparison_chart, published_chart, weighted_chart, year_colours
+from csp_data.survey.charts import (
+    SURVEY_COLOUR,
+    comparison_chart,
+    comparison_chart_alt,
+    published_chart,
+    published_chart_alt,
+    weighted_chart,
+    weighted_chart_alt,
+    year_colours,
+)
 from csp_data.survey.disclosure import (
     MIN_GROUP_SIZE,
     MIN_SHARE_RANGE,
@@ -90,9 +99,11 @@ from csp_data.survey.weighting import (
 )
 from csp_data.survey.wording import (
     NOT_PUBLISHED,
+    WEIGHTED_TERMS,
     answer_text,
     comparison_wide,
     method_differences,
+    percent_decimals,
     published_caveat,
     question_title,
     respondent_data_text,
@@ -118,6 +129,7 @@ __all__ = [
     "SEX_VALUES",
     "SURVEY_COLOUR",
     "TOO_FEW",
+    "WEIGHTED_TERMS",
     "WITHHELD_TOGETHER",
     "Z_95",
     "DataFileError",
@@ -137,6 +149,7 @@ __all__ = [
     "answer_text",
     "comparable_questions",
     "comparison_chart",
+    "comparison_chart_alt",
     "comparison_frame",
     "comparison_wide",
     "grouped_shares",
@@ -146,11 +159,13 @@ __all__ = [
     "load_survey",
     "load_surveys",
     "method_differences",
+    "percent_decimals",
     "overall_shares",
     "perception_rows",
     "pinned_figures",
     "published_caveat",
     "published_chart",
+    "published_chart_alt",
     "question_results",
     "question_title",
     "read_survey_responses",
@@ -160,6 +175,7 @@ __all__ = [
     "share_text",
     "survey_results_frame",
     "weighted_chart",
+    "weighted_chart_alt",
     "weighted_proportions",
     "wilson_interval",
     "withheld_text",

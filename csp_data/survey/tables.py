@@ -17,7 +17,7 @@ from csp_data.survey.disclosure import WITHHELD_TOGETHER
 from csp_data.survey.published import Survey, SurveyQuestion
 from csp_data.survey.responses import SurveyResponses
 from csp_data.survey.weighting import is_small_base, weighted_proportions
-from csp_data.survey.wording import share_text
+from csp_data.survey.wording import percent_decimals, share_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -232,14 +232,15 @@ def perception_rows(surveys: Sequence[Survey], option_key: str) -> pd.DataFrame:
     pandas.DataFrame
         Rows of :func:`survey_results_frame` for that ``option_key``, oldest survey first,
         with columns ``year``, ``survey_id``, ``question``, ``sample_description``, ``group``,
-        ``option``, ``share`` (the figure in words: ``"80%"``, or the source's words, with the
-        group when it is not everyone), ``percentage``, ``reported_as``, ``source_doc``,
+        ``option``, ``share`` (the figure in words: ``"80%"``, every figure to the same precision,
+        or the source's words, with the group when it is not everyone), ``percentage``, ``reported_as``, ``source_doc``,
         ``source_section``.
     """
     frame = survey_results_frame(surveys)
     chosen = frame[frame["option_key"] == option_key].copy()
+    decimals = percent_decimals(chosen["percentage"])  # one precision for the table's figures
     chosen["share"] = [
-        share_text(percentage, words, group)
+        share_text(percentage, words, group, decimals)
         for percentage, words, group in zip(chosen["percentage"], chosen["reported_as"], chosen["group"])
     ]
     return chosen.sort_values(["year", "survey_id"], kind="stable")[_PERCEPTION_COLUMNS].reset_index(drop=True)

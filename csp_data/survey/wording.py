@@ -7,20 +7,23 @@ publishes of its surveys, and why) comes from its own survey files: the ``notes`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from csp_data.survey.disclosure import MIN_GROUP_SIZE, WITHHELD_TOGETHER
 from csp_data.survey.published import ALL_RESPONDENTS, Survey, SurveyAnswer, SurveyQuestion
+from csp_data.words import percent
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
     "NOT_PUBLISHED",
+    "WEIGHTED_TERMS",
     "answer_text",
     "comparison_wide",
     "method_differences",
+    "percent_decimals",
     "published_caveat",
     "question_title",
     "respondent_data_text",
@@ -32,6 +35,13 @@ __all__ = [
 
 #: The words for an answer a survey did not publish.
 NOT_PUBLISHED = "not published"
+#: The terms of a respondent-level table, one plain sentence each, for where they appear.
+WEIGHTED_TERMS = (
+    "A weighted share counts each respondent by their survey weight, so that groups of residents who answered "
+    "less often than others still count as much as they make up of the population. The 95% interval is the "
+    "range the share for all residents most probably lies in: the narrower it is, the surer the figure. The "
+    "effective sample size is how many equally counted respondents would give figures as precise as these."
+)
 
 
 def _is_missing(value) -> bool:
@@ -40,18 +50,30 @@ def _is_missing(value) -> bool:
     return value is None or bool(pd.isna(value))
 
 
-def share_text(percentage: float | None, reported_as: str | None, group: str = ALL_RESPONDENTS) -> str:
+def percent_decimals(percentages: Iterable) -> int:
+    """The decimals to show every published percentage of a table or chart with: 0 when all are whole
+    (as published: ``"57%"``), else 1 (``"57.0%"`` beside ``"51.5%"``), so a table has one precision."""
+    return int(any(not _is_missing(p) and float(p) != round(float(p)) for p in percentages))
+
+
+def share_text(
+    percentage: float | None, reported_as: str | None, group: str = ALL_RESPONDENTS, decimals: int | None = None
+) -> str:
     """A published figure in words: ``"80%"``, the source's own words, or ``"withheld"``.
 
-    The group is added in brackets when it is not everyone: ``"24% (aged 16-24)"``.
+    The group is added in brackets when it is not everyone: ``"24% (aged 16-24)"``. ``decimals`` gives
+    the figure the precision of the table it is in (:func:`percent_decimals`); by default, as published.
     """
     if not _is_missing(percentage):
-        text = f"{percentage:g}%"
+        text = f"{percentage:g}%" if decimals is None else percent(float(percentage) / 100, decimals)
     elif not _is_missing(reported_as):
         text = str(reported_as)
     else:
         text = f"withheld (fewer than {MIN_GROUP_SIZE} answered)"
-    return text if group == ALL_RESPONDENTS else f"{text} ({group.lower()})"
+    if group == ALL_RESPONDENTS:
+        return text
+    # Only a capital starting a sentence is lowered: "respondents living in Medway", but "BME respondents".
+    return f"{text} ({group if group[1:2].isupper() else group[:1].lower() + group[1:]})"
 
 
 def answer_text(answer: SurveyAnswer) -> str:
@@ -72,9 +94,10 @@ def samples_text(survey: Survey) -> str:
 def comparison_wide(comparison: pd.DataFrame) -> pd.DataFrame:
     """A comparison as a table to read: one row per answer, one column per year.
 
-    Only figures for all respondents are set side by side; a cell holds ``"69%"``, the
-    source's words when it gave no figure, or ``"not published"``. Each answer is labelled
-    with its latest wording.
+    Only figures for all respondents are set side by side; a cell holds ``"69%"`` (every figure of
+    the table to the same precision, :func:`percent_decimals`), the source's words when it gave no
+    figure, or ``"not published"``. Each answer is labelled with its latest wording; answers come
+    in the order of the latest survey that gave them.
 
     Parameters
     ----------
@@ -84,26 +107,27 @@ def comparison_wide(comparison: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     everyone = comparison[comparison["group"] == ALL_RESPONDENTS]
-    years = sorted(everyone["year"].unique())
-    keys = list(dict.fromkeys(everyone.sort_values("year", ascending=False, kind="stable")["option_key"]))
-    # Each answer's latest wording, and the first row of each (answer, year): one pass over the rows.
-    latest = everyone.sort_values("year", kind="stable").groupby("option_key", sort=False)["option"].last()
-    cells: dict = {}
-    for row in everyone[["option_key", "year", "percentage", "reported_as"]].itertuples(index=False):
-        cells.setdefault((row.option_key, row.year), row)
-    rows = []
-    for key in keys:
-        row = {"answer": latest[key]}
-        for year in years:
-            found = cells.get((key, year))
-            if found is None:
-                row[str(year)] = NOT_PUBLISHED
-            elif not _is_missing(found.percentage):
-                row[str(year)] = f"{found.percentage:g}%"
-            else:
-                row[str(year)] = f"no figure ({found.reported_as})"
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["answer", *[str(y) for y in years]])
+    years = sorted({int(y) for y in everyone["year"]})
+    decimals = percent_decimals(everyone["percentage"])
+    # Plain Python over the few rows: a pandas filter per answer and year cost ~400 ms a page.
+    rows = zip(
+        everyone["year"], everyone["option_key"], everyone["option"], everyone["percentage"], everyone["reported_as"]
+    )
+    latest: dict[str, tuple[int, str]] = {}  # the latest year and wording of each answer, in the table's order
+    cells: dict[tuple[str, int], str] = {}
+    for year, key, option, percentage, words in sorted(rows, key=lambda row: -int(row[0])):
+        latest.setdefault(key, (int(year), option))
+        if (key, int(year)) not in cells:
+            cells[key, int(year)] = (
+                share_text(percentage, None, decimals=decimals)
+                if not _is_missing(percentage)
+                else f"no figure ({words})"
+            )
+    table = [
+        {"answer": option, **{str(y): cells.get((key, y), NOT_PUBLISHED) for y in years}}
+        for key, (_, option) in latest.items()
+    ]
+    return pd.DataFrame(table, columns=["answer", *[str(y) for y in years]])
 
 
 def method_differences(pairs: Sequence[tuple[Survey, SurveyQuestion]]) -> list[str]:

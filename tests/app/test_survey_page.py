@@ -106,9 +106,10 @@ def test_comparisons_only_where_the_question_is_the_same(default_page):
     assert "What is the most important issue for the partnership to tackle? (2008, 2016)" in subheaders
     # Questions asked in one year only are not compared.
     assert not any(s.startswith("What would do most to make people feel safer") and "(" in s for s in subheaders)
-    wide = [d.value for d in default_page.dataframe if "answer" in d.value.columns and "2016" in d.value.columns]
+    # Plain tables (they wrap on a phone), headed in words.
+    wide = [t.value for t in default_page.table if "Answer" in t.value.columns and "2016" in t.value.columns]
     day = wide[0]
-    assert day.to_dict("records") == [{"answer": "Very safe or fairly safe", "2016": "94%", "2024": "69%"}]
+    assert day.to_dict("records") == [{"Answer": "Very safe or fairly safe", "2016": "94%", "2024": "69%"}]
     text = all_text(default_page)
     assert "Self-selected attendees of a public event" in text  # the 2016 event's method
     assert 'The answer was worded differently: 2016 "Safe"; 2024 "Very safe or fairly safe".' in text
@@ -121,10 +122,10 @@ def test_perception_beside_recorded_drug_offences(default_page):
             "AND month BETWEEN DATE '2025-01-01' AND DATE '2025-12-01'"
         ).fetchone()[0]
     assert metrics(default_page)["Drug offences recorded, Jan 2025 to Dec 2025"] == [f"{drugs:,}"]
-    perception = next(d.value for d in default_page.dataframe if "share" in d.value.columns)
-    assert list(zip(perception["year"], perception["share"])) == [
+    perception = next(t.value for t in default_page.table if "Share (as published)" in t.value.columns)
+    assert list(zip(perception["Year"].astype(int), perception["Share (as published)"])) == [
         (2008, "21%"),
-        (2008, "nearly a quarter (respondents living in medway)"),
+        (2008, "nearly a quarter (respondents living in Medway)"),
         (2016, "57%"),
         (2016, "24%"),
         (2024, "80%"),
@@ -355,7 +356,7 @@ def test_year_colours_are_fixed_per_year():
 def test_charts_build(surveys):
     latest = surveys[-1]
     chart = sv.published_chart(sv.question_results(latest, "issues_problem"))
-    assert chart.height == 5 * 30
+    assert chart.height == 5 * 40  # answers of two lines ("People being drunk or / rowdy in public places")
     comparison = sv.comparison_frame(sv.comparable_questions(surveys)["issues_priority"])
     spec = sv.comparison_chart(comparison).to_dict()
     assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["2016", "2024"]
@@ -363,4 +364,5 @@ def test_charts_build(surveys):
     proportions = sv.weighted_proportions(responses, "feel_safe_day", by="ward_code")
     shown = proportions[proportions["answer"] == "very safe"]
     drawn = sv.weighted_chart(shown, "ward_code")
-    assert drawn.height == 30 * int((~shown["suppressed"]).sum())  # suppressed groups are not drawn
+    # Suppressed groups are not drawn; each bar has 40 px, as "(withheld groups together)" takes two lines.
+    assert drawn.height == 40 * int((~shown["suppressed"]).sum())

@@ -631,7 +631,7 @@ def test_unreadable_response_file(tmp_path):
 def test_share_text():
     assert share_text(80.0, None) == "80%"
     assert share_text(pd.NA, "nearly a quarter", "Respondents living in Medway") == (
-        "nearly a quarter (respondents living in medway)"
+        "nearly a quarter (respondents living in Medway)"
     )
     assert share_text(None, None) == "withheld (fewer than 10 answered)"
 
