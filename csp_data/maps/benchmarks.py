@@ -16,7 +16,7 @@ import shapely
 
 from csp_data.benchmarks.boundaries import LadShapes
 from csp_data.charts.colours import POSITION_COLOURS, hex_to_rgb
-from csp_data.maps.deck import compact_deck, fit_view, geojson_layer
+from csp_data.maps.deck import FIT_WIDTH_PX, compact_deck, fit_view, geojson_layer
 from csp_data.maps.legend import legend_html as shared_legend_html
 
 __all__ = [
@@ -37,9 +37,6 @@ TOOLTIP_HTML = (
 )
 # At the scale of England a CSP is a few pixels across; closer than this shows nothing more.
 MAX_ZOOM = 12
-#: The width the first view is fitted to: the map's column on a 390 px phone, so that the whole group
-#: shows there too (on a wider screen the same view shows more of the country around it).
-FIT_WIDTH_PX = 340
 ENGLAND_AND_WALES = (-5.8, 49.9, 1.8, 55.9)  # west, south, east, north: the view when nothing is drawn
 
 

@@ -12,8 +12,9 @@ import streamlit as st
 from csp_data import tables
 from csp_data.ui.downloads import download_table
 
-#: Columns of names that should be read whole (ward names, places): given the room of a wide column.
-_WIDE = {"ward_name", "location", "main_streets", "type_mix", "change"}
+#: Columns of long text (lists of places, sentences): given the room of a wide column. Names (wards,
+#: locations) are sized to their longest value by the grid itself, so they are read whole.
+_WIDE = {"main_streets", "type_mix", "change"}
 
 
 def column_config(
