@@ -12,9 +12,17 @@ import streamlit as st
 from csp_data import tables
 from csp_data.ui.downloads import download_table
 
-#: Columns of long text (lists of places, sentences): given the room of a wide column. Names (wards,
-#: locations) are sized to their longest value by the grid itself, so they are read whole.
+#: Columns of long text (lists of places, sentences): given the room of a wide column.
 _WIDE = {"main_streets", "type_mix", "change"}
+#: Columns of names, each sized to its longest name so that every name is read whole (the grid's own
+#: sizing cut "Hoo St Werburgh & High Halstow").
+_NAMES = {"ward", "ward_name", "location", "crime_type", "option", "answer", "name"}
+
+
+def _name_width(values: pd.Series, heading: str) -> int:
+    """Pixels for the longest of ``values`` (or the heading) in the grid's 14 px font, within 120-400."""
+    longest = max([len(heading), *(len(str(v)) for v in values.dropna())])
+    return int(min(max(24 + 7.3 * longest, 120), 400))
 
 
 def column_config(
@@ -25,7 +33,7 @@ def column_config(
     config: dict = {}
     for name in shown.columns:
         spec = tables.column(str(name), labels, kinds)
-        width = "medium" if name in _WIDE else None
+        width = "medium" if name in _WIDE else _name_width(shown[name], spec.label) if name in _NAMES else None
         if spec.kind == tables.PERCENT:
             shown[name] = pd.to_numeric(shown[name], errors="coerce") * 100
             config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="%.1f%%")
