@@ -173,8 +173,9 @@ def published_caveat(survey: Survey) -> str:
     Examples
     --------
     ``"Only the top answers of most questions were published. No sample size or method was
-    published with these results. Published percentages carry no confidence intervals: those
-    need the answers of each respondent."``
+    published with these results. Published percentages carry no confidence intervals (the range a
+    figure for all residents most probably lies in): working one out needs the answers of each
+    respondent."``
     """
     sentences = [survey.notes.rstrip(".") + "."] if survey.notes else []
     unstated = []
@@ -184,7 +185,10 @@ def published_caveat(survey: Survey) -> str:
         unstated.append("method")
     if unstated:
         sentences.append(f"No {' or '.join(unstated)} was published with these results.")
-    sentences.append("Published percentages carry no confidence intervals: those need the answers of each respondent.")
+    sentences.append(
+        "Published percentages carry no confidence intervals (the range a figure for all residents most probably "
+        "lies in): working one out needs the answers of each respondent."
+    )
     return " ".join(sentences)
 
 
@@ -207,7 +211,8 @@ def respondent_data_text(surveys: Sequence[Survey], min_group_size: int = MIN_GR
     # How a partnership loads such a file is in the README and data/medway/survey/README.md, not on the page.
     return (
         f"{opening} Where a partnership loads its survey's answers (one row per respondent), this section "
-        "shows weighted results with 95% confidence intervals and the effective sample size, and withholds "
+        "shows weighted shares (each respondent counted by their survey weight, so that the figures stand for "
+        "all residents) with the range each most probably lies in (a 95% confidence interval), and withholds "
         f"every group of fewer than {min_group_size} respondents, with as many of the next smallest groups as "
         "it takes for none of them to be worked out from the figures shown."
     )

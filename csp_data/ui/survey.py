@@ -3,7 +3,10 @@ perception beside recorded crime, and weighted results from a respondent-level f
 that read the survey files.
 
 The page script reads the area, the period and its own widgets, calls these in order and nothing
-else; the figures and words come from :mod:`csp_data.survey`.
+else; the figures and words come from :mod:`csp_data.survey`. Everything drawn is built once and looked
+up on a rerun: the published sections (words, tables, chart specifications) per set of survey files
+(:func:`published_sections`), the drug offences per store version and period, and each weighted chart
+per table it draws.
 """
 
 from __future__ import annotations
@@ -67,17 +70,27 @@ PERCEPTION_LABELS = {
     "question": "Question",
     "sample_description": "Who was asked",
 }
-PROPORTION_COLUMNS = {
+PROPORTION_LABELS = {
     "group": "Group",
     "answer": "Answer",
-    "n": st.column_config.NumberColumn("Respondents giving it", format="localized"),
-    "group_n": st.column_config.NumberColumn("Respondents answering", format="localized"),
-    "weighted_proportion": st.column_config.NumberColumn("Weighted share", format="percent"),
-    "ci_lower": st.column_config.NumberColumn("95% from", format="percent"),
-    "ci_upper": st.column_config.NumberColumn("95% to", format="percent"),
-    "n_effective": st.column_config.NumberColumn("Effective sample size", format="%.1f"),
-    "suppressed": st.column_config.CheckboxColumn("Withheld"),
+    "n": "Respondents giving it",
+    "group_n": "Respondents answering",
+    "weighted_proportion": "Weighted share",
+    "ci_lower": "95% interval from",
+    "ci_upper": "95% interval to",
+    "n_effective": "Effective sample size",
+    "suppressed": "Withheld",
     "withheld_because": "Why withheld",
+}
+#: Shares as percentages to one decimal place throughout the table (and its CSV), as on every page.
+PROPORTION_KINDS = {
+    "n": tables.COUNT,
+    "group_n": tables.COUNT,
+    "weighted_proportion": tables.PERCENT,
+    "ci_lower": tables.PERCENT,
+    "ci_upper": tables.PERCENT,
+    "n_effective": tables.RATE,
+    "suppressed": tables.YES_NO,
 }
 
 
@@ -430,10 +443,9 @@ def show_overall(overall: pd.DataFrame, answers: Sequence[str], title: str, file
         st.info(f"Fewer than {sv.MIN_GROUP_SIZE} respondents answered this question, so its figures are withheld.")
         return
     show_chart(*_weighted_chart(overall, "answer", tuple(answers), title, "", ""))
-    # The only reason the all-respondents row can be withheld is the message above.
-    columns = {**PROPORTION_COLUMNS, "withheld_because": None}
-    st.dataframe(overall, hide_index=True, width="stretch", column_config=columns)
-    download_table(overall, file_name)
+    # The only reason the all-respondents row can be withheld is the message above: not a column of the grid.
+    grid = [c for c in overall.columns if c != "withheld_because"]
+    show_table(overall, file_name, labels=PROPORTION_LABELS, kinds=PROPORTION_KINDS, columns=grid)
 
 
 def show_breakdown_heading(grouped: pd.DataFrame, title: str, breakdown: str) -> None:
@@ -456,5 +468,5 @@ def show_breakdown(grouped: pd.DataFrame, column: str, chosen: str, title: str, 
     if (~shown["suppressed"]).any():
         order = tuple(shown.loc[~shown["suppressed"], "group"])
         show_chart(*_weighted_chart(shown, "group", order, title, chosen, breakdown.lower()))
-    st.dataframe(grouped, hide_index=True, width="stretch", column_config={column: None, **PROPORTION_COLUMNS})
-    download_table(grouped, file_name)
+    grid = [c for c in grouped.columns if c != column]  # the group's code is in the CSV, its name on the page
+    show_table(grouped, file_name, labels=PROPORTION_LABELS, kinds=PROPORTION_KINDS, columns=grid)

@@ -185,10 +185,11 @@ def test_weighted_share_interval_and_effective_n(with_responses):
     )
     row = overall.set_index("answer").loc["fairly safe"]
     assert row["group_n"] == len(answered)
-    assert row["weighted_proportion"] == pytest.approx(share, abs=1e-12)
+    # The grid shows shares in percent (to one decimal place); its values keep full precision.
+    assert row["weighted_proportion"] == pytest.approx(100 * share, abs=1e-10)
     assert row["n_effective"] == pytest.approx(n_eff, abs=1e-9)
-    assert row["ci_lower"] == pytest.approx(centre - half, abs=1e-12)
-    assert row["ci_upper"] == pytest.approx(centre + half, abs=1e-12)
+    assert row["ci_lower"] == pytest.approx(100 * (centre - half), abs=1e-10)
+    assert row["ci_upper"] == pytest.approx(100 * (centre + half), abs=1e-10)
     # The weighting matters here: the unweighted share differs.
     unweighted = sum(1 for _, _, a in answered if a == "fairly safe") / len(answered)
     assert abs(unweighted - share) > 0.001
@@ -220,7 +221,7 @@ def test_small_wards_are_suppressed(with_responses):
     assert row["group_n"] == len(pooled) == sum(per_ward[code] for code in small)
     assert row["n"] == sum(1 for _, a in pooled if a == "fairly safe")
     expected = sum(w for w, a in pooled if a == "fairly safe") / sum(w for w, _ in pooled)
-    assert row["weighted_proportion"] == pytest.approx(expected, abs=1e-12)
+    assert row["weighted_proportion"] == pytest.approx(100 * expected, abs=1e-10)  # in percent
     assert not together["suppressed"].any() and list(grouped["ward_code"])[-1] == sv.WITHHELD_TOGETHER
     assert (shown["group_n"] >= 10).all()
     # Withheld wards are named, by name, on the page.
@@ -235,7 +236,7 @@ def test_small_wards_are_suppressed(with_responses):
     members = [(w, a) for code, w, a in answered if code == ward]
     expected = sum(w for w, a in members if a == "fairly safe") / sum(w for w, _ in members)
     row = shown[(shown["ward_code"] == ward) & (shown["answer"] == "fairly safe")].iloc[0]
-    assert row["weighted_proportion"] == pytest.approx(expected, abs=1e-12)
+    assert row["weighted_proportion"] == pytest.approx(100 * expected, abs=1e-10)  # in percent
 
 
 def test_a_ward_withheld_alone_takes_the_next_smallest_with_it(tmp_path, monkeypatch):

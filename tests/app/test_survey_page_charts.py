@@ -347,7 +347,10 @@ def test_terms_are_explained_and_a_shown_question_is_charted(tmp_path, monkeypat
     overall = weighted_tables(at)[0]
     # 10 of 15 said "very safe" (i not a multiple of 3), unweighted.
     assert list(overall["answer"]) == ["very safe", "neither"] and list(overall["n"]) == [10, 5]
-    assert overall["weighted_proportion"].tolist() == pytest.approx([10 / 15, 5 / 15])
+    assert overall["weighted_proportion"].tolist() == pytest.approx([100 * 10 / 15, 100 * 5 / 15])  # in percent
+    config = json.loads(at.dataframe[-1].proto.columns)
+    assert config["weighted_proportion"]["type_config"]["format"] == "%.1f%%"  # one precision in the table
+    assert config["ci_lower"]["label"] == "95% interval from"
     alt = at.get("vega_lite_chart")[-1].proto.alt
     assert alt.startswith(
         "Bar chart of the weighted share of all respondents giving each answer to “Feel safe day”, with 95% "

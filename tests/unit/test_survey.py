@@ -647,12 +647,13 @@ def test_perception_rows_say_withheld_for_a_small_base(tmp_path):
 def test_published_caveat_from_the_file(surveys):
     assert published_caveat(surveys[-1]) == (
         "Only the top answers of most questions were published. No sample size or method was published "
-        "with these results. Published percentages carry no confidence intervals: those need the answers "
-        "of each respondent."
+        "with these results. Published percentages carry no confidence intervals (the range a figure for all "
+        "residents most probably lies in): working one out needs the answers of each respondent."
     )
     # 2008 states its sample size and method and has no notes: only the reason for no intervals.
     assert published_caveat(surveys[0]) == (
-        "Published percentages carry no confidence intervals: those need the answers of each respondent."
+        "Published percentages carry no confidence intervals (the range a figure for all residents most "
+        "probably lies in): working one out needs the answers of each respondent."
     )
 
 
