@@ -73,14 +73,15 @@ def knowledge(path, question: str, by: str) -> tuple[dict[str, tuple[int, float]
 
 
 def downloaded(frame: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """A frame as the page's download button writes it, read back."""
+    """A frame written to CSV at full precision and read back: more than the page's download gives (it rounds
+    shares to 0.1%), so an attacker here knows at least as much as a visitor could."""
     return pd.read_csv(
         io.StringIO(frame.to_csv(index=False)), dtype={by: str} if by else None, keep_default_na=False, na_values=[""]
     )
 
 
 def published(responses, question: str, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The all-respondents table and the breakdown, exactly as the page builds and downloads them."""
+    """The all-respondents table and the breakdown as the page builds them, downloaded at full precision."""
     overall, answers = sv.overall_shares(responses, question)
     grouped = sv.grouped_shares(responses, question, by, answers)
     return downloaded(overall), downloaded(grouped, by)
