@@ -35,6 +35,8 @@ pages = [
     st.Page("views/accessibility.py", title="Accessibility", icon=":material/accessibility:"),
 ]
 with ui.guard():
-    page = st.navigation(auth.navigation_pages(pages))  # staff pages only in partnership mode (docs/modes.md)
+    # Staff pages only in partnership mode (docs/modes.md). Every link always shown: with the staff pages
+    # there are 14, and Streamlit would otherwise hide those after the tenth behind "View more".
+    page = st.navigation(auth.navigation_pages(pages), expanded=True)
     st.set_page_config(page_title=theme.document_title(page.title, area))  # "Ward map – Medway Community Safety"
     page.run()
