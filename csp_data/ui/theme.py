@@ -81,6 +81,10 @@ STYLESHEET = f"""
   line-height: 1.2;
   margin: 0;
 }}
+/* The sidebar's link to the view: a long address wraps anywhere rather than running off the sidebar. */
+.stApp .st-key-share_link a {{
+  overflow-wrap: anywhere;
+}}
 </style>
 """
 

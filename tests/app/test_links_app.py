@@ -10,6 +10,7 @@ boundaries' GeoJSON), not from the page's code.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import duckdb
@@ -51,8 +52,11 @@ def link_note(at: AppTest) -> str:
 
 
 def shared_link(at: AppTest) -> str:
-    (box,) = at.sidebar.code  # AppTest has no browser address, so the link is its query alone
-    return box.value
+    # AppTest has no browser address, so the link is its query alone
+    (box,) = [m for m in at.sidebar.markdown if m.value.startswith("[")]
+    text, target = re.fullmatch(r"\[(.*)\]\(<(.*)>\)", box.value).groups()
+    assert re.sub(r"\\(.)", r"\1", text) == target  # the link shows its own address
+    return target
 
 
 def ward_name(vintage_file: str, code_field: str, name_field: str, code: str) -> str:

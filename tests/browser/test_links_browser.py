@@ -40,7 +40,10 @@ def query(page) -> dict[str, list[str]]:
 
 
 def shared_link(page) -> str:
-    return page.get_by_test_id("stSidebar").get_by_test_id("stCode").inner_text().strip()
+    (link,) = page.locator(".st-key-share_link a").all()
+    address = link.get_attribute("href")
+    assert link.inner_text().strip() == address  # the link shows its own address
+    return address
 
 
 def radio_checked(page, name: str) -> bool:

@@ -3,6 +3,7 @@ reason that never repeats them. The expected links are written out by hand."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
@@ -221,3 +222,21 @@ def test_the_note_names_each_setting_and_its_reason_and_counts_unknown_ones():
         "The link holds 2 settings this dashboard does not use; they were ignored."
     )
     assert links.describe_problems({}, 1) == "The link holds a setting this dashboard does not use; it was ignored."
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://127.0.0.1:8501/ward_map?period=2025/26&measure=change",
+        "https://csp.example/ward_map?offence=Violence%20and%20sexual%20offences&period=2022",
+        "http://x/](javascript:alert(1))",
+        "http://x/<script>alert(1)</script> *b* _i_ `c` ~s~ [l](u) \\ | # ! &amp;",
+    ],
+)
+def test_the_sidebar_link_shows_its_address_whole_and_cannot_become_another_link(address):
+    from csp_data.ui.links import link_markdown
+
+    text, target = re.fullmatch(r"\[(.*)\]\(<([^<>\s]*)>\)", link_markdown(address)).groups()
+    assert re.fullmatch(r"(?:\\[!-/:-@\[-`{-~]|[^!-/:-@\[-`{-~])*", text)  # every punctuation mark escaped
+    assert re.sub(r"\\(.)", r"\1", text) == address
+    assert target == address.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
