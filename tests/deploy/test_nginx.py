@@ -230,36 +230,57 @@ def test_the_websocket_upgrade_works_through_nginx(stack):
     assert [m.body for m in elements(messages, "metric")][:2] == ["25,082", "88.7"]  # the Overview's 2025 figures
 
 
-def _replica_of(stack, cookie: str) -> int:
-    """Which replica a session with this route cookie lands on: the one whose connect count goes up."""
-    before = [_connects(r.url) for r in stack.replicas]
-    with open_session(stack.url, cookie) as ws:
-        ping(ws)  # answered once the session is registered
-    after = [_connects(r.url) for r in stack.replicas]
-    grown = [i for i, (a, b) in enumerate(zip(before, after)) if b > a]
-    assert len(grown) == 1, (before, after)
-    return grown[0]
-
-
 def _connects(url: str) -> float:
     return metrics(url)[("session_events_total", frozenset({("type", "connect")}))]
 
 
-def test_sessions_stick_to_one_replica_and_both_replicas_are_used(stack):
-    cookies = [secrets.token_hex(16) for _ in range(12)]
-    first = {cookie: _replica_of(stack, cookie) for cookie in cookies}
-    again = {cookie: _replica_of(stack, cookie) for cookie in cookies}
-    assert first == again
-    assert set(first.values()) == {0, 1}  # all 12 on one replica: 1 chance in 2,048
+def _route_cookie(stack) -> str:
+    """What a new visitor's first request is given: the replica nginx chose for it."""
+    _, headers, _ = request(stack.url + "/")
+    (cookie,) = re.fullmatch(
+        r"dashboard_route=(replica-[0-9]+); Path=/; HttpOnly; SameSite=Lax", headers["Set-Cookie"]
+    ).groups()
+    return cookie
+
+
+@contextlib.contextmanager
+def _session_on(stack, cookie: str | None):
+    """A session opened with this route cookie, held open; yields the index of the replica it landed on."""
+    before = [_connects(r.url) for r in stack.replicas]
+    with open_session(stack.url, cookie) as ws:
+        ping(ws)  # answered once the session is registered
+        after = [_connects(r.url) for r in stack.replicas]
+        grown = [i for i, (a, b) in enumerate(zip(before, after)) if b > a]
+        assert len(grown) == 1, (before, after)
+        yield grown[0]
+
+
+def test_new_visitors_are_spread_evenly_and_each_stays_on_its_replica(stack):
+    with contextlib.ExitStack() as held:
+        landed = {}
+        for _ in range(6):  # each new visitor: first request, then its session, held open
+            cookie = _route_cookie(stack)
+            landed[cookie] = landed.get(cookie, []) + [held.enter_context(_session_on(stack, cookie))]
+        # The replica with fewer open sessions takes the next visitor: 3 and 3, whatever the order.
+        assert sorted(len(v) for v in landed.values()) == [3, 3], landed
+        for cookie, replicas in landed.items():  # replica-N is the N-th replica, every time
+            assert replicas == [int(cookie.removeprefix("replica-")) - 1] * len(replicas)
+    for cookie in ("replica-1", "replica-2", "replica-1"):  # a returning visitor: its replica again
+        with _session_on(stack, cookie) as replica:
+            assert replica == int(cookie.removeprefix("replica-")) - 1
 
 
 def test_the_first_answer_sets_a_route_cookie_and_a_forged_one_is_replaced(stack):
-    _, headers, _ = request(stack.url + "/")
-    assert re.fullmatch(r"dashboard_route=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Lax", headers["Set-Cookie"])
-    valid = secrets.token_hex(16)
-    assert "dashboard_route" not in str(request(stack.url + "/", headers={"Cookie": f"dashboard_route={valid}"})[1])
-    _, forged, _ = request(stack.url + "/", headers={"Cookie": "dashboard_route=../../etc"})
-    assert "dashboard_route=" in forged["Set-Cookie"] and "etc" not in forged["Set-Cookie"]
+    assert _route_cookie(stack) in {"replica-1", "replica-2"}
+    assert "Set-Cookie" not in request(stack.url + "/", headers={"Cookie": "dashboard_route=replica-2"})[1]
+    for forged in ("../../etc", "replica-3", "replica-0", "replica-1x", "replica-", secrets.token_hex(16)):
+        _, headers, _ = request(stack.url + "/", headers={"Cookie": f"dashboard_route={forged}"})
+        assert re.fullmatch(r"dashboard_route=replica-[12]; Path=/; HttpOnly; SameSite=Lax", headers["Set-Cookie"])
+
+
+def test_nginx_own_answers_set_no_route_cookie(stack):
+    status, headers, _ = request(stack.url + "/ward_map/extra")
+    assert status == 404 and "Set-Cookie" not in headers
 
 
 def test_sessions_per_client_address_are_capped(stack):
