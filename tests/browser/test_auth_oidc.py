@@ -13,6 +13,7 @@ from oidc_provider_mock import User, run_server_in_thread
 
 from csp_data.audit import read_changes
 from csp_data.store import Store
+from deploy.serve import free_port, serve
 from helpers import ROOT, csv_bytes, street_row
 
 pytestmark = pytest.mark.browser
@@ -36,19 +37,22 @@ def monkeypatch_module():
         yield patch
 
 
-@pytest.fixture(scope="module")
-def partnership(provider, tmp_path_factory):
-    """The partnership site over a copy of the embedded store; yields its URL and store."""
+@pytest.fixture(scope="module", params=["direct", "through nginx"])
+def partnership(request, provider, tmp_path_factory):
+    """The partnership site over a copy of the embedded store, served by one replica directly or as it is
+    hosted (``make serve``: nginx in front of two replicas, sticky sessions, uploads through nginx's
+    limits); yields its URL and store."""
     folder = tmp_path_factory.mktemp("partnership")
     store_dir = folder / "store"
     shutil.copytree(
         ROOT / "data" / "medway" / "store", store_dir, symlinks=True, ignore=shutil.ignore_patterns("statcache")
     )
+    nginx_port = free_port() if request.param == "through nginx" else None
     secrets_file = folder / "secrets.toml"
     secrets_file.write_text(
         f"""
 [auth]
-redirect_uri = "http://127.0.0.1:{{port}}/oauth2callback"
+redirect_uri = "http://127.0.0.1:{nginx_port or "{port}"}/oauth2callback"
 cookie_secret = "{secrets.token_hex(32)}"
 client_id = "csp-dashboard-test"
 client_secret = "{secrets.token_hex(16)}"
@@ -66,8 +70,12 @@ audit = ["ann@example.org"]
         "STREAMLIT_SECRETS_FILES": str(secrets_file),
         "AUTHLIB_INSECURE_TRANSPORT": "1",
     }
-    with streamlit_server(env=env) as url:
-        yield url, Store(store_dir)
+    if nginx_port is None:
+        with streamlit_server(env=env) as url:
+            yield url, Store(store_dir)
+    else:
+        with serve(folder / "run", port=nginx_port, env=env, upload_limit_mb=2) as stack:
+            yield stack.url, Store(store_dir)
 
 
 def page_text(page) -> str:
