@@ -1,7 +1,7 @@
 """What a visitor waits for in a browser: every page in Debian's Chromium (Playwright) against the real server.
 
 Usage: .venv/bin/python bench/browser.py [--runs 3] [--first-visits 3] [--pages overview,hotspots,...]
-           [--store-dir DIR] [--area-file FILE]
+           [--store-dir DIR] [--area-file FILE] [--hosted]
 
 1. ``first_visit``: a fresh ``streamlit run app.py`` for each of ``--first-visits`` runs, then one visit
    to the Overview: time from ``page.goto`` to first content (the page's h1 in the main area) and to idle.
@@ -9,8 +9,10 @@ Usage: .venv/bin/python bench/browser.py [--runs 3] [--first-visits 3] [--pages 
    area, builds the DuckDB views and runs every query, and the browser loads Streamlit's front end. The
    same again with the server warmed as deployments warm it (``make serve`` and the systemd units run
    every page once with deploy/warm.py before visitors arrive): what the first visitor after a deploy waits for.
-2. ``new_visitor``: one fresh server; for every page, a new visitor (a fresh browser context: no cookies,
-   no HTTP cache, a new session) opening the page's link. The first visit to each page (its figures not
+2. ``new_visitor``: one fresh server (with ``--hosted``: ``make serve``'s stack, nginx serving the front
+   end's files with gzip in front of two replicas warmed at start, as the site is hosted); for every
+   page, a new visitor (a fresh browser context: no cookies, no HTTP cache, a new session) opening the
+   page's link. The first visit to each page (its figures not
    yet cached, apart from what earlier pages share) is reported apart, then the median of ``--runs``
    visits with the server's caches warm.
 
@@ -57,6 +59,7 @@ _spec = importlib.util.spec_from_file_location("browser_helpers", ROOT / "tests"
 helpers = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(helpers)
 sys.path.insert(0, str(ROOT))
+from deploy.serve import serve  # noqa: E402
 from deploy.warm import warm  # noqa: E402
 
 PAGES = {  # key: (title, path under the server's URL; the default page is the root)
@@ -261,12 +264,23 @@ def page_result(title: str, first: dict, done: list[dict]) -> dict:
     return result
 
 
-def new_visitors(browser, pages: list[str], runs: int, env: dict) -> list[dict]:
+@contextlib.contextmanager
+def hosted_stack(env: dict, timeout: float = 120):
+    """``make serve``'s stack on free loopback ports (nginx, two replicas warmed at start); yields nginx's URL."""
+    with (
+        tempfile.TemporaryDirectory(prefix="csp-bench-browser-") as tmp,
+        serve(Path(tmp), env=env, timeout=timeout, warm_pages=True) as stack,
+    ):
+        yield stack.url
+
+
+def new_visitors(browser, pages: list[str], runs: int, env: dict, hosted: bool = False) -> list[dict]:
     results = []
     with baseline_server(env) as url:
         first = visits(browser, url + "/", 1)[0]
         results.append(page_result(BASELINE, first, visits(browser, url + "/", runs)))
-    with helpers.streamlit_server(env, timeout=120) as url:
+    server = hosted_stack if hosted else helpers.streamlit_server
+    with server(env, timeout=120) as url:
         visits(browser, url + "/", 1)  # the server's first session (imports, area, views); measured in part 1
         for key in pages:
             title, path = PAGES[key]
@@ -275,7 +289,7 @@ def new_visitors(browser, pages: list[str], runs: int, env: dict) -> list[dict]:
     return results
 
 
-def summary(firsts: list[dict], pages: list[dict]) -> None:
+def summary(firsts: list[dict], pages: list[dict], hosted: bool = False) -> None:
     if firsts:
         app = [r for r in firsts if r["page"] == "Overview"]
         warmed = [r for r in firsts if r["page"] == WARMED]
@@ -306,7 +320,8 @@ def summary(firsts: list[dict], pages: list[dict]) -> None:
             print(f"first content within budget, {label}: {verdict}")
     if pages:
         print(
-            f"\nnew visitor per page (median of {pages[0]['runs']} visits, server caches warm; budget: idle < "
+            f"\nnew visitor per page{' through nginx (make serve: two replicas warmed at start)' if hosted else ''} "
+            f"(median of {pages[0]['runs']} visits, server caches warm; the baseline served directly; budget: idle < "
             f"{PAGE_BUDGET_MS} ms). ms from goto: front end parsed, WebSocket open, h1, idle (min-max), settled; "
             "CPU ms: Chromium main thread, server; the page's first visit: h1, idle"
         )
@@ -331,6 +346,11 @@ def main() -> None:
     parser.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated: {', '.join(PAGES)}")
     parser.add_argument("--store-dir", help="serve this store (CSP_STORE_DIR) instead of the area file's")
     parser.add_argument("--area-file", help="serve this area file (CSP_AREA_FILE)")
+    parser.add_argument(
+        "--hosted",
+        action="store_true",
+        help="new visitors through make serve's stack (nginx serving the front end's files, two warmed replicas)",
+    )
     args = parser.parse_args()
     pages = [p.strip() for p in args.pages.split(",") if p.strip()]
     if unknown := [p for p in pages if p not in PAGES]:
@@ -347,10 +367,10 @@ def main() -> None:
             visit_warmup = browser.new_context()  # Chromium's own first-context costs, not the app's
             visit_warmup.close()
             firsts = first_visits(browser, args.first_visits, env) if args.first_visits else []
-            per_page = new_visitors(browser, pages, args.runs, env) if pages and args.runs else []
+            per_page = new_visitors(browser, pages, args.runs, env, args.hosted) if pages and args.runs else []
         finally:
             browser.close()
-    summary(firsts, per_page)
+    summary(firsts, per_page, args.hosted)
     loads = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"\n# total {time.perf_counter() - start:.0f} s; load average at the end {loads} (1 / 5 / 15 min, {os.cpu_count()} cores)"
