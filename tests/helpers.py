@@ -89,3 +89,21 @@ def csv_bytes(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def open_folds(at):
+    """Open every fold on an AppTest page (:func:`csp_data.ui.folds.fold`) as a visitor's clicks would, and
+    run it again, until none is closed (an open fold can hold another). Returns ``at``."""
+    from csp_data.ui.folds import FOLD_KEY_PREFIX
+
+    for _ in range(5):
+        keys = [e.proto.id.split("-", 2)[-1] for e in at.expander]
+        closed = [
+            k for k in keys if k.startswith(FOLD_KEY_PREFIX) and not (k in at.session_state and at.session_state[k])
+        ]
+        if not closed:
+            return at
+        for key in closed:
+            at.session_state[key] = True
+        at.run()
+    raise AssertionError("folds kept closing")

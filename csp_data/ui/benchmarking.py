@@ -27,6 +27,7 @@ from csp_data.tables import readable
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
 from csp_data.ui.context import FIGURES_PER_CACHE
 from csp_data.ui.errors import guard
+from csp_data.ui.folds import fold
 from csp_data.words import slug
 
 PEERS_KEY, PERIOD_KEY, OFFENCE_KEY = "benchmark_peers", "benchmark_period", "benchmark_offence"
@@ -430,8 +431,8 @@ def show_national(view: NationalView, file_name: str) -> None:
         return
     show_metrics(view.metrics)
     show_chart(view.chart, view.chart_alt)
-    with st.expander("Table: every CSP, ranked"):
-        st.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
+    if table := fold("Table: every CSP, ranked"):
+        table.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
     download(view.table, file_name)
 
 

@@ -48,6 +48,7 @@ from csp_data.plans.wording import (
 )
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
 from csp_data.ui.context import FIGURES_PER_CACHE, NO_MONTHS, current_store, run_query
+from csp_data.ui.folds import fold
 from csp_data.words import rate, slug
 
 STATUS_HELP = "Colour is only a cue: the symbol and the words give the status."
@@ -383,8 +384,8 @@ def show_live_indicators(priority: Priority, live: LiveView | None, period: Peri
         with column:
             show_indicator(view)
     shown, download = live.tables[priority.id]
-    with st.expander("Table: live indicators by month"):
-        st.dataframe(shown, hide_index=True, column_config=INDICATOR_LABELS)
+    if table := fold("Table: live indicators by month", f"live indicators {priority.id}"):
+        table.dataframe(shown, hide_index=True, column_config=INDICATOR_LABELS)
     show_download(download)
     if any(v.figures.series.kind == "asb" for v in views):
         st.caption("ASB is not crime: it is shown as its own series and never added to a crime total.")
@@ -451,8 +452,10 @@ def show_earlier_plans(view: PlanView) -> None:
             show_kpi_table(earlier.rated)
         if earlier.unrated is not None:
             unrated = len(earlier.unrated.cells)
-            with st.expander(f'Measures without a published target or figure ({unrated}): status "No data"'):
-                show_kpi_table(earlier.unrated)
-        with st.expander(f"Actions of the {plan.title} ({len(earlier.actions)})"):
-            st.dataframe(earlier.actions, hide_index=True, width="stretch", column_config=ACTION_LABELS)
+            label = f'Measures without a published target or figure ({unrated}): status "No data"'
+            if table := fold(label, f"unrated {plan.title}"):
+                with table:
+                    show_kpi_table(earlier.unrated)
+        if table := fold(f"Actions of the {plan.title} ({len(earlier.actions)})", f"actions {plan.title}"):
+            table.dataframe(earlier.actions, hide_index=True, width="stretch", column_config=ACTION_LABELS)
         show_download(earlier.download)

@@ -23,6 +23,7 @@ from csp_data.series import counted_choices, crime_type_counted, monthly_type_co
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
 from csp_data.ui.context import FIGURES_PER_CACHE, current_store, loaded_months, run_query
 from csp_data.ui.downloads import download_table
+from csp_data.ui.folds import fold
 from csp_data.ui.tables import show_table
 from csp_data.words import slug
 
@@ -291,8 +292,8 @@ def show_heat_map(page: SeasonalityPage, stem: str) -> None:
     )
     show_chart(*page.charts["heat_map"])
     columns = {"_index": "Year"} | {m: st.column_config.NumberColumn(m, format="localized") for m in page.heat_grid}
-    with st.expander("Table: month by year"):
-        st.dataframe(page.heat_grid, width="stretch", column_config=columns)
+    if table := fold("Table: month by year"):
+        table.dataframe(page.heat_grid, width="stretch", column_config=columns)
     heat = view.heat_map[["year", "month", "incidents", "loaded", "year_label"]]
     download_table(heat, f"{stem}-month-by-year.csv", labels=LABELS | {"year_label": "Year (months loaded)"})
 
@@ -334,9 +335,11 @@ def show_crime_types(types: CrimeTypePanels, area_name: str, period: Period) -> 
         "Blue line and points: crimes recorded each month; thick black line: the 3-month average. Each panel has "
         "its own scale, so compare shapes, not heights. ASB is not crime and is not included."
     )
-    for start in range(0, len(types.panels), PANEL_COLUMNS):
-        for column, panel in zip(st.columns(PANEL_COLUMNS), types.panels[start : start + PANEL_COLUMNS]):
-            with column:
-                show_chart(*panel)
+    if panels := fold(f"Charts: a chart for each crime type ({len(types.panels)})", "crime type charts"):
+        with panels:
+            for start in range(0, len(types.panels), PANEL_COLUMNS):
+                for column, panel in zip(st.columns(PANEL_COLUMNS), types.panels[start : start + PANEL_COLUMNS]):
+                    with column:
+                        show_chart(*panel)
     file_name = f"{slug(area_name)}-crime-types-by-month-{period.first:%Y-%m}-{period.last:%Y-%m}.csv"
     _table(types.table, TYPES_SHOWN, "crime types by month", file_name)

@@ -3,7 +3,6 @@ its CSV, or a sentence when there is nothing to show (never an empty grid or a d
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -11,6 +10,7 @@ import streamlit as st
 
 from csp_data import tables
 from csp_data.ui.downloads import download_table
+from csp_data.ui.folds import fold
 
 #: Columns of long text (lists of places, sentences): given the room of a wide column.
 _WIDE = {"main_streets", "type_mix", "change"}
@@ -70,9 +70,10 @@ def show_table(
     expander: str | None = None,
 ) -> None:
     """``frame`` as a grid with its CSV download (``file_name``), headings from ``labels`` or the shared
-    ones, folded under ``expander`` when a title is given (a table behind a chart); when it has no rows,
-    the sentence ``empty`` (if given) instead of an empty grid and button. ``hidden`` columns are left out
-    of both; ``columns``, if given, are the ones the grid shows (in that order), the CSV keeping the rest."""
+    ones, folded under ``expander`` when a title is given (a table behind a chart, drawn only while its
+    fold is open: :func:`csp_data.ui.folds.fold`); when it has no rows, the sentence ``empty`` (if given)
+    instead of an empty grid and button. ``hidden`` columns are left out of both; ``columns``, if given, are
+    the ones the grid shows (in that order), the CSV keeping the rest."""
     if frame.empty:
         if empty:
             st.info(empty)
@@ -80,9 +81,10 @@ def show_table(
     # With ``columns`` the grid holds the whole frame and shows those; the CSV leaves out ``hidden``.
     grid = frame if columns is not None else frame.drop(columns=list(hidden))
     frame = frame.drop(columns=list(hidden))
-    shown, config = column_config(grid, labels, kinds)
-    with st.expander(expander) if expander else contextlib.nullcontext():
-        st.dataframe(
+    place = fold(expander, f"{expander} {file_name or ''}") if expander else st
+    if place is not None:  # a folded table is drawn only while its fold is open
+        shown, config = column_config(grid, labels, kinds)
+        place.dataframe(
             shown,
             hide_index=True,
             width="stretch",

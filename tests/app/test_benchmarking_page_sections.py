@@ -9,7 +9,7 @@ import json
 import duckdb
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT
+from helpers import ROOT, open_folds
 
 APP = str(ROOT / "app.py")
 PAGE = "views/benchmarking.py"
@@ -21,7 +21,7 @@ def run_page(**state) -> AppTest:
     for key, value in state.items():
         at.session_state[key] = value
     at.switch_page(PAGE)
-    return at.run()
+    return open_folds(at.run())
 
 
 def test_every_chart_and_the_map_says_what_it_shows():

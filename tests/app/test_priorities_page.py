@@ -20,7 +20,7 @@ import pytest
 from scipy.stats import binomtest
 from streamlit.testing.v1 import AppTest
 
-from helpers import EMBEDDED_STORE_GLOB, ROOT
+from helpers import EMBEDDED_STORE_GLOB, ROOT, open_folds
 
 APP = str(ROOT / "app.py")
 PAGE = "views/priorities.py"
@@ -106,7 +106,7 @@ def open_page(**widget_state) -> AppTest:
         at.session_state[key] = value
     at.run()
     assert not at.exception
-    return at.switch_page(PAGE).run()
+    return open_folds(at.switch_page(PAGE).run())
 
 
 def metrics(at: AppTest) -> dict[str, str]:

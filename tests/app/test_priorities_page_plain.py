@@ -12,7 +12,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT
+from helpers import ROOT, open_folds
 
 PAGE = "views/priorities.py"
 FILE_NAME = re.compile(r"\b[\w.-]+\.(?:csv|parquet|ya?ml|toml|geojson|json|txt|py|pdf|docx)\b", re.I)
@@ -23,7 +23,7 @@ def page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["period_kind"] = "Calendar year"
     at.run()
-    at = at.switch_page(PAGE).run()
+    at = open_folds(at.switch_page(PAGE).run())
     assert not at.exception and not at.error
     return at
 

@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from helpers import open_folds
+
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT.parent / "shared" / "data" / "raw"
 PAGE = "views/seasonality.py"
@@ -30,8 +32,9 @@ def raw_dir() -> Path:
     return RAW
 
 
-def run_page(series: str | None = None, **session) -> AppTest:
-    """Run the app on the Seasonality page; widget values are set before the run."""
+def run_page(series: str | None = None, folds_open: bool = True, **session) -> AppTest:
+    """Run the app on the Seasonality page; widget values are set before the run. With ``folds_open``, every
+    table behind a chart and the crime-type charts are opened, as a visitor's clicks would."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in session.items():
         at.session_state[key] = value
@@ -39,7 +42,7 @@ def run_page(series: str | None = None, **session) -> AppTest:
         at.session_state["seasonality_series"] = series
     at.run()
     at.switch_page(PAGE).run()
-    return at
+    return open_folds(at) if folds_open else at
 
 
 def texts(elements) -> str:
@@ -335,3 +338,18 @@ def test_short_history_says_so_in_sentences_without_empty_tables(four_month_stor
     assert len(at.dataframe) == 5 and len(at.get("download_button")) == 5
     assert not any(e.label == "Table: rolling 12-month totals" for e in at.expander)
     assert len(at.get("vega_lite_chart")) == 4 + at.dataframe[4].value["crime_type"].nunique()
+
+
+def test_tables_and_crime_type_charts_are_sent_only_when_opened():
+    """A new visitor's page holds its seasonal charts and every CSV button, but no table and
+    no crime-type chart until its fold is opened (each would cost the browser time to draw)."""
+    closed = run_page(folds_open=False)
+    assert not closed.exception
+    assert len(closed.dataframe) == 0 and len(closed.get("vega_lite_chart")) == 4
+    assert len(closed.get("download_button")) == 6  # every table's CSV, without opening it
+    labels = [e.label for e in closed.expander]
+    assert "Charts: a chart for each crime type (13)" in labels and "Table: month by year" in labels
+    opened = open_folds(closed)
+    assert not opened.exception
+    assert len(opened.dataframe) == 6 and len(opened.get("vega_lite_chart")) == 4 + 13
+    assert len(opened.get("download_button")) == 6

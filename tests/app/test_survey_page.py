@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from csp_data import survey as sv
-from helpers import EMBEDDED_STORE_GLOB, ROOT
+from helpers import EMBEDDED_STORE_GLOB, ROOT, open_folds
 
 APP = str(ROOT / "app.py")
 PAGE = "views/survey.py"
@@ -45,7 +45,7 @@ def open_page(**page_state) -> AppTest:
     assert not at.exception
     for key, value in page_state.items():
         at.session_state[key] = value
-    return at.switch_page(PAGE).run()
+    return open_folds(at.switch_page(PAGE).run())
 
 
 def metrics(at: AppTest) -> dict[str, list[str]]:

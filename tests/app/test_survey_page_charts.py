@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from csp_data import survey as sv
 from csp_data.charts.colours import contrast_ratio, year_colour
 from csp_data.ui import survey as survey_ui
-from helpers import ROOT
+from helpers import ROOT, open_folds
 
 APP = str(ROOT / "app.py")
 AREA_DIR = ROOT / "data" / "medway"
@@ -281,7 +281,7 @@ def open_page(monkeypatch, area, **state) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90).run()
     for key, value in state.items():
         at.session_state[key] = value
-    at = at.switch_page("views/survey.py").run()
+    at = open_folds(at.switch_page("views/survey.py").run())
     assert not at.exception and not at.error
     return at
 

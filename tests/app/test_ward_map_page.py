@@ -11,7 +11,7 @@ import csv
 import duckdb
 from streamlit.testing.v1 import AppTest
 
-from helpers import EMBEDDED_STORE_GLOB, ROOT
+from helpers import EMBEDDED_STORE_GLOB, ROOT, open_folds
 
 APP = str(ROOT / "app.py")
 PAGE = "views/ward_map.py"
@@ -43,7 +43,7 @@ def open_page(**page_state) -> AppTest:
     assert not at.exception
     for key, value in page_state.items():
         at.session_state[key] = value
-    return at.switch_page(PAGE).run()
+    return open_folds(at.switch_page(PAGE).run())
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -81,7 +81,7 @@ def test_page_draws_the_map_table_and_top_five():
 
 def test_ward_profile_figures_match_an_independent_count():
     at = open_page()
-    at.selectbox(key="ward_map_ward_2023").set_value(GILLINGHAM_SOUTH).run()
+    open_folds(at.selectbox(key="ward_map_ward_2023").set_value(GILLINGHAM_SOUTH).run())
     assert not at.exception and not at.error
     count = independent_count("kind = 'crime' AND ward_code = ?", GILLINGHAM_SOUTH)
     total = independent_count("kind = 'crime'")

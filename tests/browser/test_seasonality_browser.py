@@ -43,7 +43,7 @@ def check_page(page, problems: list[str]) -> None:
     assert not exceptions, exceptions[0].inner_text()[:500]
     assert not problems, "\n".join(problems)
     charts = page.query_selector_all("[data-testid='stVegaLiteChart']")
-    assert len(charts) >= 5
+    assert len(charts) >= 4  # overlay, expected range, month by year, trend (the crime types' are folded)
     # Every chart has drawn its marks (Vega renders to canvas or svg).
     page.wait_for_function(
         "() => [...document.querySelectorAll(\"[data-testid='stVegaLiteChart']\")]"
@@ -92,4 +92,26 @@ def test_seasonality_page_two_years_with_a_gap(chromium, tmp_path):
         assert "Comparing only the 4 months loaded in both periods" in body
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "seasonality-two-years.png"), full_page=True)
+        page.close()
+
+
+def test_folds_draw_their_table_and_charts_when_opened(chromium):
+    """The tables behind the charts and the crime-type charts are sent only when a visitor opens their fold:
+    opened by keyboard (Enter on the fold's summary) the charts draw; clicked, the table's grid appears."""
+    with streamlit_server() as url:
+        page, problems = open_seasonality(chromium, url)
+        charts = "[data-testid='stVegaLiteChart']"
+        before = len(page.query_selector_all(charts))
+        assert not page.query_selector_all("[data-testid='stDataFrame']")
+        summary = page.locator("[data-testid='stExpander'] summary", has_text="Charts: a chart for each crime type")
+        summary.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(f'() => document.querySelectorAll("{charts}").length >= {before + 13}', timeout=30000)
+        wait_until_idle(page)
+        assert len(page.query_selector_all(charts)) == before + 13
+        page.locator("[data-testid='stExpander'] summary", has_text="Table: month by year").click()
+        page.wait_for_selector("[data-testid='stDataFrame']", timeout=30000)
+        wait_until_idle(page)
+        check_page(page, problems)
+        assert len(page.query_selector_all("[data-testid='stDataFrame']")) == 1
         page.close()
