@@ -3,6 +3,7 @@
 import streamlit as st
 
 from csp_data import ui
+from csp_data.figures.ledger import ledger_summary
 
 LEDGER_HEADINGS = {
     "force": "Force",
@@ -55,12 +56,15 @@ if len(other_forces):
     )
 
 st.header("Coverage ledger")
-st.caption("Every month loaded into the store, with each dropped row counted by reason.")
 ledger = ui.run_query("coverage_ledger")
+if len(ledger):
+    st.markdown(ledger_summary(ledger, area.short_name))
+    st.caption("The table has every month loaded into the store, with each dropped row counted by reason.")
 ui.show_table(
     ledger,
     f"{ui.slug(area.short_name)}-coverage-ledger.csv",
     labels=LEDGER_HEADINGS,
     hidden=["source", "loaded_at"],
     empty="No police.uk months are loaded yet.",
+    expander=f"Table: every month loaded ({ledger['month'].nunique()})",
 )
