@@ -28,7 +28,9 @@ def test_months_gaps_totals_and_reasons_summed_over_months_and_forces():
 
 def test_nothing_dropped_and_every_row_in_a_ward():
     frame = ledger(["2025-06", "Kent Police", 12, 12, 0, 0, 0, 0])
-    assert ledger_summary(frame, "Swale") == "Months loaded: Jun 2025. 1 month in all: 12 rows read and 12 kept in Swale."
+    assert (
+        ledger_summary(frame, "Swale") == "Months loaded: Jun 2025. 1 month in all: 12 rows read and 12 kept in Swale."
+    )
 
 
 def test_empty_ledger():
