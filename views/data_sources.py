@@ -3,7 +3,7 @@
 import streamlit as st
 
 from csp_data import ui
-from csp_data.figures.ledger import ledger_summary
+from csp_data.figures.ledger import NO_MONTHS_LOADED, ledger_summary
 
 LEDGER_HEADINGS = {
     "force": "Force",
@@ -65,6 +65,6 @@ ui.show_table(
     f"{ui.slug(area.short_name)}-coverage-ledger.csv",
     labels=LEDGER_HEADINGS,
     hidden=["source", "loaded_at"],
-    empty="No police.uk months are loaded yet.",
+    empty=NO_MONTHS_LOADED,
     expander=f"Table: every month loaded ({ledger['month'].nunique()})",
 )

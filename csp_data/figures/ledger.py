@@ -9,6 +9,9 @@ import pandas as pd
 from csp_data.periods import describe_gaps
 from csp_data.words import plural
 
+#: What the page says when no month is loaded.
+NO_MONTHS_LOADED = "No police.uk months are loaded yet."
+
 #: Reasons a row read was not kept, in the ledger's columns, as the sentence names them.
 DROPPED = {
     "no_location": "no location",
@@ -21,7 +24,7 @@ def ledger_summary(ledger: pd.DataFrame, area_name: str) -> str:
     """One paragraph: the months loaded and missing, the rows read and kept, and why the rest were dropped,
     summed over every month and force of ``ledger`` (the ``coverage_ledger`` query's rows)."""
     if ledger.empty:
-        return "No police.uk months are loaded yet."
+        return NO_MONTHS_LOADED
     months = {date.fromisoformat(f"{m}-01") for m in ledger["month"]}
     read, kept = int(ledger["rows_read"].sum()), int(ledger["rows_kept"].sum())
     dropped = [f"{int(ledger[c].sum()):,} {why}" for c, why in DROPPED.items() if int(ledger[c].sum())]
