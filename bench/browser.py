@@ -88,13 +88,17 @@ BUSY = "[data-testid='stStatusWidgetRunningIcon'], [data-testid='stSkeleton']"
 
 MARKS_SCRIPT = f"""
 (() => {{
-  const marks = {{h1: null, idle: null, busy: null, settled: null}};
+  const marks = {{h1: null, idle: null, busy: null, settled: null, left: null}};
   window.__benchMarks = marks;
+  // Moving within the site: the marks start again, and the h1 counts once it no longer reads ``left``, the
+  // title of the page left behind.
+  window.__benchRestart = (left) => Object.assign(marks, {{h1: null, idle: null, busy: null, settled: null, left}});
   let busy = false;
   const check = () => {{
     const now = Date.now();
     marks.settled = now;
-    if (marks.h1 === null && document.querySelector({H1!r})) marks.h1 = now;
+    const h1 = marks.h1 === null && document.querySelector({H1!r});
+    if (h1 && (marks.left === null || h1.textContent !== marks.left)) marks.h1 = now;
     if (document.querySelector({BUSY!r})) {{
       if (marks.busy === null) marks.busy = now;
       busy = true;
@@ -289,7 +293,84 @@ def new_visitors(browser, pages: list[str], runs: int, env: dict, hosted: bool =
     return results
 
 
-def summary(firsts: list[dict], pages: list[dict], hosted: bool = False) -> None:
+def move_to(browser, url: str, title: str) -> dict:
+    """A visitor already on the site: a fresh context opens the Overview (the Glossary, to move to the
+    Overview) and waits for it to be idle, then follows the sidebar's link to the page titled ``title``; ms
+    from the click to its h1, idle and settled, and the CPU the tab and the server spent meanwhile."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        context.add_init_script(MARKS_SCRIPT)
+        page = context.new_page()
+        page.goto(url + ("/glossary" if title == PAGES["overview"][0] else "/"), timeout=180_000)
+        page.wait_for_selector(H1, state="visible", timeout=120_000)
+        helpers.wait_until_idle(page, timeout_ms=120_000)
+        link = page.locator("[data-testid='stSidebarNav'] a", has_text=title)
+        devtools = context.new_cdp_session(page)
+        devtools.send("Performance.enable")
+        before = {m["name"]: m["value"] for m in devtools.send("Performance.getMetrics")["metrics"]}
+        server_cpu = server_cpu_ms()
+        left = page.eval_on_selector(H1, "h => h.textContent")  # the title of the page being left
+        start = page.evaluate("(left) => { window.__benchRestart(left); return Date.now(); }", left)
+        link.click()
+        try:
+            page.wait_for_function(
+                "([selector, left]) => { const h = document.querySelector(selector); return h && h.textContent !== left; }",
+                arg=[H1, left],
+                timeout=120_000,
+            )
+            helpers.wait_until_idle(page, timeout_ms=120_000)
+        except (TimeoutError, PlaywrightTimeout) as error:
+            raise VisitFailed(f"{url}: moving to {title}: {error}") from None
+        marks = page.evaluate("window.__benchMarks")
+        after = {m["name"]: m["value"] for m in devtools.send("Performance.getMetrics")["metrics"]}
+        server_cpu = server_cpu_ms() - server_cpu
+        if page.query_selector_all("[data-testid='stException']"):
+            raise RuntimeError(f"{url}: {title} showed an error")
+    finally:
+        context.close()
+    h1 = marks["h1"] if marks["h1"] is not None else start
+    idle = max(marks["idle"] or h1, h1)
+    return {
+        "h1_ms": round(h1 - start),
+        "idle_ms": round(idle - start),
+        "settled_ms": round(max(marks["settled"] or idle, idle) - start),
+        "main_thread_cpu_ms": round((after.get("ThreadTime", 0) - before.get("ThreadTime", 0)) * 1000),
+        "server_cpu_ms": round(server_cpu),
+    }
+
+
+def within_site(browser, pages: list[str], runs: int, env: dict, hosted: bool = False) -> list[dict]:
+    """For every page: ``runs`` visitors who opened the Overview and then follow the sidebar's link to it (the
+    front end already loaded, as for every page after a visitor's first)."""
+    results = []
+    server = hosted_stack if hosted else helpers.streamlit_server
+    with server(env, timeout=120) as url:
+        visits(browser, url + "/", 1)  # the server's first session
+        for key in pages:
+            title, _ = PAGES[key]
+            done = []
+            for _ in range(runs + 1):  # the first fills the server's caches for the page: left out
+                try:
+                    done.append(move_to(browser, url, title))
+                except VisitFailed as error:
+                    print(f"# move left out: {error}", file=sys.stderr, flush=True)
+            done = done[1:]
+            if not done:
+                raise SystemExit(f"every move to {title} failed")
+            result = {"measure": "within_site", "page": title, "runs": len(done)}
+            result.update(
+                {
+                    k: median_of(done, k)
+                    for k in ("h1_ms", "idle_ms", "settled_ms", "main_thread_cpu_ms", "server_cpu_ms")
+                }
+            )
+            result["idle_min_max_ms"] = [min(v["idle_ms"] for v in done), max(v["idle_ms"] for v in done)]
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+            results.append(result)
+    return results
+
+
+def summary(firsts: list[dict], pages: list[dict], hosted: bool = False, moves: list[dict] = ()) -> None:
     if firsts:
         app = [r for r in firsts if r["page"] == "Overview"]
         warmed = [r for r in firsts if r["page"] == WARMED]
@@ -337,6 +418,22 @@ def summary(firsts: list[dict], pages: list[dict], hosted: bool = False) -> None
                 f"{f'({low}-{high})':>13s} {r['settled_ms']:8,d} {r['main_thread_cpu_ms']:8,d} "
                 f"{r['server_cpu_ms']:7,d} {r['first_h1_ms']:7,d} {r['first_idle_ms']:9,d}  {ok}"
             )
+    if moves:
+        print(
+            f"\nmoving within the site{' through nginx' if hosted else ''}: a visitor on the Overview (the Glossary, "
+            f"for the Overview) follows the sidebar's link to the page (median of {moves[0]['runs']} visitors, server "
+            f"caches warm; budget: idle < {PAGE_BUDGET_MS} ms). ms from the click: h1, idle (min-max), settled; CPU ms"
+        )
+        print(
+            f"{'page':26s} {'h1':>6s} {'idle':>6s} {'(min-max)':>13s} {'settled':>8s} {'cpu:tab':>8s} {'server':>7s}  budget"
+        )
+        for r in moves:
+            low, high = r["idle_min_max_ms"]
+            ok = "pass" if r["idle_ms"] < PAGE_BUDGET_MS else "FAIL"
+            print(
+                f"{r['page']:26s} {r['h1_ms']:6,d} {r['idle_ms']:6,d} {f'({low}-{high})':>13s} {r['settled_ms']:8,d} "
+                f"{r['main_thread_cpu_ms']:8,d} {r['server_cpu_ms']:7,d}  {ok}"
+            )
 
 
 def main() -> None:
@@ -344,6 +441,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="visits per page for the medians")
     parser.add_argument("--first-visits", type=int, default=3, help="fresh servers for the first-visit timing")
     parser.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated: {', '.join(PAGES)}")
+    parser.add_argument(
+        "--within-site", type=int, default=3, help="visitors moving to each page from the Overview (0: none)"
+    )
     parser.add_argument("--store-dir", help="serve this store (CSP_STORE_DIR) instead of the area file's")
     parser.add_argument("--area-file", help="serve this area file (CSP_AREA_FILE)")
     parser.add_argument(
@@ -368,9 +468,12 @@ def main() -> None:
             visit_warmup.close()
             firsts = first_visits(browser, args.first_visits, env) if args.first_visits else []
             per_page = new_visitors(browser, pages, args.runs, env, args.hosted) if pages and args.runs else []
+            moves = (
+                within_site(browser, pages, args.within_site, env, args.hosted) if pages and args.within_site else []
+            )
         finally:
             browser.close()
-    summary(firsts, per_page, args.hosted)
+    summary(firsts, per_page, args.hosted, moves)
     loads = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"\n# total {time.perf_counter() - start:.0f} s; load average at the end {loads} (1 / 5 / 15 min, {os.cpu_count()} cores)"
