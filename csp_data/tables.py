@@ -113,6 +113,41 @@ def p_value_words(p: float | None) -> str:
     return f"about {round(p * 100):,} in 100"
 
 
+def cell_text(value: object, kind: str) -> str:
+    """``value`` as a table on the page shows it, in the same precision as its CSV (:func:`readable`):
+    counts whole with thousands separators ("1,234"), percentages to one decimal place ("12.3%", from
+    0.123), rates to one ("97.5") and scores to two, yes/no, p-values in words, months as "Jan 2025";
+    nothing for a missing value, and text as it is written."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, str):  # already in words ("not loaded", "1,014"), whatever the column's kind
+        return value
+    if value is None or bool(pd.isna(value)):
+        return ""
+    if kind == PERCENT:
+        return f"{float(value) * 100:.1f}%"
+    if kind == COUNT:
+        return f"{round(float(value)):,}"
+    if kind == RATE:
+        return f"{float(value):,.1f}"
+    if kind == SCORE:
+        return f"{float(value):.2f}"
+    if kind == YES_NO:
+        return "yes" if value else "no"
+    if kind == P_VALUE:
+        return p_value_words(float(value))
+    if kind == MONTH:
+        return pd.Timestamp(value).strftime("%b %Y")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float) or hasattr(value, "dtype"):  # a number of another kind: as it is
+        number = float(value)
+        return (
+            f"{int(number):,}" if number.is_integer() else f"{number:,.4g}" if abs(number) < 1000 else f"{number:,.1f}"
+        )
+    return str(value)
+
+
 def readable(
     frame: pd.DataFrame, labels: Mapping[str, str] | None = None, kinds: Mapping[str, str] | None = None
 ) -> pd.DataFrame:

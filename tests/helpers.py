@@ -107,3 +107,31 @@ def open_folds(at):
             at.session_state[key] = True
         at.run()
     raise AssertionError("folds kept closing")
+
+
+class ShownTable:
+    """One table on an AppTest page (:func:`csp_data.ui.tables.table_html`), read back from its HTML:
+    ``value`` holds the figures it shows under their column names (from each cell's ``data-value``),
+    ``headings`` the headings a reader sees and ``text`` the cells as a reader sees them."""
+
+    def __init__(self, body: str) -> None:
+        import json
+
+        import lxml.html
+        import pandas as pd
+
+        self.body = body
+        root = lxml.html.fromstring(body)
+        heads = root.xpath("//thead/th | //thead/tr/th")
+        self.names = [th.get("data-name") for th in heads]
+        self.headings = [th.text_content() for th in heads]
+        rows = root.xpath("//tbody/tr")
+        cells = [row.xpath("./th | ./td") for row in rows]
+        self.value = pd.DataFrame([[json.loads(c.get("data-value")) for c in r] for r in cells], columns=self.names)
+        self.text = pd.DataFrame([[c.text_content() for c in r] for r in cells], columns=self.headings)
+        self.row_headings = [next(c.text_content() for c in r if c.tag == "th") for r in cells]
+
+
+def shown_tables(at) -> list[ShownTable]:
+    """Every table (:func:`csp_data.ui.tables.table_html`) on an AppTest page, in page order."""
+    return [ShownTable(e.proto.body) for e in at.get("html") if 'class="csp-table' in e.proto.body]

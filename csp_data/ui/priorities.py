@@ -49,6 +49,7 @@ from csp_data.plans.wording import (
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
 from csp_data.ui.context import FIGURES_PER_CACHE, NO_MONTHS, current_store, run_query
 from csp_data.ui.folds import fold
+from csp_data.ui.tables import table_html
 from csp_data.words import rate, slug
 
 STATUS_HELP = "Colour is only a cue: the symbol and the words give the status."
@@ -57,11 +58,7 @@ ONS_HINT = "Check the ONS benchmark table held with the area's data."
 ONS_UNREADABLE = "The ONS table could not be read."
 NO_PLAN_FILE = "This area file names no plan file, so there are no priorities or progress to show yet."
 NO_CURRENT_PLAN = "No plan is marked as the current one, so only earlier plans are shown below."
-INDICATOR_LABELS = {
-    "series": "police.uk category",
-    "month": st.column_config.DateColumn("Month", format="MMM YYYY"),
-    "incidents": st.column_config.TextColumn("Incidents", alignment="right"),
-}
+INDICATOR_LABELS = {"series": "police.uk category", "month": "Month", "incidents": "Incidents"}
 #: The headings of an earlier plan's actions (:data:`csp_data.plans.wording.ACTION_COLUMNS`).
 ACTION_LABELS = {
     "priority_number": "No.",
@@ -385,7 +382,7 @@ def show_live_indicators(priority: Priority, live: LiveView | None, period: Peri
             show_indicator(view)
     shown, download = live.tables[priority.id]
     if table := fold("Table: live indicators by month", f"live indicators {priority.id}"):
-        table.dataframe(shown, hide_index=True, column_config=INDICATOR_LABELS)
+        table.html(table_html(shown, labels=INDICATOR_LABELS, name="Table: live indicators by month"))
     show_download(download)
     if any(v.figures.series.kind == "asb" for v in views):
         st.caption("ASB is not crime: it is shown as its own series and never added to a crime total.")
@@ -457,5 +454,5 @@ def show_earlier_plans(view: PlanView) -> None:
                 with table:
                     show_kpi_table(earlier.unrated)
         if table := fold(f"Actions of the {plan.title} ({len(earlier.actions)})", f"actions {plan.title}"):
-            table.dataframe(earlier.actions, hide_index=True, width="stretch", column_config=ACTION_LABELS)
+            table.html(table_html(earlier.actions, labels=ACTION_LABELS, name=f"Actions of the {plan.title}"))
         show_download(earlier.download)

@@ -20,11 +20,12 @@ from csp_data.figures.seasonal_events import seasonal_event_positions
 from csp_data.figures.seasonality import Seasonality, build_seasonality, small_multiples_table, with_expected_range
 from csp_data.periods import Period, describe_months, month_label
 from csp_data.series import counted_choices, crime_type_counted, monthly_type_counts
+from csp_data.tables import COUNT
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
 from csp_data.ui.context import FIGURES_PER_CACHE, current_store, loaded_months, run_query
 from csp_data.ui.downloads import download_table
 from csp_data.ui.folds import fold
-from csp_data.ui.tables import show_table
+from csp_data.ui.tables import show_table, table_html
 from csp_data.words import slug
 
 PANEL_COLUMNS = 3
@@ -291,9 +292,10 @@ def show_heat_map(page: SeasonalityPage, stem: str) -> None:
         "only partly loaded is how many of its 12 months are loaded (for example, “4 of 12”)."
     )
     show_chart(*page.charts["heat_map"])
-    columns = {"_index": "Year"} | {m: st.column_config.NumberColumn(m, format="localized") for m in page.heat_grid}
     if table := fold("Table: month by year"):
-        table.dataframe(page.heat_grid, width="stretch", column_config=columns)
+        grid = page.heat_grid.rename_axis("year_label").reset_index()
+        months = {m: COUNT for m in page.heat_grid.columns}
+        table.html(table_html(grid, labels={"year_label": "Year"}, kinds=months, name="Table: month by year"))
     heat = view.heat_map[["year", "month", "incidents", "loaded", "year_label"]]
     download_table(heat, f"{stem}-month-by-year.csv", labels=LABELS | {"year_label": "Year (months loaded)"})
 

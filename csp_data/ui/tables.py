@@ -1,60 +1,101 @@
-"""Tables on the page: a grid whose headings and number formats come from :mod:`csp_data.tables`, with
-its CSV, or a sentence when there is nothing to show (never an empty grid or a download of nothing)."""
+"""Tables on the page: static, accessible HTML tables whose headings and number formats come from
+:mod:`csp_data.tables`, each with its CSV, or a sentence when there is nothing to show (never an empty
+table or a download of nothing).
+
+A table is plain HTML (``st.html``): a ``<table>`` with column headings (``<th scope="col">``) and its
+first column of names as each row's heading (``<th scope="row">``), which screen readers announce as they
+move through the cells, which prints and zooms as text does, and which costs a visitor's browser a
+fraction of an interactive grid (``bench/elements.py``). It sits in a labelled region that the keyboard
+can reach and scroll when the table is wider than the screen, or longer than :data:`LONG` rows (its
+headings then stay in view). Sorting and filtering are left to the CSV, which holds every row.
+
+Each cell also carries its value as data (``data-value``, JSON) and each heading its column's name
+(``data-name``), so that tests and scripts read the figures a table shows without parsing the text.
+"""
 
 from __future__ import annotations
 
+import html
+import json
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from csp_data import tables
 from csp_data.ui.downloads import download_table
 from csp_data.ui.folds import fold
 
-#: Columns of long text (lists of places, sentences): given the room of a wide column.
+#: Tables with more rows than this scroll within a box of about this many rows, headings kept in view.
+LONG = 30
+#: Columns of long text (lists of places, sentences): given room, so they do not wrap a word a line.
 _WIDE = {"main_streets", "type_mix", "change"}
-#: Columns of names, each sized to its longest name so that every name is read whole (the grid's own
-#: sizing cut "Hoo St Werburgh & High Halstow").
-_NAMES = {"ward", "ward_name", "location", "crime_type", "option", "answer", "name"}
+_NUMERIC = {tables.COUNT, tables.PERCENT, tables.RATE, tables.SCORE, tables.NUMBER}
 
 
-def _name_width(values: pd.Series, heading: str) -> int:
-    """Pixels for the longest of ``values`` (or the heading) in the grid's 14 px font, within 120-400."""
-    longest = max([len(heading), *(len(str(v)) for v in values.dropna())])
-    return int(min(max(24 + 7.3 * longest, 120), 400))
+def _data_value(value: object) -> str:
+    """``value`` as JSON: numbers, text, true/false, dates as ISO text, null for a missing value."""
+    if isinstance(value, list | tuple):
+        return json.dumps([str(v) for v in value])
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return "null"
+    if isinstance(value, pd.Timestamp | date):
+        return json.dumps(value.isoformat())
+    if hasattr(value, "item"):  # a NumPy number or bool
+        value = value.item()
+    return json.dumps(value if isinstance(value, int | float | bool | str) else str(value))
 
 
-def column_config(
-    frame: pd.DataFrame, labels: Mapping[str, str] | None = None, kinds: Mapping[str, str] | None = None
-) -> tuple[pd.DataFrame, dict]:
-    """The frame as the grid shows it (percentages as percent, p-values in words) and its column settings."""
-    shown = frame.copy()
-    config: dict = {}
-    for name in shown.columns:
-        spec = tables.column(str(name), labels, kinds)
-        width = "medium" if name in _WIDE else _name_width(shown[name], spec.label) if name in _NAMES else None
-        if spec.kind == tables.PERCENT:
-            shown[name] = pd.to_numeric(shown[name], errors="coerce") * 100
-            config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="%.1f%%")
-        elif spec.kind == tables.COUNT:
-            config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="localized")
-        elif spec.kind == tables.RATE:
-            config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="%,.1f")
-        elif spec.kind == tables.SCORE:
-            config[name] = st.column_config.NumberColumn(spec.label, help=spec.help, format="%.2f")
-        elif spec.kind == tables.YES_NO:
-            config[name] = st.column_config.CheckboxColumn(spec.label, help=spec.help)
-        elif spec.kind == tables.NUMBER or pd.api.types.is_numeric_dtype(shown[name].dtype):
-            config[name] = st.column_config.NumberColumn(spec.label, help=spec.help)
-        elif spec.kind == tables.P_VALUE:
-            shown[name] = shown[name].map(tables.p_value_words)
-            config[name] = st.column_config.TextColumn(spec.label, help=spec.help)
-        elif spec.kind == tables.MONTH:
-            config[name] = st.column_config.DateColumn(spec.label, help=spec.help, format="MMM YYYY")
-        else:
-            config[name] = st.column_config.TextColumn(spec.label, help=spec.help, width=width)
-    return shown, config
+def table_html(
+    frame: pd.DataFrame | pa.Table,
+    *,
+    labels: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
+    name: str | None = None,
+) -> str:
+    """``frame`` as an accessible HTML table (see the module's note), headings from ``labels`` or the
+    shared ones; ``name`` names its region for screen readers (by default, its headings)."""
+    if isinstance(frame, pa.Table):  # the figures some pages cache as Arrow tables
+        frame = frame.to_pandas()
+    specs = [tables.column(str(c), labels, kinds) for c in frame.columns]
+    numeric = [
+        spec.kind in _NUMERIC or (spec.kind == tables.TEXT and pd.api.types.is_numeric_dtype(frame[c].dtype))
+        for c, spec in zip(frame.columns, specs)
+    ]
+    kinds_shown = [
+        tables.NUMBER if (spec.kind == tables.TEXT and is_number) else spec.kind
+        for spec, is_number in zip(specs, numeric)
+    ]
+    classes = [
+        ' class="num"' if is_number else ' class="wide"' if c in _WIDE else ""
+        for c, is_number in zip(frame.columns, numeric)
+    ]
+    head = "".join(
+        f'<th scope="col" data-name="{html.escape(str(c))}"'
+        + classes[i]
+        + (f' title="{html.escape(spec.help)}"' if spec.help else "")
+        + f">{html.escape(spec.label)}</th>"
+        for i, (c, spec) in enumerate(zip(frame.columns, specs))
+    )
+    # Each row's heading: its first column of names or words (a ward, not its rank), else its first.
+    heading = next((i for i, is_number in enumerate(numeric) if not is_number), 0)
+    rows = []
+    for values in frame.itertuples(index=False, name=None):
+        cells = []
+        for i, value in enumerate(values):
+            tag = "th" if i == heading else "td"
+            scope = ' scope="row"' if i == heading else ""
+            text = html.escape(tables.cell_text(value, kinds_shown[i]))
+            cells.append(f"<{tag}{scope}{classes[i]} data-value='{html.escape(_data_value(value))}'>{text}</{tag}>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    region = name or "Table: " + ", ".join(spec.label for spec in specs)
+    long = " csp-table-long" if len(frame) > LONG else ""
+    return (
+        f'<div class="csp-table{long}" role="region" aria-label="{html.escape(region)}" tabindex="0">'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def show_table(
@@ -66,31 +107,21 @@ def show_table(
     empty: str | None = None,
     hidden: Sequence[str] = (),
     columns: Sequence[str] | None = None,
-    height: int | None = None,
     expander: str | None = None,
 ) -> None:
-    """``frame`` as a grid with its CSV download (``file_name``), headings from ``labels`` or the shared
-    ones, folded under ``expander`` when a title is given (a table behind a chart, drawn only while its
-    fold is open: :func:`csp_data.ui.folds.fold`); when it has no rows, the sentence ``empty`` (if given)
-    instead of an empty grid and button. ``hidden`` columns are left out of both; ``columns``, if given, are
-    the ones the grid shows (in that order), the CSV keeping the rest."""
+    """``frame`` as a table (:func:`table_html`) with its CSV download (``file_name``), headings from
+    ``labels`` or the shared ones, folded under ``expander`` when a title is given (a table behind a chart,
+    drawn only while its fold is open: :func:`csp_data.ui.folds.fold`); when it has no rows, the sentence
+    ``empty`` (if given) instead of an empty table and button. ``hidden`` columns are left out of both;
+    ``columns``, if given, are the ones the table shows (in that order), the CSV keeping the rest."""
     if frame.empty:
         if empty:
             st.info(empty)
         return
-    # With ``columns`` the grid holds the whole frame and shows those; the CSV leaves out ``hidden``.
-    grid = frame if columns is not None else frame.drop(columns=list(hidden))
     frame = frame.drop(columns=list(hidden))
+    shown = frame[list(columns)] if columns is not None else frame
     place = fold(expander, f"{expander} {file_name or ''}") if expander else st
     if place is not None:  # a folded table is drawn only while its fold is open
-        shown, config = column_config(grid, labels, kinds)
-        place.dataframe(
-            shown,
-            hide_index=True,
-            width="stretch",
-            column_config=config,
-            column_order=list(columns) if columns is not None else None,
-            height=height or "auto",
-        )
+        place.html(table_html(shown, labels=labels, kinds=kinds, name=expander))
     if file_name:
         download_table(frame, file_name, labels=labels, kinds=kinds)

@@ -74,6 +74,47 @@ STYLESHEET = f"""
 .stApp :is([data-testid^="stBaseButton-secondary"], [data-testid="stBaseButton-tertiary"]) {{
   border-color: {CONTROL_BORDER_COLOUR};
 }}
+/* Tables (csp_data/ui/tables.py): GOV.UK's plain style, rules between rows, figures right-aligned in
+   tabular digits; a table wider than the screen (or longer than its box) scrolls in its own region. */
+.stApp .csp-table {{
+  overflow: auto;
+  max-width: 100%;
+  margin-bottom: 0.5rem;
+}}
+.stApp .csp-table-long {{
+  max-height: 36rem;
+}}
+.stApp .csp-table table {{
+  border-collapse: collapse;
+  width: 100%;
+  font-size: 0.875rem;
+  line-height: 1.35;
+}}
+.stApp .csp-table :is(th, td) {{
+  border: none;
+  border-bottom: 1px solid #b1b4b6;
+  padding: 0.4rem 0.75rem 0.4rem 0;
+  text-align: left;
+  vertical-align: top;
+}}
+.stApp .csp-table thead th {{
+  font-weight: 700;
+  border-bottom: 2px solid {FOCUS_COLOUR};
+  position: sticky;
+  top: 0;
+  background: #ffffff;
+}}
+.stApp .csp-table tbody th {{
+  font-weight: 400;
+}}
+.stApp .csp-table .wide {{
+  min-width: 16rem;
+}}
+.stApp .csp-table .num {{
+  text-align: right;
+  font-variant-numeric: tabular-nums;
+  white-space: nowrap;
+}}
 /* The site's name in the sidebar: large and bold, but not a heading (each page has one h1, its own). */
 .stApp .csp-site-name {{
   font-size: 1.5rem;

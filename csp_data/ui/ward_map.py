@@ -169,9 +169,8 @@ def show_every_ward(display: pd.DataFrame, area: Area, file_name: str) -> None:
             "population": f"Population ({area.population.year if area.population else ''})",
             "change": "Change in words",
         },
-        height=35 * (len(display) + 1) + 3,
     )
-    st.caption("Select a column heading to sort. The same figures as the map, one row per ward.")
+    st.caption("The same figures as the map, one row per ward. The CSV holds them to sort and filter.")
     download_table(display, file_name, labels={"ward": "Ward", "ward_code": "Code"})
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import EMBEDDED_STORE_GLOB, ROOT, csv_bytes, street_row, ward_points
+from helpers import EMBEDDED_STORE_GLOB, ROOT, csv_bytes, shown_tables, street_row, ward_points
 
 APP = str(ROOT / "app.py")
 PAGE = "views/hotspots.py"
@@ -43,12 +43,12 @@ def test_page_draws_map_tables_and_notes():
     assert "What a hotspot means here" in " ".join(m.value for m in at.markdown)
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Hotspot cells"].replace(",", "")) > 0
-    assert len(at.dataframe) == 4  # hot squares, repeat locations, top streets, emerging squares
+    assert len(shown_tables(at)) == 4  # hot squares, repeat locations, top streets, emerging squares
 
 
 def test_repeat_locations_match_the_store():
     at = open_page()
-    repeats = at.dataframe[1].value
+    repeats = shown_tables(at)[1].value
     with duckdb.connect() as con:
         expected = con.execute(
             f"SELECT location, count(*) AS n, count(DISTINCT month) AS months FROM read_parquet('{STORE_FILES}') "
@@ -135,7 +135,7 @@ def independent_gi_star(draws: int = 20_000, seed: int = 99) -> dict[str, float]
 
 def test_hot_squares_match_an_independent_gi_star():
     at = open_page()
-    hot = at.dataframe[0].value
+    hot = shown_tables(at)[0].value
     expected = independent_gi_star()
     got = set(hot["cell_id"])
     assert len(expected) >= 20
@@ -203,7 +203,7 @@ def test_emerging_hotspots_on_two_generated_years(rising_store, monkeypatch):
     first_year = sum(1 for m, *_ in in_cell if m.year == 2024)
     last_year = sum(1 for m, *_ in in_cell if m.year == 2025)
 
-    table = at.dataframe[-1].value  # the last table on the page
+    table = shown_tables(at)[-1].value  # the last table on the page
     assert list(table["cell_id"]) == [rising_cell]
     row = table.iloc[0]
     assert (row["first_year"], row["last_year"]) == (first_year, last_year)

@@ -18,7 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from csp_data.periods import calendar_year, custom_period, financial_year, latest_12_months
-from helpers import EMBEDDED_STORE_GLOB, ROOT
+from helpers import EMBEDDED_STORE_GLOB, ROOT, shown_tables
 
 APP = str(ROOT / "app.py")
 WARD_MAP, HOTSPOTS, SEASONALITY, BENCHMARKING = (
@@ -161,7 +161,7 @@ def test_a_ward_map_link_restores_what_is_counted_the_measure_the_wards_and_the_
     assert at.selectbox(key="ward_map_ward_2022").value == RIVER_2022
     river = ward_name("wards_pre2023.geojson", "WD22CD", "WD22NM", RIVER_2022)
     assert river in [s.value for s in at.subheader]  # the ward profile is open
-    table = at.dataframe[0].value
+    table = shown_tables(at)[0].value
     assert len(table) == 22
     in_2024 = "month BETWEEN '2024-01-01' AND '2024-12-01' AND force_slug = 'kent-police'"
     assert int(table["incidents"].sum()) == store_count(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT, open_folds
+from helpers import ROOT, open_folds, shown_tables
 
 APP = str(ROOT / "app.py")
 
@@ -42,8 +42,8 @@ def test_overview_embedded_2025():
     assert "Violence and sexual offences was the largest category, 46% of all crime (11,634)." in text
     assert "**Crime**: 47% of the Medway total" in text
     # The top wards' tables are on the page; the tables behind the two charts only once opened.
-    assert len(at.dataframe) == 2 and len(at.get("download_button")) == 4
-    assert len(open_folds(at).dataframe) == 4 and not at.exception
+    assert len(shown_tables(at)) == 2 and len(at.get("download_button")) == 4
+    assert len(shown_tables(open_folds(at))) == 4 and not at.exception
 
 
 def test_calendar_and_financial_year_choices():
@@ -79,8 +79,8 @@ def test_data_page_shows_the_ledger():
         "Months loaded: Jan 2022 to Nov 2022, Jan 2024 to Apr 2024, Jan 2025 to Dec 2025. Missing: Dec 2022 to "
         "Dec 2023, May 2024 to Dec 2024. 27 months in all: 426,012 rows read and 73,579 kept in Medway" in text
     )
-    assert not at.dataframe  # the table of every month is folded until opened
-    ledger = open_folds(at).dataframe[0].value
+    assert not shown_tables(at)  # the table of every month is folded until opened
+    ledger = shown_tables(open_folds(at))[0].value
     assert list(ledger["rows_kept"]) == [  # SOURCES.md, sections 1c, 1b and 1: Medway rows of each month
         *[2967, 2607, 2987, 2991, 3018, 3134, 3189, 3217, 2851, 2854, 2920],
         *[2478, 2349, 2715, 2713],
@@ -150,7 +150,7 @@ def test_totals_say_which_force_and_other_forces_are_shown_apart(tmp_path, monke
     assert "Counts: incidents recorded by Kent Police." in [c.value for c in at.sidebar.caption]
     at.switch_page("views/data_sources.py").run()
     assert not at.exception
-    others = at.dataframe[0].value
+    others = shown_tables(at)[0].value
     # The grid keeps the query's column names; its headings ("Force", "Crime or ASB") are column settings.
     assert others.to_dict("records") == [
         {"month": "2025-03", "force": "British Transport Police", "kind": "crime", "incidents": 1}

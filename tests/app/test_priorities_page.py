@@ -20,7 +20,7 @@ import pytest
 from scipy.stats import binomtest
 from streamlit.testing.v1 import AppTest
 
-from helpers import EMBEDDED_STORE_GLOB, ROOT, open_folds
+from helpers import EMBEDDED_STORE_GLOB, ROOT, open_folds, shown_tables
 
 APP = str(ROOT / "app.py")
 PAGE = "views/priorities.py"
@@ -90,10 +90,9 @@ def expected_progress(category: str, first: date, last: date) -> tuple[str, int,
 
 
 def table_cells(at: AppTest):
-    """Every cell of every table on the page (st.dataframe and st.table), with where it is."""
-    for kind, elements in (("dataframe", at.dataframe), ("table", at.table)):
-        for number, element in enumerate(elements):
-            frame = element.value
+    """Every cell of every table on the page (st.table, and the text of every HTML table), with where it is."""
+    for kind, frames in (("table", [t.value for t in at.table]), ("html table", [t.text for t in shown_tables(at)])):
+        for number, frame in enumerate(frames):
             for column in frame.columns:
                 for cell in frame[column]:
                     yield f"{kind} {number} column {column!r}", cell

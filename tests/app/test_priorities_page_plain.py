@@ -8,11 +8,12 @@ alternative that names what they show; its downloads for being written only when
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT, open_folds
+from helpers import ROOT, open_folds, shown_tables
 
 PAGE = "views/priorities.py"
 FILE_NAME = re.compile(r"\b[\w.-]+\.(?:csv|parquet|ya?ml|toml|geojson|json|txt|py|pdf|docx)\b", re.I)
@@ -33,7 +34,7 @@ def page_text(at: AppTest) -> list[str]:
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning"):
         texts += [str(e.value) for e in getattr(at, kind)]
     texts += [m.label for m in at.metric] + [e.label for e in at.expander]
-    for element in [*at.table, *at.dataframe]:
+    for element in [*at.table, *(SimpleNamespace(value=t.text) for t in shown_tables(at))]:
         frame = element.value
         texts += [str(c) for c in frame.columns] + [str(v) for column in frame.columns for v in frame[column]]
     texts += [chart.proto.alt for chart in at.get("vega_lite_chart")]

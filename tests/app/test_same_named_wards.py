@@ -12,7 +12,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT, csv_bytes, street_row, ward_points
+from helpers import ROOT, csv_bytes, shown_tables, street_row, ward_points
 
 APP = str(ROOT / "app.py")
 AREA_DIR = ROOT / "data" / "medway"
@@ -89,7 +89,7 @@ def app(town_area, monkeypatch):
 def test_overview_names_the_two_towns_apart(app):
     at = app()
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
-    tables = [d.value for d in at.dataframe]
+    tables = [d.value for d in shown_tables(at)]
     names = {n for t in tables if "ward_name" in t.columns for n in t["ward_name"]}
     assert {"Town (Dartford)", "Town (Gravesham)"} <= names
     assert "Town, Town" not in text
@@ -107,7 +107,7 @@ def test_ward_map_lists_and_opens_each_town(app):
 
 def test_hotspots_top_streets_keep_the_two_high_streets_apart(app):
     at = app("views/hotspots.py")
-    streets = next(d.value for d in at.dataframe if "location" in d.value.columns and "share" in d.value.columns)
+    streets = next(d.value for d in shown_tables(at) if "location" in d.value.columns and "share" in d.value.columns)
     high = streets[streets["location"] == "On or near High Street"].set_index("ward_name")["incidents"].to_dict()
     assert high == {"Town (Dartford)": 36, "Town (Gravesham)": 24}
     box = at.selectbox(key="hotspots_ward")

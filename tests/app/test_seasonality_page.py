@@ -8,7 +8,7 @@ independently of the package.
 from __future__ import annotations
 
 import csv
-import json
+import math
 import os
 from datetime import date
 from pathlib import Path
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import open_folds
+from helpers import open_folds, shown_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT.parent / "shared" / "data" / "raw"
@@ -111,11 +111,17 @@ def test_embedded_history_with_gaps():
 
 def test_one_year_tables_behind_the_charts():
     at = run_page()
-    overlay = at.dataframe[0].value
-    assert list(overlay.columns[:3]) == ["financial_year", "fy_start", "fy_position"]
-    asb_2025 = overlay[overlay["fy_start"] == 2025].set_index("month_name")["incidents"]
-    assert asb_2025["Apr"] == 503 and asb_2025["Jul"] == 674 and pd.isna(asb_2025["Jan"])  # Jan 2026 not loaded
-    trend = at.dataframe[4].value
+    overlay = shown_tables(at)[0]
+    assert overlay.headings[:3] == ["Financial year", "Month", "Incidents"]
+    asb_2025 = overlay.value[overlay.value["financial_year"] == "2025/26"].set_index("month")["incidents"]
+    assert asb_2025["2025-04-01"] == 503 and asb_2025["2025-07-01"] == 674
+    assert pd.isna(asb_2025["2026-01-01"])  # Jan 2026 not loaded: an empty cell, never 0
+    shown = overlay.text.set_index("Month").loc[["Apr 2025", "Jan 2026"], ["Incidents", "Month loaded"]]
+    assert shown.to_dict("records") == [
+        {"Incidents": "503", "Month loaded": "yes"},
+        {"Incidents": "", "Month loaded": "no"},
+    ]
+    trend = shown_tables(at)[4].value
     assert trend["incidents"].tolist() == [247, 296, 438, 503, 541, 523, 674, 587, 428, 451, 439, 380]
 
 
@@ -123,7 +129,7 @@ def test_choosing_a_crime_type():
     at = run_page(series="crime:Shoplifting")
     assert not at.exception
     assert at.header[0].value == "Shoplifting: financial years overlaid"
-    trend = at.dataframe[4].value
+    trend = shown_tables(at)[4].value
     assert int(trend["incidents"].sum()) == 2343  # SOURCES.md: Medway shoplifting in 2025
 
 
@@ -131,7 +137,7 @@ def test_all_crime_and_calendar_year():
     at = run_page(series="crime", period_kind="Calendar year")
     assert not at.exception
     assert "Trend in the chosen period (Jan 2025 to Dec 2025)" in texts(at.header)
-    assert int(at.dataframe[4].value["incidents"].sum()) == 25082
+    assert int(shown_tables(at)[4].value["incidents"].sum()) == 25082
 
 
 # -- a two-year store with a gap -----------------------------------------------------------------
@@ -153,8 +159,8 @@ def test_two_years_draw_the_expected_range_and_keep_the_gap(two_year_store, monk
     markdown = texts(at.markdown)
     assert "Expected range (95%, from the same month in 1 earlier year) shown for Jan 2025 to Apr 2025." in markdown
     assert "May 2025 to Dec 2025 have no earlier year loaded for the same month" in markdown
-    expected = at.dataframe[1].value.set_index("month")
-    with_range = expected[expected["baseline_years"] > 0]
+    expected = shown_tables(at)[1].value.set_index("month")
+    with_range = expected[expected["expected"].notna()]
     assert [pd.Timestamp(m).date() for m in with_range.index] == [date(2025, m, 1) for m in (1, 2, 3, 4)]
     for month in (1, 2, 3, 4):
         row = with_range.iloc[month - 1]
@@ -162,7 +168,11 @@ def test_two_years_draw_the_expected_range_and_keep_the_gap(two_year_store, monk
         now = raw[(date(2025, month, 1), "asb")]
         assert row["expected"] == before and row["incidents"] == now
         half_width = 1.959963984540054 * (before * 2) ** 0.5
-        assert row["lower"] == pytest.approx(before - half_width) and row["upper"] == pytest.approx(before + half_width)
+        # The table gives the whole counts inside the range (its CSV also has the range's ends).
+        assert (row["within_from"], row["within_to"]) == (
+            math.ceil(before - half_width),
+            math.floor(before + half_width),
+        )
         assert row["position"] == (
             "above" if now > before + half_width else "below" if now < before - half_width else "within"
         )
@@ -172,9 +182,9 @@ def test_two_years_draw_the_expected_range_and_keep_the_gap(two_year_store, monk
     # The gap: months not loaded are missing (never zero) in every table behind a chart.
     gap = expected.iloc[4:12]
     assert gap["incidents"].isna().all()
-    heat = at.dataframe[2].value  # month by year, pivoted
+    heat = shown_tables(at)[2].value.set_index("year_label")  # month by year, pivoted
     assert heat.loc["2024 (partial: 4 of 12 months)", ["May", "Dec"]].isna().all()
-    rolling = at.dataframe[3].value
+    rolling = shown_tables(at)[3].value
     assert rolling["rolling_12"].notna().sum() == 1
 
     # Change over the latest 12 months compares only Jan-Apr, the months loaded in both years.
@@ -200,7 +210,7 @@ def test_two_years_financial_year_with_partial_months(two_year_store, monkeypatc
     before = sum(raw[(date(2024, m, 1), "crime")] for m in (1, 2, 3))
     warning = texts(at.warning)
     assert f"Jan 2025 to Mar 2025 ({now:,}) against Jan 2024 to Mar 2024 ({before:,}), crime" in warning
-    trend = at.dataframe[4].value
+    trend = shown_tables(at)[4].value
     assert len(trend) == 12 and trend["incidents"].isna().sum() == 8  # May-Dec 2024 not loaded
     assert trend["incidents"].iloc[0] == raw[(date(2024, 4, 1), "crime")]
 
@@ -243,15 +253,12 @@ def test_every_chart_has_a_text_alternative_naming_what_it_shows():
 
 def test_tables_have_readable_headings_and_number_formats():
     at = run_page()
-    assert len(at.dataframe) == 6
-    for table in at.dataframe:
-        config = json.loads(table.proto.columns)
-        shown = list(table.proto.column_order) or [name for name in config if name != "_index"]
-        for name in shown:
-            label = config[name]["label"]
-            assert "_" not in label and not label[:1].islower(), (name, label)
-    expected = json.loads(at.dataframe[1].proto.columns)
-    assert list(at.dataframe[1].proto.column_order) == [
+    assert len(shown_tables(at)) == 6
+    for table in shown_tables(at):
+        for heading in table.headings:
+            assert "_" not in heading and not heading[:1].islower(), heading
+    expected = shown_tables(at)[1]
+    assert expected.names == [
         "month",
         "incidents",
         "expected",
@@ -260,10 +267,14 @@ def test_tables_have_readable_headings_and_number_formats():
         "position",
         "baseline_months",
     ]
-    assert expected["incidents"]["type_config"]["format"] == "localized"  # 1,234
-    assert expected["expected"]["type_config"]["format"] == "%,.1f"  # 1,234.5
-    heat = json.loads(at.dataframe[2].proto.columns)
-    assert heat["_index"]["label"] == "Year" and heat["Jan"]["type_config"]["format"] == "localized"
+    # Counts whole with thousands separators (1,234), averages to one decimal place (1,234.5), months in words.
+    row = expected.text.set_index("Month").loc["Jan 2025"]
+    values = expected.value.set_index("month").loc["2025-01-01"]
+    assert row["Incidents"] == f"{int(values['incidents']):,}"
+    assert row["Expected (average of earlier years)"] == f"{values['expected']:,.1f}"
+    heat = shown_tables(at)[2]
+    assert heat.headings[:2] == ["Year", "Jan"] and heat.row_headings[0] == "2022 (partial: 11 of 12 months)"
+    assert heat.text.loc[0, "Jan"] == "358" and heat.text.loc[0, "Dec"] == ""  # Dec 2022 not loaded
 
 
 def test_a_warm_rerun_computes_no_figure_and_builds_no_chart(monkeypatch):
@@ -335,9 +346,9 @@ def test_short_history_says_so_in_sentences_without_empty_tables(four_month_stor
     assert "No rolling 12-month total can be given for anti-social behaviour" in texts(at.caption)
     # No table and no download for the rolling totals (there are none): overlay, expected range, month
     # by year, trend and crime types only.
-    assert len(at.dataframe) == 5 and len(at.get("download_button")) == 5
+    assert len(shown_tables(at)) == 5 and len(at.get("download_button")) == 5
     assert not any(e.label == "Table: rolling 12-month totals" for e in at.expander)
-    assert len(at.get("vega_lite_chart")) == 4 + at.dataframe[4].value["crime_type"].nunique()
+    assert len(at.get("vega_lite_chart")) == 4 + shown_tables(at)[4].value["crime_type"].nunique()
 
 
 def test_tables_and_crime_type_charts_are_sent_only_when_opened():
@@ -345,11 +356,11 @@ def test_tables_and_crime_type_charts_are_sent_only_when_opened():
     no crime-type chart until its fold is opened (each would cost the browser time to draw)."""
     closed = run_page(folds_open=False)
     assert not closed.exception
-    assert len(closed.dataframe) == 0 and len(closed.get("vega_lite_chart")) == 4
+    assert len(shown_tables(closed)) == 0 and len(closed.get("vega_lite_chart")) == 4
     assert len(closed.get("download_button")) == 6  # every table's CSV, without opening it
     labels = [e.label for e in closed.expander]
     assert "Charts: a chart for each crime type (13)" in labels and "Table: month by year" in labels
     opened = open_folds(closed)
     assert not opened.exception
-    assert len(opened.dataframe) == 6 and len(opened.get("vega_lite_chart")) == 4 + 13
+    assert len(shown_tables(opened)) == 6 and len(opened.get("vega_lite_chart")) == 4 + 13
     assert len(opened.get("download_button")) == 6

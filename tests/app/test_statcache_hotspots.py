@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from csp_data.figures import emerging, hotspots
-from helpers import ROOT
+from helpers import ROOT, shown_tables
 
 APP = str(ROOT / "app.py")
 PAGE = "views/hotspots.py"
@@ -53,8 +53,9 @@ def clear_streamlit_caches() -> None:
 
 def figures(at: AppTest) -> tuple:
     metrics = tuple((m.label, m.value) for m in at.metric)
-    tables = tuple(len(frame.value) for frame in at.dataframe)
-    return metrics, tables, at.dataframe[0].value["cell_id"].tolist()
+    shown = shown_tables(at)
+    tables = tuple(len(table.value) for table in shown)
+    return metrics, tables, shown[0].value["cell_id"].tolist()
 
 
 def open_hotspots() -> AppTest:

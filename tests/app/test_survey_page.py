@@ -8,16 +8,20 @@ with the package's own functions.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 import duckdb
+import pandas as pd
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from csp_data import survey as sv
-from helpers import EMBEDDED_STORE_GLOB, ROOT, open_folds
+from helpers import EMBEDDED_STORE_GLOB, ROOT, ShownTable, open_folds, shown_tables
 
 APP = str(ROOT / "app.py")
 PAGE = "views/survey.py"
@@ -40,12 +44,43 @@ def area_text(responses: str | None) -> str:
     return text
 
 
+#: What writes each CSV download drawn by :func:`open_page`, by its button's file id (a CSV is written only
+#: when its button is pressed, so the page keeps the writer, not the file).
+CSV_WRITERS: dict[str, Callable[[], bytes]] = {}
+
+
 def open_page(**page_state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90).run()
-    assert not at.exception
-    for key, value in page_state.items():
-        at.session_state[key] = value
-    return open_folds(at.switch_page(PAGE).run())
+    real = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, *args, **kwargs):
+        file_id = real(self, data_callable, *args, **kwargs)
+        CSV_WRITERS[file_id] = data_callable
+        return file_id
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MediaFileManager, "add_deferred", add_deferred)
+        at = AppTest.from_file(APP, default_timeout=90).run()
+        assert not at.exception
+        for key, value in page_state.items():
+            at.session_state[key] = value
+        return open_folds(at.switch_page(PAGE).run())
+
+
+def downloaded(at: AppTest, file_end: str) -> pd.DataFrame:
+    """The CSV a visitor downloads with the button whose file name ends with ``file_end``, as text."""
+    (button,) = [b for b in at.get("download_button") if b.key.endswith(file_end)]
+    data = CSV_WRITERS[button.proto.deferred_file_id]()
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+
+
+def by_ward(at: AppTest) -> pd.DataFrame:
+    """The table of weighted shares by ward as shown (full precision), with each row's ward code, which the
+    table leaves to its CSV (the page shows the ward's name)."""
+    table = next(t for t in shown_tables(at) if "weighted_proportion" in t.names and "group" in t.names)
+    assert "ward_code" not in table.names
+    csv_file = downloaded(at, "-by-ward_code.csv")
+    assert list(csv_file["Group"]) == list(table.value["group"])  # the same rows, in the same order
+    return table.value.assign(ward_code=list(csv_file["Ward code"]))
 
 
 def metrics(at: AppTest) -> dict[str, list[str]]:
@@ -88,7 +123,7 @@ def test_headline_figures_2024(default_page):
 
 
 def test_problem_priority_safer_and_tell_tables(default_page):
-    tables = [d.value for d in default_page.dataframe if list(d.value.columns[:2]) == ["option", "group"]]
+    tables = [t.value for t in shown_tables(default_page) if t.names[:2] == ["option", "group"]]
     shares = [dict(zip(t["option"], t["percentage"])) for t in tables]
     assert shares[0]["People using or dealing drugs"] == 80 and shares[0]["People dropping litter"] == 60
     assert shares[1]["Sexual offences"] == 36
@@ -178,18 +213,23 @@ def test_weighted_share_interval_and_effective_n(with_responses):
     centre = (share + Z * Z / (2 * n_eff)) / (1 + Z * Z / n_eff)
     half = Z * math.sqrt(share * (1 - share) / n_eff + Z * Z / (4 * n_eff * n_eff)) / (1 + Z * Z / n_eff)
 
-    overall = next(
-        d.value
-        for d in with_responses.dataframe
-        if "weighted_proportion" in d.value.columns and "ward_code" not in d.value.columns
+    table: ShownTable = next(
+        t for t in shown_tables(with_responses) if "weighted_proportion" in t.names and "group" not in t.names
     )
+    overall = table.value
     row = overall.set_index("answer").loc["fairly safe"]
     assert row["group_n"] == len(answered)
-    # The grid shows shares in percent (to one decimal place); its values keep full precision.
-    assert row["weighted_proportion"] == pytest.approx(100 * share, abs=1e-10)
+    # The table's values keep full precision (shares as fractions); it shows them in percent to one decimal place.
+    assert row["weighted_proportion"] == pytest.approx(share, abs=1e-12)
     assert row["n_effective"] == pytest.approx(n_eff, abs=1e-9)
-    assert row["ci_lower"] == pytest.approx(100 * (centre - half), abs=1e-10)
-    assert row["ci_upper"] == pytest.approx(100 * (centre + half), abs=1e-10)
+    assert row["ci_lower"] == pytest.approx(centre - half, abs=1e-12)
+    assert row["ci_upper"] == pytest.approx(centre + half, abs=1e-12)
+    shown = table.text.set_index("Answer").loc["fairly safe"]
+    assert shown["Respondents answering"] == f"{len(answered):,}"
+    assert shown["Weighted share"] == f"{100 * share:.1f}%"
+    assert shown["95% interval from"] == f"{100 * (centre - half):.1f}%"
+    assert shown["95% interval to"] == f"{100 * (centre + half):.1f}%"
+    assert shown["Effective sample size"] == f"{n_eff:,.1f}"
     # The weighting matters here: the unweighted share differs.
     unweighted = sum(1 for _, _, a in answered if a == "fairly safe") / len(answered)
     assert abs(unweighted - share) > 0.001
@@ -204,7 +244,7 @@ def test_small_wards_are_suppressed(with_responses):
     small = {ward for ward, n in per_ward.items() if n < 10}
     assert small, "the generated data should have wards under the threshold"
 
-    grouped = next(d.value for d in with_responses.dataframe if "ward_code" in d.value.columns)
+    grouped = by_ward(with_responses)
     suppressed = grouped[grouped["suppressed"]]
     # The small wards together (28 respondents, no answer given by all of them) cannot be split, so no
     # other ward is withheld with them here.
@@ -221,7 +261,7 @@ def test_small_wards_are_suppressed(with_responses):
     assert row["group_n"] == len(pooled) == sum(per_ward[code] for code in small)
     assert row["n"] == sum(1 for _, a in pooled if a == "fairly safe")
     expected = sum(w for w, a in pooled if a == "fairly safe") / sum(w for w, _ in pooled)
-    assert row["weighted_proportion"] == pytest.approx(100 * expected, abs=1e-10)  # in percent
+    assert row["weighted_proportion"] == pytest.approx(expected, abs=1e-12)  # a share, at full precision
     assert not together["suppressed"].any() and list(grouped["ward_code"])[-1] == sv.WITHHELD_TOGETHER
     assert (shown["group_n"] >= 10).all()
     # Withheld wards are named, by name, on the page.
@@ -236,7 +276,7 @@ def test_small_wards_are_suppressed(with_responses):
     members = [(w, a) for code, w, a in answered if code == ward]
     expected = sum(w for w, a in members if a == "fairly safe") / sum(w for w, _ in members)
     row = shown[(shown["ward_code"] == ward) & (shown["answer"] == "fairly safe")].iloc[0]
-    assert row["weighted_proportion"] == pytest.approx(100 * expected, abs=1e-10)  # in percent
+    assert row["weighted_proportion"] == pytest.approx(expected, abs=1e-12)  # a share, at full precision
 
 
 def test_a_ward_withheld_alone_takes_the_next_smallest_with_it(tmp_path, monkeypatch):
@@ -253,7 +293,7 @@ def test_a_ward_withheld_alone_takes_the_next_smallest_with_it(tmp_path, monkeyp
     monkeypatch.setenv("CSP_AREA_FILE", str(area_file))
     at = open_page(survey_question="feel_safe_day", survey_breakdown="Ward", survey_answer="very safe")
     assert not at.exception and not at.error
-    grouped = next(d.value for d in at.dataframe if "ward_code" in d.value.columns)
+    grouped = by_ward(at)
     reasons = grouped.drop_duplicates("ward_code").set_index("ward_code")["withheld_because"]
     assert reasons.fillna("").to_dict() == {
         "E05014449": sv.TOO_FEW,

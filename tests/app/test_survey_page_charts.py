@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from csp_data import survey as sv
 from csp_data.charts.colours import contrast_ratio, year_colour
 from csp_data.ui import survey as survey_ui
-from helpers import ROOT, open_folds
+from helpers import ROOT, ShownTable, open_folds, shown_tables
 
 APP = str(ROOT / "app.py")
 AREA_DIR = ROOT / "data" / "medway"
@@ -299,8 +299,9 @@ def test_page_charts_tables_and_a_question_without_figures(tmp_path, monkeypatch
     # "Who would you tell?" has no figure: a sentence in place of an empty chart, and its table of words.
     assert survey_ui.NO_FIGURES in [m.value for m in at.markdown]
     assert not any("Who would you tell?" in a for a in alts)
-    told = next(d.value for d in at.dataframe if "Kent Police" in set(d.value.get("option", [])))
-    assert list(told["reported_as"]) == ["most often", "less often"]
+    told = next(t for t in shown_tables(at) if "Kent Police" in set(t.value.get("option", [])))
+    assert list(told.value["reported_as"]) == ["most often", "less often"]
+    assert list(told.text["Reported in words"]) == ["most often", "less often"]
     compared = next(t.value for t in at.table if "Answer" in t.value.columns)
     assert compared.to_dict("records") == [
         {"Answer": "People using drugs", "2016": "57.0%", "2024": "70.0%"},
@@ -313,7 +314,7 @@ def test_no_published_surveys_is_a_plain_sentence(tmp_path, monkeypatch):
     area = area_file(tmp_path, [])
     at = open_page(monkeypatch, area)
     assert [i.value for i in at.info][0] == "No residents' survey results are published on this site for this area yet."
-    assert not at.get("vega_lite_chart") and not at.dataframe and not at.table
+    assert not at.get("vega_lite_chart") and not shown_tables(at) and not at.table
 
 
 RESPONSES_HEADER = "respondent_id,ward_code,age_band,sex,q_feel_safe_day,q_rare\n"
@@ -331,8 +332,8 @@ def write_responses(tmp_path):
     return path
 
 
-def weighted_tables(at: AppTest) -> list[pd.DataFrame]:
-    return [d.value for d in at.dataframe if "weighted_proportion" in d.value.columns]
+def weighted_tables(at: AppTest) -> list[ShownTable]:
+    return [t for t in shown_tables(at) if "weighted_proportion" in t.names]
 
 
 def downloads(at: AppTest) -> list[str]:
@@ -344,13 +345,17 @@ def test_terms_are_explained_and_a_shown_question_is_charted(tmp_path, monkeypat
     at = open_page(monkeypatch, area, survey_question="feel_safe_day", survey_breakdown="No breakdown")
     assert sv.WEIGHTED_TERMS in [m.value for m in at.markdown]
     assert [e.label for e in at.expander][-1] == "How these figures are worked out"
-    overall = weighted_tables(at)[0]
+    (overall,) = weighted_tables(at)
+    assert shown_tables(at)[-1].body == overall.body  # the last table on the page
+    table = overall.value
     # 10 of 15 said "very safe" (i not a multiple of 3), unweighted.
-    assert list(overall["answer"]) == ["very safe", "neither"] and list(overall["n"]) == [10, 5]
-    assert overall["weighted_proportion"].tolist() == pytest.approx([100 * 10 / 15, 100 * 5 / 15])  # in percent
-    config = json.loads(at.dataframe[-1].proto.columns)
-    assert config["weighted_proportion"]["type_config"]["format"] == "%.1f%%"  # one precision in the table
-    assert config["ci_lower"]["label"] == "95% interval from"
+    assert list(table["answer"]) == ["very safe", "neither"] and list(table["n"]) == [10, 5]
+    assert table["weighted_proportion"].tolist() == pytest.approx([10 / 15, 5 / 15])  # shares, at full precision
+    headings = dict(zip(overall.names, overall.headings))
+    assert headings["weighted_proportion"] == "Weighted share" and headings["ci_lower"] == "95% interval from"
+    assert list(overall.text["Weighted share"]) == ["66.7%", "33.3%"]  # one precision in the table
+    intervals = [*overall.text["95% interval from"], *overall.text["95% interval to"]]
+    assert all(re.fullmatch(r"\d+\.\d%", v) for v in intervals), intervals
     alt = at.get("vega_lite_chart")[-1].proto.alt
     assert alt.startswith(
         "Bar chart of the weighted share of all respondents giving each answer to “Feel safe day”, with 95% "

@@ -11,7 +11,7 @@ import csv
 import duckdb
 from streamlit.testing.v1 import AppTest
 
-from helpers import EMBEDDED_STORE_GLOB, ROOT, open_folds
+from helpers import EMBEDDED_STORE_GLOB, ROOT, open_folds, shown_tables
 
 APP = str(ROOT / "app.py")
 PAGE = "views/ward_map.py"
@@ -62,7 +62,7 @@ def test_page_draws_the_map_table_and_top_five():
     captions = " ".join(c.value for c in at.caption)
     assert "Latest 12 months: Jan 2025 to Dec 2025: all 12 months loaded." in captions
     assert "mid-2022" in captions and "282,702 residents" in captions
-    table = at.dataframe[0].value
+    table = shown_tables(at)[0].value
     assert len(table) == 24 and table["incidents"].sum() == independent_count(
         "kind = 'crime' AND ward_code IS NOT NULL"
     )
@@ -98,7 +98,7 @@ def test_ward_profile_figures_match_an_independent_count():
     )
     assert "Gillingham South" in [s.value for s in at.subheader]
     # The profile's tables: 12 months, the crime mix, and top locations.
-    frames = [d.value for d in at.dataframe]
+    frames = [d.value for d in shown_tables(at)]
     monthly = next(f for f in frames if "ward_incidents" in f.columns and "month" in f.columns)
     assert len(monthly) == 12 and int(monthly["ward_incidents"].sum()) == count
     mix = next(f for f in frames if "crime_type" in f.columns)
@@ -121,7 +121,7 @@ def test_crime_type_filter_and_sentence():
         f"Gillingham South had the 2nd highest count of violence and sexual offences of the 24 wards in 2025: "
         f"{count:,}, {count / total:.1%} of Medway's total ({total:,})." in all_text(at)
     )
-    table = at.dataframe[0].value
+    table = shown_tables(at)[0].value
     assert table["incidents"].sum() == independent_count("crime_type = ? AND ward_code IS NOT NULL", VIOLENCE)
 
 
@@ -129,7 +129,7 @@ def test_asb_rates():
     at = open_page(ward_map_filter="asb", ward_map_measure="rate")
     assert not at.exception
     assert not any("counts instead" in i.value for i in at.info)  # rates are drawn, no fallback
-    table = at.dataframe[0].value.set_index("ward_code")
+    table = shown_tables(at)[0].value.set_index("ward_code")
     asb = independent_count("kind = 'asb' AND ward_code = ?", CHATHAM)
     assert table.loc[CHATHAM, "incidents"] == asb
     assert table.loc[CHATHAM, "rate_per_1000"] == round(asb / population()[CHATHAM] * 1000, 2)
@@ -138,7 +138,7 @@ def test_asb_rates():
 def test_earlier_wards_give_counts_only():
     at = open_page(ward_map_vintage="2022", ward_map_measure="rate")
     assert not at.exception and not at.error
-    table = at.dataframe[0].value
+    table = shown_tables(at)[0].value
     assert len(table) == 22 and "rate_per_1000" not in table.columns and "population" not in table.columns
     assert "Only counts are available for the Wards before May 2023 (22)" in at.info[0].value
     assert at.info[0].value.endswith("The map shows counts instead.")
@@ -157,7 +157,7 @@ def test_change_compares_the_months_loaded_in_both_years_and_shows_both_sides():
     assert at.info[0].value == (
         "The change compares only the months loaded in both periods: Jan 2025 to Apr 2025 against Jan 2024 to Apr 2024."
     )
-    table = at.dataframe[0].value.set_index("ward_code")
+    table = shown_tables(at)[0].value.set_index("ward_code")
     with duckdb.connect() as con:
         now, before = con.execute(
             f"SELECT count(*) FILTER (month BETWEEN '2025-01-01' AND '2025-04-01'), "

@@ -97,12 +97,12 @@ def test_seasonality_page_two_years_with_a_gap(chromium, tmp_path):
 
 def test_folds_draw_their_table_and_charts_when_opened(chromium):
     """The tables behind the charts and the crime-type charts are sent only when a visitor opens their fold:
-    opened by keyboard (Enter on the fold's summary) the charts draw; clicked, the table's grid appears."""
+    opened by keyboard (Enter on the fold's summary) the charts draw; clicked, the table appears."""
     with streamlit_server() as url:
         page, problems = open_seasonality(chromium, url)
         charts = "[data-testid='stVegaLiteChart']"
         before = len(page.query_selector_all(charts))
-        assert not page.query_selector_all("[data-testid='stDataFrame']")
+        assert not page.query_selector_all(".csp-table")
         summary = page.locator("[data-testid='stExpander'] summary", has_text="Charts: a chart for each crime type")
         summary.focus()
         page.keyboard.press("Enter")
@@ -110,8 +110,11 @@ def test_folds_draw_their_table_and_charts_when_opened(chromium):
         wait_until_idle(page)
         assert len(page.query_selector_all(charts)) == before + 13
         page.locator("[data-testid='stExpander'] summary", has_text="Table: month by year").click()
-        page.wait_for_selector("[data-testid='stDataFrame']", timeout=30000)
+        page.wait_for_selector(".csp-table table", timeout=30000)
         wait_until_idle(page)
         check_page(page, problems)
-        assert len(page.query_selector_all("[data-testid='stDataFrame']")) == 1
+        assert len(page.query_selector_all(".csp-table")) == 1
+        # A table a screen reader can walk: the year heads each row, the months each column.
+        assert page.locator(".csp-table tbody th[scope=row]").first.inner_text().startswith("2022")
+        assert page.locator(".csp-table thead th[scope=col]").nth(1).inner_text() == "Jan"
         page.close()
