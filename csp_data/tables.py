@@ -148,6 +148,19 @@ def cell_text(value: object, kind: str) -> str:
     return str(value)
 
 
+def printf_text(value: object, form: str) -> str:
+    """``value`` written by a printf-style ``form`` ("%.1f", "%+.0f%%", "%d"), or by "localized" (whole
+    numbers with thousands separators); nothing for a missing value, and text as it is written."""
+    if isinstance(value, str):
+        return value
+    if value is None or bool(pd.isna(value)):
+        return ""
+    if form == "localized":
+        number = float(value)
+        return f"{round(number):,}" if number.is_integer() else f"{number:,}"
+    return form % value
+
+
 def readable(
     frame: pd.DataFrame, labels: Mapping[str, str] | None = None, kinds: Mapping[str, str] | None = None
 ) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
 from csp_data.ui.context import FIGURES_PER_CACHE
 from csp_data.ui.errors import guard
 from csp_data.ui.folds import fold
+from csp_data.ui.tables import table_html
 from csp_data.words import slug
 
 PEERS_KEY, PERIOD_KEY, OFFENCE_KEY = "benchmark_peers", "benchmark_period", "benchmark_offence"
@@ -119,13 +120,10 @@ def comparison(path: str, mtime_ns: int, area_code: str, peers: tuple, period: s
     return bm.compare(rows, area_code, bm.resolve_peers(rows, peers), period, offence)
 
 
-def _number_columns(formats: dict[str, str], headings: dict[str, str], help_texts: dict[str, str]) -> dict:
-    return {headings[k]: st.column_config.NumberColumn(format=f, help=help_texts.get(k)) for k, f in formats.items()}
-
-
 @dataclass(frozen=True)
 class GroupView:
-    """The headline figures and sentences, the group's table with its column settings, and its chart."""
+    """The headline figures and sentences, the group's table with its number formats and column notes, and
+    its chart."""
 
     heading: str
     metrics: list[bm.Metric]
@@ -133,7 +131,8 @@ class GroupView:
     rate_note: str
     has_peers: bool
     table: pd.DataFrame
-    columns: dict
+    formats: dict[str, str]
+    helps: dict[str, str]
     table_note: str
     chart_heading: str
     chart: VegaSpec
@@ -163,13 +162,8 @@ def group_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: 
         ).strip(),
         has_peers=len(peers) > 0,
         table=group_table,
-        columns={
-            **_number_columns(bm.assessment_formats(decimals), headings, bm.ASSESSMENT_HELP),
-            headings["csp_name"]: st.column_config.TextColumn(width="medium", pinned=True),
-            headings["rank"]: st.column_config.NumberColumn(help=bm.ASSESSMENT_HELP["rank"]),
-            headings["position"]: st.column_config.TextColumn(width="medium", help=bm.ASSESSMENT_HELP["position"]),
-            headings["rate_source"]: st.column_config.TextColumn(width="medium"),
-        },
+        formats={headings[k]: f for k, f in bm.assessment_formats(decimals).items()},
+        helps={headings[k]: text for k, text in bm.ASSESSMENT_HELP.items() if k in headings},
         table_note=bm.describe_group_table(summary, area_name),
         chart_heading=f"Rates with {percent}% confidence intervals",
         chart=chart_spec(chart),
@@ -185,7 +179,8 @@ class HistoryView:
     text: str
     table: pd.DataFrame
     shown: list[str]
-    columns: dict
+    labels: dict[str, str]
+    helps: dict[str, str]
     note: str
 
 
@@ -199,14 +194,8 @@ def history_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers
         table=table,
         # ranks and their change on screen; the download adds each year's rate and the CSP codes
         shown=[c for c in table.columns if not c.startswith("Rate per 1,000") and c != "CSP code"],
-        columns={
-            "CSP": st.column_config.TextColumn(width=160, pinned=True),
-            **{
-                heading: st.column_config.NumberColumn(label, help=help_text, width=110)
-                for heading, (label, help_text) in bm.rank_column_labels(history).items()
-            },
-            **{c: st.column_config.TextColumn(width="large") for c in table.columns if c.startswith("Change in rank")},
-        },
+        labels={heading: label for heading, (label, _) in bm.rank_column_labels(history).items()},
+        helps={heading: help_text for heading, (_, help_text) in bm.rank_column_labels(history).items()},
         note=bm.describe_rank_table(table, bm.available_periods(_table(path, mtime_ns))),
     )
 
@@ -269,7 +258,8 @@ class NationalView:
     chart: VegaSpec | None
     chart_alt: str
     table: pd.DataFrame
-    columns: dict
+    formats: dict[str, str]
+    helps: dict[str, str]
 
 
 @st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
@@ -292,14 +282,11 @@ def national_view(path: str, mtime_ns: int, area_code: str, area_name: str, peer
         chart=chart,
         chart_alt=bm.describe_strip_chart_alt(summary, area_name),
         table=table,
-        columns={
-            headings["csp_name"]: st.column_config.TextColumn(width="medium", pinned=True),
-            headings["rate_per_1000"]: st.column_config.NumberColumn(format=f"%.{decimals}f"),
-            **{headings[k]: st.column_config.NumberColumn(format="localized") for k in ("count", "population")},
-            headings["rate_population"]: st.column_config.NumberColumn(
-                format="localized", help=bm.ASSESSMENT_HELP["rate_population"]
-            ),
+        formats={
+            headings["rate_per_1000"]: f"%.{decimals}f",
+            **{headings[k]: "localized" for k in ("count", "population", "rate_population")},
         },
+        helps={headings["rate_population"]: bm.ASSESSMENT_HELP["rate_population"]},
     )
 
 
@@ -340,9 +327,9 @@ def published_views(
 # -- building blocks ----------------------------------------------------------------------------
 
 
-def show_table(frame: pd.DataFrame, most_rows: int = 20, **options) -> None:
-    """A table tall enough for a group's rows without scrolling (35 px a row, as st.dataframe draws them)."""
-    st.dataframe(frame, hide_index=True, width="stretch", height=35 * (min(len(frame), most_rows) + 1) + 3, **options)
+def show_table(frame: pd.DataFrame, **options) -> None:
+    """A table whose columns are named in words already (:func:`csp_data.ui.tables.table_html`'s options)."""
+    st.html(table_html(frame, **options))
 
 
 def download(frame: pd.DataFrame, file_name: str, labels: dict[str, str] | None = None) -> None:
@@ -389,7 +376,7 @@ def show_headline(view: GroupView) -> None:
 def show_group(view: GroupView, file_name: str) -> None:
     """The group's table (the area first, then its peers by name), then its rates on a chart."""
     st.header("The group")
-    show_table(view.table, column_config=view.columns)
+    show_table(view.table, formats=view.formats, helps=view.helps, name="Table: the group")
     download(view.table, file_name)
     st.caption(view.table_note)
     st.header(view.chart_heading)
@@ -401,7 +388,7 @@ def show_rank_history(view: HistoryView, file_name: str) -> None:
     """Each CSP's rank in the group in every year loaded."""
     st.header("Change in rank between years")
     st.markdown(view.text)
-    show_table(view.table, column_order=view.shown, column_config=view.columns)
+    show_table(view.table[view.shown], labels=view.labels, helps=view.helps, name="Table: rank in the group by year")
     download(view.table, file_name)
     st.caption(view.note)
 
@@ -432,7 +419,7 @@ def show_national(view: NationalView, file_name: str) -> None:
     show_metrics(view.metrics)
     show_chart(view.chart, view.chart_alt)
     if table := fold("Table: every CSP, ranked"):
-        table.dataframe(view.table, hide_index=True, width="stretch", column_config=view.columns)
+        table.html(table_html(view.table, formats=view.formats, helps=view.helps, name="Table: every CSP, ranked"))
     download(view.table, file_name)
 
 
@@ -449,13 +436,7 @@ def show_published(area_dir: Path, version: tuple[str, int], area_code: str, are
             for column, view in zip(st.columns(len(views)), views):
                 with column:
                     st.markdown(view.title)
-                    show_table(
-                        view.rows,
-                        column_config={
-                            "CSP": st.column_config.TextColumn(width="medium"),
-                            **{c: st.column_config.NumberColumn(format=f) for c, f in bm.PUBLISHED_FORMATS.items()},
-                        },
-                    )
+                    show_table(view.rows, formats=bm.PUBLISHED_FORMATS, name="Table: as published")
                     st.markdown(view.text)
                     if view.ons_rates:
                         st.caption(view.ons_rates)

@@ -54,14 +54,21 @@ def table_html(
     labels: Mapping[str, str] | None = None,
     kinds: Mapping[str, str] | None = None,
     name: str | None = None,
+    formats: Mapping[str, str] | None = None,
+    helps: Mapping[str, str] | None = None,
 ) -> str:
     """``frame`` as an accessible HTML table (see the module's note), headings from ``labels`` or the
-    shared ones; ``name`` names its region for screen readers (by default, its headings)."""
+    shared ones; ``name`` names its region for screen readers (by default, its headings). A column named
+    in ``formats`` is written by its printf-style format (:func:`csp_data.tables.printf_text`) instead of
+    by its kind; ``helps`` adds to (or overrides) the columns' one-line explanations."""
+    formats, helps = formats or {}, helps or {}
     if isinstance(frame, pa.Table):  # the figures some pages cache as Arrow tables
         frame = frame.to_pandas()
     specs = [tables.column(str(c), labels, kinds) for c in frame.columns]
     numeric = [
-        spec.kind in _NUMERIC or (spec.kind == tables.TEXT and pd.api.types.is_numeric_dtype(frame[c].dtype))
+        spec.kind in _NUMERIC
+        or c in formats
+        or (spec.kind == tables.TEXT and pd.api.types.is_numeric_dtype(frame[c].dtype))
         for c, spec in zip(frame.columns, specs)
     ]
     kinds_shown = [
@@ -75,7 +82,7 @@ def table_html(
     head = "".join(
         f'<th scope="col" data-name="{html.escape(str(c))}"'
         + classes[i]
-        + (f' title="{html.escape(spec.help)}"' if spec.help else "")
+        + (f' title="{html.escape(helps.get(c) or spec.help)}"' if (helps.get(c) or spec.help) else "")
         + f">{html.escape(spec.label)}</th>"
         for i, (c, spec) in enumerate(zip(frame.columns, specs))
     )
@@ -87,7 +94,8 @@ def table_html(
         for i, value in enumerate(values):
             tag = "th" if i == heading else "td"
             scope = ' scope="row"' if i == heading else ""
-            text = html.escape(tables.cell_text(value, kinds_shown[i]))
+            form = formats.get(frame.columns[i])
+            text = html.escape(tables.printf_text(value, form) if form else tables.cell_text(value, kinds_shown[i]))
             cells.append(f"<{tag}{scope}{classes[i]} data-value='{html.escape(_data_value(value))}'>{text}</{tag}>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     region = name or "Table: " + ", ".join(spec.label for spec in specs)

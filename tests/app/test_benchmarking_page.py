@@ -13,7 +13,7 @@ import pytest
 from scipy.stats import chi2
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT
+from helpers import ROOT, shown_tables
 
 APP = str(ROOT / "app.py")
 PAGE = "views/benchmarking.py"
@@ -88,7 +88,7 @@ def test_default_page_shows_medway_year_ending_december_2024():
     lower = chi2.ppf(0.025, 2 * 27555) / 2 / implied * 1000
     assert lower > average
     assert "is **above** the group average" in markdown(at)
-    table = at.dataframe[0].value
+    table = shown_tables(at)[0].value
     assert table["CSP"].tolist() == ["Medway", *MSG]
     assert round(table.loc[0, "Rate per 1,000"], 2) == 97.47
     assert table.loc[0, "Offences"] == 27555
@@ -124,7 +124,7 @@ def test_rates_are_ons_own_and_the_caveats_say_so():
     """Issue 13: the year ending December 2024 shows Table C4's rates; other years say they are computed."""
     at = run_page()
     assert not at.exception
-    table = at.dataframe[0].value.set_index("CSP")
+    table = shown_tables(at)[0].value.set_index("CSP")
     published = dict(
         duckdb.connect()
         .execute(
@@ -159,7 +159,7 @@ def test_rates_are_ons_own_and_the_caveats_say_so():
     captions = " ".join(c.value for c in later.caption)
     assert "Rates for the year ending June 2025 are computed here" in captions
     assert "may differ from the rates ONS would give in the second decimal place" in captions
-    assert set(later.dataframe[0].value["Rate from"]) == {
+    assert set(shown_tables(later)[0].value["Rate from"]) == {
         "computed: count × 1,000 / population rounded to 100 (ONS publishes no rate for this year)"
     }
 
@@ -174,7 +174,7 @@ def test_changing_the_peers_changes_the_group_average():
     assert shown["Group average (5 CSPs)"] == f"{expected:.1f}"
     default_average = sum(rates(["Medway", *MSG]).values()) / 14
     assert f"{expected:.1f}" != f"{default_average:.1f}"
-    assert at.dataframe[0].value["CSP"].tolist() == ["Medway", "Maidstone", "Southend-on-Sea", "Swale", "Thanet"]
+    assert shown_tables(at)[0].value["CSP"].tolist() == ["Medway", "Maidstone", "Southend-on-Sea", "Swale", "Thanet"]
     assert any(c.value.startswith("**Compared with 4 peer CSPs**: Swale, Thanet") for c in at.caption)
 
 
@@ -209,7 +209,7 @@ def test_published_tables_are_reproduced():
     assert "Medway: 45.7, **2nd highest of 14**" in text
     assert "Medway: 99.9, **7th highest of 14**" in text
     published = [
-        d.value for d in at.dataframe if list(d.value.columns) == ["CSP", "Rate per 1,000", "% change", "Rank"]
+        d.value for d in shown_tables(at) if list(d.value.columns) == ["CSP", "Rate per 1,000", "% change", "Rank"]
     ]
     assert len(published) == 2 and all(len(t) == 14 for t in published)
 

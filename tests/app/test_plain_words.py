@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from helpers import shown_tables
+
 ROOT = Path(__file__).parents[2]
 PAGES = [
     "views/overview.py",
@@ -48,10 +50,9 @@ def page_text(at: AppTest) -> list[str]:
         for widget in getattr(at, kind):
             texts.append(widget.label)
             texts += [str(o) for o in widget.options]
-    for frame in at.dataframe:
-        texts += [str(c) for c in frame.value.columns]
-        config = frame.proto.columns
-        texts.append(str(config))
+    for table in shown_tables(at):  # headings, their explanations (titles) and every cell as a reader sees it
+        texts += table.headings + re.findall(r'title="([^"]*)"', table.body)
+        texts += [str(v) for column in table.text.columns for v in table.text[column]]
     return texts
 
 
