@@ -46,7 +46,8 @@ def statement_sections(area: Area, prepared: date = STATEMENT_DATE) -> list[Sect
             "- move through every page and use every control with a keyboard alone, and see where you are;\n"
             "- use your browser to zoom in and to change colours and text size;\n"
             "- find every figure shown in a chart or on a map in a table as well, and download any table "
-            "as a spreadsheet file (CSV).",
+            "as a spreadsheet file (CSV);\n"
+            "- read every table with a screen reader, which announces each figure's column and row headings.",
         ),
         Section(
             "How accessible this dashboard is",
@@ -63,9 +64,10 @@ def statement_sections(area: Area, prepared: date = STATEMENT_DATE) -> list[Sect
             "- **Charts are pictures.** A screen reader may announce some charts only as a visualisation, "
             "without saying what they show. The figures of every chart are in the table beside it or "
             "behind the chart's *Show data* button.\n"
-            "- **Tables are interactive grids.** Select a table, then move around it with the arrow keys. "
-            "Some screen readers read these grids poorly: every table can also be downloaded as a CSV "
-            "file, with the *Download* button under it or in its toolbar.\n"
+            "- **Wide or long tables scroll within their box.** On a narrow screen, or for a table of more "
+            "than 30 rows, select the table with the Tab key and scroll it with the arrow keys. Tables cannot "
+            "be sorted on the page: every table can be downloaded as a CSV file, with the *Download* button "
+            "under it, to sort and filter in a spreadsheet.\n"
             "- **On a narrow phone screen** some charts are cut off at the side or their legends are "
             "shortened (for example the small charts of each crime type on *Seasonality and trends*). "
             "The table under each chart, or its *Show data* button, gives the same figures.\n"
