@@ -11,8 +11,10 @@ from csp_data.config import Area
 from csp_data.figures.context import CrimePicture, Peers, crime_picture, peer_position
 from csp_data.figures.overview import KindSummary, Overview
 from csp_data.periods import Period
+from csp_data.tables import TEXT
 from csp_data.ui.charts import VegaSpec, chart_spec
 from csp_data.ui.context import FIGURES_PER_CACHE, current_store, get_area, run_query
+from csp_data.ui.tables import table_html
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -89,11 +91,10 @@ def show_kind(summary: KindSummary, title: str, noun: str, rate_label: str) -> N
 
 def show_context(picture: CrimePicture) -> None:
     st.header("The crime picture in context")
-    table = picture.table.rename(columns={"aspect": "Aspect", "finding": "What the data show", "figure": "Key figure"})
-    st.table(table.set_index("Aspect"))
+    labels = {"aspect": "Aspect", "finding": "What the data show", "figure": "Key figure"}
+    st.html(table_html(picture.table, labels=labels, kinds=dict.fromkeys(labels, TEXT), name="The crime picture"))
     with st.expander("Why are there three different crime rates?"):
         st.markdown(picture.three_figures_note)
-        figures = picture.three_figures.rename(
-            columns={"source": "Source", "figure": "Figure", "period": "Period", "counts": "What it counts"}
-        )
-        st.table(figures.set_index("Source"))
+        labels = {"source": "Source", "figure": "Figure", "period": "Period", "counts": "What it counts"}
+        kinds = dict.fromkeys(labels, TEXT)
+        st.html(table_html(picture.three_figures, labels=labels, kinds=kinds, name="Three crime rates"))

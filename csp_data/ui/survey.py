@@ -41,7 +41,7 @@ from csp_data.ui.context import (
 from csp_data.ui.downloads import download_table
 from csp_data.ui.errors import guard
 from csp_data.ui.priorities import NO_MONTHS, file_stamp
-from csp_data.ui.tables import show_table
+from csp_data.ui.tables import show_table, table_html
 
 # Hints under a message when a survey file cannot be read; how to set one up is in the README, not here.
 SURVEY_HINT = "The survey results could not be read; please tell the site's maintainers."
@@ -331,8 +331,7 @@ def show_comparisons(sections: PublishedSections, stem: str) -> None:
         st.markdown("\n".join(f"- {sentence}" for sentence in section.sentences))
         if section.chart is not None:
             show_chart(section.chart, section.alt, height=section.height)
-        # A plain table: its few rows wrap on a phone, where a grid would hide the years off to the right.
-        st.table(section.wide, hide_index=True)
+        st.html(table_html(section.wide, kinds=dict.fromkeys(section.wide.columns, tables.TEXT), name=section.title))
         download_table(section.comparison, f"{stem}-survey-compare-{section.key}.csv", labels=RESULT_LABELS)
 
 
@@ -348,9 +347,11 @@ def show_perception(sections: PublishedSections, area: Area, period: Period | No
         "recorded drug offences count what police found, which follows enforcement as much as drug use."
     )
     st.subheader("Residents naming drug use or dealing")
-    # A plain table, so the long questions wrap; "share" is the published figure as written ("21%", "nearly
-    # a quarter"), not a number.
-    st.table(sections.perception_shown, hide_index=True)
+    # "share" is the published figure as written ("21%", "nearly a quarter"), not a number.
+    shown = sections.perception_shown
+    st.html(
+        table_html(shown, kinds=dict.fromkeys(shown.columns, tables.TEXT), name="Residents naming drug use or dealing")
+    )
     download_table(
         perception[list(PERCEPTION_LABELS)],
         f"{stem}-survey-perception-{PERCEPTION_OPTION}.csv",

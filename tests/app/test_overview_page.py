@@ -41,9 +41,12 @@ def test_overview_embedded_2025():
     )
     assert "Violence and sexual offences was the largest category, 46% of all crime (11,634)." in text
     assert "**Crime**: 47% of the Medway total" in text
-    # The top wards' tables are on the page; the tables behind the two charts only once opened.
-    assert len(shown_tables(at)) == 2 and len(at.get("download_button")) == 4
-    assert len(shown_tables(open_folds(at))) == 4 and not at.exception
+    # The crime picture's two tables and the top wards' are on the page; the tables behind the two charts only
+    # once opened.
+    shown = shown_tables(at)
+    assert [t.headings[0] for t in shown] == ["Aspect", "Source", "Rank", "Rank"]
+    assert len(at.get("download_button")) == 4
+    assert len(shown_tables(open_folds(at))) == 6 and not at.exception
 
 
 def test_calendar_and_financial_year_choices():

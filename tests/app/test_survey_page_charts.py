@@ -302,7 +302,7 @@ def test_page_charts_tables_and_a_question_without_figures(tmp_path, monkeypatch
     told = next(t for t in shown_tables(at) if "Kent Police" in set(t.value.get("option", [])))
     assert list(told.value["reported_as"]) == ["most often", "less often"]
     assert list(told.text["Reported in words"]) == ["most often", "less often"]
-    compared = next(t.value for t in at.table if "Answer" in t.value.columns)
+    compared = next(t.value for t in shown_tables(at) if "Answer" in t.names)
     assert compared.to_dict("records") == [
         {"Answer": "People using drugs", "2016": "57.0%", "2024": "70.0%"},
         {"Answer": "Speeding", "2016": "not published", "2024": "no figure (often named)"},
