@@ -1,6 +1,6 @@
 """What a visitor waits for in a browser: every page in Debian's Chromium (Playwright) against the real server.
 
-Usage: .venv/bin/python bench/browser.py [--runs 3] [--first-visits 3] [--pages overview,hotspots,...]
+Usage: .venv/bin/python bench/browser.py [--runs 3] [--first-visits 3] [--within-site 3] [--pages overview,...]
            [--store-dir DIR] [--area-file FILE] [--hosted]
 
 1. ``first_visit``: a fresh ``streamlit run app.py`` for each of ``--first-visits`` runs, then one visit
@@ -15,6 +15,13 @@ Usage: .venv/bin/python bench/browser.py [--runs 3] [--first-visits 3] [--pages 
    page's link. The first visit to each page (its figures not
    yet cached, apart from what earlier pages share) is reported apart, then the median of ``--runs``
    visits with the server's caches warm.
+
+3. ``within_site`` (``--within-site N``, default 3; 0 to skip): for every page, N visitors (after one
+   that fills the server's caches) who open the Overview (the Glossary, to move to the Overview), wait for
+   it to be idle and follow the sidebar's link to the page: ms from the click to the new page's h1, idle and
+   settled, with the tab's and the server's CPU meanwhile. The front end is already loaded, as for every
+   page after a visitor's first. When the page's run is too quick for Streamlit to show its running
+   indicator, idle is its h1: read settled beside it.
 
 Times come from the page itself: a MutationObserver installed before the page's own scripts records when
 the main area's h1 appears and when Streamlit's running indicator (or the loading skeleton) goes away
