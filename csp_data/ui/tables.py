@@ -30,7 +30,8 @@ from csp_data.ui.folds import fold
 
 #: Tables with more rows than this scroll within a box of about this many rows, headings kept in view.
 LONG = 30
-#: Columns of long text (lists of places, sentences): given room, so they do not wrap a word a line.
+#: Columns of long text (lists of places, sentences), and any column of text longer than 40 characters: given
+#: room, so they do not wrap a word a line.
 _WIDE = {"main_streets", "type_mix", "change"}
 _NUMERIC = {tables.COUNT, tables.PERCENT, tables.RATE, tables.SCORE, tables.NUMBER}
 
@@ -46,6 +47,11 @@ def _data_value(value: object) -> str:
     if hasattr(value, "item"):  # a NumPy number or bool
         value = value.item()
     return json.dumps(value if isinstance(value, int | float | bool | str) else str(value))
+
+
+def _longest(values: pd.Series) -> int:
+    """The length of the longest value of a column, as text."""
+    return max((len(str(v)) for v in values.dropna()), default=0)
 
 
 def table_html(
@@ -76,7 +82,7 @@ def table_html(
         for spec, is_number in zip(specs, numeric)
     ]
     classes = [
-        ' class="num"' if is_number else ' class="wide"' if c in _WIDE else ""
+        ' class="num"' if is_number else ' class="wide"' if c in _WIDE or _longest(frame[c]) > 40 else ""
         for c, is_number in zip(frame.columns, numeric)
     ]
     head = "".join(

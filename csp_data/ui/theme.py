@@ -113,6 +113,8 @@ STYLESHEET = f"""
 .stApp .csp-table .num {{
   text-align: right;
   font-variant-numeric: tabular-nums;
+}}
+.stApp .csp-table td.num {{
   white-space: nowrap;
 }}
 /* The site's name in the sidebar: large and bold, but not a heading (each page has one h1, its own). */

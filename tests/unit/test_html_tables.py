@@ -101,6 +101,14 @@ def test_structure_for_screen_readers_and_the_keyboard():
     assert lxml.html.fromstring(table_html(FRAME)).get("aria-label") == "Table: Rank, Ward, Incidents, Share, Month"
 
 
+def test_long_text_gets_room():
+    frame = pd.DataFrame({"csp": ["Medway"], "rate_from": ["computed: count × 1,000 / population rounded to 100"]})
+    classes = [th.get("class") for th in lxml.html.fromstring(table_html(frame)).xpath("//thead//th")]
+    assert classes == [None, "wide"]
+    named = pd.DataFrame({"main_streets": ["On or near A (2)"]})  # a column of lists of places, however short
+    assert lxml.html.fromstring(table_html(named)).xpath("//thead//th")[0].get("class") == "wide"
+
+
 def test_long_tables_scroll_in_their_box():
     long = pd.DataFrame({"ward_name": [f"Ward {i}" for i in range(LONG + 1)], "incidents": range(LONG + 1)})
     assert "csp-table-long" in lxml.html.fromstring(table_html(long)).get("class")
