@@ -85,6 +85,12 @@ def table_html(
         ' class="num"' if is_number else ' class="wide"' if c in _WIDE or _longest(frame[c]) > 40 else ""
         for c, is_number in zip(frame.columns, numeric)
     ]
+    # Each row's heading: its first column of names or words (a ward, not its rank), else its first; names up
+    # to 32 characters are kept on one line ("Hoo St Werburgh & High Halstow"), so the table's rows stay short.
+    heading = next((i for i, is_number in enumerate(numeric) if not is_number), 0)
+    first = frame.columns[heading]
+    if not numeric[heading] and first not in _WIDE and 0 < _longest(frame[first]) <= 32:
+        classes[heading] = ' class="name"'
     head = "".join(
         f'<th scope="col" data-name="{html.escape(str(c))}"'
         + classes[i]
@@ -92,8 +98,6 @@ def table_html(
         + f">{html.escape(spec.label)}</th>"
         for i, (c, spec) in enumerate(zip(frame.columns, specs))
     )
-    # Each row's heading: its first column of names or words (a ward, not its rank), else its first.
-    heading = next((i for i, is_number in enumerate(numeric) if not is_number), 0)
     rows = []
     for values in frame.itertuples(index=False, name=None):
         cells = []

@@ -114,7 +114,7 @@ STYLESHEET = f"""
   text-align: right;
   font-variant-numeric: tabular-nums;
 }}
-.stApp .csp-table td.num {{
+.stApp .csp-table :is(td.num, .name) {{
   white-space: nowrap;
 }}
 /* The site's name in the sidebar: large and bold, but not a heading (each page has one h1, its own). */

@@ -95,7 +95,7 @@ def test_structure_for_screen_readers_and_the_keyboard():
     assert [th.get("scope") for th in root.xpath("//tbody//th")] == ["row", "row"]
     assert len(root.xpath("//tbody/tr/td")) == 2 * 4
     # Figures right-aligned in their column, headings included; a heading's explanation as its title.
-    assert [th.get("class") for th in root.xpath("//thead//th")] == ["num", None, "num", "num", None]
+    assert [th.get("class") for th in root.xpath("//thead//th")] == ["num", "name", "num", "num", None]
     assert "csp-table-long" not in root.get("class")
     # Without a name, the region is named by its headings.
     assert lxml.html.fromstring(table_html(FRAME)).get("aria-label") == "Table: Rank, Ward, Incidents, Share, Month"
@@ -104,7 +104,7 @@ def test_structure_for_screen_readers_and_the_keyboard():
 def test_long_text_gets_room():
     frame = pd.DataFrame({"csp": ["Medway"], "rate_from": ["computed: count × 1,000 / population rounded to 100"]})
     classes = [th.get("class") for th in lxml.html.fromstring(table_html(frame)).xpath("//thead//th")]
-    assert classes == [None, "wide"]
+    assert classes == ["name", "wide"]  # the row headings (short names) on one line; long text given room
     named = pd.DataFrame({"main_streets": ["On or near A (2)"]})  # a column of lists of places, however short
     assert lxml.html.fromstring(table_html(named)).xpath("//thead//th")[0].get("class") == "wide"
 
