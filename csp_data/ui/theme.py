@@ -107,14 +107,24 @@ STYLESHEET = f"""
 .stApp .csp-table tbody th {{
   font-weight: 400;
 }}
-.stApp .csp-table .wide {{
-  min-width: 16rem;
+/* Beyond a phone's width, long text gets room and short names stay on one line, so rows stay short; on a
+   phone, every column wraps, so that text tables fit the screen. */
+@media (min-width: 640px) {{
+  .stApp .csp-table .wide {{
+    min-width: 16rem;
+  }}
+  .stApp .csp-table td:not(.num, .wide) {{
+    min-width: 7rem;
+  }}
+  .stApp .csp-table .name {{
+    white-space: nowrap;
+  }}
 }}
 .stApp .csp-table .num {{
   text-align: right;
   font-variant-numeric: tabular-nums;
 }}
-.stApp .csp-table :is(td.num, .name) {{
+.stApp .csp-table td.num {{
   white-space: nowrap;
 }}
 /* The site's name in the sidebar: large and bold, but not a heading (each page has one h1, its own). */
