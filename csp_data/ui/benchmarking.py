@@ -327,11 +327,6 @@ def published_views(
 # -- building blocks ----------------------------------------------------------------------------
 
 
-def show_table(frame: pd.DataFrame, **options) -> None:
-    """A table whose columns are named in words already (:func:`csp_data.ui.tables.table_html`'s options)."""
-    st.html(table_html(frame, **options))
-
-
 def download(frame: pd.DataFrame, file_name: str, labels: dict[str, str] | None = None) -> None:
     """:func:`csp_data.ui.downloads.download_table`'s button (the same label, key and CSV, from
     :func:`csp_data.tables.readable`), with the CSV written only when the button is pressed, not on every run;
@@ -376,7 +371,7 @@ def show_headline(view: GroupView) -> None:
 def show_group(view: GroupView, file_name: str) -> None:
     """The group's table (the area first, then its peers by name), then its rates on a chart."""
     st.header("The group")
-    show_table(view.table, formats=view.formats, helps=view.helps, name="Table: the group")
+    st.html(table_html(view.table, formats=view.formats, helps=view.helps, name="Table: the group"))
     download(view.table, file_name)
     st.caption(view.table_note)
     st.header(view.chart_heading)
@@ -388,7 +383,11 @@ def show_rank_history(view: HistoryView, file_name: str) -> None:
     """Each CSP's rank in the group in every year loaded."""
     st.header("Change in rank between years")
     st.markdown(view.text)
-    show_table(view.table[view.shown], labels=view.labels, helps=view.helps, name="Table: rank in the group by year")
+    st.html(
+        table_html(
+            view.table[view.shown], labels=view.labels, helps=view.helps, name="Table: rank in the group by year"
+        )
+    )
     download(view.table, file_name)
     st.caption(view.note)
 
@@ -436,7 +435,7 @@ def show_published(area_dir: Path, version: tuple[str, int], area_code: str, are
             for column, view in zip(st.columns(len(views)), views):
                 with column:
                     st.markdown(view.title)
-                    show_table(view.rows, formats=bm.PUBLISHED_FORMATS, name="Table: as published")
+                    st.html(table_html(view.rows, formats=bm.PUBLISHED_FORMATS, name="Table: as published"))
                     st.markdown(view.text)
                     if view.ons_rates:
                         st.caption(view.ons_rates)
