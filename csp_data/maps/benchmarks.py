@@ -1,63 +1,73 @@
-"""The benchmarking group on a pydeck map, and its legend.
+"""The benchmarking group on a map (a Vega-Lite chart), and its legend.
 
 Each CSP of the group is drawn as its local authorities, coloured by its position against the
-group average (the colours of the benchmarking chart), with the area circled in black. The rows
-and outlines come from :func:`csp_data.benchmarks.group_boundaries`. The deck is made as every map of
-the package makes it (:mod:`csp_data.maps.deck`), without a basemap, so the map needs no internet.
+group average (the colours of the benchmarking chart), with the area circled in black, over an
+outline of England and Wales. The rows and outlines come from
+:func:`csp_data.benchmarks.group_boundaries`. A Vega-Lite chart, not a WebGL map: the page's other
+charts have already loaded Vega, so the map costs a visitor's browser little more than its shapes,
+where deck.gl cost about 0.8 s of a page's time (bench/browser.py); the group needs no zooming.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+import altair as alt
 import pandas as pd
-import pydeck as pdk
 import shapely
 
 from csp_data.benchmarks.boundaries import LadShapes
-from csp_data.charts.colours import POSITION_COLOURS, hex_to_rgb
-from csp_data.maps.deck import FIT_WIDTH_PX, compact_deck, fit_view, geojson_layer
+from csp_data.charts.colours import AREA_COLOUR, POSITION_COLOURS
 from csp_data.maps.legend import legend_html as shared_legend_html
 
 __all__ = [
-    "FIT_WIDTH_PX",
-    "LAYER_ID",
     "MAP_HEIGHT",
     "POSITION_COLOURS",
+    "GroupMap",
     "build_group_map",
+    "fit_box",
     "group_map_legend",
     "legend_html",
 ]
 
-MAP_HEIGHT = 560
-LAYER_ID = "benchmark-group"
-TOOLTIP_HTML = (
-    "<b>{csp_name}</b><br/>{rate_text}<br/>{rank_text}<br/>{position_text}<br/>{change_text}"
-    "<br/><span style='color:#555'>{lad_text}</span>"
-)
-# At the scale of England a CSP is a few pixels across; closer than this shows nothing more.
-MAX_ZOOM = 12
+MAP_HEIGHT = 480
 ENGLAND_AND_WALES = (-5.8, 49.9, 1.8, 55.9)  # west, south, east, north: the view when nothing is drawn
+#: The narrowest view (degrees): a single small authority still shows its neighbours.
+MIN_SPAN = 0.05
+#: Room around the group, as a share of its width and height on each side.
+MARGIN = 0.05
+OUTLINE_FILL = "#F2F2F2"
+OUTLINE_STROKE = "#969696"
+BORDER_COLOUR = "#3C3C3C"
+RING_DIAMETER_PX = 32
 
 
 def _number(value, fmt: str) -> str | None:
     return None if value is None or pd.isna(value) else format(value, fmt)
 
 
-def _view(boxes: Sequence[tuple[float, float, float, float]]) -> pdk.ViewState:
-    """The view that fits every box, never narrower than 0.05° (a single small authority)."""
+def fit_box(boxes: Sequence[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    """The view's box (west, south, east, north): every box with a margin, never narrower than ``MIN_SPAN``."""
     if not boxes:
-        boxes = [ENGLAND_AND_WALES]
+        return ENGLAND_AND_WALES
     west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
     east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    view = fit_view(
-        (west, south, max(east, west + 0.05), max(north, south + 0.05)),
-        width_px=FIT_WIDTH_PX,
-        height_px=MAP_HEIGHT,
-        padding=0.9,
-    )
-    view.max_zoom = MAX_ZOOM
-    return view
+    width, height = max(east - west, MIN_SPAN), max(north - south, MIN_SPAN)
+    middle_x, middle_y = (west + east) / 2, (south + north) / 2
+    half_x, half_y = width * (0.5 + MARGIN), height * (0.5 + MARGIN)
+    return (middle_x - half_x, middle_y - half_y, middle_x + half_x, middle_y + half_y)
+
+
+@dataclass(frozen=True)
+class GroupMap:
+    """The map as a chart whose layers name their data, and that data: GeoJSON features by name.
+
+    The shapes stay out of the Altair chart, which would copy and walk every coordinate (1.9 s for
+    Medway's group); :func:`csp_data.ui.charts.chart_spec` adds them to the specification as they are."""
+
+    chart: alt.LayerChart
+    datasets: dict[str, list[dict]]
 
 
 def build_group_map(
@@ -67,7 +77,7 @@ def build_group_map(
     group_average: float,
     outline: dict | None = None,
     decimals: int = 2,
-) -> pdk.Deck:
+) -> GroupMap:
     """The group on a map: each CSP coloured by its position against the group average.
 
     Parameters
@@ -81,13 +91,15 @@ def build_group_map(
     decimals : int
         Decimal places of the rates in the tooltip (:func:`csp_data.benchmarks.rate_decimals`).
     outline : dict, optional
-        A GeoJSON geometry drawn underneath for context (England and Wales).
+        A GeoJSON geometry drawn underneath for context (England and Wales), clipped to the view.
 
     Returns
     -------
-    pydeck.Deck
-        Layers: the outline (not pickable), the group (``LAYER_ID``, pickable, tooltip) and a
-        heavy black outline around the area's authorities.
+    GroupMap
+        The chart's layers, in order: the outline (``england-wales``, when given), the group
+        (``group``: one feature per authority, with a tooltip), the area's authorities outlined in
+        black (``area``) and a black ring at their centre. The Mercator projection fits the group's
+        authorities (:func:`fit_box`), at any width.
     """
     drawn = drawn[drawn["drawn"]] if len(drawn) else drawn
     size = int(drawn["csp_code"].nunique()) if len(drawn) else 0
@@ -100,50 +112,71 @@ def build_group_map(
         properties = {
             "csp_name": row["csp_name"],
             "rate_text": f"{rate} per 1,000 (group average {group_average:,.{decimals}f})" if rate else "No rate",
-            "rank_text": f"Rank {int(row['rank'])} of {size} in the group" if not pd.isna(row.get("rank")) else "",
-            "position_text": position.capitalize() if position != "no rate" else "",
-            "change_text": f"{change}% on the previous year" if change else "% change not available",
+            "rank_text": f"{int(row['rank'])} of {size} in the group" if not pd.isna(row.get("rank")) else "None",
+            "position_text": position.capitalize() if position != "no rate" else "No rate",
+            "change_text": f"{change}% on the previous year" if change else "Not available",
             "lad_text": f"{row['lad_name']} ({row['lad_code']})",
-            "fill": hex_to_rgb(POSITION_COLOURS.get(position, POSITION_COLOURS["no rate"])) + [230],
+            "fill": POSITION_COLOURS.get(position, POSITION_COLOURS["no rate"]),
         }
         feature = {"type": "Feature", "geometry": source.geometry[row["lad_code"]], "properties": properties}
         features.append(feature)
         boxes.append(source.bounds[row["lad_code"]])
         if row.get("is_area"):
             area_features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {}})
-    layers = []
+    layers, datasets = [], {}
     if outline is not None:
-        england_wales = {"type": "Feature", "geometry": outline, "properties": {}}
+        datasets["england-wales"] = [{"type": "Feature", "geometry": outline, "properties": {}}]
         layers.append(
-            geojson_layer("england-wales", [england_wales], fill=[242, 242, 242, 255], line_colour=[150, 150, 150, 255])
-        )
-    layers.append(
-        geojson_layer(
-            LAYER_ID, features, fill="properties.fill", line_colour=[60, 60, 60, 255], highlight=[0, 0, 0, 60]
-        )
-    )
-    if area_features:
-        layers.append(geojson_layer("benchmark-area", area_features, line_colour=[0, 0, 0, 255], line_width=1.5))
-        # A ring around the area: at the scale of England a CSP is a few pixels across, and a heavy
-        # outline would hide its fill.
-        # The area-weighted centre of its authorities (they do not overlap, so no union is needed).
-        centre = shapely.GeometryCollection([shapely.geometry.shape(f["geometry"]) for f in area_features]).centroid
-        layers.append(
-            pdk.Layer(
-                "ScatterplotLayer",
-                id="benchmark-area-ring",
-                data=[{"position": [round(centre.x, 4), round(centre.y, 4)]}],
-                get_position="position",
-                pickable=False,
-                stroked=True,
-                filled=False,
-                get_radius=1,
-                radius_min_pixels=16,
-                line_width_min_pixels=2.5,
-                get_line_color=[0, 0, 0, 255],
+            alt.Chart(alt.Data(name="england-wales")).mark_geoshape(
+                clip=True, fill=OUTLINE_FILL, stroke=OUTLINE_STROKE, strokeWidth=0.5, tooltip=None
             )
         )
-    return compact_deck(layers, _view(boxes), TOOLTIP_HTML)
+    tooltip = [
+        alt.Tooltip(field="properties.csp_name", type="nominal", title="CSP"),
+        alt.Tooltip(field="properties.rate_text", type="nominal", title="Rate"),
+        alt.Tooltip(field="properties.rank_text", type="nominal", title="Rank"),
+        alt.Tooltip(field="properties.position_text", type="nominal", title="Against the average"),
+        alt.Tooltip(field="properties.change_text", type="nominal", title="Change"),
+        alt.Tooltip(field="properties.lad_text", type="nominal", title="Local authority"),
+    ]
+    datasets["group"] = features
+    layers.append(
+        alt.Chart(alt.Data(name="group"))
+        .mark_geoshape(clip=True, stroke=BORDER_COLOUR, strokeWidth=0.5, fillOpacity=0.9)
+        .encode(fill=alt.Fill(field="properties.fill", type="nominal", scale=None), tooltip=tooltip)
+    )
+    if area_features:
+        datasets["area"] = area_features
+        layers.append(
+            alt.Chart(alt.Data(name="area")).mark_geoshape(
+                clip=True, filled=False, stroke=AREA_COLOUR, strokeWidth=1.5, tooltip=None
+            )
+        )
+        # A ring around the area: at the scale of England a CSP is a few pixels across, and a heavy
+        # outline would hide its fill. The area-weighted centre of its authorities (they do not overlap).
+        centre = shapely.GeometryCollection([shapely.geometry.shape(f["geometry"]) for f in area_features]).centroid
+        layers.append(
+            alt.Chart(alt.Data(values=[{"longitude": round(centre.x, 4), "latitude": round(centre.y, 4)}]))
+            .mark_point(
+                shape="circle",
+                filled=False,
+                size=RING_DIAMETER_PX**2,
+                stroke=AREA_COLOUR,
+                strokeWidth=2.5,
+                opacity=1,
+                tooltip=None,
+            )
+            .encode(
+                longitude=alt.Longitude(field="longitude", type="quantitative"),
+                latitude=alt.Latitude(field="latitude", type="quantitative"),
+            )
+        )
+    west, south, east, north = fit_box(boxes)
+    # Fitted to the corners of the group's box (a MultiPoint: no ring to wind the wrong way round).
+    corners = {"type": "MultiPoint", "coordinates": [[west, south], [east, north]]}
+    box = {"type": "Feature", "geometry": corners, "properties": {}}
+    chart = alt.layer(*layers).project(type="mercator", fit=box).properties(height=MAP_HEIGHT)
+    return GroupMap(chart.configure_view(stroke=None), datasets)
 
 
 def legend_html(title: str, swatches: Iterable[tuple[str, str]], *, ringed: str | None = None) -> str:

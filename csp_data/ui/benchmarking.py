@@ -5,7 +5,7 @@
 Each section has one cached function keyed on a few strings (the table's path and version, the
 area's CSP code and name, the peers' names, the year and the offence group) that returns everything
 the section shows: its sentences, tables, column settings and chart specifications
-(:func:`csp_data.ui.charts.chart_spec`) or the map's JSON. A rerun with the same choices only looks
+(:func:`csp_data.ui.charts.chart_spec`), the map's among them. A rerun with the same choices only looks
 them up and draws them.
 """
 
@@ -21,7 +21,6 @@ import streamlit as st
 
 from csp_data import benchmarks as bm
 from csp_data.charts import benchmarks as benchmark_charts
-from csp_data.maps import DeckJson, deck_json
 from csp_data.maps import benchmarks as benchmark_maps
 from csp_data.tables import readable
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
@@ -202,9 +201,10 @@ def history_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers
 
 @dataclass(frozen=True)
 class MapView:
-    """The group map's JSON (``None`` when nothing can be drawn), legend, text alternative and caption."""
+    """The group map's chart specification (``None`` when nothing can be drawn), legend, text alternative
+    and caption."""
 
-    deck: DeckJson | None
+    chart: VegaSpec | None
     legend: str
     alt: str
     note: str
@@ -228,7 +228,7 @@ def map_view(
     note = bm.describe_map(boundaries.rows)
     if not len(boundaries.rows) or not boundaries.rows["drawn"].any():
         return MapView(None, "", "", f"None of the group's CSPs can be drawn on the map. {note}")
-    deck = benchmark_maps.build_group_map(
+    group_map = benchmark_maps.build_group_map(
         boundaries.rows,
         boundaries.shapes,
         group_average=summary.group_average,
@@ -236,7 +236,7 @@ def map_view(
         decimals=bm.rate_decimals(summary.table["rate_per_1000"]),
     )
     return MapView(
-        deck_json(deck),
+        chart_spec(group_map.chart, group_map.datasets),
         benchmark_maps.group_map_legend(summary.table["position"], area_name, summary.level),
         bm.describe_map_alt(summary, area_name),
         note,
@@ -399,13 +399,14 @@ def show_group_map(area_dir: Path, version: tuple[str, int], choice: tuple) -> N
     st.header("The group on a map")
     with guard(BOUNDARY_HINT, stop=False):
         view = map_view(*version, str(area_dir), _boundary_versions(area_dir), *choice)
-        if view.deck is None:
+        if view.chart is None:
             st.info(view.note)
             return
         map_column, legend_column = st.columns([4, 1])
-        map_column.pydeck_chart(view.deck, height=benchmark_maps.MAP_HEIGHT, key="benchmark_map", alt=view.alt)
+        with map_column:
+            show_chart(view.chart, view.alt)
         legend_column.markdown(view.legend, unsafe_allow_html=True)
-        legend_column.caption("Hover over (or tap) an area for its figures.")
+        legend_column.caption("Hover over an area for its figures; the group's table above has them all.")
         st.caption(view.note)
 
 

@@ -41,12 +41,16 @@ def _arrow_dataset(data: Any, datasets: dict[str, bytes]) -> dict[str, str]:
 alt.data_transformers.register(_TRANSFORMER, _arrow_dataset)
 
 
-def chart_spec(chart: alt.TopLevelMixin) -> VegaSpec:
-    """The Vega-Lite specification of ``chart``, its data as Arrow bytes in ``datasets``."""
+def chart_spec(chart: alt.TopLevelMixin, geojson: dict[str, list[dict]] | None = None) -> VegaSpec:
+    """The Vega-Lite specification of ``chart``, its data as Arrow bytes in ``datasets``.
+
+    ``geojson``: GeoJSON features by the name the chart's layers give them (``alt.Data(name=...)``),
+    added to ``datasets`` as they are (Streamlit passes GeoJSON datasets to Vega-Lite unchanged).
+    """
     datasets: dict[str, bytes] = {}
     with _altair_globals_lock, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
         spec = chart.to_dict(validate=False)
-    spec["datasets"] = {**(spec.get("datasets") or {}), **datasets}
+    spec["datasets"] = {**(spec.get("datasets") or {}), **datasets, **(geojson or {})}
     return spec
 
 

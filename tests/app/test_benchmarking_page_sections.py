@@ -29,7 +29,7 @@ def test_every_chart_and_the_map_says_what_it_shows():
     assert not at.exception
     group = shown_tables(at)[0].value
     counts = group["Compared with group average"].value_counts()
-    dot_plot, strip = (c.proto for c in at.get("vega_lite_chart"))
+    dot_plot, _, strip = (c.proto for c in at.get("vega_lite_chart"))  # the map between them, below
     assert dot_plot.alt == (
         "Dot plot of the total recorded crime (excluding fraud) rate per 1,000 residents in the year ending "
         "December 2024 for the 14 CSPs in the group, each with its 95% confidence interval as a bar, and a line "
@@ -51,9 +51,13 @@ def test_every_chart_and_the_map_says_what_it_shows():
         f"December 2024: one grey tick for each of the {ranked} CSPs in England and Wales with a rate"
     )
     assert strip.alt.endswith(f"with Medway marked in black (75 of {ranked}, 1 = highest).")
-    (deck,) = at.get("deck_gl_json_chart")
-    assert deck.proto.alt.startswith("Map of England and Wales showing where the 14 CSPs of the group are")
-    assert "Medway is ringed in black" in deck.proto.alt
+    # The map is a Vega-Lite chart (no WebGL map on this page), with its shapes in the specification.
+    assert not at.get("deck_gl_json_chart")
+    (group_map,) = [c for c in at.get("vega_lite_chart") if c.proto.alt.startswith("Map of England and Wales")]
+    assert group_map.proto.alt.startswith("Map of England and Wales showing where the 14 CSPs of the group are")
+    assert "Medway is ringed in black" in group_map.proto.alt
+    map_spec = json.loads(group_map.proto.spec)
+    assert len(map_spec["datasets"]["group"]) == 15  # one feature per authority of the 14 CSPs
     # The charts' legends sit under the plots, one entry a line (nothing runs off a phone's screen).
     for chart in (dot_plot, strip):
         spec = json.loads(chart.spec)
@@ -117,7 +121,7 @@ def test_a_rerun_computes_and_converts_nothing_again(monkeypatch):
     assert not at.exception
     assert calls == {"compare": 1, "dot plot": 1, "strip": 1, "map": 1, "sources": 1}
     at.run()
-    assert not at.exception and len(at.get("vega_lite_chart")) == 2
+    assert not at.exception and len(at.get("vega_lite_chart")) == 3  # dot plot, map, strip
     assert calls == {"compare": 1, "dot plot": 1, "strip": 1, "map": 1, "sources": 1}
     at.selectbox(key="benchmark_offence").set_value("robbery").run()  # a new choice: computed once more
     assert calls == {"compare": 2, "dot plot": 2, "strip": 2, "map": 2, "sources": 1}

@@ -4,9 +4,6 @@ rates stand alone, and a first map view that holds the whole group 340 px wide."
 
 from __future__ import annotations
 
-import json
-import math
-
 import pandas as pd
 import pytest
 
@@ -128,31 +125,28 @@ def test_the_strip_chart_counts_from_zero_in_shared_colours(comparison):
     assert spec["encoding"]["y"]["sort"] == ["All CSPs", "Unitary authorities", "This group"]
 
 
-def _width_px(view, west: float, east: float) -> float:
-    """How wide a longitude span is on screen at the view's zoom (Web Mercator: the world is 512 x 2^zoom px)."""
-    return (east - west) / 360 * 512 * 2 ** view["zoom"]
-
-
-def _height_px(view, south: float, north: float) -> float:
-    def y(latitude: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
-
-    return (y(north) - y(south)) / (2 * math.pi) * 512 * 2 ** view["zoom"]
+def test_the_map_view_is_the_group_box_with_a_margin():
+    # Two authorities a degree square each, two degrees apart: 3 x 3 degrees, and 5% more on each side.
+    assert maps.fit_box([(0.0, 50.0, 1.0, 51.0), (2.0, 52.0, 3.0, 53.0)]) == pytest.approx((-0.15, 49.85, 3.15, 53.15))
+    # One tiny authority: never narrower than 0.05 degrees (with its margin, 0.055), round its centre.
+    assert maps.fit_box([(1.0, 51.0, 1.01, 51.002)]) == pytest.approx((0.9775, 50.9735, 1.0325, 51.0285))
+    assert maps.fit_box([]) == maps.ENGLAND_AND_WALES  # nothing drawn: England and Wales
 
 
 @pytest.mark.parametrize("peers", ["msg", "unitary"])
-def test_the_first_map_view_holds_the_whole_group_on_a_phone(embedded, peers):
+def test_the_map_fits_the_whole_group_at_any_width(embedded, peers):
     names = MSG if peers == "msg" else bm.peer_presets(embedded, MEDWAY, MSG)["All unitary authorities"]
     summary = bm.group_summary(embedded, MEDWAY, bm.resolve_peers(embedded, names), "2024-12-31")
     boundaries = bm.group_boundaries(embedded, summary.table, ROOT / "data" / "medway")
-    deck = maps.build_group_map(
+    group_map = maps.build_group_map(
         boundaries.rows, boundaries.shapes, group_average=summary.group_average, outline=boundaries.outline
     )
-    view = json.loads(deck.to_json())["initialViewState"]
+    spec = chart_spec(group_map.chart, group_map.datasets)
     drawn = boundaries.rows[boundaries.rows["drawn"]]
     boxes = [next(s for s in boundaries.shapes if lad in s.bounds).bounds[lad] for lad in drawn["lad_code"]]
-    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    assert _width_px(view, west, east) <= maps.FIT_WIDTH_PX <= 358  # a 390 px phone's map column
-    assert _height_px(view, south, north) <= maps.MAP_HEIGHT
-    assert west < view["longitude"] < east and south < view["latitude"] < north
+    # Vega fits the projection to this box at whatever width the page gives the chart (a phone's too).
+    fit = spec["projection"]["fit"]["geometry"]
+    assert fit == {"type": "MultiPoint", "coordinates": [list(maps.fit_box(boxes)[:2]), list(maps.fit_box(boxes)[2:])]}
+    assert len(spec["datasets"]["group"]) == len(drawn) and spec["datasets"]["group"][0]["type"] == "Feature"
+    # Everything outside the view is clipped (the outline of England and Wales runs past it).
+    assert all(layer["mark"].get("clip") for layer in spec["layer"] if layer["mark"]["type"] == "geoshape")

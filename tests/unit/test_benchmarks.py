@@ -1540,20 +1540,33 @@ def test_group_map_and_legend(embedded_table):
 
     summary = bm.group_summary(embedded_table, MEDWAY, bm.resolve_peers(embedded_table, PEER_NAMES), "2024-12-31")
     map_data = bm.group_boundaries(embedded_table, summary.table, REPO / "data" / "medway")
-    deck = benchmark_maps.build_group_map(
+    group_map = benchmark_maps.build_group_map(
         map_data.rows, map_data.shapes, group_average=summary.group_average, outline=map_data.outline
     )
-    assert [layer.id for layer in deck.layers] == [
-        "england-wales",
-        benchmark_maps.LAYER_ID,
-        "benchmark-area",
-        "benchmark-area-ring",
+    spec = group_map.chart.to_dict(validate=False)
+    # Layers name their data; the shapes travel beside the chart, not through Altair.
+    assert [layer["data"] for layer in spec["layer"]] == [
+        {"name": "england-wales"},
+        {"name": "group"},
+        {"name": "area"},
+        {"values": [{"longitude": pytest.approx(0.5626, abs=0.05), "latitude": pytest.approx(51.44, abs=0.05)}]},
     ]
-    features = deck.layers[1].data["features"]
-    assert len(features) == 15 and "\n" not in deck.to_json()  # one feature per authority; compact JSON
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["geoshape", "geoshape", "geoshape", "point"]
+    assert list(group_map.datasets) == ["england-wales", "group", "area"]
+    features = group_map.datasets["group"]
+    assert len(features) == 15  # one feature per authority
     medway = next(f["properties"] for f in features if f["properties"]["csp_name"] == "Medway")
-    assert medway["fill"] == [213, 94, 0, 230] and medway["position_text"] == "Above average"
-    assert deck.initial_view_state.max_zoom == 12
+    assert medway["fill"] == "#D55E00" and medway["position_text"] == "Above average"
+    assert medway["rank_text"] == "5 of 14 in the group" and medway["lad_text"] == "Medway (E06000035)"
+    assert [f["geometry"] for f in group_map.datasets["area"]] == [
+        f["geometry"] for f in features if f["properties"]["csp_name"] == "Medway"
+    ]
+    # The whole group in view: the projection fits a box round every authority drawn.
+    (west, south), (east, north) = spec["projection"]["fit"]["geometry"]["coordinates"]
+    for lad in map_data.rows["lad_code"]:
+        box = next(s for s in map_data.shapes if lad in s.bounds).bounds[lad]
+        assert west < box[0] and south < box[1] and box[2] < east and box[3] < north
+    assert spec["projection"]["type"] == "mercator" and spec["height"] == benchmark_maps.MAP_HEIGHT
     legend = benchmark_maps.group_map_legend(summary.table["position"], "Medway & <Co>")
     assert legend.startswith(
         # One legend for every map (csp_data.maps.legend); a labelled group, so the label is announced.
