@@ -43,6 +43,12 @@ BORDER_COLOUR = "#3C3C3C"
 RING_DIAMETER_PX = 32
 
 
+def _clipped(geometry: dict, box: tuple[float, float, float, float]) -> shapely.Geometry:
+    """A GeoJSON geometry cut to ``box``, its outer rings clockwise as Vega's projection (d3-geo) needs:
+    the other way round, a ring would be read as the whole globe but its inside."""
+    return shapely.orient_polygons(shapely.clip_by_rect(shapely.geometry.shape(geometry), *box), exterior_cw=True)
+
+
 def _number(value, fmt: str) -> str | None:
     return None if value is None or pd.isna(value) else format(value, fmt)
 
@@ -123,12 +129,17 @@ def build_group_map(
         boxes.append(source.bounds[row["lad_code"]])
         if row.get("is_area"):
             area_features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {}})
+    west, south, east, north = fit_box(boxes)
     layers, datasets = [], {}
-    if outline is not None:
-        datasets["england-wales"] = [{"type": "Feature", "geometry": outline, "properties": {}}]
+    if outline is not None and not (context := _clipped(outline, (west, south, east, north))).is_empty:
+        # Only what lies in the view: a shape running past it would lie over the text around the chart
+        # for a screen reader's or an accessibility checker's hit-testing, even where it is not drawn.
+        datasets["england-wales"] = [
+            {"type": "Feature", "geometry": shapely.geometry.mapping(context), "properties": {}}
+        ]
         layers.append(
             alt.Chart(alt.Data(name="england-wales")).mark_geoshape(
-                clip=True, fill=OUTLINE_FILL, stroke=OUTLINE_STROKE, strokeWidth=0.5, tooltip=None
+                clip=True, fill=OUTLINE_FILL, stroke=OUTLINE_STROKE, strokeWidth=0.5, tooltip=None, aria=False
             )
         )
     tooltip = [
@@ -149,7 +160,7 @@ def build_group_map(
         datasets["area"] = area_features
         layers.append(
             alt.Chart(alt.Data(name="area")).mark_geoshape(
-                clip=True, filled=False, stroke=AREA_COLOUR, strokeWidth=1.5, tooltip=None
+                clip=True, filled=False, stroke=AREA_COLOUR, strokeWidth=1.5, tooltip=None, aria=False
             )
         )
         # A ring around the area: at the scale of England a CSP is a few pixels across, and a heavy
@@ -165,13 +176,13 @@ def build_group_map(
                 strokeWidth=2.5,
                 opacity=1,
                 tooltip=None,
+                aria=False,  # decoration: the chart's text alternative says the area is ringed
             )
             .encode(
                 longitude=alt.Longitude(field="longitude", type="quantitative"),
                 latitude=alt.Latitude(field="latitude", type="quantitative"),
             )
         )
-    west, south, east, north = fit_box(boxes)
     # Fitted to the corners of the group's box (a MultiPoint: no ring to wind the wrong way round).
     corners = {"type": "MultiPoint", "coordinates": [[west, south], [east, north]]}
     box = {"type": "Feature", "geometry": corners, "properties": {}}

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from openpyxl import Workbook
 
 from csp_data import benchmarks as bm
@@ -1567,6 +1568,14 @@ def test_group_map_and_legend(embedded_table):
         box = next(s for s in map_data.shapes if lad in s.bounds).bounds[lad]
         assert west < box[0] and south < box[1] and box[2] < east and box[3] < north
     assert spec["projection"]["type"] == "mercator" and spec["height"] == benchmark_maps.MAP_HEIGHT
+    # England and Wales only within the view, its outer rings clockwise (d3-geo reads an anticlockwise
+    # outer ring as the rest of the globe).
+    context = shapely.geometry.shape(group_map.datasets["england-wales"][0]["geometry"])
+    assert context.bounds == pytest.approx((west, south, east, north), abs=0.02)
+    assert context.area < shapely.geometry.shape(map_data.outline).area
+    assert all(not polygon.exterior.is_ccw for polygon in getattr(context, "geoms", [context]))
+    # The decorations are hidden from screen readers; the group's shapes carry the tooltip.
+    assert [layer["mark"].get("aria") for layer in spec["layer"]] == [False, None, False, False]
     legend = benchmark_maps.group_map_legend(summary.table["position"], "Medway & <Co>")
     assert legend.startswith(
         # One legend for every map (csp_data.maps.legend); a labelled group, so the label is announced.
