@@ -405,7 +405,7 @@ def show_group_map(area_dir: Path, version: tuple[str, int], choice: tuple) -> N
         map_column, legend_column = st.columns([4, 1])
         with map_column:
             show_chart(view.chart, view.alt)
-        legend_column.markdown(view.legend, unsafe_allow_html=True)
+        legend_column.html(view.legend)
         legend_column.caption("Hover over an area for its figures; the group's table above has them all.")
         st.caption(view.note)
 

@@ -212,7 +212,7 @@ def show_map(deck: DeckJson, legend: str, area_name: str) -> None:
             ),
         )
     with legend_column:
-        st.markdown(legend, unsafe_allow_html=True)
+        st.html(legend)
         st.caption(
             "Squares with no incidents and no significant class are not drawn. Zoom far in to see the snap points."
         )

@@ -135,7 +135,7 @@ def show_map(
         )
     with legend_column:
         swatches = [(e.colour, e.label, f"{e.wards} ward{'s' if e.wards != 1 else ''}") for e in classes.entries]
-        st.markdown(legend_html(classes.title, swatches), unsafe_allow_html=True)
+        st.html(legend_html(classes.title, swatches))
         st.caption(classes.method.rstrip(".") + ". Hover over a ward for its figures; click it for its profile.")
     if table.in_no_ward:
         st.caption(
