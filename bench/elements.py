@@ -54,6 +54,11 @@ ELEMENTS = {  # name: the lines added to the baseline app
     "four_charts": 'for _ in range(4):\n    st.line_chart(frame, x="ward", y="count")\n',
     "four_metrics": 'for column in st.columns(4):\n    column.metric("A figure", "1,234", "5")\n',
     "twenty_markdown": 'for i in range(20):\n    st.markdown(f"Paragraph {i} with **bold** text.")\n',
+    "radio": 'st.sidebar.radio("Show", ["Latest 12 months", "Financial year", "Calendar year"])\n',
+    "selectbox": 'st.sidebar.selectbox("Which", ["2022/23", "2023/24", "2024/25"])\n',
+    "pills": 'st.sidebar.pills("Which", ["2022/23", "2023/24", "2024/25"], default="2024/25")\n',
+    "button": 'st.sidebar.button("Prepare the scrutiny pack")\n',
+    "captions": 'for i in range(4):\n    st.sidebar.caption(f"Note {i}: months loaded and gaps.")\n',
 }
 
 

@@ -315,12 +315,12 @@ def show_progress(live: LiveView | None, period: Period | None) -> None:
         "gives the full comparison."
     )
     st.markdown(rag_badges(live.counts))
-    st.table(live.progress, hide_index=True)
+    st.html(table_html(live.progress, markdown=True, name="Direction of travel of each police.uk series"))
     show_download(live.download)
 
 
 def show_kpi_table(table: KpiTable) -> None:
-    st.table(table.cells, hide_index=True)
+    st.html(table_html(table.cells, markdown=True, name="KPIs: status, latest figure and target"))
     st.caption(table.note)
     show_download(table.download)
 
@@ -406,7 +406,7 @@ def show_ons(priority: Priority, views: dict[str, OnsView] | None, note: str) ->
         f"{view.source} Rates per 1,000 residents with exact 95% intervals; each change is against the year "
         "ending 12 months earlier, where the table holds it."
     )
-    st.table(view.cells, hide_index=True)
+    st.html(table_html(view.cells, name="Office for National Statistics figures"))
     show_download(view.download)
 
 

@@ -27,6 +27,7 @@ import streamlit as st
 from csp_data import tables
 from csp_data.ui.downloads import download_table
 from csp_data.ui.folds import fold
+from csp_data.ui.markdown_html import inline_html
 
 #: Tables with more rows than this scroll within a box of about this many rows, headings kept in view.
 LONG = 30
@@ -62,11 +63,14 @@ def table_html(
     name: str | None = None,
     formats: Mapping[str, str] | None = None,
     helps: Mapping[str, str] | None = None,
+    markdown: bool = False,
 ) -> str:
     """``frame`` as an accessible HTML table (see the module's note), headings from ``labels`` or the
     shared ones; ``name`` names its region for screen readers (by default, its headings). A column named
     in ``formats`` is written by its printf-style format (:func:`csp_data.tables.printf_text`) instead of
-    by its kind; ``helps`` adds to (or overrides) the columns' one-line explanations."""
+    by its kind; ``helps`` adds to (or overrides) the columns' one-line explanations. With ``markdown``,
+    text cells are the app's Markdown (bold, line breaks, status badges) and are drawn as such
+    (:func:`csp_data.ui.markdown_html.inline_html`); their ``data-value`` keeps the Markdown."""
     formats, helps = formats or {}, helps or {}
     if isinstance(frame, pa.Table):  # the figures some pages cache as Arrow tables
         frame = frame.to_pandas()
@@ -105,7 +109,10 @@ def table_html(
             tag = "th" if i == heading else "td"
             scope = ' scope="row"' if i == heading else ""
             form = formats.get(frame.columns[i])
-            text = html.escape(tables.printf_text(value, form) if form else tables.cell_text(value, kinds_shown[i]))
+            if markdown and isinstance(value, str):
+                text = inline_html(value)
+            else:
+                text = html.escape(tables.printf_text(value, form) if form else tables.cell_text(value, kinds_shown[i]))
             cells.append(f"<{tag}{scope}{classes[i]} data-value='{html.escape(_data_value(value))}'>{text}</{tag}>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     region = name or "Table: " + ", ".join(spec.label for spec in specs)

@@ -13,6 +13,7 @@ import html
 import streamlit as st
 
 from csp_data.config import Area
+from csp_data.plans.wording import RAG_LABELS
 
 #: The focus ring: near-black, 3 px (19:1 on white, 6.6:1 against the sidebar's grey and 4:1
 #: against the blue of a primary button), so it is seen on every background the app has.
@@ -23,6 +24,10 @@ FOCUS_COLOUR = "#0b0c0c"
 CAPTION_COLOUR = "#505a5f"
 #: Borders that show where a control is (buttons, inputs): 4.5:1 on white, above the 3:1 of 1.4.11.
 CONTROL_BORDER_COLOUR = "#767676"
+
+_BADGE_RULES = "\n".join(
+    f".stApp .csp-badge-{label.badge_colour} {{ background: {label.background}; }}" for label in RAG_LABELS.values()
+)
 
 STYLESHEET = f"""
 <style>
@@ -127,6 +132,16 @@ STYLESHEET = f"""
 .stApp .csp-table td.num {{
   white-space: nowrap;
 }}
+/* A status badge in a table (csp_data/ui/markdown_html.py): its symbol and word in near-black on the
+   status's light colour, so the colour is only a cue and the text keeps its contrast. */
+.stApp .csp-badge {{
+  display: inline-block;
+  padding: 0 0.375rem;
+  border-radius: 0.25rem;
+  white-space: nowrap;
+  font-weight: 600;
+}}
+{_BADGE_RULES}
 /* The site's name in the sidebar: large and bold, but not a heading (each page has one h1, its own). */
 .stApp .csp-site-name {{
   font-size: 1.5rem;

@@ -90,12 +90,12 @@ def expected_progress(category: str, first: date, last: date) -> tuple[str, int,
 
 
 def table_cells(at: AppTest):
-    """Every cell of every table on the page (st.table, and the text of every HTML table), with where it is."""
-    for kind, frames in (("table", [t.value for t in at.table]), ("html table", [t.text for t in shown_tables(at)])):
-        for number, frame in enumerate(frames):
-            for column in frame.columns:
-                for cell in frame[column]:
-                    yield f"{kind} {number} column {column!r}", cell
+    """Every cell of every table on the page, as a reader sees it, with where it is."""
+    assert not at.table  # every table is drawn as HTML (csp_data.ui.tables.table_html)
+    for number, frame in enumerate(t.text for t in shown_tables(at)):
+        for column in frame.columns:
+            for cell in frame[column]:
+                yield f"table {number} column {column!r}", cell
 
 
 def open_page(**widget_state) -> AppTest:
@@ -177,7 +177,8 @@ SERIES = {
 
 def check_direction_of_travel(at: AppTest, first: date, last: date) -> None:
     """The page's status of each series is the one worked out here, in words beside its colour."""
-    (table,) = [t.value for t in at.table if "Status, and the rule that set it" in t.value.columns]
+    (shown,) = [t for t in shown_tables(at) if "Status, and the rule that set it" in t.value.columns]
+    table = shown.value  # the cells' Markdown; shown.text is what a reader sees
     assert list(table["police.uk series and priority"]) == [f"{c} (aim: reduce), {p}" for c, p in SERIES.items()]
     captions = [c.value for c in at.caption]
     badges = [m.value for m in at.markdown if m.value.startswith("Direction of travel: ")]
@@ -192,6 +193,8 @@ def check_direction_of_travel(at: AppTest, first: date, last: date) -> None:
         # The status in the table is a badge: its colour, and its symbol and word (never colour alone).
         assert status.startswith(f":{BADGE_COLOURS[label]}-badge[{label}] – "), (category, status, expected)
         assert badge.startswith(f"Direction of travel: :{BADGE_COLOURS[label]}-badge[{label}]"), (category, badge)
+        # Drawn as a badge (a span in the status's colour) with its words, and read as its words.
+        assert f'<span class="csp-badge csp-badge-{BADGE_COLOURS[label]}">{label}</span> – ' in shown.body, category
         # The change rule's own sentence, under the series, gives the two counts compared.
         assert any(f"{now:,}" in c and f"{before:,}" in c and category.lower() in c for c in captions), category
 
@@ -246,7 +249,7 @@ def test_no_table_shows_none(page, request):
 
 
 def test_kpi_status_from_the_seeds(calendar_2025):
-    tables = [t.value for t in calendar_2025.table]
+    tables = [t.value for t in shown_tables(calendar_2025)]
     kpis = [t for t in tables if list(t.columns) == ["KPI", "Status", "Latest figure", "Target"]]
     # Priorities 1, 3 and 4 of the current plan, its other figures, and rated and unrated of two earlier plans.
     assert len(kpis) == 3 + 1 + 2 * 2
@@ -265,6 +268,15 @@ def test_kpi_status_from_the_seeds(calendar_2025):
         ":green-badge[✔ Green] target met; reported as met or exceeded",
     )
     assert rows["Arrests by the Community Safety Unit"]["Status"] == ":gray-badge[○ No data] no target set"
+    # What a reader sees of a row: the badge's words, the figure above its period, no Markdown marks.
+    (shown,) = [
+        t for t in shown_tables(calendar_2025) if "Fly-tipping incidents cleared by the next working day" in t.body
+    ]
+    (row,) = [r for _, r in shown.text.iterrows() if r["KPI"].startswith("Fly-tipping incidents cleared")]
+    assert (row["Status"], row["Latest figure"]) == (
+        "✔ Green target met; reported as met or exceeded",
+        "83%\nPrevious plan period (year not stated)",
+    )
     assert rows["Arrests by the Community Safety Unit"]["KPI"] == (
         "Arrests by the Community Safety Unit  \nNote: Reported as 'over 600'. Activity measure; no target set."
     )
@@ -290,7 +302,7 @@ def test_rag_rules_and_plain_limits_on_the_page(calendar_2025):
 def test_ons_sexual_offences_and_stalking_or_a_plain_note(calendar_2025):
     """The ONS figures come from the embedded benchmark table when there is one, else a note says so."""
     parquet = AREA_DIR / "benchmarks" / "ons_csp.parquet"
-    tables = [t.value for t in calendar_2025.table if "Offence group" in t.value.columns]
+    tables = [t.value for t in shown_tables(calendar_2025) if "Offence group" in t.value.columns]
     if not parquet.is_file():
         assert not tables
         assert "No ONS community safety partnership table is held" in all_text(calendar_2025)
@@ -376,8 +388,8 @@ def test_unreadable_ons_table_is_one_message_and_the_page_goes_on(tmp_path, monk
     message = at.error[0].value
     assert "ons_csp.parquet" in message and "Check the ONS benchmark table held with the area's data." in message
     assert str(tmp_path) not in message
-    assert not [t for t in at.table if "Offence group" in t.value.columns]
-    assert [t for t in at.table if "KPI" in t.value.columns]  # the rest of the page's tables are drawn
+    assert not [t for t in shown_tables(at) if "Offence group" in t.value.columns]
+    assert [t for t in shown_tables(at) if "KPI" in t.value.columns]  # the rest of the page's tables are drawn
     notes = [i.value for i in at.info if i.value.startswith("The ONS table could not be read.")]
     assert len(notes) == 2  # the two priorities followed by ONS offence groups
     asb = independent_count("Anti-social behaviour", "2025-01-01", "2025-12-01")

@@ -8,7 +8,6 @@ alternative that names what they show; its downloads for being written only when
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -34,8 +33,7 @@ def page_text(at: AppTest) -> list[str]:
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning"):
         texts += [str(e.value) for e in getattr(at, kind)]
     texts += [m.label for m in at.metric] + [e.label for e in at.expander]
-    for element in [*at.table, *(SimpleNamespace(value=t.text) for t in shown_tables(at))]:
-        frame = element.value
+    for frame in [t.text for t in shown_tables(at)]:
         texts += [str(c) for c in frame.columns] + [str(v) for column in frame.columns for v in frame[column]]
     texts += [chart.proto.alt for chart in at.get("vega_lite_chart")]
     return texts
