@@ -25,7 +25,6 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
 from csp_data.benchmarks.groups import period_label
@@ -49,7 +48,7 @@ from csp_data.plans.wording import (
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
 from csp_data.ui.context import FIGURES_PER_CACHE, NO_MONTHS, current_store, run_query
 from csp_data.ui.folds import fold
-from csp_data.ui.tables import table_html
+from csp_data.ui.tables import DrawnTable, drawn_table
 from csp_data.words import rate, slug
 
 STATUS_HELP = "Colour is only a cue: the symbol and the words give the status."
@@ -58,6 +57,11 @@ ONS_HINT = "Check the ONS benchmark table held with the area's data."
 ONS_UNREADABLE = "The ONS table could not be read."
 NO_PLAN_FILE = "This area file names no plan file, so there are no priorities or progress to show yet."
 NO_CURRENT_PLAN = "No plan is marked as the current one, so only earlier plans are shown below."
+#: The tables' names for screen readers (each table is a labelled region).
+PROGRESS_TABLE = "Direction of travel of each police.uk series"
+KPI_TABLE = "KPIs: status, latest figure and target"
+ONS_TABLE = "Office for National Statistics figures"
+INDICATORS_TABLE = "Table: live indicators by month"
 INDICATOR_LABELS = {"series": "police.uk category", "month": "Month", "incidents": "Incidents"}
 #: The headings of an earlier plan's actions (:data:`csp_data.plans.wording.ACTION_COLUMNS`).
 ACTION_LABELS = {
@@ -105,14 +109,9 @@ def show_download(download: CsvFile) -> None:
 # -- the plans: words and tables, by plan file ------------------------------------------------------
 
 
-def arrow(frame: pd.DataFrame) -> pa.Table:
-    """A table to show, converted to Arrow once in its cached section: a rerun then sends it as it is,
-    without converting it again (about a millisecond a table)."""
-    return pa.Table.from_pandas(frame, preserve_index=False)
-
-
-def _arrow_kpis(table: KpiTable | None) -> KpiTable | None:
-    return None if table is None else replace(table, cells=arrow(table.cells))
+def _drawn_kpis(table: KpiTable | None) -> KpiTable | None:
+    """A KPI table with its cells drawn once (:class:`~csp_data.ui.tables.DrawnTable`) in its cached section."""
+    return None if table is None else replace(table, cells=drawn_table(table.cells, markdown=True, name=KPI_TABLE))
 
 
 @functools.lru_cache(maxsize=8)
@@ -120,10 +119,15 @@ def _plan_view(path: str, stamp: tuple[int, int], stem: str) -> PlanView:
     view = plan_tables(_cached_plans(path, stamp), stem)
     return replace(
         view,
-        priorities=[replace(p, kpis=_arrow_kpis(p.kpis)) for p in view.priorities],
-        other=_arrow_kpis(view.other),
+        priorities=[replace(p, kpis=_drawn_kpis(p.kpis)) for p in view.priorities],
+        other=_drawn_kpis(view.other),
         earlier=[
-            replace(e, rated=_arrow_kpis(e.rated), unrated=_arrow_kpis(e.unrated), actions=arrow(e.actions))
+            replace(
+                e,
+                rated=_drawn_kpis(e.rated),
+                unrated=_drawn_kpis(e.unrated),
+                actions=drawn_table(e.actions, labels=ACTION_LABELS, name=f"Actions of the {e.plan.title}"),
+            )
             for e in view.earlier
         ],
     )
@@ -148,11 +152,11 @@ class IndicatorView:
 class LiveView:
     """The current plan's police.uk series over a period: the direction-of-travel table and each priority's."""
 
-    progress: pa.Table  # Markdown cells (:func:`csp_data.plans.progress.progress_cells`)
+    progress: DrawnTable  # from Markdown cells (:func:`csp_data.plans.progress.progress_cells`)
     counts: dict[str, int]
     download: CsvFile
     indicators: dict[str, list[IndicatorView]]  # by priority id
-    tables: dict[str, tuple[pa.Table, CsvFile]]  # monthly counts to show and to download, by priority id
+    tables: dict[str, tuple[DrawnTable, CsvFile]]  # monthly counts to show and to download, by priority id
 
 
 def indicator_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -180,14 +184,18 @@ def _live_view(
             table = pr.indicator_table(series)
             name = f"{stem}-priority-{priority.number}-indicators-{span}.csv"
             tables[priority.id] = (
-                arrow(indicator_display(table)),
+                drawn_table(indicator_display(table), labels=INDICATOR_LABELS, name=INDICATORS_TABLE),
                 CsvFile(table, name, "Download the monthly counts (CSV)"),
             )
     table = progress_table(plan, figures)
     name = f"{stem}-direction-of-travel-{span}.csv"
     download = CsvFile(table, name, "Download the direction of travel (CSV)")
     return LiveView(
-        arrow(progress_cells(table)), table["status"].value_counts().to_dict(), download, indicators, tables
+        drawn_table(progress_cells(table), markdown=True, name=PROGRESS_TABLE),
+        table["status"].value_counts().to_dict(),
+        download,
+        indicators,
+        tables,
     )
 
 
@@ -209,7 +217,7 @@ def live_view(area: Area, plans_file: Path, period: Period, loaded: Sequence[dat
 
 @dataclass(frozen=True)
 class OnsView:
-    cells: pa.Table  # :func:`ons_cells`
+    cells: DrawnTable  # :func:`ons_cells`
     source: str
     download: CsvFile
 
@@ -251,7 +259,9 @@ def _ons_view(table: tuple[str, int], csp_code: str, plans: tuple[str, tuple], s
             if len(figures):
                 name = f"{stem}-priority-{priority.number}-ons.csv"
                 download = CsvFile(figures, name, "Download the ONS figures (CSV)")
-                views[priority.id] = OnsView(arrow(ons_cells(figures)), pr.ons_source_text(figures), download)
+                views[priority.id] = OnsView(
+                    drawn_table(ons_cells(figures), name=ONS_TABLE), pr.ons_source_text(figures), download
+                )
     return views
 
 
@@ -304,7 +314,7 @@ def show_plan_intro(plan: Plan, view: PlanView) -> None:
 
 def show_progress(live: LiveView | None, period: Period | None) -> None:
     """The current plan's police.uk series with their direction-of-travel status, the rule beside each."""
-    if live is None or period is None or not live.progress.num_rows:
+    if live is None or period is None or not live.progress.rows:
         return
     st.header(f"Direction of travel: {period.label} ({period.span_label})", anchor="direction-of-travel")
     st.caption(
@@ -315,12 +325,12 @@ def show_progress(live: LiveView | None, period: Period | None) -> None:
         "gives the full comparison."
     )
     st.markdown(rag_badges(live.counts))
-    st.html(table_html(live.progress, markdown=True, name="Direction of travel of each police.uk series"))
+    st.html(live.progress.html)
     show_download(live.download)
 
 
 def show_kpi_table(table: KpiTable) -> None:
-    st.html(table_html(table.cells, markdown=True, name="KPIs: status, latest figure and target"))
+    st.html(table.cells.html)
     st.caption(table.note)
     show_download(table.download)
 
@@ -382,7 +392,7 @@ def show_live_indicators(priority: Priority, live: LiveView | None, period: Peri
             show_indicator(view)
     shown, download = live.tables[priority.id]
     if table := fold("Table: live indicators by month", f"live indicators {priority.id}"):
-        table.html(table_html(shown, labels=INDICATOR_LABELS, name="Table: live indicators by month"))
+        table.html(shown.html)
     show_download(download)
     if any(v.figures.series.kind == "asb" for v in views):
         st.caption("ASB is not crime: it is shown as its own series and never added to a crime total.")
@@ -406,7 +416,7 @@ def show_ons(priority: Priority, views: dict[str, OnsView] | None, note: str) ->
         f"{view.source} Rates per 1,000 residents with exact 95% intervals; each change is against the year "
         "ending 12 months earlier, where the table holds it."
     )
-    st.html(table_html(view.cells, name="Office for National Statistics figures"))
+    st.html(view.cells.html)
     show_download(view.download)
 
 
@@ -448,11 +458,11 @@ def show_earlier_plans(view: PlanView) -> None:
             st.markdown("**Reported results against a target**")
             show_kpi_table(earlier.rated)
         if earlier.unrated is not None:
-            unrated = len(earlier.unrated.cells)
+            unrated = earlier.unrated.cells.rows
             label = f'Measures without a published target or figure ({unrated}): status "No data"'
             if table := fold(label, f"unrated {plan.title}"):
                 with table:
                     show_kpi_table(earlier.unrated)
-        if table := fold(f"Actions of the {plan.title} ({len(earlier.actions)})", f"actions {plan.title}"):
-            table.html(table_html(earlier.actions, labels=ACTION_LABELS, name=f"Actions of the {plan.title}"))
+        if table := fold(f"Actions of the {plan.title} ({earlier.actions.rows})", f"actions {plan.title}"):
+            table.html(earlier.actions.html)
         show_download(earlier.download)

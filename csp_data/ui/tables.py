@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -121,6 +122,20 @@ def table_html(
         f'<div class="csp-table{long}" role="region" aria-label="{html.escape(region)}" tabindex="0">'
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+@dataclass(frozen=True)
+class DrawnTable:
+    """A table's HTML (:func:`table_html`), written once where its figures are cached, so that a rerun only
+    sends it (writing it takes a few milliseconds a table), and how many rows it has."""
+
+    html: str
+    rows: int
+
+
+def drawn_table(frame: pd.DataFrame | pa.Table, **options) -> DrawnTable:
+    """``frame`` as a :class:`DrawnTable`; ``options`` are :func:`table_html`'s."""
+    return DrawnTable(table_html(frame, **options), len(frame))
 
 
 def show_table(
