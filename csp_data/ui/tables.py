@@ -38,11 +38,16 @@ _WIDE = {"main_streets", "type_mix", "change"}
 _NUMERIC = {tables.COUNT, tables.PERCENT, tables.RATE, tables.SCORE, tables.NUMBER}
 
 
+def _missing(value: object) -> bool:
+    """None, NaN, NA or NaT (a list of values is never missing)."""
+    return value is None or (not isinstance(value, str | list | tuple) and bool(pd.isna(value)))
+
+
 def _data_value(value: object) -> str:
     """``value`` as JSON: numbers, text, true/false, dates as ISO text, null for a missing value."""
     if isinstance(value, list | tuple):
         return json.dumps([str(v) for v in value])
-    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+    if _missing(value):
         return "null"
     if isinstance(value, pd.Timestamp | date):
         return json.dumps(value.isoformat())
@@ -51,9 +56,9 @@ def _data_value(value: object) -> str:
     return json.dumps(value if isinstance(value, int | float | bool | str) else str(value))
 
 
-def _longest(values: pd.Series) -> int:
-    """The length of the longest value of a column, as text."""
-    return max((len(str(v)) for v in values.dropna()), default=0)
+def _longest(values: list) -> int:
+    """The length of the longest value of a column (its values as a list), as text."""
+    return max((len(str(v)) for v in values if not _missing(v)), default=0)
 
 
 def table_html(
@@ -76,6 +81,7 @@ def table_html(
     if isinstance(frame, pa.Table):  # the figures some pages cache as Arrow tables
         frame = frame.to_pandas()
     specs = [tables.column(str(c), labels, kinds) for c in frame.columns]
+    columns = [frame[c].tolist() for c in frame.columns]  # Python values: far quicker to walk than pandas rows
     numeric = [
         spec.kind in _NUMERIC
         or c in formats
@@ -87,14 +93,14 @@ def table_html(
         for spec, is_number in zip(specs, numeric)
     ]
     classes = [
-        ' class="num"' if is_number else ' class="wide"' if c in _WIDE or _longest(frame[c]) > 40 else ""
-        for c, is_number in zip(frame.columns, numeric)
+        ' class="num"' if is_number else ' class="wide"' if c in _WIDE or _longest(values) > 40 else ""
+        for c, values, is_number in zip(frame.columns, columns, numeric)
     ]
     # Each row's heading: its first column of names or words (a ward, not its rank), else its first; names up
     # to 32 characters are kept on one line ("Hoo St Werburgh & High Halstow"), so the table's rows stay short.
     heading = next((i for i, is_number in enumerate(numeric) if not is_number), 0)
     first = frame.columns[heading]
-    if not numeric[heading] and first not in _WIDE and 0 < _longest(frame[first]) <= 32:
+    if not numeric[heading] and first not in _WIDE and 0 < _longest(columns[heading]) <= 32:
         classes[heading] = ' class="name"'
     head = "".join(
         f'<th scope="col" data-name="{html.escape(str(c))}"'
@@ -104,7 +110,7 @@ def table_html(
         for i, (c, spec) in enumerate(zip(frame.columns, specs))
     )
     rows = []
-    for values in frame.itertuples(index=False, name=None):
+    for values in zip(*columns):
         cells = []
         for i, value in enumerate(values):
             tag = "th" if i == heading else "td"
