@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
+if TYPE_CHECKING:  # markdown-it-py is imported when a first cell is drawn (about 40 ms), not at start-up
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
 
 #: The colours Streamlit's badges take (``:<colour>-badge[...]``).
 BADGE_COLOURS = ("red", "orange", "yellow", "green", "blue", "violet", "gray", "grey", "primary")
@@ -46,6 +48,8 @@ def _badge(state: StateInline, silent: bool) -> bool:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     parser = MarkdownIt("commonmark", {"html": False})
     parser.inline.ruler.before("link", "badge", _badge)
     return parser
