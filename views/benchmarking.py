@@ -68,7 +68,7 @@ if group.has_peers:
     bench_ui.show_group_map(area_dir, version, choice)
 else:
     st.info(bench_ui.NO_PEERS)
-bench_ui.show_national(national, f"{stub}-{period_key[:7]}-all-csps.csv")
+bench_ui.show_national(national, f"{stub}-{period_key[:7]}-all-csps.csv", version, choice)
 bench_ui.show_published(area_dir, version, setup.area_code, setup.area_name, ui.slug(area.short_name))
 
 st.header("Sources and caveats")

@@ -10,6 +10,7 @@ where deck.gl cost about 0.8 s of a page's time (bench/browser.py); the group ne
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ import shapely
 from csp_data.benchmarks.boundaries import LadShapes
 from csp_data.charts.colours import AREA_COLOUR, POSITION_COLOURS
 from csp_data.maps.legend import legend_html as shared_legend_html
+from csp_data.maps.mercator import mercator_y
 
 __all__ = [
     "MAP_HEIGHT",
@@ -29,6 +31,7 @@ __all__ = [
     "fit_box",
     "group_map_legend",
     "legend_html",
+    "view_tolerance",
 ]
 
 MAP_HEIGHT = 480
@@ -41,12 +44,36 @@ OUTLINE_FILL = "#F2F2F2"
 OUTLINE_STROKE = "#969696"
 BORDER_COLOUR = "#3C3C3C"
 RING_DIAMETER_PX = 32
+#: How far (screen pixels) an outline may move when simplified for the view: its tolerance. Under half a
+#: pixel, so nothing drawn changes visibly (GEOS's topology-preserving simplifier can move a ring a little
+#: further than its tolerance: 0.44 px at most for Medway's group).
+SIMPLIFY_PX = 0.4
 
 
 def _clipped(geometry: dict, box: tuple[float, float, float, float]) -> shapely.Geometry:
     """A GeoJSON geometry cut to ``box``, its outer rings clockwise as Vega's projection (d3-geo) needs:
     the other way round, a ring would be read as the whole globe but its inside."""
     return shapely.orient_polygons(shapely.clip_by_rect(shapely.geometry.shape(geometry), *box), exterior_cw=True)
+
+
+def view_tolerance(box: tuple[float, float, float, float]) -> float:
+    """The degrees a point of an outline may move within the view ``box`` (west, south, east, north) and stay
+    within :data:`SIMPLIFY_PX` pixels on the map, at any width.
+
+    Vega fits the view's box inside the chart, at most :data:`MAP_HEIGHT` pixels high, so a unit of
+    projected height is never more than ``MAP_HEIGHT / box height`` pixels; Mercator stretches a degree by
+    at most ``1 / cos(latitude)`` at the view's edge furthest from the equator."""
+    _, south, _, north = box
+    projected_height = math.degrees(mercator_y(north) - mercator_y(south))
+    stretch = math.cos(math.radians(max(abs(south), abs(north))))
+    return SIMPLIFY_PX * projected_height * stretch / MAP_HEIGHT
+
+
+def _simplified(geometry: dict, tolerance: float) -> dict:
+    """A GeoJSON geometry with the points that would move it less than ``tolerance`` removed (Douglas-Peucker,
+    never a ring crossing itself), outer rings clockwise as :func:`_clipped` leaves them."""
+    simple = shapely.simplify(shapely.geometry.shape(geometry), tolerance, preserve_topology=True)
+    return shapely.geometry.mapping(shapely.orient_polygons(simple, exterior_cw=True))
 
 
 def _number(value, fmt: str) -> str | None:
@@ -109,9 +136,14 @@ def build_group_map(
     """
     drawn = drawn[drawn["drawn"]] if len(drawn) else drawn
     size = int(drawn["csp_code"].nunique()) if len(drawn) else 0
-    features, area_features, boxes = [], [], []
-    for row in drawn.to_dict("records"):
-        source = next(s for s in shapes if row["lad_code"] in s.geometry)
+    rows = drawn.to_dict("records")
+    sources = [next(s for s in shapes if row["lad_code"] in s.geometry) for row in rows]
+    west, south, east, north = fit_box([source.bounds[row["lad_code"]] for row, source in zip(rows, sources)])
+    # Outlines kept no finer than the view shows: Medway's group drawn across England sent 116 KB of points
+    # on every rerun, where a fifth of them draw it the same.
+    tolerance = view_tolerance((west, south, east, north))
+    features, area_features = [], []
+    for row, source in zip(rows, sources):
         position = row.get("position") or "no rate"
         rate = _number(row.get("rate_per_1000"), f",.{decimals}f")
         change = _number(row.get("pct_change"), "+.1f")
@@ -124,12 +156,10 @@ def build_group_map(
             "lad_text": f"{row['lad_name']} ({row['lad_code']})",
             "fill": POSITION_COLOURS.get(position, POSITION_COLOURS["no rate"]),
         }
-        feature = {"type": "Feature", "geometry": source.geometry[row["lad_code"]], "properties": properties}
-        features.append(feature)
-        boxes.append(source.bounds[row["lad_code"]])
+        geometry = _simplified(source.geometry[row["lad_code"]], tolerance)
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
         if row.get("is_area"):
-            area_features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {}})
-    west, south, east, north = fit_box(boxes)
+            area_features.append({"type": "Feature", "geometry": geometry, "properties": {}})
     layers, datasets = [], {}
     if outline is not None and not (context := _clipped(outline, (west, south, east, north))).is_empty:
         # Only what lies in the view: a shape running past it would lie over the text around the chart

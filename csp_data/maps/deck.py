@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from csp_data.maps.mercator import mercator_y
+
 __all__ = [
     "DEFAULT_HEIGHT",
     "TOOLTIP_STYLE",
@@ -90,9 +92,6 @@ def fit_view(
         raise ValueError(
             f"bounds should be (west, south, east, north) with west < east and south < north, got {bounds!r}"
         )
-
-    def mercator_y(latitude: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
 
     x_fraction = (east - west) / 360.0
     y_fraction = (mercator_y(north) - mercator_y(south)) / (2 * math.pi)

@@ -4,9 +4,9 @@
 
 Each section has one cached function keyed on a few strings (the table's path and version, the
 area's CSP code and name, the peers' names, the year and the offence group) that returns everything
-the section shows: its sentences, tables, column settings and chart specifications
-(:func:`csp_data.ui.charts.chart_spec`), the map's among them. A rerun with the same choices only looks
-them up and draws them.
+the section shows: its sentences, its tables' HTML (:class:`csp_data.ui.tables.DrawnTable`) and its chart
+specifications (:func:`csp_data.ui.charts.chart_spec`), the map's among them. A rerun with the same choices
+only looks them up and sends them.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
 from csp_data.ui.context import FIGURES_PER_CACHE
 from csp_data.ui.errors import guard
 from csp_data.ui.folds import fold
-from csp_data.ui.tables import table_html
+from csp_data.ui.tables import DrawnTable, drawn_table
 from csp_data.words import slug
 
 PEERS_KEY, PERIOD_KEY, OFFENCE_KEY = "benchmark_peers", "benchmark_period", "benchmark_offence"
@@ -37,6 +37,7 @@ CHOICE_HINT = "Choose another year, offence group or peer list."
 NO_PEERS = "The group's table, chart, ranks and map appear once at least one peer CSP is chosen under “Peer group”."
 BOUNDARY_HINT = "The rest of the page is unaffected; the site's maintainers can rebuild the map's boundaries."
 PUBLISHED_HINT = "The site's maintainers can check the partnership's published table against its documented format."
+NATIONAL_TABLE = "Table: every CSP, ranked"
 BOUNDARY_FILES = (bm.GROUP_BOUNDARIES_FILE, bm.NATIONAL_BOUNDARIES_FILE, bm.OUTLINE_FILE)
 #: The headings of a published table's download (its columns as transcribed).
 PUBLISHED_HEADINGS = {
@@ -129,9 +130,8 @@ class GroupView:
     position: str
     rate_note: str
     has_peers: bool
-    table: pd.DataFrame
-    formats: dict[str, str]
-    helps: dict[str, str]
+    table: pd.DataFrame  # for its CSV
+    drawn: DrawnTable  # the table on the page
     table_note: str
     chart_heading: str
     chart: VegaSpec
@@ -161,8 +161,12 @@ def group_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: 
         ).strip(),
         has_peers=len(peers) > 0,
         table=group_table,
-        formats={headings[k]: f for k, f in bm.assessment_formats(decimals).items()},
-        helps={headings[k]: text for k, text in bm.ASSESSMENT_HELP.items() if k in headings},
+        drawn=drawn_table(
+            group_table,
+            formats={headings[k]: f for k, f in bm.assessment_formats(decimals).items()},
+            helps={headings[k]: text for k, text in bm.ASSESSMENT_HELP.items() if k in headings},
+            name="Table: the group",
+        ),
         table_note=bm.describe_group_table(summary, area_name),
         chart_heading=f"Rates with {percent}% confidence intervals",
         chart=chart_spec(chart),
@@ -176,10 +180,8 @@ class HistoryView:
     """The rank history: its sentence, its table (ranks shown, rates in the download) and caption."""
 
     text: str
-    table: pd.DataFrame
-    shown: list[str]
-    labels: dict[str, str]
-    helps: dict[str, str]
+    table: pd.DataFrame  # for its CSV
+    drawn: DrawnTable  # the ranks and their change, on the page
     note: str
 
 
@@ -188,13 +190,18 @@ def history_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers
     """Each CSP's rank in the group in every year loaded."""
     history = comparison(path, mtime_ns, area_code, peers, period, offence).history
     table = bm.rank_history_table(history)
+    # ranks and their change on screen; the download adds each year's rate and the CSP codes
+    shown = [c for c in table.columns if not c.startswith("Rate per 1,000") and c != "CSP code"]
+    columns = bm.rank_column_labels(history)
     return HistoryView(
         text=bm.describe_rank_history(history, area_name),
         table=table,
-        # ranks and their change on screen; the download adds each year's rate and the CSP codes
-        shown=[c for c in table.columns if not c.startswith("Rate per 1,000") and c != "CSP code"],
-        labels={heading: label for heading, (label, _) in bm.rank_column_labels(history).items()},
-        helps={heading: help_text for heading, (_, help_text) in bm.rank_column_labels(history).items()},
+        drawn=drawn_table(
+            table[shown],
+            labels={heading: label for heading, (label, _) in columns.items()},
+            helps={heading: help_text for heading, (_, help_text) in columns.items()},
+            name="Table: rank in the group by year",
+        ),
         note=bm.describe_rank_table(table, bm.available_periods(_table(path, mtime_ns))),
     )
 
@@ -290,12 +297,19 @@ def national_view(path: str, mtime_ns: int, area_code: str, area_name: str, peer
     )
 
 
+@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+def national_table(path: str, mtime_ns: int, area_code: str, area_name: str, peers: tuple, period: str, offence: str):
+    """The national table's HTML (every CSP: about 30 ms to write), written when a visitor first opens its fold."""
+    view = national_view(path, mtime_ns, area_code, area_name, peers, period, offence)
+    return drawn_table(view.table, formats=view.formats, helps=view.helps, name=NATIONAL_TABLE)
+
+
 @dataclass(frozen=True)
 class PublishedView:
     """One table of the partnership's published file, its sentences and its download."""
 
     title: str
-    rows: pd.DataFrame
+    drawn: DrawnTable  # its rows on the page
     text: str
     ons_rates: str
     download: pd.DataFrame
@@ -313,7 +327,7 @@ def published_views(
     views = [
         PublishedView(
             title=f"**{s.table['offence_label'].iloc[0]}**, {bm.year_ending(s.period_end)}",
-            rows=bm.published_rows_table(s),
+            drawn=drawn_table(bm.published_rows_table(s), formats=bm.PUBLISHED_FORMATS, name="Table: as published"),
             text=bm.describe_published(s, area_name),
             ons_rates=bm.describe_ons_rates(table, area_code, s.offence_group, area_name),
             download=s.table,
@@ -371,7 +385,7 @@ def show_headline(view: GroupView) -> None:
 def show_group(view: GroupView, file_name: str) -> None:
     """The group's table (the area first, then its peers by name), then its rates on a chart."""
     st.header("The group")
-    st.html(table_html(view.table, formats=view.formats, helps=view.helps, name="Table: the group"))
+    st.html(view.drawn.html)
     download(view.table, file_name)
     st.caption(view.table_note)
     st.header(view.chart_heading)
@@ -383,11 +397,7 @@ def show_rank_history(view: HistoryView, file_name: str) -> None:
     """Each CSP's rank in the group in every year loaded."""
     st.header("Change in rank between years")
     st.markdown(view.text)
-    st.html(
-        table_html(
-            view.table[view.shown], labels=view.labels, helps=view.helps, name="Table: rank in the group by year"
-        )
-    )
+    st.html(view.drawn.html)
     download(view.table, file_name)
     st.caption(view.note)
 
@@ -410,16 +420,17 @@ def show_group_map(area_dir: Path, version: tuple[str, int], choice: tuple) -> N
         st.caption(view.note)
 
 
-def show_national(view: NationalView, file_name: str) -> None:
-    """Where the area stands among every CSP, and the national table."""
+def show_national(view: NationalView, file_name: str, version: tuple[str, int], choice: tuple) -> None:
+    """Where the area stands among every CSP, and the national table (``version`` and ``choice``: the
+    table's path and version and the rest of :func:`national_view`'s arguments)."""
     st.header("The national picture")
     st.markdown("\n".join(f"- {sentence}" for sentence in view.sentences))
     if view.chart is None:  # no CSP has a rate this year: nothing to chart or list
         return
     show_metrics(view.metrics)
     show_chart(view.chart, view.chart_alt)
-    if table := fold("Table: every CSP, ranked"):
-        table.html(table_html(view.table, formats=view.formats, helps=view.helps, name="Table: every CSP, ranked"))
+    if table := fold(NATIONAL_TABLE):
+        table.html(national_table(*version, *choice).html)
     download(view.table, file_name)
 
 
@@ -436,7 +447,7 @@ def show_published(area_dir: Path, version: tuple[str, int], area_code: str, are
             for column, view in zip(st.columns(len(views)), views):
                 with column:
                     st.markdown(view.title)
-                    st.html(table_html(view.rows, formats=bm.PUBLISHED_FORMATS, name="Table: as published"))
+                    st.html(view.drawn.html)
                     st.markdown(view.text)
                     if view.ons_rates:
                         st.caption(view.ons_rates)

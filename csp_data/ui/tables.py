@@ -45,6 +45,13 @@ def _missing(value: object) -> bool:
 
 def _data_value(value: object) -> str:
     """``value`` as JSON: numbers, text, true/false, dates as ISO text, null for a missing value."""
+    kind = type(value)  # the common cases first: a table writes one of these a cell
+    if kind is str:
+        return json.dumps(value)
+    if kind is int:
+        return str(value)
+    if kind is float:
+        return "null" if value != value else json.dumps(value)
     if isinstance(value, list | tuple):
         return json.dumps([str(v) for v in value])
     if _missing(value):
@@ -109,18 +116,20 @@ def table_html(
         + f">{html.escape(spec.label)}</th>"
         for i, (c, spec) in enumerate(zip(frame.columns, specs))
     )
+    # Each column's opening tag and format, once (a pandas Index looked up a cell at a time cost more than the cells).
+    opening = [f'<th scope="row"{classes[i]}' if i == heading else f"<td{classes[i]}" for i in range(len(columns))]
+    closing = ["</th>" if i == heading else "</td>" for i in range(len(columns))]
+    forms = [formats.get(c) for c in frame.columns]
     rows = []
     for values in zip(*columns):
         cells = []
         for i, value in enumerate(values):
-            tag = "th" if i == heading else "td"
-            scope = ' scope="row"' if i == heading else ""
-            form = formats.get(frame.columns[i])
+            form = forms[i]
             if markdown and isinstance(value, str):
                 text = inline_html(value)
             else:
                 text = html.escape(tables.printf_text(value, form) if form else tables.cell_text(value, kinds_shown[i]))
-            cells.append(f"<{tag}{scope}{classes[i]} data-value='{html.escape(_data_value(value))}'>{text}</{tag}>")
+            cells.append(f"{opening[i]} data-value='{html.escape(_data_value(value))}'>{text}{closing[i]}")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     region = name or "Table: " + ", ".join(spec.label for spec in specs)
     long = " csp-table-long" if len(frame) > LONG else ""

@@ -4,8 +4,11 @@ rates stand alone, and a first map view that holds the whole group 340 px wide."
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
+import shapely
 
 from csp_data import benchmarks as bm
 from csp_data.charts import benchmarks as charts
@@ -150,3 +153,50 @@ def test_the_map_fits_the_whole_group_at_any_width(embedded, peers):
     assert len(spec["datasets"]["group"]) == len(drawn) and spec["datasets"]["group"][0]["type"] == "Feature"
     # Everything outside the view is clipped (the outline of England and Wales runs past it).
     assert all(layer["mark"].get("clip") for layer in spec["layer"] if layer["mark"]["type"] == "geoshape")
+
+
+@pytest.mark.parametrize(
+    "box",
+    [(-1.0, -1.0, 1.0, 1.0), (-2.9, 50.6, 0.9, 53.9), (0.4, 51.3, 0.7, 51.5), (-5.8, 49.9, 1.8, 55.9), (-3, 60, 3, 61)],
+)
+@pytest.mark.parametrize("width", [300, 776, 2400])
+def test_an_outline_simplified_for_the_view_moves_less_than_half_a_pixel(box, width):
+    west, south, east, north = box
+    tolerance = maps.view_tolerance(box)
+    # As Vega fits the box in a chart `width` x MAP_HEIGHT: pixels per degree of projected (Mercator) height.
+    projected = [math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))) for lat in (south, north)]
+    scale = min(width / (east - west), maps.MAP_HEIGHT / (projected[1] - projected[0]))
+    # The most a point moved `tolerance` degrees can move on screen: north-south at the view's polar edge.
+    edge = max(abs(south), abs(north))
+    moved = math.degrees(math.log(math.tan(math.pi / 4 + math.radians(edge) / 2))) - math.degrees(
+        math.log(math.tan(math.pi / 4 + math.radians(edge - tolerance) / 2))
+    )
+    assert max(moved, tolerance) * scale <= maps.SIMPLIFY_PX * 1.001
+    # ...and no more finely than needed: at the chart's full height it is most of that.
+    if width / (east - west) >= maps.MAP_HEIGHT / (projected[1] - projected[0]):
+        assert moved * scale >= maps.SIMPLIFY_PX * 0.95
+    assert maps.view_tolerance((-1.0, -1.0, 1.0, 1.0)) == pytest.approx(0.4 * 2 / 480, rel=1e-3)
+
+
+def test_the_group_map_sends_only_the_points_its_view_can_show(embedded):
+    summary = bm.group_summary(embedded, MEDWAY, bm.resolve_peers(embedded, MSG), "2024-12-31")
+    boundaries = bm.group_boundaries(embedded, summary.table, ROOT / "data" / "medway")
+    group_map = maps.build_group_map(
+        boundaries.rows, boundaries.shapes, group_average=summary.group_average, outline=boundaries.outline
+    )
+    spec = chart_spec(group_map.chart, group_map.datasets)
+    west, south = spec["projection"]["fit"]["geometry"]["coordinates"][0]
+    east, north = spec["projection"]["fit"]["geometry"]["coordinates"][1]
+    tolerance = maps.view_tolerance((west, south, east, north))
+    sent = received = 0
+    for feature in group_map.datasets["group"]:
+        lad = feature["properties"]["lad_text"][-10:-1]
+        source = shapely.geometry.shape(next(s for s in boundaries.shapes if lad in s.geometry).geometry[lad])
+        drawn = shapely.geometry.shape(feature["geometry"])
+        # Within half a pixel of the boundary file's outline everywhere, valid, outer rings clockwise.
+        assert shapely.hausdorff_distance(source, drawn) <= tolerance * 0.5 / maps.SIMPLIFY_PX
+        assert drawn.is_valid and all(not p.exterior.is_ccw for p in getattr(drawn, "geoms", [drawn]))
+        sent += shapely.get_num_coordinates(drawn)
+        received += shapely.get_num_coordinates(source)
+    # Medway's group spans England: about a fifth of the file's points draw it the same.
+    assert sent < received / 3
