@@ -44,6 +44,7 @@ This module does not import Streamlit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -68,6 +69,15 @@ RunQuery = Callable[..., pd.DataFrame]
 
 _TO_GRID = Transformer.from_crs("EPSG:4326", GRID_CRS, always_xy=True)
 _FROM_GRID = Transformer.from_crs(GRID_CRS, "EPSG:4326", always_xy=True)
+# pyproj keeps a transformer's PROJ objects per thread and builds them again, searching PROJ's database
+# (40-80 ms each), in every new thread; Streamlit runs every script run in a new thread. One long-lived
+# thread does every transformation, so each is built once per process.
+_PROJ_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csp-proj")
+
+
+def _transformed(transformer: Transformer, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``transformer.transform(x, y)``, in the one thread whose PROJ objects are already built."""
+    return _PROJ_THREAD.submit(transformer.transform, x, y).result()
 
 
 def _check_points(points: pd.DataFrame) -> None:
@@ -83,7 +93,7 @@ def _check_points(points: pd.DataFrame) -> None:
 
 def assign_cells(longitude, latitude, cell_size: float = CELL_SIZE_M) -> tuple[np.ndarray, np.ndarray]:
     """The grid column and row (``floor(easting / size)``, ``floor(northing / size)``) of each point."""
-    x, y = _TO_GRID.transform(np.asarray(longitude, dtype=float), np.asarray(latitude, dtype=float))
+    x, y = _transformed(_TO_GRID, np.asarray(longitude, dtype=float), np.asarray(latitude, dtype=float))
     return np.floor(np.asarray(x) / cell_size).astype(np.int64), np.floor(np.asarray(y) / cell_size).astype(np.int64)
 
 
@@ -95,7 +105,7 @@ def cell_id(col, row) -> pd.Series:
 
 def area_cells(area_shape, cell_size: float = CELL_SIZE_M) -> pd.DataFrame:
     """Every grid cell (columns ``col``, ``row``) that touches ``area_shape`` (a shapely geometry in EPSG:4326)."""
-    shape = shapely.transform(area_shape, lambda xy: np.column_stack(_TO_GRID.transform(xy[:, 0], xy[:, 1])))
+    shape = shapely.transform(area_shape, lambda xy: np.column_stack(_transformed(_TO_GRID, xy[:, 0], xy[:, 1])))
     west, south, east, north = shape.bounds
     cols = np.arange(int(np.floor(west / cell_size)), int(np.floor(east / cell_size)) + 1)
     rows = np.arange(int(np.floor(south / cell_size)), int(np.floor(north / cell_size)) + 1)
@@ -148,7 +158,7 @@ def cell_polygons(grid: pd.DataFrame, cell_size: float = CELL_SIZE_M) -> list[li
     y0 = grid["row"].to_numpy(dtype=float) * cell_size
     xs = np.stack([x0, x0 + cell_size, x0 + cell_size, x0], axis=1)
     ys = np.stack([y0, y0, y0 + cell_size, y0 + cell_size], axis=1)
-    lon, lat = _FROM_GRID.transform(xs, ys)
+    lon, lat = _transformed(_FROM_GRID, xs, ys)
     lon, lat = np.round(lon, 5), np.round(lat, 5)
     return [[[float(a), float(b)] for a, b in zip(lo, la)] for lo, la in zip(lon, lat)]
 

@@ -4,6 +4,7 @@ locations across month boundaries (through the real query on a fixture store) an
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import date
 
 import numpy as np
@@ -550,3 +551,26 @@ def test_flag_large_share():
         "On or near Long Road": True,
         "On or near Police Station": False,
     }
+
+
+def test_coordinates_are_transformed_in_one_long_lived_thread():
+    # pyproj builds a transformer again (40-80 ms) in each new thread, and Streamlit runs each script run in a
+    # new one: every transformation goes to the same worker thread, whichever thread asks.
+    threads = set()
+
+    class Spy:
+        def transform(self, x, y):
+            threads.add(threading.get_ident())
+            return x + 1, y - 1
+
+    answers = []
+    for _ in range(3):
+        asking = threading.Thread(target=lambda: answers.append(hotspots._transformed(Spy(), np.zeros(2), np.ones(2))))
+        asking.start()
+        asking.join()
+    assert len(threads) == 1 and threading.get_ident() not in threads
+    assert [(list(x), list(y)) for x, y in answers] == [([1.0, 1.0], [0.0, 0.0])] * 3
+    # The real transformers give what a transformer built in this thread gives.
+    here = Transformer.from_crs("EPSG:4326", hotspots.GRID_CRS, always_xy=True)
+    lon, lat = np.array([0.52, 0.61]), np.array([51.38, 51.42])
+    np.testing.assert_array_equal(hotspots._transformed(hotspots._TO_GRID, lon, lat), here.transform(lon, lat))
