@@ -69,11 +69,13 @@ class CrimePicture:
     three_figures_note: str
 
 
-def peer_position(area: Area, store_dir=None) -> Peers | None:
-    """The area's rank and interval verdict for all recorded crime in the newest ONS year; None without a table."""
+def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table) -> Peers | None:
+    """The area's rank and interval verdict for all recorded crime in the newest ONS year; None without a table.
+
+    ``read_table`` reads the table from its path (the app passes one that keeps it for every page)."""
     try:
         path = bm.find_benchmark_table(store_dir or area.store_dir, area.area_file.parent)
-        table = bm.read_benchmark_table(path)
+        table = read_table(path)
         code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name])
         peers = bm.resolve_peers(table, area.peers) if area.peers else []
         summary = bm.group_summary(table, code, peers, table["period_end"].max())

@@ -11,7 +11,6 @@ only looks them up and sends them.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from csp_data.charts import benchmarks as benchmark_charts
 from csp_data.maps import benchmarks as benchmark_maps
 from csp_data.tables import readable
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
-from csp_data.ui.context import FIGURES_PER_CACHE
+from csp_data.ui.context import FIGURES_PER_CACHE, benchmark_table
 from csp_data.ui.errors import guard
 from csp_data.ui.folds import fold
 from csp_data.ui.tables import DrawnTable, drawn_table
@@ -68,11 +67,6 @@ def find_table(store_dir: Path, area_dir: Path) -> Path:
         raise bm.BenchmarkFileNotFoundError(NO_TABLE) from None
 
 
-@functools.lru_cache(maxsize=4)
-def _table(path: str, mtime_ns: int) -> pd.DataFrame:
-    return bm.read_benchmark_table(path)
-
-
 @dataclass(frozen=True)
 class Setup:
     """What the page needs before any choice is made: the area's CSP, the choices and the fixed notes."""
@@ -94,7 +88,7 @@ class Setup:
 
 @st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def page_setup(path: str, mtime_ns: int, csp_code: str | None, area_names: tuple, area_peers: tuple) -> Setup:
-    table = _table(path, mtime_ns)
+    table = benchmark_table(path, mtime_ns)
     code = bm.area_csp_code(table, csp_code, list(area_names))
     choices = bm.peer_choices(table, code, area_peers)
     name = choices.names[code]
@@ -114,7 +108,7 @@ def page_setup(path: str, mtime_ns: int, csp_code: str | None, area_names: tuple
 @st.cache_data(max_entries=128, show_spinner=False)
 def comparison(path: str, mtime_ns: int, area_code: str, peers: tuple, period: str, offence: str) -> bm.Comparison:
     """:func:`csp_data.benchmarks.compare` of the area and the peers named ``peers``."""
-    rows = _table(path, mtime_ns)
+    rows = benchmark_table(path, mtime_ns)
     if offence in bm.OFFENCE_KEYS:  # one offence group, a 23rd of the table (compare names an unknown one)
         rows = rows[rows["offence_group"] == offence]
     return bm.compare(rows, area_code, bm.resolve_peers(rows, peers), period, offence)
@@ -142,7 +136,7 @@ class GroupView:
 @st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def group_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: tuple, period: str, offence: str):
     """The headline and the group's table and chart."""
-    table = _table(path, mtime_ns)
+    table = benchmark_table(path, mtime_ns)
     summary = comparison(path, mtime_ns, area_code, peers, period, offence).summary
     decimals = bm.rate_decimals(summary.table["rate_per_1000"])
     headings = bm.assessment_headings(summary)
@@ -202,7 +196,7 @@ def history_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers
             helps={heading: help_text for heading, (_, help_text) in columns.items()},
             name="Table: rank in the group by year",
         ),
-        note=bm.describe_rank_table(table, bm.available_periods(_table(path, mtime_ns))),
+        note=bm.describe_rank_table(table, bm.available_periods(benchmark_table(path, mtime_ns))),
     )
 
 
@@ -231,7 +225,7 @@ def map_view(
 ) -> MapView:
     """The group map, its legend and notes (``boundary_versions`` only keys the cache to the files' versions)."""
     summary = comparison(path, mtime_ns, area_code, peers, period, offence).summary
-    boundaries = bm.group_boundaries(_table(path, mtime_ns), summary.table, area_dir)
+    boundaries = bm.group_boundaries(benchmark_table(path, mtime_ns), summary.table, area_dir)
     note = bm.describe_map(boundaries.rows)
     if not len(boundaries.rows) or not boundaries.rows["drawn"].any():
         return MapView(None, "", "", f"None of the group's CSPs can be drawn on the map. {note}")
@@ -322,7 +316,7 @@ def published_views(
 ) -> tuple[list[PublishedView], str]:
     """Each table of a partnership's published file beside the ONS rates, and the file's source note."""
     summaries = bm.summarise_published_file(published_path, area_name)
-    table = _table(path, mtime_ns)
+    table = benchmark_table(path, mtime_ns)
     table = table[table["csp_code"] == area_code]  # the area's rows, once, for every table's ONS rates
     views = [
         PublishedView(

@@ -3,8 +3,10 @@ store's version (every committed load changes it, so new data is never hidden)."
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -69,6 +71,28 @@ def _area_population(area_file: str) -> int | None:
 
 def area_population(area: Area) -> int | None:
     return _area_population(str(area.area_file))
+
+
+@functools.lru_cache(maxsize=4)
+def _benchmark_table(path: str, mtime_ns: int) -> pd.DataFrame:
+    from csp_data.benchmarks import read_benchmark_table
+
+    return read_benchmark_table(path)
+
+
+def benchmark_table(path: str | Path, mtime_ns: int | None = None) -> pd.DataFrame:
+    """The ONS benchmark table at ``path`` (:func:`csp_data.benchmarks.find_benchmark_table`), read once for
+    each version of the file (``mtime_ns``, else the file's own) and shared by the pages that use it (the
+    Overview, Priorities and Benchmarking): a frame that its callers must not change. A load of police.uk
+    months leaves it as it is."""
+    if mtime_ns is None:
+        try:
+            mtime_ns = Path(path).stat().st_mtime_ns
+        except OSError:  # no such file: the reader says so
+            from csp_data.benchmarks import read_benchmark_table
+
+            return read_benchmark_table(path)
+    return _benchmark_table(str(path), mtime_ns)
 
 
 def forces_note(area: Area) -> str:

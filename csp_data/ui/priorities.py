@@ -46,7 +46,7 @@ from csp_data.plans.wording import (
     rag_rules_text,
 )
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
-from csp_data.ui.context import FIGURES_PER_CACHE, NO_MONTHS, current_store, run_query
+from csp_data.ui.context import FIGURES_PER_CACHE, NO_MONTHS, benchmark_table, current_store, run_query
 from csp_data.ui.folds import fold
 from csp_data.ui.tables import DrawnTable, drawn_table
 from csp_data.words import rate, slug
@@ -246,9 +246,7 @@ def ons_cells(table: pd.DataFrame) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=8)
 def _ons_view(table: tuple[str, int], csp_code: str, plans: tuple[str, tuple], stem: str) -> dict[str, OnsView]:
-    from csp_data.benchmarks import read_benchmark_table
-
-    benchmarks = read_benchmark_table(table[0])
+    benchmarks = benchmark_table(*table)
     # The area's rows and the columns used, once (not once a priority): a small frame is quick to work on.
     columns = ["csp_code", "period_end", "offence_group", "count", "population"]
     benchmarks = benchmarks.loc[benchmarks["csp_code"] == csp_code, columns]
