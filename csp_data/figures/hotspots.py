@@ -43,6 +43,7 @@ This module does not import Streamlit.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -72,7 +73,18 @@ _FROM_GRID = Transformer.from_crs(GRID_CRS, "EPSG:4326", always_xy=True)
 # pyproj keeps a transformer's PROJ objects per thread and builds them again, searching PROJ's database
 # (40-80 ms each), in every new thread; Streamlit runs every script run in a new thread. One long-lived
 # thread does every transformation, so each is built once per process.
-_PROJ_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csp-proj")
+_PROJ_THREAD: ThreadPoolExecutor
+
+
+def _new_proj_thread() -> None:
+    """The process's transformation thread: made at import, and again in a forked process, which has no copy
+    of its parent's threads (the executor copied with it would wait for one forever)."""
+    global _PROJ_THREAD
+    _PROJ_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csp-proj")
+
+
+_new_proj_thread()
+os.register_at_fork(after_in_child=_new_proj_thread)
 
 
 def _transformed(transformer: Transformer, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -4,7 +4,10 @@ locations across month boundaries (through the real query on a fixture store) an
 from __future__ import annotations
 
 import itertools
+import os
+import signal
 import threading
+import time
 from datetime import date
 
 import numpy as np
@@ -574,3 +577,22 @@ def test_coordinates_are_transformed_in_one_long_lived_thread():
     here = Transformer.from_crs("EPSG:4326", hotspots.GRID_CRS, always_xy=True)
     lon, lat = np.array([0.52, 0.61]), np.array([51.38, 51.42])
     np.testing.assert_array_equal(hotspots._transformed(hotspots._TO_GRID, lon, lat), here.transform(lon, lat))
+
+
+def test_a_forked_process_transforms_in_a_thread_of_its_own():
+    lon, lat = np.array([0.52]), np.array([51.38])
+    expected = hotspots._transformed(hotspots._TO_GRID, lon, lat)  # the parent's thread is running
+    child = os.fork()
+    if child == 0:  # the child: exit 0 only with the same answer (a copy of the parent's executor would hang)
+        try:
+            os._exit(0 if np.array_equal(hotspots._transformed(hotspots._TO_GRID, lon, lat), expected) else 1)
+        finally:
+            os._exit(2)
+    deadline = time.monotonic() + 60
+    while (finished := os.waitpid(child, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if finished[0] == 0:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        pytest.fail("the forked process's transformation never finished")
+    assert os.waitstatus_to_exitcode(finished[1]) == 0
