@@ -88,10 +88,8 @@ def benchmark_table(path: str | Path, mtime_ns: int | None = None) -> pd.DataFra
     if mtime_ns is None:
         try:
             mtime_ns = Path(path).stat().st_mtime_ns
-        except OSError:  # no such file: the reader says so
-            from csp_data.benchmarks import read_benchmark_table
-
-            return read_benchmark_table(path)
+        except OSError:  # no such file: the reader says so (a call that raises is not cached)
+            mtime_ns = -1
     return _benchmark_table(str(path), mtime_ns)
 
 
