@@ -167,13 +167,19 @@ class Store:
 
     @property
     def incidents_glob(self) -> str:
-        """Glob over the current version's incidents files, for analysts' ``read_parquet``.
+        """Glob over the incidents files of the version committed now, for analysts' ``read_parquet``.
 
-        It goes through the ``current`` link, so it always names the committed version.
+        It names the version's own folder, not the ``current`` link: DuckDB follows a link afresh for
+        every file it lists and opens, so a glob through ``current`` that overlaps a load can leave out
+        files of one version (measured: a month missing, no error). A superseded version stays on disk
+        for ``KEEP_SECONDS`` at least, so a query started with this glob reads one version whole.
         """
         if self._is_legacy():
             return str(self.root / INCIDENTS_DIR / "*" / "*" / _LEGACY_FILE)
-        return str(self.root / CURRENT / INCIDENTS_DIR / "*" / "*" / "*.parquet")
+        name = self.current_version()
+        if name is None:
+            return str(self.root / CURRENT / INCIDENTS_DIR / "*" / "*" / "*.parquet")  # matches nothing yet
+        return str(self.root / VERSIONS_DIR / name / INCIDENTS_DIR / "*" / "*" / "*.parquet")
 
     def has_incidents(self) -> bool:
         with self.snapshot() as snap:

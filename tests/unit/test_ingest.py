@@ -137,6 +137,27 @@ def test_loading_a_month_again_replaces_it(monthly_folder, medway_area, tmp_path
     assert [(r["month"].isoformat(), r["rows_read"]) for r in ledger] == [("2025-01-01", 1), ("2025-02-01", 1)]
 
 
+def test_incidents_glob_names_the_version_so_a_load_cannot_change_a_query_under_it(
+    monthly_folder, medway_area, tmp_path, medway_points
+):
+    """DuckDB follows a symbolic link afresh for every file it lists and opens, so a glob through
+    ``current`` that overlaps a load has left out a month (no error). The glob the store gives names the
+    version's own folder: a query started with it reads that version whole while later loads land."""
+    store = Store(tmp_path / "store")
+    ingest([monthly_folder], medway_area, store)
+    before = store.incidents_glob
+    assert "/current/" not in before and f"/versions/{store.current_version()}/" in before
+    fixed = tmp_path / "2025-01-kent-street.csv"
+    fixed.write_bytes(csv_bytes([street_row("2025-01", "Robbery", *medway_points["Luton"], crime_id="c1")]))
+    ingest([fixed], medway_area, store)
+    con = duckdb.connect()
+    old = con.execute(f"SELECT crime_id FROM read_parquet('{before}') ORDER BY 1").fetchall()
+    new = con.execute(f"SELECT crime_id FROM read_parquet('{store.incidents_glob}') ORDER BY 1").fetchall()
+    # January: five crimes kept (a5, a6, a8 dropped) and two ASB rows without an id; February: b1
+    assert len(old) == 8 and [r[0] for r in old if r[0]] == ["a1", "a2", "a3", "a4", "a7", "b1"]
+    assert [r[0] for r in new] == ["b1", "c1"]
+
+
 def test_other_force_same_month_is_kept_apart(monthly_folder, medway_area, tmp_path, medway_points):
     store = Store(tmp_path / "store")
     ingest([monthly_folder], medway_area, store)

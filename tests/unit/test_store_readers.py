@@ -72,7 +72,7 @@ def test_reads_during_loads_are_never_torn(tmp_path, medway_points, monkeypatch)
         ],
         cwd=ROOT,
     )
-    results = {"app": 0, "direct": 0, "direct_errors": 0, "pinned": 0, "versions": set()}
+    results = {"app": 0, "direct": 0, "pinned": 0, "versions": set()}
     torn: list = []
     app_errors: list = []
 
@@ -98,16 +98,20 @@ def test_reads_during_loads_are_never_torn(tmp_path, medway_points, monkeypatch)
         for db in cache.values():
             db.close()
 
+    direct_errors: list = []
+
     def direct_reader():
+        # `Store.incidents_glob`, asked for before each query, as an analyst's script would. (A glob through
+        # the `current` link is not safe during loads: DuckDB follows the link for each file, and such
+        # reads have come back with a month left out. The README says so and gives this and the pinned
+        # recipe instead.)
         con = duckdb.connect()
-        sql = f"SELECT strftime(month, '%Y-%m') AS m, count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY m"
         while writer.poll() is None or results["direct"] < 500:
+            sql = f"SELECT strftime(month, '%Y-%m') AS m, count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY m"
             try:
                 counts = dict(con.execute(sql).fetchall())
-            except duckdb.Error:
-                # The analysts' glob goes through `current`: a query that overlaps a commit may fail to find
-                # a file the new version no longer has. It must never return a mix.
-                results["direct_errors"] += 1
+            except duckdb.Error as exc:
+                direct_errors.append(repr(exc))
                 continue
             results["direct"] += 1
             if not whole(counts):
@@ -141,12 +145,11 @@ def test_reads_during_loads_are_never_torn(tmp_path, medway_points, monkeypatch)
         thread.join(timeout=600)
     assert writer.wait(timeout=60) == 0
     print(
-        f"reads: {results['app']} via the app, {results['pinned']} pinned, {results['direct']} direct "
-        f"({results['direct_errors']} direct reads overlapped a commit and failed), "
+        f"reads: {results['app']} via the app, {results['pinned']} pinned, {results['direct']} direct, "
         f"{len(results['versions'])} versions seen, {time.monotonic() - start:.1f} s"
     )
     assert torn == []
-    assert app_errors == [] and pinned_errors == []
+    assert app_errors == [] and pinned_errors == [] and direct_errors == []
     assert results["app"] + results["direct"] + results["pinned"] >= 1500
     assert len(results["versions"]) > 5  # the readers really did run across many loads
     # Old versions are removed once no reader holds them and their time for pinned readers is over.
