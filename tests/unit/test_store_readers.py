@@ -107,7 +107,9 @@ def test_reads_during_loads_are_never_torn(tmp_path, medway_points, monkeypatch)
         # recipe instead.)
         con = duckdb.connect()
         while writer.poll() is None or results["direct"] < 500:
-            sql = f"SELECT strftime(month, '%Y-%m') AS m, count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY m"
+            sql = (
+                f"SELECT strftime(month, '%Y-%m') AS m, count(*) FROM read_parquet('{store.incidents_glob}') GROUP BY m"
+            )
             try:
                 counts = dict(con.execute(sql).fetchall())
             except duckdb.Error as exc:
