@@ -180,16 +180,21 @@ def cell_polygons(grid: pd.DataFrame, cell_size: float = CELL_SIZE_M) -> list[li
 # --------------------------------------------------------------------------------------------
 
 
-def _type_mix(frame: pd.DataFrame, keys: list[str], top: int = 3) -> pd.Series:
-    by_type = frame.groupby(keys + ["crime_type"], dropna=False)["incidents"].sum().reset_index()
-    by_type = by_type.sort_values(keys + ["incidents", "crime_type"], ascending=[True] * len(keys) + [False, True])
-
-    def words(group: pd.DataFrame) -> str:
-        parts = [f"{t} {n}" for t, n in zip(group["crime_type"], group["incidents"])]
-        more = len(parts) - top
-        return ", ".join(parts[:top]) + (f" and {more} more type{'s' if more != 1 else ''}" if more > 0 else "")
-
-    return by_type.groupby(keys, dropna=False, sort=False)[["crime_type", "incidents"]].apply(words)
+def _type_mix(frame: pd.DataFrame, top: int = 3) -> dict[int, str]:
+    """Each snap point's (``frame["point"]``) crime types, most incidents first (ties by name), as
+    ``"Burglary 4, Robbery 2, Drugs 1 and 2 more types"``."""
+    by_type = frame.groupby(["point", "crime_type"], dropna=False)["incidents"].sum().reset_index()
+    by_type = by_type.sort_values(["point", "incidents", "crime_type"], ascending=[True, False, True])
+    parts: dict[int, list[str]] = {}
+    for point, crime_type, n in zip(
+        by_type["point"].tolist(), by_type["crime_type"].tolist(), by_type["incidents"].tolist()
+    ):
+        parts.setdefault(point, []).append(f"{crime_type} {n}")
+    words = {}
+    for point, names in parts.items():
+        more = len(names) - top
+        words[point] = ", ".join(names[:top]) + (f" and {more} more type{'s' if more != 1 else ''}" if more > 0 else "")
+    return words
 
 
 def repeat_locations(points: pd.DataFrame, limit: int | None = 50) -> pd.DataFrame:
@@ -197,22 +202,31 @@ def repeat_locations(points: pd.DataFrame, limit: int | None = 50) -> pd.DataFra
 
     Returns ``rank, location, ward_name, longitude, latitude, incidents, months_present, first_month,
     last_month, share_of_area, type_mix, flagged`` — ``months_present`` counts the distinct months in
-    which the point has at least one incident; ``flagged`` marks a point holding at least
-    ``FLAG_SHARE`` of the area's incidents (and at least ``FLAG_MIN_INCIDENTS``).
+    which the point has at least one incident; ``ward_name`` is the ward of most of its rows (ties by
+    name); ``flagged`` marks a point holding at least ``FLAG_SHARE`` of the area's incidents (and at
+    least ``FLAG_MIN_INCIDENTS``).
     """
     _check_points(points)
     keys = ["location", "longitude", "latitude"]
     frame = points.assign(ward_name=points["ward_name"].fillna("(no ward)"))
+    # One number per snap point, in the order of its keys: whole-column operations on it from here on
+    # (a Python function per point took 0.1-1.3 s for Medway's 2,500 points).
+    frame["point"] = frame.groupby(keys, dropna=False).ngroup().to_numpy()
     total = int(frame["incidents"].sum())
-    grouped = frame.groupby(keys, dropna=False).agg(
-        ward_name=("ward_name", lambda s: s.mode().iloc[0]),
+    grouped = frame.groupby("point").agg(
+        location=("location", "first"),
+        longitude=("longitude", "first"),
+        latitude=("latitude", "first"),
         incidents=("incidents", "sum"),
         months_present=("month", "nunique"),
         first_month=("month", "min"),
         last_month=("month", "max"),
     )
-    grouped["type_mix"] = _type_mix(frame, keys)
-    grouped = grouped.reset_index()
+    wards = frame.groupby(["point", "ward_name"]).size().reset_index(name="rows")
+    wards = wards.sort_values(["point", "rows", "ward_name"], ascending=[True, False, True]).drop_duplicates("point")
+    grouped["ward_name"] = wards.set_index("point")["ward_name"]
+    grouped["type_mix"] = pd.Series(_type_mix(frame))
+    grouped = grouped.reset_index(drop=True)
     grouped["incidents"] = grouped["incidents"].astype(np.int64)
     grouped["share_of_area"] = grouped["incidents"] / total if total else np.nan
     grouped["flagged"] = (grouped["share_of_area"] >= FLAG_SHARE) & (grouped["incidents"] >= FLAG_MIN_INCIDENTS)

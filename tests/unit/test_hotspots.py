@@ -536,6 +536,35 @@ def test_repeat_locations_across_month_boundaries(fixture_database):
     assert (wider.iloc[0]["incidents"], wider.iloc[0]["months_present"]) == (5, 4)
 
 
+def test_repeat_locations_ward_and_type_mix_of_each_point():
+    e, n = COL0 * 250, ROW0 * 250
+    months = [date(2025, 1, 1), date(2025, 2, 1), date(2025, 1, 1), date(2025, 3, 1), date(2025, 3, 1)]
+    points = points_at(
+        [e] * 5 + [e + 500] * 6,
+        [n] * 5 + [n + 500] * 6,
+        # A: five rows in wards Y, X, Y, X, Z: X and Y tie on rows, so X by name (not by incidents, Y's 9).
+        # B: five crime types, one row each.
+        incidents=np.array([4, 1, 5, 1, 2] + [3, 3, 2, 1, 1, 1]),
+        location=["On or near A"] * 5 + ["On or near B"] * 6,
+        ward_name=["Y", "X", "Y", "X", "Z"] + ["W", None, None, "W", None, "V"],
+        crime_type=[VIOLENCE, VIOLENCE, "Drugs", "Drugs", "Robbery"]
+        + ["Burglary", "Arson", "Drugs", "Theft", "Robbery", "Drugs"],
+        month=months + [date(2025, 1, 1)] * 6,
+    )
+    repeats = hotspots.repeat_locations(points, limit=None)
+    rows = [(r.location, r.ward_name, r.incidents, r.months_present, r.type_mix) for r in repeats.itertuples()]
+    assert rows == [
+        # A: violence 4 + 1 = 5, drugs 5 + 1 = 6, robbery 2
+        ("On or near A", "X", 13, 3, f"Drugs 6, {VIOLENCE} 5, Robbery 2"),
+        # B: the three rows without a ward outnumber W's two; drugs 2 + 1; arson and burglary tie at 3 (by name)
+        ("On or near B", "(no ward)", 11, 1, "Arson 3, Burglary 3, Drugs 3 and 2 more types"),
+    ]
+    one_more = hotspots.repeat_locations(points.iloc[5:9], limit=None)
+    assert one_more["type_mix"].tolist() == ["Arson 3, Burglary 3, Drugs 2 and 1 more type"]
+    empty = hotspots.repeat_locations(points.head(0), limit=None)
+    assert empty.empty and list(empty.columns) == list(repeats.columns)
+
+
 def test_flag_large_share():
     points = points_at(
         [COL0 * 250] * 2,
