@@ -11,8 +11,9 @@ sum ``S`` is large and positive when counts mostly go up over time. It does not 
 line or normally distributed counts, only that months are independent apart from the trend. Under
 "no trend", ``S`` is close to normal with variance
 ``[n(n-1)(2n+5) - sum over groups of equal counts t(t-1)(2t+5)] / 18`` for ``n`` months, and the
-z-score ``S / sqrt(variance)`` gives a two-sided p-value. The test is run with
-``scipy.stats.kendalltau(month_number, counts, method="asymptotic")``: with the month numbers all
+z-score ``S / sqrt(variance)`` gives a two-sided p-value. The p-values are those of
+``scipy.stats.kendalltau(month_number, counts, method="asymptotic")``, computed for all cells at once
+with scipy's formulas (the tests compare them with scipy's, cell by cell): with the month numbers all
 different, scipy's variance for tau-b is exactly that Mann–Kendall variance (with the correction
 for tied counts), and scipy applies no continuity correction, so neither do we. (``method="auto"``
 would switch to an exact permutation p-value for short series without ties; we ask for the normal
@@ -45,7 +46,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import kendalltau, norm, theilslopes
+from scipy import special
+from scipy.stats import norm, theilslopes
 
 from csp_data.figures import gistar, hotspots
 
@@ -121,18 +123,15 @@ def monthly_cell_series(points: pd.DataFrame, months, cell_size: float = gistar.
         extra = sorted({m.date().isoformat() for m in point_months[outside]})
         raise ValueError(f"points fall in months outside the loaded months: {extra[:5]}")
     col, row = hotspots.assign_cells(points["longitude"], points["latitude"], cell_size)
-    frame = pd.DataFrame(
-        {
-            "col": col,
-            "row": row,
-            "month": [m.date() for m in point_months],
-            "incidents": points["incidents"].to_numpy(dtype=np.int64),
-        }
-    )
-    wide = frame.pivot_table(index=["row", "col"], columns="month", values="incidents", aggfunc="sum", fill_value=0)
-    wide = wide.reindex(columns=labels, fill_value=0).astype(np.int64).sort_index()
-    wide.columns = pd.Index(labels, dtype=object)
-    wide = wide.reset_index()[["col", "row"] + labels]
+    # Whole arrays (a date object per point and a pivot table took 30-60 ms for Medway's 70,000 rows).
+    width = int(col.max() - col.min() + 1) if len(col) else 1
+    key = (row - (row.min() if len(row) else 0)) * width + (col - (col.min() if len(col) else 0))  # row, then col
+    keys, first, cell_of = np.unique(key, return_index=True, return_inverse=True)
+    counts = np.zeros((len(keys), len(labels)), dtype=np.int64)
+    np.add.at(counts, (cell_of.ravel(), stamps.get_indexer(point_months)), points["incidents"].to_numpy(dtype=np.int64))
+    wide = pd.DataFrame(counts, columns=pd.Index(labels, dtype=object))
+    wide.insert(0, "row", row[first].astype(np.int64))
+    wide.insert(0, "col", col[first].astype(np.int64))
     wide.insert(0, "cell_id", hotspots.cell_id(wide["col"], wide["row"]).to_numpy())
     return wide
 
@@ -145,12 +144,30 @@ class MannKendall:
     tau: np.ndarray  # Kendall's tau-b between time and counts; 0 for a constant series
 
 
+def _tie_sums(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of ``x``, over its groups of ``t`` equal values: the sums of ``t(t-1)/2`` (tied pairs)
+    and of ``t(t-1)(2t+5)`` (the correction of the variance of S)."""
+    rows, n = x.shape
+    ordered = np.sort(x, axis=1)
+    starts = np.ones_like(ordered, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first = np.flatnonzero(starts.ravel())  # a group never runs across rows: each row starts one
+    t = np.diff(np.append(first, rows * n)).astype(float)
+    row = first // n
+    return (
+        np.bincount(row, weights=t * (t - 1) / 2, minlength=rows),
+        np.bincount(row, weights=t * (t - 1) * (2 * t + 5), minlength=rows),
+    )
+
+
 def mann_kendall(series, time=None) -> MannKendall:
     """The Mann–Kendall trend test on each row of ``series`` (cells x months).
 
     ``time`` is the time of each column (default 0, 1, 2, ...); it must have no repeated value.
-    p-values come from ``scipy.stats.kendalltau(time, row, method="asymptotic")`` (see the module
-    docstring); ``z`` is recovered from the p-value and the sign of ``S``.
+    The p-values and tau are those of ``scipy.stats.kendalltau(time, row, method="asymptotic")`` (see
+    the module docstring), computed here for all rows at once with scipy's formulas (a call per row took
+    0.1-0.6 s for Medway's cells; the tests compare the two row by row); ``z`` is recovered from the
+    p-value and the sign of ``S``.
     """
     x = np.asarray(series, dtype=float)
     if x.ndim != 2 or x.shape[1] < 3:
@@ -163,14 +180,14 @@ def mann_kendall(series, time=None) -> MannKendall:
     s = np.zeros(len(x), dtype=np.int64)
     for lag in range(1, n):
         s += np.sign(x[:, lag:] - x[:, :-lag]).sum(axis=1).astype(np.int64)
-    p = np.ones(len(x))
-    tau = np.zeros(len(x))
-    t_sorted = np.sort(t)
-    for i, row in enumerate(x):
-        if np.all(row == row[0]):
-            continue
-        result = kendalltau(t_sorted, row, method="asymptotic")
-        tau[i], p[i] = float(result.statistic), float(result.pvalue)
+    tied_pairs, tie_correction = _tie_sums(x)
+    constant = x.min(axis=1) == x.max(axis=1) if len(x) else np.zeros(0, dtype=bool)
+    pairs = n * (n - 1) // 2
+    m = n * (n - 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # constant rows, set below
+        p = 2 * special.ndtr(-np.abs(s / np.sqrt((m * (2 * n + 5) - tie_correction) / 18)))
+        tau = np.clip(s / np.sqrt(pairs) / np.sqrt(pairs - tied_pairs), -1.0, 1.0)  # in scipy's order
+    p[constant], tau[constant] = 1.0, 0.0
     z = np.sign(s) * norm.isf(p / 2)
     return MannKendall(s=s, z=z, p=p, tau=tau)
 

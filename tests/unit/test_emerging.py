@@ -101,6 +101,33 @@ def test_mann_kendall_many_rows_at_once_and_constant_rows():
     assert result.tau[1] == 0
 
 
+def test_mann_kendall_equals_scipy_kendalltau_row_by_row():
+    """The whole-array test gives exactly scipy's ``kendalltau(time, row, method="asymptotic")``, row by row:
+    counts with many ties (sparse months), no ties, a constant row and months given out of order."""
+    from scipy.stats import kendalltau
+
+    rng = np.random.default_rng(7)
+    time = np.concatenate([np.arange(12), np.arange(24, 39)])[rng.permutation(27)]
+    rising = np.argsort(np.argsort(time)) // 4  # 0 to 6 in time order
+    rows = np.vstack(
+        [
+            rng.poisson(0.7, size=(150, 27)),
+            rng.poisson(6.0, size=(150, 27)) + rising,
+            rng.permutation(27)[None, :],
+            np.full((1, 27), 3),
+        ]
+    )
+    result = emerging.mann_kendall(rows, time=time)
+    order = np.argsort(time)
+    for i, row in enumerate(rows):
+        if row.min() == row.max():
+            assert (result.p[i], result.tau[i], result.z[i]) == (1.0, 0.0, 0.0)
+            continue
+        expected = kendalltau(time[order], row[order].astype(float), method="asymptotic")
+        assert result.p[i] == expected.pvalue and result.tau[i] == expected.statistic, i
+    assert (result.p < 0.05).sum() > 50  # the rising rows were found
+
+
 def test_mann_kendall_uses_the_time_axis():
     # Columns given out of time order are put in order first.
     result = emerging.mann_kendall([[3, 1, 2]], time=[2, 0, 1])
