@@ -87,6 +87,12 @@ def test_area_cells_cover_a_shape():
     lon, lat = lonlat([e, e + 498, e + 498, e], [n, n, n + 498, n + 498])
     cells = hotspots.area_cells(shapely.Polygon(zip(lon, lat)))
     assert set(zip(cells["col"], cells["row"])) == {(COL0 + i, ROW0 + j) for i in range(2) for j in range(2)}
+    # Found once per shape: a caller changing its copy changes nothing for the next; another shape, other cells.
+    cells.loc[:, "col"] = 0
+    again = hotspots.area_cells(shapely.Polygon(zip(lon, lat)))
+    assert set(zip(again["col"], again["row"])) == {(COL0 + i, ROW0 + j) for i in range(2) for j in range(2)}
+    lon, lat = lonlat([e, e + 248, e + 248, e], [n, n, n + 248, n + 248])
+    assert len(hotspots.area_cells(shapely.Polygon(zip(lon, lat)))) == 1
 
 
 def test_grid_counts_require_incidents_column():
