@@ -207,6 +207,12 @@ def serve(
         if warm_pages:
             with ThreadPoolExecutor(len(started)) as pool:
                 list(pool.map(lambda replica: warm(replica.url, timeout), started))
+            # The Hotspots statistics of every crime type, kept with the store for every replica (in a
+            # process of its own, with the replicas' settings); a failure is reported, never fatal.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                subprocess.run(
+                    [sys.executable, "-m", "deploy.warm", "--statistics"], cwd=ROOT, env=replica_env, timeout=timeout
+                )
         with running_nginx(run_dir, site) as nginx:
             url = f"http://{LOOPBACK}:{site.port}"
             _wait_until_answering(url + "/_stcore/health", nginx, 15, run_dir / "error.log")

@@ -107,3 +107,27 @@ def test_another_crime_type_is_its_own_entry(counted):
         "repeat_locations",
         "repeat_locations",
     ]
+
+
+def test_every_crime_type_kept_at_start_is_read_not_computed(counted):
+    """What deploy/warm.py does when a replica starts: every choice of the box for the default period is
+    computed once and kept; a visitor then changes the crime type through all of them with nothing
+    computed again (even with Streamlit's caches empty)."""
+    from csp_data.config import load_area
+    from csp_data.ui.hotspots import store_every_choice
+
+    store, calls = counted
+    area = load_area(None)
+    assert store_every_choice(area, seconds=0) == (0, 15)  # out of time before the first: nothing done
+    assert calls == {"compute_hotspots": 0, "repeat_locations": 0, "emerging_hotspots": 0}
+    assert store_every_choice(area) == (15, 15)  # all crime, ASB and the 13 crime types of 2025
+    assert calls == {"compute_hotspots": 15, "repeat_locations": 15, "emerging_hotspots": 15}
+    assert store_every_choice(area) == (15, 15)  # kept: read, not computed
+    assert calls["compute_hotspots"] == 15
+    at = open_hotspots()
+    options = at.selectbox(key="hotspots_filter").options
+    assert len(options) == 15
+    for index in range(1, len(options)):
+        at.selectbox(key="hotspots_filter").select_index(index).run()
+        assert not at.exception and not at.error
+    assert calls == {"compute_hotspots": 15, "repeat_locations": 15, "emerging_hotspots": 15}

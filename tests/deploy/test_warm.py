@@ -36,3 +36,13 @@ def test_warm_reports_each_page_and_a_replica_that_never_answers(warmed, capsys)
     assert "Hotspots:" in capsys.readouterr().out
     with pytest.raises(TimeoutError, match="did not answer its health check"):
         warm("http://127.0.0.1:9", timeout=1)
+
+
+def test_warm_keeps_every_crime_types_hotspot_statistics_and_reports_a_failure(capsys, monkeypatch, tmp_path):
+    assert main(["--statistics"]) == 0
+    assert "Hotspots statistics for the default period: 15 of 15 choices" in capsys.readouterr().out
+    (tmp_path / "area.toml").write_text("not [valid toml", encoding="utf-8")
+    monkeypatch.setenv("CSP_AREA_FILE", str(tmp_path / "area.toml"))
+    assert main(["--statistics"]) == 1  # reported, not raised: the replica keeps serving
+    assert "the statistics could not be computed" in capsys.readouterr().out
+    assert main([]) == 2
