@@ -93,22 +93,30 @@ def stored_emerging(
 def stored_hotspots(
     area: Area, store_version: str, query: Query, first: date, last: date, kind: str, crime_type: str | None
 ) -> tuple[hotspots.HotspotResult, pd.DataFrame]:
-    """The Gi* result and the repeat locations of one period and type: the incidents are a query (fast);
-    the statistics are read from those kept with the store version, or computed and kept there."""
-    points = query("hotspot_points", first=first, last=last, kind=kind, crime_type=crime_type)
+    """The Gi* result and the repeat locations of one period and type, read from the statistics kept with
+    the store version, or computed from the incidents (a query, made only then) and kept there."""
+    points: list[pd.DataFrame] = []
+
+    def incidents() -> pd.DataFrame:
+        if not points:
+            points.append(query("hotspot_points", first=first, last=last, kind=kind, crime_type=crime_type))
+        return points[0]
+
     statistics = _statistics(area, store_version)
     key = {**_area_key(area), "first": first, "last": last, "kind": kind, "crime_type": crime_type}
     result = statistics.get(
         "hotspots",
         key,
-        lambda: hotspots.compute_hotspots(points, hotspots.area_outline(ward_boundaries(area.current_wards).geometry)),
+        lambda: hotspots.compute_hotspots(
+            incidents(), hotspots.area_outline(ward_boundaries(area.current_wards).geometry)
+        ),
         hotspots.HotspotResult,
         modules=(hotspots, gistar),
     )
     repeats = statistics.get(
         "repeat_locations",
         key,
-        lambda: hotspots.repeat_locations(points, limit=None),
+        lambda: hotspots.repeat_locations(incidents(), limit=None),
         pd.DataFrame,
         modules=(hotspots,),
     )
