@@ -4,18 +4,21 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import date
 from html import escape
 
 import pandas as pd
 import streamlit as st
 
+from csp_data import words
+from csp_data.charts import colours
 from csp_data.config import Area
 from csp_data.figures import emerging, gistar, hotspots, streets
 from csp_data.figures.gistar import CELL_SIZE_M, PERMUTATIONS
 from csp_data.maps import MAP_HEIGHT, DeckJson, deck_json, ward_shapes
+from csp_data.maps import deck as maps_deck
 from csp_data.maps import hotspots as hotspot_maps
+from csp_data.maps import wards as maps_wards
 from csp_data.periods import Period, describe_months, latest_12_months
 from csp_data.series import Counted, MatchedMonths, counted_choices
 from csp_data.store.geography import ward_boundaries
@@ -24,8 +27,6 @@ from csp_data.store.statcache import StatCache, store_statcache
 from csp_data.ui.context import FIGURES_PER_CACHE, current_area, current_store, run_query
 from csp_data.ui.tables import show_table
 from csp_data.words import slug as slug_of
-
-Query = Callable[..., pd.DataFrame]
 
 SNAP_POINT_NOTE = (
     "police.uk places every incident on an anonymised snap point: the centre of a nearby street or a "
@@ -75,7 +76,13 @@ def _area_key(area: Area) -> dict:
 
 
 def stored_emerging(
-    area: Area, store_version: str, query: Query, months: tuple, kind: str, crime_type: str | None, hot_cell_ids: tuple
+    area: Area,
+    store_version: str,
+    query: hotspots.RunQuery,
+    months: tuple,
+    kind: str,
+    crime_type: str | None,
+    hot_cell_ids: tuple,
 ) -> emerging.EmergingResult:
     """The rising squares over ``months``, read from the statistics kept with the store version, or
     computed (with ``query``, the app's cached one or a :class:`Database`'s) and kept there."""
@@ -91,7 +98,7 @@ def stored_emerging(
 
 
 def stored_hotspots(
-    area: Area, store_version: str, query: Query, first: date, last: date, kind: str, crime_type: str | None
+    area: Area, store_version: str, query: hotspots.RunQuery, first: date, last: date, kind: str, crime_type: str | None
 ) -> tuple[hotspots.HotspotResult, pd.DataFrame]:
     """The Gi* result and the repeat locations of one period and type, read from the statistics kept with
     the store version, or computed from the incidents (a query, made only then) and kept there."""
@@ -123,6 +130,27 @@ def stored_hotspots(
     return result, repeats
 
 
+def stored_deck(
+    area: Area,
+    store_version: str,
+    choice: tuple,
+    result: hotspots.HotspotResult,
+    repeats: pd.DataFrame,
+    trend: emerging.EmergingResult | None,
+) -> DeckJson:
+    """The map of ``result``, ``repeats`` and ``trend`` written as JSON (about 45 ms for all crime), kept
+    with the statistics; ``choice`` is (first, last, kind, crime_type, trend_months), what they are of."""
+    first, last, kind, crime_type, trend_months = choice
+    key = {**_area_key(area), "first": first, "last": last, "kind": kind, "crime_type": crime_type}
+    return _statistics(area, store_version).get(
+        "hotspot_map",
+        {**key, "trend_months": trend_months},
+        lambda: deck_json(hotspot_maps.hotspot_deck(result, repeats, trend, ward_shapes(area.current_wards))),
+        DeckJson,
+        modules=(hotspot_maps, maps_deck, maps_wards, colours, words, hotspots, gistar, emerging),
+    )
+
+
 def store_every_choice(area: Area, seconds: float = 60.0) -> tuple[int, int]:
     """Compute and keep the statistics of every choice of the page's "Crime type or ASB" box for the
     default period (the latest 12 months), in the box's order, stopping after ``seconds`` (a national-sized
@@ -145,12 +173,17 @@ def store_every_choice(area: Area, seconds: float = 60.0) -> tuple[int, int]:
         for done, choice in enumerate(choices):
             if time.monotonic() - started > seconds:
                 return done, len(choices)
-            result, _ = stored_hotspots(
+            result, repeats = stored_hotspots(
                 area, version, database.query, period.first, period.last, choice.kind, choice.crime_type
             )
+            trend = None
             if not emerging.emerging_note(trend_months):
                 hot = tuple(result.hot_cells["cell_id"])
-                stored_emerging(area, version, database.query, trend_months, choice.kind, choice.crime_type, hot)
+                trend = stored_emerging(
+                    area, version, database.query, trend_months, choice.kind, choice.crime_type, hot
+                )
+            key = (period.first, period.last, choice.kind, choice.crime_type, trend_months)
+            stored_deck(area, version, key, result, repeats, trend)
         return len(choices), len(choices)
     finally:
         database.close()
@@ -252,8 +285,8 @@ def hotspot_map(
         trend = emerging_result(
             area_file, store_version, trend_months, kind, crime_type, tuple(result.hot_cells["cell_id"])
         )
-    deck = hotspot_maps.hotspot_deck(result, repeats, trend, ward_shapes(area.current_wards))
-    return deck_json(deck), hotspot_maps.hotspot_legend_html(result, trend)
+    deck = stored_deck(area, store_version, (first, last, kind, crime_type, trend_months), result, repeats, trend)
+    return deck, hotspot_maps.hotspot_legend_html(result, trend)
 
 
 def show_map(deck: DeckJson, legend: str, area_name: str) -> None:

@@ -102,6 +102,8 @@ def test_another_crime_type_is_its_own_entry(counted):
     assert sorted(p.name.split("-")[0] for p in version.iterdir()) == [
         "emerging",
         "emerging",
+        "hotspot_map",
+        "hotspot_map",
         "hotspots",
         "hotspots",
         "repeat_locations",
@@ -109,21 +111,25 @@ def test_another_crime_type_is_its_own_entry(counted):
     ]
 
 
-def test_every_crime_type_kept_at_start_is_read_not_computed(counted):
+def test_every_crime_type_kept_at_start_is_read_not_computed(counted, monkeypatch):
     """What deploy/warm.py does when a replica starts: every choice of the box for the default period is
-    computed once and kept; a visitor then changes the crime type through all of them with nothing
-    computed again (even with Streamlit's caches empty)."""
+    computed once and kept, its map too; a visitor then changes the crime type through all of them with
+    nothing computed again (even with Streamlit's caches empty)."""
     from csp_data.config import load_area
+    from csp_data.maps import hotspots as hotspot_maps
     from csp_data.ui.hotspots import store_every_choice
 
     store, calls = counted
+    real_deck, decks = hotspot_maps.hotspot_deck, []
+    monkeypatch.setattr(hotspot_maps, "hotspot_deck", lambda *a, **k: decks.append(1) or real_deck(*a, **k))
     area = load_area(None)
     assert store_every_choice(area, seconds=0) == (0, 15)  # out of time before the first: nothing done
     assert calls == {"compute_hotspots": 0, "repeat_locations": 0, "emerging_hotspots": 0}
     assert store_every_choice(area) == (15, 15)  # all crime, ASB and the 13 crime types of 2025
     assert calls == {"compute_hotspots": 15, "repeat_locations": 15, "emerging_hotspots": 15}
+    assert len(decks) == 15
     assert store_every_choice(area) == (15, 15)  # kept: read, not computed
-    assert calls["compute_hotspots"] == 15
+    assert calls["compute_hotspots"] == 15 and len(decks) == 15
     at = open_hotspots()
     options = at.selectbox(key="hotspots_filter").options
     assert len(options) == 15
@@ -131,3 +137,4 @@ def test_every_crime_type_kept_at_start_is_read_not_computed(counted):
         at.selectbox(key="hotspots_filter").select_index(index).run()
         assert not at.exception and not at.error
     assert calls == {"compute_hotspots": 15, "repeat_locations": 15, "emerging_hotspots": 15}
+    assert len(decks) == 15
