@@ -90,9 +90,9 @@ def warm(replica_url: str, timeout: float = 300.0) -> dict[str, float | str]:
     return results
 
 
-def store_statistics() -> str:
-    """Keep the Hotspots statistics of every crime type of the default period with the store; what was
-    done, or what went wrong (a warm-up problem, never a reason to stop)."""
+def store_statistics() -> tuple[bool, str]:
+    """Keep the Hotspots statistics of every crime type of the default period with the store: whether that
+    went cleanly, and what was done or what went wrong (a warm-up problem, never a reason to stop)."""
     started = time.monotonic()
     try:
         from csp_data.ui.context import current_area
@@ -100,9 +100,9 @@ def store_statistics() -> str:
 
         done, choices = store_every_choice(current_area())
     except Exception as exc:  # noqa: BLE001 - reported; the pages are warmed all the same
-        return f"the statistics could not be computed ({type(exc).__name__}: {exc})"
+        return False, f"the statistics could not be computed ({type(exc).__name__}: {exc})"
     stopped = "" if done == choices else " (stopped there: the rest are computed when first chosen)"
-    return f"{done} of {choices} choices in {time.monotonic() - started:.2f} s{stopped}"
+    return True, f"{done} of {choices} choices in {time.monotonic() - started:.2f} s{stopped}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -117,8 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for page, result in warm(url).items():
             clean &= not isinstance(result, str)
             print(f"{url} {page}: {result if isinstance(result, str) else f'{result:.2f} s'}", flush=True)
-    statistics = store_statistics()
-    clean &= not statistics.startswith("the statistics could not")
+    stored, statistics = store_statistics()
+    clean &= stored
     print(f"Hotspots statistics for the default period: {statistics}", flush=True)
     return 0 if clean else 1
 

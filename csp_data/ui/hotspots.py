@@ -75,6 +75,11 @@ def _area_key(area: Area) -> dict:
     return {"area": [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files]}
 
 
+def _choice_key(area: Area, first: date, last: date, kind: str, crime_type: str | None) -> dict:
+    """What a period's and type's statistics and map depend on besides the store."""
+    return {**_area_key(area), "first": first, "last": last, "kind": kind, "crime_type": crime_type}
+
+
 def stored_emerging(
     area: Area,
     store_version: str,
@@ -110,7 +115,7 @@ def stored_hotspots(
         return points[0]
 
     statistics = _statistics(area, store_version)
-    key = {**_area_key(area), "first": first, "last": last, "kind": kind, "crime_type": crime_type}
+    key = _choice_key(area, first, last, kind, crime_type)
     result = statistics.get(
         "hotspots",
         key,
@@ -141,10 +146,9 @@ def stored_deck(
     """The map of ``result``, ``repeats`` and ``trend`` written as JSON (about 45 ms for all crime), kept
     with the statistics; ``choice`` is (first, last, kind, crime_type, trend_months), what they are of."""
     first, last, kind, crime_type, trend_months = choice
-    key = {**_area_key(area), "first": first, "last": last, "kind": kind, "crime_type": crime_type}
     return _statistics(area, store_version).get(
         "hotspot_map",
-        {**key, "trend_months": trend_months},
+        {**_choice_key(area, first, last, kind, crime_type), "trend_months": trend_months},
         lambda: deck_json(hotspot_maps.hotspot_deck(result, repeats, trend, ward_shapes(area.current_wards))),
         DeckJson,
         modules=(hotspot_maps, maps_deck, maps_wards, colours, words, hotspots, gistar, emerging),
