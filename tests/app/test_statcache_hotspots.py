@@ -15,6 +15,7 @@ from csp_data.figures import emerging, hotspots
 from helpers import ROOT, shown_tables
 
 APP = str(ROOT / "app.py")
+GILLINGHAM_SOUTH = "E05014455"  # a ward of the current (2023) wards
 PAGE = "views/hotspots.py"
 
 
@@ -108,28 +109,34 @@ def test_another_crime_type_is_its_own_entry(counted):
         "hotspots",
         "repeat_locations",
         "repeat_locations",
+        "top_streets",
+        "top_streets",
     ]
 
 
 def test_every_crime_type_kept_at_start_is_read_not_computed(counted, monkeypatch):
     """What deploy/warm.py does when a replica starts: every choice of the box for the default period is
-    computed once and kept, its map too; a visitor then changes the crime type through all of them with
-    nothing computed again (even with Streamlit's caches empty)."""
+    computed once and kept, its map and the area's top streets too; a visitor then changes the crime type
+    through all of them with nothing computed or queried again (even with Streamlit's caches empty), until
+    a ward is chosen for the top streets."""
     from csp_data.config import load_area
+    from csp_data.figures import streets
     from csp_data.maps import hotspots as hotspot_maps
     from csp_data.ui.hotspots import store_every_choice
 
     store, calls = counted
     real_deck, decks = hotspot_maps.hotspot_deck, []
     monkeypatch.setattr(hotspot_maps, "hotspot_deck", lambda *a, **k: decks.append(1) or real_deck(*a, **k))
+    real_streets, wards = streets.top_streets, []
+    monkeypatch.setattr(streets, "top_streets", lambda *a, **k: wards.append(k["ward_code"]) or real_streets(*a, **k))
     area = load_area(None)
     assert store_every_choice(area, seconds=0) == (0, 15)  # out of time before the first: nothing done
     assert calls == {"compute_hotspots": 0, "repeat_locations": 0, "emerging_hotspots": 0}
     assert store_every_choice(area) == (15, 15)  # all crime, ASB and the 13 crime types of 2025
     assert calls == {"compute_hotspots": 15, "repeat_locations": 15, "emerging_hotspots": 15}
-    assert len(decks) == 15
+    assert len(decks) == 15 and wards == [None] * 15
     assert store_every_choice(area) == (15, 15)  # kept: read, not computed
-    assert calls["compute_hotspots"] == 15 and len(decks) == 15
+    assert calls["compute_hotspots"] == 15 and len(decks) == 15 and len(wards) == 15
     at = open_hotspots()
     options = at.selectbox(key="hotspots_filter").options
     assert len(options) == 15
@@ -137,4 +144,16 @@ def test_every_crime_type_kept_at_start_is_read_not_computed(counted, monkeypatc
         at.selectbox(key="hotspots_filter").select_index(index).run()
         assert not at.exception and not at.error
     assert calls == {"compute_hotspots": 15, "repeat_locations": 15, "emerging_hotspots": 15}
-    assert len(decks) == 15
+    assert len(decks) == 15 and len(wards) == 15
+    shown = top_streets_shown(at)  # read from the store's statistics
+    assert len(shown) == 10
+    at.selectbox(key="hotspots_ward").set_value(GILLINGHAM_SOUTH).run()  # a ward's top streets are queried
+    assert not at.exception and not at.error
+    assert wards[15:] == [GILLINGHAM_SOUTH]
+    assert not top_streets_shown(at).equals(shown)
+
+
+def top_streets_shown(at: AppTest):
+    """The figures of the page's top-streets table (the one whose share column names a ward or the area)."""
+    (table,) = [t for t in shown_tables(at) if "share" in t.names]
+    return table.value
