@@ -266,7 +266,10 @@ def emerging_hotspots(
             "currently_hot": chosen["cell_id"].isin(set(hot_cell_ids)).to_numpy(),
         }
     )
-    places = hotspots._cell_places(points, cell_size)
+    col, row = hotspots.assign_cells(points["longitude"], points["latitude"], cell_size)
+    # The places of the rising squares only: their points found by whole-array matching of (col, row).
+    near = pd.MultiIndex.from_arrays([col, row]).isin(pd.MultiIndex.from_frame(chosen[["col", "row"]]))
+    places = hotspots._cell_places(points[near], col[near], row[near])
     cells = cells.merge(places, left_on="cell_id", right_index=True, how="left")
     cells = cells.sort_values(["p_adjusted", "slope_per_year"], ascending=[True, False], ignore_index=True)
     return EmergingResult(cells=cells[list(RESULT_COLUMNS)], tested=n_tested, months=len(stamps))

@@ -139,7 +139,10 @@ def _area_cells(wkb: bytes, cell_size: float) -> pd.DataFrame:
 
 
 def grid_counts(
-    points: pd.DataFrame, cells: pd.DataFrame | None = None, cell_size: float = CELL_SIZE_M
+    points: pd.DataFrame,
+    cells: pd.DataFrame | None = None,
+    cell_size: float = CELL_SIZE_M,
+    located: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Incidents per grid cell.
 
@@ -149,6 +152,8 @@ def grid_counts(
         Rows of the ``hotspot_points`` query (``longitude``, ``latitude``, ``incidents``, ...).
     cells : DataFrame, optional
         The cells to include even when empty (``col``, ``row``), e.g. from :func:`area_cells`.
+    located : (ndarray, ndarray), optional
+        Each point's grid column and row, when already found by :func:`assign_cells`.
 
     Returns
     -------
@@ -158,7 +163,7 @@ def grid_counts(
     """
     if "incidents" not in points.columns:
         raise ValueError("points should have an 'incidents' column")
-    col, row = assign_cells(points["longitude"], points["latitude"], cell_size)
+    col, row = located if located is not None else assign_cells(points["longitude"], points["latitude"], cell_size)
     counted = (
         pd.DataFrame({"col": col, "row": row, "incidents": points["incidents"].to_numpy(dtype=np.int64)})
         .groupby(["col", "row"], as_index=False)["incidents"]
@@ -274,36 +279,55 @@ class HotspotResult:
     total_incidents: int
 
 
-def _cell_places(points: pd.DataFrame, cell_size: float) -> pd.DataFrame:
-    """For each cell holding an incident (index ``cell_id``): ``ward_name``, the ward with most of its
-    incidents (ties by name), and ``main_streets``, its ``MAIN_STREETS_PER_CELL`` locations with most
-    incidents as ``"On or near A Street (12); ..."`` (ties by name)."""
-    col, row = assign_cells(points["longitude"], points["latitude"], cell_size)
-    frame = points.assign(cell_id=cell_id(col, row).to_numpy(), ward_name=points["ward_name"].fillna("(no ward)"))
-    wards = (
-        frame.groupby(["cell_id", "ward_name"], as_index=False)["incidents"]
-        .sum()
-        .sort_values(["cell_id", "incidents", "ward_name"], ascending=[True, False, True])
-        .groupby("cell_id")
-        .agg(ward_name=("ward_name", "first"))
+def _busiest(cells: np.ndarray, codes: np.ndarray, incidents: np.ndarray, top: int) -> tuple[np.ndarray, ...]:
+    """Per cell (``cells``: a number per row), the ``top`` codes with the most incidents, ties by code:
+    arrays (cell, code, incidents) sorted by cell, then busiest first. Rows with code -1 are left out."""
+    keep = codes >= 0
+    cells, codes, incidents = cells[keep], codes[keep], incidents[keep]
+    span = int(codes.max()) + 1 if len(codes) else 1
+    pairs, which = np.unique(cells * span + codes, return_inverse=True)
+    sums = np.bincount(which.ravel(), weights=incidents, minlength=len(pairs)).astype(np.int64)
+    cell, code = np.divmod(pairs, span)
+    order = np.lexsort((code, -sums, cell))
+    cell, code, sums = cell[order], code[order], sums[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(cell)) + 1] if len(cell) else np.zeros(0, dtype=np.int64)
+    place = np.arange(len(cell)) - np.repeat(starts, np.diff(np.r_[starts, len(cell)]))
+    kept = place < top
+    return cell[kept], code[kept], sums[kept]
+
+
+def _cell_places(points: pd.DataFrame, col: np.ndarray, row: np.ndarray) -> pd.DataFrame:
+    """For each cell holding an incident (index ``cell_id``; ``col``, ``row``: each point's cell, from
+    :func:`assign_cells`): ``ward_name``, the ward with most of its incidents (ties by name), and
+    ``main_streets``, its ``MAIN_STREETS_PER_CELL`` locations with most incidents as
+    ``"On or near A Street (12); ..."`` (ties by name; points with no location are not named)."""
+    if not len(points):
+        return pd.DataFrame(
+            {"ward_name": pd.Series(dtype=object), "main_streets": pd.Series(dtype=object)},
+            index=pd.Index([], name="cell_id", dtype=object),
+        )
+    # Whole arrays of integer codes, names sorted so that a code's order is its name's: sorting and
+    # grouping by strings (and a function per cell) took 35-400 ms for Medway's thousand-odd cells.
+    cells, cell_keys = pd.factorize(pd.MultiIndex.from_arrays([np.asarray(col), np.asarray(row)]))
+    incidents = points["incidents"].to_numpy(dtype=np.int64)
+    ward_codes, ward_names = pd.factorize(points["ward_name"].fillna("(no ward)"), sort=True)
+    location_codes, locations = pd.factorize(points["location"], sort=True)
+    ward_cell, ward_code, _ = _busiest(cells, ward_codes, incidents, 1)
+    street_cell, street_code, street_incidents = _busiest(cells, location_codes, incidents, MAIN_STREETS_PER_CELL)
+    names = np.asarray(locations, dtype=object)[street_code]
+    by_cell: dict[int, list[str]] = {}
+    for cell, name, n in zip(street_cell.tolist(), names.tolist(), street_incidents.tolist()):
+        by_cell.setdefault(cell, []).append(f"{name} ({n})")
+    held = np.arange(len(cell_keys))
+    ids = cell_id(cell_keys.get_level_values(0), cell_keys.get_level_values(1)).to_numpy()
+    ward = pd.Series(np.asarray(ward_names, dtype=object)[ward_code], index=ward_cell).reindex(held)
+    return pd.DataFrame(
+        {
+            "ward_name": ward.to_numpy(),
+            "main_streets": ["; ".join(by_cell[c]) if c in by_cell else np.nan for c in held],
+        },
+        index=pd.Index(ids, name="cell_id"),
     )
-    streets = (
-        frame.groupby(["cell_id", "location"], as_index=False)["incidents"]
-        .sum()
-        .sort_values(["cell_id", "incidents", "location"], ascending=[True, False, True])
-    )
-    # Whole-column string operations, then plain Python lists: a function per cell on a DataFrame
-    # (groupby.apply) took about 0.4 s for Medway's thousand-odd cells, and groupby.agg with str.join
-    # on Arrow-backed strings about 60 ms.
-    top = streets.groupby("cell_id", sort=False).head(MAIN_STREETS_PER_CELL)
-    described = (top["location"].astype(str) + " (" + top["incidents"].astype(str) + ")").tolist()
-    by_cell: dict[str, list[str]] = {}
-    for cell, text in zip(top["cell_id"].tolist(), described):  # sorted by cell, busiest first
-        by_cell.setdefault(cell, []).append(text)
-    main = pd.Series(
-        ["; ".join(t) for t in by_cell.values()], index=pd.Index(list(by_cell), name="cell_id"), name="main_streets"
-    )
-    return wards.join(main, how="outer")
 
 
 def compute_hotspots(points: pd.DataFrame, area_shape=None, cell_size: float = CELL_SIZE_M) -> HotspotResult:
@@ -318,9 +342,9 @@ def compute_hotspots(points: pd.DataFrame, area_shape=None, cell_size: float = C
     """
     _check_points(points)
     cells = area_cells(area_shape, cell_size) if area_shape is not None else None
-    grid = gi_star(grid_counts(points, cells, cell_size), cell_size)
-    places = _cell_places(points, cell_size) if len(points) else pd.DataFrame(columns=["ward_name", "main_streets"])
-    grid = grid.merge(places, left_on="cell_id", right_index=True, how="left")
+    located = assign_cells(points["longitude"], points["latitude"], cell_size)  # once, for the grid and places
+    grid = gi_star(grid_counts(points, cells, cell_size, located), cell_size)
+    grid = grid.merge(_cell_places(points, *located), left_on="cell_id", right_index=True, how="left")
     hot = grid[grid["hotspot_class"].str.startswith("hot")].sort_values(["z_score", "incidents"], ascending=False)
     hot_cells = hot[["cell_id", "hotspot_label", "incidents", "z_score", "p_adjusted", "ward_name", "main_streets"]]
     counts = grid["hotspot_class"].value_counts()

@@ -631,3 +631,40 @@ def test_a_forked_process_transforms_in_a_thread_of_its_own():
         os.waitpid(child, 0)
         pytest.fail("the forked process's transformation never finished")
     assert os.waitstatus_to_exitcode(finished[1]) == 0
+
+
+def test_cell_places_busiest_ward_and_main_streets_with_ties():
+    """Each cell's ward with most incidents (ties by name, a missing ward as "(no ward)") and its three busiest
+    locations (ties by name; a point with no location counted for the ward but not named), worked by hand."""
+    a, b = (COL0 * 250 + 100, ROW0 * 250 + 100), (COL0 * 250 + 600, ROW0 * 250 + 100)  # cells COL0 and COL0 + 2
+    rows = [  # (cell, location, ward, incidents)
+        (a, "On or near Zeta Road", "Ward B", 2),
+        (a, "On or near Alpha Road", "Ward C", 2),
+        (a, "On or near Beta Road", "Ward B", 1),
+        (a, "On or near Alpha Road", "Ward C", 1),
+        (a, "On or near Gamma Road", "Ward B", 3),
+        (a, "On or near Delta Road", "Ward C", 1),
+        (b, None, None, 5),
+        (b, "On or near Beta Road", "Ward A", 2),
+        (b, "On or near Beta Road", "Ward B", 2),
+    ]
+    points = points_at(
+        [r[0][0] for r in rows],
+        [r[0][1] for r in rows],
+        np.array([r[3] for r in rows]),
+        location=[r[1] for r in rows],
+        ward_name=[r[2] for r in rows],
+    )
+    col, row = hotspots.assign_cells(points["longitude"], points["latitude"])
+    places = hotspots._cell_places(points, col, row)
+    # Cell a: Ward B 6, Ward C 4. Streets: Alpha 3 and Gamma 3 (tie: by name), then Zeta 2 (Beta and Delta 1).
+    # Cell b: (no ward) 5 beats A 2 and B 2; Beta Road is one location across its two wards: 4.
+    assert places.sort_index().to_dict("index") == {
+        f"{COL0}_{ROW0}": {
+            "ward_name": "Ward B",
+            "main_streets": "On or near Alpha Road (3); On or near Gamma Road (3); On or near Zeta Road (2)",
+        },
+        f"{COL0 + 2}_{ROW0}": {"ward_name": "(no ward)", "main_streets": "On or near Beta Road (4)"},
+    }
+    empty = hotspots._cell_places(points.iloc[:0], col[:0], row[:0])
+    assert empty.empty and list(empty.columns) == ["ward_name", "main_streets"]
