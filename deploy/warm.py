@@ -4,10 +4,10 @@ The first visitor after a start or deploy would otherwise pay for the imports, t
 every page's first figures (about 3 s of server work on the embedded data). Streamlit keeps its caches
 for the whole process, so once this has run each page's figures are ready for every later session.
 
-After the pages, the Hotspots page's statistics and map are computed for every crime type of the default
-period and kept with the store (``csp_data.ui.hotspots.store_every_choice``, in this process, with the
+After the pages, the Hotspots page's statistics, map and area-wide top streets are computed for every crime
+type of the default period and kept with the store (``csp_data.ui.hotspots.store_every_choice``, in this process, with the
 same area and store settings as the replicas): a visitor changing the crime type then finds them ready
-(about 0.2 s on the server instead of 0.5-1 s). Replicas read them from disk: another replica's warm-up
+(about 0.13 s on the server instead of 0.5-1 s). Replicas read them from disk: another replica's warm-up
 finds them kept. It stops after a minute (a national-sized store takes seconds a choice); the rest are
 computed when first chosen.
 
