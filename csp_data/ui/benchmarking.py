@@ -23,7 +23,7 @@ from csp_data.charts import benchmarks as benchmark_charts
 from csp_data.maps import benchmarks as benchmark_maps
 from csp_data.tables import readable
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
-from csp_data.ui.context import FIGURES_PER_CACHE, benchmark_table
+from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, benchmark_table
 from csp_data.ui.errors import guard
 from csp_data.ui.folds import fold
 from csp_data.ui.tables import DrawnTable, drawn_table
@@ -86,7 +86,7 @@ class Setup:
         return key if key in self.period_keys else self.default_period
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def page_setup(path: str, mtime_ns: int, csp_code: str | None, area_names: tuple, area_peers: tuple) -> Setup:
     table = benchmark_table(path, mtime_ns)
     code = bm.area_csp_code(table, csp_code, list(area_names))
@@ -105,7 +105,7 @@ def page_setup(path: str, mtime_ns: int, csp_code: str | None, area_names: tuple
     )
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=128, show_spinner=False)
 def comparison(path: str, mtime_ns: int, area_code: str, peers: tuple, period: str, offence: str) -> bm.Comparison:
     """:func:`csp_data.benchmarks.compare` of the area and the peers named ``peers``."""
     rows = benchmark_table(path, mtime_ns)
@@ -133,7 +133,7 @@ class GroupView:
     chart_note: str
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def group_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: tuple, period: str, offence: str):
     """The headline and the group's table and chart."""
     table = benchmark_table(path, mtime_ns)
@@ -179,7 +179,7 @@ class HistoryView:
     note: str
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def history_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: tuple, period: str, offence: str):
     """Each CSP's rank in the group in every year loaded."""
     history = comparison(path, mtime_ns, area_code, peers, period, offence).history
@@ -211,7 +211,7 @@ class MapView:
     note: str
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def map_view(
     path: str,
     mtime_ns: int,
@@ -263,7 +263,7 @@ class NationalView:
     helps: dict[str, str]
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def national_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: tuple, period: str, offence: str):
     """Where the area stands among every CSP, and the national table."""
     found = comparison(path, mtime_ns, area_code, peers, period, offence)
@@ -291,7 +291,7 @@ def national_view(path: str, mtime_ns: int, area_code: str, area_name: str, peer
     )
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def national_table(path: str, mtime_ns: int, area_code: str, area_name: str, peers: tuple, period: str, offence: str):
     """The national table's HTML (every CSP: about 30 ms to write), written when a visitor first opens its fold."""
     view = national_view(path, mtime_ns, area_code, area_name, peers, period, offence)
@@ -310,7 +310,7 @@ class PublishedView:
     file_part: str
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=8, show_spinner=False)
 def published_views(
     published_path: str, published_mtime_ns: int, path: str, mtime_ns: int, area_code: str, area_name: str
 ) -> tuple[list[PublishedView], str]:

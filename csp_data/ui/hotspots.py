@@ -24,7 +24,7 @@ from csp_data.series import Counted, MatchedMonths, counted_choices, matched_mon
 from csp_data.store.geography import ward_boundaries
 from csp_data.store.queries import Database, load_queries
 from csp_data.store.statcache import StatCache, store_statcache
-from csp_data.ui.context import FIGURES_PER_CACHE, current_area, current_store, run_query
+from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_area, current_store, run_query
 from csp_data.ui.tables import show_table
 from csp_data.words import slug as slug_of
 
@@ -249,7 +249,7 @@ def store_every_choice(area: Area, seconds: float = 60.0) -> tuple[int, int]:
         database.close()
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner="Looking for rising squares…")
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner="Looking for rising squares…")
 def emerging_result(
     area_file: str, store_version: str, months: tuple, kind: str, crime_type: str | None, hot_cell_ids: tuple
 ):
@@ -257,13 +257,13 @@ def emerging_result(
     return stored_emerging(current_area(), store_version, run_query, months, kind, crime_type, hot_cell_ids)
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner="Finding hotspots…")
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner="Finding hotspots…")
 def hotspot_result(area_file: str, store_version: str, first, last, kind: str, crime_type: str | None):
     """Computed once per (store, period, type) and kept with the store version; the arguments are the key."""
     return stored_hotspots(current_area(), store_version, run_query, first, last, kind, crime_type)
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE)
 def top_streets(
     area_file: str,
     store_version: str,
@@ -326,7 +326,7 @@ def show_summary(area: Area, period: Period, incident_filter: Counted, result: h
     figures[2].metric("Cells tested", f"{len(result.grid):,}")
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE)
 def hotspot_map(
     area_file: str, store_version: str, first, last, kind: str, crime_type: str | None, trend_months: tuple
 ) -> tuple[DeckJson, str]:

@@ -13,16 +13,16 @@ from csp_data.figures.overview import KindSummary, Overview
 from csp_data.periods import Period
 from csp_data.tables import TEXT
 from csp_data.ui.charts import VegaSpec, chart_spec
-from csp_data.ui.context import FIGURES_PER_CACHE, benchmark_table, current_store, get_area, run_query
+from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, benchmark_table, current_store, get_area, run_query
 from csp_data.ui.tables import table_html
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=4, show_spinner=False)
 def _peers(area_file: str, store_dir: str, store_version: str) -> Peers | None:
     return peer_position(get_area(area_file), store_dir, read_table=benchmark_table)
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner="Putting the crime picture together…")
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner="Putting the crime picture together…")
 def _picture(
     area_file: str, store_version: str, period: Period, loaded: tuple[date, ...], population: int | None
 ) -> CrimePicture:
@@ -37,7 +37,7 @@ def picture(area: Area, period: Period, loaded: list[date], population: int | No
     return _picture(str(area.area_file), current_store(area).version(), period, tuple(loaded), population)
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def _charts(
     area_file: str, store_version: str, period: Period, loaded: tuple[date, ...], population: int | None
 ) -> tuple[tuple[VegaSpec, str], tuple[VegaSpec, str]]:

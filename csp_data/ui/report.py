@@ -16,7 +16,7 @@ from csp_data.config import Area
 from csp_data.periods import Period
 from csp_data.report.model import period_title
 from csp_data.report.output import FORMATS, pack_file_name
-from csp_data.ui.context import area_population, current_store, database, get_area, loaded_months
+from csp_data.ui.context import FAST_HASH, area_population, current_store, database, get_area, loaded_months
 from csp_data.ui.errors import guard
 
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)"}
@@ -24,7 +24,7 @@ READY_KEY = "report_ready"
 BUILD_HINT = "Try again, or choose another period; if this keeps happening, please tell the site's maintainers."
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=8, show_spinner=False)
 def pack_bytes(
     area_file: str, store_dir: str, store_version: str, first: date, last: date, label: str, format_name: str
 ) -> bytes:

@@ -22,7 +22,7 @@ from csp_data.periods import Period, describe_months, month_label
 from csp_data.series import counted_choices, crime_type_counted, monthly_type_counts
 from csp_data.tables import COUNT
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
-from csp_data.ui.context import FIGURES_PER_CACHE, current_store, loaded_months, run_query
+from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_store, loaded_months, run_query
 from csp_data.ui.downloads import download_table
 from csp_data.ui.folds import fold
 from csp_data.ui.tables import show_table, table_html
@@ -104,12 +104,12 @@ class CrimeTypePanels:
 # -- caches -------------------------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def _type_counts(area_file: str, store_version: str, first: date, last: date, label: str) -> pd.DataFrame:
     return monthly_type_counts(run_query, loaded_months(), Period(first, last, label))
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def _series_labels(area_file: str, store_version: str, first: date, last: date, label: str) -> dict[str, str]:
     counts = _type_counts(area_file, store_version, first, last, label)
     return {c.key: c.label for c in counted_choices(counts.loc[counts["kind"] == "crime", "crime_type"])}
@@ -124,7 +124,7 @@ def _key(area: Area, period: Period) -> tuple:
     return str(area.area_file), current_store(area).version(), period.first, period.last, period.label
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner="Working out the seasonal pattern…")
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner="Working out the seasonal pattern…")
 def _page(
     area_file: str, store_version: str, first: date, last: date, label: str, series_key: str, area_name: str
 ) -> SeasonalityPage:
@@ -155,7 +155,7 @@ def seasonality_page(area: Area, period: Period, series_key: str) -> Seasonality
     return _page(*_key(area, period), series_key, area.short_name)
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner="Drawing each crime type…")
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner="Drawing each crime type…")
 def _crime_types(
     area_file: str, store_version: str, first: date, last: date, label: str, area_name: str
 ) -> CrimeTypePanels:

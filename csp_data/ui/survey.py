@@ -30,6 +30,7 @@ from csp_data.store.geography import ward_boundaries
 from csp_data.survey.store import read_stored_responses, stored_responses_file
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
 from csp_data.ui.context import (
+    FAST_HASH,
     FIGURES_PER_CACHE,
     area_population,
     current_area,
@@ -94,7 +95,7 @@ PROPORTION_KINDS = {
 }
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=8, show_spinner=False)
 def _cached_surveys(paths: tuple[str, ...], stamps: tuple):
     return sv.load_surveys(list(paths))
 
@@ -106,12 +107,12 @@ def read_surveys(paths: Sequence[Path]) -> Sequence[sv.Survey]:
     return _cached_surveys(tuple(str(p) for p in paths), tuple(file_stamp(p) for p in paths))
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=4, show_spinner=False)
 def _cached_responses(path: str, stamp: tuple[int, int]):
     return sv.read_survey_responses(path)
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=2, show_spinner=False)
 def _stored_responses(path: str) -> sv.SurveyResponses:
     # The stored file's name changes with every load, so the path is the whole key.
     return read_stored_responses(path, run_query)
@@ -137,7 +138,7 @@ def read_responses(path: Path) -> sv.SurveyResponses:
     return respondent_responses(current_area(), path)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=4, show_spinner=False)
 def _ward_names(area_file: str) -> dict[str, str]:
     names: dict[str, str] = {}
     for vintage in get_area(area_file).wards:
@@ -378,7 +379,7 @@ class DrugOffences:
     table: pd.DataFrame
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def _drug_offences(
     area_file: str, store_version: str, period: Period, loaded: tuple, population: int | None
 ) -> DrugOffences:
@@ -425,7 +426,7 @@ def show_respondent_file(area: Area, responses: sv.SurveyResponses, path: Path |
         st.caption(sv.respondent_method_text(len(responses.respondents), responses.weighted))
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE, show_spinner=False)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner=False)
 def _weighted_chart(
     proportions: pd.DataFrame, category: str, order: tuple[str, ...], title: str, answer: str, by: str
 ) -> tuple[VegaSpec, str, int | None]:

@@ -22,7 +22,7 @@ from csp_data.maps.wards import MAP_HEIGHT, build_ward_map, selected_ward_code, 
 from csp_data.periods import Period
 from csp_data.series import Counted
 from csp_data.ui.charts import show_chart
-from csp_data.ui.context import FIGURES_PER_CACHE, current_area, run_query
+from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_area, run_query
 from csp_data.ui.downloads import download_table
 from csp_data.ui.tables import show_table
 from csp_data.words import ordinal, slug
@@ -47,7 +47,7 @@ class WardChoice:
     requested_measure: str
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE)
 def ward_figures(choice: WardChoice) -> tuple[WardTable, str, str, MapClasses]:
     """The ward table, the measure shown (and why it differs from the one asked for, if it does) and
     the map's classes."""
@@ -59,7 +59,7 @@ def ward_figures(choice: WardChoice) -> tuple[WardTable, str, str, MapClasses]:
     return table, measure, measure_note, ward_classes.classify_wards(table, measure)
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE)
 def ward_map(choice: WardChoice, selected_ward: str | None, basemap: bool) -> DeckJson:
     """The map of :func:`ward_figures`, written once, with ``selected_ward`` outlined."""
     table, _, _, classes = ward_figures(choice)
@@ -74,13 +74,13 @@ def ward_map(choice: WardChoice, selected_ward: str | None, basemap: bool) -> De
     return deck_json(deck)
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE)
 def top_shares(choice: WardChoice) -> list[TopShare]:
     """:func:`csp_data.figures.wards.top_wards_share` of the period and ward set."""
     return wards.top_wards_share(run_query, choice.period, choice.vintage_id)
 
 
-@st.cache_data(max_entries=FIGURES_PER_CACHE)
+@st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE)
 def ward_profile_of(choice: WardChoice, ward_code: str) -> WardProfile:
     """:func:`csp_data.figures.ward_profile.build_ward_profile` of ``ward_code``."""
     return build_ward_profile(run_query, ward_figures(choice)[0], ward_code)
