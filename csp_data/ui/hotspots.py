@@ -210,9 +210,9 @@ def stored_deck(
 def store_every_choice(area: Area, seconds: float = 60.0) -> tuple[int, int]:
     """Compute and keep the statistics, map and area-wide top streets of every choice of the page's "Crime
     type or ASB" box for the default period (the latest 12 months), in the box's order, stopping after
-    ``seconds`` (a national-sized store takes seconds a choice). Run when a replica starts (``deploy/warm.py``), so that a visitor
-    changing the crime type finds them stored (about 0.13 s on the server instead of 0.5-1 s); values
-    already kept are only read. Returns (choices done, choices in the box)."""
+    ``seconds`` (a national-sized store takes seconds a choice). Run when a replica starts
+    (``deploy/warm.py``), so that a visitor changing the crime type finds them stored (about 0.13 s on the
+    server instead of 0.5-1 s); values already kept are only read. Returns (choices done, choices in the box)."""
     started = time.monotonic()
     store = current_store(area)
     database = Database(area, store)
