@@ -91,7 +91,12 @@ def _month_number(stamps: pd.DatetimeIndex) -> np.ndarray:
     return np.asarray(stamps.year, dtype=np.int64) * 12 + np.asarray(stamps.month, dtype=np.int64) - 1
 
 
-def monthly_cell_series(points: pd.DataFrame, months, cell_size: float = gistar.CELL_SIZE_M) -> pd.DataFrame:
+def monthly_cell_series(
+    points: pd.DataFrame,
+    months,
+    cell_size: float = gistar.CELL_SIZE_M,
+    located: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """Incidents per grid cell and month.
 
     Parameters
@@ -100,6 +105,8 @@ def monthly_cell_series(points: pd.DataFrame, months, cell_size: float = gistar.
         Rows of the ``hotspot_points`` query (``month`` is the first day of the month).
     months : iterable of dates
         The loaded months (first of month); every point's month must be one of them.
+    located : (ndarray, ndarray), optional
+        Each point's grid column and row, when already found by :func:`~csp_data.figures.hotspots.assign_cells`.
 
     Returns
     -------
@@ -122,7 +129,9 @@ def monthly_cell_series(points: pd.DataFrame, months, cell_size: float = gistar.
     if outside.any():
         extra = sorted({m.date().isoformat() for m in point_months[outside]})
         raise ValueError(f"points fall in months outside the loaded months: {extra[:5]}")
-    col, row = hotspots.assign_cells(points["longitude"], points["latitude"], cell_size)
+    col, row = (
+        located if located is not None else hotspots.assign_cells(points["longitude"], points["latitude"], cell_size)
+    )
     # Whole arrays (a date object per point and a pivot table took 30-60 ms for Medway's 70,000 rows).
     width = int(col.max() - col.min() + 1) if len(col) else 1
     key = (row - (row.min() if len(row) else 0)) * width + (col - (col.min() if len(col) else 0))  # row, then col
@@ -232,7 +241,9 @@ def emerging_hotspots(
     stamps = _distinct_months(months)
     if len(stamps) < MIN_MONTHS:
         raise ValueError(emerging_note(stamps))
-    series = monthly_cell_series(points, stamps, cell_size)
+    hotspots._check_points(points)
+    col, row = hotspots.assign_cells(points["longitude"], points["latitude"], cell_size)  # for the series and places
+    series = monthly_cell_series(points, stamps, cell_size, (col, row))
     labels = [m.date() for m in stamps]
     counts = series[labels].to_numpy(dtype=float)
     tested = counts.mean(axis=1) >= MIN_MEAN_PER_MONTH if len(series) else np.zeros(0, dtype=bool)
@@ -266,7 +277,6 @@ def emerging_hotspots(
             "currently_hot": chosen["cell_id"].isin(set(hot_cell_ids)).to_numpy(),
         }
     )
-    col, row = hotspots.assign_cells(points["longitude"], points["latitude"], cell_size)
     # The places of the rising squares only: their points found by whole-array matching of (col, row).
     near = pd.MultiIndex.from_arrays([col, row]).isin(pd.MultiIndex.from_frame(chosen[["col", "row"]]))
     places = hotspots._cell_places(points[near], col[near], row[near])
