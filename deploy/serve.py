@@ -179,9 +179,12 @@ def serve(
     env: dict[str, str] | None = None,
     timeout: float = 120.0,
     warm_pages: bool = False,
+    every_period: bool = False,
 ) -> Iterator[Stack]:
     """Start replicas and nginx on loopback (free ports unless given); stop them all on leaving. With
-    ``warm_pages``, every page is run once on each replica before nginx lets visitors in (deploy/warm.py)."""
+    ``warm_pages``, every page is run once on each replica before nginx lets visitors in, and the Hotspots
+    statistics of the default period are kept (deploy/warm.py); with ``every_period`` as well, those of
+    every other year are kept while the stack serves, at a lower CPU priority."""
     run_dir = Path(run_dir).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
     replica_ports = list(replica_ports or [free_port() for _ in range(replicas)])
@@ -195,6 +198,7 @@ def serve(
     # One cookie secret for every replica, so a signed cookie made by one is good at the other.
     replica_env = {**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32), **(env or {})}
     started: list[Replica] = []
+    warming: subprocess.Popen | None = None
     try:
         for replica_port in replica_ports:
             with (run_dir / f"replica-{replica_port}.log").open("wb") as out:
@@ -211,13 +215,22 @@ def serve(
             # process of its own, with the replicas' settings); a failure is reported, never fatal.
             with contextlib.suppress(subprocess.TimeoutExpired):
                 subprocess.run(
-                    [sys.executable, "-m", "deploy.warm", "--statistics"], cwd=ROOT, env=replica_env, timeout=timeout
+                    [sys.executable, "-m", "deploy.warm", "--statistics", "--periods=default"],
+                    cwd=ROOT,
+                    env=replica_env,
+                    timeout=timeout,
                 )
+        if warm_pages and every_period:
+            warming = subprocess.Popen(
+                [sys.executable, "-m", "deploy.warm", "--statistics", "--periods=others"], cwd=ROOT, env=replica_env
+            )
         with running_nginx(run_dir, site) as nginx:
             url = f"http://{LOOPBACK}:{site.port}"
             _wait_until_answering(url + "/_stcore/health", nginx, 15, run_dir / "error.log")
             yield Stack(url=url, run_dir=run_dir, site=site, replicas=started, nginx=nginx)
     finally:
+        if warming is not None:
+            _stop(warming, signal.SIGTERM, 10)
         for replica in started:
             _stop(replica.process, signal.SIGTERM, 10)
 
@@ -226,9 +239,15 @@ def _serve_forever(args: argparse.Namespace) -> None:
     ports = [args.first_replica_port + i for i in range(args.replicas)]
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops the stack as Ctrl-C does
     print(f"Starting {args.replicas} replicas of app.py (ports {', '.join(map(str, ports))}) and nginx…", flush=True)
-    print("Each replica runs every page once before nginx starts, so the first visitor finds them ready.")
+    print("Each replica runs every page once before nginx starts, so the first visitor finds them ready;")
+    print("the Hotspots statistics of every other year are then kept while it serves, at a lower priority.")
     with serve(
-        args.run_dir, port=args.port, replica_ports=ports, server_names=args.server_name, warm_pages=True
+        args.run_dir,
+        port=args.port,
+        replica_ports=ports,
+        server_names=args.server_name,
+        warm_pages=True,
+        every_period=True,
     ) as stack:
         print(f"The dashboard is at {stack.url}/ (nginx, loopback only). Logs: {stack.run_dir}. Ctrl-C stops.")
         with contextlib.suppress(KeyboardInterrupt):

@@ -40,8 +40,9 @@ log = logging.getLogger("csp_dashboard")
 
 CACHE_FOLDER = "statcache"
 FORMAT = 1
-#: Entries kept for one store version; past this the oldest are removed.
-MAX_ENTRIES = 400
+#: Entries kept for one store version; past this the oldest are removed. The Hotspots page keeps five a
+#: choice of period and type, and the warm-up keeps every year's: 21 periods x 15 types on 10 years of data.
+MAX_ENTRIES = 2000
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _NUMBERED = re.compile(r"^v(\d+)-")  # store versions are numbered: a later one is never removed for an earlier

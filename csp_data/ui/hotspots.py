@@ -19,7 +19,7 @@ from csp_data.maps import MAP_HEIGHT, DeckJson, deck_json, ward_shapes
 from csp_data.maps import deck as maps_deck
 from csp_data.maps import hotspots as hotspot_maps
 from csp_data.maps import wards as maps_wards
-from csp_data.periods import Period, describe_months, latest_12_months
+from csp_data.periods import Period, available_periods, describe_months
 from csp_data.series import Counted, MatchedMonths, counted_choices, matched_months
 from csp_data.store.geography import ward_boundaries
 from csp_data.store.queries import Database, load_queries
@@ -207,12 +207,29 @@ def stored_deck(
     )
 
 
-def store_every_choice(area: Area, seconds: float = 60.0) -> tuple[int, int]:
+def kept_periods(loaded: list[date]) -> list[Period]:
+    """The periods whose Hotspots statistics are kept when a replica starts: the default (the latest 12
+    months) first, then every financial and calendar year the sidebar offers, the latest ending first
+    (a year that is the same months as one before it, such as a calendar year equal to the latest 12
+    months, only once)."""
+    offered = available_periods(loaded)
+    years = sorted([*offered["financial"], *offered["calendar"]], key=lambda p: (p.last, p.first), reverse=True)
+    periods: dict[tuple[date, date], Period] = {}
+    for period in [*offered["latest12"], *years]:
+        periods.setdefault((period.first, period.last), period)
+    return list(periods.values())
+
+
+def store_every_choice(area: Area, seconds: float = 60.0, periods: str = "default") -> tuple[int, int]:
     """Compute and keep the statistics, map and area-wide top streets of every choice of the page's "Crime
-    type or ASB" box for the default period (the latest 12 months), in the box's order, stopping after
-    ``seconds`` (a national-sized store takes seconds a choice). Run when a replica starts
-    (``deploy/warm.py``), so that a visitor changing the crime type finds them stored (about 0.13 s on the
-    server instead of 0.5-1 s); values already kept are only read. Returns (choices done, choices in the box)."""
+    type or ASB" box, for the default period (``periods="default"``: the latest 12 months) or for every
+    other period of :func:`kept_periods` (``"others"``), period by period in that order and each in the
+    box's order, stopping after ``seconds`` (a national-sized store takes seconds a choice). Run when a
+    replica starts (``deploy/warm.py``), so that a visitor changing the crime type finds them stored
+    (about 0.13 s on the server instead of 0.5-1 s); values already kept are only read. Returns (choices
+    done, choices in the boxes of those periods)."""
+    if periods not in ("default", "others"):
+        raise ValueError(f"periods should be 'default' or 'others', not {periods!r}")
     started = time.monotonic()
     store = current_store(area)
     database = Database(area, store)
@@ -221,32 +238,53 @@ def store_every_choice(area: Area, seconds: float = 60.0) -> tuple[int, int]:
         loaded = [pd.Timestamp(m).date() for m in database.query("loaded_months")["month"]]
         if not loaded:
             return 0, 0
-        period = latest_12_months(loaded)
-        choices = counted_choices(
-            database.query("crime_type_counts", first=period.first, last=period.last)["crime_type"]
-        )
-        trend_months = tuple(sorted(m for m in loaded if m <= period.last))
-        matched = matched_months(period, loaded)
-        for done, choice in enumerate(choices):
-            if time.monotonic() - started > seconds:
-                return done, len(choices)
-            result, repeats = stored_hotspots(
-                area, version, database.query, period.first, period.last, choice.kind, choice.crime_type
+        chosen = kept_periods(loaded)
+        chosen = chosen[:1] if periods == "default" else chosen[1:]
+        boxes = [
+            (
+                period,
+                counted_choices(
+                    database.query("crime_type_counts", first=period.first, last=period.last)["crime_type"]
+                ),
             )
-            trend = None
-            if not emerging.emerging_note(trend_months):
-                hot = tuple(result.hot_cells["cell_id"])
-                trend = stored_emerging(
-                    area, version, database.query, trend_months, choice.kind, choice.crime_type, hot
-                )
-            key = (period.first, period.last, choice.kind, choice.crime_type, trend_months)
-            stored_deck(area, version, key, result, repeats, trend)
-            stored_area_streets(
-                area, version, database.query, period.first, period.last, choice.kind, choice.crime_type, matched
-            )
-        return len(choices), len(choices)
+            for period in chosen
+        ]
+        total, done = sum(len(choices) for _, choices in boxes), 0
+        for period, choices in boxes:
+            trend_months = tuple(sorted(m for m in loaded if m <= period.last))
+            matched = matched_months(period, loaded)
+            for choice in choices:
+                if time.monotonic() - started > seconds:
+                    return done, total
+                _store_choice(area, version, database, period, choice, trend_months, matched)
+                done += 1
+        return done, total
     finally:
         database.close()
+
+
+def _store_choice(
+    area: Area,
+    version: str,
+    database: Database,
+    period: Period,
+    choice: Counted,
+    trend_months: tuple,
+    matched: MatchedMonths,
+) -> None:
+    """Keep one choice's statistics, map and area-wide top streets (read when kept already)."""
+    result, repeats = stored_hotspots(
+        area, version, database.query, period.first, period.last, choice.kind, choice.crime_type
+    )
+    trend = None
+    if not emerging.emerging_note(trend_months):
+        hot = tuple(result.hot_cells["cell_id"])
+        trend = stored_emerging(area, version, database.query, trend_months, choice.kind, choice.crime_type, hot)
+    key = (period.first, period.last, choice.kind, choice.crime_type, trend_months)
+    stored_deck(area, version, key, result, repeats, trend)
+    stored_area_streets(
+        area, version, database.query, period.first, period.last, choice.kind, choice.crime_type, matched
+    )
 
 
 @st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner="Looking for rising squares…")

@@ -157,3 +157,77 @@ def top_streets_shown(at: AppTest):
     """The figures of the page's top-streets table (the one whose share column names a ward or the area)."""
     (table,) = [t for t in shown_tables(at) if "share" in t.names]
     return table.value
+
+
+def test_kept_periods_default_first_then_every_year_latest_ending_first_each_once():
+    """Worked by hand for the embedded data's months: Jan-Nov 2022, Jan-Apr 2024 and 2025."""
+    from datetime import date
+
+    from csp_data.periods import month_range
+    from csp_data.ui.hotspots import kept_periods
+
+    loaded = [
+        *month_range(date(2022, 1, 1), date(2022, 11, 1)),
+        *month_range(date(2024, 1, 1), date(2024, 4, 1)),
+        *month_range(date(2025, 1, 1), date(2025, 12, 1)),
+    ]
+    expected = [
+        ("Latest 12 months", date(2025, 1, 1), date(2025, 12, 1)),  # and calendar year 2025, the same months
+        ("Financial year 2025/26", date(2025, 4, 1), date(2026, 3, 1)),
+        ("Financial year 2024/25", date(2024, 4, 1), date(2025, 3, 1)),
+        ("Calendar year 2024", date(2024, 1, 1), date(2024, 12, 1)),
+        ("Financial year 2023/24", date(2023, 4, 1), date(2024, 3, 1)),
+        ("Financial year 2022/23", date(2022, 4, 1), date(2023, 3, 1)),
+        ("Calendar year 2022", date(2022, 1, 1), date(2022, 12, 1)),
+        ("Financial year 2021/22", date(2021, 4, 1), date(2022, 3, 1)),
+    ]
+    assert [(p.label, p.first, p.last) for p in kept_periods(loaded)] == expected
+    assert [p.label for p in kept_periods(list(reversed(loaded)))] == [e[0] for e in expected]
+    # One month loaded, March 2025: the latest 12 months are April 2024 to March 2025, which is financial
+    # year 2024/25 (kept once, as the default); calendar year 2025 is other months.
+    assert [(p.label, p.first, p.last) for p in kept_periods([date(2025, 3, 1)])] == [
+        ("Latest 12 months", date(2024, 4, 1), date(2025, 3, 1)),
+        ("Calendar year 2025", date(2025, 1, 1), date(2025, 12, 1)),
+    ]
+
+
+def test_every_other_year_kept_at_start_is_read_not_computed(counted, monkeypatch):
+    """The warm-up's second part: the other years' choices (here one financial year, to keep the test
+    short) are computed once at a lower priority and kept; a councillor who chooses that year and then
+    every crime type in turn makes nothing be computed, while the default period is left to the first part."""
+    from csp_data.config import load_area
+    from csp_data.ui import hotspots as hotspot_ui
+
+    store, calls = counted
+    real = hotspot_ui.kept_periods
+    monkeypatch.setattr(hotspot_ui, "kept_periods", lambda loaded: [p for p in real(loaded) if p.label in LABELS_KEPT])
+    area = load_area(None)
+    with pytest.raises(ValueError, match="periods should be"):
+        hotspot_ui.store_every_choice(area, periods="every")
+    # Apr-Nov 2022: all crime, ASB and the 13 crime types recorded then (independently: the distinct
+    # types in the store's files for those months).
+    choices = 2 + FY_2022_23_TYPES
+    assert hotspot_ui.store_every_choice(area, seconds=0, periods="others") == (0, choices)
+    assert calls["compute_hotspots"] == 0
+    assert hotspot_ui.store_every_choice(area, periods="others") == (choices, choices)
+    # No rising-squares test: the 11 months loaded up to March 2023 are too few for it.
+    assert calls == {"compute_hotspots": choices, "repeat_locations": choices, "emerging_hotspots": 0}
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["period_kind"] = "Financial year (April to March)"
+    at.session_state["period_financial"] = "Financial year 2022/23"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception and not at.error
+    options = at.selectbox(key="hotspots_filter").options
+    assert len(options) == choices
+    for index in range(1, len(options)):
+        at.selectbox(key="hotspots_filter").select_index(index).run()
+        assert not at.exception and not at.error
+    assert calls == {"compute_hotspots": choices, "repeat_locations": choices, "emerging_hotspots": 0}
+    at.sidebar.radio(key="period_kind").set_value("Latest 12 months").run()  # not kept by this part
+    assert not at.exception and not at.error
+    assert calls == {"compute_hotspots": choices + 1, "repeat_locations": choices + 1, "emerging_hotspots": 1}
+
+
+LABELS_KEPT = ("Latest 12 months", "Financial year 2022/23")
+FY_2022_23_TYPES = 13
