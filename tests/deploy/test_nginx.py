@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gzip
 import hashlib
 import http.client
 import io
@@ -28,6 +29,7 @@ from streamlit_wire import elements, metrics, open_session, ping, run_page
 from websockets.exceptions import InvalidStatus
 
 from deploy.nginx_config import Site, streamlit_static_dir
+from deploy.precompress import precompress
 from deploy.serve import free_port, running_nginx
 
 pytestmark = pytest.mark.slow
@@ -121,6 +123,24 @@ def test_static_files_come_from_the_installed_front_end_with_long_caching(stack)
     ):
         status, _, body = request(stack.url + path)
         assert status == 400 and b"root:" not in body, path
+
+
+def test_static_files_are_sent_as_compressed_once_beside_them(stack):
+    """gzip_static: the bundle's .gz (deploy/precompress.py, run by make setup) is sent as it is, not the
+    bundle compressed again on the fly; a browser that does not accept gzip gets the bundle itself."""
+    precompress(streamlit_static_dir())  # as make setup does (quick when already done)
+    _, _, page = request(stack.url + "/")
+    bundle = re.search(rb'src="\./(static/js/index\.\w+\.js)"', page)[1].decode()
+    source = streamlit_static_dir() / bundle
+    packed = source.with_name(source.name + ".gz").read_bytes()
+    status, headers, body = request(stack.url + "/" + bundle, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in headers["Vary"]
+    assert body == packed  # level 9 and mtime 0, byte for byte: not nginx's level-5 compression
+    assert headers["Content-Length"] == str(len(packed))  # a file sent whole, not a compressed stream
+    assert gzip.decompress(body) == source.read_bytes()
+    status, headers, body = request(stack.url + "/" + bundle, headers={"Accept-Encoding": "identity"})
+    assert status == 200 and "Content-Encoding" not in headers and body == source.read_bytes()
 
 
 @pytest.mark.parametrize(
