@@ -15,7 +15,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
-	$(PY) -m deploy.precompress
+	-$(PY) -m deploy.precompress  # gzip the front end once for nginx; a failure only means nginx compresses it itself
 	touch $(STAMP)
 
 setup: $(STAMP)
