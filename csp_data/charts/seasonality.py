@@ -1,4 +1,4 @@
-"""Altair charts for the Seasonality page.
+"""The Seasonality page's charts, written as Vega-Lite specifications (:mod:`csp_data.charts.vegalite`).
 
 Colours come from :mod:`csp_data.charts.colours`: a financial year is drawn in its own fixed colour
 (:func:`~csp_data.charts.colours.year_colour` of the year it starts in), the same on every page, and a
@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import altair as alt
 import pandas as pd
 
 from csp_data.charts.colours import ASB_COLOUR, CRIME_COLOUR, NOT_LOADED_COLOUR, year_colour
+from csp_data.charts.vegalite import Tables, VegaSpec, field, layer, layered, mark, tip
 from csp_data.figures.seasonality import FY_MONTH_NAMES
 from csp_data.periods import MONTH_NAMES, add_months
 
@@ -52,23 +52,23 @@ def _floats(values: pd.Series) -> pd.Series:
     return values.astype("Float64").astype(float)
 
 
-def _count_scale(*columns: pd.Series, headroom: float = 1.0) -> alt.Scale:
+def _count_scale(*columns: pd.Series, headroom: float = 1.0) -> dict:
     """A count scale from zero, with room above the largest value for labels along the top."""
     values = pd.concat([_floats(c) for c in columns]).dropna()
     top = float(values.max()) * headroom if len(values) else 0.0
-    return alt.Scale(zero=True, domainMin=0, domainMax=top) if top > 0 else alt.Scale(zero=True)
+    return {"zero": True, "domainMin": 0, "domainMax": top} if top > 0 else {"zero": True}
 
 
-def _month_axis(title: str | None = "Month") -> alt.X:
-    return alt.X("month:T", title=title, axis=alt.Axis(format="%b %Y", labelAngle=-45, tickCount="month"))
+def _month_axis(title: str | None = "Month") -> dict:
+    return field("month", "temporal", title=title, axis={"format": "%b %Y", "labelAngle": -45, "tickCount": "month"})
 
 
-def _legend(title: str | None, **extra) -> alt.Legend:
+def _legend(title: str | None, **extra) -> dict:
     """Below the chart, one entry a row, so that it is never cut at a phone's width."""
-    return alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=320, title=title, **extra)
+    return {"orient": "bottom", "direction": "vertical", "columns": 1, "labelLimit": 320, "title": title, **extra}
 
 
-def _gap_layers(series: pd.DataFrame) -> list[alt.Chart]:
+def _gap_layers(tables: Tables, series: pd.DataFrame) -> list[dict]:
     """Runs of months not loaded, shaded half a month either side of their points and labelled."""
     runs: list[list] = []
     for month, loaded in zip(series["month"], series["loaded"]):
@@ -92,17 +92,24 @@ def _gap_layers(series: pd.DataFrame) -> list[alt.Chart]:
             "label": "not loaded",
         }
     )
-    base = alt.Chart(gaps)
-    tooltip = [alt.Tooltip("months:N", title="Not loaded")]
+    tooltip = [tip("months", "nominal", "Not loaded")]
     return [
-        base.mark_rect(color=NOT_LOADED_COLOUR).encode(x=alt.X("start:T"), x2=alt.X2("end:T"), tooltip=tooltip),
-        base.mark_text(baseline="top", dy=4, color="#333333", fontSize=11).encode(
-            x=alt.X("middle:T"), y=alt.YValue(0), text=alt.Text("label:N")
+        layer(
+            tables,
+            gaps,
+            mark("rect", color=NOT_LOADED_COLOUR),
+            {"tooltip": tooltip, "x": field("start", "temporal"), "x2": {"field": "end"}},
+        ),
+        layer(
+            tables,
+            gaps,
+            mark("text", baseline="top", color="#333333", dy=4, fontSize=11),
+            {"text": field("label", "nominal"), "x": field("middle", "temporal"), "y": {"value": 0}},
         ),
     ]
 
 
-def _summer_layer(events: pd.DataFrame) -> list[alt.Chart]:
+def _summer_layer(tables: Tables, events: pd.DataFrame) -> list[dict]:
     """The school summer holidays as a pale span behind the monthly counts (the caption names it)."""
     spans = events[events["first_month"] != events["last_month"]]
     if spans.empty:
@@ -115,43 +122,60 @@ def _summer_layer(events: pd.DataFrame) -> list[alt.Chart]:
             "when": spans["when"],
         }
     )
-    tooltip = [alt.Tooltip("event:N", title="Event"), alt.Tooltip("when:N", title="When")]
+    tooltip = [tip("event", "nominal", "Event"), tip("when", "nominal", "When")]
     return [
-        alt.Chart(data)
-        .mark_rect(color=SUMMER_COLOUR, opacity=0.15)
-        .encode(x=alt.X("start:T"), x2=alt.X2("end:T"), tooltip=tooltip)
+        layer(
+            tables,
+            data,
+            mark("rect", color=SUMMER_COLOUR, opacity=0.15),
+            {"tooltip": tooltip, "x": field("start", "temporal"), "x2": {"field": "end"}},
+        )
     ]
 
 
-def _fy_event_layers(events: pd.DataFrame) -> list[alt.Chart]:
+def _fy_event_layers(tables: Tables, events: pd.DataFrame) -> list[dict]:
     """Summer holidays as a labelled span; Halloween and Bonfire Night as labelled solid rules."""
     if events.empty:
         return []
     marks = events.assign(start=events["first_position"] - 0.5, end=events["last_position"] + 0.5)
-    tooltip = [
-        alt.Tooltip("event:N", title="Event"),
-        alt.Tooltip("when:N", title="When"),
-        alt.Tooltip("note:N", title="Note"),
-    ]
+    tooltip = [tip("event", "nominal", "Event"), tip("when", "nominal", "When"), tip("note", "nominal", "Note")]
     spans = marks[marks["first_position"] != marks["last_position"]]
     days = marks[marks["first_position"] == marks["last_position"]]
     days = days.assign(label_y=[4 + 13 * (i % 2) for i in range(len(days))])
     text = {"align": "left", "baseline": "top", "color": EVENT_COLOUR, "fontSize": 10}
     return [
-        alt.Chart(spans)
-        .mark_rect(color=SUMMER_COLOUR, opacity=0.15)
-        .encode(x=alt.X("start:Q"), x2=alt.X2("end:Q"), tooltip=tooltip),
-        alt.Chart(spans)
-        .mark_text(dx=2, dy=4, **text)
-        .encode(x=alt.X("start:Q"), y=alt.YValue(0), text=alt.Text("event:N")),
-        alt.Chart(days).mark_rule(color=EVENT_COLOUR).encode(x=alt.X("first_position:Q"), tooltip=tooltip),
-        alt.Chart(days)
-        .mark_text(dx=3, **text)
-        .encode(x=alt.X("first_position:Q"), y=alt.Y("label_y:Q", scale=None), text=alt.Text("event:N")),
+        layer(
+            tables,
+            spans,
+            mark("rect", color=SUMMER_COLOUR, opacity=0.15),
+            {"tooltip": tooltip, "x": field("start", "quantitative"), "x2": {"field": "end"}},
+        ),
+        layer(
+            tables,
+            spans,
+            mark("text", dx=2, dy=4, **text),
+            {"text": field("event", "nominal"), "x": field("start", "quantitative"), "y": {"value": 0}},
+        ),
+        layer(
+            tables,
+            days,
+            mark("rule", color=EVENT_COLOUR),
+            {"tooltip": tooltip, "x": field("first_position", "quantitative")},
+        ),
+        layer(
+            tables,
+            days,
+            mark("text", dx=3, **text),
+            {
+                "text": field("event", "nominal"),
+                "x": field("first_position", "quantitative"),
+                "y": field("label_y", "quantitative", scale=None),
+            },
+        ),
     ]
 
 
-def fy_overlay_chart(overlay: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
+def fy_overlay_chart(overlay: pd.DataFrame, events: pd.DataFrame) -> VegaSpec:
     """One line per financial year over April..March, each in its year's colour; partial years dashed.
 
     Colour and dash share one legend (each year's line as it is drawn), below the chart.
@@ -169,43 +193,52 @@ def fy_overlay_chart(overlay: pd.DataFrame, events: pd.DataFrame) -> alt.LayerCh
     years = overlay.drop_duplicates("line_label").sort_values("fy_start")
     labels = list(years["line_label"])
     legend = _legend("Financial year", symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=500)
-    x = alt.X(
-        "fy_position:Q",
-        title="Month of the financial year (April to March)",
-        scale=alt.Scale(domain=[0.5, 12.5], nice=False),
-        axis=alt.Axis(
-            values=list(range(1, 13)), labelExpr=f"{json.dumps(list(FY_MONTH_NAMES))}[datum.value - 1]", grid=False
-        ),
-    )
-    base = alt.Chart(data).encode(
-        x=x,
-        y=alt.Y("incidents:Q", title="Incidents recorded", scale=_count_scale(data["incidents"], headroom=HEADROOM)),
-        color=alt.Color(
-            "line_label:N",
-            scale=alt.Scale(domain=labels, range=[year_colour(int(y)) for y in years["fy_start"]]),
+    tables = Tables()
+    encoding = {
+        "color": field(
+            "line_label",
+            "nominal",
             legend=legend,
+            scale={"domain": labels, "range": [year_colour(int(y)) for y in years["fy_start"]]},
         ),
-        tooltip=[
-            alt.Tooltip("financial_year:N", title="Financial year"),
-            alt.Tooltip("month_text:N", title="Month"),
-            alt.Tooltip("incidents:Q", title="Incidents", format=",d"),
-            alt.Tooltip("year_coverage:N", title="Year coverage"),
+        "tooltip": [
+            tip("financial_year", "nominal", "Financial year"),
+            tip("month_text", "nominal", "Month"),
+            tip("incidents", "quantitative", "Incidents", format=",d"),
+            tip("year_coverage", "nominal", "Year coverage"),
         ],
+        "x": field(
+            "fy_position",
+            "quantitative",
+            axis={
+                "grid": False,
+                "labelExpr": f"{json.dumps(list(FY_MONTH_NAMES))}[datum.value - 1]",
+                "values": list(range(1, 13)),
+            },
+            scale={"domain": [0.5, 12.5], "nice": False},
+            title="Month of the financial year (April to March)",
+        ),
+        "y": field(
+            "incidents",
+            "quantitative",
+            scale=_count_scale(data["incidents"], headroom=HEADROOM),
+            title="Incidents recorded",
+        ),
+    }
+    dashes = field(
+        "line_label",
+        "nominal",
+        legend=legend,
+        scale={"domain": labels, "range": [DASHED if p else SOLID for p in years["partial"]]},
     )
-    lines = base.mark_line(invalid=BREAK, strokeWidth=2.5).encode(
-        strokeDash=alt.StrokeDash(
-            "line_label:N",
-            scale=alt.Scale(domain=labels, range=[DASHED if p else SOLID for p in years["partial"]]),
-            legend=legend,
-        )
-    )
-    points = base.mark_point(filled=True, size=40, invalid=BREAK)
+    lines = layer(tables, data, mark("line", invalid=BREAK, strokeWidth=2.5), {**encoding, "strokeDash": dashes})
+    points = layer(tables, data, mark("point", filled=True, invalid=BREAK, size=40), encoding)
     # The height holds the legend below the plot (a row a year): the plot itself keeps OVERLAY_HEIGHT.
     height = OVERLAY_HEIGHT + LEGEND_ROW * (len(labels) + 1)
-    return alt.layer(*_fy_event_layers(events), lines, points, height=height)
+    return layered(tables, [*_fy_event_layers(tables, events), lines, points], height=height)
 
 
-def expected_range_chart(series: pd.DataFrame, expected: pd.DataFrame, events: pd.DataFrame, kind: str):
+def expected_range_chart(series: pd.DataFrame, expected: pd.DataFrame, events: pd.DataFrame, kind: str) -> VegaSpec:
     """Monthly counts over every loaded month, with the expected range of each loaded month that has one.
 
     Months outside the range are black triangles (up for above, down for below); months not loaded
@@ -231,50 +264,65 @@ def expected_range_chart(series: pd.DataFrame, expected: pd.DataFrame, events: p
     colour = series_colour(kind)
     x = _month_axis()
     tooltip = [
-        alt.Tooltip("month_text:N", title="Month"),
-        alt.Tooltip("incidents:Q", title="Incidents", format=",d"),
-        alt.Tooltip("expected:Q", title="Expected", format=",.0f"),
-        alt.Tooltip("range_text:N", title="Expected range"),
-        alt.Tooltip("position_text:N", title="Against the range"),
+        tip("month_text", "nominal", "Month"),
+        tip("incidents", "quantitative", "Incidents", format=",d"),
+        tip("expected", "quantitative", "Expected", format=",.0f"),
+        tip("range_text", "nominal", "Expected range"),
+        tip("position_text", "nominal", "Against the range"),
     ]
-    layers = _gap_layers(series) + _summer_layer(events)
+    tables = Tables()
+    layers = _gap_layers(tables, series) + _summer_layer(tables, events)
     band = data[data["drawn"]]
     if len(band):
         band = band.assign(start=band["month"] - BAND_HALF_WIDTH, end=band["month"] + BAND_HALF_WIDTH)
+        span = {"x": field("start", "temporal"), "x2": {"field": "end"}}
         layers.append(
-            alt.Chart(band)
-            .mark_rect(color=BAND_COLOUR, opacity=0.45)
-            .encode(x=alt.X("start:T"), x2=alt.X2("end:T"), y=alt.Y("lower:Q"), y2=alt.Y2("upper:Q"), tooltip=tooltip)
+            layer(
+                tables,
+                band,
+                mark("rect", color=BAND_COLOUR, opacity=0.45),
+                {"tooltip": tooltip, **span, "y": field("lower", "quantitative"), "y2": {"field": "upper"}},
+            )
         )
         layers.append(
-            alt.Chart(band)
-            .mark_rule(color=MEAN_COLOUR, strokeWidth=1.5)
-            .encode(x=alt.X("start:T"), x2=alt.X2("end:T"), y=alt.Y("expected:Q"), tooltip=tooltip)
+            layer(
+                tables,
+                band,
+                mark("rule", color=MEAN_COLOUR, strokeWidth=1.5),
+                {"tooltip": tooltip, **span, "y": field("expected", "quantitative")},
+            )
         )
-    y = alt.Y(
-        "incidents:Q", title="Incidents recorded", scale=_count_scale(data["incidents"], band["upper"], headroom=1.08)
+    y = field(
+        "incidents",
+        "quantitative",
+        scale=_count_scale(data["incidents"], band["upper"], headroom=1.08),
+        title="Incidents recorded",
     )
-    base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
+    encoding = {"tooltip": tooltip, "x": x, "y": y}
     layers += [
-        base.mark_line(color=colour, invalid=BREAK, strokeWidth=2),
-        base.mark_point(filled=True, color=colour, size=40, invalid=BREAK),
+        layer(tables, data, mark("line", color=colour, invalid=BREAK, strokeWidth=2), encoding),
+        layer(tables, data, mark("point", color=colour, filled=True, invalid=BREAK, size=40), encoding),
     ]
     outside = data[data["position"].isin(["above", "below"])]
     if len(outside):
-        shape = alt.Shape(
-            "position:N",
-            scale=alt.Scale(domain=["above", "below"], range=["triangle-up", "triangle-down"]),
+        shape = field(
+            "position",
+            "nominal",
             legend=None,  # the page says in words: ▲ above, ▼ below
+            scale={"domain": ["above", "below"], "range": ["triangle-up", "triangle-down"]},
         )
         layers.append(
-            alt.Chart(outside)
-            .mark_point(filled=True, size=160, color="#000000", stroke="white", strokeWidth=1, opacity=1)
-            .encode(x=x, y=alt.Y("incidents:Q"), shape=shape, tooltip=tooltip)
+            layer(
+                tables,
+                outside,
+                mark("point", color="#000000", filled=True, opacity=1, size=160, stroke="white", strokeWidth=1),
+                {"shape": shape, "tooltip": tooltip, "x": x, "y": field("incidents", "quantitative")},
+            )
         )
-    return alt.layer(*layers, height=EXPECTED_HEIGHT)
+    return layered(tables, layers, height=EXPECTED_HEIGHT)
 
 
-def heat_map_chart(heat: pd.DataFrame) -> alt.LayerChart:
+def heat_map_chart(heat: pd.DataFrame) -> VegaSpec:
     """Month (rows) by year (columns), shaded by count with the count in each cell; months not loaded say so.
 
     Years run across, so the grid stays readable on a phone: a few wide columns rather than twelve
@@ -295,48 +343,59 @@ def heat_map_chart(heat: pd.DataFrame) -> alt.LayerChart:
         }
     )
     years = list(dict.fromkeys(data["year_text"]))
-    x = alt.X(
-        "year_text:O",
-        title=None,
-        sort=years,
-        axis=alt.Axis(labelAngle=0, orient="top", labelExpr="split(datum.value, '|')", labelLimit=200),
-    )
-    y = alt.Y("month_name:O", title=None, sort=list(MONTH_NAMES))
+    cell = {
+        "x": field(
+            "year_text",
+            "ordinal",
+            axis={"labelAngle": 0, "labelExpr": "split(datum.value, '|')", "labelLimit": 200, "orient": "top"},
+            sort=years,
+            title=None,
+        ),
+        "y": field("month_name", "ordinal", sort=list(MONTH_NAMES), title=None),
+    }
     loaded = data[data["loaded"]]
     missing = data[~data["loaded"]]
-    tooltip = [alt.Tooltip("month_text:N", title="Month"), alt.Tooltip("cell_text:N", title="Incidents")]
+    tooltip = [tip("month_text", "nominal", "Month"), tip("cell_text", "nominal", "Incidents")]
     low, high = (float(loaded["incidents"].min()), float(loaded["incidents"].max())) if len(loaded) else (0.0, 1.0)
-    colour = alt.Color(
-        "incidents:Q",
+    colour = field(
+        "incidents",
+        "quantitative",
+        legend={"direction": "horizontal", "gradientLength": 200, "orient": "bottom"},
+        scale={"scheme": "blues", "zero": False},
         title="Incidents",
-        scale=alt.Scale(scheme="blues", zero=False),
-        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=200),
     )
+    tables = Tables()
     layers = [
-        alt.Chart(loaded).mark_rect(stroke="white").encode(x=x, y=y, color=colour, tooltip=tooltip),
-        alt.Chart(loaded)
-        .mark_text(fontSize=12)
-        .encode(
-            x=x,
-            y=y,
-            text=alt.Text("cell_text:N"),
-            color=alt.ColorValue(
-                "black", condition={"test": f"datum.incidents > {(low + high) / 2}", "value": "white"}
-            ),
-            tooltip=tooltip,
+        layer(tables, loaded, mark("rect", stroke="white"), {"color": colour, "tooltip": tooltip, **cell}),
+        layer(
+            tables,
+            loaded,
+            mark("text", fontSize=12),
+            {
+                "color": {
+                    "condition": {"test": f"datum.incidents > {(low + high) / 2}", "value": "white"},
+                    "value": "black",
+                },
+                "text": field("cell_text", "nominal"),
+                "tooltip": tooltip,
+                **cell,
+            },
         ),
     ]
     if len(missing):
         layers += [
-            alt.Chart(missing).mark_rect(color="#F0F0F0", stroke="white").encode(x=x, y=y, tooltip=tooltip),
-            alt.Chart(missing)
-            .mark_text(fontSize=10, color="#555555", fontStyle="italic")
-            .encode(x=x, y=y, text=alt.Text("cell_text:N"), tooltip=tooltip),
+            layer(tables, missing, mark("rect", color="#F0F0F0", stroke="white"), {"tooltip": tooltip, **cell}),
+            layer(
+                tables,
+                missing,
+                mark("text", color="#555555", fontSize=10, fontStyle="italic"),
+                {"text": field("cell_text", "nominal"), "tooltip": tooltip, **cell},
+            ),
         ]
-    return alt.layer(*layers, height=alt.Step(26))
+    return layered(tables, layers, height={"step": 26})
 
 
-def rolling_chart(rolling: pd.DataFrame, kind: str) -> alt.LayerChart:
+def rolling_chart(rolling: pd.DataFrame, kind: str) -> VegaSpec:
     """Rolling 12-month totals; months whose 12 months are not all loaded have no point."""
     data = pd.DataFrame(
         {
@@ -350,26 +409,28 @@ def rolling_chart(rolling: pd.DataFrame, kind: str) -> alt.LayerChart:
             "loaded_text": [f"{n} of 12" for n in rolling["months_loaded_in_window"]],
         }
     )
-    base = alt.Chart(data).encode(
-        x=_month_axis(),
-        y=alt.Y("rolling_12:Q", title="12-month total", scale=alt.Scale(zero=True)),
-        tooltip=[
-            alt.Tooltip("window_text:N", title="12 months"),
-            alt.Tooltip("rolling_12:Q", title="Total", format=",d"),
-            alt.Tooltip("loaded_text:N", title="Months loaded"),
+    encoding = {
+        "tooltip": [
+            tip("window_text", "nominal", "12 months"),
+            tip("rolling_12", "quantitative", "Total", format=",d"),
+            tip("loaded_text", "nominal", "Months loaded"),
         ],
-    )
+        "x": _month_axis(),
+        "y": field("rolling_12", "quantitative", scale={"zero": True}, title="12-month total"),
+    }
     colour = series_colour(kind)
-    return alt.layer(
-        base.mark_line(color=colour, invalid=BREAK, strokeWidth=2),
-        base.mark_point(filled=True, color=colour, size=50, invalid=BREAK),
+    tables = Tables()
+    return layered(
+        tables,
+        [
+            layer(tables, data, mark("line", color=colour, invalid=BREAK, strokeWidth=2), encoding),
+            layer(tables, data, mark("point", color=colour, filled=True, invalid=BREAK, size=50), encoding),
+        ],
         height=ROLLING_HEIGHT,
     )
 
 
-def _trend_layers(
-    trend: pd.DataFrame, colour: str, legend: alt.Legend | None, small: bool = False, **chart
-) -> alt.LayerChart:
+def _trend_layers(trend: pd.DataFrame, colour: str, legend: dict | None, small: bool = False, **chart) -> VegaSpec:
     """The monthly counts (line and points, in ``colour``) and the 3-month average (a thicker black line).
 
     ``chart`` holds the layer chart's own settings (height, title, transform).
@@ -384,38 +445,51 @@ def _trend_layers(
     )
     if "crime_type" in trend:
         data["crime_type"] = list(trend["crime_type"]) * 2
+    y = field("value", "quantitative", scale={"zero": True}, title=None if small else "Incidents recorded")
     if small:  # labels centred on their ticks (not pushed inside the plot's ends, off their ticks)
-        axis = alt.Axis(format="%b %Y", labelAngle=0, tickCount=4, labelFlush=False)
-        y_axis = alt.Axis(tickCount=4, labelFlush=False)
+        x = field("month", "temporal", axis={"format": "%b %Y", "labelAngle": 0, "labelFlush": False, "tickCount": 4})
+        y["axis"] = {"labelFlush": False, "tickCount": 4}
     else:
-        axis, y_axis = alt.Axis(format="%b %Y", labelAngle=-45), alt.Undefined
+        x = field("month", "temporal", axis={"format": "%b %Y", "labelAngle": -45})
+    x["title"] = None
     measures = [COUNT, AVERAGE]
-    base = alt.Chart(data).encode(
-        x=alt.X("month:T", title=None, axis=axis),
-        y=alt.Y("value:Q", title=None if small else "Incidents recorded", scale=alt.Scale(zero=True), axis=y_axis),
-        color=alt.Color("measure:N", scale=alt.Scale(domain=measures, range=[colour, AVERAGE_COLOUR]), legend=legend),
-        strokeWidth=alt.StrokeWidth("measure:N", scale=alt.Scale(domain=measures, range=[1.5, 3]), legend=None),
-        tooltip=[
-            alt.Tooltip("month_text:N", title="Month"),
-            alt.Tooltip("measure:N", title="Measure"),
-            alt.Tooltip("value:Q", title="Incidents", format=",.1~f"),
+    encoding = {
+        "color": field(
+            "measure", "nominal", legend=legend, scale={"domain": measures, "range": [colour, AVERAGE_COLOUR]}
+        ),
+        "strokeWidth": field("measure", "nominal", legend=None, scale={"domain": measures, "range": [1.5, 3]}),
+        "tooltip": [
+            tip("month_text", "nominal", "Month"),
+            tip("measure", "nominal", "Measure"),
+            tip("value", "quantitative", "Incidents", format=",.1~f"),
         ],
-    )
-    points = base.transform_filter(alt.FieldEqualPredicate(field="measure", equal=COUNT))
-    return alt.layer(
-        base.mark_line(invalid=BREAK),
-        points.mark_point(filled=True, size=14 if small else 40, invalid=BREAK, strokeWidth=1),
+        "x": x,
+        "y": y,
+    }
+    tables = Tables()
+    return layered(
+        tables,
+        [
+            layer(tables, data, mark("line", invalid=BREAK), encoding),
+            layer(
+                tables,
+                data,
+                mark("point", filled=True, invalid=BREAK, size=14 if small else 40, strokeWidth=1),
+                encoding,
+                transform=[{"filter": {"field": "measure", "equal": COUNT}}],
+            ),
+        ],
         **chart,
     )
 
 
-def trend_chart(trend: pd.DataFrame, kind: str) -> alt.LayerChart:
+def trend_chart(trend: pd.DataFrame, kind: str) -> VegaSpec:
     """The chosen period's monthly counts with the centred 3-month average (solid: dashes mean a partial year)."""
     legend = _legend(None, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
     return _trend_layers(trend, series_colour(kind), legend, height=TREND_HEIGHT)
 
 
-def crime_types_chart(table: pd.DataFrame) -> alt.LayerChart:
+def crime_types_chart(table: pd.DataFrame) -> VegaSpec:
     """The panel of the first crime type in ``table``: counts and 3-month average over the period, on its own
     scale from zero. :func:`crime_type_panel` turns its specification into any other type's panel.
 
@@ -430,8 +504,8 @@ def crime_types_chart(table: pd.DataFrame) -> alt.LayerChart:
         None,
         small=True,
         height=PANEL_HEIGHT,
-        title=alt.Title(first, fontSize=13, anchor="start"),
-        transform=[alt.FilterTransform(alt.FieldEqualPredicate(field="crime_type", equal=first))],
+        title={"text": first, "anchor": "start", "fontSize": 13},
+        transform=[{"filter": {"field": "crime_type", "equal": first}}],
     )
 
 

@@ -30,11 +30,16 @@ VegaSpec = dict[str, Any]
 _TRANSFORMER = "csp_arrow_dataset"
 
 
+def _arrow_bytes(data: Any) -> tuple[str, bytes]:
+    """The table as Arrow bytes (as Streamlit sends a chart's data), and a name made of their hash."""
+    data_bytes = dataframe_util.convert_anything_to_arrow_bytes(data)
+    return hashlib.sha256(data_bytes).hexdigest()[:32], data_bytes
+
+
 def _arrow_dataset(data: Any, datasets: dict[str, bytes]) -> dict[str, str]:
     """Altair data transformer: the table as Arrow bytes, named by a hash of its content."""
-    data_bytes = dataframe_util.convert_anything_to_arrow_bytes(data)
-    name = hashlib.sha256(data_bytes).hexdigest()[:32]
-    datasets[name] = data_bytes
+    name, datasets_bytes = _arrow_bytes(data)
+    datasets[name] = datasets_bytes
     return {"name": name}
 
 
@@ -52,6 +57,25 @@ def chart_spec(chart: alt.TopLevelMixin, geojson: dict[str, list[dict]] | None =
         spec = chart.to_dict(validate=False)
     spec["datasets"] = {**(spec.get("datasets") or {}), **datasets, **(geojson or {})}
     return spec
+
+
+def finished(spec: VegaSpec) -> VegaSpec:
+    """A specification written with :mod:`csp_data.charts.vegalite`, its tables turned into Arrow bytes
+    named by their content, exactly as :func:`chart_spec` names an Altair chart's. Its tables are named
+    in the chart's ``data`` or in its layers' (the only places those helpers put them)."""
+    names: dict[str, str] = {}
+    datasets: dict[str, bytes] = {}
+    for own_name, frame in spec["datasets"].items():
+        names[own_name], data_bytes = _arrow_bytes(frame)
+        datasets[names[own_name]] = data_bytes
+
+    def renamed(part: dict) -> dict:
+        return part | {"data": {"name": names[part["data"]["name"]]}} if "data" in part else part
+
+    whole = renamed(spec) | {"datasets": datasets}
+    if "layer" in spec:
+        whole["layer"] = [renamed(layer) for layer in spec["layer"]]
+    return whole
 
 
 def show_chart(chart: VegaSpec | alt.TopLevelMixin, alt_text: str, height: int | None = None) -> None:

@@ -3,7 +3,7 @@ the charts from :mod:`csp_data.charts.seasonality`; here they are cached and put
 
 Each cached function is keyed on scalars (the area file, the store version, the period's months and
 label, the counted key) and returns the figures together with the chart specifications
-(:func:`csp_data.ui.charts.chart_spec`), so a warm rerun builds no chart and computes no figure.
+(:func:`csp_data.ui.charts.finished`), so a warm rerun builds no chart and computes no figure.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from csp_data.figures.seasonality import Seasonality, build_seasonality, small_m
 from csp_data.periods import Period, describe_months, month_label
 from csp_data.series import counted_choices, crime_type_counted, monthly_type_counts
 from csp_data.tables import COUNT
-from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
+from csp_data.ui.charts import VegaSpec, finished, show_chart
 from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_store, loaded_months, run_query
 from csp_data.ui.downloads import download_table
 from csp_data.ui.folds import fold
@@ -147,7 +147,7 @@ def _page(
     heat = view.heat_map
     grid = heat.pivot(index="year_label", columns="month_name", values="incidents")
     grid = grid.reindex(index=list(dict.fromkeys(heat["year_label"])), columns=list(dict.fromkeys(heat["month_name"])))
-    specs = {name: (chart_spec(chart), text) for name, (chart, text) in specs.items()}
+    specs = {name: (finished(chart), text) for name, (chart, text) in specs.items()}
     return SeasonalityPage(area_name, view, specs, grid)
 
 
@@ -164,7 +164,7 @@ def _crime_types(
     table = small_multiples_table(counts, loaded_months(), period)
     if table.empty:
         return CrimeTypePanels(table, [])
-    spec = chart_spec(charts.crime_types_chart(table))  # built once; each panel is a copy showing its type
+    spec = finished(charts.crime_types_chart(table))  # built once; each panel is a copy showing its type
     totals = table.groupby("crime_type", sort=False)["incidents"].sum()
     panels = [
         (
