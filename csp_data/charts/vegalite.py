@@ -15,6 +15,7 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+from altair.utils.data import to_values
 
 from csp_data.charts.theme import theme_config
 
@@ -58,14 +59,27 @@ def layer(tables: Tables, frame: pd.DataFrame, mark_: dict, encoding: dict, **pr
     return {"data": tables.ref(frame), "mark": mark_, "encoding": encoding, **props}
 
 
-def layered(tables: Tables, layers: list[dict], **props: Any) -> VegaSpec:
-    """A whole layered chart, with the theme's config and the schema; the data of the layers goes to the
-    top when every layer draws the same table (as Altair writes it)."""
-    names = {layer_["data"]["name"] for layer_ in layers}
-    spec: VegaSpec = {"config": theme_config()["config"]}
-    if len(names) == 1 and layers:
-        spec["layer"] = [{k: v for k, v in layer_.items() if k != "data"} for layer_ in layers]
-        spec["data"] = layers[0]["data"]
-    else:
-        spec["layer"] = layers
+def layered(tables: Tables, layers: list[dict], data: pd.DataFrame | None = None, **props: Any) -> VegaSpec:
+    """A whole layered chart, with the theme's config and the schema. ``data``: the table of the layers that
+    name none; without it, the layers' table goes to the top when every layer draws the same one (as
+    Altair writes it)."""
+    spec: VegaSpec = {"config": theme_config()["config"], "layer": layers}
+    if data is not None:
+        spec["data"] = tables.ref(data)
+    elif layers and all("name" in layer_.get("data", {}) for layer_ in layers):
+        if len({layer_["data"]["name"] for layer_ in layers}) == 1:
+            spec["layer"] = [{k: v for k, v in layer_.items() if k != "data"} for layer_ in layers]
+            spec["data"] = layers[0]["data"]
     return {**spec, **props, "$schema": SCHEMA_URL, "datasets": dict(tables.frames)}
+
+
+def single(tables: Tables, frame: pd.DataFrame, mark_: dict, encoding: dict, **props: Any) -> VegaSpec:
+    """A whole chart of one mark drawing ``frame``, with the theme's config and the schema."""
+    spec = {"config": theme_config()["config"], "data": tables.ref(frame), "mark": mark_, "encoding": encoding}
+    return {**spec, **props, "$schema": SCHEMA_URL, "datasets": dict(tables.frames)}
+
+
+def inline(spec: VegaSpec) -> VegaSpec:
+    """``spec`` with its tables written into it as rows of JSON values (dates as ISO text), for a renderer
+    that takes a specification as JSON (vl-convert, for the scrutiny pack)."""
+    return spec | {"datasets": {name: to_values(frame)["values"] for name, frame in spec["datasets"].items()}}

@@ -125,7 +125,7 @@ def benchmarking_section(area: Area, store_dir: str | Path | None = None) -> Sec
     name = area.short_name
     chart = benchmark_charts.group_dot_plot(summary.table, summary.group_average, name, level=summary.level)
     picture = pictures.chart_picture(
-        chart.properties(width=420), bm.describe_dot_plot_alt(summary), "Rates with 95% confidence intervals"
+        chart | {"width": 420}, bm.describe_dot_plot_alt(summary), "Rates with 95% confidence intervals"
     )
     return Section(
         HEADING,

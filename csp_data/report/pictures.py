@@ -12,6 +12,7 @@ import threading
 
 import altair as alt
 
+from csp_data.charts.vegalite import VegaSpec, inline
 from csp_data.report.model import Image
 
 #: The chart's drawn width (pixels, before scaling) that fills the text width of the page.
@@ -48,16 +49,33 @@ def png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-def chart_picture(chart: alt.TopLevelMixin, alt_text: str, caption: str) -> Image:
-    """``chart`` drawn as a PNG picture, with type a little larger than on screen (it is printed smaller).
+def _printed(spec: VegaSpec) -> str:
+    """A specification written as a dict (:mod:`csp_data.charts.vegalite`) as the pack draws it: its tables
+    written into it, type a little larger, no frame around the plot."""
+    spec = inline(spec)
+    config = spec.get("config", {})
+    config = config | {
+        "axis": config.get("axis", {}) | _FONT,
+        "legend": config.get("legend", {}) | _FONT,
+        "view": config.get("view", {}) | {"strokeWidth": 0},
+    }
+    return json.dumps(spec | {"config": config})
+
+
+def chart_picture(chart: alt.TopLevelMixin | VegaSpec, alt_text: str, caption: str) -> Image:
+    """``chart`` (an Altair chart, or a specification written as a dict) drawn as a PNG picture, with type
+    a little larger than on screen (it is printed smaller).
 
     The picture's share of the text width follows its drawn width, so that type is the same size in
     every chart of the pack.
     """
     import vl_convert as vlc
 
-    configured = chart.configure_axis(**_FONT).configure_legend(**_FONT).configure_view(strokeWidth=0)
-    png = vlc.vegalite_to_png(configured.to_json(), scale=SCALE)
+    if isinstance(chart, dict):
+        text = _printed(chart)
+    else:
+        text = chart.configure_axis(**_FONT).configure_legend(**_FONT).configure_view(strokeWidth=0).to_json()
+    png = vlc.vegalite_to_png(text, scale=SCALE)
     width, height = png_size(png)
     share = min(1.0, width / SCALE / FULL_WIDTH_PX)
     return Image(png=png, alt=alt_text, caption=caption, width=round(share, 3), pixels=(width, height))

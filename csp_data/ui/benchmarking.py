@@ -22,7 +22,7 @@ from csp_data import benchmarks as bm
 from csp_data.charts import benchmarks as benchmark_charts
 from csp_data.maps import benchmarks as benchmark_maps
 from csp_data.tables import readable
-from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
+from csp_data.ui.charts import VegaSpec, chart_spec, finished, show_chart
 from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, benchmark_table
 from csp_data.ui.errors import guard
 from csp_data.ui.folds import fold
@@ -163,7 +163,7 @@ def group_view(path: str, mtime_ns: int, area_code: str, area_name: str, peers: 
         ),
         table_note=bm.describe_group_table(summary, area_name),
         chart_heading=f"Rates with {percent}% confidence intervals",
-        chart=chart_spec(chart),
+        chart=finished(chart),
         chart_alt=bm.describe_dot_plot_alt(summary, area_name),
         chart_note=bm.describe_dot_plot(summary.level),
     )
@@ -272,7 +272,7 @@ def national_view(path: str, mtime_ns: int, area_code: str, area_name: str, peer
     chart = None
     if summary.n_ranked_all:
         codes = [c for c in summary.table["csp_code"] if c != area_code]
-        chart = chart_spec(
+        chart = finished(
             benchmark_charts.national_strip_chart(national, area_code, codes, area_name, decimals=decimals)
         )
     headings = bm.NATIONAL_HEADINGS

@@ -62,7 +62,8 @@ def chart_spec(chart: alt.TopLevelMixin, geojson: dict[str, list[dict]] | None =
 def finished(spec: VegaSpec) -> VegaSpec:
     """A specification written with :mod:`csp_data.charts.vegalite`, its tables turned into Arrow bytes
     named by their content, exactly as :func:`chart_spec` names an Altair chart's. Its tables are named
-    in the chart's ``data`` or in its layers' (the only places those helpers put them)."""
+    in the chart's ``data`` or in its layers' (the only places those helpers put them); data written into
+    a layer (``values``) stays as it is."""
     names: dict[str, str] = {}
     datasets: dict[str, bytes] = {}
     for own_name, frame in spec["datasets"].items():
@@ -70,7 +71,7 @@ def finished(spec: VegaSpec) -> VegaSpec:
         datasets[names[own_name]] = data_bytes
 
     def renamed(part: dict) -> dict:
-        return part | {"data": {"name": names[part["data"]["name"]]}} if "data" in part else part
+        return part | {"data": {"name": names[part["data"]["name"]]}} if "name" in part.get("data", {}) else part
 
     whole = renamed(spec) | {"datasets": datasets}
     if "layer" in spec:
