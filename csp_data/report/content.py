@@ -132,7 +132,7 @@ def _crime_picture_section(picture: CrimePicture) -> Section:
 
 def _monthly_chart(overview: Overview) -> Image:
     # The page's chart as it is: one legend for colour and point shape, months not loaded a grey band.
-    chart = charts.monthly_trend_chart(overview.monthly).properties(width=560, height=230)
+    chart = charts.monthly_trend_chart(overview.monthly) | {"width": 560, "height": 230}
     held = overview.monthly[overview.monthly["loaded"]]
     gaps = overview.period.length - held["month"].nunique()
     alt_text = (
@@ -153,7 +153,7 @@ def _crime_types(overview: Overview) -> tuple[Image | None, Table | None]:
     types = overview.crime_types[overview.crime_types["kind"] == "crime"]
     if types.empty:
         return None, None
-    chart = charts.crime_type_chart(overview.crime_types).properties(width=330)
+    chart = charts.crime_type_chart(overview.crime_types) | {"width": 330}
     top = ", ".join(f"{t} ({int(n):,})" for t, n in zip(types["crime_type"].head(3), types["incidents"].head(3)))
     image = pictures.chart_picture(
         chart,

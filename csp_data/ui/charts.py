@@ -62,8 +62,8 @@ def chart_spec(chart: alt.TopLevelMixin, geojson: dict[str, list[dict]] | None =
 def finished(spec: VegaSpec) -> VegaSpec:
     """A specification written with :mod:`csp_data.charts.vegalite`, its tables turned into Arrow bytes
     named by their content, exactly as :func:`chart_spec` names an Altair chart's. Its tables are named
-    in the chart's ``data`` or in its layers' (the only places those helpers put them); data written into
-    a layer (``values``) stays as it is."""
+    in the chart's ``data`` or in its layers' (the only places those helpers put them), layers within
+    layers included; data written into a layer (``values``) stays as it is."""
     names: dict[str, str] = {}
     datasets: dict[str, bytes] = {}
     for own_name, frame in spec["datasets"].items():
@@ -71,12 +71,13 @@ def finished(spec: VegaSpec) -> VegaSpec:
         datasets[names[own_name]] = data_bytes
 
     def renamed(part: dict) -> dict:
-        return part | {"data": {"name": names[part["data"]["name"]]}} if "name" in part.get("data", {}) else part
+        if "name" in part.get("data", {}):
+            part = part | {"data": {"name": names[part["data"]["name"]]}}
+        if "layer" in part:
+            part = part | {"layer": [renamed(layer) for layer in part["layer"]]}
+        return part
 
-    whole = renamed(spec) | {"datasets": datasets}
-    if "layer" in spec:
-        whole["layer"] = [renamed(layer) for layer in spec["layer"]]
-    return whole
+    return renamed(spec) | {"datasets": datasets}
 
 
 def show_chart(chart: VegaSpec | alt.TopLevelMixin, alt_text: str, height: int | None = None) -> None:

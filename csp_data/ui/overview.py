@@ -12,7 +12,7 @@ from csp_data.figures.context import CrimePicture, Peers, crime_picture, peer_po
 from csp_data.figures.overview import KindSummary, Overview
 from csp_data.periods import Period
 from csp_data.tables import TEXT
-from csp_data.ui.charts import VegaSpec, chart_spec
+from csp_data.ui.charts import VegaSpec, finished
 from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, benchmark_table, current_store, get_area, run_query
 from csp_data.ui.tables import table_html
 
@@ -43,8 +43,8 @@ def _charts(
 ) -> tuple[tuple[VegaSpec, str], tuple[VegaSpec, str]]:
     overview = _picture(area_file, store_version, period, loaded, population).overview
     return (
-        (chart_spec(charts.monthly_trend_chart(overview.monthly)), monthly_chart_alt(overview, period)),
-        (chart_spec(charts.crime_type_chart(overview.crime_types)), crime_type_chart_alt(overview)),
+        (finished(charts.monthly_trend_chart(overview.monthly)), monthly_chart_alt(overview, period)),
+        (finished(charts.crime_type_chart(overview.crime_types)), crime_type_chart_alt(overview)),
     )
 
 

@@ -438,7 +438,7 @@ def test_every_chart_is_drawn_with_the_accessible_theme():
             "loaded": [True] * 4,
         }
     )
-    config = monthly_trend_chart(monthly).to_dict()["config"]
+    config = monthly_trend_chart(monthly)["config"]
     assert config["axis"]["labelColor"] == theme.LABEL_COLOUR and config["legend"]["titleColor"] == theme.TITLE_COLOUR
     for colour in (theme.TITLE_COLOUR, theme.LABEL_COLOUR):
         assert contrast_ratio(colour, "#ffffff") >= TEXT_CONTRAST
