@@ -41,6 +41,7 @@ from csp_data.periods import latest_12_months  # noqa: E402
 from csp_data.series import counted_choices  # noqa: E402
 from csp_data.store import Store  # noqa: E402
 from csp_data.store.queries import Database  # noqa: E402
+from csp_data.ui.charts import chart_spec, finished  # noqa: E402
 
 WARD = "E05014455"  # Gillingham South
 
@@ -68,8 +69,8 @@ def page_figures(run_query, area, loaded, period, incident_filter, measure="coun
     wardmap.top_wards_share(run_query, period, area.current_wards.vintage)
     ward_classes.ward_display_table(table, classes)
     profile = ward_profile.build_ward_profile(run_query, table, WARD)
-    ward_charts.ward_trend_chart(profile, area.short_name, incident_filter.noun).to_dict()
-    ward_charts.ward_mix_chart(profile, area.short_name).to_dict()
+    finished(ward_charts.ward_trend_chart(profile, area.short_name, incident_filter.noun))  # as the page sends them
+    chart_spec(ward_charts.ward_mix_chart(profile, area.short_name))
     return table, classes
 
 

@@ -6,15 +6,17 @@ import altair as alt
 import pandas as pd
 
 from csp_data.charts.overview import not_loaded_band
+from csp_data.charts.vegalite import Tables, VegaSpec, field, layer, layered, mark, single, tip
 from csp_data.figures.ward_profile import WardProfile
 
 WARD_COLOUR = "#0072B2"
 AREA_COLOUR = "#000000"  # the area is black on every chart (colours.AREA_COLOUR); 3:1 or more on white
 
 
-def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> alt.Chart:
+def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> VegaSpec:
     """The ward's monthly counts against the area's average per ward; months not loaded are gaps under
-    a grey band, as on every monthly chart."""
+    a grey band, as on every monthly chart. A Vega-Lite specification written as a dict
+    (:mod:`csp_data.charts.vegalite`)."""
     label_ward, label_area = profile.ward_name, f"{area_name} average per ward"
     data = pd.concat(
         [
@@ -36,31 +38,33 @@ def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> alt.Cha
         ignore_index=True,
     )
     data["month"] = pd.to_datetime(data["month"])
-    band = not_loaded_band(pd.to_datetime(profile.monthly.loc[~profile.monthly["loaded"], "month"]))
-    lines = (
-        alt.Chart(data)
-        .mark_line(point=True, invalid="break-paths-show-domains")
-        .encode(
-            x=alt.X("yearmonth(month):T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-45)),
-            y=alt.Y("incidents:Q", title=f"{noun.capitalize()} recorded"),
-            color=alt.Color(
-                "series:N",
-                title=None,
-                scale=alt.Scale(domain=[label_ward, label_area], range=[WARD_COLOUR, AREA_COLOUR]),
-                legend=alt.Legend(orient="top", labelLimit=360),
-            ),
-            # Dashes mean a partial year on every chart; the two series differ by colour and point shape.
-            shape=alt.Shape(
-                "series:N", title=None, scale=alt.Scale(domain=[label_ward, label_area], range=["circle", "square"])
-            ),
-            tooltip=[
-                alt.Tooltip("series:N", title="Series"),
-                alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
-                alt.Tooltip("incidents:Q", title="Incidents", format=",.1f"),
-            ],
-        )
-    )
-    return (lines if band is None else alt.layer(band, lines)).properties(height=280)
+    tables = Tables()
+    band = not_loaded_band(tables, pd.to_datetime(profile.monthly.loc[~profile.monthly["loaded"], "month"]))
+    month = {"field": "month", "timeUnit": "yearmonth", "type": "temporal"}
+    encoding = {
+        "color": field(
+            "series",
+            "nominal",
+            legend={"labelLimit": 360, "orient": "top"},
+            scale={"domain": [label_ward, label_area], "range": [WARD_COLOUR, AREA_COLOUR]},
+            title=None,
+        ),
+        # Dashes mean a partial year on every chart; the two series differ by colour and point shape.
+        "shape": field(
+            "series", "nominal", scale={"domain": [label_ward, label_area], "range": ["circle", "square"]}, title=None
+        ),
+        "tooltip": [
+            tip("series", "nominal", "Series"),
+            month | {"format": "%B %Y", "title": "Month"},
+            tip("incidents", "quantitative", "Incidents", format=",.1f"),
+        ],
+        "x": month | {"axis": {"format": "%b %Y", "labelAngle": -45}, "title": "Month"},
+        "y": field("incidents", "quantitative", title=f"{noun.capitalize()} recorded"),
+    }
+    line = mark("line", invalid="break-paths-show-domains", point=True)
+    if band is None:
+        return single(tables, data, line, encoding, height=280)
+    return layered(tables, [band, layer(tables, data, line, encoding)], height=280)
 
 
 def ward_mix_chart(profile: WardProfile, area_name: str) -> alt.Chart:

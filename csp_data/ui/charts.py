@@ -16,6 +16,7 @@ import hashlib
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
@@ -81,10 +82,16 @@ def finished(spec: VegaSpec) -> VegaSpec:
 
 
 def show_chart(chart: VegaSpec | alt.TopLevelMixin, alt_text: str, height: int | None = None) -> None:
-    """Show a chart (a :func:`chart_spec` or an Altair chart) across the page's width.
+    """Show a chart (a :func:`chart_spec` or :func:`finished` specification, one written with
+    :mod:`csp_data.charts.vegalite` and not finished yet, or an Altair chart) across the page's width.
 
     ``alt_text`` names what the chart shows, for screen readers (WCAG 1.1.1).
     """
-    spec = chart if isinstance(chart, dict) else chart_spec(chart)
+    if not isinstance(chart, dict):
+        spec = chart_spec(chart)
+    elif any(isinstance(table, pd.DataFrame) for table in chart.get("datasets", {}).values()):
+        spec = finished(chart)
+    else:
+        spec = chart
     # Streamlit moves the datasets out of the top level of the dict it is given: give it a copy.
     st.vega_lite_chart(dict(spec), width="stretch", height=height if height is not None else "content", alt=alt_text)

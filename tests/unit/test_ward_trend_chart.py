@@ -4,8 +4,10 @@ from datetime import date
 
 import pandas as pd
 
+from csp_data.charts.vegalite import inline
 from csp_data.charts.wards import ward_trend_chart
 from csp_data.figures.ward_profile import WardProfile
+from helpers import sent_spec
 
 
 def profile(loaded: list[bool]) -> WardProfile:
@@ -44,7 +46,9 @@ def marks(spec: dict) -> list[str]:
 
 
 def test_months_not_loaded_are_shaded_and_labelled():
-    spec = ward_trend_chart(profile([True, False, False, True]), "Dartford", "crimes").to_dict()
+    chart = ward_trend_chart(profile([True, False, False, True]), "Dartford", "crimes")
+    sent_spec(chart)  # a valid Vega-Lite specification as the page sends it
+    spec = inline(chart)  # its tables as rows
     assert marks(spec) == ["rect", "text", "line"]
     bands = next(d for d in spec["datasets"].values() if d and "what" in d[0])
     assert [b["what"] for b in bands] == [
@@ -54,5 +58,7 @@ def test_months_not_loaded_are_shaded_and_labelled():
 
 
 def test_no_band_when_every_month_is_loaded():
-    spec = ward_trend_chart(profile([True, True]), "Dartford", "crimes").to_dict()
+    chart = ward_trend_chart(profile([True, True]), "Dartford", "crimes")
+    sent_spec(chart)
+    spec = inline(chart)
     assert marks(spec) == ["line"]
