@@ -145,6 +145,12 @@ def test_entries_are_bounded_and_abandoned_builds_removed(tmp_path, monkeypatch)
         )
     names = sorted(p.name for p in cache.folder.iterdir())
     assert len(names) == 3 and not any(n.startswith(".tmp-") for n in names)
+    # The oldest went (each entry's time is its n): n = 0 when n = 3 was written, then n = 1.
+    assert names == sorted(f"hotspots-{statcache.entry_digest('hotspots', {'n': n})}" for n in (2, 3, 4))
+    building = cache.folder / ".tmp-4567"  # another process's build in progress: left alone
+    building.mkdir()
+    cache.get("hotspots", {"n": 5}, lambda: frame(5), pd.DataFrame)
+    assert building.is_dir() and len([p for p in cache.folder.iterdir() if not p.name.startswith(".")]) == 3
 
 
 def test_a_store_that_cannot_be_written_computes_every_time(tmp_path):
