@@ -207,6 +207,12 @@ def stored_deck(
     )
 
 
+def trend_months_of(loaded: list[date], period: Period) -> tuple[date, ...]:
+    """The months the rising-squares test uses for ``period``: every loaded month up to its end. One rule
+    for the page and the warm-up, so that the statistics the warm-up keeps are the ones the page asks for."""
+    return tuple(sorted(m for m in loaded if m <= period.last))
+
+
 def kept_periods(loaded: list[date]) -> list[Period]:
     """The periods whose Hotspots statistics are kept when a replica starts: the default (the latest 12
     months) first, then every financial and calendar year the sidebar offers, the latest ending first
@@ -251,7 +257,7 @@ def store_every_choice(area: Area, seconds: float = 60.0, periods: str = "defaul
         ]
         total, done = sum(len(choices) for _, choices in boxes), 0
         for period, choices in boxes:
-            trend_months = tuple(sorted(m for m in loaded if m <= period.last))
+            trend_months = trend_months_of(loaded, period)
             matched = matched_months(period, loaded)
             for choice in choices:
                 if time.monotonic() - started > seconds:
@@ -330,7 +336,7 @@ def emerging_trend(
 ) -> tuple[tuple[date, ...], str | None, emerging.EmergingResult | None]:
     """The months tested, why no trend can be given (or None) and the rising squares (or None).
     Emerging hotspots use every loaded month up to the end of the chosen period."""
-    trend_months = tuple(sorted(m for m in loaded if m <= period.last))
+    trend_months = trend_months_of(loaded, period)
     trend_note = emerging.emerging_note(trend_months)
     if trend_note:
         return trend_months, trend_note, None
