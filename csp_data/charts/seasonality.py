@@ -17,7 +17,8 @@ from datetime import timedelta
 
 import pandas as pd
 
-from csp_data.charts.colours import ASB_COLOUR, CRIME_COLOUR, NOT_LOADED_COLOUR, year_colour
+from csp_data.charts.colours import ASB_COLOUR, CRIME_COLOUR, year_colour
+from csp_data.charts.seasonal_backdrops import fy_event_layers, gap_layers, summer_layer
 from csp_data.charts.vegalite import Tables, VegaSpec, field, layer, layered, mark, tip
 from csp_data.figures.seasonality import FY_MONTH_NAMES
 from csp_data.periods import MONTH_NAMES, add_months
@@ -25,14 +26,10 @@ from csp_data.periods import MONTH_NAMES, add_months
 #: The expected range and its mean: a pale band behind the data, and a darker line across it.
 BAND_COLOUR = "#56B4E9"
 MEAN_COLOUR = "#1F5F8B"
-#: The seasonal events (school summer holidays, Halloween, Bonfire Night): a pale span, grey rules.
-EVENT_COLOUR = "#555555"
-SUMMER_COLOUR = "#E69F00"
 #: The 3-month average, drawn over the monthly counts.
 AVERAGE_COLOUR = "#000000"
 BREAK = "break-paths-show-domains"
 SOLID, DASHED = [1, 0], [6, 4]
-HALF_MONTH = timedelta(days=15)
 BAND_HALF_WIDTH = timedelta(days=10)
 COUNT, AVERAGE = "Monthly count", "3-month average"
 #: Chart heights in pixels: with the page's width-filling layout they include the axes, titles and
@@ -66,113 +63,6 @@ def _month_axis(title: str | None = "Month") -> dict:
 def _legend(title: str | None, **extra) -> dict:
     """Below the chart, one entry a row, so that it is never cut at a phone's width."""
     return {"orient": "bottom", "direction": "vertical", "columns": 1, "labelLimit": 320, "title": title, **extra}
-
-
-def _gap_layers(tables: Tables, series: pd.DataFrame) -> list[dict]:
-    """Runs of months not loaded, shaded half a month either side of their points and labelled."""
-    runs: list[list] = []
-    for month, loaded in zip(series["month"], series["loaded"]):
-        if loaded:
-            continue
-        if runs and add_months(runs[-1][1], 1) == month:
-            runs[-1][1] = month
-        else:
-            runs.append([month, month])
-    if not runs:
-        return []
-    gaps = pd.DataFrame(
-        {
-            "start": [pd.Timestamp(a) - HALF_MONTH for a, _ in runs],
-            "end": [pd.Timestamp(b) + HALF_MONTH for _, b in runs],
-            "middle": [pd.Timestamp(a) + (pd.Timestamp(b) - pd.Timestamp(a)) / 2 for a, b in runs],
-            "months": [
-                f"{MONTH_NAMES[a.month - 1]} {a.year}" + ("" if a == b else f" to {MONTH_NAMES[b.month - 1]} {b.year}")
-                for a, b in runs
-            ],
-            "label": "not loaded",
-        }
-    )
-    tooltip = [tip("months", "nominal", "Not loaded")]
-    return [
-        layer(
-            tables,
-            gaps,
-            mark("rect", color=NOT_LOADED_COLOUR),
-            {"tooltip": tooltip, "x": field("start", "temporal"), "x2": {"field": "end"}},
-        ),
-        layer(
-            tables,
-            gaps,
-            mark("text", baseline="top", color="#333333", dy=4, fontSize=11),
-            {"text": field("label", "nominal"), "x": field("middle", "temporal"), "y": {"value": 0}},
-        ),
-    ]
-
-
-def _summer_layer(tables: Tables, events: pd.DataFrame) -> list[dict]:
-    """The school summer holidays as a pale span behind the monthly counts (the caption names it)."""
-    spans = events[events["first_month"] != events["last_month"]]
-    if spans.empty:
-        return []
-    data = pd.DataFrame(
-        {
-            "start": pd.to_datetime(spans["first_month"]) - HALF_MONTH,
-            "end": pd.to_datetime(spans["last_month"]) + HALF_MONTH,
-            "event": spans["event"],
-            "when": spans["when"],
-        }
-    )
-    tooltip = [tip("event", "nominal", "Event"), tip("when", "nominal", "When")]
-    return [
-        layer(
-            tables,
-            data,
-            mark("rect", color=SUMMER_COLOUR, opacity=0.15),
-            {"tooltip": tooltip, "x": field("start", "temporal"), "x2": {"field": "end"}},
-        )
-    ]
-
-
-def _fy_event_layers(tables: Tables, events: pd.DataFrame) -> list[dict]:
-    """Summer holidays as a labelled span; Halloween and Bonfire Night as labelled solid rules."""
-    if events.empty:
-        return []
-    marks = events.assign(start=events["first_position"] - 0.5, end=events["last_position"] + 0.5)
-    tooltip = [tip("event", "nominal", "Event"), tip("when", "nominal", "When"), tip("note", "nominal", "Note")]
-    spans = marks[marks["first_position"] != marks["last_position"]]
-    days = marks[marks["first_position"] == marks["last_position"]]
-    days = days.assign(label_y=[4 + 13 * (i % 2) for i in range(len(days))])
-    text = {"align": "left", "baseline": "top", "color": EVENT_COLOUR, "fontSize": 10}
-    return [
-        layer(
-            tables,
-            spans,
-            mark("rect", color=SUMMER_COLOUR, opacity=0.15),
-            {"tooltip": tooltip, "x": field("start", "quantitative"), "x2": {"field": "end"}},
-        ),
-        layer(
-            tables,
-            spans,
-            mark("text", dx=2, dy=4, **text),
-            {"text": field("event", "nominal"), "x": field("start", "quantitative"), "y": {"value": 0}},
-        ),
-        layer(
-            tables,
-            days,
-            mark("rule", color=EVENT_COLOUR),
-            {"tooltip": tooltip, "x": field("first_position", "quantitative")},
-        ),
-        layer(
-            tables,
-            days,
-            mark("text", dx=3, **text),
-            {
-                "text": field("event", "nominal"),
-                "x": field("first_position", "quantitative"),
-                "y": field("label_y", "quantitative", scale=None),
-            },
-        ),
-    ]
 
 
 def fy_overlay_chart(overlay: pd.DataFrame, events: pd.DataFrame) -> VegaSpec:
@@ -235,7 +125,7 @@ def fy_overlay_chart(overlay: pd.DataFrame, events: pd.DataFrame) -> VegaSpec:
     points = layer(tables, data, mark("point", filled=True, invalid=BREAK, size=40), encoding)
     # The height holds the legend below the plot (a row a year): the plot itself keeps OVERLAY_HEIGHT.
     height = OVERLAY_HEIGHT + LEGEND_ROW * (len(labels) + 1)
-    return layered(tables, [*_fy_event_layers(tables, events), lines, points], height=height)
+    return layered(tables, [*fy_event_layers(tables, events), lines, points], height=height)
 
 
 def expected_range_chart(series: pd.DataFrame, expected: pd.DataFrame, events: pd.DataFrame, kind: str) -> VegaSpec:
@@ -271,7 +161,7 @@ def expected_range_chart(series: pd.DataFrame, expected: pd.DataFrame, events: p
         tip("position_text", "nominal", "Against the range"),
     ]
     tables = Tables()
-    layers = _gap_layers(tables, series) + _summer_layer(tables, events)
+    layers = gap_layers(tables, series) + summer_layer(tables, events)
     band = data[data["drawn"]]
     if len(band):
         band = band.assign(start=band["month"] - BAND_HALF_WIDTH, end=band["month"] + BAND_HALF_WIDTH)

@@ -5,18 +5,18 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from csp_data.charts.overview import not_loaded_band
-from csp_data.charts.vegalite import Tables, VegaSpec, field, layer, layered, mark, single, tip
+from csp_data.charts.colours import AREA_COLOUR, CRIME_COLOUR
+from csp_data.charts.monthly import two_series_chart
+from csp_data.charts.vegalite import VegaSpec
 from csp_data.figures.ward_profile import WardProfile
 
-WARD_COLOUR = "#0072B2"
-AREA_COLOUR = "#000000"  # the area is black on every chart (colours.AREA_COLOUR); 3:1 or more on white
+#: The ward in the crime colour; its area in black, as the area is on every chart.
+WARD_COLOUR = CRIME_COLOUR
 
 
 def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> VegaSpec:
     """The ward's monthly counts against the area's average per ward; months not loaded are gaps under
-    a grey band, as on every monthly chart. A Vega-Lite specification written as a dict
-    (:mod:`csp_data.charts.vegalite`)."""
+    a grey band, as on every monthly chart (:func:`csp_data.charts.monthly.two_series_chart`)."""
     label_ward, label_area = profile.ward_name, f"{area_name} average per ward"
     data = pd.concat(
         [
@@ -38,33 +38,15 @@ def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> VegaSpe
         ignore_index=True,
     )
     data["month"] = pd.to_datetime(data["month"])
-    tables = Tables()
-    band = not_loaded_band(tables, pd.to_datetime(profile.monthly.loc[~profile.monthly["loaded"], "month"]))
-    month = {"field": "month", "timeUnit": "yearmonth", "type": "temporal"}
-    encoding = {
-        "color": field(
-            "series",
-            "nominal",
-            legend={"labelLimit": 360, "orient": "top"},
-            scale={"domain": [label_ward, label_area], "range": [WARD_COLOUR, AREA_COLOUR]},
-            title=None,
-        ),
-        # Dashes mean a partial year on every chart; the two series differ by colour and point shape.
-        "shape": field(
-            "series", "nominal", scale={"domain": [label_ward, label_area], "range": ["circle", "square"]}, title=None
-        ),
-        "tooltip": [
-            tip("series", "nominal", "Series"),
-            month | {"format": "%B %Y", "title": "Month"},
-            tip("incidents", "quantitative", "Incidents", format=",.1f"),
-        ],
-        "x": month | {"axis": {"format": "%b %Y", "labelAngle": -45}, "title": "Month"},
-        "y": field("incidents", "quantitative", title=f"{noun.capitalize()} recorded"),
-    }
-    line = mark("line", invalid="break-paths-show-domains", point=True)
-    if band is None:
-        return single(tables, data, line, encoding, height=280)
-    return layered(tables, [band, layer(tables, data, line, encoding)], height=280)
+    return two_series_chart(
+        data,
+        pd.to_datetime(profile.monthly.loc[~profile.monthly["loaded"], "month"]),
+        {label_ward: WARD_COLOUR, label_area: AREA_COLOUR},
+        y_title=f"{noun.capitalize()} recorded",
+        count_format=",.1f",
+        height=280,
+        legend={"labelLimit": 360, "orient": "top"},
+    )
 
 
 def ward_mix_chart(profile: WardProfile, area_name: str) -> alt.Chart:
