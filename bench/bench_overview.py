@@ -36,7 +36,7 @@ from csp_data.store.queries import Database  # noqa: E402
 def time_overview(area, store, runs: int) -> tuple[float, float, int]:
     start = time.perf_counter()
     db = Database(area, store)
-    loaded = [m.date() if hasattr(m, "date") else m for m in db.query("loaded_months")["month"]]
+    loaded = db.loaded_months()
     period = latest_12_months(loaded)
     build_overview(db.query, area, period, loaded, 282702)
     first = time.perf_counter() - start

@@ -92,7 +92,7 @@ def median_ms(function, runs: int) -> float:
 def time_store(label: str, area, store: Store, runs: int) -> None:
     start = time.perf_counter()
     db = Database(area, store)
-    loaded = [m.date() if hasattr(m, "date") else m for m in db.query("loaded_months")["month"]]
+    loaded = db.loaded_months()
     period = latest_12_months(loaded)
     table, classes = page_figures(db.query, area, loaded, period, wardmap.ALL_CRIME)
     size = map_json(area, table, classes)

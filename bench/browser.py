@@ -420,7 +420,7 @@ def crime_type_labels(env: dict) -> list[str]:
     area = load_area(env.get("CSP_AREA_FILE"))
     database = Database(area, Store(env.get("CSP_STORE_DIR") or area.store_dir))
     try:
-        period = latest_12_months([m.date() for m in database.query("loaded_months")["month"]])
+        period = latest_12_months(database.loaded_months())
         held = database.query("crime_type_counts", first=period.first, last=period.last)["crime_type"]
         return [choice.label for choice in counted_choices(held)]
     finally:

@@ -80,7 +80,6 @@ def time_imports(runs: int) -> tuple[list[float], list[float]]:
 
 
 def time_warm(periods: list[str], runs: int, results: list[dict]) -> None:
-    import pandas as pd
 
     from csp_data.config import load_area
     from csp_data.figures.overview import build_overview
@@ -92,7 +91,7 @@ def time_warm(periods: list[str], runs: int, results: list[dict]) -> None:
 
     area = load_area()
     database = Database(area, Store(area.store_dir))
-    loaded = [pd.Timestamp(m).date() for m in database.query("loaded_months")["month"]]
+    loaded = database.loaded_months()
     population = int(ward_population(area)["population"].sum())
     first_period = parse_period(periods[0], loaded)
     start = time.perf_counter()

@@ -284,7 +284,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     from csp_data.report import pictures
 
     pictures.warm_up()  # the chart engine starts in the background while the figures are gathered
-    import pandas as pd
 
     from csp_data.periods import parse_period
     from csp_data.report import build_pack, choose_format, open_output, pack_file_name, render_pack
@@ -299,7 +298,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         database = Database(area, store)
         try:
-            loaded = [pd.Timestamp(m).date() for m in database.query("loaded_months")["month"]]
+            loaded = database.loaded_months()
             period = parse_period(args.period, loaded)
             since = parse_period(args.since, loaded) if args.since else None
             out = Path(args.out or pack_file_name(area.short_name, period.first, period.last, format_name))

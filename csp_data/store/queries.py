@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -173,6 +174,11 @@ class Database:
         current = _checked(self.area.current_wards.vintage, _VINTAGE)
         con.execute(f"CREATE VIEW current_wards AS SELECT ward_code, ward_name FROM wards WHERE vintage = '{current}'")
         con.execute("CREATE VIEW incident_wards AS " + " UNION ALL ".join(selects))
+
+    def loaded_months(self) -> list[date]:
+        """The months loaded for the area's territorial force(s) (:meth:`csp_data.store.Snapshot.loaded_months`
+        of the version this database reads), oldest first."""
+        return self.snapshot.loaded_months(self.area.territorial_force_keys)
 
     def _create_table(self, name: str, data) -> None:
         """Copy an in-memory frame into a table, so that every cursor sees it."""

@@ -33,10 +33,10 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -107,6 +107,15 @@ class Snapshot:
 
     def file_paths(self) -> list[Path]:
         return [self.folder / f.path for f in self.files] if self.folder else []
+
+    def loaded_months(self, force_keys: Sequence[str] = ()) -> list[date]:
+        """The months in the ledger for the forces ``force_keys`` (every force when empty), oldest first,
+        whether or not any row fell in the area: the months a page can show."""
+        months = self.ledger.column("month").to_pylist()
+        if force_keys:
+            keys = set(force_keys)
+            months = [m for m, k in zip(months, self.ledger.column("force_slug").to_pylist()) if k in keys]
+        return sorted(set(months))
 
     def close(self) -> None:
         lock, self._lock = self._lock, None
@@ -189,6 +198,11 @@ class Store:
         """The ledger: one row per loaded month and force (empty when nothing is loaded)."""
         with self.snapshot() as snap:
             return snap.ledger
+
+    def loaded_months(self, force_keys: Sequence[str] = ()) -> list[date]:
+        """:meth:`Snapshot.loaded_months` of the version committed now."""
+        with self.snapshot() as snap:
+            return snap.loaded_months(force_keys)
 
     def snapshot(self) -> Snapshot:
         """Open the committed version for reading; it stays on disk until the snapshot is closed.

@@ -64,9 +64,17 @@ def run_query(name: str, **params) -> pd.DataFrame:
     ).copy()
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _loaded_months(area_file: str, store_dir: str, store_version: str) -> tuple[date, ...]:
+    return tuple(Store(store_dir).loaded_months(get_area(area_file).territorial_force_keys))
+
+
 def loaded_months() -> list[date]:
-    frame = run_query("loaded_months")
-    return [pd.Timestamp(m).date() for m in frame["month"]]
+    """The months loaded for the area, read from the store's ledger: a page that shows no police.uk figure
+    (Benchmarking) never opens the DuckDB database."""
+    area = current_area()
+    store = current_store(area)
+    return list(_loaded_months(str(area.area_file), str(store.root), store.version()))
 
 
 @st.cache_data(hash_funcs=FAST_HASH, max_entries=4, show_spinner=False)

@@ -241,7 +241,7 @@ def store_every_choice(area: Area, seconds: float = 60.0, periods: str = "defaul
     database = Database(area, store)
     try:
         version = database.snapshot.version  # the version the queries read, whatever loads land meanwhile
-        loaded = [pd.Timestamp(m).date() for m in database.query("loaded_months")["month"]]
+        loaded = database.loaded_months()
         if not loaded:
             return 0, 0
         chosen = kept_periods(loaded)

@@ -40,9 +40,8 @@ def test_prepare_and_download_the_pack(server_url, chromium, tmp_path):
     area = load_area()
     database = Database(area, Store(area.store_dir))
     try:
-        import pandas as pd
 
-        loaded = [pd.Timestamp(m).date() for m in database.query("loaded_months")["month"]]
+        loaded = database.loaded_months()
         overview = build_overview(database.query, area, latest_12_months(loaded), loaded, None)
     finally:
         database.close()

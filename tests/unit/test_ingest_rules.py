@@ -463,7 +463,7 @@ def test_a_store_in_the_earlier_layout_is_read_and_then_migrated(tmp_path, medwa
     assert store.version().startswith("legacy")
     assert data_counts(store) == data_counts(loaded)
     db = Database(medway_area, store)
-    assert db.query("loaded_months")["month"].dt.strftime("%Y-%m").tolist() == ["2025-01", "2025-02"]
+    assert [m.strftime("%Y-%m") for m in db.loaded_months()] == ["2025-01", "2025-02"]
     db.close()
     path = tmp_path / "2025-03-kent-street.csv"
     path.write_bytes(csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])]))

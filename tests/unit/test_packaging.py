@@ -56,7 +56,7 @@ def test_the_curated_api_names_resolve():
 
     area = csp_data.load_area()
     db = csp_data.Database(area, csp_data.Store(area.store_dir))
-    assert len(db.query("loaded_months")) == 27  # Jan–Nov 2022, Jan–Apr 2024, 2025
+    assert len(db.loaded_months()) == 27  # Jan–Nov 2022, Jan–Apr 2024, 2025
     db.close()
     assert issubclass(csp_data.CspDataError, Exception) and callable(csp_data.ingest)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):

@@ -105,7 +105,7 @@ def embedded(tmp_path_factory):
     shutil.copytree(area.store_dir, copy, symlinks=True)
     store = Store(copy)
     database = Database(area, store)
-    loaded = [pd.Timestamp(m).date() for m in database.query("loaded_months")["month"]]
+    loaded = database.loaded_months()
     population = int(ward_population(area)["population"].sum())
     yield area, store, database, loaded, population
     database.close()

@@ -465,7 +465,7 @@ def test_embedded_store_monthly_series_match_the_raw_files():
     area = load_area(None)
     database = Database(area, Store(area.store_dir))
     try:
-        loaded = [pd.Timestamp(m).date() for m in database.query("loaded_months")["month"]]
+        loaded = database.loaded_months()
         type_counts = SR.monthly_type_counts(database.query, loaded, calendar_year(2025))
     finally:
         database.close()

@@ -87,7 +87,7 @@ def test_reads_during_loads_are_never_torn(tmp_path, medway_points, monkeypatch)
                     cache[version] = Database(area, store)
                 frame = cache[version].query("monthly_type_counts", first=date(2025, 1, 1), last=date(2025, 12, 1))
                 counts = {m.strftime("%Y-%m"): int(n) for m, n in zip(frame["month"], frame["incidents"])}
-                months = cache[version].query("loaded_months")["month"].dt.strftime("%Y-%m").tolist()
+                months = [m.strftime("%Y-%m") for m in cache[version].loaded_months()]
             except Exception as exc:  # noqa: BLE001 - any failure of the app's path is a finding
                 app_errors.append(repr(exc))
                 continue
