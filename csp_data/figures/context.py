@@ -77,8 +77,9 @@ def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table
         path = bm.find_benchmark_table(store_dir or area.store_dir, area.area_file.parent)
         table = read_table(path)
         code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name])
-        peers = bm.resolve_peers(table, area.peers) if area.peers else []
-        summary = bm.group_summary(table, code, peers, table["period_end"].max())
+        rows = table[table["offence_group"] == TOTAL]  # all crime only: a 23rd of the table for each step below
+        peers = bm.resolve_peers(rows, area.peers) if area.peers else []
+        summary = bm.group_summary(rows, code, peers, table["period_end"].max())
     except (CspDataError, ValueError, FileNotFoundError):
         return None
     row = summary.table[summary.table["is_area"]].iloc[0]
@@ -108,11 +109,10 @@ def _change_row(overview: Overview) -> tuple[str, str]:
     return overview.crime.change_text, figure
 
 
-def _longer_row(type_counts: pd.DataFrame, loaded: list[date], period: Period) -> tuple[str, str] | None:
+def _longer_row(series: pd.DataFrame, loaded: list[date], period: Period) -> tuple[str, str] | None:
     matched: MatchedMonths | None = longer_comparison(period, loaded)
     if matched is None:
         return None
-    series = monthly_series(type_counts, loaded, ALL_CRIME)
     counts = dict(zip(series["month"], series["incidents"]))
     now = int(sum(counts[m] for m in matched.current_months))
     before = int(sum(counts[m] for m in matched.previous_months))
@@ -120,9 +120,8 @@ def _longer_row(type_counts: pd.DataFrame, loaded: list[date], period: Period) -
     return text, f"{change.percent:+.1f}% ({matched.label})" if change.percent is not None else matched.label
 
 
-def _trend_row(type_counts: pd.DataFrame, loaded: list[date]) -> tuple[str, str]:
+def _trend_row(series: pd.DataFrame) -> tuple[str, str]:
     """Average crimes a month in each calendar year loaded: honest across gaps, and comparable."""
-    series = monthly_series(type_counts, loaded, ALL_CRIME)
     held = series[series["loaded"]].copy()
     held["year"] = [m.year for m in held["month"]]
     parts = []
@@ -142,8 +141,7 @@ def _trend_row(type_counts: pd.DataFrame, loaded: list[date]) -> tuple[str, str]
     return text, f"{figure} a month"
 
 
-def _seasonality_row(type_counts: pd.DataFrame, loaded: list[date], period: Period) -> tuple[str, str]:
-    series = monthly_series(type_counts, loaded, ALL_CRIME)
+def _seasonality_row(series: pd.DataFrame, period: Period) -> tuple[str, str]:
     expected = expected_range(series)
     inside = expected[(expected["month"] >= period.first) & (expected["month"] <= period.last)]
     inside = inside[inside["incidents"].notna()]
@@ -256,8 +254,10 @@ def crime_picture(
     peers: Peers | None = None,
 ) -> CrimePicture:
     """Every aspect of the crime picture for ``period``, from the store and ``peers`` (see :func:`peer_position`)."""
-    overview = build_overview(run_query, area, period, loaded, population)
     type_counts = monthly_type_counts(run_query, loaded, period)
+    overview = build_overview(run_query, area, period, loaded, population, type_counts)
+    # Every loaded month's crime, for the rows that look beyond the period.
+    series = monthly_series(type_counts, loaded, ALL_CRIME)
     level = (
         f"Police recorded {overview.crime.count:,} crimes in {area.short_name} in {period.span_label}"
         + ("" if overview.complete else f" ({overview.months_loaded} of {period.length} months loaded)")
@@ -274,12 +274,12 @@ def crime_picture(
         ("Compared with similar areas", *_peer_row(peers)),
         ("Annual change", *_change_row(overview)),
     ]
-    longer = _longer_row(type_counts, loaded, period)
+    longer = _longer_row(series, loaded, period)
     if longer is not None:
         rows.append(("Longer comparison", *longer))
     rows += [
-        ("General trend", *_trend_row(type_counts, loaded)),
-        ("Seasonality", *_seasonality_row(type_counts, loaded, period)),
+        ("General trend", *_trend_row(series)),
+        ("Seasonality", *_seasonality_row(series, period)),
         ("Types of crime", *_types_row(overview)),
         ("Where crime is concentrated", *_wards_row(overview)),
     ]

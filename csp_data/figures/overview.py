@@ -149,7 +149,12 @@ def _kind_summary(
 
 
 def build_overview(
-    run_query: RunQuery, area: Area, period: Period, loaded: list[date], population: int | None
+    run_query: RunQuery,
+    area: Area,
+    period: Period,
+    loaded: list[date],
+    population: int | None,
+    type_counts: pd.DataFrame | None = None,
 ) -> Overview:
     """Gather every figure of the Overview page for ``period``.
 
@@ -162,9 +167,12 @@ def build_overview(
         The months held in the store.
     population : int, optional
         Residents of the area, for rates per 1,000.
+    type_counts : DataFrame, optional
+        :func:`csp_data.series.monthly_type_counts` for ``loaded`` and ``period``, when the caller has it.
     """
     # One scan of the store gives the totals, the monthly series, the crime types and the change.
-    type_counts = monthly_type_counts(run_query, loaded, period)
+    if type_counts is None:
+        type_counts = monthly_type_counts(run_query, loaded, period)
     totals = _totals(type_counts, period)
     comparable = {
         kind: comparable_change(
