@@ -189,11 +189,13 @@ def build_boundary_files(source, out_dir, group_lad_codes: Iterable[str]) -> dic
 
 @dataclass(frozen=True)
 class LadShapes:
-    """Local authority outlines by code: GeoJSON geometry, name and bounds. Never modified."""
+    """Local authority outlines by code: GeoJSON geometry, the same as a shapely geometry (read once, for
+    the maps that simplify it), name and bounds. Never modified."""
 
     geometry: Mapping[str, dict]
     names: Mapping[str, str]
     bounds: Mapping[str, tuple[float, float, float, float]]
+    shapes: Mapping[str, shapely.Geometry]
 
 
 @lru_cache(maxsize=8)
@@ -201,15 +203,16 @@ def _read_lad_shapes(path: Path, mtime_ns: int) -> LadShapes:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         features = document["features"]
-        geometry, names, bounds = {}, {}, {}
+        geometry, names, bounds, shapes = {}, {}, {}, {}
         for feature in features:
             code = feature["properties"]["LAD23CD"]
             geometry[code] = feature["geometry"]
             names[code] = feature["properties"]["LAD23NM"]
-            bounds[code] = tuple(float(v) for v in shapely.bounds(shapely.geometry.shape(feature["geometry"])))
+            shapes[code] = shapely.geometry.shape(feature["geometry"])
+            bounds[code] = tuple(float(v) for v in shapely.bounds(shapes[code]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BoundaryFileError(path, f"not a local authority GeoJSON file ({type(exc).__name__}: {exc})") from None
-    return LadShapes(geometry, names, bounds)
+    return LadShapes(geometry, names, bounds, shapes)
 
 
 def read_lad_shapes(path) -> LadShapes:

@@ -14,12 +14,13 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import altair as alt
 import pandas as pd
 import shapely
 
 from csp_data.benchmarks.boundaries import LadShapes
 from csp_data.charts.colours import AREA_COLOUR, POSITION_COLOURS
+from csp_data.charts.theme import theme_config
+from csp_data.charts.vegalite import SCHEMA_URL, VegaSpec, field, mark, tip
 from csp_data.maps.legend import legend_html as shared_legend_html
 from csp_data.maps.mercator import mercator_y
 
@@ -69,10 +70,10 @@ def view_tolerance(box: tuple[float, float, float, float]) -> float:
     return SIMPLIFY_PX * projected_height * stretch / MAP_HEIGHT
 
 
-def _simplified(geometry: dict, tolerance: float) -> dict:
-    """A GeoJSON geometry with the points that would move it less than ``tolerance`` removed (Douglas-Peucker,
+def _simplified(geometry: shapely.Geometry, tolerance: float) -> dict:
+    """An outline as GeoJSON with the points that would move it less than ``tolerance`` removed (Douglas-Peucker,
     never a ring crossing itself), outer rings clockwise as :func:`_clipped` leaves them."""
-    simple = shapely.simplify(shapely.geometry.shape(geometry), tolerance, preserve_topology=True)
+    simple = shapely.simplify(geometry, tolerance, preserve_topology=True)
     return shapely.geometry.mapping(shapely.orient_polygons(simple, exterior_cw=True))
 
 
@@ -94,13 +95,15 @@ def fit_box(boxes: Sequence[tuple[float, float, float, float]]) -> tuple[float, 
 
 @dataclass(frozen=True)
 class GroupMap:
-    """The map as a chart whose layers name their data, and that data: GeoJSON features by name.
+    """The map's whole Vega-Lite specification, written as a dict (:mod:`csp_data.charts.vegalite`; the
+    same specification Altair wrote, without its copying and checking of every part). Its layers name
+    their data, GeoJSON features held in ``datasets`` by name, as the page sends them."""
 
-    The shapes stay out of the Altair chart, which would copy and walk every coordinate (1.9 s for
-    Medway's group); :func:`csp_data.ui.charts.chart_spec` adds them to the specification as they are."""
+    spec: VegaSpec
 
-    chart: alt.LayerChart
-    datasets: dict[str, list[dict]]
+    @property
+    def datasets(self) -> dict[str, list[dict]]:
+        return self.spec["datasets"]
 
 
 def build_group_map(
@@ -156,11 +159,12 @@ def build_group_map(
             "lad_text": f"{row['lad_name']} ({row['lad_code']})",
             "fill": POSITION_COLOURS.get(position, POSITION_COLOURS["no rate"]),
         }
-        geometry = _simplified(source.geometry[row["lad_code"]], tolerance)
+        geometry = _simplified(source.shapes[row["lad_code"]], tolerance)
         features.append({"type": "Feature", "geometry": geometry, "properties": properties})
         if row.get("is_area"):
             area_features.append({"type": "Feature", "geometry": geometry, "properties": {}})
-    layers, datasets = [], {}
+    layers: list[dict] = []
+    datasets: dict[str, list[dict]] = {}
     if outline is not None and not (context := _clipped(outline, (west, south, east, north))).is_empty:
         # Only what lies in the view: a shape running past it would lie over the text around the chart
         # for a screen reader's or an accessibility checker's hit-testing, even where it is not drawn.
@@ -168,56 +172,92 @@ def build_group_map(
             {"type": "Feature", "geometry": shapely.geometry.mapping(context), "properties": {}}
         ]
         layers.append(
-            alt.Chart(alt.Data(name="england-wales")).mark_geoshape(
-                clip=True, fill=OUTLINE_FILL, stroke=OUTLINE_STROKE, strokeWidth=0.5, tooltip=None, aria=False
+            _named(
+                "england-wales",
+                mark(
+                    "geoshape",
+                    aria=False,
+                    clip=True,
+                    fill=OUTLINE_FILL,
+                    stroke=OUTLINE_STROKE,
+                    strokeWidth=0.5,
+                    tooltip=None,
+                ),
             )
         )
     tooltip = [
-        alt.Tooltip(field="properties.csp_name", type="nominal", title="CSP"),
-        alt.Tooltip(field="properties.rate_text", type="nominal", title="Rate"),
-        alt.Tooltip(field="properties.rank_text", type="nominal", title="Rank"),
-        alt.Tooltip(field="properties.position_text", type="nominal", title="Against the average"),
-        alt.Tooltip(field="properties.change_text", type="nominal", title="Change"),
-        alt.Tooltip(field="properties.lad_text", type="nominal", title="Local authority"),
+        tip("properties.csp_name", "nominal", "CSP"),
+        tip("properties.rate_text", "nominal", "Rate"),
+        tip("properties.rank_text", "nominal", "Rank"),
+        tip("properties.position_text", "nominal", "Against the average"),
+        tip("properties.change_text", "nominal", "Change"),
+        tip("properties.lad_text", "nominal", "Local authority"),
     ]
     datasets["group"] = features
     layers.append(
-        alt.Chart(alt.Data(name="group"))
-        .mark_geoshape(clip=True, stroke=BORDER_COLOUR, strokeWidth=0.5, fillOpacity=0.9)
-        .encode(fill=alt.Fill(field="properties.fill", type="nominal", scale=None), tooltip=tooltip)
+        _named(
+            "group",
+            mark("geoshape", clip=True, fillOpacity=0.9, stroke=BORDER_COLOUR, strokeWidth=0.5),
+            encoding={"fill": field("properties.fill", "nominal", scale=None), "tooltip": tooltip},
+        )
     )
     if area_features:
         datasets["area"] = area_features
         layers.append(
-            alt.Chart(alt.Data(name="area")).mark_geoshape(
-                clip=True, filled=False, stroke=AREA_COLOUR, strokeWidth=1.5, tooltip=None, aria=False
+            _named(
+                "area",
+                mark(
+                    "geoshape",
+                    aria=False,
+                    clip=True,
+                    filled=False,
+                    stroke=AREA_COLOUR,
+                    strokeWidth=1.5,
+                    tooltip=None,
+                ),
             )
         )
         # A ring around the area: at the scale of England a CSP is a few pixels across, and a heavy
         # outline would hide its fill. The area-weighted centre of its authorities (they do not overlap).
         centre = shapely.GeometryCollection([shapely.geometry.shape(f["geometry"]) for f in area_features]).centroid
         layers.append(
-            alt.Chart(alt.Data(values=[{"longitude": round(centre.x, 4), "latitude": round(centre.y, 4)}]))
-            .mark_point(
-                shape="circle",
-                filled=False,
-                size=RING_DIAMETER_PX**2,
-                stroke=AREA_COLOUR,
-                strokeWidth=2.5,
-                opacity=1,
-                tooltip=None,
-                aria=False,  # decoration: the chart's text alternative says the area is ringed
-            )
-            .encode(
-                longitude=alt.Longitude(field="longitude", type="quantitative"),
-                latitude=alt.Latitude(field="latitude", type="quantitative"),
-            )
+            {
+                "data": {"values": [{"latitude": round(centre.y, 4), "longitude": round(centre.x, 4)}]},
+                "encoding": {
+                    "latitude": field("latitude", "quantitative"),
+                    "longitude": field("longitude", "quantitative"),
+                },
+                # Decoration (aria false): the chart's text alternative says the area is ringed.
+                "mark": mark(
+                    "point",
+                    aria=False,
+                    filled=False,
+                    opacity=1,
+                    shape="circle",
+                    size=RING_DIAMETER_PX**2,
+                    stroke=AREA_COLOUR,
+                    strokeWidth=2.5,
+                    tooltip=None,
+                ),
+            }
         )
     # Fitted to the corners of the group's box (a MultiPoint: no ring to wind the wrong way round).
     corners = {"type": "MultiPoint", "coordinates": [[west, south], [east, north]]}
-    box = {"type": "Feature", "geometry": corners, "properties": {}}
-    chart = alt.layer(*layers).project(type="mercator", fit=box).properties(height=MAP_HEIGHT)
-    return GroupMap(chart.configure_view(stroke=None), datasets)
+    return GroupMap(
+        {
+            "config": {**theme_config()["config"], "view": {"stroke": None}},
+            "layer": layers,
+            "height": MAP_HEIGHT,
+            "projection": {"fit": {"geometry": corners, "properties": {}, "type": "Feature"}, "type": "mercator"},
+            "$schema": SCHEMA_URL,
+            "datasets": datasets,
+        }
+    )
+
+
+def _named(name: str, mark_: dict, **parts) -> dict:
+    """A layer drawing the GeoJSON features of ``datasets[name]``."""
+    return {"data": {"name": name}, "mark": mark_, **parts}
 
 
 def legend_html(title: str, swatches: Iterable[tuple[str, str]], *, ringed: str | None = None) -> str:

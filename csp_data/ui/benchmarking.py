@@ -22,7 +22,7 @@ from csp_data import benchmarks as bm
 from csp_data.charts import benchmarks as benchmark_charts
 from csp_data.maps import benchmarks as benchmark_maps
 from csp_data.tables import readable
-from csp_data.ui.charts import VegaSpec, chart_spec, finished, show_chart
+from csp_data.ui.charts import VegaSpec, finished, show_chart
 from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, benchmark_table
 from csp_data.ui.errors import guard
 from csp_data.ui.folds import fold
@@ -237,7 +237,7 @@ def map_view(
         decimals=bm.rate_decimals(summary.table["rate_per_1000"]),
     )
     return MapView(
-        chart_spec(group_map.chart, group_map.datasets),
+        group_map.spec,
         benchmark_maps.group_map_legend(summary.table["position"], area_name, summary.level),
         bm.describe_map_alt(summary, area_name),
         note,

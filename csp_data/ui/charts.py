@@ -64,10 +64,14 @@ def finished(spec: VegaSpec) -> VegaSpec:
     """A specification written with :mod:`csp_data.charts.vegalite`, its tables turned into Arrow bytes
     named by their content, exactly as :func:`chart_spec` names an Altair chart's. Its tables are named
     in the chart's ``data`` or in its layers' (the only places those helpers put them), layers within
-    layers included; data written into a layer (``values``) stays as it is."""
+    layers included; data written into a layer (``values``) and GeoJSON features stay as they are."""
     names: dict[str, str] = {}
-    datasets: dict[str, bytes] = {}
+    datasets: dict[str, Any] = {}
     for own_name, frame in spec["datasets"].items():
+        if not isinstance(frame, pd.DataFrame):  # GeoJSON features (a map's): sent as they are
+            names[own_name] = own_name
+            datasets[own_name] = frame
+            continue
         names[own_name], data_bytes = _arrow_bytes(frame)
         datasets[names[own_name]] = data_bytes
 

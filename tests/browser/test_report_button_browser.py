@@ -40,7 +40,6 @@ def test_prepare_and_download_the_pack(server_url, chromium, tmp_path):
     area = load_area()
     database = Database(area, Store(area.store_dir))
     try:
-
         loaded = database.loaded_months()
         overview = build_overview(database.query, area, latest_12_months(loaded), loaded, None)
     finally:

@@ -14,7 +14,6 @@ from csp_data import benchmarks as bm
 from csp_data.charts import benchmarks as charts
 from csp_data.charts.colours import AREA_COLOUR, CONTEXT_COLOUR, POSITION_COLOURS, contrast_ratio
 from csp_data.maps import benchmarks as maps
-from csp_data.ui.charts import chart_spec
 from helpers import ROOT, sent_spec
 
 MEDWAY = "E22000143"
@@ -140,7 +139,7 @@ def test_the_map_fits_the_whole_group_at_any_width(embedded, peers):
     group_map = maps.build_group_map(
         boundaries.rows, boundaries.shapes, group_average=summary.group_average, outline=boundaries.outline
     )
-    spec = chart_spec(group_map.chart, group_map.datasets)
+    spec = sent_spec(group_map.spec)  # checked against the Vega-Lite schema
     drawn = boundaries.rows[boundaries.rows["drawn"]]
     boxes = [next(s for s in boundaries.shapes if lad in s.bounds).bounds[lad] for lad in drawn["lad_code"]]
     # Vega fits the projection to this box at whatever width the page gives the chart (a phone's too).
@@ -180,7 +179,7 @@ def test_the_group_map_sends_only_the_points_its_view_can_show(embedded):
     group_map = maps.build_group_map(
         boundaries.rows, boundaries.shapes, group_average=summary.group_average, outline=boundaries.outline
     )
-    spec = chart_spec(group_map.chart, group_map.datasets)
+    spec = sent_spec(group_map.spec)  # checked against the Vega-Lite schema
     west, south = spec["projection"]["fit"]["geometry"]["coordinates"][0]
     east, north = spec["projection"]["fit"]["geometry"]["coordinates"][1]
     tolerance = maps.view_tolerance((west, south, east, north))

@@ -1544,7 +1544,7 @@ def test_group_map_and_legend(embedded_table):
     group_map = benchmark_maps.build_group_map(
         map_data.rows, map_data.shapes, group_average=summary.group_average, outline=map_data.outline
     )
-    spec = group_map.chart.to_dict(validate=False)
+    spec = group_map.spec
     # Layers name their data; the shapes travel beside the chart, not through Altair.
     assert [layer["data"] for layer in spec["layer"]] == [
         {"name": "england-wales"},
