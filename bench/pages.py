@@ -12,8 +12,9 @@ Each page runs as the app runs it: ``AppTest.from_file("app.py")``, ``switch_pag
   One exception, as on a server: the Hotspots page's statistics and map, kept on disk with the store
   version (``STORE/statcache``, by the warm-up or this script's untimed first run), are read, not
   computed; ``bench/bench_hotspots.py`` times computing them (its crime-type changes with the folder emptied).
-  The package's own ``functools`` caches (ward boundaries read from GeoJSON, map shapes, the SQL files)
-  are not cleared: they do not depend on the store, so they stay warm across loads in a running server.
+  The package's own ``functools`` caches (ward boundaries read from GeoJSON, map shapes, the SQL files,
+  the ONS table and the Overview's position among similar areas worked out from it) are not cleared: they
+  do not depend on the store, so they stay warm across loads in a running server.
 - ``warm_ms``: the median of ``--runs`` reruns with the caches warm (what any later visitor waits for).
 
 Before these, one untimed run per page (on the first store) imports its modules and lets AppTest scan

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from datetime import date
 
 import streamlit as st
 
+from csp_data import benchmarks as bm
 from csp_data import charts
 from csp_data.config import Area
 from csp_data.figures.context import CrimePicture, Peers, crime_picture, peer_position
@@ -17,9 +20,23 @@ from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, benchmark_table, c
 from csp_data.ui.tables import table_html
 
 
-@st.cache_data(hash_funcs=FAST_HASH, max_entries=4, show_spinner=False)
-def _peers(area_file: str, store_dir: str, store_version: str) -> Peers | None:
+@functools.lru_cache(maxsize=4)
+def _peers_of(area_file: str, area_mtime_ns: int, store_dir: str, table: str, table_mtime_ns: int) -> Peers | None:
     return peer_position(get_area(area_file), store_dir, read_table=benchmark_table)
+
+
+def _peers(area_file: str, store_dir: str) -> Peers | None:
+    """The area's position among similar areas, worked out once for each version of the ONS table it is read
+    from, as that table is read once (:func:`csp_data.ui.context.benchmark_table`): loading police.uk months
+    changes neither, so the first visit after a load does not work it out again. A copy each call."""
+    area = get_area(area_file)
+    try:
+        table = bm.find_benchmark_table(store_dir, area.area_file.parent)
+        key = (area_file, area.area_file.stat().st_mtime_ns, store_dir, str(table), table.stat().st_mtime_ns)
+    except OSError:  # no table (or it went meanwhile): peer_position says so
+        return peer_position(area, store_dir, read_table=benchmark_table)
+    found = _peers_of(*key)
+    return None if found is None else copy.copy(found)
 
 
 @st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner="Putting the crime picture together…")
@@ -29,7 +46,7 @@ def _picture(
     """Computed once per (store version, period); the arguments are the cache key."""
     area = get_area(area_file)
     store = current_store(area)
-    peers = _peers(area_file, str(store.root), store_version)
+    peers = _peers(area_file, str(store.root))
     return crime_picture(run_query, area, period, list(loaded), population, peers)
 
 
