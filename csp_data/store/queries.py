@@ -96,7 +96,9 @@ def _sql_string(value: str) -> str:
 # instance per process: its views and tables bind within that catalog, whatever another database holds.
 _instance: duckdb.DuckDBPyConnection | None = None
 _instance_pid: int | None = None
-_instance_lock = threading.Lock()
+# Re-entrant: a database dropped while this thread holds the lock (its finalizer run by a collection
+# inside the locked code) detaches its catalog instead of waiting for itself.
+_instance_lock = threading.RLock()
 _catalog_numbers = itertools.count()
 
 

@@ -72,3 +72,24 @@ def test_a_database_that_cannot_be_built_leaves_no_catalog(tmp_path, monkeypatch
     with pytest.raises(RuntimeError):
         Database(area, Store(tmp_path / "empty"))
     assert _catalogs() == before
+
+
+def test_a_database_dropped_while_its_thread_holds_the_instance_lock_does_not_wait_for_itself(tmp_path):
+    # A collection can run a database's finalizer inside code that holds the instance's lock (opening
+    # another database): detaching its catalog must not deadlock on that lock.
+    import threading
+
+    area = load_area(MEDWAY_AREA_FILE)
+    holder = {"db": Database(area, Store(tmp_path / "empty"))}
+    name = holder["db"]._catalog
+
+    def drop_while_locked():
+        with queries._instance_lock:
+            holder.clear()
+            gc.collect()
+
+    worker = threading.Thread(target=drop_while_locked, daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive(), "dropping a database while holding the instance's lock deadlocked"
+    assert name not in _catalogs()
