@@ -42,7 +42,7 @@ This module does not import Streamlit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -274,7 +274,7 @@ def emerging_hotspots(
             "kendall_tau": trend.tau[rising],
             "p_value": trend.p[rising],
             "p_adjusted": adjusted[rising],
-            "currently_hot": chosen["cell_id"].isin(set(hot_cell_ids)).to_numpy(),
+            "currently_hot": False,  # set by with_currently_hot, below
         }
     )
     # The places of the rising squares only: their points found by whole-array matching of (col, row).
@@ -282,4 +282,16 @@ def emerging_hotspots(
     places = hotspots._cell_places(points[near], col[near], row[near])
     cells = cells.merge(places, left_on="cell_id", right_index=True, how="left")
     cells = cells.sort_values(["p_adjusted", "slope_per_year"], ascending=[True, False], ignore_index=True)
-    return EmergingResult(cells=cells[list(RESULT_COLUMNS)], tested=n_tested, months=len(stamps))
+    return with_currently_hot(
+        EmergingResult(cells=cells[list(RESULT_COLUMNS)], tested=n_tested, months=len(stamps)), hot_cell_ids
+    )
+
+
+def with_currently_hot(result: EmergingResult, hot_cell_ids) -> EmergingResult:
+    """``result`` with ``currently_hot`` marking the rising cells among ``hot_cell_ids`` (the Gi* hot cells of
+    the period shown). It is the one part of the result that depends on the period itself, not only on the
+    months up to its end, so one test serves every period that ends in the same month."""
+    if result.cells.empty:
+        return result
+    hot = result.cells["cell_id"].isin(set(hot_cell_ids)).to_numpy(dtype=bool)
+    return replace(result, cells=result.cells.assign(currently_hot=hot))

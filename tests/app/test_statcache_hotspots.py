@@ -231,3 +231,34 @@ def test_every_other_year_kept_at_start_is_read_not_computed(counted, monkeypatc
 
 LABELS_KEPT = ("Latest 12 months", "Financial year 2022/23")
 FY_2022_23_TYPES = 13
+
+
+def test_a_period_ending_in_the_same_month_reads_the_kept_rising_squares_with_its_own_hot_marks(counted):
+    """The rising-squares test runs on every loaded month up to the period's end, so a custom period
+    ending in the latest month (July to December 2025) reads the test kept for the latest 12 months:
+    computed once. Its "Hotspot now" marks are its own: exactly the rising squares among its hot squares.
+    A period ending in another month (to September 2025) is a test of its own."""
+    from datetime import date
+
+    store, calls = counted
+    at = open_hotspots()
+    assert calls["emerging_hotspots"] == 1
+
+    def marks(at: AppTest) -> tuple[set, set, set]:
+        """The shown hot squares' ids, the rising squares' ids and those of them marked hot now."""
+        hot, *_, rising = [t.value for t in shown_tables(at) if "cell_id" in t.value]
+        return set(hot["cell_id"]), set(rising["cell_id"]), set(rising.loc[rising["currently_hot"], "cell_id"])
+
+    hot_year, rising_year, marked_year = marks(at)
+    at.sidebar.radio(key="period_kind").set_value("Custom months").run()
+    at.sidebar.selectbox(key="period_custom_first").set_value(date(2025, 7, 1)).run()
+    assert not at.exception and not at.error
+    assert calls == {"compute_hotspots": 2, "repeat_locations": 2, "emerging_hotspots": 1}
+    hot_half, rising_half, marked_half = marks(at)
+    assert rising_half == rising_year  # the same test
+    assert marked_year == rising_year & hot_year and marked_half == rising_half & hot_half
+    assert marked_half != marked_year  # here 4 rising squares are hot in July-December, none over the year
+
+    at.sidebar.selectbox(key="period_custom_last").set_value(date(2025, 9, 1)).run()
+    assert not at.exception and not at.error
+    assert calls["emerging_hotspots"] == 2
