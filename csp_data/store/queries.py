@@ -76,6 +76,7 @@ def load_queries(sql_dir: Path = SQL_DIR) -> dict[str, NamedQuery]:
 _FORCE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _VINTAGE = re.compile(r"^[0-9a-z_]{1,20}$")
 _TABLE = re.compile(r"^[a-z_]+$")
+_CATALOG = re.compile(r"^store_[0-9]+$")
 
 
 def _checked(value: str, pattern: re.Pattern) -> str:
@@ -109,7 +110,7 @@ def _new_catalog() -> tuple[duckdb.DuckDBPyConnection, str]:
     with _instance_lock:
         if _instance is None or _instance_pid != os.getpid():
             _instance, _instance_pid = duckdb.connect(database=":memory:"), os.getpid()
-        name = f"store_{next(_catalog_numbers)}"
+        name = _checked(f"store_{next(_catalog_numbers)}", _CATALOG)  # it stands in SQL text below
         _instance.execute(f"ATTACH ':memory:' AS {name}")
         connection = _instance.cursor()
     connection.execute(f"USE {name}")
