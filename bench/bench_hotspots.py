@@ -1,7 +1,7 @@
 """Server work of the Hotspots page on the embedded data.
 
 Usage: .venv/bin/python bench/bench_hotspots.py [--runs 5] [--no-baseline] [--no-apptest] [--no-statistics]
-           [--period "Financial year 2024/25"]
+           [--period "Financial year 2024/25" | --period 2025-07..2025-12] [--fresh-statistics]
 
 1. ``statistics``: for several crime types over 2025, ``hotspots.gi_star`` (neighbours, Gi* z-scores,
    permutation p-values with the re-test, Benjamini–Hochberg, classes) on the grid of counts, and the
@@ -18,7 +18,10 @@ Usage: .venv/bin/python bench/bench_hotspots.py [--runs 5] [--no-baseline] [--no
    turn (the first time for each, its statistics computed, or read from those the store keeps if an
    earlier run stored them), the median and slowest script run over the entries: what a user waits for
    on the server after changing the crime type (issue 16: under 200 ms). ``--period`` runs the page
-   (2 and 3) for another period than the default, as chosen in the sidebar.
+   (2 and 3) for another period than the default, as chosen in the sidebar (a year by its name, custom
+   months as a link writes them: ``2025-07..2025-12``). With ``--fresh-statistics`` the page reads a copy
+   of the store whose kept statistics are only the default period's, as after a replica's warm-up: each
+   entry of another period is then computed the first time it is chosen.
 
 Medians of several runs: the machines here are shared and noisy.
 """
@@ -26,11 +29,16 @@ Medians of several runs: the machines here are shared and noisy.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -124,18 +132,52 @@ def statistics_section(runs: int, baseline: ModuleType | None) -> None:
 PERIOD_KINDS = {"Financial year": "financial", "Calendar year": "calendar"}
 
 
+def loaded_months() -> list[date]:
+    area = load_area(None)
+    db = Database(area, Store(os.environ.get("CSP_STORE_DIR") or area.store_dir))
+    try:
+        return db.loaded_months()
+    finally:
+        db.close()
+
+
+@contextlib.contextmanager
+def fresh_statistics() -> Iterator[None]:
+    """The page over a copy of the store without its kept statistics, then the default period's kept as a
+    replica's warm-up keeps them: any other period is computed the first time it is asked for."""
+    from csp_data.ui.hotspots import store_every_choice
+
+    area = load_area(None)
+    with tempfile.TemporaryDirectory(prefix="csp-bench-hotspots-") as tmp:
+        store = Path(tmp) / "store"
+        shutil.copytree(area.store_dir, store, symlinks=True, ignore=shutil.ignore_patterns("statcache"))
+        saved = os.environ.get("CSP_STORE_DIR")
+        os.environ["CSP_STORE_DIR"] = str(store)
+        try:
+            done, total = store_every_choice(area)
+            print(f"fresh statistics: the default period's {done} of {total} choices kept, as at a replica's start")
+            yield
+        finally:
+            if saved is None:
+                os.environ.pop("CSP_STORE_DIR")
+            else:
+                os.environ["CSP_STORE_DIR"] = saved
+
+
 def apptest_section(runs: int, period: str | None) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from csp_data.ui.sidebar import PERIOD_KIND_LABELS
+    from csp_data.ui.sidebar import PERIOD_KIND_LABELS, _period_state
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     if period:  # the sidebar's choice, as a visitor makes it (e.g. "Financial year 2024/25")
         kind = next((k for prefix, k in PERIOD_KINDS.items() if period.startswith(prefix)), None)
-        if kind is None:
-            raise SystemExit(f"--period should be a financial or calendar year as the sidebar names it, not {period!r}")
-        at.session_state["period_kind"] = PERIOD_KIND_LABELS[kind]
-        at.session_state[f"period_{kind}"] = period
+        if kind is not None:
+            at.session_state["period_kind"] = PERIOD_KIND_LABELS[kind]
+            at.session_state[f"period_{kind}"] = period
+        else:  # as a link writes it (2025-07..2025-12 for custom months)
+            for name, value in _period_state(period, loaded_months()).items():
+                at.session_state[name] = value
     at.run()
     start = time.perf_counter()
     at.switch_page("views/hotspots.py").run()
@@ -166,12 +208,23 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="do not time the old implementation")
     parser.add_argument("--no-apptest", action="store_true", help="only the statistics")
     parser.add_argument("--no-statistics", action="store_true", help="only the page (AppTest)")
-    parser.add_argument("--period", help='the page\'s period, as the sidebar names it: "Financial year 2024/25"')
+    parser.add_argument(
+        "--period",
+        help='the page\'s period, as the sidebar names it ("Financial year 2024/25") or as a link writes it '
+        '("2025-07..2025-12" for custom months)',
+    )
+    parser.add_argument(
+        "--fresh-statistics",
+        action="store_true",
+        help="the page over a copy of the store with only the default period's statistics kept (as after a "
+        "replica's warm-up), so that another --period is computed the first time",
+    )
     args = parser.parse_args()
     if not args.no_statistics:
         statistics_section(args.runs, None if args.no_baseline else baseline_module())
     if not args.no_apptest:
-        apptest_section(args.runs, args.period)
+        with fresh_statistics() if args.fresh_statistics else contextlib.nullcontext():
+            apptest_section(args.runs, args.period)
 
 
 if __name__ == "__main__":
