@@ -24,6 +24,9 @@ from csp_data.change import Change, compare_counts, describe_change, interval_wo
 from csp_data.periods import Period, add_months, describe_months, month_range
 from csp_data.words import number_word, plural
 
+#: What figures and the scrutiny pack read the store through, defined here once: ``Database.query``
+#: (csp_data.store.queries) or the app's cached ``run_query`` (csp_data.ui.context), which take the same
+#: query names and parameters.
 RunQuery = Callable[..., pd.DataFrame]
 ASB_CRIME_TYPE = "Anti-social behaviour"
 

@@ -10,7 +10,6 @@ Overview page and the scrutiny pack both use it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,6 +26,7 @@ from csp_data.periods import Period, describe_months, month_label
 from csp_data.series import (
     ALL_CRIME,
     MatchedMonths,
+    RunQuery,
     describe_matched_change,
     longer_comparison,
     monthly_series,
@@ -34,7 +34,6 @@ from csp_data.series import (
 )
 from csp_data.words import ordinal
 
-RunQuery = Callable[..., pd.DataFrame]
 ASPECTS = (
     "Level of crime",
     "Compared with similar areas",

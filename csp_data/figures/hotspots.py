@@ -44,7 +44,6 @@ This module does not import Streamlit.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -67,7 +66,6 @@ MAIN_STREETS_PER_CELL = 3
 
 
 POINT_COLUMNS = ("location", "longitude", "latitude", "ward_code", "ward_name", "crime_type", "month", "incidents")
-RunQuery = Callable[..., pd.DataFrame]
 
 _TO_GRID = Transformer.from_crs("EPSG:4326", GRID_CRS, always_xy=True)
 _FROM_GRID = Transformer.from_crs(GRID_CRS, "EPSG:4326", always_xy=True)

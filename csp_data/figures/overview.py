@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +15,7 @@ from csp_data.series import (
     ALL_CRIME,
     ComparableChange,
     MatchedMonths,
+    RunQuery,
     comparable_change,
     comparison_first,
     matched_months,
@@ -24,7 +24,6 @@ from csp_data.series import (
     rate_per_1000,
 )
 
-RunQuery = Callable[..., pd.DataFrame]
 KIND_LABELS = {"crime": "recorded crime", "asb": "anti-social behaviour (ASB)"}
 TOP_N_WARDS = 5
 

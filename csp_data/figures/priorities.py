@@ -19,7 +19,7 @@ Functions take a ``run_query(name, **params)`` callable, so they run on a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,7 +33,7 @@ from csp_data.periods import Period, describe_coverage, describe_months, month_r
 from csp_data.plans import Plan, Priority
 from csp_data.plans.progress import Progress, direction_of_travel, progress_table
 from csp_data.plans.tables import previous_plans, unassigned_kpis  # re-exported: the pages and pack use them here
-from csp_data.series import comparable_change, comparison_first, rate_per_1000
+from csp_data.series import RunQuery, comparable_change, comparison_first, rate_per_1000
 from csp_data.words import slug
 
 __all__ = [
@@ -60,7 +60,6 @@ __all__ = [
     "unassigned_kpis",
 ]
 
-RunQuery = Callable[..., pd.DataFrame]
 
 # ---------------------------------------------------------------------------------
 # Live indicators from the store

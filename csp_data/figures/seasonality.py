@@ -31,7 +31,7 @@ Change over time
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -61,8 +61,6 @@ from csp_data.series import (
     counted_choices,
     monthly_series,
 )
-
-RunQuery = Callable[..., pd.DataFrame]
 
 MAX_BASELINE_YEARS = 5
 TREND_WINDOW = 3

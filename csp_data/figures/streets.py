@@ -3,20 +3,16 @@ with the change by the one rule of :mod:`csp_data.series`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 
 from csp_data.change import compare_counts, describe_change
-from csp_data.series import MatchedMonths
+from csp_data.series import MatchedMonths, RunQuery
 
 #: How many streets the tables list.
 TOP_STREETS = 10
 #: The label of incidents in no ward of the vintage (points just outside every ward boundary).
 NO_WARD = "(no ward)"
-
-RunQuery = Callable[..., pd.DataFrame]
 
 
 def top_streets(

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from csp_data.figures.streets import TOP_STREETS, top_streets
-from csp_data.figures.wards import RunQuery, WardTable, ward_summary_sentences
+from csp_data.figures.wards import WardTable, ward_summary_sentences
 from csp_data.periods import month_range
+from csp_data.series import RunQuery
 
 # --------------------------------------------------------------------------------------------
 # The ward profile

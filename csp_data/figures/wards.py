@@ -18,7 +18,7 @@ than classes each value gets its own class.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,10 +28,8 @@ import pandas as pd
 from csp_data.change import Change, compare_counts, describe_change
 from csp_data.config import Area, WardVintage
 from csp_data.periods import Period, describe_coverage, describe_months, month_label
-from csp_data.series import ALL_ASB, ALL_CRIME, Counted, matched_months, month_runs, rate_per_1000
+from csp_data.series import ALL_ASB, ALL_CRIME, Counted, RunQuery, matched_months, month_runs, rate_per_1000
 from csp_data.words import rank_phrase
-
-RunQuery = Callable[..., pd.DataFrame]
 
 MEASURES = ("count", "rate", "change")
 MEASURE_LABELS = {

@@ -3,18 +3,15 @@ data cannot say (coverage gaps, anonymised locations, the forces counted)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-
-import pandas as pd
 
 from csp_data.config import Area
 from csp_data.figures.overview import Overview
 from csp_data.periods import describe_gaps
 from csp_data.report.model import Bullets, Heading, Paragraph, Section
+from csp_data.series import RunQuery
 from csp_data.store.forces import describe_forces
 
-RunQuery = Callable[..., pd.DataFrame]
 OGL = "Open Government Licence v3.0"
 
 

@@ -9,7 +9,6 @@ in their own modules; a section whose file cannot be read says so and the rest o
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -28,10 +27,8 @@ from csp_data.report.model import Bullets, Heading, Image, Pack, Paragraph, Sect
 from csp_data.report.priorities import priorities_section
 from csp_data.report.since import since_section
 from csp_data.report.survey import survey_section
-from csp_data.series import matched_months
+from csp_data.series import RunQuery, matched_months
 from csp_data.words import number_word, ordinal, plural
-
-RunQuery = Callable[..., pd.DataFrame]
 
 
 def coverage_words(period: Period, loaded: list[date]) -> str:

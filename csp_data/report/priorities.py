@@ -3,7 +3,6 @@ period, and the plan's KPIs with their RAG status in a symbol and words (never c
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -16,8 +15,8 @@ from csp_data.periods import Period
 from csp_data.plans import Kpi, Plan, current_plan, load_plans
 from csp_data.plans.wording import RAG_LABELS, kpi_display_table, rag_counts, rag_rules_text
 from csp_data.report.model import Block, Bullets, Heading, Paragraph, Section, Table
+from csp_data.series import RunQuery
 
-RunQuery = Callable[..., pd.DataFrame]
 HEADING = "Priorities and progress"
 KPI_COLUMNS = {
     "kpi": "KPI",

@@ -9,7 +9,6 @@ tested. Rates share one population, so they move with the counts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -23,9 +22,9 @@ from csp_data.figures.overview import KindSummary, Overview, build_overview
 from csp_data.periods import Period, describe_months
 from csp_data.report.benchmarking import benchmark_table, newest_group_summary
 from csp_data.report.model import Bullets, Paragraph, Section, Table, period_title
+from csp_data.series import RunQuery
 from csp_data.words import ordinal
 
-RunQuery = Callable[..., pd.DataFrame]
 HEADING = "What changed since the last pack"
 
 

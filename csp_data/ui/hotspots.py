@@ -20,7 +20,7 @@ from csp_data.maps import deck as maps_deck
 from csp_data.maps import hotspots as hotspot_maps
 from csp_data.maps import wards as maps_wards
 from csp_data.periods import Period, available_periods, describe_months
-from csp_data.series import Counted, MatchedMonths, counted_choices, matched_months
+from csp_data.series import Counted, MatchedMonths, RunQuery, counted_choices, matched_months
 from csp_data.store.geography import ward_boundaries
 from csp_data.store.queries import Database, load_queries
 from csp_data.store.statcache import StatCache, store_statcache
@@ -83,7 +83,7 @@ def _choice_key(area: Area, first: date, last: date, kind: str, crime_type: str 
 def stored_emerging(
     area: Area,
     store_version: str,
-    query: hotspots.RunQuery,
+    query: RunQuery,
     months: tuple,
     kind: str,
     crime_type: str | None,
@@ -106,7 +106,7 @@ def stored_emerging(
 
 
 def stored_hotspots(
-    area: Area, store_version: str, query: hotspots.RunQuery, first: date, last: date, kind: str, crime_type: str | None
+    area: Area, store_version: str, query: RunQuery, first: date, last: date, kind: str, crime_type: str | None
 ) -> tuple[hotspots.HotspotResult, pd.DataFrame]:
     """The Gi* result and the repeat locations of one period and type, read from the statistics kept with
     the store version, or computed from the incidents (a query, made only then) and kept there."""
@@ -139,7 +139,7 @@ def stored_hotspots(
 
 
 def _streets(
-    query: hotspots.RunQuery,
+    query: RunQuery,
     area: Area,
     first: date,
     last: date,
@@ -164,7 +164,7 @@ def _streets(
 def stored_area_streets(
     area: Area,
     store_version: str,
-    query: hotspots.RunQuery,
+    query: RunQuery,
     first: date,
     last: date,
     kind: str,
