@@ -167,6 +167,7 @@ def fresh_statistics() -> Iterator[None]:
 def apptest_section(runs: int, period: str | None) -> None:
     from streamlit.testing.v1 import AppTest
 
+    from csp_data.links import LinkError
     from csp_data.ui.sidebar import PERIOD_KIND_LABELS, _period_state
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -176,7 +177,11 @@ def apptest_section(runs: int, period: str | None) -> None:
             at.session_state["period_kind"] = PERIOD_KIND_LABELS[kind]
             at.session_state[f"period_{kind}"] = period
         else:  # as a link writes it (2025-07..2025-12 for custom months)
-            for name, value in _period_state(period, loaded_months()).items():
+            try:
+                state = _period_state(period, loaded_months())
+            except LinkError as error:
+                raise SystemExit(f"--period {period!r}: {error}") from None
+            for name, value in state.items():
                 at.session_state[name] = value
     at.run()
     start = time.perf_counter()
