@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from types import ModuleType
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -132,15 +133,6 @@ def statistics_section(runs: int, baseline: ModuleType | None) -> None:
 PERIOD_KINDS = {"Financial year": "financial", "Calendar year": "calendar"}
 
 
-def loaded_months() -> list[date]:
-    area = load_area(None)
-    db = Database(area, Store(os.environ.get("CSP_STORE_DIR") or area.store_dir))
-    try:
-        return db.loaded_months()
-    finally:
-        db.close()
-
-
 @contextlib.contextmanager
 def fresh_statistics() -> Iterator[None]:
     """The page over a copy of the store without its kept statistics, then the default period's kept as a
@@ -151,17 +143,10 @@ def fresh_statistics() -> Iterator[None]:
     with tempfile.TemporaryDirectory(prefix="csp-bench-hotspots-") as tmp:
         store = Path(tmp) / "store"
         shutil.copytree(area.store_dir, store, symlinks=True, ignore=shutil.ignore_patterns("statcache"))
-        saved = os.environ.get("CSP_STORE_DIR")
-        os.environ["CSP_STORE_DIR"] = str(store)
-        try:
+        with mock.patch.dict(os.environ, {"CSP_STORE_DIR": str(store)}):
             done, total = store_every_choice(area)
             print(f"fresh statistics: the default period's {done} of {total} choices kept, as at a replica's start")
             yield
-        finally:
-            if saved is None:
-                os.environ.pop("CSP_STORE_DIR")
-            else:
-                os.environ["CSP_STORE_DIR"] = saved
 
 
 def apptest_section(runs: int, period: str | None) -> None:
@@ -178,7 +163,11 @@ def apptest_section(runs: int, period: str | None) -> None:
             at.session_state[f"period_{kind}"] = period
         else:  # as a link writes it (2025-07..2025-12 for custom months)
             try:
-                state = _period_state(period, loaded_months())
+                area = load_area(None)
+                loaded = Store(os.environ.get("CSP_STORE_DIR") or area.store_dir).loaded_months(
+                    area.territorial_force_keys
+                )
+                state = _period_state(period, loaded)
             except LinkError as error:
                 raise SystemExit(f"--period {period!r}: {error}") from None
             for name, value in state.items():
