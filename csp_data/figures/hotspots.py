@@ -183,8 +183,7 @@ def cell_polygons(grid: pd.DataFrame, cell_size: float = CELL_SIZE_M) -> list[li
     xs = np.stack([x0, x0 + cell_size, x0 + cell_size, x0], axis=1)
     ys = np.stack([y0, y0, y0 + cell_size, y0 + cell_size], axis=1)
     lon, lat = _transformed(_FROM_GRID, xs, ys)
-    lon, lat = np.round(lon, 5), np.round(lat, 5)
-    return [[[float(a), float(b)] for a, b in zip(lo, la)] for lo, la in zip(lon, lat)]
+    return np.stack([np.round(lon, 5), np.round(lat, 5)], axis=-1).tolist()
 
 
 # --------------------------------------------------------------------------------------------

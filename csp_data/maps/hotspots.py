@@ -38,6 +38,8 @@ EMERGING_LAYER_ID = "emerging-cells"
 SNAP_POINTS_LAYER_ID = "snap-points"
 RISING_HEX = "#542788"  # ColorBrewer PuOr's darkest purple: apart from the red-blue hotspot classes
 RISING_RGB = hex_to_rgb(RISING_HEX)
+#: Each class's fill as deck.gl takes it (red, green, blue, alpha): significant squares more opaque.
+CLASS_FILLS = {cls: (*hex_to_rgb(colour), 220 if cls != "none" else 120) for cls, colour in CLASS_COLOURS.items()}
 TOOLTIP_HTML = "<b>{title}</b><br/>{detail}"
 
 
@@ -58,17 +60,17 @@ def cell_features(grid: pd.DataFrame) -> list[dict]:
             "type": "Feature",
             "geometry": _square(polygon),
             "properties": {
-                "fill": hex_to_rgb(CLASS_COLOURS[cls]) + [220 if cls != "none" else 120],
+                "fill": list(CLASS_FILLS[cls]),
                 "title": plural(int(n), "incident"),
                 "detail": f"{label}<br/>{escape(ward) if isinstance(ward, str) else ''}",
             },
         }
         for polygon, cls, label, n, ward in zip(
             cell_polygons(drawn),
-            drawn["hotspot_class"],
-            drawn["hotspot_label"],
-            drawn["incidents"],
-            drawn["ward_name"],
+            drawn["hotspot_class"].tolist(),
+            drawn["hotspot_label"].tolist(),
+            drawn["incidents"].tolist(),
+            drawn["ward_name"].tolist(),
         )
     ]
 
