@@ -117,7 +117,7 @@ def describe_group_table(summary: GroupSummary, area_name: str) -> str:
     average = rate_text(summary.group_average, rate_decimals(summary.table["rate_per_1000"]))
     return (
         f"{area_name} first, then its peers by name. The group average, {average}, is the mean of the "
-        f"{summary.group_size} CSP rates with {area_name} included, each CSP counting once (not one rate for the "
+        f"{plural(summary.group_size, 'CSP rate')} with {area_name} included, each CSP counting once (not one rate for the "
         'group\'s combined population). "Above" or "below average" only where the CSP\'s '
         f'{percent}% confidence interval lies wholly on one side of the average. "Rate from" says whether a rate '
         "is ONS's own or computed here."
@@ -130,11 +130,14 @@ def describe_published_source(summary: PublishedSummary) -> str:
 
 
 def _positions(summary: GroupSummary) -> str:
-    """'9 above average, 1 not significantly different and 4 below average' (the CSPs with a rate)."""
+    """'9 above average, 1 not significantly different and 4 below average' (the CSPs with a rate), and how many
+    have no rate ('1 with no rate') when any."""
     counts = summary.table["position"].value_counts()
     parts = [
         f"{counts[p]} {p}" for p in ("above average", "not significantly different", "below average") if p in counts
     ]
+    if no_rate := int(summary.table["rate_per_1000"].isna().sum()):
+        parts.append(f"{no_rate} with no rate")
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
@@ -164,7 +167,7 @@ def describe_dot_plot_alt(summary: GroupSummary, area_name: str | None = None) -
 def describe_map_alt(summary: GroupSummary, area_name: str) -> str:
     """The group map's text alternative."""
     return (
-        f"Map of England and Wales showing where the {summary.group_size} CSPs of the group are, each coloured by "
+        f"Map of England and Wales showing where the {len(summary.table)} CSPs of the group are, each coloured by "
         f"how its {_what_and_when(summary)} compares with the group average: {_positions(summary)}. {area_name} "
         "is ringed in black. The group table gives the same figures."
     )

@@ -116,12 +116,34 @@ def _decimals(summary: GroupSummary) -> int:
 
 
 def _area_rank(summary: GroupSummary) -> str:
-    """'the 5th highest rate of the 14 CSPs in the group', with 'joint' where another CSP shares the rate."""
+    """'the 5th highest rate of the 14 CSPs in the group', with 'joint' where another CSP shares the rate
+    ('of the 13 CSPs in the group with a rate' when a peer has none)."""
     rates = summary.table["rate_per_1000"]
     area_rate = rates[summary.table["is_area"]].iloc[0]
     tied = int((rates == area_rate).sum()) > 1
     phrase = rank_phrase(summary.area_rank_in_group, summary.group_size, tied=tied)
-    return f"{phrase} of the {summary.group_size} CSPs in the group"
+    with_rate = " with a rate" if _peers_without_rate(summary) else ""
+    return f"{phrase} of the {summary.group_size} CSPs in the group{with_rate}"
+
+
+def _peers_without_rate(summary: GroupSummary) -> list[str]:
+    """The chosen peers ONS gives no rate for in the year (City of London, whose residents are too few)."""
+    table = summary.table
+    return list(table.loc[~table["is_area"] & table["rate_per_1000"].isna(), "csp_name"])
+
+
+def _no_rate_note(summary: GroupSummary) -> str:
+    """'City of London has no rate in the year ending December 2024 (ONS publishes none), so it is left out of
+    the average and the ranks.' ('' when every peer has a rate)."""
+    names = _peers_without_rate(summary)
+    if not names:
+        return ""
+    one = len(names) == 1
+    return (
+        f"{_and_list(names)} {'has' if one else 'have'} no {summary.offence_label.lower()} rate in the "
+        f"{year_ending(summary.period_end)} (ONS publishes none), so {'it is' if one else 'they are'} left out of "
+        "the average and the ranks."
+    )
 
 
 def describe_position(summary: GroupSummary, area_name: str) -> str:
@@ -147,8 +169,15 @@ def describe_position(summary: GroupSummary, area_name: str) -> str:
         f"{year_ending(summary.period_end)}, "
     )
     if summary.group_size < 2:
+        if _peers_without_rate(summary):
+            return (
+                start
+                + "has no peer with a rate to be compared with: "
+                + _no_rate_note(summary)
+                + (" Choose another peer CSP.")
+            )
         return start + "has no peers to be compared with: choose at least one peer CSP."
-    rank = f"It has {_area_rank(summary)}."
+    rank = f"It has {_area_rank(summary)}." + (f" {note}" if (note := _no_rate_note(summary)) else "")
     if row["position"] in ("above average", "below average"):
         side = row["position"].split()[0]
         return (
@@ -293,8 +322,21 @@ def describe_rank_history(history: pd.DataFrame, area_name: str) -> str:
     columns = [c for c in history.columns if c.startswith("rank YE")]
     if not columns:
         return ""
-    parts = [f"{'no rank' if pd.isna(row[c]) else ordinal(int(row[c]))} in the {year_of_label(c)}" for c in columns]
-    text = f"{area_name}'s rank in the group of {len(history)} (1st = the highest rate): {_and_list(parts)}."
+    # Ranks are among the CSPs with a rate that year; a peer with none (City of London) has no rank.
+    ranked = {c: int(history[c].notna().sum()) for c in columns}
+    same = len(set(ranked.values())) == 1
+    parts = [
+        f"{'no rank' if pd.isna(row[c]) else ordinal(int(row[c]))}{'' if same else f' of {ranked[c]}'} in the "
+        f"{year_of_label(c)}"
+        for c in columns
+    ]
+    if same and ranked[columns[0]] == len(history):
+        group = f"in the group of {len(history)}"
+    elif same:
+        group = f"among the {ranked[columns[0]]} of the group's {len(history)} CSPs with a rate"
+    else:
+        group = f"among the CSPs of the group of {len(history)} with a rate each year"
+    text = f"{area_name}'s rank {group} (1st = the highest rate): {_and_list(parts)}."
     change = [c for c in history.columns if c.startswith("rank change")]
     words = rank_change_words(row[change[0]]) if change else ""
     if words == "no change":

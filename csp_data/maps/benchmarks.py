@@ -137,8 +137,9 @@ def build_group_map(
         black (``area``) and a black ring at their centre. The Mercator projection fits the group's
         authorities (:func:`fit_box`), at any width.
     """
+    # Ranks are among the group's CSPs with a rate, drawn or not (Cumbria's districts have no outline now).
+    size = int(drawn.loc[drawn["rate_per_1000"].notna(), "csp_code"].nunique()) if len(drawn) else 0
     drawn = drawn[drawn["drawn"]] if len(drawn) else drawn
-    size = int(drawn["csp_code"].nunique()) if len(drawn) else 0
     rows = drawn.to_dict("records")
     sources = [next(s for s in shapes if row["lad_code"] in s.geometry) for row in rows]
     west, south, east, north = fit_box([source.bounds[row["lad_code"]] for row, source in zip(rows, sources)])
@@ -147,7 +148,8 @@ def build_group_map(
     tolerance = view_tolerance((west, south, east, north))
     features, area_features = [], []
     for row, source in zip(rows, sources):
-        position = row.get("position") or "no rate"
+        # A CSP without a rate (City of London: ONS publishes none) has no position: missing, not text.
+        position = row.get("position") if isinstance(row.get("position"), str) else "no rate"
         rate = _number(row.get("rate_per_1000"), f",.{decimals}f")
         change = _number(row.get("pct_change"), "+.1f")
         properties = {

@@ -51,6 +51,7 @@ __all__ = [
     "WARDS",
     "WHAT_COUNTED",
     "YEAR_TO",
+    "finish",
     "publish",
     "publish_peers",
     "restore",
@@ -75,6 +76,7 @@ LINK_HELP = (
 class _LinkState:
     seen: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # kept across runs
     values: dict[str, str] = field(default_factory=dict)  # this run's settings, as the link writes them
+    used: set[str] = field(default_factory=set)  # the parameters this run's page read or wrote
     problems: dict[str, str] = field(default_factory=dict)
     unknown: int = 0
     note_slot: DeltaGenerator | None = None
@@ -91,13 +93,27 @@ def start() -> None:
     """Begin a run (the sidebar calls this first): an empty note at the top of the page, and any parameter
     the dashboard does not know taken out of the address, counted for the note."""
     state = _state()
-    state.values, state.problems = {}, {}
+    state.values, state.problems, state.used = {}, {}, set()
     state.note_slot, state.link_slot = st.empty(), None
     unknown = unknown_parameters(list(st.query_params))
-    for name in unknown:
-        del st.query_params[name]
+    if unknown:
+        _keep_only([name for name in st.query_params if name not in unknown])
     state.unknown = len(unknown)
     _show_note(state)
+
+
+def finish() -> None:
+    """End a page's run: the parameters the dashboard knows but this page does not use (a ward on the Overview,
+    say) taken out of the address, so that the address is the view's link, as the sidebar says it is."""
+    state = _state()
+    if any(name not in state.used for name in st.query_params):
+        _keep_only([name for name in st.query_params if name in state.used])
+
+
+def _keep_only(names: list[str]) -> None:
+    """The address with only ``names`` (their values as they are), changed at once: one message to the
+    browser however many parameters go (one each would resend the address for every one)."""
+    st.query_params.from_dict({name: st.query_params.get_all(name) for name in names})
 
 
 def _show_note(state: _LinkState) -> None:
@@ -109,6 +125,7 @@ def _show_note(state: _LinkState) -> None:
 def _new_value(param: str) -> str | None:
     """The address's value for ``param`` when the page has neither read nor written it yet; else None."""
     state = _state()
+    state.used.add(param)
     values = tuple(st.query_params.get_all(param))
     if not values or state.seen.get(param) == values:
         return None
@@ -154,6 +171,7 @@ def restore_choice(param: str, key: str, options: Sequence[str] | Mapping[str, A
 def publish(param: str, value: str | None, default: str | None = None) -> None:
     """After a widget: its value into the address, or ``param`` taken out when it is the default (or None)."""
     state = _state()
+    state.used.add(param)
     if value is None or value == default:
         if param in st.query_params:
             del st.query_params[param]

@@ -277,3 +277,44 @@ def test_the_note_goes_once_the_page_is_used():
     at.sidebar.radio(key="period_kind").set_value("Calendar year").run()
     assert not at.exception and link_note(at) == ""
     assert at.query_params == {"period": "2025"}
+
+
+def test_settings_a_page_does_not_use_leave_its_address():
+    # The address is the view's link (the sidebar says so): a ward or peers on the Overview are not part of it.
+    at = open_link(None, period="2024", ward=GILLINGHAM_SOUTH, type="<script>x</script>", peers="E22000180")
+    assert at.query_params == {"period": "2024"} and shared_link(at) == "?period=2024"
+    assert link_note(at) == ""  # settings of other pages, not bad ones
+    at = open_link(HOTSPOTS, ward=GILLINGHAM_SOUTH, measure="\x00", wards="nonsense", offence="{{7*7}}", year_to="2019")
+    assert at.query_params == {"ward": GILLINGHAM_SOUTH}
+    assert at.selectbox(key="hotspots_ward").value == GILLINGHAM_SOUTH
+    at.run()  # and on the runs that follow
+    assert at.query_params == {"ward": GILLINGHAM_SOUTH} and shared_link(at) == f"?ward={GILLINGHAM_SOUTH}"
+
+
+def test_a_link_with_many_unknown_settings_is_cleaned_in_one_change_of_address(monkeypatch):
+    from streamlit.runtime.state.query_params import QueryParams
+
+    sent = []
+    send = QueryParams._send_query_param_msg
+    monkeypatch.setattr(QueryParams, "_send_query_param_msg", lambda self: sent.append(1) or send(self))
+    at = open_link(None, period="2024", **{f"x{i}": "y" * 50 for i in range(300)})
+    assert at.query_params == {"period": "2024"}
+    assert link_note(at).endswith("The link holds 300 settings this dashboard does not use; they were ignored.")
+    # One change for the 300 (each removed on its own resent the whole address: 300 changes, 2 MB).
+    assert len(sent) <= 2
+
+
+def test_a_custom_period_link_sets_the_month_boxes_without_a_warning(monkeypatch):
+    from streamlit.elements.lib import policies
+
+    warnings = []
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)  # Streamlit warns once a process
+    monkeypatch.setattr(policies._LOGGER, "warning", lambda *args, **kwargs: warnings.append(args))
+    at = open_link(None, period="2025-03..2025-08")
+    assert at.session_state["period"] == custom_period(date(2025, 3, 1), date(2025, 8, 1))
+    assert at.sidebar.selectbox(key="period_custom_first").value == date(2025, 3, 1)
+    assert at.sidebar.selectbox(key="period_custom_last").value == date(2025, 8, 1)
+    assert warnings == []
+    at.sidebar.selectbox(key="period_custom_first").set_value(date(2025, 5, 1)).run()  # still the user's
+    assert at.session_state["period"] == custom_period(date(2025, 5, 1), date(2025, 8, 1))
+    assert at.query_params == {"period": "2025-05..2025-08"}

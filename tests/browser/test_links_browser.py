@@ -98,6 +98,14 @@ def test_the_period_follows_to_another_page(server_url, page):
     assert shared_link(page) == f"{server_url}/seasonality?period=2022"
 
 
+def test_settings_of_another_page_leave_the_address(server_url, page):
+    # The sidebar says the link is also the address in the address bar: so the address holds only this view.
+    open_view(page, f"{server_url}/seasonality?period=2024&ward={GILLINGHAM_SOUTH}&peers=E22000180&measure=rate")
+    assert query(page) == {"period": ["2024"]}
+    assert page.url == shared_link(page) == f"{server_url}/seasonality?period=2024"
+    assert not page.get_by_text("Part of this link could not be used").count()
+
+
 def test_a_hostile_link_gives_the_defaults_and_a_note(server_url, page):
     hostile = (
         "period=2023&ward=%3Cscript%3Ealert(1)%3C%2Fscript%3E&measure=rate&measure=count"

@@ -195,3 +195,21 @@ def test_the_group_map_sends_only_the_points_its_view_can_show(embedded):
         received += shapely.get_num_coordinates(source)
     # Medway's group spans England: about a fifth of the file's points draw it the same.
     assert sent < received / 3
+
+
+def test_a_peer_without_a_rate_is_on_the_map_as_no_rate(embedded):
+    # City of London: ONS gives it no rate in any year (too few residents), so it has no position.
+    (city,) = embedded.loc[embedded["csp_name"] == "City of London", "csp_code"].unique()
+    assert embedded.loc[embedded["csp_code"] == city, "rate_per_1000"].isna().all()
+    wigan = bm.resolve_peers(embedded, ["Wigan"])
+    summary = bm.group_summary(embedded, MEDWAY, [*wigan, city], "2024-12-31")
+    boundaries = bm.group_boundaries(embedded, summary.table, ROOT / "data" / "medway")
+    group_map = maps.build_group_map(
+        boundaries.rows, boundaries.shapes, group_average=summary.group_average, outline=boundaries.outline
+    )
+    sent_spec(group_map.spec)  # checked against the Vega-Lite schema
+    shown = {f["properties"]["csp_name"]: f["properties"] for f in group_map.datasets["group"]}
+    assert shown["City of London"]["position_text"] == "No rate"
+    assert shown["City of London"]["rate_text"] == "No rate" and shown["City of London"]["rank_text"] == "None"
+    assert shown["City of London"]["fill"] == POSITION_COLOURS["no rate"]
+    assert shown["Wigan"]["position_text"] != "No rate" and shown["Wigan"]["rank_text"].endswith("of 2 in the group")

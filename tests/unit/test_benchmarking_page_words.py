@@ -103,6 +103,57 @@ def test_the_position_says_highest_lowest_and_joint_in_words():
     assert text.endswith("It has the joint 2nd highest rate of the 4 CSPs in the group.")
 
 
+def without_rate(frame: pd.DataFrame, code: str, periods=(DEC_2023, DEC_2024)) -> pd.DataFrame:
+    """``frame`` with no rate for ``code`` in ``periods``, as ONS gives none for City of London."""
+    frame = frame.copy()
+    frame.loc[(frame["csp_code"] == code) & frame["period_end"].isin(periods), "rate_per_1000"] = np.nan
+    return frame
+
+
+def test_a_peer_without_a_rate_is_named_and_left_out_of_the_average_and_ranks():
+    frame = without_rate(tidy(), "E4")
+    # 2024 rates with one: Alpha 100, Beta 90, Gamma 80 (Delta none): average 90, Alpha the highest of 3.
+    text = bm.describe_position(bm.group_summary(frame, "E1", ["E2", "E3", "E4"], DEC_2024), "Alpha")
+    assert "group average of 90.0" in text
+    assert text.endswith(
+        "It has the highest rate of the 3 CSPs in the group with a rate. Delta has no total recorded crime "
+        "(excluding fraud) rate in the year ending December 2024 (ONS publishes none), so it is left out of the "
+        "average and the ranks."
+    )
+    alone = bm.describe_position(bm.group_summary(frame, "E1", ["E4"], DEC_2024), "Alpha")
+    assert alone == (
+        "Alpha's total recorded crime (excluding fraud) rate, 100.0 per 1,000 residents in the year ending "
+        "December 2024, has no peer with a rate to be compared with: Delta has no total recorded crime (excluding "
+        "fraud) rate in the year ending December 2024 (ONS publishes none), so it is left out of the average and "
+        "the ranks. Choose another peer CSP."
+    )
+    three = bm.group_summary(frame, "E1", ["E2", "E3", "E4"], DEC_2024)
+    # Exact Poisson 95% intervals: 1,000 -> about 94 to 106 (above 90), 900 -> 84 to 96 (includes it), 800 -> 75
+    # to 86 (below it); Delta, with no rate, is on the map too.
+    assert bm.describe_map_alt(three, "Alpha") == (
+        "Map of England and Wales showing where the 4 CSPs of the group are, each coloured by how its total "
+        "recorded crime (excluding fraud) rate per 1,000 residents in the year ending December 2024 compares with "
+        "the group average: 1 above average, 1 not significantly different, 1 below average and 1 with no rate. "
+        "Alpha is ringed in black. The group table gives the same figures."
+    )
+    # No peer at all: as before.
+    assert bm.describe_position(bm.group_summary(frame, "E1", [], DEC_2024), "Alpha").endswith(
+        "has no peers to be compared with: choose at least one peer CSP."
+    )
+    # 2023 with one: Beta 95 > Alpha 80 > Gamma 70; 2024: Alpha 100 > Beta 90 > Gamma 80.
+    assert bm.describe_rank_history(bm.rank_history(frame, "E1", ["E2", "E3", "E4"]), "Alpha") == (
+        "Alpha's rank among the 3 of the group's 4 CSPs with a rate (1st = the highest rate): 2nd in the year "
+        "ending December 2023 and 1st in the year ending December 2024. From the year ending December 2023 to the "
+        "year ending December 2024 it moved 1 place higher, a worse position."
+    )
+    # A rate in 2024 only: 3 ranked in 2023, all 4 in 2024 (Alpha 100 > Beta 90 > Gamma 80 > Delta 70).
+    one_year = without_rate(tidy(), "E4", [DEC_2023])
+    assert bm.describe_rank_history(bm.rank_history(one_year, "E1", ["E2", "E3", "E4"]), "Alpha").startswith(
+        "Alpha's rank among the CSPs of the group of 4 with a rate each year (1st = the highest rate): 2nd of 3 in "
+        "the year ending December 2023 and 1st of 4 in the year ending December 2024."
+    )
+
+
 def test_headline_rates_to_one_decimal_place():
     metrics = {m.label: m.value for m in bm.headline_metrics(summary("E1"), "Alpha")}
     assert metrics["Alpha: rate per 1,000"] == "100.0"
