@@ -24,7 +24,7 @@ from csp_data.errors import CspDataError
 
 AUDIT_FOLDER = "audit"
 AUDIT_FILE = "changes.jsonl"
-_TAIL_BYTES = 1 << 16  # a line is far shorter; the last one is found within this many bytes
+_TAIL_BYTES = 1 << 16  # the last line is read back this many bytes at a time
 _TEXT_LIMIT = 300
 
 
@@ -97,13 +97,22 @@ def _plain(text: str | None) -> str | None:
 
 
 def _tail(descriptor: int) -> tuple[bytes, bool]:
-    """The file's last line (without its newline; b'' for an empty file) and whether it ends whole."""
+    """The file's last line, however long (without its newline; b'' for an empty file), and whether the file
+    ends whole. Read backwards a block at a time until the newline before it."""
     size = os.fstat(descriptor).st_size
-    if size == 0:
-        return b"", True
-    start = max(0, size - _TAIL_BYTES)
-    tail = os.pread(descriptor, size - start, start)
-    return tail.rstrip(b"\n").rsplit(b"\n", 1)[-1], tail.endswith(b"\n")
+    end = size
+    while end > 0 and os.pread(descriptor, 1, end - 1) == b"\n":
+        end -= 1
+    pieces, position = [], end
+    while position > 0:
+        step = min(_TAIL_BYTES, position)
+        block = os.pread(descriptor, step, position - step)
+        position -= step
+        newline = block.rfind(b"\n")
+        pieces.append(block[newline + 1 :])
+        if newline >= 0:
+            break
+    return b"".join(reversed(pieces)), end < size or size == 0
 
 
 def record_change(store_root: str | Path, actor: Actor, change: Change, now: datetime | None = None) -> dict:

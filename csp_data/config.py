@@ -99,6 +99,35 @@ class Area:
         raise KeyError(f"unknown ward vintage {vintage!r}; this area has {known}")
 
 
+#: Every table of an area file and the fields each takes: anything else is refused by name, as a misspelt field
+#: (``territorial_force``) would otherwise be ignored and change what is counted without a word.
+AREA_FILE_FIELDS: dict[str, tuple[str, ...]] = {
+    "": ("area", "match", "wards", "population", "peers", "store", "plans", "survey"),
+    "area": ("name", "short_name", "local_authority_codes", "csp_code", "police_force"),
+    "match": ("lsoa_districts", "territorial_forces"),
+    "wards": ("vintage", "label", "current", "file", "code_field", "name_field"),
+    "population": ("file", "vintage", "year", "code_field", "value_field", "source"),
+    "peers": ("csps",),
+    "store": ("path",),
+    "plans": ("file",),
+    "survey": ("files", "responses"),
+}
+
+
+def _known_fields(table: dict, name: str, path: Path, where: str | None = None) -> None:
+    """Refuse a field that the ``name`` table of an area file does not take, naming those it does."""
+    allowed = AREA_FILE_FIELDS[name]
+    for key in table:
+        if key not in allowed:
+            if not name:
+                raise AreaFileError(
+                    path, f"unknown table or field '{key}'; an area file takes the tables {', '.join(allowed)}"
+                )
+            raise AreaFileError(
+                path, f"unknown field '{where or name + '.'}{key}'; the [{name}] table takes {', '.join(allowed)}"
+            )
+
+
 def _require(table: dict, key: str, kind: type, path: Path, where: str):
     if key not in table:
         raise AreaFileError(path, f"missing field '{where}{key}'")
@@ -149,6 +178,7 @@ def _read_wards(doc: dict, path: Path) -> tuple[WardVintage, ...]:
         where = f"wards[{index}]."
         if not isinstance(entry, dict):
             raise AreaFileError(path, f"'{where[:-1]}' should be a table")
+        _known_fields(entry, "wards", path, where)
         vintage = _require(entry, "vintage", str, path, where)
         if not _VINTAGE_ID.match(vintage):
             raise AreaFileError(
@@ -182,6 +212,7 @@ def _read_population(doc: dict, path: Path, wards: tuple[WardVintage, ...]) -> P
         return None
     if not isinstance(table, dict):
         raise AreaFileError(path, "'population' should be a table")
+    _known_fields(table, "population", path)
     where = "population."
     vintage = _require(table, "vintage", str, path, where)
     if vintage not in {w.vintage for w in wards}:
@@ -196,15 +227,13 @@ def _read_population(doc: dict, path: Path, wards: tuple[WardVintage, ...]) -> P
     )
 
 
-def _document_table(doc: dict, name: str, allowed: tuple[str, ...], path: Path) -> dict | None:
+def _document_table(doc: dict, name: str, path: Path) -> dict | None:
     table = doc.get(name)
     if table is None:
         return None
     if not isinstance(table, dict):
         raise AreaFileError(path, f"'{name}' should be a table ([{name}]), got {type(table).__name__}")
-    for key in table:
-        if key not in allowed:
-            raise AreaFileError(path, f"unknown field '{name}.{key}'; the [{name}] table takes {', '.join(allowed)}")
+    _known_fields(table, name, path)
     return table
 
 
@@ -219,12 +248,12 @@ def _document_path(value, field: str, path: Path) -> Path:
 def _read_documents(doc: dict, path: Path) -> dict:
     """The ``[plans]`` and ``[survey]`` tables as keyword arguments of :class:`Area`."""
     documents: dict = {}
-    plans = _document_table(doc, "plans", ("file",), path)
+    plans = _document_table(doc, "plans", path)
     if plans is not None:
         if "file" not in plans:
             raise AreaFileError(path, "missing field 'plans.file' (the plan file, e.g. \"plans/plans.yaml\")")
         documents["plans_file"] = _document_path(plans["file"], "plans.file", path)
-    survey = _document_table(doc, "survey", ("files", "responses"), path)
+    survey = _document_table(doc, "survey", path)
     if survey is not None:
         files = survey.get("files", [])
         if not isinstance(files, list):
@@ -267,7 +296,7 @@ def load_area(path: str | Path | None = None) -> Area:
     """
     path = Path(path or os.environ.get("CSP_AREA_FILE") or default_area_file()).resolve()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte order mark (Windows Notepad's) is not TOML
     except FileNotFoundError:
         raise AreaFileError(path, "area file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -277,23 +306,30 @@ def load_area(path: str | Path | None = None) -> Area:
     except tomllib.TOMLDecodeError as exc:
         raise AreaFileError(path, f"not valid TOML ({exc})") from None
 
+    _known_fields(doc, "", path)
     area = doc.get("area")
     if not isinstance(area, dict):
         raise AreaFileError(path, "missing '[area]' table")
+    _known_fields(area, "area", path)
     name = _require(area, "name", str, path, "area.")
     short_name = _require(area, "short_name", str, path, "area.")
     local_authority_codes = _string_list(area, "local_authority_codes", path, "area.")
     match = doc.get("match")
     if not isinstance(match, dict):
         raise AreaFileError(path, "missing '[match]' table saying how the area's police.uk rows are recognised")
+    _known_fields(match, "match", path)
     wards = _read_wards(doc, path)
     store = doc.get("store", {})
+    if not isinstance(store, dict):
+        raise AreaFileError(path, f"'store' should be a table ([store] with path = ...), got {store!r}")
+    _known_fields(store, "store", path)
     store_dir = store.get("path", "store") if isinstance(store, dict) else "store"
     if not isinstance(store_dir, str) or not store_dir.strip():
         raise AreaFileError(path, f"field 'store.path' should be a non-empty string, got {store_dir!r}")
     peers_table = doc.get("peers", {})
     if not isinstance(peers_table, dict):
         raise AreaFileError(path, "'peers' should be a table")
+    _known_fields(peers_table, "peers", path)
     csp_code = area.get("csp_code")
     if csp_code is not None and not isinstance(csp_code, str):
         raise AreaFileError(path, f"field 'area.csp_code' should be a string, got {csp_code!r}")
@@ -376,7 +412,11 @@ class StaffAccess:
         """
         held: set[str] = set()
         email = claims.get("email")
-        if isinstance(email, str) and _EMAIL.match(email.strip()) and claims.get("email_verified") is not False:
+        if (
+            isinstance(email, str)
+            and _EMAIL.match(email.strip())
+            and not _marked_unverified(claims.get("email_verified"))
+        ):
             held.add(email.strip().lower())
         groups = claims.get(self.group_claim)
         if isinstance(groups, str):
@@ -384,6 +424,16 @@ class StaffAccess:
         if isinstance(groups, list | tuple):
             held.update(_GROUP_PREFIX + g for g in groups if isinstance(g, str) and g)
         return frozenset(p for p, who in self.grants.items() if who & held)
+
+
+def _marked_unverified(flag) -> bool:
+    """Whether a token's ``email_verified`` says the address is not verified: false as JSON, or as some
+    providers send it, a string ("false") or a number (0); only true, 1 or "true" say it is (absent: not said)."""
+    if flag is None or flag is True:
+        return False
+    if isinstance(flag, str):
+        return flag.strip().lower() not in ("true", "1")
+    return not (isinstance(flag, int | float) and flag == 1)
 
 
 def staff_access(table, where: str = "[staff]") -> StaffAccess:

@@ -28,12 +28,11 @@ else:
     survey_ui.show_perception(sections, area, period, stem)
 
 st.header("Respondent-level results", anchor="respondents")
-if documents.responses_file is None:
+with ui.guard(survey_ui.RESPONSES_HINT):  # the file loaded on the staff pages, else the area file's
+    responses = survey_ui.respondent_responses(area, documents.responses_file)
+if responses is None:
     st.info(sv.respondent_data_text(surveys))
     st.stop()
-
-with ui.guard(survey_ui.RESPONSES_HINT):
-    responses = survey_ui.read_responses(documents.responses_file)
 survey_ui.show_respondent_file(area, responses, documents.responses_file)
 question_title = partial(sv.question_title, surveys)
 

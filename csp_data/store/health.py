@@ -208,7 +208,13 @@ def repair_store(store: Store) -> list[str]:
             else:
                 (store.root / CURRENT).unlink(missing_ok=True)
                 actions.append("no intact version was found; the store is now empty (load the months again)")
+        versions = store.root / VERSIONS_DIR
+        unfinished = [p for p in versions.glob(".build-*")] if versions.is_dir() else []
         store._clean_up()
+        if removed := sum(not p.exists() for p in unfinished):
+            actions.append(
+                f"removed {removed} unfinished load(s) left by an interrupted run (the store was not using them)"
+            )
     if store._is_legacy():
         with store.building():
             pass  # migrating happens when a writer starts

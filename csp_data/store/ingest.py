@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -11,9 +11,10 @@ from datetime import date
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from csp_data.config import Area
-from csp_data.errors import InputFileError
+from csp_data.errors import AreaFileError, InputFileError
 from csp_data.store.geography import assign_wards, ward_labels
 from csp_data.store.policeuk import DROP_REASONS, parse_street_file
 from csp_data.store.sources import discover_street_files
@@ -64,6 +65,33 @@ def incident_schema(area: Area) -> pa.Schema:
         fields += [(vintage.code_column, pa.string()), (vintage.name_column, pa.string())]
     fields += [("outcome", pa.string()), ("context", pa.string())]
     return pa.schema(fields)
+
+
+def ward_sets_changed(area: Area, file_columns: Iterable[str]) -> str | None:
+    """Why the store's files, whose columns are ``file_columns``, cannot be read with ``area``'s ward sets
+    (None when they can). A file's ward columns are those of the ``[[wards]]`` its months were loaded with:
+    a set added, removed or made current since then changes them, and the months must be loaded again."""
+    expected = {name for name in incident_schema(area).names if name.startswith("ward_")}
+    found = {name for name in file_columns if name.startswith("ward_")}
+    if expected == found:
+        return None
+    return (
+        "the store's months were loaded with other ward sets ([[wards]]) than the area file names now "
+        f"(their files have {', '.join(sorted(found)) or 'no ward columns'}; it needs {', '.join(sorted(expected))}). "
+        "Load every month again into a new store: give [store] path a new folder in the area file, then run "
+        "`python -m csp_data ingest` with all the months' files"
+    )
+
+
+def _stored_ward_sets_changed(store: Store, area: Area) -> str | None:
+    """:func:`ward_sets_changed` for the store's files (months loaded with other ward sets could not be read
+    beside new ones); None for an empty store, or a damaged one, which the load itself reports."""
+    try:
+        with store.snapshot() as snapshot:
+            stored = snapshot.file_paths()[:1]
+            return ward_sets_changed(area, pq.read_schema(stored[0]).names) if stored else None
+    except (StoreError, OSError, pa.ArrowException):
+        return None
 
 
 def _with_wards(rows: pa.Table, area: Area) -> tuple[pa.Table, np.ndarray]:
@@ -120,6 +148,8 @@ def ingest(
     InputFileError
         For the first bad input; the store is then left exactly as it was.
     """
+    if problem := _stored_ward_sets_changed(store, area):
+        raise AreaFileError(area.area_file, problem)
     files = discover_street_files(list(paths))
     seen: dict[tuple[str, str], str] = {}
     reports: list[MonthReport] = []
@@ -164,7 +194,7 @@ def ingest(
                     _write_all(pool, build, pending)
                     pending, pending_rows = [], 0
 
-            reports = _recorded(reports, store, allow_empty)
+            reports = _recorded(reports, store, allow_empty, area.territorial_force_keys)
             build = build or stack.enter_context(store.building())
             _write_all(pool, build, pending)
             ledger_rows = [
@@ -231,25 +261,42 @@ def _write_all(pool: ThreadPoolExecutor, build, pending: list) -> None:
         future.result()
 
 
-def _recorded(reports: list[MonthReport], store: Store, allow_empty: bool) -> list[MonthReport]:
-    """Decide which reports go into the ledger; refuse months with no rows in the area."""
+def _recorded(
+    reports: list[MonthReport], store: Store, allow_empty: bool, territorial: Sequence[str] = ()
+) -> list[MonthReport]:
+    """Decide which reports go into the ledger; refuse months with no rows in the area. With ``territorial``
+    force keys (the area's totals), a month counts as having rows only when those forces have some in it, or
+    had them in an earlier load (a month's British Transport Police file loaded after its Kent file)."""
+    try:
+        loaded = {(row["month"].strftime("%Y-%m"), row["force_slug"]) for row in store.read_ledger().to_pylist()}
+    except StoreError:
+        loaded = set()
     kept_by_month: dict[str, int] = {}
     for report in reports:
-        kept_by_month[report.month] = kept_by_month.get(report.month, 0) + report.rows_kept
-    empty = sorted(month for month, kept in kept_by_month.items() if kept == 0)
+        counts = not territorial or report.force_slug in territorial
+        kept_by_month[report.month] = kept_by_month.get(report.month, 0) + (report.rows_kept if counts else 0)
+    empty = sorted(
+        month
+        for month, kept in kept_by_month.items()
+        if kept == 0 and not (territorial and all((month, key) in loaded for key in territorial))
+    )
     if empty and not allow_empty:
         first = next(r for r in reports if r.month == empty[0])
         read = sum(r.rows_read for r in reports if r.month == empty[0])
         months = ", ".join(empty[:6]) + (f" and {len(empty) - 6} more" if len(empty) > 6 else "")
+        others = sorted({r.force for r in reports if r.month in empty and r.rows_kept})
+        if others:  # rows in the area, but none of the forces whose rows make its totals
+            raise EmptyLoadError(
+                first.source,
+                f"the area's rows in {months} are all from {', '.join(others)}, not from the force(s) whose rows "
+                "make its totals (the area file's [match] territorial_forces): check that setting and that the "
+                "territorial force's file for each month is given, or load with --allow-empty",
+            )
         raise EmptyLoadError(
             first.source,
             f"none of its {read:,} rows lie in the area (month(s) with no rows kept: {months}); check the area "
             "file's [match] lsoa_districts, or load with --allow-empty to record such months as loaded with no rows",
         )
-    try:
-        loaded = {(row["month"].strftime("%Y-%m"), row["force_slug"]) for row in store.read_ledger().to_pylist()}
-    except StoreError:
-        loaded = set()
     out = []
     for report in reports:
         recorded = report.rows_kept > 0 or allow_empty or (report.month, report.force_slug) in loaded

@@ -42,6 +42,7 @@ COLUMNS = (
     "Context",
 )
 ASB_CRIME_TYPE = "Anti-social behaviour"
+_ASB_LETTERS = "antisocialbehaviour"  # its letters: how ASB is recognised, whatever its case and hyphens
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 FIRST_MONTH = "2010-12"  # data.police.uk's street-level data starts in December 2010
 # police.uk names each LSOA after its district followed by a code such as " 001A".
@@ -100,16 +101,22 @@ def _read_header(label: str, stream: BinaryIO) -> list[str]:
 
 
 def _raw_lines(stream: BinaryIO) -> Iterator[bytes]:
-    """The file's lines, whichever of LF, CRLF or CR ends them."""
-    pending = b""
+    """The file's lines, whichever of LF, CRLF or CR ends them. A block without a line end is only kept
+    aside, so a line of hundreds of megabytes is split once, not again with every block read."""
+    parts: list[bytes] = []  # the line not ended yet
     for block in iter(lambda: stream.read(1 << 20), b""):
-        pending += block
+        if b"\n" not in block and b"\r" not in block:
+            parts.append(block)
+            continue
+        pending = b"".join(parts) + block
         lines = re.split(rb"\r\n|\n|\r", pending)
         if pending.endswith(b"\r"):  # a CR at a block's end may be half of a CRLF
-            lines, pending = lines[:-2], lines[-2] + b"\r"
+            lines, rest = lines[:-2], lines[-2] + b"\r"
         else:
-            lines, pending = lines[:-1], lines[-1]
+            lines, rest = lines[:-1], lines[-1]
+        parts = [rest]
         yield from lines
+    pending = b"".join(parts)
     if pending:
         yield pending.rstrip(b"\r")
 
@@ -371,12 +378,16 @@ class _FileChecker:
             picked = pa.array(np.flatnonzero(kept))
             rows = table.take(picked)
             crime_type = pc.utf8_trim_whitespace(rows.column("Crime type"))
+            # ASB however it is written ("Anti-Social Behaviour", "Antisocial behaviour"): never counted as crime.
+            letters = pc.replace_substring_regex(pc.utf8_lower(crime_type), pattern="[^a-z]", replacement="")
+            is_asb = pc.equal(letters, _ASB_LETTERS)
+            crime_type = pc.if_else(is_asb, ASB_CRIME_TYPE, crime_type)
             slug_array = pa.array(keys, pa.string()).take(pa.array(force_index[kept]))
             blank_to_null = lambda col: pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)  # noqa: E731
             self.kept.append(
                 pa.table(
                     {
-                        "kind": pc.if_else(pc.equal(crime_type, ASB_CRIME_TYPE), "asb", "crime"),
+                        "kind": pc.if_else(is_asb, "asb", "crime"),
                         "crime_type": crime_type,
                         "crime_id": blank_to_null(pc.utf8_trim_whitespace(rows.column("Crime ID"))),
                         "falls_within": rows.column("Falls within"),

@@ -158,7 +158,7 @@ class Database:
             raise
 
     def _create_views(self) -> None:
-        from csp_data.store.ingest import incident_schema
+        from csp_data.store.ingest import incident_schema, ward_sets_changed
 
         con = self._connection
         # The period filter, written once: the month range, and the same range on the folder name
@@ -183,6 +183,9 @@ class Database:
                     f"{_sql_string(glob)}, hive_partitioning = true, "
                     "hive_types = {'period': VARCHAR, 'force_slug': VARCHAR})"
                 )
+            columns = [row[0] for row in con.execute("DESCRIBE incidents_all_forces").fetchall()]
+            if problem := ward_sets_changed(self.area, columns):
+                raise StoreError(problem[0].upper() + problem[1:] + ".")
         else:
             empty = incident_schema(self.area).empty_table()
             empty = empty.append_column("period", pa.array([], pa.string()))

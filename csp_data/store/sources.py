@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from csp_data.errors import InputFileError
 
-STREET_FILE_NAME = re.compile(r"(?:^|/)([0-9]{4}-[0-9]{2})-([a-z0-9-]+)-street\.csv$")
+STREET_FILE_NAME = re.compile(r"(?:^|/)([0-9]{4}-[0-9]{2})-([a-z0-9-]+)-street\.csv$", re.IGNORECASE)
 # Zip members: police.uk CSVs compress 4-16 times; a member that claims far more is refused unread.
 MAX_MEMBER_BYTES = 4 << 30
 MAX_RATIO = 100
@@ -34,6 +34,17 @@ class StreetFile:
     month_hint: str | None
     open: Callable[[], BinaryIO]
     size: int
+
+
+def street_file_month(name: str) -> str | None:
+    """The month a street file's name gives (``2025-01/2025-01-kent-street.csv``: "2025-01"), in a folder or a
+    zip alike, whatever its case; None for any other name, macOS's copies of resource forks included
+    (``._2025-01-kent-street.csv``, anything under ``__MACOSX/``), which are not CSV at all."""
+    parts = name.replace("\\", "/").split("/")
+    if "__MACOSX" in parts or parts[-1].startswith("._"):
+        return None
+    match = STREET_FILE_NAME.search(parts[-1])
+    return match.group(1) if match else None
 
 
 def _from_disk(path: Path) -> StreetFile:
@@ -72,13 +83,13 @@ def _from_zip(path: Path) -> list[StreetFile]:
         raise InputFileError(path, f"not a readable zip archive ({exc})") from None
     files = []
     for info in infos:
-        match = STREET_FILE_NAME.search(info.filename)
-        if match and not info.is_dir():
+        month = street_file_month(info.filename)
+        if month and not info.is_dir():
             _check_member(path, info)
             files.append(
                 StreetFile(
                     f"{path}:{info.filename}",
-                    match.group(1),
+                    month,
                     lambda name=info.filename: _open_member(path, name),
                     info.file_size,
                 )
@@ -133,15 +144,17 @@ class _ZipReadError(Exception):
 def discover_street_files(paths: list[str | Path]) -> list[StreetFile]:
     """Expand the paths given to ``ingest`` into the street-level CSV files they hold.
 
-    A folder is searched recursively for ``*-street.csv`` (the outcomes and stop-and-search files
-    of a police.uk download are skipped); a ``.zip`` is read in place; any other file is taken as
-    a street-level CSV, whatever its name.
+    A folder is searched recursively, and a ``.zip`` read in place, for files named as police.uk names
+    them (:func:`street_file_month`; the outcomes and stop-and-search files of a download are skipped);
+    any other file is taken as a street-level CSV, whatever its name.
     """
     found: list[StreetFile] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*-street.csv") if p.is_file())
+            files = sorted(
+                p for p in path.rglob("*") if street_file_month(p.relative_to(path).as_posix()) and p.is_file()
+            )
             if not files:
                 raise InputFileError(path, "the folder holds no police.uk street files (*-street.csv)")
             found.extend(_from_disk(p) for p in files)

@@ -29,6 +29,8 @@ __all__ = [
 
 REQUIRED_COLUMNS = ("respondent_id", "ward_code", "age_band", "sex")
 OPTIONAL_COLUMNS = ("weight",)
+#: The weights a file may give: a survey's weights are near 1, and far outside these the weighted sums overflow.
+MIN_WEIGHT, MAX_WEIGHT = 0.001, 1000.0
 SEX_VALUES = ("female", "male", "other", "prefer_not_to_say")
 _QUESTION_COLUMN = re.compile(r"^q_[a-z][a-z0-9_]*$")
 _GSS_CODE = re.compile(r"^[EWSNK]\d{8}$")
@@ -146,7 +148,7 @@ def read_survey_responses(path: str | Path) -> SurveyResponses:
         unknown or repeated columns, no question column, a row with the wrong number
         of fields or broken quoting, a blank or repeated respondent_id, a ward code
         that is not a GSS code, an age band not like ``25-34`` or ``75+``, an unknown
-        sex, or a weight that is blank, not a number, infinite, or not above zero.
+        sex, or a weight that is blank, not a number, or not between 0.001 and 1,000.
     """
     path = Path(path)
     text = _read_text(path)
@@ -305,4 +307,8 @@ def _parse_weight(path: Path, line: int, value: str) -> float:
         raise ResponseFileError(path, line, f"weight {value!r} is not a number", column="weight") from None
     if not math.isfinite(weight) or weight <= 0:
         raise ResponseFileError(path, line, f"weight must be a finite number above 0, got {value!r}", column="weight")
+    if not MIN_WEIGHT <= weight <= MAX_WEIGHT:  # survey weights are near 1; these would only overflow the sums
+        raise ResponseFileError(
+            path, line, f"weight must be between {MIN_WEIGHT:g} and {MAX_WEIGHT:,g}, got {value!r}", column="weight"
+        )
     return weight

@@ -16,7 +16,7 @@ log = logging.getLogger("csp_dashboard")
 
 UNEXPECTED = (
     "Something went wrong while preparing this part of the page. The problem has been logged for the "
-    "site's maintainers; try reloading the page, or choose another period."
+    "site's maintainers; try reloading the page, or make another choice."
 )
 
 

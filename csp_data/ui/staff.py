@@ -5,6 +5,7 @@ messages, shown by the one error guard."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -225,7 +226,7 @@ def plans_editor(plan_file, store: Store, actor: Actor) -> None:
         forget_plan_base(plan_file)
         st.rerun()
     if save.button("Save", type="primary", key="plans_save"):
-        with guard("Correct the value named and save again; the plan file has not changed.", stop=False):
+        with guard("Nothing was saved: the plan file is as it was.", stop=False):
             edits = plan_edits(plan, edited, texts)
             outcome = changes.save_plan_edits(plan_file, edits, base["sha256"], store, actor)
             forget_plan_base(plan_file)
@@ -269,20 +270,27 @@ def survey_upload_form(store: Store, actor: Actor) -> None:
 
 
 def change_log_frame(entries: list[dict]) -> pd.DataFrame:
-    """The log's entries as a table, newest first."""
+    """The log's entries as a table, newest first. A line edited by hand into another shape (the page that
+    reports such edits must still show the rest) gives its values as text."""
+
+    def who(entry: dict):
+        person = entry.get("who")
+        if isinstance(person, dict):
+            return _cell(person.get("email") or person.get("name") or person.get("subject"))
+        return _cell(person)
+
     rows = [
-        {
-            "time": e.get("time"),
-            "who": (e.get("who") or {}).get("email") or (e.get("who") or {}).get("name"),
-            "action": e.get("action"),
-            "summary": e.get("summary"),
-            "file_name": e.get("file_name"),
-            "sha256": e.get("sha256"),
-            "rows": e.get("rows"),
-        }
+        {"who": who(e), **{column: _cell(e.get(column)) for column in CHANGE_COLUMNS if column != "who"}}
         for e in reversed(entries)
     ]
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _cell(value):
+    """A value of the log as a table shows it: text, a whole number or nothing; anything else as its JSON."""
+    if value is None or isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def show_change_log(store: Store, file_stem: str) -> None:

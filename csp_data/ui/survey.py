@@ -33,7 +33,6 @@ from csp_data.ui.context import (
     FAST_HASH,
     FIGURES_PER_CACHE,
     area_population,
-    current_area,
     current_store,
     get_area,
     loaded_months,
@@ -131,11 +130,6 @@ def respondent_responses(area: Area, configured: Path | None) -> sv.SurveyRespon
     if stored is not None:
         return stored
     return None if configured is None else _cached_responses(str(configured), file_stamp(configured))
-
-
-def read_responses(path: Path) -> sv.SurveyResponses:
-    """The respondent-level file (read again when it changes), or the one loaded into the store in its place."""
-    return respondent_responses(current_area(), path)
 
 
 @st.cache_data(hash_funcs=FAST_HASH, max_entries=4, show_spinner=False)

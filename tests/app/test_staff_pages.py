@@ -5,8 +5,10 @@ uploads through the page's own file uploader (good, bad, hostile), plans, survey
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -259,6 +261,21 @@ def test_saving_with_nothing_changed_writes_nothing(site):
     next(b for b in at.button if b.label == "Save").click().run()
     assert [e.value for e in at.error][0].startswith("nothing was changed")
     assert plans.read_bytes() == before and read_changes(store.root).entries == []
+
+
+def test_a_survey_file_loaded_on_the_page_shows_where_the_area_file_names_none(site, monkeypatch):
+    # As shipped: Medway's area file names no respondent-level file, so the upload is the only one.
+    area_file = Path(os.environ["CSP_AREA_FILE"])
+    text = area_file.read_text(encoding="utf-8")
+    area_file.write_text(re.sub(r"(?m)^responses = .*\n", "", text), encoding="utf-8")
+    at = open_page(app(RITA), "views/survey.py")
+    assert "198 respondents" not in " ".join(c.value for c in at.caption)
+    lines = GENERATED.read_text(encoding="utf-8").splitlines(keepends=True)
+    open_page(at, "views/staff_survey.py")
+    upload(at, "staff-upload.csv", "".join(lines[:200]).encode("utf-8"), key="survey_file")
+    assert at.success[0].value.startswith("Loaded 198 survey respondents from staff-upload.csv (weighted).")
+    open_page(at, "views/survey.py")
+    assert "198 respondents, weighted" in " ".join(c.value for c in at.caption)
 
 
 def test_a_survey_file_loaded_on_the_page_is_what_the_survey_page_shows(site):

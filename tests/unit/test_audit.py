@@ -102,6 +102,28 @@ def test_a_line_changed_or_removed_afterwards_is_reported(tmp_path, damage, line
     ]
 
 
+@pytest.mark.parametrize("length", [(1 << 16) - 300, 1 << 16, (1 << 16) + 1, 3 * (1 << 16) + 17, 1 << 20])
+def test_a_long_entry_is_chained_whole(tmp_path, length):
+    # A plan summary of a megabyte is one line too: the next entry hashes all of it, not its last 64 KB.
+    record_change(tmp_path, ANN, change(1))
+    record_change(tmp_path, ANN, Change(action="edit plans", summary="x" * length))
+    record_change(tmp_path, ANN, change(3))
+    log = read_changes(tmp_path)
+    assert log.problems == [] and [e["action"] for e in log.entries] == ["load police data", "edit plans"] + [
+        "load police data"
+    ]
+    long_line = audit_log_path(tmp_path).read_bytes().splitlines()[1]
+    assert log.entries[2]["previous"] == hashlib.sha256(long_line).hexdigest()
+
+
+def test_blank_lines_at_the_end_are_not_the_last_entry(tmp_path):
+    record_change(tmp_path, ANN, change(1))
+    with open(audit_log_path(tmp_path), "ab") as handle:
+        handle.write(b"\n\n")
+    record_change(tmp_path, ANN, change(2))
+    assert read_changes(tmp_path).problems == []
+
+
 def test_a_line_cut_short_by_a_crash_is_reported_and_the_next_entry_starts_a_new_line(tmp_path):
     record_change(tmp_path, ANN, change(1))
     path = audit_log_path(tmp_path)
@@ -155,3 +177,48 @@ def test_a_log_that_cannot_be_written_says_the_change_was_made(tmp_path):
 def test_no_log_reads_as_no_entries(tmp_path):
     log = read_changes(tmp_path)
     assert log.entries == [] and log.problems == []
+
+
+def test_the_change_log_table_shows_lines_edited_into_another_shape():
+    from csp_data.ui.staff import change_log_frame
+
+    entries = [
+        {"time": "2026-01-01T00:00:00+00:00", "who": {"email": "ann@example.org"}, "action": "edit plans", "rows": 3},
+        {"time": 5, "who": "mallory", "action": ["x"], "summary": {"a": 1}, "rows": True},
+        {"who": ["a", "b"], "summary": None, "sha256": 1.5},
+        {"who": {"name": "Ann"}},
+        {},
+    ]
+    frame = change_log_frame(entries)
+    frame = frame.astype(object).where(frame.notna(), None)  # missing as None, whatever the column's type
+    assert frame.to_dict("records")[::-1] == [
+        {
+            "time": "2026-01-01T00:00:00+00:00",
+            "who": "ann@example.org",
+            "action": "edit plans",
+            "summary": None,
+            "file_name": None,
+            "sha256": None,
+            "rows": 3,
+        },
+        {
+            "time": 5,
+            "who": "mallory",
+            "action": '["x"]',
+            "summary": '{"a": 1}',
+            "file_name": None,
+            "sha256": None,
+            "rows": "true",
+        },
+        {
+            "time": None,
+            "who": '["a", "b"]',
+            "action": None,
+            "summary": None,
+            "file_name": None,
+            "sha256": "1.5",
+            "rows": None,
+        },
+        {"time": None, "who": "Ann", "action": None, "summary": None, "file_name": None, "sha256": None, "rows": None},
+        {"time": None, "who": None, "action": None, "summary": None, "file_name": None, "sha256": None, "rows": None},
+    ]

@@ -45,6 +45,15 @@ ACCESS = {
         ({"email": "ann@example.org"}, {"police_data", "audit"}),
         ({"email": "ANN@EXAMPLE.ORG", "email_verified": True}, {"police_data", "audit"}),
         ({"email": "ann@example.org", "email_verified": False}, set()),
+        # Some providers send the flag as a string or a number: "false" and 0 are unverified too.
+        ({"email": "ann@example.org", "email_verified": "false"}, set()),
+        ({"email": "ann@example.org", "email_verified": "False "}, set()),
+        ({"email": "ann@example.org", "email_verified": 0}, set()),
+        ({"email": "ann@example.org", "email_verified": "no"}, set()),
+        ({"email": "ann@example.org", "email_verified": ""}, set()),
+        ({"email": "ann@example.org", "email_verified": "true"}, {"police_data", "audit"}),
+        ({"email": "ann@example.org", "email_verified": 1}, {"police_data", "audit"}),
+        ({"email": "ann@example.org", "email_verified": None}, {"police_data", "audit"}),
         ({"email": "bob@example.org", "roles": ["csp-analysts"]}, {"police_data"}),
         ({"email": "bob@example.org", "roles": "csp-managers"}, {"plans", "audit"}),
         ({"email": "bob@example.org", "roles": ["CSP-MANAGERS", "other"]}, set()),  # group names are exact

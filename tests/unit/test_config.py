@@ -44,6 +44,24 @@ def test_medway_area_file():
             "'population.vintage' is '1999'",
         ),
         (lambda t: t + "\n[[[broken", "not valid TOML"),
+        # A misspelt field would otherwise be ignored: every force counted, no population, another store.
+        (
+            lambda t: t.replace("territorial_forces =", "territorial_force ="),
+            "unknown field 'match.territorial_force'; the [match] table takes lsoa_districts, territorial_forces",
+        ),
+        (
+            lambda t: t.replace("[population]", "[populaton]"),
+            "unknown table or field 'populaton'; an area file takes the tables area, match, wards, population",
+        ),
+        (lambda t: t.replace('csp_code = "E22000143"', 'csp_cod = "E22000143"'), "unknown field 'area.csp_cod'"),
+        (lambda t: t.replace('code_field = "WD22CD"', 'codefield = "WD22CD"'), "unknown field 'wards[1].codefield'"),
+        (lambda t: t.replace('year = "mid-2022"', 'year = "mid-2022"\nyaer = 1'), "unknown field 'population.yaer'"),
+        (lambda t: t.replace("csps = [", "cps = ["), "unknown field 'peers.cps'; the [peers] table takes csps"),
+        (lambda t: t.replace('path = "store"', 'pth = "store"'), "unknown field 'store.pth'"),
+        (
+            lambda t: "store = 'x'\n" + t.replace("[store]\npath", "#[store]\n#path"),
+            "'store' should be a table",
+        ),
     ],
 )
 def test_bad_area_files_name_the_field(tmp_path, edit, message):
@@ -61,3 +79,13 @@ def test_bad_area_files_name_the_field(tmp_path, edit, message):
 def test_missing_area_file(tmp_path):
     with pytest.raises(AreaFileError, match="area file not found"):
         load_area(tmp_path / "none.toml")
+
+
+def test_an_area_file_with_a_byte_order_mark_reads(tmp_path):
+    # Windows Notepad saves UTF-8 with a byte order mark, which is not TOML.
+    path = MEDWAY_AREA_FILE.parent / f".test-area-{tmp_path.name}.toml"
+    try:
+        path.write_bytes("\ufeff".encode() + MEDWAY.encode())
+        assert load_area(path).short_name == "Medway"
+    finally:
+        path.unlink(missing_ok=True)

@@ -368,3 +368,124 @@ def test_cli_bad_area_file(tmp_path):
     result = run_cli("status", "--area", str(area))
     assert result.returncode == 2
     assert result.stderr.strip() == f"error: {area}: missing field 'area.short_name'"
+
+
+def test_asb_however_it_is_written_is_asb_and_never_crime(medway_area, medway_points, tmp_path):
+    gs = medway_points["Gillingham South"]
+    spellings = ["Anti-Social Behaviour", "anti-social behaviour ", "Antisocial behaviour", "ANTI SOCIAL BEHAVIOUR"]
+    rows = [street_row("2025-01", name, *gs, crime_id="") for name in spellings]
+    rows.append(street_row("2025-01", "Anti-social behaviour", *gs, crime_id=""))
+    rows.append(street_row("2025-01", "Burglary", *gs, crime_id="c1"))
+    folder = tmp_path / "download" / "2025-01"
+    folder.mkdir(parents=True)
+    (folder / "2025-01-kent-street.csv").write_bytes(csv_bytes(rows))
+    store = Store(tmp_path / "store")
+    ingest([folder.parent], medway_area, store)
+    kinds = store_rows(store, "SELECT kind, crime_type, count(*) AS n FROM t GROUP BY ALL ORDER BY kind")
+    assert kinds == [
+        {"kind": "asb", "crime_type": "Anti-social behaviour", "n": 5},
+        {"kind": "crime", "crime_type": "Burglary", "n": 1},
+    ]
+
+
+def test_a_line_of_many_blocks_is_split_once(monkeypatch):
+    import io
+    import re as re_module
+
+    from csp_data.store import policeuk
+
+    splits = []
+    split = re_module.split
+    monkeypatch.setattr(policeuk.re, "split", lambda *args: splits.append(len(args[1])) or split(*args))
+    long_line = b"x," + b"A" * (40 << 20)  # 40 blocks of 1 MiB without a line end
+    lines = list(policeuk._raw_lines(io.BytesIO(b"a,b\r\n" + long_line + b"\r\nc,d\rlast")))
+    assert lines == [b"a,b", long_line, b"c,d", b"last"]
+    # Split when a block holds a line end, not once a block with the whole line so far (40 x 20 MiB on average).
+    assert len(splits) <= 3 and sum(splits) < 2 * len(long_line)
+
+
+def test_a_folder_and_its_zip_load_the_same_files(medway_area, medway_points, tmp_path):
+    # A download unpacked or zipped on a Mac: resource-fork copies beside the files, names in another case.
+    gs = medway_points["Gillingham South"]
+    folder = tmp_path / "download"
+    files = {
+        "2025-01/2025-01-kent-street.csv": csv_bytes([street_row("2025-01", "Burglary", *gs, crime_id="j1")]),
+        "2025-02/2025-02-Kent-street.CSV": csv_bytes([street_row("2025-02", "Robbery", *gs, crime_id="f1")]),
+        "2025-01/._2025-01-kent-street.csv": b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X",
+        "__MACOSX/2025-01/2025-01-kent-street.csv": b"\x00\x05\x16\x07 not a CSV",
+        "2025-01/2025-01-kent-outcomes.csv": b"not a street file\n",
+    }
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name, data in files.items():
+            zipped.writestr(name, data)
+    for source in (folder, archive):
+        store = Store(tmp_path / f"store-{source.name}")
+        reports = ingest([source], medway_area, store)
+        assert [(r.month, r.rows_kept) for r in reports] == [("2025-01", 1), ("2025-02", 1)]
+        assert [r["crime_id"] for r in store_rows(store)] == ["f1", "j1"]
+
+
+def test_months_loaded_with_other_ward_sets_are_named_not_mixed(monthly_folder, medway_area, tmp_path):
+    import dataclasses
+
+    from csp_data.errors import AreaFileError
+    from csp_data.store.queries import Database
+    from csp_data.store.versions import StoreError
+
+    store = Store(tmp_path / "store")
+    ingest([monthly_folder / "2025-01"], medway_area, store)
+    before = tree_digest(store.root)
+    # The area file's earlier ward set taken out after January was loaded (or another added, or made current).
+    changed = [
+        dataclasses.replace(medway_area, wards=medway_area.wards[:1]),
+        dataclasses.replace(
+            medway_area, wards=(medway_area.wards[0], dataclasses.replace(medway_area.wards[1], vintage="x2019"))
+        ),
+    ]
+    for area in changed:
+        with pytest.raises(
+            AreaFileError, match=r"area\.toml: the store's months were loaded with other ward sets"
+        ) as caught:
+            ingest([monthly_folder / "2025-02"], area, store)
+        assert "ward_code_2022" in str(caught.value) and "give [store] path a new folder" in str(caught.value)
+        assert tree_digest(store.root) == before  # nothing written
+        with pytest.raises(StoreError, match=r"^The store's months were loaded with other ward sets"):
+            Database(area, store)
+    # With the ward sets it was loaded with, the store loads and reads as before.
+    ingest([monthly_folder / "2025-02"], medway_area, store)
+    assert len(store_rows(store)) == 8
+    Database(medway_area, store).close()
+
+
+def test_a_month_with_rows_only_from_other_forces_is_refused(medway_area, medway_points, tmp_path):
+    import dataclasses
+
+    luton = medway_points["Luton"]
+    folder = tmp_path / "download" / "2025-01"
+    folder.mkdir(parents=True)
+    # Kent's file for the month holds no row in Medway (a wrong or cut file); BTP's holds one.
+    (folder / "2025-01-kent-street.csv").write_bytes(
+        csv_bytes([street_row("2025-01", "Drugs", 0.52, 51.27, "Maidstone 014D", crime_id="m1")])
+    )
+    (folder / "2025-01-btp-street.csv").write_bytes(
+        csv_bytes([street_row("2025-01", "Other theft", *luton, crime_id="t1", force="British Transport Police")])
+    )
+    store = Store(tmp_path / "store")
+    with pytest.raises(InputFileError, match="the area's rows in 2025-01 are all from British Transport Police"):
+        ingest([folder], medway_area, store)
+    assert store.read_ledger().num_rows == 0
+    # A misspelt territorial force: Kent's rows are in the area, but none is from "Kent Polic".
+    (folder / "2025-01-kent-street.csv").write_bytes(csv_bytes([street_row("2025-01", "Drugs", *luton, crime_id="k1")]))
+    misspelt = dataclasses.replace(medway_area, territorial_forces=("Kent Polic",))
+    with pytest.raises(InputFileError, match="are all from British Transport Police, Kent Police, not from the force"):
+        ingest([folder], misspelt, store)
+    # Every force counted (no territorial forces): the month loads.
+    every = dataclasses.replace(medway_area, territorial_forces=())
+    assert [(r.force, r.rows_kept) for r in ingest([folder], every, store)] == [
+        ("British Transport Police", 1),
+        ("Kent Police", 1),
+    ]

@@ -424,6 +424,17 @@ def test_status_finds_a_damaged_file_and_repair_drops_only_it(loaded, medway_are
     assert check_store(loaded).ok
 
 
+def test_repair_says_it_removed_an_interrupted_load(loaded):
+    counts = data_counts(loaded)
+    unfinished = loaded.root / "versions" / ".build-1234-abcd"
+    (unfinished / "incidents").mkdir(parents=True)
+    (unfinished / "incidents" / "part.parquet").write_bytes(b"half written")
+    actions = repair_store(loaded)
+    assert actions == ["removed 1 unfinished load(s) left by an interrupted run (the store was not using them)"]
+    assert not unfinished.exists() and data_counts(loaded) == counts
+    assert repair_store(loaded) == []  # and then nothing is left to repair
+
+
 def test_status_json_counts_from_the_data_files(loaded):
     # Make the ledger disagree: status --json must still report what the files hold.
     result = run_cli("status", "--json", "--store", str(loaded.root))

@@ -561,6 +561,10 @@ CSV_CASES = [
     ("weight negative", HEADER + "r1,,,,-1.5,yes\n", 2, "weight", "above 0"),
     ("weight infinite", HEADER + "r1,,,,inf,yes\n", 2, "weight", "finite"),
     ("weight blank", HEADER + "r1,,,,,yes\n", 2, "weight", "must not be blank"),
+    # Weights that would overflow the weighted sums (1.7e308 twice is infinite) or make them meaningless.
+    ("weight huge", HEADER + "r1,,,,1.7e308,yes\n", 2, "weight", "must be between 0.001 and 1,000, got '1.7e308'"),
+    ("weight tiny", HEADER + "r1,,,,1e-300,yes\n", 2, "weight", "must be between 0.001 and 1,000, got '1e-300'"),
+    ("weight just over", HEADER + "r1,,,,1000.5,yes\n", 2, "weight", "must be between 0.001 and 1,000"),
     ("header only", HEADER, None, None, "no respondents"),
     ("empty", "# only a comment\n\n", None, None, "no header row"),
 ]
