@@ -5,8 +5,7 @@ import streamlit as st
 import csp_data.ui.hardening  # noqa: F401  (refuses browsers' clear_cache and load_git_info messages)
 from csp_data import ui
 from csp_data.ui import auth, theme
-from csp_data.ui.links import finish as finish_links
-from csp_data.ui.links import share_link
+from csp_data.ui.links import keep_page_parameters, share_link
 from csp_data.ui.report import scrutiny_pack_sidebar
 
 st.set_page_config(page_title="Community Safety Dashboard", page_icon="static/icon.png", layout="wide")
@@ -40,5 +39,5 @@ with ui.guard():
     # there are 14, and Streamlit would otherwise hide those after the tenth behind "View more".
     page = st.navigation(auth.navigation_pages(pages), expanded=True)
     st.set_page_config(page_title=theme.document_title(page.title, area))  # "Ward map – Medway Community Safety"
+    keep_page_parameters(page.url_path)  # the address holds only this page's settings: it is the view's link
     page.run()
-    finish_links()  # the address holds only what this page uses: it is the view's link

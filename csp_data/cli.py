@@ -83,9 +83,19 @@ def _version_or_none(store: Store) -> str | None:
 def cmd_status(args: argparse.Namespace) -> int:
     from csp_data.periods import describe_gaps
     from csp_data.store.health import check_store, health_json
+    from csp_data.store.ingest import stored_ward_sets_changed
 
     area, store = _area_and_store(args)
     health = check_store(store)
+    if ward_sets := stored_ward_sets_changed(store, area):  # months placed in wards the area file no longer names
+        health.problems.append(ward_sets)
+    keys = set(area.territorial_force_keys)
+    if keys and health.ledger and not any(r["force_slug"] in keys for r in health.ledger):
+        held = ", ".join(sorted({r["force"] for r in health.ledger}))
+        health.problems.append(
+            f"no loaded month is from the area's territorial force(s) ({', '.join(area.territorial_forces)}), "
+            f"whose rows make its totals; the store holds {held}: check the area file's [match] territorial_forces"
+        )
     if args.json:
         print(health_json(store, health))
         return 0 if health.ok else 1
@@ -117,7 +127,6 @@ def cmd_status(args: argparse.Namespace) -> int:
         for r in health.ledger
     ]
     _print_table(rows, headers)
-    keys = set(area.territorial_force_keys)
     months = sorted({r["month"] for r in health.ledger if not keys or r["force_slug"] in keys})
     print(describe_gaps(months))
     return 0 if health.ok else 1

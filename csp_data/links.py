@@ -39,6 +39,14 @@ PARAMETERS: dict[str, str] = {  # in the order a link lists them
     YEAR_TO: "year",
     PEERS: "peer group",
 }
+#: The settings each page keeps in its address besides the period (the sidebar's, every page's), by the page's
+#: path; a link's others are taken out when the page opens, so that the address is always the view's link.
+PAGE_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "ward_map": (COUNTED, MEASURE, WARDS, WARD),
+    "hotspots": (COUNTED, WARD),
+    "seasonality": (COUNTED,),
+    "benchmarking": (OFFENCE, YEAR_TO, PEERS),
+}
 #: Longer than any value a page writes (every CSP in England and Wales as peers is about 3,200 characters).
 MAX_VALUE_LENGTH = 4000
 CODE_SEPARATOR = ","
@@ -143,6 +151,11 @@ def period_from_text(text: str, loaded: Iterable[date]) -> tuple[str, Period]:
 
 
 # -- the whole link -------------------------------------------------------------------------------
+
+
+def page_parameters(path: str) -> tuple[str, ...]:
+    """The settings the page at ``path`` (``ward_map``; the Overview's is "") keeps in its address."""
+    return (PERIOD, *PAGE_PARAMETERS.get(path, ()))
 
 
 def unknown_parameters(names: Iterable[str]) -> list[str]:

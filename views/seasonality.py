@@ -18,7 +18,8 @@ series_key = st.selectbox(
     list(labels),
     format_func=labels.get,
     key="seasonality_series",
-    index=list(labels).index("asb"),  # the seasonal pattern partners plan for (summer, Halloween, Bonfire Night)
+    # ASB by default: the seasonal pattern partners plan for (summer, Halloween, Bonfire Night)
+    **links.default_index("seasonality_series", list(labels), list(labels).index("asb")),
     help="ASB is shown separately from crime and is never added to it.",
 )
 links.publish(links.COUNTED, series_key, default="asb")

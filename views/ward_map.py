@@ -37,7 +37,7 @@ with controls[2]:
         "Wards",
         list(vintages),
         format_func=lambda v: vintages[v].label,
-        index=list(vintages).index(area.current_wards.vintage),
+        **links.default_index("ward_map_vintage", list(vintages), list(vintages).index(area.current_wards.vintage)),
         key="ward_map_vintage",
     )
 links.publish(links.COUNTED, filter_key, default="crime")

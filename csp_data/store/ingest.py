@@ -83,7 +83,7 @@ def ward_sets_changed(area: Area, file_columns: Iterable[str]) -> str | None:
     )
 
 
-def _stored_ward_sets_changed(store: Store, area: Area) -> str | None:
+def stored_ward_sets_changed(store: Store, area: Area) -> str | None:
     """:func:`ward_sets_changed` for the store's files (months loaded with other ward sets could not be read
     beside new ones); None for an empty store, or a damaged one, which the load itself reports."""
     try:
@@ -148,7 +148,7 @@ def ingest(
     InputFileError
         For the first bad input; the store is then left exactly as it was.
     """
-    if problem := _stored_ward_sets_changed(store, area):
+    if problem := stored_ward_sets_changed(store, area):
         raise AreaFileError(area.area_file, problem)
     files = discover_street_files(list(paths))
     seen: dict[tuple[str, str], str] = {}

@@ -34,6 +34,7 @@ from csp_data.links import (
     describe_problems,
     link,
     option_from_text,
+    page_parameters,
     single_value,
     unknown_parameters,
 )
@@ -51,7 +52,8 @@ __all__ = [
     "WARDS",
     "WHAT_COUNTED",
     "YEAR_TO",
-    "finish",
+    "default_index",
+    "keep_page_parameters",
     "publish",
     "publish_peers",
     "restore",
@@ -76,7 +78,6 @@ LINK_HELP = (
 class _LinkState:
     seen: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # kept across runs
     values: dict[str, str] = field(default_factory=dict)  # this run's settings, as the link writes them
-    used: set[str] = field(default_factory=set)  # the parameters this run's page read or wrote
     problems: dict[str, str] = field(default_factory=dict)
     unknown: int = 0
     note_slot: DeltaGenerator | None = None
@@ -93,7 +94,7 @@ def start() -> None:
     """Begin a run (the sidebar calls this first): an empty note at the top of the page, and any parameter
     the dashboard does not know taken out of the address, counted for the note."""
     state = _state()
-    state.values, state.problems, state.used = {}, {}, set()
+    state.values, state.problems = {}, {}
     state.note_slot, state.link_slot = st.empty(), None
     unknown = unknown_parameters(list(st.query_params))
     if unknown:
@@ -102,12 +103,12 @@ def start() -> None:
     _show_note(state)
 
 
-def finish() -> None:
-    """End a page's run: the parameters the dashboard knows but this page does not use (a ward on the Overview,
-    say) taken out of the address, so that the address is the view's link, as the sidebar says it is."""
-    state = _state()
-    if any(name not in state.used for name in st.query_params):
-        _keep_only([name for name in st.query_params if name in state.used])
+def keep_page_parameters(path: str) -> None:
+    """Before the page at ``path`` runs: the settings the dashboard knows but this page does not use (a ward on
+    the Overview, say) taken out of the address, so that the address is the view's link, as the sidebar says."""
+    kept = page_parameters(path)
+    if any(name not in kept for name in st.query_params):
+        _keep_only([name for name in st.query_params if name in kept])
 
 
 def _keep_only(names: list[str]) -> None:
@@ -125,7 +126,6 @@ def _show_note(state: _LinkState) -> None:
 def _new_value(param: str) -> str | None:
     """The address's value for ``param`` when the page has neither read nor written it yet; else None."""
     state = _state()
-    state.used.add(param)
     values = tuple(st.query_params.get_all(param))
     if not values or state.seen.get(param) == values:
         return None
@@ -168,10 +168,15 @@ def restore_choice(param: str, key: str, options: Sequence[str] | Mapping[str, A
     restore(param, read)
 
 
+def default_index(key: str, options: Sequence, index: int) -> dict[str, int]:
+    """``index=`` for the box ``key`` unless its value is already one of ``options`` (set by a link before
+    the box, or by the box itself): given both, Streamlit warns, and the value wins anyway."""
+    return {} if st.session_state.get(key) in options else {"index": index}
+
+
 def publish(param: str, value: str | None, default: str | None = None) -> None:
     """After a widget: its value into the address, or ``param`` taken out when it is the default (or None)."""
     state = _state()
-    state.used.add(param)
     if value is None or value == default:
         if param in st.query_params:
             del st.query_params[param]

@@ -30,12 +30,12 @@ PERIOD_KIND_LABELS = {
 def _custom_period(months: list[date]) -> Period:
     """Any first and last loaded month; the last is offered only from the first onwards."""
     default_first = max(months[0], add_months(months[-1], -11))
-    # A default only for a box without a value yet: a link's value set before the box (links.restore) is its
-    # value, and Streamlit warns of a box given both.
     first = st.sidebar.selectbox(
         "First month",
         months,
-        **_default_index("period_custom_first", months, months.index(default_first) if default_first in months else 0),
+        **links.default_index(
+            "period_custom_first", months, months.index(default_first) if default_first in months else 0
+        ),
         format_func=month_label,
         key="period_custom_first",
     )
@@ -43,16 +43,11 @@ def _custom_period(months: list[date]) -> Period:
     last = st.sidebar.selectbox(
         "Last month",
         later,
-        **_default_index("period_custom_last", later, len(later) - 1),
+        **links.default_index("period_custom_last", later, len(later) - 1),
         format_func=month_label,
         key="period_custom_last",
     )
     return custom_period(first, last)
-
-
-def _default_index(key: str, options: list[date], index: int) -> dict[str, int]:
-    """``index=`` for a box whose session state holds none of its options, else nothing."""
-    return {} if st.session_state.get(key) in options else {"index": index}
 
 
 def _period_state(text: str, months: list[date]) -> dict[str, object]:

@@ -289,6 +289,23 @@ def test_settings_a_page_does_not_use_leave_its_address():
     assert at.selectbox(key="hotspots_ward").value == GILLINGHAM_SOUTH
     at.run()  # and on the runs that follow
     assert at.query_params == {"ward": GILLINGHAM_SOUTH} and shared_link(at) == f"?ward={GILLINGHAM_SOUTH}"
+    # Pages that stop early: the ward map with no ward chosen, the survey with no respondent file.
+    at = open_link(WARD_MAP, period="2024", peers="E22000108", offence="violence", measure="rate")
+    assert at.query_params == {"period": "2024", "measure": "rate"}
+    at = open_link("views/survey.py", ward=GILLINGHAM_SOUTH, measure="rate", type="asb")
+    assert at.query_params == {}
+
+
+def test_every_page_keeps_the_settings_its_script_reads_and_writes():
+    # The list the address is cleaned by, against the settings each page's script restores and publishes.
+    from csp_data import links as link_rules
+
+    names = {name: getattr(link_rules, name) for name in ("COUNTED", "MEASURE", "WARDS", "WARD", "OFFENCE", "YEAR_TO")}
+    for script in sorted((ROOT / "views").glob("*.py")):
+        text = script.read_text(encoding="utf-8")
+        used = {value for name, value in names.items() if re.search(rf"links\.{name}\b", text)}
+        used |= {link_rules.PEERS} if "restore_peers" in text else set()
+        assert set(link_rules.page_parameters(script.stem)) == {link_rules.PERIOD, *used}, script.name
 
 
 def test_a_link_with_many_unknown_settings_is_cleaned_in_one_change_of_address(monkeypatch):
@@ -302,6 +319,17 @@ def test_a_link_with_many_unknown_settings_is_cleaned_in_one_change_of_address(m
     assert link_note(at).endswith("The link holds 300 settings this dashboard does not use; they were ignored.")
     # One change for the 300 (each removed on its own resent the whole address: 300 changes, 2 MB).
     assert len(sent) <= 2
+
+
+def test_a_series_link_sets_the_seasonality_box_without_a_warning(monkeypatch):
+    from streamlit.elements.lib import policies
+
+    warnings = []
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)  # Streamlit warns once a process
+    monkeypatch.setattr(policies._LOGGER, "warning", lambda *args, **kwargs: warnings.append(args))
+    at = open_link(SEASONALITY, type="crime")
+    assert at.selectbox(key="seasonality_series").value == "crime" and warnings == []
+    assert at.query_params == {"type": "crime"}
 
 
 def test_a_custom_period_link_sets_the_month_boxes_without_a_warning(monkeypatch):

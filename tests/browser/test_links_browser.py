@@ -104,6 +104,8 @@ def test_settings_of_another_page_leave_the_address(server_url, page):
     assert query(page) == {"period": ["2024"]}
     assert page.url == shared_link(page) == f"{server_url}/seasonality?period=2024"
     assert not page.get_by_text("Part of this link could not be used").count()
+    open_view(page, f"{server_url}/ward_map?period=2024&peers=E22000180&measure=rate")  # stops with no ward chosen
+    assert query(page) == {"period": ["2024"], "measure": ["rate"]}
 
 
 def test_a_hostile_link_gives_the_defaults_and_a_note(server_url, page):

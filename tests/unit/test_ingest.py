@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -455,6 +456,20 @@ def test_months_loaded_with_other_ward_sets_are_named_not_mixed(monthly_folder, 
         assert tree_digest(store.root) == before  # nothing written
         with pytest.raises(StoreError, match=r"^The store's months were loaded with other ward sets"):
             Database(area, store)
+    # `status` says so too, from an area file without the earlier ward set.
+    text = medway_area.area_file.read_text(encoding="utf-8")
+    start = text.index('[[wards]]\nvintage = "2022"')
+    edited = medway_area.area_file.parent / f".test-area-{tmp_path.name}.toml"
+    try:
+        edited.write_text(text[:start] + text[text.index("[population]") :], encoding="utf-8")
+        status = run_cli("status", "--area", str(edited), "--store", str(store.root))
+        assert (
+            status.returncode == 1 and "problem: the store's months were loaded with other ward sets" in status.stdout
+        )
+        report = json.loads(run_cli("status", "--json", "--area", str(edited), "--store", str(store.root)).stdout)
+        assert report["ok"] is False and "ward_code_2022" in report["problems"][0]
+    finally:
+        edited.unlink(missing_ok=True)
     # With the ward sets it was loaded with, the store loads and reads as before.
     ingest([monthly_folder / "2025-02"], medway_area, store)
     assert len(store_rows(store)) == 8
@@ -483,6 +498,18 @@ def test_a_month_with_rows_only_from_other_forces_is_refused(medway_area, medway
     misspelt = dataclasses.replace(medway_area, territorial_forces=("Kent Polic",))
     with pytest.raises(InputFileError, match="are all from British Transport Police, Kent Police, not from the force"):
         ingest([folder], misspelt, store)
+    # A store loaded before the misspelling: `status` names it.
+    ingest([folder], medway_area, store)
+    text = medway_area.area_file.read_text(encoding="utf-8").replace('["Kent Police"]', '["Kent Polic"]')
+    edited = medway_area.area_file.parent / f".test-area-{tmp_path.name}.toml"
+    try:
+        edited.write_text(text, encoding="utf-8")
+        status = run_cli("status", "--area", str(edited), "--store", str(store.root))
+        assert status.returncode == 1
+        assert "no loaded month is from the area's territorial force(s) (Kent Polic)" in status.stdout
+        assert "the store holds British Transport Police, Kent Police" in status.stdout
+    finally:
+        edited.unlink(missing_ok=True)
     # Every force counted (no territorial forces): the month loads.
     every = dataclasses.replace(medway_area, territorial_forces=())
     assert [(r.force, r.rows_kept) for r in ingest([folder], every, store)] == [
