@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import json
 import math
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,9 @@ class FieldEdit:
         return f"{self.kind} {self.id} {self.field}"
 
 
+_TYPED_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]*)?")
+
+
 def parse_target(text: str | None, kpi_id: str) -> float | str | None:
     """A target typed on the page: blank (no target), a number, or ``reduce`` / ``increase``."""
     cleaned = (text or "").strip()
@@ -56,10 +60,9 @@ def parse_target(text: str | None, kpi_id: str) -> float | str | None:
         return None
     if cleaned.lower() in DIRECTION_TARGETS:
         return cleaned.lower()
-    try:
-        number = float(cleaned.replace(",", ""))
-    except ValueError:
-        number = math.nan
+    # Digits as typed in English: commas only between thousands ("1,250"; "1,2,3" is no number), no other script.
+    written = _TYPED_NUMBER.fullmatch(cleaned) is not None and any(c.isdigit() for c in cleaned)
+    number = float(cleaned.replace(",", "")) if written else math.nan
     if not math.isfinite(number):
         raise PlanEditError(
             f"KPI {kpi_id}: target {cleaned!r} should be a number, {' or '.join(DIRECTION_TARGETS)}, or blank"

@@ -187,13 +187,26 @@ def test_a_save_is_logged_once_with_both_hashes(plan_file, tmp_path):
 
 @pytest.mark.parametrize(
     "text, target",
-    [("", None), ("  ", None), (None, None), ("12", 12.0), ("1,250", 1250.0), ("-5.5", -5.5), ("Reduce", "reduce")],
+    [
+        ("", None),
+        ("  ", None),
+        (None, None),
+        ("12", 12.0),
+        ("1,250", 1250.0),
+        ("12,345,678.5", 12345678.5),
+        ("-5.5", -5.5),
+        (".5", 0.5),
+        ("+7", 7.0),
+        ("Reduce", "reduce"),
+    ],
 )
 def test_targets_typed_on_the_page(text, target):
     assert parse_target(text, "k1") == target
 
 
-@pytest.mark.parametrize("text", ["lots", "nan", "inf", "1e999", "decrease"])
+@pytest.mark.parametrize(
+    "text", ["lots", "nan", "inf", "1e999", "decrease", "1,2,3", "12,34", ",5", "١٢", "１２", ".", "-"]
+)
 def test_targets_that_are_not_targets_are_refused(text):
     with pytest.raises(PlanEditError, match="k1: target .* should be a number, reduce or increase, or blank"):
         parse_target(text, "k1")
