@@ -323,7 +323,7 @@ def load_area(path: str | Path | None = None) -> Area:
     if not isinstance(store, dict):
         raise AreaFileError(path, f"'store' should be a table ([store] with path = ...), got {store!r}")
     _known_fields(store, "store", path)
-    store_dir = store.get("path", "store") if isinstance(store, dict) else "store"
+    store_dir = store.get("path", "store")
     if not isinstance(store_dir, str) or not store_dir.strip():
         raise AreaFileError(path, f"field 'store.path' should be a non-empty string, got {store_dir!r}")
     peers_table = doc.get("peers", {})

@@ -169,13 +169,8 @@ def describe_position(summary: GroupSummary, area_name: str) -> str:
         f"{year_ending(summary.period_end)}, "
     )
     if summary.group_size < 2:
-        if _peers_without_rate(summary):
-            return (
-                start
-                + "has no peer with a rate to be compared with: "
-                + _no_rate_note(summary)
-                + (" Choose another peer CSP.")
-            )
+        if note := _no_rate_note(summary):
+            return f"{start}has no peer with a rate to be compared with: {note} Choose another peer CSP."
         return start + "has no peers to be compared with: choose at least one peer CSP."
     rank = f"It has {_area_rank(summary)}." + (f" {note}" if (note := _no_rate_note(summary)) else "")
     if row["position"] in ("above average", "below average"):

@@ -209,7 +209,7 @@ def repair_store(store: Store) -> list[str]:
                 (store.root / CURRENT).unlink(missing_ok=True)
                 actions.append("no intact version was found; the store is now empty (load the months again)")
         versions = store.root / VERSIONS_DIR
-        unfinished = [p for p in versions.glob(".build-*")] if versions.is_dir() else []
+        unfinished = list(versions.glob(".build-*")) if versions.is_dir() else []
         store._clean_up()
         if removed := sum(not p.exists() for p in unfinished):
             actions.append(

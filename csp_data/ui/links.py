@@ -91,30 +91,22 @@ def _state() -> _LinkState:
 
 
 def start() -> None:
-    """Begin a run (the sidebar calls this first): an empty note at the top of the page, and any parameter
-    the dashboard does not know taken out of the address, counted for the note."""
+    """Begin a run (the sidebar calls this first): an empty note at the top of the page, counting any parameter
+    the dashboard does not know (:func:`keep_page_parameters` takes them out of the address)."""
     state = _state()
     state.values, state.problems = {}, {}
     state.note_slot, state.link_slot = st.empty(), None
-    unknown = unknown_parameters(list(st.query_params))
-    if unknown:
-        _keep_only([name for name in st.query_params if name not in unknown])
-    state.unknown = len(unknown)
+    state.unknown = len(unknown_parameters(list(st.query_params)))
     _show_note(state)
 
 
 def keep_page_parameters(path: str) -> None:
-    """Before the page at ``path`` runs: the settings the dashboard knows but this page does not use (a ward on
-    the Overview, say) taken out of the address, so that the address is the view's link, as the sidebar says."""
+    """Before the page at ``path`` runs: every setting this page does not use (a ward on the Overview, say, or
+    one the dashboard does not know) taken out of the address, so that the address is the view's link, as the
+    sidebar says. All at once: one message to the browser, however many go (one each resent the address)."""
     kept = page_parameters(path)
     if any(name not in kept for name in st.query_params):
-        _keep_only([name for name in st.query_params if name in kept])
-
-
-def _keep_only(names: list[str]) -> None:
-    """The address with only ``names`` (their values as they are), changed at once: one message to the
-    browser however many parameters go (one each would resend the address for every one)."""
-    st.query_params.from_dict({name: st.query_params.get_all(name) for name in names})
+        st.query_params.from_dict({name: st.query_params.get_all(name) for name in st.query_params if name in kept})
 
 
 def _show_note(state: _LinkState) -> None:
