@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from scipy.stats import beta
 
+from csp_data.words import article
+
 Z_95 = 1.959963984540054  # the 97.5th centile of the standard normal distribution, for normal-based 95% intervals
 
 
@@ -113,6 +115,6 @@ def interval_words(change: Change) -> str:
         percent = (ratio - 1.0) * 100.0
         if round(percent) == 0:
             return "no change"
-        return f"a {_percent_words(percent)} {'rise' if percent > 0 else 'fall'}"
+        return f"{article(round(abs(percent)))} {_percent_words(percent)} {'rise' if percent > 0 else 'fall'}"
 
     return f"between {as_words(change.lower)} and {as_words(change.upper)}"

@@ -233,6 +233,17 @@ def _why_none(period: Period, held: set[date]) -> str:
     )
 
 
+def matched_in(period: Period, loaded: Iterable[date], lag: int) -> MatchedMonths:
+    """Pair each month of ``period`` with the month ``lag`` months earlier and keep the pairs where both are
+    loaded (basis 'none', saying why, when no pair is): the one rule, for a chosen earlier period."""
+    pairs = _pairs(period, set(loaded), lag)
+    if pairs:
+        return _matched(period, pairs, lag)
+    previous = period.previous(lag)
+    why = f"no month of {period.span_label} is loaded together with its month of {previous.span_label}"
+    return MatchedMonths(period, previous, (), (), "none", why, lag)
+
+
 def matched_months(period: Period, loaded: Iterable[date]) -> MatchedMonths:
     """Pair each month of ``period`` with the same month a year earlier (for a period longer than a
     year, the period's length in whole years earlier); keep the pairs where both months are loaded.

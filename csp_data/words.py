@@ -60,6 +60,12 @@ def number_word(number: int) -> str:
     return NUMBER_WORDS[number] if 0 <= number < len(NUMBER_WORDS) else f"{number:,}"
 
 
+def article(number: int) -> str:
+    """'a' or 'an' before a number said aloud: an 8, an 11, an 18, an 80, an 800, an 18,000; a 1, a 100."""
+    leading = f"{abs(number):,}".split(",")[0]
+    return "an" if leading.startswith("8") or leading in ("11", "18") else "a"
+
+
 def plural(number: int, word: str, plural_form: str | None = None) -> str:
     """'1 month', '4 months' (with thousands separators)."""
     return f"{number:,} {word if number == 1 else plural_form or word + 's'}"

@@ -25,7 +25,7 @@ from csp_data.report.caveats import caveats_section
 from csp_data.report.glossary import glossary_section
 from csp_data.report.model import Bullets, Heading, Image, Pack, Paragraph, Section, Table, period_title
 from csp_data.report.priorities import priorities_section
-from csp_data.report.since import since_section
+from csp_data.report.since import check_since, since_section
 from csp_data.report.survey import survey_section
 from csp_data.series import RunQuery, matched_months
 from csp_data.words import number_word, ordinal, plural
@@ -252,6 +252,8 @@ def build_pack(
     pictures.warm_up()
     loaded = sorted(set(loaded))
     peers = peer_position(area, store_dir)
+    if since is not None:
+        check_since(period, since)  # before any work
     picture = crime_picture(run_query, area, period, loaded, population, peers)
     overview = picture.overview
     pack = Pack(

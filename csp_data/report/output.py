@@ -108,17 +108,26 @@ def _cannot_write(path: Path, why: str) -> ReportError:
 
 
 def check_output_path(path: str | Path) -> Path:
-    """``path`` as a Path when it names a file in an existing folder.
+    """``path`` as a Path when it names a file in an existing folder. A symbolic link is written through:
+    the file it points to is the one replaced, and the link stays.
 
     Raises
     ------
     ReportError
-        When the path is a folder, or its folder does not exist or is not a folder.
+        When the path is a folder or something other than a file (a device such as /dev/null, a pipe, a
+        socket: the pack is moved into place by renaming, which would put a file where it was), or its
+        folder does not exist or is not a folder.
     """
     path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()
     folder = path.parent
     if path.is_dir():
         raise _cannot_write(path, "it is a folder; give a file name in it, such as scrutiny-pack.pdf")
+    if path.exists() and not path.is_file():
+        raise _cannot_write(
+            path, "it is not a file (a device, pipe or socket); give a file name, such as scrutiny-pack.pdf"
+        )
     if not folder.exists():
         raise _cannot_write(path, f"the folder {folder} does not exist")
     if not folder.is_dir():

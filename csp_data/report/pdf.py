@@ -11,10 +11,15 @@ page a table runs over.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
+
+from csp_data.report.glyphs import STAND_IN, printable, undrawable
 from csp_data.report.model import Block, Bullets, Heading, Image, Pack, Paragraph, Table, clean_text, made_label
 
 #: Fonts in order of preference. Liberation Sans (Debian's fonts-liberation, which the Makefile installs)
@@ -27,8 +32,9 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def typst_string(value) -> str:
-    """``value`` as a Typst string literal: printed exactly as written, whatever characters it holds."""
-    return '"' + "".join(_ESCAPES.get(c, c) for c in clean_text(value)) + '"'
+    """``value`` as a Typst string literal: printed exactly as written, whatever characters it holds
+    (but those no font can draw, which :func:`csp_data.report.glyphs.printable` shows as a square)."""
+    return '"' + "".join(_ESCAPES.get(c, c) for c in printable(clean_text(value))) + '"'
 
 
 def _array(values) -> str:
@@ -144,7 +150,34 @@ def _block(block: Block, images: dict[int, str]) -> str:
     raise TypeError(f"the pack holds a block the PDF cannot show: {type(block).__name__}")
 
 
+def _texts(value) -> Iterator[str]:
+    """Every piece of text in ``value`` (the pack, its blocks, their tables' headings and cells)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, pd.DataFrame):
+        yield from (str(c) for c in value.columns)
+        yield from (clean_text(v) for v in value.to_numpy().ravel())
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            yield from _texts(getattr(value, item.name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+
+
+def stand_in_note(pack: Pack) -> str:
+    """The cover's note when some of the pack's text holds characters its fonts cannot draw; else ''."""
+    missing = undrawable("".join(_texts(pack)))
+    if not missing:
+        return ""
+    return (
+        f"Some characters in this pack (such as emoji, or letters its fonts do not hold) are shown as {STAND_IN}. "
+        "The Word version of the pack shows them as written."
+    )
+
+
 def _cover(pack: Pack, images: dict[int, str]) -> str:
+    note = stand_in_note(pack)
     lines = [
         "#block(width: 100%, fill: accent, inset: (x: 16pt, y: 18pt), radius: 2pt, {",
         "  set text(fill: white)",
@@ -163,6 +196,8 @@ def _cover(pack: Pack, images: dict[int, str]) -> str:
         ")",
         "#v(0.6em)",
     ]
+    if note:
+        lines.append(_block(Paragraph(note, style="note"), images))
     lines += [_block(block, images) for block in pack.cover]
     lines += [
         "#v(0.4em)",

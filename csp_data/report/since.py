@@ -2,30 +2,44 @@
 one side by side — crime, ASB, their rates, the rank among similar areas and the top wards — with the
 change in plain words.
 
-A change in counts is tested (:func:`csp_data.change.compare_counts`) only when the two periods are
-whole and of equal length; otherwise the average a month is compared and the sentence says it is not
-tested. Rates share one population, so they move with the counts.
+Counts are compared by the one change rule (:mod:`csp_data.series`): each month of this pack's period with
+the month of the last pack's period a whole number of years earlier, only pairs with both months loaded,
+and the change tested (:func:`csp_data.change.compare_counts`). The last pack's period must be as long as
+this one's and start a whole number of years before it (the same months of the year: crime differs by
+season); otherwise both periods' counts are shown and not compared. The last pack's period must end
+before this one's. Rates share one population, so they move with the counts and are compared only when
+every month of both periods is loaded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from csp_data import benchmarks as bm
-from csp_data.change import compare_counts, describe_change
+from csp_data.change import compare_counts, describe_change, interval_words
 from csp_data.config import Area
 from csp_data.errors import CspDataError
 from csp_data.figures.overview import KindSummary, Overview, build_overview
 from csp_data.periods import Period, describe_months
 from csp_data.report.benchmarking import benchmark_table, newest_group_summary
 from csp_data.report.model import Bullets, Paragraph, Section, Table, period_title
-from csp_data.series import RunQuery
-from csp_data.words import ordinal
+from csp_data.series import MatchedMonths, RunQuery, matched_in
+from csp_data.words import ordinal, plural
 
 HEADING = "What changed since the last pack"
+
+
+@dataclass(frozen=True)
+class ChangeWords:
+    """A change since the last pack, short (for the table) and whole (for the sentence)."""
+
+    short: str
+    sentence: str
 
 
 def _label(period: Period) -> str:
@@ -41,32 +55,70 @@ def _rate(summary: KindSummary) -> str:
     return "–" if summary.rate_per_1000 is None else f"{summary.rate_per_1000:.1f}"
 
 
-def _whole_and_equal(now: KindSummary, before: KindSummary) -> bool:
-    return not now.partial and not before.partial and now.months_in_period == before.months_in_period
+def check_since(period: Period, since: Period) -> None:
+    """Refuse a last pack's period that does not end before this pack's (the same period, or a later one).
+
+    Raises
+    ------
+    ReportError
+        Naming both periods.
+    """
+    from csp_data.report.output import ReportError
+
+    if since.last >= period.last:
+        raise ReportError(
+            f"the last pack's period ({_label(since)}) should end before this pack's ({_label(period)}); "
+            "give --since the period the previous pack covered"
+        )
 
 
-def count_change(now: KindSummary, before: KindSummary) -> str:
-    """The change in a count in words: tested when both periods are whole and equal, else the average a month."""
-    if _whole_and_equal(now, before):
-        return describe_change(compare_counts(now.count, before.count))
-    if not now.months_loaded or not before.months_loaded:
-        return "cannot be compared: a period has no month loaded"
-    per_month_now, per_month_before = now.monthly_average, before.monthly_average
-    if per_month_before == 0:
-        return "cannot be given as a percentage: there were none in the earlier period"
-    percent = (per_month_now / per_month_before - 1) * 100
-    if round(percent) == 0:
-        words = "was about the same"
-    else:
-        words = f"{'rose' if percent > 0 else 'fell'} by {abs(percent):.0f}%"
-    return f"the average a month {words} ({per_month_before:,.0f} to {per_month_now:,.0f}; not tested)"
+def since_matched(period: Period, since: Period, loaded: Iterable[date]) -> MatchedMonths | None:
+    """The months the change since the last pack compares: each month of ``period`` loaded together with
+    its counterpart in ``since``, a whole number of years earlier. None when ``since`` is not the same
+    months of the year (another length, or a start that is not a whole number of years earlier)."""
+    gap = (period.first.year - since.first.year) * 12 + period.first.month - since.first.month
+    if since.length != period.length or gap <= 0 or gap % 12:
+        return None
+    return matched_in(period, loaded, gap)
 
 
-def rate_change(now: KindSummary, before: KindSummary) -> str:
+def count_change(matched: MatchedMonths | None, now: pd.DataFrame, before: pd.DataFrame, kind: str) -> ChangeWords:
+    """The change in a count since the last pack, in words, from the two overviews' monthly counts."""
+    if matched is None:
+        return ChangeWords(
+            "not compared: other months of the year",
+            "not compared, because the last pack covered other months of the year and crime and ASB differ "
+            "by season (a last pack of the same months a year or more earlier is compared and tested)",
+        )
+    if matched.basis == "none":
+        return ChangeWords("not compared: no month loaded in both", f"not compared: {matched.why_none}")
+    counts = {
+        month: int(n)
+        for frame in (now, before)
+        for month, n in frame.loc[(frame["kind"] == kind) & frame["loaded"], ["month", "incidents"]].itertuples(
+            index=False
+        )
+    }
+    this = sum(counts[m] for m in matched.current_months)
+    last = sum(counts[m] for m in matched.previous_months)
+    change = compare_counts(this, last)
+    interval = f" (95% interval: {interval_words(change)})" if change.lower is not None else ""
+    if matched.complete:
+        return ChangeWords(describe_change(change), f"{describe_change(change)}{interval}: {last:,} to {this:,}")
+    months = plural(len(matched.current_months), "month")
+    return ChangeWords(
+        f"{describe_change(change)} ({months} compared: {last:,} to {this:,})",
+        f"{describe_change(change)}{interval}, comparing only the {months} loaded in both: "
+        f"{describe_months(matched.current_months)} ({this:,}) against {describe_months(matched.previous_months)} "
+        f"({last:,})",
+    )
+
+
+def rate_change(now: KindSummary, before: KindSummary, matched: MatchedMonths | None) -> str:
     if now.rate_per_1000 is None or before.rate_per_1000 is None:
         return "no rate (population not configured)"
-    if not _whole_and_equal(now, before):
-        return "not comparable (different months loaded)"
+    if matched is None or not matched.complete:
+        return "not compared (not the same months loaded)"
     return f"{now.rate_per_1000 - before.rate_per_1000:+.1f} per 1,000"
 
 
@@ -130,26 +182,30 @@ def since_section(
     store_dir: str | Path | None = None,
 ) -> Section:
     """The two periods side by side; ``overview`` is this pack's (for ``period``)."""
+    check_since(period, since)
     before = build_overview(run_query, area, since, loaded, population)
     try:
         table = benchmark_table(area, store_dir)
     except (CspDataError, FileNotFoundError):
         table = None
     rank_before, rank_now = _peer_rank(area, table, since), _peer_rank(area, table, period)
+    matched = since_matched(period, since, loaded)
+    crime = count_change(matched, overview.monthly, before.monthly, "crime")
+    asb = count_change(matched, overview.monthly, before.monthly, "asb")
     rows = [
-        ("Crimes recorded", _count(before.crime), _count(overview.crime), count_change(overview.crime, before.crime)),
+        ("Crimes recorded", _count(before.crime), _count(overview.crime), crime.short),
         (
             "Crimes per 1,000 residents",
             _rate(before.crime),
             _rate(overview.crime),
-            rate_change(overview.crime, before.crime),
+            rate_change(overview.crime, before.crime, matched),
         ),
-        ("ASB incidents recorded", _count(before.asb), _count(overview.asb), count_change(overview.asb, before.asb)),
+        ("ASB incidents recorded", _count(before.asb), _count(overview.asb), asb.short),
         (
             "ASB incidents per 1,000 residents",
             _rate(before.asb),
             _rate(overview.asb),
-            rate_change(overview.asb, before.asb),
+            rate_change(overview.asb, before.asb, matched),
         ),
         (
             "Rank among similar areas (1 = highest rate)",
@@ -171,27 +227,21 @@ def since_section(
     frame = pd.DataFrame(rows, columns=["Measure", "Last pack", "This pack", "Change"])
     blocks = [
         Paragraph(f"The last pack covered {_label(since)}; this one covers {_label(period)}.", "lead"),
-        Bullets(
-            (
-                f"Recorded crime: {count_change(overview.crime, before.crime)}.",
-                f"ASB: {count_change(overview.asb, before.asb)}.",
-            )
-        ),
+        Bullets((f"Recorded crime: {crime.sentence}.", f"ASB: {asb.sentence}.")),
         Table(frame, widths=(2.2, 2.6, 2.6, 2.8), numeric=()),
     ]
     shared = sorted(set(period.months) & set(since.months))
     notes = ["Last pack: " + before.coverage_text, "This pack: " + overview.coverage_text]
-    if not _whole_and_equal(overview.crime, before.crime):
+    if matched is not None and matched.basis != "none":
         notes.append(
-            "The two periods hold different numbers of months loaded, so counts are compared by their average a "
-            "month; such a comparison is not tested for chance, and rates (which cover the months loaded) are "
-            "not compared."
+            "Each month is compared with the same month of the last pack's period, only when both are loaded; "
+            "a change is called real when it is too large to be chance (95% interval)."
         )
-    else:
+    if matched is not None and matched.complete:
         notes.append("Rates share one population, so they change with the counts.")
-    if shared:
+    if shared and matched is not None:
         notes.append(
-            f"The two periods share {len(shared)} month(s) ({describe_months(shared)}), so the change partly "
+            f"The two periods share {plural(len(shared), 'month')} ({describe_months(shared)}), so the change partly "
             "compares a period with itself."
         )
     blocks.append(Paragraph(" ".join(notes), "note"))

@@ -1,7 +1,9 @@
 """The scrutiny pack in the sidebar of every page: the chosen period as a PDF or Word briefing.
 
 The pack is built only when the button is pressed (never on an ordinary rerun), through a bounded
-cache keyed by the store's version, the area file, the period and the format, so a second request
+cache keyed by the store's version, the area file and the plan and survey files it names (each by its
+time of change and size: a plan edited on the staff page is in the next pack), the period and the
+format, so a second request
 for the same pack — from any session — is served at once. The finished file stays in the session
 beside its key, so the download button survives reruns until the period, format or store changes.
 """
@@ -9,6 +11,7 @@ beside its key, so the download button survives reruns until the period, format 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
 
@@ -24,11 +27,33 @@ READY_KEY = "report_ready"
 BUILD_HINT = "Try again, or choose another period; if this keeps happening, please tell the site's maintainers."
 
 
+def document_stamps(area: Area) -> tuple:
+    """The area file and the documents it names, each with its time of change and size (None when missing)."""
+    stamps = []
+    for path in (area.area_file, area.plans_file, *area.survey_files, area.responses_file):
+        if path is None:
+            continue
+        try:
+            info = Path(path).stat()
+            stamps.append((str(path), info.st_mtime_ns, info.st_size))
+        except OSError:
+            stamps.append((str(path), None, None))
+    return tuple(stamps)
+
+
 @st.cache_data(hash_funcs=FAST_HASH, max_entries=8, show_spinner=False)
 def pack_bytes(
-    area_file: str, store_dir: str, store_version: str, first: date, last: date, label: str, format_name: str
+    area_file: str,
+    store_dir: str,
+    store_version: str,
+    first: date,
+    last: date,
+    label: str,
+    format_name: str,
+    documents: tuple = (),
 ) -> bytes:
-    """The pack for the period, as a file of ``format_name``; cached by every input that changes it."""
+    """The pack for the period, as a file of ``format_name``; cached by every input that changes it
+    (``documents``: :func:`document_stamps`, only part of the key)."""
     from csp_data.report import build_pack, render_pack
 
     area = get_area(area_file)
@@ -64,7 +89,7 @@ def _pack_controls(area: Area, period: Period) -> None:
     format_name = next(k for k, v in FORMAT_LABELS.items() if v == chosen)
     store = current_store(area)
     key = (str(area.area_file), str(store.root), store.version(), period.first, period.last, period.label)
-    key += (format_name,)
+    key += (format_name, document_stamps(area))
     if st.button(
         "Prepare the scrutiny pack",
         key="report_prepare",

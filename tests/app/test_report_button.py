@@ -4,6 +4,8 @@ errors as a message in the sidebar, with the page going on."""
 from __future__ import annotations
 
 import io
+import re
+import shutil
 import subprocess
 import zipfile
 
@@ -71,7 +73,7 @@ def test_the_button_builds_the_pdf_once_and_offers_it(builds):
     assert len(builds) == 1
     period = at.session_state["period"]
     key, data = at.session_state[READY_KEY]
-    assert key[3:] == (period.first, period.last, period.label, "pdf")
+    assert key[3:7] == (period.first, period.last, period.label, "pdf")
     assert data.startswith(b"%PDF-")
     # The figures are the Overview page's, for the period chosen in the sidebar.
     crimes = next(m.value for m in at.metric if m.label == "Crimes recorded")
@@ -85,6 +87,36 @@ def test_the_button_builds_the_pdf_once_and_offers_it(builds):
     again = run_app()  # another session asking for the same pack is served from the cache
     again.sidebar.button(key=BUTTON).click().run()
     assert pack_downloads(again) == ["Download the scrutiny pack (PDF)"] and len(builds) == 1
+
+
+@pytest.mark.slow
+def test_a_plan_edited_after_a_pack_is_in_the_next_pack(builds, tmp_path, monkeypatch):
+    """The cached pack is keyed by the plan file too: a plan edited on the staff page (or by hand) is in the
+    next pack asked for, in any session."""
+    area_dir = ROOT / "data" / "medway"
+    plans = tmp_path / "plans.yaml"
+    shutil.copy(area_dir / "plans" / "plans.yaml", plans)
+    text = (area_dir / "area.toml").read_text(encoding="utf-8")
+    text = re.sub(
+        r'"([^"\n]+)"',
+        lambda m: f'"{(area_dir / m.group(1)).as_posix()}"' if (area_dir / m.group(1)).exists() else m.group(0),
+        text,
+    )
+    text = text.replace(f'"{(area_dir / "plans" / "plans.yaml").as_posix()}"', f'"{plans.as_posix()}"')
+    (tmp_path / "area.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("CSP_AREA_FILE", str(tmp_path / "area.toml"))
+    at = run_app()
+    at.sidebar.button(key=BUTTON).click().run()
+    assert not at.exception and not at.error and len(builds) == 1
+    assert "Tackle Anti-Social Behaviour" in pdf_text(at.session_state[READY_KEY][1])
+    plans.write_text(
+        plans.read_text(encoding="utf-8").replace("Tackle Anti-Social Behaviour", "Tackle nuisance and ASB together"),
+        encoding="utf-8",
+    )
+    again = run_app()
+    again.sidebar.button(key=BUTTON).click().run()
+    assert not again.exception and not again.error and len(builds) == 2
+    assert "Tackle nuisance and ASB together" in pdf_text(again.session_state[READY_KEY][1])
 
 
 @pytest.mark.slow

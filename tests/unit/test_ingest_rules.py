@@ -424,6 +424,32 @@ def test_status_finds_a_damaged_file_and_repair_drops_only_it(loaded, medway_are
     assert check_store(loaded).ok
 
 
+@pytest.mark.parametrize("column", ["location", "crime_id", "longitude"])
+def test_status_finds_damage_in_any_column_and_repair_drops_the_file(loaded, medway_area, column):
+    """A column the counts do not need (a street name the Hotspots page reads) damaged in the middle."""
+    snap = loaded.snapshot()
+    january = next(f for f in snap.files if f.month == "2025-01")
+    path = snap.folder / january.path
+    snap.close()
+    chunk = next(
+        c
+        for c in (
+            pq.ParquetFile(path).metadata.row_group(0).column(i)
+            for i in range(pq.ParquetFile(path).metadata.num_columns)
+        )
+        if c.path_in_schema == column
+    )
+    start = chunk.dictionary_page_offset or chunk.data_page_offset
+    data = bytearray(path.read_bytes())
+    data[start : start + chunk.total_compressed_size] = b"\xff" * chunk.total_compressed_size
+    path.chmod(0o644)
+    path.write_bytes(bytes(data))
+    pq.read_table(path, columns=["month", "force", "kind"])  # what the counts read is whole
+    assert [d.month for d in check_store(loaded).damaged] == ["2025-01"]
+    assert any("dropped the damaged file for 2025-01" in a for a in repair_store(loaded))
+    assert data_counts(loaded) == {("2025-02", "Kent Police"): 3} and check_store(loaded).ok
+
+
 def test_repair_says_it_removed_an_interrupted_load(loaded):
     counts = data_counts(loaded)
     unfinished = loaded.root / "versions" / ".build-1234-abcd"

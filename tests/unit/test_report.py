@@ -367,14 +367,54 @@ def summary(count: int, held: int, length: int = 12, rate: float | None = None) 
     return KindSummary("crime", count, rate, None, "", held, length)
 
 
-def test_change_words_test_whole_periods_and_average_partial_ones():
-    assert count_change(summary(1100, 12), summary(1000, 12)) == "rose by 10%, a real rise"
-    assert count_change(summary(1010, 12), summary(1000, 12)) == "rose by 1%, within normal variation"
-    partial = count_change(summary(1200, 12), summary(400, 4))
-    assert partial == "the average a month was about the same (100 to 100; not tested)"
-    assert count_change(summary(900, 9), summary(500, 4)).startswith("the average a month fell by 20% (125 to 100")
-    assert rate_change(summary(1, 12, rate=3.5), summary(1, 12, rate=3.0)) == "+0.5 per 1,000"
-    assert rate_change(summary(1, 9, rate=3.5), summary(1, 12, rate=3.0)).startswith("not comparable")
+def monthly(period: Period, loaded: set, base: int) -> pd.DataFrame:
+    """An overview's monthly counts: crime ``base`` + the month's number, ASB half that; missing when not loaded."""
+    rows = [
+        (m, kind, (base + m.month) // (1 if kind == "crime" else 2) if m in loaded else pd.NA, m in loaded)
+        for m in period.months
+        for kind in ("crime", "asb")
+    ]
+    return pd.DataFrame(rows, columns=["month", "kind", "incidents", "loaded"])
+
+
+def test_the_change_since_the_last_pack_pairs_the_same_months_of_the_year():
+    from csp_data.change import compare_counts, describe_change
+    from csp_data.report.output import ReportError
+    from csp_data.report.since import check_since, since_matched
+
+    this, last = (
+        Period(date(2025, 1, 1), date(2025, 12, 1), "2025"),
+        Period(date(2024, 1, 1), date(2024, 12, 1), "2024"),
+    )
+    every = set(this.months) | set(last.months)
+    whole = since_matched(this, last, every)
+    now, before = monthly(this, every, 1000), monthly(last, every, 900)  # 12,078 against 10,878
+    assert count_change(whole, now, before, "crime").short == describe_change(compare_counts(12078, 10878))
+    assert count_change(whole, now, before, "crime").short == "rose by 11%, a real rise"
+    assert rate_change(summary(1, 12, rate=3.5), summary(1, 12, rate=3.0), whole) == "+0.5 per 1,000"
+    # Only January to April 2024 loaded: those four months against January to April 2025, not the averages
+    # a month of twelve months against four (which season would bias).
+    some = set(this.months) | set(last.months[:4])
+    partial = since_matched(this, last, some)
+    words = count_change(partial, monthly(this, some, 100), monthly(last, some, 90), "crime")
+    # 101 + 102 + 103 + 104 = 410 against 91 + 92 + 93 + 94 = 370
+    assert words.short == f"{describe_change(compare_counts(410, 370))} (4 months compared: 370 to 410)"
+    assert words.sentence.endswith(
+        "comparing only the 4 months loaded in both: Jan 2025 to Apr 2025 (410) against Jan 2024 to Apr 2024 (370)"
+    )
+    assert rate_change(summary(1, 12, rate=3.5), summary(1, 4, rate=3.0), partial).startswith("not compared")
+    # Other months of the year (or another length): both counts shown, no change given.
+    first_half = Period(date(2025, 1, 1), date(2025, 6, 1), "first half")
+    second_half = Period(date(2025, 7, 1), date(2025, 12, 1), "second half")
+    assert since_matched(second_half, first_half, every) is None
+    assert since_matched(this, Period(date(2024, 4, 1), date(2025, 3, 1), "2024/25"), every) is None
+    assert since_matched(this, first_half, every) is None
+    assert count_change(None, now, before, "asb").short == "not compared: other months of the year"
+    # The last pack's period must end before this one's.
+    for later in (this, Period(date(2025, 4, 1), date(2026, 3, 1), "2025/26")):
+        with pytest.raises(ReportError, match="should end before this pack's"):
+            check_since(this, later)
+    check_since(this, first_half)
     assert ward_change(["A", "B"], ["B", "A"]) == "the same wards, in a different order"
     assert ward_change(["A", "C"], ["A", "B"]) == "new: C; no longer in the top 5: B"
 
@@ -393,7 +433,7 @@ def test_what_changed_since_the_last_pack(embedded):
     assert table.loc["Crimes recorded", "This pack"] == f"{now.crime.count:,}"
     assert table.loc["Crimes recorded", "Last pack"] == f"{before.crime.count:,}"
     assert table.loc["ASB incidents recorded", "Last pack"] == f"{before.asb.count:,}"
-    assert table.loc["Crimes recorded", "Change"] == count_change(now.crime, before.crime)
+    assert table.loc["Crimes recorded", "Change"] == "not compared: other months of the year"  # 12 months against 6
     assert table.loc["Top 5 wards for crime", "This pack"] == ", ".join(now.top_wards["crime"]["ward_name"])
     rank = table.loc["Rank among similar areas (1 = highest rate)"]
     peers = peer_position(area, store.root)  # the newest ONS year ends by June 2025: both periods use it
@@ -402,8 +442,9 @@ def test_what_changed_since_the_last_pack(embedded):
     )
     assert rank["Change"] == f"the same ONS year serves both periods ({peers.year_ending}): no newer ONS figures"
     text = " ".join(b.text for b in section.blocks if isinstance(b, Paragraph))
-    assert "The two periods share 6 month(s) (Jan 2025 to Jun 2025)" in text
-    assert "not tested for chance" in text  # 12 months against 6: averages a month, said so
+    assert "share" not in text  # no change is given, so none partly compares a period with itself
+    bullets = next(b for b in section.blocks if isinstance(b, Bullets)).items
+    assert bullets[0].startswith("Recorded crime: not compared, because the last pack covered other months")
 
 
 @pytest.mark.slow

@@ -97,6 +97,8 @@ def test_parse_period_with_nothing_loaded():
         (["--since", "2025-1"], "error: period '2025-1' is not one this tool knows"),
         (["--format", "html"], "error: format 'html' is not offered: choose pdf or docx"),
         (["--format", "docx"], "error: the file name 'pack.pdf' is for pdf, but --format is docx"),
+        (["--period", "2025", "--since", "2025"], "error: the last pack's period (Calendar year 2025 (Jan 2025 "),
+        (["--period", "2024", "--since", "2025"], "error: the last pack's period (Calendar year 2025 (Jan 2025 "),
     ],
 )
 def test_bad_request_is_one_line_and_nothing_is_written(capsys, tmp_path, store_copy, args, message):
@@ -133,6 +135,34 @@ def test_a_file_as_the_folder(capsys, tmp_path, store_copy):
     out = tmp_path / "file" / "pack.pdf"
     code, err, _ = run(capsys, store_copy, "--out", str(out))
     assert (code, err) == (2, [f"error: cannot write {out}: {out.parent} is not a folder"])
+
+
+def test_a_pipe_as_the_output_is_refused_and_left_a_pipe(capsys, tmp_path, store_copy):
+    """A pack is moved into place by renaming, which would put a file where a pipe or a device (/dev/null)
+    was: such a path is refused."""
+    pipe = tmp_path / "pack.pdf"
+    os.mkfifo(pipe)
+    code, err, _ = run(capsys, store_copy, "--out", str(pipe))
+    assert (code, err) == (
+        2,
+        [
+            f"error: cannot write {pipe}: it is not a file (a device, pipe or socket); give a file name, such as "
+            "scrutiny-pack.pdf"
+        ],
+    )
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and leftovers(tmp_path) == []
+
+
+@pytest.mark.slow
+def test_a_link_as_the_output_is_written_through(capsys, tmp_path, store_copy):
+    (tmp_path / "packs").mkdir()
+    target, link = tmp_path / "packs" / "latest.pdf", tmp_path / "pack.pdf"
+    target.write_bytes(b"the old pack")
+    link.symlink_to(target)
+    code, err, printed = run(capsys, store_copy, "--period", "2025", "--out", str(link))
+    assert (code, err) == (0, [])
+    assert link.is_symlink() and target.read_bytes().startswith(b"%PDF-")
+    assert leftovers(tmp_path) == [] and leftovers(tmp_path / "packs") == []
 
 
 def test_a_folder_without_permission(store_copy):

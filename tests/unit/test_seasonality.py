@@ -421,7 +421,7 @@ def test_comparable_change_whole_and_none():
     assert whole.basis == "whole" and whole.complete
     assert whole.text == (
         "Compared with the previous 12 months (Jan 2024 to Dec 2024: 600), ASB was about the same, "
-        "within normal variation (95% interval: between a 11% fall and a 12% rise): 600 in Jan 2025 to Dec 2025."
+        "within normal variation (95% interval: between an 11% fall and a 12% rise): 600 in Jan 2025 to Dec 2025."
     )
     one_year = asb_series({m: 5 for m in month_range(date(2025, 1, 1), date(2025, 12, 1))})
     none = SR.comparable_change(one_year, calendar_year(2025), "ASB")

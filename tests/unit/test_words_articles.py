@@ -1,0 +1,44 @@
+"""'a' or 'an' before a figure, as it is said aloud, and in the 95% interval's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from csp_data.change import Change, interval_words
+from csp_data.words import article
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (1, "a"),
+        (7, "a"),
+        (8, "an"),
+        (10, "a"),
+        (11, "an"),
+        (12, "a"),
+        (18, "an"),
+        (19, "a"),
+        (80, "an"),
+        (89, "an"),
+        (100, "a"),
+        (110, "a"),
+        (118, "a"),
+        (800, "an"),
+        (1_100, "a"),
+        (8_000, "an"),
+        (11_000, "an"),
+        (18_500, "an"),
+        (111_000, "a"),
+        (800_000, "an"),
+    ],
+)
+def test_the_article_before_a_number(number, expected):
+    assert article(number) == expected
+
+
+def test_the_interval_says_an_18_percent_fall():
+    change = Change(current=85, previous=100, ratio=0.85, lower=0.82, upper=0.89)
+    assert interval_words(change) == "between an 18% fall and an 11% fall"
+    change = Change(current=108, previous=100, ratio=1.08, lower=0.998, upper=1.29)
+    assert interval_words(change) == "between no change and a 29% rise"
