@@ -6,6 +6,7 @@ Errors are printed as one line (``error: FILE, line N: problem``) with exit stat
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import re
 import shutil
@@ -86,6 +87,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     from csp_data.store.ingest import stored_ward_sets_changed
 
     area, store = _area_and_store(args)
+    if args.store and not Path(args.store).is_dir():
+        print(
+            f"error: there is no store at {args.store}: no such folder. Check --store; a first load creates the "
+            "store in the folder --store names (python -m csp_data ingest --store FOLDER PATH...).",
+            file=sys.stderr,
+        )
+        return 2
     health = check_store(store)
     if ward_sets := stored_ward_sets_changed(store, area):  # months placed in wards the area file no longer names
         health.problems.append(ward_sets)
@@ -343,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="record months whose files keep no rows in the area as loaded with no rows (refused otherwise)",
     )
-    p.set_defaults(func=cmd_ingest)
+    p.set_defaults(func=cmd_ingest, writes_store=True)
 
     p = with_area(sub.add_parser("status", help="show which months are loaded, and check every file of the store"))
     p.add_argument(
@@ -352,12 +360,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_status)
 
     p = with_area(sub.add_parser("repair", help="fix a damaged store (after a crash, a full disk or a damaged file)"))
-    p.set_defaults(func=cmd_repair)
+    p.set_defaults(func=cmd_repair, writes_store=True)
 
     p = with_area(sub.add_parser("remove", help="remove the months a mistaken load added"))
     p.add_argument("--month", action="append", required=True, metavar="YYYY-MM", help="a month to remove (repeatable)")
     p.add_argument("--force", help="only this force's rows of those months (default: every force)")
-    p.set_defaults(func=cmd_remove)
+    p.set_defaults(func=cmd_remove, writes_store=True)
 
     benchmarks = sub.add_parser("benchmarks", help="ONS recorded crime by CSP, for Most Similar Group benchmarking")
     actions = benchmarks.add_subparsers(dest="action", required=True)
@@ -399,8 +407,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build-embedded", help="rebuild data/medway from ../shared/data/raw")
     p.add_argument("--raw", default=str(RAW_DATA), help=f"shared raw data folder (default {RAW_DATA})")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=cmd_build_embedded)
+    p.set_defaults(func=cmd_build_embedded, writes_store=True)
     return parser
+
+
+def os_error_words(exc: OSError, writes_store: bool) -> str:
+    """An operating-system error as one line for a user: the file, what went wrong and what to do."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    kept = " The store is as it was." if writes_store else ""
+    if exc.errno == errno.ENOSPC:
+        return f"{where}the disk is full. Free some space and run the command again.{kept}"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        why = "is on a read-only file system" if exc.errno == errno.EROFS else "cannot be written by this user"
+        return f"{where}{why}. Run the command as a user who may write there, or give another folder.{kept}"
+    return f"{where}{exc.strerror or exc}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -413,15 +433,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; the store is as it was", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`status | head`): what it read was enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python exits
+        return 0
     except OSError as exc:
-        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"error: {os_error_words(exc, getattr(args, 'writes_store', False))}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - never a traceback; set CSP_DEBUG=1 to see one
         if os.environ.get("CSP_DEBUG"):
             raise
+        state = (
+            "The store holds either what it held before or the whole of this load; `python -m csp_data status` "
+            "says which. "
+            if getattr(args, "writes_store", False)  # load, remove, repair: set on their parsers
+            else ""
+        )
         print(
-            f"error: an unexpected problem ({type(exc).__name__}). The store holds either what it held "
-            "before or the whole of this load; `python -m csp_data status` says which. "
+            f"error: an unexpected problem ({type(exc).__name__}). {state}"
             "Set CSP_DEBUG=1 to see the details, and please report them.",
             file=sys.stderr,
         )

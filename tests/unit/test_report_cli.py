@@ -220,7 +220,8 @@ def test_a_failure_while_writing_leaves_no_temporary(capsys, tmp_path, store_cop
 
     monkeypatch.setattr(output.PackFile, "write", full_disk)
     code, err, _ = run(capsys, store_copy, "--period", "2025", "--out", str(out))
-    assert code == 2 and len(err) == 1 and "No space left on device" in err[0]
+    assert code == 2 and len(err) == 1 and err[0].startswith(f"error: {tmp_path}/.pack.docx.")
+    assert err[0].endswith(": the disk is full. Free some space and run the command again.")  # no store sentence
     assert list(tmp_path.iterdir()) == []
 
 

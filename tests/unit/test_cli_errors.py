@@ -1,0 +1,98 @@
+"""The command line's own errors, one line each for a user: a full disk, a folder that cannot be written,
+a reader that goes away (``status | head``), a --store that is not there, an unexpected failure."""
+
+from __future__ import annotations
+
+import errno
+import subprocess
+import sys
+
+import pytest
+
+from csp_data import cli
+from helpers import ROOT
+
+
+def failing(exc: BaseException):
+    def command(args):
+        raise exc
+
+    return command
+
+
+@pytest.mark.parametrize(
+    ("command", "exc", "expected"),
+    [
+        (
+            "cmd_ingest",
+            OSError(errno.ENOSPC, "No space left on device"),
+            "error: the disk is full. Free some space and run the command again. The store is as it was.",
+        ),
+        (
+            "cmd_remove",
+            OSError(errno.EROFS, "Read-only file system", "/srv/store/.lock"),
+            "error: /srv/store/.lock: is on a read-only file system. Run the command as a user who may write "
+            "there, or give another folder. The store is as it was.",
+        ),
+        (
+            "cmd_report",
+            OSError(errno.EACCES, "Permission denied", "/srv/packs/pack.pdf"),
+            "error: /srv/packs/pack.pdf: cannot be written by this user. Run the command as a user who may write "
+            "there, or give another folder.",
+        ),
+        (
+            "cmd_status",
+            OSError(errno.EIO, "Input/output error", "/srv/store/x.parquet"),
+            "error: /srv/store/x.parquet: Input/output error",
+        ),
+        (
+            "cmd_report",
+            RuntimeError("boom"),
+            "error: an unexpected problem (RuntimeError). Set CSP_DEBUG=1 to see the details, and please report them.",
+        ),
+        (
+            "cmd_ingest",
+            RuntimeError("boom"),
+            "error: an unexpected problem (RuntimeError). The store holds either what it held before or the whole "
+            "of this load; `python -m csp_data status` says which. Set CSP_DEBUG=1 to see the details, and please "
+            "report them.",
+        ),
+    ],
+)
+def test_errors_say_what_to_do_and_name_the_store_only_for_commands_that_write_it(
+    capsys, monkeypatch, command, exc, expected
+):
+    monkeypatch.delenv("CSP_DEBUG", raising=False)
+    monkeypatch.setattr(cli, command, failing(exc))
+    argv = {
+        "cmd_ingest": ["ingest", "x.csv"],
+        "cmd_remove": ["remove", "--month", "2025-01"],
+        "cmd_report": ["report"],
+        "cmd_status": ["status"],
+    }[command]
+    code = cli.main(argv)
+    err = capsys.readouterr().err.splitlines()
+    assert (code, err) == (1 if isinstance(exc, RuntimeError) else 2, [expected])
+
+
+def test_a_reader_that_goes_away_is_no_error():
+    """`status | head`: the pipe closes while status writes; nothing is said and the exit status is 0."""
+    script = (
+        "import sys\n"
+        "from csp_data import cli\n"
+        "def status(args):\n"
+        "    raise BrokenPipeError(32, 'Broken pipe')\n"
+        "cli.cmd_status = status\n"
+        "sys.exit(cli.main(['status']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_status_of_a_store_folder_that_is_not_there(capsys, tmp_path):
+    code = cli.main(["status", "--store", str(tmp_path / "stroe")])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2 and err == [
+        f"error: there is no store at {tmp_path / 'stroe'}: no such folder. Check --store; a first load creates "
+        "the store in the folder --store names (python -m csp_data ingest --store FOLDER PATH...)."
+    ]
