@@ -60,7 +60,7 @@ def _existing(area: Area, file: Path, field: str) -> Path:
     return file
 
 
-def load_area_documents(area: Area) -> AreaDocuments:
+def load_area_documents(area: Area, *, plans: bool = True, survey: bool = True) -> AreaDocuments:
     """The plan and survey files an area names, checked to exist.
 
     Parameters
@@ -68,6 +68,9 @@ def load_area_documents(area: Area) -> AreaDocuments:
     area : Area
         From :func:`csp_data.config.load_area`, which has read the ``[plans]`` and ``[survey]``
         tables; the area file is not read again.
+    plans, survey : bool
+        Which documents are wanted: a page or section that reads only the survey is not stopped by a
+        missing plan file (the ones not wanted are left out: None and ()).
 
     Returns
     -------
@@ -79,11 +82,14 @@ def load_area_documents(area: Area) -> AreaDocuments:
         When a file the area names does not exist. The message names the area file and the
         field (for example ``survey.files[1]``).
     """
-    plans_file = None if area.plans_file is None else _existing(area, area.plans_file, "plans.file")
+    plans_file = None if area.plans_file is None or not plans else _existing(area, area.plans_file, "plans.file")
     survey_files = tuple(
-        _existing(area, file, f"survey.files[{index}]") for index, file in enumerate(area.survey_files)
+        _existing(area, file, f"survey.files[{index}]")
+        for index, file in enumerate(area.survey_files if survey else ())
     )
-    responses_file = None if area.responses_file is None else _existing(area, area.responses_file, "survey.responses")
+    responses_file = (
+        None if area.responses_file is None or not survey else _existing(area, area.responses_file, "survey.responses")
+    )
     return AreaDocuments(
         area_file=Path(area.area_file), plans_file=plans_file, survey_files=survey_files, responses_file=responses_file
     )

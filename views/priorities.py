@@ -13,7 +13,7 @@ period = st.session_state.get("period")
 st.title(f"{area.short_name}: priorities and progress")
 
 with ui.guard(ui.STORE_HELP):
-    documents = load_area_documents(area)
+    documents = load_area_documents(area, survey=False)
     plans = priorities_ui.read_plans(documents.plans_file)
 
 if not plans:

@@ -11,7 +11,7 @@ st.title("Update plans and KPIs")
 actor = auth.require("plans")
 area = ui.current_area()
 with ui.guard("Check the [plans] table of the area file and the plan file it names, then reload the page."):
-    documents = load_area_documents(area)
+    documents = load_area_documents(area, survey=False)
 if documents.plans_file is None:
     st.info("This area file names no plan file, so there is nothing to update. Add a [plans] table to it.")
     st.stop()

@@ -16,7 +16,7 @@ stem = ui.slug(area.short_name)
 st.title(f"{area.short_name}: residents' survey")
 
 with ui.guard(survey_ui.SURVEY_HINT):
-    documents = load_area_documents(area)
+    documents = load_area_documents(area, plans=False)
     surveys = survey_ui.read_surveys(documents.survey_files)
     sections = survey_ui.published_sections(documents.survey_files)
 

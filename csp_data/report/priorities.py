@@ -91,7 +91,7 @@ def priorities_section(
 ) -> Section:
     """The section; an area without a plan file, or with one that cannot be read, gets a sentence instead."""
     try:
-        documents = load_area_documents(area)
+        documents = load_area_documents(area, survey=False)
         plans = load_plans(documents.plans_file) if documents.plans_file else ()
     except CspDataError:
         return Section(

@@ -42,7 +42,7 @@ def survey_table(latest: sv.Survey) -> Table:
 def survey_section(area: Area) -> Section:
     """The section; without survey files, or with one that cannot be read, a sentence says so."""
     try:
-        documents = load_area_documents(area)
+        documents = load_area_documents(area, plans=False)
         surveys = sv.load_surveys(list(documents.survey_files)) if documents.survey_files else ()
     except CspDataError:
         return Section(HEADING, [Paragraph("The survey files named in the area file could not be read.")])
