@@ -57,6 +57,39 @@ class Population:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """How a resident reaches the partnership about the site (another format, a problem): at least one way."""
+
+    team: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    web: str = ""
+
+
+_EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def _read_contact(doc: dict, path: Path) -> Contact | None:
+    table = _document_table(doc, "contact", path)
+    if table is None:
+        return None
+    values = {}
+    for key in AREA_FILE_FIELDS["contact"]:
+        value = table.get(key, "")
+        if not isinstance(value, str):
+            raise AreaFileError(path, f"field 'contact.{key}' should be a string, got {type(value).__name__} {value!r}")
+        values[key] = " ".join(value.split()) if key != "address" else value.strip()
+    if not any(values[k] for k in ("email", "phone", "address", "web")):
+        raise AreaFileError(path, "the [contact] table should give at least one of email, phone, address or web")
+    if values["email"] and not _EMAIL.match(values["email"]):
+        raise AreaFileError(path, f"field 'contact.email' is not an email address: {values['email']!r}")
+    if values["web"] and not re.match(r"^https://[^\s<>\"']+$", values["web"]):
+        raise AreaFileError(path, f"field 'contact.web' should be an https:// address, got {values['web']!r}")
+    return Contact(**values)
+
+
+@dataclass(frozen=True)
 class Area:
     """A partnership: its name, how its police.uk rows are recognised, and its geography."""
 
@@ -77,6 +110,8 @@ class Area:
     plans_file: Path | None = None
     survey_files: tuple[Path, ...] = ()
     responses_file: Path | None = None
+    # The [contact] table: how residents reach the partnership (the accessibility statement names it).
+    contact: Contact | None = None
 
     @property
     def territorial_force_keys(self) -> tuple[str, ...]:
@@ -102,7 +137,7 @@ class Area:
 #: Every table of an area file and the fields each takes: anything else is refused by name, as a misspelt field
 #: (``territorial_force``) would otherwise be ignored and change what is counted without a word.
 AREA_FILE_FIELDS: dict[str, tuple[str, ...]] = {
-    "": ("area", "match", "wards", "population", "peers", "store", "plans", "survey"),
+    "": ("area", "match", "wards", "population", "peers", "store", "plans", "survey", "contact"),
     "area": ("name", "short_name", "local_authority_codes", "csp_code", "police_force"),
     "match": ("lsoa_districts", "territorial_forces"),
     "wards": ("vintage", "label", "current", "file", "code_field", "name_field"),
@@ -111,6 +146,7 @@ AREA_FILE_FIELDS: dict[str, tuple[str, ...]] = {
     "store": ("path",),
     "plans": ("file",),
     "survey": ("files", "responses"),
+    "contact": ("team", "email", "phone", "address", "web"),
 }
 
 
@@ -346,6 +382,7 @@ def load_area(path: str | Path | None = None) -> Area:
         store_dir=(path.parent / store_dir).resolve(),
         area_file=path,
         **_read_documents(doc, path),
+        contact=_read_contact(doc, path),
     )
 
 

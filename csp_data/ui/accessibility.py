@@ -14,12 +14,14 @@ from datetime import date
 import streamlit as st
 
 from csp_data.config import Area
+from csp_data.plans.wording import markdown_text
 from csp_data.ui.theme import site_name
 
 #: When the statement was last prepared against the tests and the pages as they were.
 STATEMENT_DATE = date(2026, 11, 30)
 STANDARD = "the Web Content Accessibility Guidelines (WCAG) version 2.2 at level AA"
 REGULATIONS = "the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018"
+EASS = "https://www.equalityadvisoryservice.com/"
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,28 @@ class Section:
 def long_date(day: date) -> str:
     """'30 November 2026' (no leading zero, as GOV.UK writes dates)."""
     return f"{day.day} {day:%B %Y}"
+
+
+def contact_text(area: Area) -> str:
+    """The ways to reach the partnership, from the area file's ``[contact]`` table, as a list."""
+    contact = area.contact
+    if contact is None:
+        return (
+            "The people who run this site have not yet added their contact details to it. Until they do, "
+            f"please use the contact details on {markdown_text(area.name)}'s own website."
+        )
+    lines = []
+    if contact.team:
+        lines.append(f"- **Who:** {markdown_text(contact.team)}")
+    if contact.email:
+        lines.append(f"- **Email:** [{markdown_text(contact.email)}](mailto:{contact.email})")
+    if contact.phone:
+        lines.append(f"- **Telephone:** {markdown_text(contact.phone)}")
+    if contact.address:
+        lines.append(f"- **Post:** {markdown_text(', '.join(contact.address.splitlines()))}")
+    if contact.web:
+        lines.append(f"- **Online:** [{markdown_text(contact.web)}]({contact.web})")
+    return "You can reach us:\n\n" + "\n".join(lines)
 
 
 def statement_sections(area: Area, prepared: date = STATEMENT_DATE) -> list[Section]:
@@ -96,13 +120,13 @@ def statement_sections(area: Area, prepared: date = STATEMENT_DATE) -> list[Sect
             f"spreadsheet, large print, easy read, audio or braille), or you find a problem that is not "
             f"listed here, please contact {publisher}. Tell us which page you were on and what you were "
             "trying to do. Every table can already be downloaded as a CSV file, which spreadsheet "
-            "programs and screen readers can open.",
+            "programs and screen readers can open.\n\n" + contact_text(area),
         ),
         Section(
             "If you are not happy with our reply",
             "The Equality and Human Rights Commission (EHRC) enforces the accessibility regulations. If "
-            "you are not happy with how we answer a complaint about accessibility, contact the Equality "
-            "Advisory and Support Service (EASS).",
+            "you are not happy with how we answer a complaint about accessibility, contact the "
+            f"[Equality Advisory and Support Service (EASS)]({EASS}).",
         ),
         Section(
             "About this statement",

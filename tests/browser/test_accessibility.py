@@ -449,9 +449,25 @@ def test_the_statement_names_the_area_it_is_for_and_no_other():
     from csp_data.config import load_area
     from csp_data.ui import accessibility, theme
 
-    other = dataclasses.replace(load_area(), name="Swindon Community Safety Partnership", short_name="Swindon")
+    from csp_data.config import Contact
+
+    contact = Contact(team="Safer Swindon", email="safer@example.org", web="https://example.org/safer")
+    other = dataclasses.replace(
+        load_area(), name="Swindon Community Safety Partnership", short_name="Swindon", contact=contact
+    )
     text = " ".join(s.heading + " " + s.text for s in accessibility.statement_sections(other, date(2027, 3, 9)))
     assert "Medway" not in text
+    assert (
+        "You can reach us:\n\n- **Who:** Safer Swindon\n- **Email:** [safer@example.org](mailto:safer@example.org)\n"
+        "- **Online:** [https://example.org/safer](https://example.org/safer)"
+    ) in text
+    assert "[Equality Advisory and Support Service (EASS)](https://www.equalityadvisoryservice.com/)" in text
+    without = dataclasses.replace(other, contact=None)
+    no_contact = " ".join(s.text for s in accessibility.statement_sections(without))
+    assert "have not yet added their contact details" in no_contact
+    assert "Swindon Community Safety Partnership's own website" in no_contact
+    medway = " ".join(s.text for s in accessibility.statement_sections(load_area()))
+    assert "- **Telephone:** 01634 333333\n- **Post:** Gun Wharf, Dock Road, Chatham, Kent ME4 4TR" in medway
     assert "Swindon Community Safety dashboard, published by Swindon Community Safety Partnership" in text
     assert "prepared on 9 March 2027" in text and "WCAG" in text and "keyboard" in text
     assert theme.document_title("Ward map", other) == "Ward map – Swindon Community Safety"

@@ -62,6 +62,23 @@ def test_medway_area_file():
             lambda t: "store = 'x'\n" + t.replace("[store]\npath", "#[store]\n#path"),
             "'store' should be a table",
         ),
+        (lambda t: t.replace('phone = "01634 333333"', "phone = 1634333333"), "'contact.phone' should be a string"),
+        (
+            lambda t: t.replace('phone = "01634 333333"', 'fone = "01634"'),
+            "unknown field 'contact.fone'; the [contact]",
+        ),
+        (
+            lambda t: t.replace('phone = "01634 333333"', 'email = "safer at medway"'),
+            "field 'contact.email' is not an email address: 'safer at medway'",
+        ),
+        (
+            lambda t: t.replace('phone = "01634 333333"', 'web = "javascript:alert(1)"'),
+            "field 'contact.web' should be an https:// address",
+        ),
+        (
+            lambda t: t.replace('phone = "01634 333333"\naddress = "Gun Wharf, Dock Road, Chatham, Kent ME4 4TR"', ""),
+            "the [contact] table should give at least one of email, phone, address or web",
+        ),
     ],
 )
 def test_bad_area_files_name_the_field(tmp_path, edit, message):
