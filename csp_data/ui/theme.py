@@ -79,6 +79,36 @@ STYLESHEET = f"""
 .stApp :is([data-testid^="stBaseButton-secondary"], [data-testid="stBaseButton-tertiary"]) {{
   border-color: {CONTROL_BORDER_COLOUR};
 }}
+/* The edges that show a control and its unchosen state (1.4.11, 3:1): the framework draws an unchosen
+   radio's ring, a select box's edge and a switch's track at 1.6:1. */
+.stApp [data-testid="stRadioOption"]:not([data-selected="true"]) > div > div:first-child {{
+  border-color: {CONTROL_BORDER_COLOUR} !important;
+}}
+.stApp :is([data-testid="stSelectbox"], [data-testid="stMultiSelect"]) [role="group"] {{
+  border-color: {CONTROL_BORDER_COLOUR} !important;
+}}
+.stApp [data-testid="stCheckbox"] label:has(input[role="switch"]:not(:checked)) > div:first-of-type {{
+  background-color: {CONTROL_BORDER_COLOUR} !important;
+}}
+/* A figure's label is all that says what the figure is: it wraps rather than ending in "…". */
+.stApp [data-testid="stMetricLabel"] * {{
+  white-space: normal !important;
+  overflow: visible !important;
+  text-overflow: clip !important;
+}}
+/* A collapsed sidebar (a phone, or 200% zoom) is out of sight: out of the Tab order and of what screen
+   readers read too, rather than 14 controls reached but not seen. */
+.stApp [data-testid="stSidebar"][data-collapsed="true"],
+.stApp [data-testid="stSidebar"][data-collapsed="true"] * {{
+  visibility: hidden !important;
+}}
+/* Below 768px the open sidebar lies over the page: the page behind it is out of the Tab order while it
+   is open (else the keyboard's focus goes to links the sidebar hides), and comes back when it closes. */
+@media (max-width: 767.98px) {{
+  .stApp:has([data-testid="stSidebar"][data-collapsed="false"]) :is([data-testid="stMain"], [data-testid="stMain"] *) {{
+    visibility: hidden !important;
+  }}
+}}
 /* Tables (csp_data/ui/tables.py): GOV.UK's plain style, rules between rows, figures right-aligned in
    tabular digits; a table wider than the screen (or longer than its box) scrolls in its own region. */
 .stApp .csp-table {{
