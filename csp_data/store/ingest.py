@@ -112,6 +112,23 @@ def _with_wards(rows: pa.Table, area: Area) -> tuple[pa.Table, np.ndarray]:
     return rows, in_no_current_ward
 
 
+def _stored_spellings(store: Store) -> dict[str, str]:
+    """The spelling of each force the store holds (its latest month's), by force key."""
+    try:
+        ledger = sorted(store.read_ledger().to_pylist(), key=lambda row: row["month"])
+    except StoreError:
+        return {}
+    return {row["force_slug"]: row["force"] for row in ledger}
+
+
+def _spelt(table: pa.Table, force: str) -> pa.Table:
+    """``table`` with its force column spelt ``force`` (the file's own spelling may differ in case or marks)."""
+    if table.num_rows and table.column("force")[0].as_py() == force:
+        return table
+    column = table.schema.get_field_index("force")
+    return table.set_column(column, table.schema.field(column), pa.array([force] * table.num_rows, pa.string()))
+
+
 def _store_table(rows: pa.Table, month: str, force: str, area: Area) -> pa.Table:
     schema = incident_schema(area)
     n = rows.num_rows
@@ -151,6 +168,7 @@ def ingest(
     if problem := stored_ward_sets_changed(store, area):
         raise AreaFileError(area.area_file, problem)
     files = discover_street_files(list(paths))
+    spellings = _stored_spellings(store)
     seen: dict[tuple[str, str], str] = {}
     reports: list[MonthReport] = []
     pending: list[tuple[str, str, pa.Table]] = []
@@ -168,6 +186,12 @@ def ingest(
                     raise EmptyLoadError(
                         parsed.label, "the file has a header but no rows (load with --allow-empty to skip such files)"
                     )
+                # One spelling per force in the store: the one it already holds (or this load's first).
+                for slug, counts in parsed.counts.items():
+                    counts["force"] = spellings.setdefault(slug, counts["force"])
+                parts = [
+                    (month, slug, _spelt(table, spellings[slug]), missing) for month, slug, table, missing in parts
+                ]
                 in_no_ward = {slug: missing for _, slug, _, missing in parts}
                 pending += [(month, slug, table) for month, slug, table, _ in parts]
                 pending_rows += sum(table.num_rows for _, _, table, _ in parts)

@@ -114,6 +114,34 @@ def test_spellings_of_one_force_in_one_file_are_one_partition(loaded, medway_are
     assert ledger_counts(loaded) == data_counts(loaded)
 
 
+def test_a_month_spelt_otherwise_takes_the_spelling_the_store_holds(loaded, medway_area, medway_points, tmp_path):
+    """The store holds 'Kent Police'; a later file writes 'KENT POLICE' (and a new force 'btp' then 'BTP'):
+    one spelling per force, so a query on force = 'Kent Police' counts every month."""
+    luton = medway_points["Luton"]
+    rows = [street_row("2025-03", "Robbery", *luton, crime_id=f"u{i}", force="KENT POLICE") for i in range(4)]
+    rows.append(street_row("2025-03", "Robbery", *luton, crime_id="b1", force="british transport police"))
+    (tmp_path / "2025-03-kent-street.csv").write_bytes(csv_bytes(rows))
+    april = [street_row("2025-04", "Robbery", *luton, crime_id="k4")]
+    april.append(street_row("2025-04", "Robbery", *luton, crime_id="b2", force="British Transport Police"))
+    (tmp_path / "2025-04-kent-street.csv").write_bytes(csv_bytes(april))
+    reports = ingest([tmp_path / "2025-03-kent-street.csv", tmp_path / "2025-04-kent-street.csv"], medway_area, loaded)
+    assert sorted((r.month, r.force) for r in reports) == [
+        ("2025-03", "Kent Police"),
+        ("2025-03", "british transport police"),
+        ("2025-04", "Kent Police"),
+        ("2025-04", "british transport police"),
+    ]
+    assert data_counts(loaded) == {
+        ("2025-01", "Kent Police"): 4,
+        ("2025-02", "Kent Police"): 3,
+        ("2025-03", "Kent Police"): 4,
+        ("2025-03", "british transport police"): 1,
+        ("2025-04", "Kent Police"): 1,
+        ("2025-04", "british transport police"): 1,
+    }
+    assert ledger_counts(loaded) == data_counts(loaded)
+
+
 def test_distinct_odd_force_names_keep_their_own_rows(loaded, medway_area, medway_points, tmp_path):
     luton = medway_points["Luton"]
     names = [".", "..", "Polícia Kent", "Policía Kent"]
