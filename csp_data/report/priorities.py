@@ -33,6 +33,16 @@ def kpi_table(kpis: list[Kpi] | tuple[Kpi, ...], caption: str = "") -> Table:
     return Table(shown, caption=caption, widths=(3.6, 2.4, 1.3, 1.3, 2.2), numeric=("Latest value",))
 
 
+def travel_summary(statuses: list[str]) -> str:
+    """'Of the 6 police.uk series the priorities follow: 1 green, 4 amber, 1 red, 0 with no month to compare.'"""
+    parts = [f"{statuses.count(s)} {RAG_LABELS[s].name.lower()}" for s in ("green", "amber", "red")]
+    return (
+        f"Of the {len(statuses)} police.uk series the priorities follow, by their direction of travel: "
+        f"{', '.join(parts)}, {statuses.count('no_data')} with no month to compare. Green is a real change the "
+        "way the plan aims, amber a change within normal variation, red a real change the other way."
+    )
+
+
 def rag_summary(kpis) -> str:
     """'Of 16 KPIs: 2 green, 1 amber, 0 red, 13 with no data to judge.'"""
     counts = rag_counts(kpis)
@@ -41,38 +51,53 @@ def rag_summary(kpis) -> str:
 
 
 def _indicator_table(
-    run_query: RunQuery, priority, period: Period, loaded: list[date], population: int | None
+    run_query: RunQuery, priority, period: Period, loaded: list[date], population: int | None, statuses: list[str]
 ) -> Table | None:
+    """The priority's police.uk series over the period; each one's direction of travel is added to ``statuses``."""
     series = pr.live_series(priority)
     if not series:
         return None
     rows = []
     for one in series:
         figures = pr.indicator_figures(run_query, one, period, loaded, population)
+        label = RAG_LABELS[figures.progress.status]
+        statuses.append(figures.progress.status)
         rows.append(
             {
                 "police.uk category": one.label,
                 "Recorded": f"{figures.count:,}"
                 + ("" if figures.months_loaded == period.length else f" ({figures.months_loaded} months)"),
                 "Per 1,000": "–" if figures.rate_per_1000 is None else f"{figures.rate_per_1000:.1f}",
-                "Change": figures.change_text,
+                "Direction of travel": f"{label.symbol} {label.name}",
+                # The comparison the status rests on: the longer one when the year-on-year one is thin (said so).
+                "Change": (
+                    f"{figures.progress.comparison_text} {figures.progress.comparison_note}"
+                    if figures.progress.comparison_note
+                    else figures.change_text
+                ),
             }
         )
     return Table(
         pd.DataFrame(rows),
         caption=f"What police.uk data show, {period.span_label}",
-        widths=(2.2, 1.3, 1.0, 5.5),
+        widths=(2.0, 1.2, 0.9, 1.5, 4.4),
         numeric=("Recorded", "Per 1,000"),
     )
 
 
 def _priority_blocks(
-    run_query: RunQuery, plan: Plan, priority, period: Period, loaded: list[date], population: int | None
+    run_query: RunQuery,
+    plan: Plan,
+    priority,
+    period: Period,
+    loaded: list[date],
+    population: int | None,
+    statuses: list[str],
 ) -> list[Block]:
     blocks: list[Block] = [Heading(f"Priority {priority.number}: {priority.title}")]
     if priority.summary:
         blocks.append(Paragraph(priority.summary))
-    indicators = _indicator_table(run_query, priority, period, loaded, population)
+    indicators = _indicator_table(run_query, priority, period, loaded, population, statuses)
     if indicators is not None:
         blocks.append(indicators)
     kpis = plan.kpis_for(priority.id)
@@ -105,8 +130,11 @@ def priorities_section(
         Paragraph(f"{plan.title}. {plan.summary}", "lead"),
         Paragraph(rag_summary(plan.kpis)),
     ]
+    statuses: list[str] = []
     for priority in plan.priorities:
-        blocks += _priority_blocks(run_query, plan, priority, period, loaded, population)
+        blocks += _priority_blocks(run_query, plan, priority, period, loaded, population, statuses)
+    if statuses:
+        blocks.insert(2, Paragraph(travel_summary(statuses)))
     others = pr.unassigned_kpis(plan)
     if others:
         blocks += [Heading("Other figures in the plan"), kpi_table(others)]

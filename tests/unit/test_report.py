@@ -134,6 +134,41 @@ def independent_crime_count(area, store: Store, period: Period) -> int:
         ).fetchone()[0]
 
 
+@pytest.mark.slow
+def test_the_priorities_give_each_police_uk_series_its_direction_of_travel(embedded):
+    """2025: violence against the same 11 months of 2022 (no month of 2024 after April is loaded, so the
+    longer comparison is used), counted straight from the parquet files: a real fall, green for a plan that
+    aims to reduce it; the summary counts the statuses of the table's rows."""
+    from csp_data.report.priorities import priorities_section
+
+    area, store, database, loaded, population = embedded
+    period = parse_period("2025", loaded)
+    section = priorities_section(database.query, area, period, loaded, population)
+    rows = pd.concat(
+        [b.frame for b in section.blocks if isinstance(b, Table) and "Direction of travel" in b.frame.columns]
+    ).set_index("police.uk category")
+    files = f"{store.root}/current/incidents/*/*/*.parquet"
+    with duckdb.connect() as con:
+        now, before = (
+            con.execute(
+                f"SELECT count(*) FROM read_parquet('{files}', hive_partitioning = true) WHERE kind = 'crime' "
+                "AND crime_type = 'Violence and sexual offences' AND month BETWEEN ? AND ? AND force_slug = 'kent-police'",
+                [date(year, 1, 1), date(year, 11, 1)],
+            ).fetchone()[0]
+            for year in (2025, 2022)
+        )
+    violence = rows.loc["Violence and sexual offences"]
+    assert violence["Direction of travel"] == "✔ Green"
+    assert f"Jan 2025 to Nov 2025 ({now:,}) against Jan 2022 to Nov 2022 ({before:,})" in violence["Change"]
+    assert now < before * 0.9  # a fall far beyond chance at these counts
+    statuses = [t.split(" ", 1)[1].lower() for t in rows["Direction of travel"]]
+    summary = next(b.text for b in section.blocks if isinstance(b, Paragraph) and "police.uk series" in b.text)
+    assert summary.startswith(
+        f"Of the {len(rows)} police.uk series the priorities follow, by their direction of travel: "
+        f"{statuses.count('green')} green, {statuses.count('amber')} amber, {statuses.count('red')} red, "
+    )
+
+
 def overview_figures(overview) -> list[str]:
     """The Overview's figures as the page writes them: counts, rates and the change sentence."""
     crime, asb = overview.crime, overview.asb
