@@ -140,6 +140,8 @@ def available_periods(loaded: Iterable[date]) -> dict[str, list[Period]]:
 def describe_coverage(period: Period, loaded: Iterable[date]) -> str:
     """One sentence saying whether the period's months are all loaded."""
     missing = period.missing_months(loaded)
+    if period.length == 1:
+        return f"{period.span_label}: {'not loaded' if missing else 'loaded'}."
     if not missing:
         return f"{period.span_label}: all {period.length} months loaded."
     held = period.length - len(missing)

@@ -154,7 +154,7 @@ def _seasonality_row(series: pd.DataFrame, period: Period) -> tuple[str, str]:
             return "no earlier year of the same month is loaded, so no expected range"
         low, high = int(row["within_from"]), int(row["within_to"])
         where = {"above": "above", "below": "below"}.get(row["position"], "within")
-        return f"{where} its expected range of {low:,} to {high:,}"
+        return f"{where} the range of {low:,} to {high:,} from the same month in earlier years"
 
     text = (
         f"The busiest month was {month_label(busiest['month'])} ({int(busiest['incidents']):,}; {against(busiest)}) "

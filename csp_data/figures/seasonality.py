@@ -133,7 +133,13 @@ def heat_map_table(series: pd.DataFrame) -> pd.DataFrame:
     for year in range(series["month"].iloc[0].year, series["month"].iloc[-1].year + 1):
         months = month_range(date(year, 1, 1), date(year, 12, 1))
         held = sum(m in counts for m in months)
-        year_label = str(year) if held == 12 else f"{year} (partial: {held} of 12 months)"
+        year_label = (
+            str(year)
+            if held == 12
+            else f"{year} (not loaded)"
+            if held == 0
+            else f"{year} (partial: {held} of 12 months)"
+        )
         for month in months:
             rows.append(
                 {
@@ -260,6 +266,25 @@ def has_expected_range(expected: pd.DataFrame) -> bool:
     return not with_expected_range(expected).empty
 
 
+def _level_note(with_range: pd.DataFrame, outside: pd.DataFrame, as_list: bool) -> str:
+    """When most months fall outside the range, what that says: the range allows for chance alone (the
+    same month in earlier years, and the variation a count has by chance), not for a change in the general
+    level since those years."""
+    if len(with_range) < 3 or len(outside) * 2 < len(with_range):
+        return ""
+    above, below = (int((outside["position"] == side).sum()) for side in ("above", "below"))
+    if above and below:
+        how = "some months above it and some below"
+    else:
+        how = "the general level has " + ("risen" if above else "fallen") + " since the earlier years"
+    return (
+        ("\n\n" if as_list else " ")
+        + f"The range allows for chance alone, not for a change in the general level between years; with "
+        f"{len(outside)} of {len(with_range)} months outside it ({how}), read it as a comparison with those "
+        "years rather than as what to expect."
+    )
+
+
 def expected_range_statement(expected: pd.DataFrame, subject: str, as_list: bool = False) -> str:
     """Plain words: where the expected range is drawn, which months fall outside it, or why there is none.
 
@@ -298,6 +323,7 @@ def expected_range_statement(expected: pd.DataFrame, subject: str, as_list: bool
     else:
         parts = [f"{month_label(m)} {p} ({int(n):,}; expected {int(lo):,} to {int(hi):,})" for m, p, n, lo, hi in rows]
         text += f" {len(outside)} of {len(with_range)} months fell outside it: " + "; ".join(parts) + "."
+    text += _level_note(with_range, outside, as_list)
     without = loaded[loaded["month"].isin(set(expected.loc[expected["baseline_years"] == 0, "month"]))]
     if len(without):
         text += (

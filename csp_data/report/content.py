@@ -34,6 +34,8 @@ from csp_data.words import number_word, ordinal, plural
 def coverage_words(period: Period, loaded: list[date]) -> str:
     """'12 of 12 months loaded', or '3 of 12 months loaded (missing Apr 2024 to Dec 2024)'."""
     missing = period.missing_months(loaded)
+    if period.length == 1:
+        return "the month is not loaded" if missing else "the month is loaded"
     held = period.length - len(missing)
     text = f"{held} of {period.length} months loaded"
     return text + (f" (missing {describe_months(missing)})" if missing else "")

@@ -317,9 +317,11 @@ def show_comparisons(sections: PublishedSections, stem: str) -> None:
         return
     st.header("Compared with earlier consultations", anchor="compared")
     st.markdown(
-        "Figures are set side by side only where the same question was asked with the same answers. "
-        "The consultations were run in different ways, so the differences below are in method as well "
-        "as in opinion; read them with care."
+        "Figures are set side by side only where the same question was asked. Where an answer was worded "
+        "differently from one year to another, the notes under the question say so. The consultations were "
+        "run in different ways and asked different people (each one's method is given with it), "
+        "so the differences below are in method and wording as well as in opinion: they are not a measure of "
+        "change, and no test of chance can be made. Read them with care."
     )
     for section in sections.comparisons:
         st.subheader(section.title)
