@@ -29,6 +29,7 @@ from csp_data.series import (
     RunQuery,
     describe_matched_change,
     longer_comparison,
+    matched_months,
     monthly_series,
     monthly_type_counts,
 )
@@ -102,9 +103,12 @@ def _peer_row(peers: Peers | None) -> tuple[str, str]:
     return peers.sentence, f"{ordinal(peers.rank)} highest of {peers.group_size}; {peers.rate:.1f} per 1,000"
 
 
-def _change_row(overview: Overview) -> tuple[str, str]:
+def _change_row(overview: Overview, loaded: list[date]) -> tuple[str, str]:
     change = overview.crime.change
     figure = "–" if change is None or change.percent is None else f"{change.percent:+.1f}%"
+    matched = matched_months(overview.period, loaded)
+    if figure != "–" and matched.longer_term:  # gaps a year earlier: say how far back it reaches
+        figure += f" ({matched.label})"
     return overview.crime.change_text, figure
 
 
@@ -119,9 +123,10 @@ def _longer_row(series: pd.DataFrame, loaded: list[date], period: Period) -> tup
     return text, f"{change.percent:+.1f}% ({matched.label})" if change.percent is not None else matched.label
 
 
-def _trend_row(series: pd.DataFrame) -> tuple[str, str]:
-    """Average crimes a month in each calendar year loaded: honest across gaps, and comparable."""
-    held = series[series["loaded"]].copy()
+def _trend_row(series: pd.DataFrame, period: Period) -> tuple[str, str]:
+    """Average crimes a month in each calendar year loaded up to the period's end (a pack for a past period
+    says nothing of later years): honest across gaps, and comparable."""
+    held = series[series["loaded"] & (series["month"] <= period.last)].copy()
     held["year"] = [m.year for m in held["month"]]
     parts = []
     for year, rows in held.groupby("year"):
@@ -271,13 +276,13 @@ def crime_picture(
     rows = [
         ("Level of crime", level, overview.crime.figure),
         ("Compared with similar areas", *_peer_row(peers)),
-        ("Annual change", *_change_row(overview)),
+        ("Annual change", *_change_row(overview, loaded)),
     ]
     longer = _longer_row(series, loaded, period)
     if longer is not None:
         rows.append(("Longer comparison", *longer))
     rows += [
-        ("General trend", *_trend_row(series)),
+        ("General trend", *_trend_row(series, period)),
         ("Seasonality", *_seasonality_row(series, period)),
         ("Types of crime", *_types_row(overview)),
         ("Where crime is concentrated", *_wards_row(overview)),

@@ -28,7 +28,7 @@ from csp_data.report.priorities import priorities_section
 from csp_data.report.since import check_since, since_section
 from csp_data.report.survey import survey_section
 from csp_data.series import RunQuery, matched_months
-from csp_data.words import number_word, ordinal, plural
+from csp_data.words import number_word, ordinal, percent, plural
 
 
 def coverage_words(period: Period, loaded: list[date]) -> str:
@@ -164,10 +164,20 @@ def _crime_types(overview: Overview) -> tuple[Image | None, Table | None]:
         {
             "Crime type": types["crime_type"],
             "Crimes": [f"{int(n):,}" for n in types["incidents"]],
-            "Share of crime": [f"{s:.0%}" for s in types["share"]],
+            "Share of crime": [percent(s) for s in types["share"]],
             "Change": [c or "not given" for c in types["change"]],
         }
     )
+    if "compared_incidents" in types.columns:  # only some months compared: both sides of the change, shown
+        frame.insert(
+            3,
+            "Months compared: now against before",
+            [
+                "–" if pd.isna(n) or pd.isna(b) else f"{int(n):,} against {int(b):,}"
+                for n, b in zip(types["compared_incidents"], types["previous_incidents"])
+            ],
+        )
+        return image, Table(frame, widths=(2.6, 1.1, 1.1, 1.8, 3.0), numeric=("Crimes", "Share of crime"))
     return image, Table(frame, widths=(3, 1.2, 1.2, 3.6), numeric=("Crimes", "Share of crime"))
 
 
@@ -195,7 +205,7 @@ def _ward_table(overview: Overview, kind: str, area: Area) -> Table:
             "Rank": [str(int(r)) for r in top["rank"]],
             "Ward": top["ward_name"],
             "Incidents": [f"{int(n):,}" for n in top["incidents"]],
-            f"Share of {area.short_name}": [f"{s:.0%}" for s in top["share"]],
+            f"Share of {area.short_name}": [percent(s) for s in top["share"]],
         }
     )
     caption = f"{noun}: the {len(top)} wards with the most" + (

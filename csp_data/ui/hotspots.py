@@ -368,9 +368,9 @@ def show_summary(area: Area, period: Period, incident_filter: Counted, result: h
     hot_total = sum(result.class_counts[c] for c in ("hot99", "hot95", "hot90"))
     cold_total = sum(result.class_counts[c] for c in ("cold99", "cold95", "cold90"))
     figures = st.columns(3)
-    figures[0].metric("Hotspot cells", f"{hot_total:,}")
-    figures[1].metric("Cold spot cells", f"{cold_total:,}")
-    figures[2].metric("Cells tested", f"{len(result.grid):,}")
+    figures[0].metric("Hotspot squares", f"{hot_total:,}")
+    figures[1].metric("Cold spot squares", f"{cold_total:,}")
+    figures[2].metric("Squares tested", f"{len(result.grid):,}")
 
 
 @st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE)

@@ -129,7 +129,7 @@ def show_map(
             selection_mode="single-object",
             key=key,
             alt=(
-                f"Map of the {table.ward_count} {vintage.label.lower()} in {area_name}, shaded by "
+                f"Map of the {table.ward_count} wards of {area_name} ({vintage.label}), shaded by "
                 f"{classes.title.lower()}. The table below gives the same figures."
             ),
         )

@@ -42,7 +42,7 @@ def test_page_draws_map_tables_and_notes():
     assert "over all 27 loaded months to Dec 2025" in captions
     assert "What a hotspot means here" in " ".join(m.value for m in at.markdown)
     metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["Hotspot cells"].replace(",", "")) > 0
+    assert int(metrics["Hotspot squares"].replace(",", "")) > 0
     assert len(shown_tables(at)) == 4  # hot squares, repeat locations, top streets, emerging squares
 
 
@@ -146,7 +146,7 @@ def test_hot_squares_match_an_independent_gi_star():
     z_by_cell = dict(zip(hot["cell_id"], hot["z_score"]))
     for cell in got & set(expected):
         assert abs(z_by_cell[cell] - expected[cell]) < 1e-9
-    assert {m.label: m.value for m in at.metric}["Hotspot cells"] == f"{len(got):,}"
+    assert {m.label: m.value for m in at.metric}["Hotspot squares"] == f"{len(got):,}"
 
 
 def test_asb_choice_runs():

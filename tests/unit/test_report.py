@@ -169,6 +169,41 @@ def test_the_priorities_give_each_police_uk_series_its_direction_of_travel(embed
     )
 
 
+@pytest.mark.slow
+def test_the_crime_types_show_both_sides_of_a_change_of_some_months(embedded):
+    """2025 against 2024, of which only January to April are loaded: each type's change rests on those four
+    months, and the table gives both counts (shoplifting's counted here straight from the parquet files);
+    shares to one decimal place, so a small type is not '0%'."""
+    area, store, database, loaded, population = embedded
+    pack = build_pack(database.query, area, parse_period("2025", loaded), loaded, population, store_dir=store.root)
+    table = next(
+        b.frame for s in pack.sections for b in s.blocks if isinstance(b, Table) and "Crime type" in b.frame.columns
+    ).set_index("Crime type")
+    files = f"{store.root}/current/incidents/*/*/*.parquet"
+    with duckdb.connect() as con:
+        counts = {
+            (year, crime_type): n
+            for year, crime_type, n in con.execute(
+                f"SELECT year(month), crime_type, count(*) FROM read_parquet('{files}', hive_partitioning = true) "
+                "WHERE kind = 'crime' AND force_slug = 'kent-police' AND month(month) <= 4 GROUP BY ALL"
+            ).fetchall()
+        }
+        totals = dict(
+            con.execute(
+                f"SELECT crime_type, count(*) FROM read_parquet('{files}', hive_partitioning = true) "
+                "WHERE kind = 'crime' AND force_slug = 'kent-police' AND year(month) = 2025 GROUP BY ALL"
+            ).fetchall()
+        )
+    column = "Months compared: now against before"
+    assert (
+        table.loc["Shoplifting", column]
+        == f"{counts[(2025, 'Shoplifting')]:,} against {counts[(2024, 'Shoplifting')]:,}"
+    )
+    everything = sum(totals.values())
+    for crime_type, n in totals.items():
+        assert table.loc[crime_type, "Share of crime"] == f"{n / everything * 100:.1f}%"
+
+
 def overview_figures(overview) -> list[str]:
     """The Overview's figures as the page writes them: counts, rates and the change sentence."""
     crime, asb = overview.crime, overview.asb

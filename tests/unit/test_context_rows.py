@@ -1,0 +1,51 @@
+"""The crime picture's rows on the embedded data: a pack for a past period says nothing of later years, and
+an annual change that reaches further back than a year says so in its figure too."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from csp_data.config import load_area
+from csp_data.figures.context import crime_picture
+from csp_data.periods import Period
+from csp_data.store import Store
+from csp_data.store.queries import Database
+
+
+@pytest.fixture(scope="module")
+def medway():
+    area = load_area()
+    database = Database(area, Store(area.store_dir))
+    yield area, database, database.loaded_months()
+    database.close()
+
+
+def rows(medway, period: Period) -> dict:
+    area, database, loaded = medway
+    picture = crime_picture(database.query, area, period, loaded, None, None)
+    return {aspect: (finding, figure) for aspect, finding, figure in picture.table.itertuples(index=False)}
+
+
+def test_a_past_period_has_no_later_year_in_its_trend(medway):
+    area = medway[0]
+    finding, _ = rows(medway, Period(date(2022, 1, 1), date(2022, 11, 1), "Jan to Nov 2022"))["General trend"]
+    with duckdb.connect() as con:
+        monthly = con.execute(
+            f"SELECT count(*) / 11 FROM read_parquet('{area.store_dir}/current/incidents/*/*/*.parquet', "
+            "hive_partitioning = true) WHERE kind = 'crime' AND force_slug = 'kent-police' AND month < DATE '2023-01-01'"
+        ).fetchone()[0]
+    assert finding == (
+        f"Average crimes recorded a month, by calendar year loaded: 2022 (Jan 2022 to Nov 2022): {monthly:,.0f} a month."
+    )
+
+
+def test_an_annual_change_reaching_three_years_back_says_so_in_its_figure(medway):
+    # May to December 2024 is not loaded: May to November 2025 is compared with May to November 2022.
+    finding, figure = rows(medway, Period(date(2025, 5, 1), date(2025, 12, 1), "May to Dec 2025"))["Annual change"]
+    assert "This is a three-year comparison" in finding
+    assert figure.endswith("% (three-year comparison)")
+    _, yearly = rows(medway, Period(date(2025, 1, 1), date(2025, 12, 1), "2025"))["Annual change"]
+    assert yearly.endswith("%") and "comparison" not in yearly  # January to April 2024 are loaded: a year back
