@@ -83,8 +83,9 @@ def _version_or_none(store: Store) -> str | None:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from csp_data.periods import describe_gaps
-    from csp_data.store.health import check_store, health_json
+    from csp_data.store.health import REBUILT_SOURCE, check_store, health_json
     from csp_data.store.ingest import stored_ward_sets_changed
+    from csp_data.store.layout import REPAIR_HINT
 
     area, store = _area_and_store(args)
     if args.store and not Path(args.store).is_dir():
@@ -108,8 +109,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(health_json(store, health))
         return 0 if health.ok else 1
     print(f"{area.name}: store {store.root} (version {health.version})")
-    for problem in health.problems:
-        print(f"problem: {problem}")
+    for problem in health.problems:  # this is status: the hint to run it again would send the user round
+        print(f"problem: {problem.replace(REPAIR_HINT, 'Run `python -m csp_data repair` to fix it.')}")
     for item in health.damaged:
         print(f"damaged: the file for {item.month} ({item.force}) cannot be read whole: {item.path}")
     if health.damaged:
@@ -120,21 +121,21 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("No months loaded. Load police.uk files with: python -m csp_data ingest PATH...")
         return 0 if health.ok else 1
     headers = ["month", "force", "read", "kept", "no location", "outside area", "malformed", "in no ward", "loaded at"]
+    counted = ("rows_read", "rows_kept", "no_location", "outside_area", "malformed", "in_no_ward")
+
+    def shown(row: dict, column: str):  # a ledger rebuilt by repair knows only the rows kept
+        return "?" if row["source"] == REBUILT_SOURCE and column != "rows_kept" else row[column]
+
     rows = [
-        [
-            r["month"].strftime("%Y-%m"),
-            r["force"],
-            r["rows_read"],
-            r["rows_kept"],
-            r["no_location"],
-            r["outside_area"],
-            r["malformed"],
-            r["in_no_ward"],
-            r["loaded_at"].strftime("%Y-%m-%d %H:%M"),
-        ]
+        [r["month"].strftime("%Y-%m"), r["force"], *(shown(r, c) for c in counted), f"{r['loaded_at']:%Y-%m-%d %H:%M}"]
         for r in health.ledger
     ]
     _print_table(rows, headers)
+    if any(r["source"] == REBUILT_SOURCE for r in health.ledger):
+        print(
+            "? not known: repair rebuilt the ledger from the data files, which keep only the rows kept. Load "
+            "those months again to count the rows read and dropped."
+        )
     months = sorted({r["month"] for r in health.ledger if not keys or r["force_slug"] in keys})
     print(describe_gaps(months))
     return 0 if health.ok else 1

@@ -54,6 +54,10 @@ class StoreHealth:
         return not self.problems and not self.damaged
 
 
+#: The source of a ledger row that repair rebuilt from the data files: its rows read and dropped are not known.
+REBUILT_SOURCE = "rebuilt by repair from the data files (rows dropped at load are not known)"
+
+
 def _file_counts(path: Path) -> dict:
     """Rows by kind, read from the file itself; raises for a file that cannot be read whole. Every column
     is read (and each page's checksum checked where the file has them): a page damaged in a column that is
@@ -260,7 +264,7 @@ def _rebuild(store: Store, folder: Path) -> list[str]:
                 "month": date.fromisoformat(i.month + "-01"),
                 "force": force,
                 "force_slug": i.force_slug,
-                "source": "rebuilt by repair from the data files (rows dropped at load are not known)",
+                "source": REBUILT_SOURCE,
                 "rows_read": c["rows"],
                 "rows_kept": c["rows"],
                 "no_location": 0,

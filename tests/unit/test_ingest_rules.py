@@ -567,6 +567,23 @@ def test_cli_reports_damage_without_traceback_or_server_path(loaded, medway_poin
         assert "csp_data repair" in result.stdout + result.stderr
 
 
+def test_status_after_a_rebuilt_ledger_shows_unknown_counts_as_unknown(loaded):
+    """Repair rebuilds a lost ledger from the data files, which keep only the rows kept: status shows the
+    rest as '?', not as zeros, and says why; and when the store is damaged it does not say to run status."""
+    folder = loaded.root / "versions" / loaded.current_version()
+    (folder / "ledger.parquet").write_bytes(b"junk")
+    damaged = run_cli("status", "--store", str(loaded.root))
+    assert "problem:" in damaged.stdout and "Run `python -m csp_data repair` to fix it." in damaged.stdout
+    assert "csp_data status` to see" not in damaged.stdout
+    run_cli("repair", "--store", str(loaded.root))
+    result = run_cli("status", "--store", str(loaded.root))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    january = next(line for line in lines if line.startswith("2025-01"))
+    assert january.split()[3:9] == ["?", "4", "?", "?", "?", "?"]  # month, "Kent Police", then the counts
+    assert any(line.startswith("? not known: repair rebuilt the ledger from the data files") for line in lines)
+
+
 def test_territorial_force_totals_and_other_forces_series(tmp_path, medway_area, medway_points):
     luton = medway_points["Luton"]
     path = tmp_path / "2025-03-kent-street.csv"
