@@ -35,6 +35,23 @@ HEADER = [
 ]
 
 
+def medway_area_text(plans: Path | None = None) -> str:
+    """Medway's area file with every path made absolute (so a copy can live anywhere), its plan file
+    replaced by ``plans`` when given."""
+    import re
+
+    folder = MEDWAY_AREA_FILE.parent
+    text = MEDWAY_AREA_FILE.read_text(encoding="utf-8")
+    text = re.sub(
+        r'"([^"\n]+)"', lambda m: f'"{(folder / m[1]).as_posix()}"' if (folder / m[1]).exists() else m[0], text
+    )
+    if plans is not None:
+        named = f'"{(folder / "plans" / "plans.yaml").as_posix()}"'
+        assert named in text
+        text = text.replace(named, f'"{plans.as_posix()}"')
+    return text
+
+
 def shared_raw() -> Path:
     """The shared raw data folder; tests that need it skip without it, except in CI where they fail."""
     if not SHARED_RAW.is_dir():

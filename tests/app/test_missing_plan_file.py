@@ -3,15 +3,13 @@ priorities say so, and nothing else is stopped: the Survey page, the pack's surv
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from csp_data.config import load_area
 from csp_data.report.priorities import priorities_section
 from csp_data.report.survey import survey_section
-from helpers import ROOT
+from helpers import ROOT, medway_area_text
 
 AREA_DIR = ROOT / "data" / "medway"
 
@@ -19,15 +17,8 @@ AREA_DIR = ROOT / "data" / "medway"
 @pytest.fixture
 def no_plan(tmp_path, monkeypatch):
     """Medway's area file, every path made absolute, with the plan file named as one that is not there."""
-    text = (AREA_DIR / "area.toml").read_text(encoding="utf-8")
-    text = re.sub(
-        r'"([^"\n]+)"',
-        lambda m: f'"{(AREA_DIR / m.group(1)).as_posix()}"' if (AREA_DIR / m.group(1)).exists() else m.group(0),
-        text,
-    )
     missing = tmp_path / "plans-removed.yaml"
-    text = text.replace(f'"{(AREA_DIR / "plans" / "plans.yaml").as_posix()}"', f'"{missing.as_posix()}"')
-    assert missing.as_posix() in text
+    text = medway_area_text(missing)
     area_file = tmp_path / "area.toml"
     area_file.write_text(text, encoding="utf-8")
     monkeypatch.setenv("CSP_AREA_FILE", str(area_file))

@@ -4,7 +4,6 @@ errors as a message in the sidebar, with the page going on."""
 from __future__ import annotations
 
 import io
-import re
 import shutil
 import subprocess
 import zipfile
@@ -15,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 import csp_data.report
 from csp_data.errors import CspDataError
 from csp_data.ui.report import READY_KEY, pack_bytes
-from helpers import ROOT
+from helpers import ROOT, medway_area_text
 
 APP = str(ROOT / "app.py")
 BUTTON = "report_prepare"
@@ -93,16 +92,9 @@ def test_the_button_builds_the_pdf_once_and_offers_it(builds):
 def test_a_plan_edited_after_a_pack_is_in_the_next_pack(builds, tmp_path, monkeypatch):
     """The cached pack is keyed by the plan file too: a plan edited on the staff page (or by hand) is in the
     next pack asked for, in any session."""
-    area_dir = ROOT / "data" / "medway"
     plans = tmp_path / "plans.yaml"
-    shutil.copy(area_dir / "plans" / "plans.yaml", plans)
-    text = (area_dir / "area.toml").read_text(encoding="utf-8")
-    text = re.sub(
-        r'"([^"\n]+)"',
-        lambda m: f'"{(area_dir / m.group(1)).as_posix()}"' if (area_dir / m.group(1)).exists() else m.group(0),
-        text,
-    )
-    text = text.replace(f'"{(area_dir / "plans" / "plans.yaml").as_posix()}"', f'"{plans.as_posix()}"')
+    shutil.copy(ROOT / "data" / "medway" / "plans" / "plans.yaml", plans)
+    text = medway_area_text(plans)
     (tmp_path / "area.toml").write_text(text, encoding="utf-8")
     monkeypatch.setenv("CSP_AREA_FILE", str(tmp_path / "area.toml"))
     at = run_app()

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from csp_data.audit import read_changes
 from csp_data.store import Store
 from csp_data.ui.auth import NO_SIGN_IN, NOT_ON_THIS_SITE, SIGN_IN_NEEDED, STAFF_PAGES
-from helpers import ROOT, csv_bytes, shown_tables, street_row
+from helpers import ROOT, csv_bytes, medway_area_text, shown_tables, street_row
 
 APP = str(ROOT / "app.py")
 AREA_DIR = ROOT / "data" / "medway"
@@ -46,13 +46,7 @@ def site(tmp_path, monkeypatch):
     shutil.copytree(AREA_DIR / "store", store, symlinks=True, ignore=shutil.ignore_patterns("statcache"))
     plans = tmp_path / "plans.yaml"
     shutil.copy(AREA_DIR / "plans" / "plans.yaml", plans)
-    text = (AREA_DIR / "area.toml").read_text(encoding="utf-8")
-    text = re.sub(
-        r'"([^"\n]+)"',
-        lambda m: f'"{(AREA_DIR / m.group(1)).as_posix()}"' if (AREA_DIR / m.group(1)).exists() else m.group(0),
-        text,
-    )
-    text = text.replace(f'file = "{(AREA_DIR / "plans" / "plans.yaml").as_posix()}"', f'file = "{plans.as_posix()}"')
+    text = medway_area_text(plans)
     text = text.replace("[survey]\n", f'[survey]\nresponses = "{GENERATED.as_posix()}"\n', 1)
     area_file = tmp_path / "area.toml"
     area_file.write_text(text, encoding="utf-8")
