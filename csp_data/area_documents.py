@@ -25,7 +25,13 @@ from pathlib import Path
 from csp_data.config import Area
 from csp_data.errors import AreaFileError
 
-__all__ = ["AreaDocuments", "load_area_documents"]
+__all__ = ["AreaDocuments", "file_stamp", "load_area_documents"]
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """Changes when the file is edited (its time of change and size), so an edited file is read again."""
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
 
 
 @dataclass(frozen=True)

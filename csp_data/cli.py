@@ -89,8 +89,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     area, store = _area_and_store(args)
     if args.store and not Path(args.store).is_dir():
+        why = "it is a file, not a folder" if Path(args.store).exists() else "no such folder"
         print(
-            f"error: there is no store at {args.store}: no such folder. Check --store; a first load creates the "
+            f"error: there is no store at {args.store}: {why}. Check --store; a first load creates the "
             "store in the folder --store names (python -m csp_data ingest --store FOLDER PATH...).",
             file=sys.stderr,
         )
@@ -418,9 +419,13 @@ def os_error_words(exc: OSError, writes_store: bool) -> str:
     kept = " The store is as it was." if writes_store else ""
     if exc.errno == errno.ENOSPC:
         return f"{where}the disk is full. Free some space and run the command again.{kept}"
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        why = "is on a read-only file system" if exc.errno == errno.EROFS else "cannot be written by this user"
-        return f"{where}{why}. Run the command as a user who may write there, or give another folder.{kept}"
+    if exc.errno == errno.EROFS:
+        return f"{where}is on a read-only file system. Give a folder that can be written.{kept}"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"{where}this user has no permission there. Run the command as a user who has, or give another "
+            f"folder.{kept}"
+        )
     return f"{where}{exc.strerror or exc}"
 
 

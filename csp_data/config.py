@@ -67,7 +67,8 @@ class Contact:
     web: str = ""
 
 
-_EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+# A contact's email address: plain (no "mailto:", no brackets or quotes, which would break the statement's link).
+_CONTACT_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
 def _read_contact(doc: dict, path: Path) -> Contact | None:
@@ -79,12 +80,15 @@ def _read_contact(doc: dict, path: Path) -> Contact | None:
         value = table.get(key, "")
         if not isinstance(value, str):
             raise AreaFileError(path, f"field 'contact.{key}' should be a string, got {type(value).__name__} {value!r}")
-        values[key] = " ".join(value.split()) if key != "address" else value.strip()
+        if key == "address":  # one line per part, blank lines and indents dropped
+            values[key] = "\n".join(" ".join(line.split()) for line in value.splitlines() if line.strip())
+        else:
+            values[key] = " ".join(value.split())
     if not any(values[k] for k in ("email", "phone", "address", "web")):
         raise AreaFileError(path, "the [contact] table should give at least one of email, phone, address or web")
-    if values["email"] and not _EMAIL.match(values["email"]):
+    if values["email"] and not _CONTACT_EMAIL.match(values["email"]):
         raise AreaFileError(path, f"field 'contact.email' is not an email address: {values['email']!r}")
-    if values["web"] and not re.match(r"^https://[^\s<>\"']+$", values["web"]):
+    if values["web"] and not re.match(r"^https://[^\s<>\"'()\[\]]+$", values["web"]):
         raise AreaFileError(path, f"field 'contact.web' should be an https:// address, got {values['web']!r}")
     return Contact(**values)
 

@@ -7,8 +7,10 @@ text is typeset, each character that none of the fonts Typst finds on this machi
 Word draws it with the reader's own fonts. Characters that need no glyph (joiners, variation selectors,
 direction marks, spaces) are kept.
 
-Very long runs without a space (a web address in a plan's KPI name) are given places to break, so that
-they wrap inside their table cell instead of running over the next column or off the page.
+Very long runs without a space (a web address in a plan's KPI name) are given places to break (zero-width
+spaces, after its slashes, hyphens and dots, else every 20 characters), so that they wrap inside their table
+cell instead of running over the next column or off the page. A reader copying such a run from the PDF gets
+those invisible spaces too; the Word pack has none.
 """
 
 from __future__ import annotations
@@ -60,8 +62,11 @@ def _needs_no_glyph(character: str) -> bool:
 
 
 def undrawable(text: str) -> list[str]:
-    """The characters of ``text`` that no font can draw, each once, in order of first appearance."""
+    """The characters of ``text`` that no font can draw, each once, in order of first appearance. None
+    when no font file could be read at all (Typst then sets the text in its own fonts, as it would anyway)."""
     covered = drawable_characters()
+    if not covered:
+        return []
     found: dict[str, None] = {}
     for character in text:
         if ord(character) not in covered and not _needs_no_glyph(character):
@@ -80,6 +85,25 @@ def printable(text: str) -> str:
     return text
 
 
+def _joins_the_one_before(character: str) -> bool:
+    """A mark, joiner, variation selector or skin tone: part of the character before it, never split from it."""
+    code = ord(character)
+    return (
+        unicodedata.category(character) in ("Mn", "Me", "Mc", "Cf", "Sk") and code not in (0x200B,)
+    ) or 0x1F3FB <= code <= 0x1F3FF
+
+
 def _with_breaks(found: re.Match) -> str:
-    run = found.group(0)
-    return _BREAK.join(run[i : i + BREAK_EVERY] for i in range(0, len(run), BREAK_EVERY))
+    """A place to break after each '/', '-', '.' or '_' of a long run (where an address breaks naturally),
+    and after every :data:`BREAK_EVERY` characters without one; never inside a character and its marks."""
+    run, pieces, since_break = found.group(0), [], 0
+    for index, character in enumerate(run):
+        pieces.append(character)
+        since_break += 1
+        following = run[index + 1] if index + 1 < len(run) else ""
+        if not following or _joins_the_one_before(following):
+            continue
+        if character in "/-._" or since_break >= BREAK_EVERY:
+            pieces.append(_BREAK)
+            since_break = 0
+    return "".join(pieces)

@@ -80,10 +80,13 @@ class PackFile:
         self.committed = False
 
     def write(self, data: bytes) -> None:
-        with open(self.temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with open(self.temporary, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:  # name the file asked for, not the hidden temporary one (removed on leaving)
+            raise OSError(error.errno, error.strerror, str(self.path)) from None
 
     def commit(self) -> None:
         os.replace(self.temporary, self.path)
@@ -120,7 +123,10 @@ def check_output_path(path: str | Path) -> Path:
     """
     path = Path(path)
     if path.is_symlink():
-        path = path.resolve()
+        try:
+            path = path.resolve(strict=False)
+        except (RuntimeError, OSError):  # a loop of links (Python 3.11 raises RuntimeError)
+            raise _cannot_write(path, "it is a symbolic link that leads round in a loop; give a file name") from None
     folder = path.parent
     if path.is_dir():
         raise _cannot_write(path, "it is a folder; give a file name in it, such as scrutiny-pack.pdf")

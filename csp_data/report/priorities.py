@@ -51,9 +51,15 @@ def rag_summary(kpis) -> str:
 
 
 def _indicator_table(
-    run_query: RunQuery, priority, period: Period, loaded: list[date], population: int | None, statuses: list[str]
+    run_query: RunQuery,
+    priority,
+    period: Period,
+    loaded: list[date],
+    population: int | None,
+    statuses: list[tuple[str, str]],
 ) -> Table | None:
-    """The priority's police.uk series over the period; each one's direction of travel is added to ``statuses``."""
+    """The priority's police.uk series over the period; each one's (label, direction of travel) is added to
+    ``statuses``."""
     series = pr.live_series(priority)
     if not series:
         return None
@@ -61,7 +67,7 @@ def _indicator_table(
     for one in series:
         figures = pr.indicator_figures(run_query, one, period, loaded, population)
         label = RAG_LABELS[figures.progress.status]
-        statuses.append(figures.progress.status)
+        statuses.append((one.label, figures.progress.status))
         rows.append(
             {
                 "police.uk category": one.label,
@@ -92,7 +98,7 @@ def _priority_blocks(
     period: Period,
     loaded: list[date],
     population: int | None,
-    statuses: list[str],
+    statuses: list[tuple[str, str]],
 ) -> list[Block]:
     blocks: list[Block] = [Heading(f"Priority {priority.number}: {priority.title}")]
     if priority.summary:
@@ -130,11 +136,11 @@ def priorities_section(
         Paragraph(f"{plan.title}. {plan.summary}", "lead"),
         Paragraph(rag_summary(plan.kpis)),
     ]
-    statuses: list[str] = []
+    statuses: list[tuple[str, str]] = []
     for priority in plan.priorities:
         blocks += _priority_blocks(run_query, plan, priority, period, loaded, population, statuses)
-    if statuses:
-        blocks.insert(2, Paragraph(travel_summary(statuses)))
+    if statuses:  # a series two priorities follow is counted once
+        blocks.insert(2, Paragraph(travel_summary(list(dict(statuses).values()))))
     others = pr.unassigned_kpis(plan)
     if others:
         blocks += [Heading("Other figures in the plan"), kpi_table(others)]

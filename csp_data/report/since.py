@@ -74,22 +74,60 @@ def check_since(period: Period, since: Period) -> None:
 
 def since_matched(period: Period, since: Period, loaded: Iterable[date]) -> MatchedMonths | None:
     """The months the change since the last pack compares: each month of ``period`` loaded together with
-    its counterpart in ``since``, a whole number of years earlier. None when ``since`` is not the same
-    months of the year (another length, or a start that is not a whole number of years earlier)."""
+    the same month of the year in ``since``, earlier than it. Periods a whole number of years apart pair
+    month with month (:func:`csp_data.series.matched_in`); two periods of up to 12 months that start in
+    different months pair the months of the year they share (2025 against 2024/25: April to December
+    2025 against April to December 2024). None when ``since`` is of another length or shares no month of
+    the year, earlier, with ``period``."""
     gap = (period.first.year - since.first.year) * 12 + period.first.month - since.first.month
-    if since.length != period.length or gap <= 0 or gap % 12:
+    if since.length != period.length or gap <= 0:
         return None
-    return matched_in(period, loaded, gap)
+    if gap % 12 == 0:
+        return matched_in(period, loaded, gap)
+    if period.length > 12:
+        return None
+    same_month = {m.month: m for m in since.months}  # each month of the year once, in up to 12 months
+    shared = [(m, same_month[m.month]) for m in period.months if m.month in same_month and same_month[m.month] < m]
+    if not shared:
+        return None
+    held = set(loaded)
+    pairs = [(now, before) for now, before in shared if now in held and before in held]
+    if not pairs:
+        why = f"no month of the year is loaded in both {period.span_label} and {since.span_label}"
+        return MatchedMonths(period, since, (), (), "none", why, gap)
+    basis = "whole" if len(pairs) == period.length else "matched"
+    return MatchedMonths(period, since, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs), basis, lag=gap)
 
 
-def count_change(matched: MatchedMonths | None, now: pd.DataFrame, before: pd.DataFrame, kind: str) -> ChangeWords:
-    """The change in a count since the last pack, in words, from the two overviews' monthly counts."""
-    if matched is None:
+OTHER_MONTHS = ChangeWords(
+    "not compared: other months of the year",
+    "not compared, because the last pack covered other months of the year and crime and ASB differ by season "
+    "(a last pack of the same months a year or more earlier is compared and tested)",
+)
+
+
+def not_compared(period: Period, since: Period) -> ChangeWords:
+    """Why the two periods' counts are not compared (when :func:`since_matched` is None)."""
+    if since.length != period.length:
         return ChangeWords(
-            "not compared: other months of the year",
-            "not compared, because the last pack covered other months of the year and crime and ASB differ "
-            "by season (a last pack of the same months a year or more earlier is compared and tested)",
+            "not compared: periods of different lengths",
+            f"not compared, because the last pack covered {plural(since.length, 'month')} and this one "
+            f"{plural(period.length, 'month')} (a last pack of the same length is compared and tested)",
         )
+    return OTHER_MONTHS
+
+
+def count_change(
+    matched: MatchedMonths | None,
+    now: pd.DataFrame,
+    before: pd.DataFrame,
+    kind: str,
+    why_not: ChangeWords = OTHER_MONTHS,
+) -> ChangeWords:
+    """The change in a count since the last pack, in words, from the two overviews' monthly counts
+    (``why_not`` when ``matched`` is None: :func:`not_compared`)."""
+    if matched is None:
+        return why_not
     if matched.basis == "none":
         return ChangeWords("not compared: no month loaded in both", f"not compared: {matched.why_none}")
     counts = {
@@ -190,8 +228,9 @@ def since_section(
         table = None
     rank_before, rank_now = _peer_rank(area, table, since), _peer_rank(area, table, period)
     matched = since_matched(period, since, loaded)
-    crime = count_change(matched, overview.monthly, before.monthly, "crime")
-    asb = count_change(matched, overview.monthly, before.monthly, "asb")
+    why_not = not_compared(period, since)
+    crime = count_change(matched, overview.monthly, before.monthly, "crime", why_not)
+    asb = count_change(matched, overview.monthly, before.monthly, "asb", why_not)
     rows = [
         ("Crimes recorded", _count(before.crime), _count(overview.crime), crime.short),
         (

@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from csp_data.area_documents import file_stamp
 from csp_data.benchmarks.groups import period_label
 from csp_data.charts import priorities as priority_charts
 from csp_data.config import Area
@@ -73,12 +74,6 @@ ACTION_LABELS = {
     "lead_agency": "Lead",
     "partners": "With",
 }
-
-
-def file_stamp(path: Path) -> tuple[int, int]:
-    """Changes when the file is edited, so an edited file is read again."""
-    info = path.stat()
-    return info.st_mtime_ns, info.st_size
 
 
 @functools.lru_cache(maxsize=8)

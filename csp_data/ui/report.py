@@ -15,6 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from csp_data.area_documents import file_stamp
 from csp_data.config import Area
 from csp_data.periods import Period
 from csp_data.report.model import period_title
@@ -34,8 +35,7 @@ def document_stamps(area: Area) -> tuple:
         if path is None:
             continue
         try:
-            info = Path(path).stat()
-            stamps.append((str(path), info.st_mtime_ns, info.st_size))
+            stamps.append((str(path), *file_stamp(Path(path))))
         except OSError:
             stamps.append((str(path), None, None))
     return tuple(stamps)

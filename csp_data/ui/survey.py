@@ -21,6 +21,7 @@ import streamlit as st
 
 from csp_data import survey as sv
 from csp_data import tables
+from csp_data.area_documents import file_stamp
 from csp_data.charts import priorities as priority_charts
 from csp_data.config import Area
 from csp_data.figures import priorities as pr
@@ -40,7 +41,7 @@ from csp_data.ui.context import (
 )
 from csp_data.ui.downloads import download_table
 from csp_data.ui.errors import guard
-from csp_data.ui.priorities import NO_MONTHS, file_stamp
+from csp_data.ui.priorities import NO_MONTHS
 from csp_data.ui.tables import show_table, table_html
 
 # Hints under a message when a survey file cannot be read; how to set one up is in the README, not here.

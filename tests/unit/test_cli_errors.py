@@ -31,14 +31,14 @@ def failing(exc: BaseException):
         (
             "cmd_remove",
             OSError(errno.EROFS, "Read-only file system", "/srv/store/.lock"),
-            "error: /srv/store/.lock: is on a read-only file system. Run the command as a user who may write "
-            "there, or give another folder. The store is as it was.",
+            "error: /srv/store/.lock: is on a read-only file system. Give a folder that can be written. The store "
+            "is as it was.",
         ),
         (
             "cmd_report",
             OSError(errno.EACCES, "Permission denied", "/srv/packs/pack.pdf"),
-            "error: /srv/packs/pack.pdf: cannot be written by this user. Run the command as a user who may write "
-            "there, or give another folder.",
+            "error: /srv/packs/pack.pdf: this user has no permission there. Run the command as a user who has, or "
+            "give another folder.",
         ),
         (
             "cmd_status",
@@ -87,6 +87,15 @@ def test_a_reader_that_goes_away_is_no_error():
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_status_of_a_store_that_is_a_file(capsys, tmp_path):
+    (tmp_path / "store").write_text("x")
+    code = cli.main(["status", "--store", str(tmp_path / "store")])
+    assert (
+        code == 2
+        and f"there is no store at {tmp_path / 'store'}: it is a file, not a folder." in capsys.readouterr().err
+    )
 
 
 def test_status_of_a_store_folder_that_is_not_there(capsys, tmp_path):

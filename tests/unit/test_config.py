@@ -76,6 +76,15 @@ def test_medway_area_file():
             "field 'contact.web' should be an https:// address",
         ),
         (
+            lambda t: t.replace('phone = "01634 333333"', 'web = "https://example.org/a)b"'),
+            "field 'contact.web' should be an https:// address",
+        ),
+        (lambda t: t.replace('phone = "01634 333333"', 'email = "x)@ex.org"'), "'contact.email' is not an email"),
+        (
+            lambda t: t.replace('phone = "01634 333333"', 'email = "mailto:safer@example.org"'),
+            "'contact.email' is not an email",
+        ),
+        (
             lambda t: t.replace('phone = "01634 333333"\naddress = "Gun Wharf, Dock Road, Chatham, Kent ME4 4TR"', ""),
             "the [contact] table should give at least one of email, phone, address or web",
         ),
@@ -106,3 +115,18 @@ def test_an_area_file_with_a_byte_order_mark_reads(tmp_path):
         assert load_area(path).short_name == "Medway"
     finally:
         path.unlink(missing_ok=True)
+
+
+def test_a_contact_address_keeps_one_line_a_part(tmp_path):
+    text = MEDWAY.replace(
+        'address = "Gun Wharf, Dock Road, Chatham, Kent ME4 4TR"',
+        'address = """\n  Gun Wharf\n\n     Dock Road  \nChatham, Kent ME4 4TR\n"""\nemail = "safer.medway@example.org"',
+    )
+    path = MEDWAY_AREA_FILE.parent / f".test-area-{tmp_path.name}.toml"
+    try:
+        path.write_text(text)
+        contact = load_area(path).contact
+    finally:
+        path.unlink(missing_ok=True)
+    assert contact.address == "Gun Wharf\nDock Road\nChatham, Kent ME4 4TR"
+    assert contact.email == "safer.medway@example.org"

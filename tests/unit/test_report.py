@@ -450,7 +450,7 @@ def monthly(period: Period, loaded: set, base: int) -> pd.DataFrame:
 def test_the_change_since_the_last_pack_pairs_the_same_months_of_the_year():
     from csp_data.change import compare_counts, describe_change
     from csp_data.report.output import ReportError
-    from csp_data.report.since import check_since, since_matched
+    from csp_data.report.since import check_since, not_compared, since_matched
 
     this, last = (
         Period(date(2025, 1, 1), date(2025, 12, 1), "2025"),
@@ -477,9 +477,17 @@ def test_the_change_since_the_last_pack_pairs_the_same_months_of_the_year():
     first_half = Period(date(2025, 1, 1), date(2025, 6, 1), "first half")
     second_half = Period(date(2025, 7, 1), date(2025, 12, 1), "second half")
     assert since_matched(second_half, first_half, every) is None
-    assert since_matched(this, Period(date(2024, 4, 1), date(2025, 3, 1), "2024/25"), every) is None
-    assert since_matched(this, first_half, every) is None
     assert count_change(None, now, before, "asb").short == "not compared: other months of the year"
+    assert since_matched(this, first_half, every) is None
+    assert not_compared(this, first_half).short == "not compared: periods of different lengths"
+    assert not_compared(this, first_half).sentence.startswith(
+        "not compared, because the last pack covered 6 months and this one 12 months"
+    )
+    # Twelve months starting in another month: the months of the year both hold, the earlier one before.
+    financial = since_matched(this, Period(date(2024, 4, 1), date(2025, 3, 1), "2024/25"), every)
+    assert financial.basis == "matched"
+    assert financial.current_months == tuple(date(2025, m, 1) for m in range(4, 13))
+    assert financial.previous_months == tuple(date(2024, m, 1) for m in range(4, 13))
     # The last pack's period must end before this one's.
     for later in (this, Period(date(2025, 4, 1), date(2026, 3, 1), "2025/26")):
         with pytest.raises(ReportError, match="should end before this pack's"):
@@ -503,7 +511,7 @@ def test_what_changed_since_the_last_pack(embedded):
     assert table.loc["Crimes recorded", "This pack"] == f"{now.crime.count:,}"
     assert table.loc["Crimes recorded", "Last pack"] == f"{before.crime.count:,}"
     assert table.loc["ASB incidents recorded", "Last pack"] == f"{before.asb.count:,}"
-    assert table.loc["Crimes recorded", "Change"] == "not compared: other months of the year"  # 12 months against 6
+    assert table.loc["Crimes recorded", "Change"] == "not compared: periods of different lengths"  # 12 against 6
     assert table.loc["Top 5 wards for crime", "This pack"] == ", ".join(now.top_wards["crime"]["ward_name"])
     rank = table.loc["Rank among similar areas (1 = highest rate)"]
     peers = peer_position(area, store.root)  # the newest ONS year ends by June 2025: both periods use it
@@ -514,7 +522,7 @@ def test_what_changed_since_the_last_pack(embedded):
     text = " ".join(b.text for b in section.blocks if isinstance(b, Paragraph))
     assert "share" not in text  # no change is given, so none partly compares a period with itself
     bullets = next(b for b in section.blocks if isinstance(b, Bullets)).items
-    assert bullets[0].startswith("Recorded crime: not compared, because the last pack covered other months")
+    assert bullets[0].startswith("Recorded crime: not compared, because the last pack covered 6 months and this one")
 
 
 @pytest.mark.slow

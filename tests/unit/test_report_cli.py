@@ -153,6 +153,18 @@ def test_a_pipe_as_the_output_is_refused_and_left_a_pipe(capsys, tmp_path, store
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and leftovers(tmp_path) == []
 
 
+def test_a_loop_of_links_as_the_output_is_refused(capsys, tmp_path, store_copy):
+    (tmp_path / "a.pdf").symlink_to(tmp_path / "b.pdf")
+    (tmp_path / "b.pdf").symlink_to(tmp_path / "a.pdf")
+    code, err, _ = run(capsys, store_copy, "--out", str(tmp_path / "a.pdf"))
+    assert (code, err) == (
+        2,
+        [
+            f"error: cannot write {tmp_path / 'a.pdf'}: it is a symbolic link that leads round in a loop; give a file name"
+        ],
+    )
+
+
 @pytest.mark.slow
 def test_a_link_as_the_output_is_written_through(capsys, tmp_path, store_copy):
     (tmp_path / "packs").mkdir()
@@ -211,17 +223,16 @@ def test_ctrl_c_while_typesetting_leaves_the_old_file_and_no_temporary(capsys, t
 
 
 def test_a_failure_while_writing_leaves_no_temporary(capsys, tmp_path, store_copy, monkeypatch):
+    """A full disk while the pack is written: one line naming the file asked for (not the hidden temporary
+    one, which is removed), and nothing left."""
     out = tmp_path / "pack.docx"
 
-    def full_disk(self, data):
-        with open(self.temporary, "wb") as handle:
-            handle.write(data[:10])
-        raise OSError(28, "No space left on device", str(self.temporary))
+    def full_disk(descriptor):
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(output.PackFile, "write", full_disk)
+    monkeypatch.setattr(output.os, "fsync", full_disk)
     code, err, _ = run(capsys, store_copy, "--period", "2025", "--out", str(out))
-    assert code == 2 and len(err) == 1 and err[0].startswith(f"error: {tmp_path}/.pack.docx.")
-    assert err[0].endswith(": the disk is full. Free some space and run the command again.")  # no store sentence
+    assert (code, err) == (2, [f"error: {out}: the disk is full. Free some space and run the command again."])
     assert list(tmp_path.iterdir()) == []
 
 

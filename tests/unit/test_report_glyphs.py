@@ -107,3 +107,20 @@ def test_a_long_word_wraps_inside_its_cell_and_the_page(tmp_path):
         if float(top) >= status_top - 1 and "Medway" in text
     ]
     assert len(pieces) > 3 and all(right < status_left for _, right in pieces)
+
+
+def test_with_no_font_files_nothing_is_replaced(monkeypatch):
+    """A machine whose fonts cannot be read: Typst sets the text in its own fonts, as before, not in squares."""
+    from csp_data.report import glyphs
+
+    monkeypatch.setattr(glyphs, "drawable_characters", lambda: frozenset())
+    assert printable("Medway 👦 社区") == "Medway 👦 社区" and undrawable("Medway") == []
+
+
+def test_breaks_fall_after_an_address_s_punctuation_and_never_inside_a_character():
+    assert printable("https://www.medway.gov.uk/community-safety-plan") == (
+        "https:/\u200b/\u200bwww.\u200bmedway.\u200bgov.\u200buk/\u200bcommunity-\u200bsafety-\u200bplan"
+    )
+    accented = "x" * 19 + "e\u0301" + "y" * 20  # the accent is its own code point, after the 20th character
+    assert printable(accented) == "x" * 19 + "e\u0301\u200b" + "y" * 20
+    assert "\u200b\U0001f3fd" not in printable("a" * 19 + "👍\U0001f3fd" + "b" * 20)
