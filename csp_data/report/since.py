@@ -3,12 +3,11 @@ one side by side — crime, ASB, their rates, the rank among similar areas and t
 change in plain words.
 
 Counts are compared by the one change rule (:mod:`csp_data.series`): each month of this pack's period with
-the month of the last pack's period a whole number of years earlier, only pairs with both months loaded,
-and the change tested (:func:`csp_data.change.compare_counts`). The last pack's period must be as long as
-this one's and start a whole number of years before it (the same months of the year: crime differs by
-season); otherwise both periods' counts are shown and not compared. The last pack's period must end
-before this one's. Rates share one population, so they move with the counts and are compared only when
-every month of both periods is loaded.
+the same month of the year in the last pack's period (:func:`since_matched`), only pairs with both months
+loaded, and the change tested (:func:`csp_data.change.compare_counts`). A last pack's period of another
+length, or of other months of the year, is shown beside this one and not compared (crime differs by
+season); one that does not end before this one's is refused. Rates share one population, so they move
+with the counts and are compared only when every month of both periods is paired.
 """
 
 from __future__ import annotations
