@@ -20,8 +20,8 @@ from csp_data.benchmarks.groups import TOTAL
 from csp_data.change import compare_counts, describe_change
 from csp_data.config import Area
 from csp_data.errors import CspDataError
+from csp_data.figures.expected_range import expected_range
 from csp_data.figures.overview import Overview, build_overview
-from csp_data.figures.seasonality import expected_range
 from csp_data.periods import Period, describe_months, month_label
 from csp_data.series import (
     ALL_CRIME,

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from csp_data.access import STAFF_PERMISSIONS, StaffAccess, dashboard_mode, staff_access
 from csp_data.audit import Actor
-from csp_data.config import STAFF_PERMISSIONS, StaffAccess, dashboard_mode, staff_access
 
 STAFF_SECTION = "Staff"
 SECRETS_FILE = ".streamlit/secrets.toml"

@@ -16,8 +16,9 @@ import streamlit as st
 
 from csp_data.charts import seasonality as charts
 from csp_data.config import Area
+from csp_data.figures.expected_range import with_expected_range
 from csp_data.figures.seasonal_events import seasonal_event_positions
-from csp_data.figures.seasonality import Seasonality, build_seasonality, small_multiples_table, with_expected_range
+from csp_data.figures.seasonality import Seasonality, build_seasonality, small_multiples_table
 from csp_data.periods import Period, describe_months, month_label
 from csp_data.series import counted_choices, crime_type_counted, monthly_type_counts
 from csp_data.tables import COUNT

@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from csp_data.config import STAFF_PERMISSIONS, SettingError, dashboard_mode, staff_access
+from csp_data.access import STAFF_PERMISSIONS, SettingError, dashboard_mode, staff_access
 from helpers import ROOT
 
 

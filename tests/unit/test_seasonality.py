@@ -18,6 +18,7 @@ import pytest
 
 from csp_data import series as SR
 from csp_data.change import compare_counts, describe_change, interval_words
+from csp_data.figures import expected_range as E
 from csp_data.figures import seasonal_events
 from csp_data.figures import seasonality as S
 from csp_data.periods import Period, calendar_year, financial_year, month_range
@@ -221,7 +222,7 @@ def test_expected_range_on_a_constructed_three_year_series():
         values[date(year, 1, 1)] = jan
         values[date(year, 2, 1)] = feb
     series = asb_series(values, date(2022, 1, 1), date(2024, 2, 1))
-    expected = S.expected_range(series).set_index("month")
+    expected = E.expected_range(series).set_index("month")
 
     first = expected.loc[date(2022, 1, 1)]
     assert first["baseline_years"] == 0 and math.isnan(first["expected"]) and first["position"] == ""
@@ -250,7 +251,7 @@ def test_expected_range_on_a_constructed_three_year_series():
     # Months with no data in the series (Mar 2022 .. Dec 2023) have a range only if history exists.
     assert pd.isna(expected.loc[date(2022, 3, 1), "incidents"])
 
-    text = S.expected_range_statement(expected.reset_index(), "ASB")
+    text = E.expected_range_statement(expected.reset_index(), "ASB")
     assert text.startswith(
         "Expected range (95%, from the same month in 1 to 2 earlier years) shown for Jan 2023 to Feb 2023, "
         "Jan 2024 to Feb 2024. 3 of 4 months fell outside it: Feb 2023 above (70; expected 31 to 69); "
@@ -262,7 +263,7 @@ def test_expected_range_on_a_constructed_three_year_series():
 
 
 def test_expected_range_lower_limit_is_floored_at_zero():
-    expected = S.expected_range(
+    expected = E.expected_range(
         asb_series({date(2024, 1, 1): 3, date(2025, 1, 1): 0}, date(2024, 1, 1), date(2025, 1, 1))
     )
     row = expected.iloc[-1]
@@ -274,7 +275,7 @@ def test_expected_range_lower_limit_is_floored_at_zero():
 
 def test_expected_range_baseline_uses_at_most_five_earlier_years():
     values = {date(year, 1, 1): 10 * (year - 2015) for year in range(2016, 2023)}
-    expected = S.expected_range(asb_series(values, date(2016, 1, 1), date(2022, 1, 1))).set_index("month")
+    expected = E.expected_range(asb_series(values, date(2016, 1, 1), date(2022, 1, 1))).set_index("month")
     row = expected.loc[date(2022, 1, 1)]
     assert row["baseline_years"] == 5
     assert row["baseline_months"] == "Jan 2017, Jan 2018, Jan 2019, Jan 2020, Jan 2021"
@@ -283,9 +284,9 @@ def test_expected_range_baseline_uses_at_most_five_earlier_years():
 
 def test_one_year_of_history_says_more_is_needed():
     series = asb_series({m: 5 for m in month_range(date(2025, 1, 1), date(2025, 12, 1))})
-    expected = S.expected_range(series)
-    assert not S.has_expected_range(expected)
-    assert S.expected_range_statement(expected, "ASB") == (
+    expected = E.expected_range(series)
+    assert not E.has_expected_range(expected)
+    assert E.expected_range_statement(expected, "ASB") == (
         "No expected range is drawn: it needs the same month in at least one earlier year (two years of "
         "history), and ASB has only Jan 2025 to Dec 2025 loaded. More history is needed."
     )

@@ -14,6 +14,7 @@ import pytest
 
 from csp_data import series as SR
 from csp_data.charts import seasonality as C
+from csp_data.figures import expected_range as E
 from csp_data.figures import seasonality as S
 from csp_data.figures.seasonal_events import seasonal_event_positions
 from csp_data.periods import Period, month_range
@@ -202,23 +203,23 @@ def test_expected_range_is_drawn_and_judged_only_for_loaded_months():
     # would have a range from two Januaries but is not loaded.
     values = {date(2024, 1, 1): 100, date(2025, 1, 1): 130, date(2025, 2, 1): 90}
     series = SR.monthly_series(counts_frame(values), list(values), ALL_ASB, date(2024, 1, 1), date(2026, 1, 1))
-    expected = S.expected_range(series)
+    expected = E.expected_range(series)
     assert expected.set_index("month").loc[date(2026, 1, 1), "baseline_years"] == 2  # a range, but not loaded
-    drawn = S.with_expected_range(expected)
+    drawn = E.with_expected_range(expected)
     assert drawn["month"].tolist() == [date(2025, 1, 1)]
     # 100 +/- 1.96 * sqrt(200) = 72.28 .. 127.72, so 130 is above (73 to 127 within).
-    assert S.expected_range_statement(expected, "ASB", as_list=True) == (
+    assert E.expected_range_statement(expected, "ASB", as_list=True) == (
         "Expected range (95%, from the same month in 1 earlier year) shown for Jan 2025. 1 of 1 months fell "
         "outside it:\n\n- Jan 2025: 130, above the expected 73 to 127\n\n"
         "Jan 2024, Feb 2025 have no earlier year loaded for the same month, so no range: more history is needed."
     )
-    not_loaded_only = S.expected_range(
+    not_loaded_only = E.expected_range(
         SR.monthly_series(
             counts_frame({date(2024, 1, 1): 5}), [date(2024, 1, 1)], ALL_ASB, date(2024, 1, 1), date(2025, 1, 1)
         )
     )
-    assert not S.has_expected_range(not_loaded_only)
-    assert S.expected_range_statement(not_loaded_only, "ASB").startswith("No expected range is drawn")
+    assert not E.has_expected_range(not_loaded_only)
+    assert E.expected_range_statement(not_loaded_only, "ASB").startswith("No expected range is drawn")
 
 
 # -- words beside the charts ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from csp_data.figures import seasonality as S
+from csp_data.figures import expected_range as E
 
 
 def series(levels: dict[int, int], bumps: dict[date, int] | None = None) -> pd.DataFrame:
@@ -29,7 +29,7 @@ NOTE = "The range allows for chance alone, not for a change in the general level
 def test_a_fall_in_the_general_level_is_named():
     # 2025 at 60 against 100 in 2023 and 2024 (the range about 76 to 124 from two years' mean): every 2025
     # month is below it, 2024's are within theirs.
-    text = S.expected_range_statement(S.expected_range(series({2023: 100, 2024: 100, 2025: 60})), "ASB")
+    text = E.expected_range_statement(E.expected_range(series({2023: 100, 2024: 100, 2025: 60})), "ASB")
     assert "12 of 24 months fell outside it" in text
     assert (
         f"{NOTE}; with 12 of 24 months outside it (the general level has fallen since the earlier years), read it "
@@ -39,12 +39,12 @@ def test_a_fall_in_the_general_level_is_named():
 
 def test_months_on_both_sides_are_named_so():
     bumps = {date(2025, m, 1): 60 for m in range(1, 7)} | {date(2025, m, 1): 150 for m in range(7, 13)}
-    text = S.expected_range_statement(S.expected_range(series({2024: 100, 2025: 100}, bumps)), "ASB")
+    text = E.expected_range_statement(E.expected_range(series({2024: 100, 2025: 100}, bumps)), "ASB")
     assert "with 12 of 12 months outside it (some months above it and some below)" in text
 
 
 def test_few_months_outside_say_nothing_more():
-    text = S.expected_range_statement(S.expected_range(series({2024: 100, 2025: 100}, {date(2025, 3, 1): 150})), "ASB")
+    text = E.expected_range_statement(E.expected_range(series({2024: 100, 2025: 100}, {date(2025, 3, 1): 150})), "ASB")
     assert "1 of 12 months fell outside it" in text and NOTE not in text
 
 
