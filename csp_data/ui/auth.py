@@ -17,6 +17,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from csp_data.access import STAFF_PERMISSIONS, StaffAccess, dashboard_mode, staff_access
 from csp_data.audit import Actor
+from csp_data.plans.wording import markdown_text
 
 STAFF_SECTION = "Staff"
 SECRETS_FILE = ".streamlit/secrets.toml"
@@ -109,7 +110,7 @@ def require(permission: str) -> Actor:
         st.stop()
     if permission not in current_permissions():
         st.error(
-            f"You are signed in as {actor.label}, but this account may not {STAFF_PERMISSIONS[permission]}. "
+            f"You are signed in as {markdown_text(actor.label)}, but this account may not {STAFF_PERMISSIONS[permission]}. "
             "If you need to, ask the site's maintainers to give your account this permission; "
             "or sign out and sign in with another account."
         )
@@ -127,7 +128,7 @@ def account_sidebar() -> None:
                 st.caption("Partnership staff can sign in to load data and update plans.")
                 sign_in_button("sidebar_sign_in")
             return
-        st.caption(f"Signed in as {actor.label}.")
+        st.caption(f"Signed in as {markdown_text(actor.label)}.")
         sign_out_button("sidebar_sign_out")
 
 

@@ -321,7 +321,11 @@ def published_views(
     views = [
         PublishedView(
             title=f"**{s.table['offence_label'].iloc[0]}**, {bm.year_ending(s.period_end)}",
-            drawn=drawn_table(bm.published_rows_table(s), formats=bm.PUBLISHED_FORMATS, name="Table: as published"),
+            drawn=drawn_table(
+                bm.published_rows_table(s),
+                formats=bm.PUBLISHED_FORMATS,
+                name=f"As published: {s.table['offence_label'].iloc[0]}, {bm.year_ending(s.period_end)}",
+            ),
             text=bm.describe_published(s, area_name),
             ons_rates=bm.describe_ons_rates(table, area_code, s.offence_group, area_name),
             download=s.table,

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from csp_data.errors import CspDataError
+from csp_data.plans.wording import markdown_text_keeping_code
 
 log = logging.getLogger("csp_dashboard")
 
@@ -29,7 +30,7 @@ def error_text(error: BaseException) -> str:
     return UNEXPECTED
 
 
-_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s/:,'\"()]+/)+([^\s/:,'\"()]+)")
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/:,'\"()]+/)+([^\s/:,'\"()]+)")
 
 
 def _without_paths(text: str) -> str:
@@ -39,7 +40,7 @@ def _without_paths(text: str) -> str:
 
 def show_error(error: BaseException, what_to_do: str = "") -> None:
     """A user-facing error: what went wrong and what to do, never a traceback."""
-    text = error_text(error)
+    text = markdown_text_keeping_code(error_text(error))  # a message can quote a file: shown as written
     if what_to_do and isinstance(error, CspDataError):
         text = f"{text}\n\n{what_to_do}"
     st.error(text)

@@ -40,6 +40,7 @@ from csp_data.plans.wording import (
     KpiTable,
     PlanView,
     PriorityView,
+    markdown_text,
     plain_note,
     plan_tables,
     rag_badge,
@@ -87,7 +88,8 @@ def read_plans(path: Path | None) -> Sequence[Plan]:
 
 
 def bullets(lines: Sequence[str]) -> str:
-    return "\n".join(f"- {line}" for line in lines)
+    """Lines of a plan file's text as a Markdown list, each shown as written."""
+    return "\n".join(f"- {markdown_text(line)}" for line in lines)
 
 
 def show_download(download: CsvFile) -> None:
@@ -104,9 +106,12 @@ def show_download(download: CsvFile) -> None:
 # -- the plans: words and tables, by plan file ------------------------------------------------------
 
 
-def _drawn_kpis(table: KpiTable | None) -> KpiTable | None:
-    """A KPI table with its cells drawn once (:class:`~csp_data.ui.tables.DrawnTable`) in its cached section."""
-    return None if table is None else replace(table, cells=drawn_table(table.cells, markdown=True, name=KPI_TABLE))
+def _drawn_kpis(table: KpiTable | None, whose: str) -> KpiTable | None:
+    """A KPI table with its cells drawn once (:class:`~csp_data.ui.tables.DrawnTable`) in its cached section;
+    ``whose`` tells it apart from the page's other KPI tables for a screen reader."""
+    if table is None:
+        return None
+    return replace(table, cells=drawn_table(table.cells, markdown=True, name=f"{KPI_TABLE}, {whose}"))
 
 
 @functools.lru_cache(maxsize=8)
@@ -114,13 +119,13 @@ def _plan_view(path: str, stamp: tuple[int, int], stem: str) -> PlanView:
     view = plan_tables(_cached_plans(path, stamp), stem)
     return replace(
         view,
-        priorities=[replace(p, kpis=_drawn_kpis(p.kpis)) for p in view.priorities],
-        other=_drawn_kpis(view.other),
+        priorities=[replace(p, kpis=_drawn_kpis(p.kpis, f"priority {p.priority.number}")) for p in view.priorities],
+        other=_drawn_kpis(view.other, "other figures reported with the plan"),
         earlier=[
             replace(
                 e,
-                rated=_drawn_kpis(e.rated),
-                unrated=_drawn_kpis(e.unrated),
+                rated=_drawn_kpis(e.rated, f"{e.plan.title}, results against a target"),
+                unrated=_drawn_kpis(e.unrated, f"{e.plan.title}, measures without a target or figure"),
                 actions=drawn_table(e.actions, labels=ACTION_LABELS, name=f"Actions of the {e.plan.title}"),
             )
             for e in view.earlier
@@ -253,7 +258,9 @@ def _ons_view(table: tuple[str, int], csp_code: str, plans: tuple[str, tuple], s
                 name = f"{stem}-priority-{priority.number}-ons.csv"
                 download = CsvFile(figures, name, "Download the ONS figures (CSV)")
                 views[priority.id] = OnsView(
-                    drawn_table(ons_cells(figures), name=ONS_TABLE), pr.ons_source_text(figures), download
+                    drawn_table(ons_cells(figures), name=f"{ONS_TABLE}, priority {priority.number}"),
+                    pr.ons_source_text(figures),
+                    download,
                 )
     return views
 
@@ -284,12 +291,12 @@ def show_rag_rules() -> None:
 
 def show_plan_intro(plan: Plan, view: PlanView) -> None:
     """The current plan: its summary, sources, links to its priorities and its KPIs by status."""
-    st.markdown(f"**{plan.title}**. {plan.summary}")
+    st.markdown(f"**{markdown_text(plan.title)}**. {markdown_text(plan.summary)}")
     st.caption(
         f"Priorities, actions and key performance indicators (KPIs: figures the partnership reports to show "
-        f"progress) as published by the partnership in the {plan.title}. Live indicators are counted from "
+        f"progress) as published by the partnership in the {markdown_text(plan.title)}. Live indicators are counted from "
         "police.uk street-level crime data (Open Government Licence) for the period chosen in the sidebar."
-        + (f" {plain_note(plan.notes)}" if plan.notes else "")
+        + (f" {markdown_text(plain_note(plan.notes))}" if plan.notes else "")
     )
     if view.terms:
         st.caption(view.terms)
@@ -299,7 +306,7 @@ def show_plan_intro(plan: Plan, view: PlanView) -> None:
         st.markdown("KPIs of the current plan, by status: " + rag_badges(view.counts))
     if plan.kpis and all(kpi.target is None for kpi in plan.kpis):
         st.caption(
-            f"The {plan.title} sets no numeric targets for the figures it reports, so each is rated "
+            f"The {markdown_text(plan.title)} sets no numeric targets for the figures it reports, so each is rated "
             '"No data": they show activity and context, not progress against a target. Progress is '
             "followed instead by the direction of travel of the police.uk series below."
         )
@@ -331,8 +338,8 @@ def show_kpi_table(table: KpiTable) -> None:
 def show_priority(view: PriorityView) -> None:
     """A priority's heading, what has been and will be done, and its KPIs."""
     priority = view.priority
-    st.header(f"Priority {priority.number}: {priority.title}", anchor=f"priority-{priority.number}")
-    st.markdown(priority.summary)
+    st.header(f"Priority {priority.number}: {markdown_text(priority.title)}", anchor=f"priority-{priority.number}")
+    st.markdown(markdown_text(priority.summary))
     done_column, planned_column = st.columns(2)
     done_column.markdown(
         f"**What has been done** ({len(view.done)})\n\n" + (bullets(view.done) or "The plan records nothing done yet.")
@@ -344,7 +351,7 @@ def show_priority(view: PriorityView) -> None:
     if view.terms:
         st.caption(view.terms)
     show_download(view.download)
-    st.subheader("Key performance indicators (KPIs)")
+    st.subheader("Key performance indicators (KPIs)", anchor=f"priority-{priority.number}-kpis")
     if view.kpis is None:
         st.markdown("The plan attaches no KPI to this priority.")
     else:
@@ -372,7 +379,7 @@ def show_live_indicators(priority: Priority, live: LiveView | None, period: Peri
     """The police.uk series that follow a priority, side by side, with their monthly counts as a table."""
     if not pr.live_series(priority):
         return
-    st.subheader("Live indicators from police.uk")
+    st.subheader("Live indicators from police.uk", anchor=f"priority-{priority.number}-live-indicators")
     if period is None:
         st.info(NO_MONTHS)
         return
@@ -397,7 +404,7 @@ def show_ons(priority: Priority, views: dict[str, OnsView] | None, note: str) ->
     if not groups:
         return
     named = "; ".join(groups).lower()
-    st.subheader(f"Office for National Statistics figures: {named}")
+    st.subheader(f"Office for National Statistics figures: {named}", anchor=f"priority-{priority.number}-ons")
     view = (views or {}).get(priority.id)
     if view is None:
         st.info(
@@ -414,7 +421,7 @@ def show_ons(priority: Priority, views: dict[str, OnsView] | None, note: str) ->
 
 
 def show_limits(priority: Priority) -> None:
-    st.subheader("What open data cannot show")
+    st.subheader("What open data cannot show", anchor=f"priority-{priority.number}-limits")
     for note in pr.open_data_limits(priority):
         st.markdown(note)
 
@@ -438,11 +445,11 @@ def show_earlier_plans(view: PlanView) -> None:
     )
     for earlier in view.earlier:
         plan = earlier.plan
-        st.subheader(plan.title)
-        st.markdown(plan.summary)
-        st.markdown("Priorities: " + "; ".join(f"{p.number}. {p.title}" for p in plan.priorities) + ".")
+        st.subheader(markdown_text(plan.title))
+        st.markdown(markdown_text(plan.summary))
+        st.markdown("Priorities: " + "; ".join(f"{p.number}. {markdown_text(p.title)}" for p in plan.priorities) + ".")
         if plan.notes:
-            st.caption(plain_note(plan.notes))
+            st.caption(markdown_text(plain_note(plan.notes)))
         if earlier.terms:
             st.caption(earlier.terms)
         if plan.kpis:
@@ -456,6 +463,8 @@ def show_earlier_plans(view: PlanView) -> None:
             if table := fold(label, f"unrated {plan.title}"):
                 with table:
                     show_kpi_table(earlier.unrated)
-        if table := fold(f"Actions of the {plan.title} ({earlier.actions.rows})", f"actions {plan.title}"):
+        if table := fold(
+            f"Actions of the {markdown_text(plan.title)} ({earlier.actions.rows})", f"actions {plan.title}"
+        ):
             table.html(earlier.actions.html)
         show_download(earlier.download)

@@ -16,6 +16,7 @@ from csp_data.audit import Actor, read_changes
 from csp_data.config import Area
 from csp_data.plans.edit import KPI_FIELDS, FieldEdit, file_sha256, number_text, parse_target
 from csp_data.plans.reader import load_plans
+from csp_data.plans.wording import markdown_text_keeping_code
 from csp_data.store.versions import Store
 from csp_data.survey.store import stored_responses_file
 from csp_data.ui.context import run_query
@@ -52,7 +53,7 @@ def show_last_change() -> None:
     if last is None:
         return
     summary, table = last
-    st.success(summary + " It is recorded in the change log.")
+    st.success(markdown_text_keeping_code(summary) + " It is recorded in the change log.")
     if table is not None:
         st.dataframe(table, hide_index=True, width="stretch")
 
@@ -296,7 +297,7 @@ def _cell(value):
 def show_change_log(store: Store, file_stem: str) -> None:
     log = read_changes(store.root)
     for problem in log.problems:
-        st.warning(f"The change log is damaged: {problem}.")
+        st.warning(f"The change log is damaged: {markdown_text_keeping_code(problem)}.")
     if not log.entries:
         st.info("No change has been made on the staff pages yet.")
         return

@@ -26,7 +26,7 @@ from csp_data.charts import priorities as priority_charts
 from csp_data.config import Area
 from csp_data.figures import priorities as pr
 from csp_data.periods import Period
-from csp_data.plans.wording import source_words
+from csp_data.plans.wording import markdown_text, source_words
 from csp_data.store.geography import ward_boundaries
 from csp_data.survey.store import read_stored_responses, stored_responses_file
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
@@ -269,7 +269,7 @@ def published_sections(paths: Sequence[Path]) -> PublishedSections | None:
 
 def show_latest(sections: PublishedSections, stem: str) -> None:
     """The latest survey as published: who was asked, the headline figures, then a chart per question."""
-    st.markdown(f"**{sections.title}**: the results as published by the partnership.")
+    st.markdown(f"**{markdown_text(sections.title)}**: the results as published by the partnership.")
     st.caption(sections.caption)
     if sections.headline:
         show_headline(sections, stem)
@@ -283,9 +283,9 @@ def show_headline(sections: PublishedSections, stem: str) -> None:
     st.header("Feeling safe, and knowing how to report", anchor="headline-figures")
     for column, (text, answers) in zip(st.columns(len(sections.headline)), sections.headline):
         with column:
-            st.markdown(f"**{text}**")
+            st.markdown(f"**{markdown_text(text)}**")
             for option, figure in answers:
-                st.metric(option, figure)
+                st.metric(markdown_text(option), figure)
     show_table(
         sections.headline_table[["question", "option", "percentage"]],
         f"{stem}-survey-{sections.year}-headline.csv",
@@ -296,9 +296,9 @@ def show_headline(sections: PublishedSections, stem: str) -> None:
 
 
 def show_question(question: QuestionSection, year: int, stem: str) -> None:
-    st.subheader(question.text)
+    st.subheader(markdown_text(question.text))
     if question.note:
-        st.caption(question.note)
+        st.caption(markdown_text(question.note))
     if question.chart is None:
         st.markdown(NO_FIGURES)
     else:
@@ -308,7 +308,8 @@ def show_question(question: QuestionSection, year: int, stem: str) -> None:
         f"{stem}-survey-{year}-{question.id}.csv",
         labels=RESULT_LABELS,
         kinds=question.kinds,
-        expander="Table",
+        expander=f"Table: {markdown_text(question.text)}",
+        name=f"Table: {question.text}",
     )
 
 
@@ -325,7 +326,7 @@ def show_comparisons(sections: PublishedSections, stem: str) -> None:
         "change, and no test of chance can be made. Read them with care."
     )
     for section in sections.comparisons:
-        st.subheader(section.title)
+        st.subheader(markdown_text(section.title))
         st.markdown("\n".join(f"- {sentence}" for sentence in section.sentences))
         if section.chart is not None:
             show_chart(section.chart, section.alt, height=section.height)
@@ -437,7 +438,7 @@ def _weighted_chart(
 def show_overall(overall: pd.DataFrame, answers: Sequence[str], title: str, file_name: str) -> None:
     """Every respondent's weighted shares for the question: a chart and the table, or, when they are
     withheld, the sentence saying so (no table of blanks)."""
-    st.subheader(f"{title} (all respondents)")
+    st.subheader(f"{markdown_text(title)} (all respondents)")
     if overall["suppressed"].all():
         st.info(f"Fewer than {sv.MIN_GROUP_SIZE} respondents answered this question, so its figures are withheld.")
         return
@@ -449,7 +450,7 @@ def show_overall(overall: pd.DataFrame, answers: Sequence[str], title: str, file
 
 def show_breakdown_heading(grouped: pd.DataFrame, title: str, breakdown: str) -> None:
     """The heading of a breakdown and the groups withheld from it, named with the reason."""
-    st.subheader(f"{title} (by {breakdown.lower()})")
+    st.subheader(f"{markdown_text(title)} (by {breakdown.lower()})")
     reasons = grouped.drop_duplicates("group").set_index("group")["withheld_because"].fillna("")
     withheld = sv.withheld_text(
         sorted(reasons.index[reasons == sv.TOO_FEW]),

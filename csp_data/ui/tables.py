@@ -163,12 +163,14 @@ def show_table(
     hidden: Sequence[str] = (),
     columns: Sequence[str] | None = None,
     expander: str | None = None,
+    name: str | None = None,
 ) -> None:
     """``frame`` as a table (:func:`table_html`) with its CSV download (``file_name``), headings from
     ``labels`` or the shared ones, folded under ``expander`` when a title is given (a table behind a chart,
     drawn only while its fold is open: :func:`csp_data.ui.folds.fold`); when it has no rows, the sentence
     ``empty`` (if given) instead of an empty table and button. ``hidden`` columns are left out of both;
-    ``columns``, if given, are the ones the table shows (in that order), the CSV keeping the rest."""
+    ``columns``, if given, are the ones the table shows (in that order), the CSV keeping the rest. ``name``
+    names the table for a screen reader when the fold's label (Markdown) is not plain text; by default, the label."""
     if frame.empty:
         if empty:
             st.info(empty)
@@ -177,6 +179,6 @@ def show_table(
     shown = frame[list(columns)] if columns is not None else frame
     place = fold(expander, f"{expander} {file_name or ''}") if expander else st
     if place is not None:  # a folded table is drawn only while its fold is open
-        place.html(table_html(shown, labels=labels, kinds=kinds, name=expander))
+        place.html(table_html(shown, labels=labels, kinds=kinds, name=name or expander))
     if file_name:
         download_table(frame, file_name, labels=labels, kinds=kinds)
