@@ -9,6 +9,7 @@ overrides headings for its own columns with ``labels``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -191,3 +192,31 @@ def readable(
             values = values.round(4)
         out[heading if heading not in out.columns else f"{heading} ({name})"] = values
     return out
+
+
+#: A cell a spreadsheet would read as a formula (or a command): "=", "@", a tab or a carriage return first,
+#: or "+" or "-" first in anything but a number ("-3", "+4.5%" stay as they are).
+_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?![\d.,]+%?$))")
+
+
+def _as_text(value):
+    """A text cell as the CSV holds it: an apostrophe before a formula; a carriage return as a line break, so
+    that the cell is quoted (the CSV writer quotes a cell with a line break in it, not one with a lone CR)."""
+    if not isinstance(value, str):
+        return value
+    value = ("'" + value) if _FORMULA.match(value) else value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def csv_bytes(
+    frame: pd.DataFrame, labels: Mapping[str, str] | None = None, kinds: Mapping[str, str] | None = None
+) -> bytes:
+    """``frame`` as every download of the dashboard writes it: :func:`readable`, UTF-8 CSV. A text cell that a
+    spreadsheet would run as a formula (text from a plan, a survey or an uploaded file can start with "=")
+    gets an apostrophe first, which spreadsheets hide and read as "this is text" (OWASP's advice for CSV);
+    a carriage return in a cell is written as a line break."""
+    out = readable(frame, labels, kinds)
+    for name in out.columns:
+        if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
+            out[name] = out[name].map(_as_text)
+    return out.to_csv(index=False).encode("utf-8")

@@ -177,17 +177,16 @@ def unassigned_kpis(plan: Plan) -> list[Kpi]:
 class CsvFile:
     """A table to download as CSV, with its file name and button label. The table (``rows``: a frame, or a
     function that makes it) and its CSV are made only when asked for (:meth:`data`, which a download button
-    calls when clicked), as :func:`csp_data.tables.readable` writes every download of the dashboard."""
+    calls when clicked), as :func:`csp_data.tables.csv_bytes` writes every download of the dashboard."""
 
     rows: pd.DataFrame | Callable[[], pd.DataFrame]
     file_name: str
     label: str
 
     def data(self) -> bytes:
-        from csp_data.tables import readable
+        from csp_data.tables import csv_bytes
 
-        frame = self.rows() if callable(self.rows) else self.rows
-        return readable(frame).to_csv(index=False).encode("utf-8")
+        return csv_bytes(self.rows() if callable(self.rows) else self.rows)
 
 
 def plan_kpi_rows(plan: Plan, kpi_ids: Sequence[str]) -> pd.DataFrame:

@@ -21,7 +21,7 @@ import streamlit as st
 from csp_data import benchmarks as bm
 from csp_data.charts import benchmarks as benchmark_charts
 from csp_data.maps import benchmarks as benchmark_maps
-from csp_data.tables import readable
+from csp_data.tables import csv_bytes
 from csp_data.ui.charts import VegaSpec, finished, show_chart
 from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, benchmark_table
 from csp_data.ui.errors import guard
@@ -341,11 +341,11 @@ def published_views(
 
 def download(frame: pd.DataFrame, file_name: str, labels: dict[str, str] | None = None) -> None:
     """:func:`csp_data.ui.downloads.download_table`'s button (the same label, key and CSV, from
-    :func:`csp_data.tables.readable`), with the CSV written only when the button is pressed, not on every run;
+    :func:`csp_data.tables.csv_bytes`), with the CSV written only when the button is pressed, not on every run;
     headings as on the page unless ``labels`` gives others."""
 
     def csv() -> bytes:
-        return readable(frame, labels or {c: c for c in frame.columns}).to_csv(index=False).encode("utf-8")
+        return csv_bytes(frame, labels or {c: c for c in frame.columns})
 
     st.download_button(
         "Download this table (CSV)", csv, file_name=file_name, mime="text/csv", key=f"download_{file_name}"

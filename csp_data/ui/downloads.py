@@ -1,4 +1,4 @@
-"""Downloads: every table behind a chart as CSV, its headings and numbers as :mod:`csp_data.tables` writes them."""
+"""Downloads: every table behind a chart as CSV, as :func:`csp_data.tables.csv_bytes` writes them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from csp_data.tables import readable
+from csp_data.tables import csv_bytes
 
 
 def download_table(
@@ -22,7 +22,7 @@ def download_table(
     written only when the button is pressed, not on every rerun of the page."""
     st.download_button(
         label,
-        lambda: readable(frame, labels, kinds).to_csv(index=False).encode("utf-8"),
+        lambda: csv_bytes(frame, labels, kinds),
         file_name=file_name,
         mime="text/csv",
         key=f"download_{file_name}",
