@@ -24,6 +24,10 @@ STAFF_PERMISSIONS = {
     "survey": "load a respondent-level survey file",
     "audit": "read the change log",
 }
+#: How long a sign-in lasts, unless ``session_hours`` in ``[staff]`` says otherwise (see
+#: :mod:`csp_data.staff_sessions`); at most :data:`MAX_SESSION_HOURS`.
+DEFAULT_SESSION_HOURS = 12.0
+MAX_SESSION_HOURS = 24.0 * 30
 _GROUP_PREFIX = "group:"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CLAIM_NAME = re.compile(r"^[A-Za-z0-9_:/.-]{1,100}$")
@@ -61,10 +65,13 @@ class StaffAccess:
         ``group:<name>`` entries that hold it.
     group_claim : str
         The identity token's claim that lists a user's groups.
+    session_hours : float
+        How long a sign-in lasts before the user must sign in again.
     """
 
     grants: dict[str, frozenset[str]]
     group_claim: str = "groups"
+    session_hours: float = DEFAULT_SESSION_HOURS
 
     def permissions_for(self, claims) -> frozenset[str]:
         """The permissions a signed-in user's identity claims give (empty: not allowed at all).
@@ -102,10 +109,12 @@ def staff_access(table, where: str = "[staff]") -> StaffAccess:
     """Read the ``[staff]`` setting (from ``.streamlit/secrets.toml``); nothing there allows no one.
 
     The table holds one list per permission, of email addresses and ``"group:<name>"`` entries,
-    and optionally ``group_claim`` (default ``"groups"``)::
+    and optionally ``group_claim`` (default ``"groups"``) and ``session_hours`` (how long a sign-in lasts,
+    default 12)::
 
         [staff]
         group_claim = "groups"
+        session_hours = 12
         police_data = ["analyst@example.gov.uk", "group:csp-analysts"]
         plans = ["group:csp-managers"]
         survey = ["research@example.gov.uk"]
@@ -114,8 +123,9 @@ def staff_access(table, where: str = "[staff]") -> StaffAccess:
     Raises
     ------
     SettingError
-        Naming the setting, for an unknown key, a list that is not of strings, or an entry that is
-        neither an email address nor ``group:<name>``.
+        Naming the setting, for an unknown key, a list that is not of strings, an entry that is
+        neither an email address nor ``group:<name>``, or a ``session_hours`` that is not a number of hours
+        above 0 and at most 720.
     """
     if table is None:
         return StaffAccess(grants={p: frozenset() for p in STAFF_PERMISSIONS})
@@ -124,13 +134,20 @@ def staff_access(table, where: str = "[staff]") -> StaffAccess:
     group_claim = table.get("group_claim", "groups")
     if not isinstance(group_claim, str) or not _CLAIM_NAME.match(group_claim):
         raise SettingError(f'{where} group_claim should be the name of a claim such as "groups", got {group_claim!r}')
+    hours = table.get("session_hours", DEFAULT_SESSION_HOURS)
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= MAX_SESSION_HOURS:
+        raise SettingError(
+            f"{where} session_hours should be how many hours a sign-in lasts, above 0 and at most "
+            f"{MAX_SESSION_HOURS:.0f}, got {hours!r}"
+        )
     grants: dict[str, frozenset[str]] = {}
     for key, value in table.items():
-        if key == "group_claim":
+        if key in ("group_claim", "session_hours"):
             continue
         if key not in STAFF_PERMISSIONS:
             raise SettingError(
-                f"{where} has an unknown key {key!r}; it takes group_claim and {', '.join(STAFF_PERMISSIONS)}"
+                f"{where} has an unknown key {key!r}; it takes group_claim, session_hours and "
+                f"{', '.join(STAFF_PERMISSIONS)}"
             )
         if isinstance(value, str) or not isinstance(value, list | tuple):
             raise SettingError(f'{where} {key} should be a list of email addresses and "group:<name>" entries')
@@ -146,4 +163,8 @@ def staff_access(table, where: str = "[staff]") -> StaffAccess:
                     f'{where} {key} holds {entry!r}, which is neither an email address nor "group:<name>"'
                 )
         grants[key] = frozenset(entries)
-    return StaffAccess(grants={p: grants.get(p, frozenset()) for p in STAFF_PERMISSIONS}, group_claim=group_claim)
+    return StaffAccess(
+        grants={p: grants.get(p, frozenset()) for p in STAFF_PERMISSIONS},
+        group_claim=group_claim,
+        session_hours=float(hours),
+    )

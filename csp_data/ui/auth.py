@@ -10,7 +10,9 @@ button. See docs/modes.md.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
@@ -18,6 +20,10 @@ from streamlit.errors import StreamlitSecretNotFoundError
 from csp_data.access import STAFF_PERMISSIONS, StaffAccess, dashboard_mode, staff_access
 from csp_data.audit import Actor
 from csp_data.plans.wording import markdown_text
+from csp_data.staff_sessions import NO_ISSUE_TIME, SIGNED_OUT, TOO_OLD, record_sign_out, why_sign_in_ended
+from csp_data.ui.context import current_area, current_store
+
+log = logging.getLogger("csp_dashboard")
 
 STAFF_SECTION = "Staff"
 SECRETS_FILE = ".streamlit/secrets.toml"
@@ -40,6 +46,15 @@ SIGN_IN_NEEDED = (
     "This page is for the partnership's staff. Sign in with your work account to use it; everything else on "
     "the site stays open to all."
 )
+#: What a page says when the browser's sign-in has ended (:func:`ended_sign_in`).
+ENDED = {
+    SIGNED_OUT: "This account has signed out since this sign-in was made (in this browser or another). Sign in "
+    "again to use the staff pages.",
+    TOO_OLD: "This sign-in is older than the site allows (session_hours in [staff]). Sign in again to use the "
+    "staff pages.",
+    NO_ISSUE_TIME: "The sign-in provider did not say when this sign-in was made (the identity token has no iat), so "
+    "the site cannot tell whether it has ended. The site's maintainers need a provider that sends it.",
+}
 
 
 def _secret_table(name: str):
@@ -68,8 +83,25 @@ def current_access() -> StaffAccess:
     return staff_access(_secret_table("staff"), f"[staff] in {SECRETS_FILE}")
 
 
-def signed_in() -> bool:
+def _cookie_signed_in() -> bool:
+    """Whether the browser holds Streamlit's sign-in cookie (which may have ended since: :func:`ended_sign_in`)."""
     return bool(st.user.get("is_logged_in", False))
+
+
+def _store_root() -> Path:
+    return current_store(current_area()).root
+
+
+def ended_sign_in() -> str | None:
+    """Why the browser's sign-in no longer counts (signed out elsewhere, too old, no issue time), or None."""
+    if not _cookie_signed_in():
+        return None
+    return why_sign_in_ended(dict(st.user), _store_root(), current_access().session_hours)
+
+
+def signed_in() -> bool:
+    """Whether a sign-in that still counts is held: the cookie, not ended by a sign-out or by its age."""
+    return _cookie_signed_in() and ended_sign_in() is None
 
 
 def current_actor() -> Actor | None:
@@ -89,7 +121,14 @@ def sign_in_button(key: str) -> None:
 
 
 def sign_out_button(key: str) -> None:
+    """Sign out: recorded for the account first (so that no copy of this browser's cookie counts after), then
+    Streamlit's own sign-out, which clears the cookie and ends the session at the provider."""
     if st.button("Sign out", key=key, icon=":material/logout:"):
+        if _cookie_signed_in():
+            try:
+                record_sign_out(_store_root(), dict(st.user))
+            except OSError:
+                log.exception("the sign-out could not be recorded; the sign-in still ends after session_hours")
         st.logout()
 
 
@@ -105,7 +144,7 @@ def require(permission: str) -> Actor:
         st.stop()
     actor = current_actor()
     if actor is None:
-        st.info(SIGN_IN_NEEDED)
+        st.info(ENDED.get(ended_sign_in(), SIGN_IN_NEEDED))
         sign_in_button("page_sign_in")
         st.stop()
     if permission not in current_permissions():

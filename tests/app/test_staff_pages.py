@@ -8,14 +8,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from csp_data.audit import read_changes
+from csp_data.staff_sessions import NO_ISSUE_TIME, SIGNED_OUT, TOO_OLD, last_sign_outs, record_sign_out
 from csp_data.store import Store
-from csp_data.ui.auth import NO_SIGN_IN, NOT_ON_THIS_SITE, SIGN_IN_NEEDED, STAFF_PAGES
+from csp_data.ui.auth import ENDED, NO_SIGN_IN, NOT_ON_THIS_SITE, SIGN_IN_NEEDED, STAFF_PAGES
 from helpers import ROOT, csv_bytes, medway_area_text, shown_tables, street_row
 
 APP = str(ROOT / "app.py")
@@ -34,9 +36,10 @@ STAFF = {
     "survey": ["group:research"],
     "audit": ["ann@example.org", "group:research"],
 }
-ANN = {"is_logged_in": True, "email": "ann@example.org", "name": "Ann", "sub": "ann-1"}
-RITA = {"is_logged_in": True, "email": "rita@example.org", "sub": "rita-1", "groups": ["research"]}
-MALLORY = {"is_logged_in": True, "email": "mallory@example.org", "sub": "mallory-1"}
+SIGNED_IN = {"is_logged_in": True, "iss": "https://id.example.org", "iat": int(time.time())}
+ANN = {**SIGNED_IN, "email": "ann@example.org", "name": "Ann", "sub": "ann-1"}
+RITA = {**SIGNED_IN, "email": "rita@example.org", "sub": "rita-1", "groups": ["research"]}
+MALLORY = {**SIGNED_IN, "email": "mallory@example.org", "sub": "mallory-1"}
 
 
 @pytest.fixture
@@ -165,6 +168,53 @@ def test_the_sidebar_says_who_is_signed_in(site):
     at = app(ANN)
     assert any(c.value == "Signed in as ann@example.org." for c in at.sidebar.caption)
     assert "Sign out" in [b.label for b in at.sidebar.button]
+
+
+# ---- partnership mode: when a sign-in ends ----
+
+
+def test_signing_out_ends_every_copy_of_the_sign_in(site):
+    """Sign out on the page: recorded for the account, so the same cookie (say, copied to another browser
+    before) no longer opens a staff page; another account's sign-in is untouched."""
+    store, _ = site
+    at = open_page(app(ANN), "views/staff_police_data.py")
+    assert at.get("file_uploader")
+    next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
+    assert list(last_sign_outs(store.root)) == ["https://id.example.org ann-1"]
+    copied = open_page(app(ANN), "views/staff_police_data.py")
+    assert [i.value for i in copied.info] == [ENDED[SIGNED_OUT]]
+    assert "Sign in" in buttons(copied) and not copied.get("file_uploader")
+    assert not [c for c in copied.sidebar.caption if c.value.startswith("Signed in as")]
+    assert open_page(app(RITA), "views/staff_survey.py").get("file_uploader")
+
+
+def test_a_sign_in_made_after_the_sign_out_counts(site):
+    store, _ = site
+    record_sign_out(store.root, ANN, now=ANN["iat"] - 5)
+    assert open_page(app(ANN), "views/staff_police_data.py").get("file_uploader")
+    record_sign_out(store.root, ANN, now=ANN["iat"])
+    assert not open_page(app(ANN), "views/staff_police_data.py").get("file_uploader")
+
+
+@pytest.mark.parametrize(
+    ("user", "staff", "ended"),
+    [
+        ({**ANN, "iat": time.time() - 13 * 3600}, STAFF, TOO_OLD),
+        ({**ANN, "iat": time.time() - 2 * 3600}, {**STAFF, "session_hours": 1}, TOO_OLD),
+        ({k: v for k, v in ANN.items() if k != "iat"}, STAFF, NO_ISSUE_TIME),
+        ({**ANN, "iat": "yesterday"}, STAFF, NO_ISSUE_TIME),
+    ],
+    ids=["older than 12 hours", "older than session_hours", "no iat", "iat not a time"],
+)
+def test_a_sign_in_too_old_or_without_its_time_does_not_count(site, user, staff, ended):
+    at = open_page(app(user, staff=staff), "views/staff_plans.py")
+    assert [i.value for i in at.info] == [ENDED[ended]]
+    assert not at.get("data_editor") and not at.get("text_area")
+
+
+def test_a_sign_in_within_session_hours_counts(site):
+    user = {**ANN, "iat": time.time() - 2 * 3600}
+    assert open_page(app(user, staff={**STAFF, "session_hours": 3}), "views/staff_police_data.py").get("file_uploader")
 
 
 # ---- partnership mode: the pages at work ----

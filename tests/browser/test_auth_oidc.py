@@ -164,11 +164,22 @@ def test_an_allowed_user_signs_in_loads_a_month_and_signs_out(partnership, chrom
         ("load police data", "ann@example.org", 7)
     ]
 
+    signed_in_cookies = context.cookies()
     sign_out(page, url)
     page.goto(url + PAGE)
     assert shows(page, "This page is for the partnership's staff")
     assert page.query_selector("[data-testid='stFileUploader']") is None
     context.close()
+
+    # The cookies copied before the sign-out (another browser, a shared computer) no longer open the page.
+    copied = chromium.new_context()
+    copied.add_cookies(signed_in_cookies)
+    page = copied.new_page()
+    page.goto(url + PAGE)
+    assert shows(page, "This account has signed out since this sign-in was made")
+    assert page.query_selector("[data-testid='stFileUploader']") is None
+    assert "Signed in as" not in page.inner_text("[data-testid='stSidebar']")
+    copied.close()
 
 
 @pytest.mark.parametrize("user", [NOT_ALLOWED, UNVERIFIED], ids=["not on the list", "email not verified"])
