@@ -28,7 +28,16 @@ import pandas as pd
 from csp_data.change import Change, compare_counts, describe_change
 from csp_data.config import Area, WardVintage
 from csp_data.periods import Period, describe_coverage, describe_months, month_label
-from csp_data.series import ALL_ASB, ALL_CRIME, Counted, RunQuery, matched_months, month_runs, rate_per_1000
+from csp_data.series import (
+    ALL_ASB,
+    ALL_CRIME,
+    Counted,
+    MatchedMonths,
+    RunQuery,
+    matched_months,
+    month_runs,
+    rate_per_1000,
+)
 from csp_data.words import rank_phrase
 
 MEASURES = ("count", "rate", "change")
@@ -139,6 +148,7 @@ class WardTable:
     change_note: str
     area_change: Change | None
     previous_complete: bool = True  # False when the change compares only some months (both sides shown)
+    compared: MatchedMonths | None = None  # the months the change compares (None: no change)
 
     @property
     def ward_count(self) -> int:
@@ -298,6 +308,7 @@ def build_ward_table(
         previous=previous,
         change_note=change_note,
         previous_complete=matched.complete,
+        compared=matched if matched.basis != "none" else None,
         area_change=area_change,
     )
 
@@ -353,11 +364,22 @@ def ward_summary_sentences(table: WardTable, ward_code: str) -> list[str]:
     else:
         sentences.append(table.rate_note)
     if table.previous is not None:
-        sentences.append(
-            f"Against the previous equal period ({table.previous.span_label}: {int(row['previous_incidents']):,}), "
-            f"{noun} in {name} {row['change_text']}."
-        )
+        sentences.append(_change_sentence(table, row, noun, name))
     return sentences
+
+
+def _change_sentence(table: WardTable, row: pd.Series, noun: str, name: str) -> str:
+    """The ward's change, naming what it compares: the previous equal period when every month of both is
+    loaded; otherwise the months compared, with both counts (the ward's count for the period is not one side)."""
+    before = int(row["previous_incidents"])
+    compared = table.compared
+    if compared is None or (compared.complete and not compared.longer_term):
+        return f"Against the previous equal period ({table.previous.span_label}: {before:,}), {noun} in {name} {row['change_text']}."
+    why = compared.label if compared.longer_term else "the months loaded in both periods"
+    return (
+        f"Comparing {describe_months(compared.current_months)} with {describe_months(compared.previous_months)} "
+        f"({why}: {int(row['compared_incidents']):,} against {before:,}), {noun} in {name} {row['change_text']}."
+    )
 
 
 @dataclass(frozen=True)

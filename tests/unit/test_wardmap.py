@@ -478,3 +478,60 @@ def test_selected_ward_code():
     assert maps.selected_ward_code({"selection": {"indices": {}, "objects": {}}}) is None
     assert maps.selected_ward_code(None) is None
     assert maps.selected_ward_code({"selection": {"objects": {"wards": [{"type": "Feature"}]}}}) is None
+
+
+class PeriodQueries:
+    """Answers ``ward_counts`` from a table of counts by (first month, last month, kind)."""
+
+    def __init__(self, counts: dict[tuple[date, date, str], dict[str, int]]):
+        self.counts = counts
+
+    def __call__(self, name, **params):
+        assert name == "ward_counts"
+        counts = self.counts.get((params["first"], params["last"], params["kind"]), {})
+        return fake_counts(counts, population=params["vintage"] == "2023")
+
+
+def test_the_ward_change_names_the_months_it_compares_when_not_all_are_loaded(area):
+    """Jan–Apr 2024 loaded beside all of 2025: the change is Jan–Apr against Jan–Apr, and the sentence gives
+    both of those counts, not the year's 300 against the four months' 100."""
+    queries = PeriodQueries(
+        {
+            (JAN, DEC, "crime"): {"W1": 300},
+            (JAN, date(2025, 4, 1), "crime"): {"W1": 110},
+            (date(2024, 1, 1), date(2024, 4, 1), "crime"): {"W1": 100},
+        }
+    )
+    loaded = [date(2024, m, 1) for m in range(1, 5)] + LOADED_2025
+    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, loaded)
+    assert wardmap.ward_summary_sentences(table, "W1")[-1] == (
+        "Comparing Jan 2025 to Apr 2025 with Jan 2024 to Apr 2024 (the months loaded in both periods: 110 against "
+        f"100), crime in Alpha {describe_change(compare_counts(110, 100))}."
+    )
+
+
+def test_the_ward_change_says_when_it_reaches_further_back(area):
+    queries = PeriodQueries(
+        {
+            (JAN, DEC, "crime"): {"W1": 300},
+            (JAN, date(2025, 11, 1), "crime"): {"W1": 280},
+            (date(2022, 1, 1), date(2022, 11, 1), "crime"): {"W1": 200},
+        }
+    )
+    loaded = [date(2022, m, 1) for m in range(1, 12)] + LOADED_2025
+    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, loaded)
+    assert wardmap.ward_summary_sentences(table, "W1")[-1] == (
+        "Comparing Jan 2025 to Nov 2025 with Jan 2022 to Nov 2022 (three-year comparison: 280 against 200), "
+        f"crime in Alpha {describe_change(compare_counts(280, 200))}."
+    )
+
+
+def test_the_ward_change_over_whole_periods_is_against_the_previous_equal_period(area):
+    queries = PeriodQueries(
+        {(JAN, DEC, "crime"): {"W1": 120}, (date(2024, 1, 1), date(2024, 12, 1), "crime"): {"W1": 80}}
+    )
+    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, LOADED_2024_2025)
+    assert wardmap.ward_summary_sentences(table, "W1")[-1] == (
+        f"Against the previous equal period (Jan 2024 to Dec 2024: 80), crime in Alpha "
+        f"{describe_change(compare_counts(120, 80))}."
+    )
