@@ -74,8 +74,7 @@ def area_csp_code(df: pd.DataFrame, csp_code: str | None, names: Sequence[str]) 
     if csp_code:
         if csp_code not in codes:
             raise BenchmarkError(
-                f"the area's CSP code {csp_code!r} is not in the ONS benchmark table; check area.csp_code in the "
-                "area file"
+                f"The area's CSP code {csp_code!r} is not in the ONS benchmark table; check csp_code in the area file"
             )
         return csp_code
     for name in names:
@@ -84,8 +83,8 @@ def area_csp_code(df: pd.DataFrame, csp_code: str | None, names: Sequence[str]) 
         except BenchmarkError:
             continue
     raise BenchmarkError(
-        f"no CSP in the ONS benchmark table is called {' or '.join(repr(n) for n in names)}; "
-        "set area.csp_code in the area file"
+        f"No CSP in the ONS benchmark table is called {' or '.join(repr(n) for n in names)}; "
+        "set csp_code in the area file"
     )
 
 

@@ -10,6 +10,7 @@ Overview page and the scrutiny pack both use it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,18 +71,25 @@ class CrimePicture:
 
 
 def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table) -> Peers | None:
-    """The area's rank and interval verdict for all recorded crime in the newest ONS year; None without a table.
+    """The area's rank and interval verdict for all recorded crime in the newest ONS year; None without a table,
+    and without a rank (its sentence saying why) when the table does not hold the area. Peers the area file names
+    that the table does not hold are left out (the Benchmarking page names them).
 
     ``read_table`` reads the table from its path (the app passes one that keeps it for every page)."""
     try:
         path = bm.find_benchmark_table(store_dir or area.store_dir, area.area_file.parent)
         table = read_table(path)
-        code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name])
-        rows = table[table["offence_group"] == TOTAL]  # all crime only: a 23rd of the table for each step below
-        peers = bm.resolve_peers(rows, area.peers) if area.peers else []
-        summary = bm.group_summary(rows, code, peers, table["period_end"].max())
     except (CspDataError, ValueError, FileNotFoundError):
         return None
+    try:
+        code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name])
+        rows = table[table["offence_group"] == TOTAL]  # all crime only: a 23rd of the table for each step below
+        known, _ = bm.usable_peer_names(rows, area.peers, code)  # a peer the table does not name is left out
+        summary = bm.group_summary(rows, code, bm.resolve_peers(rows, known), table["period_end"].max())
+    except (CspDataError, ValueError) as error:
+        reason = str(error).rstrip(".")
+        reason = reason[:1].lower() + reason[1:]
+        return Peers("", None, None, 0, math.nan, None, f"No comparison with similar areas is given: {reason}.")
     row = summary.table[summary.table["is_area"]].iloc[0]
     rate = None if pd.isna(row["rate_per_1000"]) else float(row["rate_per_1000"])
     return Peers(

@@ -32,6 +32,11 @@ from csp_data.words import slug
 PEERS_KEY, PERIOD_KEY, OFFENCE_KEY = "benchmark_peers", "benchmark_period", "benchmark_offence"
 NO_TABLE = "No ONS benchmark table is held for this dashboard, so the area cannot be compared with similar areas."
 NO_TABLE_HINT = "The site's maintainers can load the ONS crime tables for Community Safety Partnerships."
+AREA_CODE_HINT = (
+    "The ONS tables are loaded, but this partnership is not found in them as the area file names it. The site's "
+    'maintainers can correct csp_code in the area file (the README\'s "Configure another partnership" says where '
+    "to find it)."
+)
 CHOICE_HINT = "Choose another year, offence group or peer list."
 NO_PEERS = "The group's table, chart, ranks and map appear once at least one peer CSP is chosen under “Peer group”."
 BOUNDARY_HINT = "The rest of the page is unaffected; the site's maintainers can rebuild the map's boundaries."

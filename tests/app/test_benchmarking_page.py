@@ -13,6 +13,9 @@ import pytest
 from scipy.stats import chi2
 from streamlit.testing.v1 import AppTest
 
+from csp_data.config import load_area
+from csp_data.figures.context import peer_position
+from csp_data.ui import benchmarking as bench_ui
 from helpers import ROOT, shown_tables
 
 APP = str(ROOT / "app.py")
@@ -303,7 +306,25 @@ def test_area_code_not_in_table_is_a_message(tmp_path, monkeypatch):
     monkeypatch.setenv("CSP_AREA_FILE", _area_file(tmp_path, ["Swindon"], "E22999999"))
     at = run_page()
     assert not at.exception
-    assert "'E22999999' is not in the ONS benchmark table" in at.error[0].value
+    message = at.error[0].value
+    assert message.startswith("The area's CSP code 'E22999999' is not in the ONS benchmark table")
+    assert bench_ui.AREA_CODE_HINT in message and bench_ui.NO_TABLE_HINT not in message  # the table is loaded
+
+
+def test_peer_position_gives_the_true_reason_and_keeps_the_peers_it_can(tmp_path):
+    """The Overview and the pack: a CSP code the table lacks is said as such (not "no table is loaded"); a peer
+    name it lacks is left out and the others still make the group."""
+    wrong = peer_position(load_area(_area_file(tmp_path, ["Swindon"], "E22999999")), ROOT / "data" / "medway" / "store")
+    assert wrong is not None and wrong.rank is None
+    assert wrong.sentence == (
+        "No comparison with similar areas is given: the area's CSP code 'E22999999' is not in the ONS benchmark "
+        "table; check csp_code in the area file."
+    )
+    (tmp_path / "b").mkdir()
+    one_unknown = peer_position(
+        load_area(_area_file(tmp_path / "b", ["Atlantis", "Swindon"])), ROOT / "data" / "medway" / "store"
+    )
+    assert one_unknown.group_size == 2 and one_unknown.rank in (1, 2)
 
 
 # --------------------------------------------------------------------------

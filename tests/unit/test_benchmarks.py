@@ -1109,11 +1109,11 @@ def test_choices_that_cannot_be_met_are_messages_for_users(workbook_frame):
         (lambda: bm.resolve_peers(workbook_frame, ["Gotham"]), "no CSP matches peer name(s): 'Gotham'"),
         (
             lambda: bm.area_csp_code(workbook_frame, "E22999999", ["Medway"]),
-            "the area's CSP code 'E22999999' is not in the ONS benchmark table; check area.csp_code in the area file",
+            "The area's CSP code 'E22999999' is not in the ONS benchmark table; check csp_code in the area file",
         ),
         (
             lambda: bm.area_csp_code(workbook_frame, None, ["Gotham"]),
-            "no CSP in the ONS benchmark table is called 'Gotham'; set area.csp_code in the area file",
+            "No CSP in the ONS benchmark table is called 'Gotham'; set csp_code in the area file",
         ),
         (lambda: bm.group_summary(workbook_frame, MEDWAY, [], "2024-12-31", "fraud"), "unknown offence_group 'fraud'"),
         (lambda: bm.load_benchmarks([]), "no benchmark files given"),
