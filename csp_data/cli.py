@@ -70,6 +70,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"({sum(r.rows_read for r in skipped):,} rows read, none in the area)."
         )
     months = sorted({r.month for r in recorded})
+    if not recorded:
+        print(f"Nothing was loaded: the store {store.root} is as it was.")
+        return 0
     print(f"Loaded {len(months)} month(s) into {store.root}")
     return 0
 

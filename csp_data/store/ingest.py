@@ -153,7 +153,8 @@ def ingest(
     error, since it is unclear which copy is meant. A month for which no file keeps a row in the
     area is refused unless ``allow_empty`` (a misspelt district in the area file, or another area's
     files, would otherwise be recorded as loaded months with nothing in them). Files of other forces
-    with no rows in the area, beside a file that has some, are reported but not put in the ledger.
+    with no rows in the area, beside a file that has some (in this load or an earlier one), are reported
+    but not put in the ledger; when that is all there is, no new version is made.
 
     Returns
     -------
@@ -219,6 +220,8 @@ def ingest(
                     pending, pending_rows = [], 0
 
             reports = _recorded(reports, store, allow_empty, area.territorial_force_keys)
+            if build is None and not any(r.recorded for r in reports):
+                return reports  # nothing to record (other forces' files only): no new version, the store as it was
             build = build or stack.enter_context(store.building())
             _write_all(pool, build, pending)
             ledger_rows = [

@@ -354,6 +354,31 @@ def test_other_forces_files_without_rows_in_the_area_are_skipped(tmp_path, medwa
     assert [(r.force, r.recorded) for r in reports] == [("Essex Police", False), ("Kent Police", True)]
     assert [r["force"] for r in store.read_ledger().to_pylist()] == ["Kent Police"]
 
+    # Later, the Essex file alone: the month is loaded for Kent, so it is skipped, and as nothing is recorded
+    # no new version is made (the app's caches are keyed on the version).
+    version, ledger = store.version(), store.read_ledger().to_pylist()
+    again = ingest([tmp_path / "in" / "2025-03-essex-street.csv"], medway_area, store)
+    assert [(r.force, r.recorded) for r in again] == [("Essex Police", False)]
+    assert store.version() == version and store.read_ledger().to_pylist() == ledger
+    assert len(list((store.root / "versions").iterdir())) == 1
+
+
+def test_the_command_line_says_nothing_was_loaded(tmp_path, medway_area, medway_points, capsys):
+    from csp_data.cli import main
+
+    (tmp_path / "2025-03-kent-street.csv").write_bytes(
+        csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])])
+    )
+    essex = tmp_path / "2025-03-essex-street.csv"
+    essex.write_bytes(csv_bytes([street_row("2025-03", "Robbery", 0.5, 51.7, "Chelmsford 001A", force="Essex Police")]))
+    area = ["--area", str(medway_area.area_file), "--store", str(tmp_path / "store")]
+    assert main(["ingest", *area, "--quiet", str(tmp_path / "2025-03-kent-street.csv")]) == 0
+    capsys.readouterr()
+    assert main(["ingest", *area, "--quiet", str(essex)]) == 0
+    out = capsys.readouterr().out
+    assert "Skipped 1 file(s) of 1 other force(s) with no rows in Medway (1 rows read, none in the area)." in out
+    assert out.rstrip().endswith(f"Nothing was loaded: the store {tmp_path / 'store'} is as it was.")
+
 
 # ---- zip members ----
 
