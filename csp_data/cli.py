@@ -9,6 +9,7 @@ import argparse
 import errno
 import os
 import re
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -114,15 +115,20 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0 if health.ok else 1
     print(f"{area.name}: store {store.root} (version {health.version})")
     for problem in health.problems:  # this is status: the hint to run it again would send the user round
-        print(f"problem: {problem.replace(REPAIR_HINT, 'Run `python -m csp_data repair` to fix it.')}")
+        problem = problem.replace(REPAIR_HINT, "Run `python -m csp_data repair` to fix it.")
+        print(f"problem: {_for_this_store(problem, args)}")
     for item in health.damaged:
         print(f"damaged: the file for {item.month} ({item.force}) cannot be read whole: {item.path}")
     if health.damaged:
-        print("Run `python -m csp_data repair` to drop the damaged files, then load those months again.")
+        print(
+            _for_this_store(
+                "Run `python -m csp_data repair` to drop the damaged files, then load those months again.", args
+            )
+        )
     if health.problems:
         return 1
     if not health.ledger:
-        print("No months loaded. Load police.uk files with: python -m csp_data ingest PATH...")
+        print(_for_this_store("No months loaded. Load police.uk files with: python -m csp_data ingest PATH...", args))
         return 0 if health.ok else 1
     headers = ["month", "force", "read", "kept", "no location", "outside area", "malformed", "in no ward", "loaded at"]
     counted = ("rows_read", "rows_kept", "no_location", "outside_area", "malformed", "in_no_ward")
@@ -432,12 +438,24 @@ def os_error_words(exc: OSError, writes_store: bool) -> str:
     return f"{where}{exc.strerror or exc}"
 
 
+_COMMAND = re.compile(r"python -m csp_data (ingest|status|repair|remove|report)\b")
+
+
+def _for_this_store(text: str, args: argparse.Namespace) -> str:
+    """A hint naming another command (`python -m csp_data repair`) with the --area and --store this one was
+    given, so that running it as written acts on the same partnership's store, not Medway's."""
+    chosen = [
+        f"--{name} {shlex.quote(str(value))}" for name in ("area", "store") if (value := getattr(args, name, None))
+    ]
+    return _COMMAND.sub(lambda found: " ".join([found.group(0), *chosen]), text) if chosen else text
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except CspDataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_for_this_store(str(exc), args)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted; the store is as it was", file=sys.stderr)
@@ -458,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
             else ""
         )
         print(
-            f"error: an unexpected problem ({type(exc).__name__}). {state}"
+            f"error: an unexpected problem ({type(exc).__name__}). {_for_this_store(state, args)}"
             "Set CSP_DEBUG=1 to see the details, and please report them.",
             file=sys.stderr,
         )

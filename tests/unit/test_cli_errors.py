@@ -105,3 +105,22 @@ def test_status_of_a_store_folder_that_is_not_there(capsys, tmp_path):
         f"error: there is no store at {tmp_path / 'stroe'}: no such folder. Check --store; a first load creates "
         "the store in the folder --store names (python -m csp_data ingest --store FOLDER PATH...)."
     ]
+
+
+def test_a_hint_to_run_another_command_names_the_same_area_and_store(capsys, tmp_path, medway_area):
+    """Another partnership's user runs `remove --area swale.toml`: the hint to run status must act on Swale's
+    store, not Medway's (the default)."""
+    store = tmp_path / "my store"
+    store.mkdir()
+    area = str(medway_area.area_file)
+    assert cli.main(["remove", "--area", area, "--store", str(store), "--month", "2019-01"]) == 2
+    err = capsys.readouterr().err
+    assert f"`python -m csp_data status --area {area} --store '{store}'` lists what is" in err
+    assert cli.main(["status", "--area", area, "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert f"Load police.uk files with: python -m csp_data ingest --area {area} --store '{store}' PATH..." in out
+
+
+def test_without_area_or_store_a_hint_is_as_written():
+    args = cli.build_parser().parse_args(["remove", "--month", "2019-01"])
+    assert cli._for_this_store("run `python -m csp_data status`", args) == "run `python -m csp_data status`"
