@@ -55,6 +55,11 @@ class Population:
     value_field: str
     source: str
 
+    @property
+    def cited(self) -> str:
+        """The source with its year, once: 'ONS, mid-2022 estimates' stays; 'ONS estimates (mid-2022)'."""
+        return self.source if self.year in self.source else f"{self.source} ({self.year})"
+
 
 @dataclass(frozen=True)
 class Contact:

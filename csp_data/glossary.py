@@ -33,8 +33,9 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "Most Similar Group",
-        "The areas the Home Office judges most like this one in population, deprivation and other factors "
-        "that drive crime, so that its crime rate can be compared fairly.",
+        "A group of areas like this one in population, deprivation and other things that drive crime, so that "
+        "its crime rate can be compared fairly. The Home Office drew up such groups but no longer keeps them up "
+        "to date; the Benchmarking page starts from the partnership's own list and lets you choose others.",
         (r"Most Similar Group", r"similar areas"),
     ),
     Term(
@@ -58,8 +59,8 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "Not significantly different",
-        "The same idea for a comparison with an average: the area's interval includes the average, so the gap "
-        "could be chance.",
+        "Said of an area compared with an average: the area's 95% confidence interval includes the average, so "
+        "the gap between them could be chance.",
         (r"not significantly different",),
     ),
     Term(
@@ -156,8 +157,9 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "Weighted share",
-        "A survey figure adjusted so that the people who answered stand for the area's residents by age, sex "
-        "and place, as the published survey results are.",
+        "A survey figure adjusted so that the people who answered stand for the area's residents (by age, sex "
+        "and place, say): groups who answered in larger or smaller numbers than their share of residents count "
+        "for their share.",
         (r"[Ww]eighted",),
     ),
     Term(
@@ -261,6 +263,47 @@ TERMS: tuple[Term, ...] = (
         "RSL (Registered Social Landlord)",
         "A housing association or other landlord, not the council, registered to provide social housing.",
         (r"\bRSLs?\b",),
+    ),
+    Term(
+        "County lines",
+        "Drug dealing in which gangs from cities supply drugs to towns through a dedicated phone line, often "
+        "using children or vulnerable adults to carry drugs and money.",
+        (r"[Cc]ounty lines",),
+    ),
+    Term(
+        "Clear, Hold, Build",
+        "A police approach to organised crime in a neighbourhood: clear it of offenders by enforcement, hold it "
+        "so that others do not move in, and build, with partners and residents, a community that resists their "
+        "return.",
+        (r"Clear, Hold,? Build",),
+    ),
+    Term(
+        "Section 59 notice",
+        "A police warning to someone driving or riding in a careless, inconsiderate or anti-social way (section "
+        "59 of the Police Reform Act 2002); if it happens again, the police can seize the vehicle.",
+        (r"Section 59",),
+    ),
+    Term(
+        "Naloxone",
+        "A medicine that reverses an overdose of heroin or other opioids for long enough to get medical help.",
+        (r"[Nn]aloxone",),
+    ),
+    Term(
+        "Nitazenes",
+        "Very strong man-made opioids, sometimes found mixed into heroin and other drugs, which make overdoses "
+        "and deaths more likely.",
+        (r"[Nn]itazenes?",),
+    ),
+    Term(
+        "Best Bar None",
+        "A national award scheme for pubs, bars and clubs that are run safely and responsibly.",
+        (r"Best Bar None",),
+    ),
+    Term(
+        "Exact interval (Poisson)",
+        "A 95% confidence interval worked out exactly from the way counts of events vary by chance, rather than "
+        "from an approximation that is poor for small counts such as a ward's in a month.",
+        (r"exact Poisson", r"[Ee]xact 95% interval", r"exact interval"),
     ),
 )
 

@@ -18,7 +18,7 @@ LEDGER_HEADINGS = {
 area = ui.current_area()
 st.title("Data and methods")
 rates = (
-    f"per 1,000 residents, using {area.population.source} ({area.population.year})"
+    f"per 1,000 residents, using {area.population.cited}"
     if area.population
     else "not given: no population figures are configured for this area's wards"
 )

@@ -196,7 +196,7 @@ def _rate_note(area: Area, vintage: WardVintage, has_rates: bool, area_populatio
             f"{area.ward_vintage(population.vintage).label}, so no rates are given for these wards."
         )
     return (
-        f"Rates are per 1,000 residents, using {population.source} ({population.year}); "
+        f"Rates are per 1,000 residents, using {population.cited}; "
         f"{area.short_name} total {area_population:,} residents."
     )
 

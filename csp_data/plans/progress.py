@@ -261,7 +261,8 @@ def progress_rules_text() -> list[str]:
         "(crime, ASB) that is a real fall: the 95% interval of the change lies wholly below no change. For "
         "one it aims to increase, a real rise.",
         f"{a.symbol} **{a.name}**: within normal variation: the 95% interval includes no change (an "
-        "interval that just touches no change counts as amber). None in either period is no change.",
+        "interval that just touches no change counts as amber). A series with none in both periods has not "
+        "changed, so it is amber too.",
         f"{r.symbol} **{r.name}**: a real change the other way (for a series to reduce, a real rise).",
         f"{n.symbol} **{n.name}**: no month of the period can be compared with the same month of an "
         "earlier year, because none is loaded.",

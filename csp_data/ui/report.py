@@ -69,8 +69,13 @@ def pack_bytes(
 
 
 def _period_words(period: Period) -> str:
+    """The period as the pack's caption names it: 'the latest 12 months (Jan 2025 to Dec 2025)', 'financial
+    year 2024/25 (...)', or the months chosen."""
     title = period_title(period)
-    return title if title == period.span_label else title.lower()
+    if title == period.span_label:
+        return title
+    words = title[:1].lower() + title[1:]
+    return f"{'the ' if words.startswith('latest') else ''}{words} ({period.span_label})"
 
 
 def scrutiny_pack_sidebar(area: Area, period: Period | None) -> None:

@@ -133,7 +133,9 @@ def test_another_period_hides_the_pack_made_for_the_last(builds):
     at = run_app(period_kind="Financial year (April to March)", report_ready=at.session_state[READY_KEY])
     assert not at.exception
     assert pack_downloads(at) == []
-    assert any("briefing of financial year" in c.value for c in at.sidebar.caption)
+    assert any("briefing of financial year 2025/26 (Apr 2025 to Mar 2026)" in c.value for c in at.sidebar.caption), [
+        c.value for c in at.sidebar.caption
+    ]
     assert len(builds) == 1
 
 

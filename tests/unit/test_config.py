@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from csp_data.config import load_area
@@ -130,3 +132,16 @@ def test_a_contact_address_keeps_one_line_a_part(tmp_path):
         path.unlink(missing_ok=True)
     assert contact.address == "Gun Wharf\nDock Road\nChatham, Kent ME4 4TR"
     assert contact.email == "safer.medway@example.org"
+
+
+def test_the_population_source_names_its_year_once():
+    from csp_data.config import Population
+
+    def population(source: str) -> Population:
+        return Population(Path("x.csv"), "2023", "mid-2022", "code", "value", source)
+
+    assert population("ONS, mid-2022 population estimates for 2023 electoral wards").cited == (
+        "ONS, mid-2022 population estimates for 2023 electoral wards"
+    )
+    assert population("ONS ward population estimates").cited == "ONS ward population estimates (mid-2022)"
+    assert load_area().population.cited == "ONS, mid-2022 population estimates for 2023 electoral wards"
