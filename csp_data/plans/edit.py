@@ -71,8 +71,18 @@ def parse_target(text: str | None, kpi_id: str) -> float | str | None:
 
 
 def number_text(value: float) -> str:
-    """A number as the plan file writes it, exactly: ``28526``, ``99.9`` (never rounded, as ``%g`` would)."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    """A number as the plan file writes it, exactly: ``28526``, ``99.9``, ``1.0e-05`` (never rounded, as ``%g``
+    would; a mantissa without a point gets ".0", without which YAML would read ``1e-05`` as text)."""
+    if float(value).is_integer():
+        return str(int(value))
+    text = repr(float(value))
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
+
+
+#: Characters a plan's text cannot hold: control characters (but tab and line breaks) and the Unicode line and
+#: paragraph separators, which YAML refuses or reads as line breaks, and which no page or pack can show.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _yaml_scalar(value: object) -> str:
@@ -127,6 +137,11 @@ def apply_edits(text: str, edits: list[FieldEdit]) -> str:
         raise PlanEditError(f"the plan file cannot be read as YAML ({exc}); correct it by hand first") from None
     spans = []
     for edit in edits:
+        if isinstance(edit.value, str) and (bad := _UNWRITABLE.search(edit.value)):
+            raise PlanEditError(
+                f"The {edit.field} of {edit.kind} {edit.id} holds a character that cannot be shown or saved "
+                f"(U+{ord(bad.group()):04X}, a control character); remove it and save again"
+            )
         node = _find(root, edit)
         start, end = node.start_mark.index, node.end_mark.index
         replacement = _yaml_scalar(edit.value)

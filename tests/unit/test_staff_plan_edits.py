@@ -234,3 +234,41 @@ def test_the_pages_kpi_table_read_back_unchanged_is_no_edit(plan_file):
         FieldEdit("kpi", "k24_recorded_crime", "target", "reduce"),
         FieldEdit("kpi", "k24_recorded_crime_rate", "value", None),
     ]
+
+
+@pytest.mark.parametrize("value", [1e-05, 0.00001234, 2.5e-10, 99.9, 0.5])
+def test_a_small_decimal_is_saved_as_a_number(plan_file, value):
+    """1e-05 is text to YAML (its float needs a point): the file gets 1.0e-05 and reads back as the number."""
+    before = plan_file.read_bytes()
+    save_edits(
+        plan_file,
+        [
+            FieldEdit("kpi", "k24_recorded_crime_rate", "value", value),
+            FieldEdit("kpi", "k24_recorded_crime_rate", "target", value),
+        ],
+        hashlib.sha256(before).hexdigest(),
+    )
+    kpi = {k.id: k for k in load_plans(plan_file)[0].kpis}["k24_recorded_crime_rate"]
+    assert (kpi.value, kpi.target) == (value, value)
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9f", "\u2028", "\u2029"])
+def test_text_with_a_control_character_is_refused_naming_the_field(plan_file, character):
+    before = plan_file.read_bytes()
+    with pytest.raises(
+        PlanEditError, match=r"The summary of plan csp_2024_28 holds a character that cannot be shown"
+    ) as caught:
+        save_edits(
+            plan_file,
+            [FieldEdit("plan", "csp_2024_28", "summary", f"Four{character}priorities")],
+            hashlib.sha256(before).hexdigest(),
+        )
+    assert f"U+{ord(character):04X}" in str(caught.value)
+    assert plan_file.read_bytes() == before
+
+
+def test_tabs_and_line_breaks_are_kept(plan_file):
+    before = plan_file.read_bytes()
+    text = "Four priorities:\tone\nand two\r\nand three"
+    save_edits(plan_file, [FieldEdit("plan", "csp_2024_28", "summary", text)], hashlib.sha256(before).hexdigest())
+    assert load_plans(plan_file)[0].summary == text
