@@ -219,6 +219,7 @@ def comparison_chart(comparison: pd.DataFrame, colours: Mapping[str, str] | None
         axis=alt.Axis(values=_SHARE_TICKS),
     )
     data["label"] = _share_labels(data["percentage"])
+    data["bar_label"] = data["year"] + ": " + data["label"]  # each bar names its year: not by colour alone
     bars = (
         alt.Chart()
         .mark_bar()
@@ -237,7 +238,7 @@ def comparison_chart(comparison: pd.DataFrame, colours: Mapping[str, str] | None
     labels = (
         alt.Chart()
         .mark_text(align="left", dx=4, color="#000000", fontSize=11)
-        .encode(x=x, y=y, yOffset=alt.YOffset("year:N", sort=years), text="label:N")
+        .encode(x=x, y=y, yOffset=alt.YOffset("year:N", sort=years), text="bar_label:N")
     )
     per_answer = _bar_height(order, max(len(years), 1) * 18 + 8)
     return alt.layer(bars, labels, data=data).properties(height=per_answer * max(data["answer"].nunique(), 1))

@@ -182,6 +182,9 @@ def test_comparison_chart_colours_years_by_their_one_colour(surveys):
         ("2016", "People using drugs", "57.0%"),
         ("2024", "People using drugs", "70.0%"),
     ]
+    # Each bar's label names its year, so that the years are told apart without colour (WCAG 1.4.1).
+    assert spec["layer"][1]["encoding"]["text"]["field"] == "bar_label"
+    assert sorted(d["bar_label"] for d in data) == ["2016: 51.5%", "2016: 57.0%", "2024: 70.0%"]
 
 
 def test_survey_colours_stand_out_on_white():
