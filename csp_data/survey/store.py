@@ -105,16 +105,32 @@ def save_responses(
     )
 
 
-def _remove_replaced(folder: Path, current: Path) -> None:
-    now = time.time()
+def _remove_replaced(folder: Path, current: Path | None = None) -> None:
+    """Remove the files earlier loads replaced, once :data:`KEEP_SECONDS` have passed since the last switch of
+    the link (a reader that opened one before it can finish): respondent-level data is not kept longer than it
+    is used. Called by each load and each look-up of the file in use, so it does not wait for another load.
+    A store this process cannot write (a read-only replica) is left for one that can."""
+    link = folder / CURRENT_LINK
+    try:
+        current = current or folder / Path(os.readlink(link)).name
+        switched = link.lstat().st_mtime
+    except OSError:
+        return
+    if time.time() - switched <= KEEP_SECONDS:
+        return
     for path in folder.glob("responses-*.parquet"):
-        try:
-            if path != current and now - path.stat().st_mtime > KEEP_SECONDS:
+        if path != current:
+            try:
                 path.unlink()
-        except FileNotFoundError:
-            pass
+            except FileNotFoundError:
+                pass
+            except OSError:
+                return
     for stray in folder.glob(".current-*"):
-        stray.unlink(missing_ok=True)
+        try:
+            stray.unlink(missing_ok=True)
+        except OSError:
+            return
 
 
 def stored_responses_file(store_root: str | Path) -> Path | None:
@@ -125,7 +141,10 @@ def stored_responses_file(store_root: str | Path) -> Path | None:
     except (FileNotFoundError, OSError):
         return None
     path = link.parent / Path(target).name  # only ever a file of this folder
-    return path if path.is_file() else None
+    if not path.is_file():
+        return None
+    _remove_replaced(link.parent, path)
+    return path
 
 
 Query = Callable[..., pd.DataFrame]

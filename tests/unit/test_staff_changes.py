@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import zipfile
 
 import pytest
@@ -18,7 +19,7 @@ from csp_data.audit import Actor, audit_log_path, read_changes
 from csp_data.changes import UploadError, load_police_data, load_survey_file, remove_police_data, safe_file_name
 from csp_data.store import Database, Store
 from csp_data.survey import read_survey_responses, weighted_proportions
-from csp_data.survey.store import read_stored_responses, stored_responses_file
+from csp_data.survey.store import KEEP_SECONDS, read_stored_responses, stored_responses_file
 from helpers import ROOT, csv_bytes, street_row
 
 ANN = Actor(email="ann@example.org", name="Ann", subject="ann-1")
@@ -212,6 +213,17 @@ def test_a_second_survey_file_replaces_the_first(store, medway_area):
         assert len(read_stored_responses(second, database.query).respondents) == 11
     finally:
         database.close()
+
+    # Once KEEP_SECONDS have passed since the switch, the replaced file (respondent-level data) is removed at the
+    # next look-up of the file in use: no further load is needed.
+    link = second.parent / "current.parquet"
+    switched = link.lstat().st_mtime
+    os.utime(link, (switched - KEEP_SECONDS + 5, switched - KEEP_SECONDS + 5), follow_symlinks=False)
+    assert stored_responses_file(store.root) == second and first.exists()  # not yet
+    os.utime(link, (switched - KEEP_SECONDS - 5, switched - KEEP_SECONDS - 5), follow_symlinks=False)
+    assert stored_responses_file(store.root) == second
+    assert not first.exists() and second.exists()
+    assert sorted(p.name for p in second.parent.iterdir()) == ["current.parquet", second.name]
 
 
 @pytest.mark.parametrize(
