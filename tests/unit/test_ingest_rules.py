@@ -598,7 +598,9 @@ def test_status_after_a_rebuilt_ledger_shows_unknown_counts_as_unknown(loaded):
     folder = loaded.root / "versions" / loaded.current_version()
     (folder / "ledger.parquet").write_bytes(b"junk")
     damaged = run_cli("status", "--store", str(loaded.root))
-    assert "problem:" in damaged.stdout and "Run `python -m csp_data repair` to fix it." in damaged.stdout
+    # the hint names the store this status was asked of, so that running it as written repairs that store
+    assert "problem:" in damaged.stdout
+    assert f"Run `python -m csp_data repair --store {loaded.root}` to fix it." in damaged.stdout
     assert "csp_data status` to see" not in damaged.stdout
     run_cli("repair", "--store", str(loaded.root))
     result = run_cli("status", "--store", str(loaded.root))
