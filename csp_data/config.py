@@ -209,6 +209,8 @@ def _forces(match: dict, path: Path) -> tuple[str, ...]:
 
 def _existing_file(base: Path, relative: str, path: Path, where: str) -> Path:
     resolved = (base / relative).resolve()
+    if resolved.is_dir():
+        raise AreaFileError(path, f"field '{where}' names {relative}, which is a folder, not a file ({resolved})")
     if not resolved.is_file():
         raise AreaFileError(path, f"field '{where}' names {relative}, which does not exist (looked at {resolved})")
     return resolved

@@ -23,9 +23,13 @@ def _read_boundaries(path: Path, code_field: str, name_field: str) -> gpd.GeoDat
         frame = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise InputFileError(path, f"cannot read ward boundaries ({exc})") from None
-    for field in (code_field, name_field):
+    for setting, field in (("code_field", code_field), ("name_field", name_field)):
         if field not in frame.columns:
-            raise InputFileError(path, f"boundary file has no field {field!r} (fields: {', '.join(frame.columns)})")
+            raise InputFileError(
+                path,
+                f"boundary file has no field {field!r}, which the area file's [[wards]] {setting} names "
+                f"(fields: {', '.join(map(str, frame.columns))})",
+            )
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
     qualifier = _district_names(frame)
@@ -174,9 +178,13 @@ def ward_population(area: Area) -> pd.DataFrame:
         frame = pd.read_csv(population.file, dtype=str)
     except Exception as exc:
         raise InputFileError(population.file, f"cannot read population file ({exc})") from None
-    for field in (population.code_field, population.value_field):
+    for setting, field in (("code_field", population.code_field), ("value_field", population.value_field)):
         if field not in frame.columns:
-            raise InputFileError(population.file, f"population file has no column {field!r}")
+            raise InputFileError(
+                population.file,
+                f"population file has no column {field!r}, which the area file's [population] {setting} names "
+                f"(columns: {', '.join(map(str, frame.columns))})",
+            )
     values = pd.to_numeric(frame[population.value_field].str.replace(",", "", regex=False), errors="coerce")
     bad = values.isna() | (values < 0) | (values != values.round())
     if bad.any():

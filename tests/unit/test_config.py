@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,10 @@ def test_medway_area_file():
         (
             lambda t: t.replace('file = "boundaries/wards_2023.geojson"', 'file = "boundaries/nope.geojson"'),
             "'wards[0].file' names boundaries/nope.geojson, which does not exist",
+        ),
+        (
+            lambda t: t.replace('file = "boundaries/wards_2023.geojson"', 'file = "boundaries"'),
+            "'wards[0].file' names boundaries, which is a folder, not a file",
         ),
         (
             lambda t: t.replace('vintage = "2022"', 'vintage = "2022; DROP"'),
@@ -145,3 +150,32 @@ def test_the_population_source_names_its_year_once():
     )
     assert population("ONS ward population estimates").cited == "ONS ward population estimates (mid-2022)"
     assert load_area().population.cited == "ONS, mid-2022 population estimates for 2023 electoral wards"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda t: t.replace('code_field = "WD25CD"', 'code_field = "NOPE"', 1),
+            "boundary file has no field 'NOPE', which the area file's [[wards]] code_field names",
+        ),
+        (
+            lambda t: t.replace('value_field = "Total"', 'value_field = "Nope"'),
+            "population file has no column 'Nope', which the area file's [population] value_field names",
+        ),
+    ],
+)
+def test_a_field_the_data_file_lacks_names_the_area_files_setting(tmp_path, edit, message):
+    from csp_data.store.geography import ward_boundaries, ward_population
+
+    text = edit(MEDWAY)
+    assert text != MEDWAY
+    path = MEDWAY_AREA_FILE.parent / f".test-area-{tmp_path.name}.toml"
+    try:
+        path.write_text(text)
+        area = load_area(path)
+        with pytest.raises(Exception, match=re.escape(message)):
+            ward_boundaries(area.current_wards)
+            ward_population(area)
+    finally:
+        path.unlink(missing_ok=True)
