@@ -74,13 +74,13 @@ def undrawable(text: str) -> list[str]:
     return list(found)
 
 
-def printable(text: str) -> str:
-    """``text`` with every character no font can draw as :data:`STAND_IN` and a place to break in every
-    long run without a space."""
+def printable(text: str, breaks: bool = True) -> str:
+    """``text`` with every character no font can draw as :data:`STAND_IN` and (with ``breaks``: text on the
+    page, not the document's metadata) a place to break in every long run without a space."""
     missing = undrawable(text)
     if missing:
         text = text.translate({ord(c): STAND_IN for c in missing})
-    if len(text) >= LONG_RUN:
+    if breaks and len(text) >= LONG_RUN:
         text = _LONG.sub(_with_breaks, text)
     return text
 

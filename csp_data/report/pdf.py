@@ -31,10 +31,11 @@ HEADER_FILL = "#e6edf3"
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def typst_string(value) -> str:
+def typst_string(value, breaks: bool = True) -> str:
     """``value`` as a Typst string literal: printed exactly as written, whatever characters it holds
-    (but those no font can draw, which :func:`csp_data.report.glyphs.printable` shows as a square)."""
-    return '"' + "".join(_ESCAPES.get(c, c) for c in printable(clean_text(value))) + '"'
+    (but those no font can draw, which :func:`csp_data.report.glyphs.printable` shows as a square), with
+    places to break in long runs unless ``breaks`` is false (the document's title and author)."""
+    return '"' + "".join(_ESCAPES.get(c, c) for c in printable(clean_text(value), breaks)) + '"'
 
 
 def _array(values) -> str:
@@ -219,8 +220,8 @@ def pack_markup(pack: Pack) -> str:
     images = {key: name for key, (name, _) in image_files(pack).items()}
     year, month, day = pack.made.year, pack.made.month, pack.made.day
     head = (
-        f"#set document(title: {typst_string(pack.document_title)}, "
-        f"author: {typst_string(pack.area_name)}, date: datetime(year: {year}, month: {month}, day: {day}))\n"
+        f"#set document(title: {typst_string(pack.document_title, breaks=False)}, "
+        f"author: {typst_string(pack.area_name, breaks=False)}, date: datetime(year: {year}, month: {month}, day: {day}))\n"
     )
     preamble = PREAMBLE.format(
         accent=ACCENT,

@@ -124,3 +124,14 @@ def test_breaks_fall_after_an_address_s_punctuation_and_never_inside_a_character
     accented = "x" * 19 + "e\u0301" + "y" * 20  # the accent is its own code point, after the 20th character
     assert printable(accented) == "x" * 19 + "e\u0301\u200b" + "y" * 20
     assert "\u200b\U0001f3fd" not in printable("a" * 19 + "👍\U0001f3fd" + "b" * 20)
+
+
+def test_the_documents_title_and_author_keep_a_long_name_whole(tmp_path):
+    """Places to break are for the page: the PDF's own title and author (what a reader's window and a screen
+    reader announce) keep a long name as written, with no zero-width spaces in it."""
+    name = "Swale" * 60  # 300 letters without a space
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(render_pack(pack(Paragraph("Text."), title=f"{name}: scrutiny pack"), "pdf"))
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    title = next(line for line in info.splitlines() if line.startswith("Title:"))
+    assert name[1:] in title and "\u200b" not in info  # the title reads "Medway swaleSwale...: scrutiny pack"
