@@ -109,26 +109,25 @@ def _remove_replaced(folder: Path, current: Path | None = None) -> None:
     """Remove the files earlier loads replaced, once :data:`KEEP_SECONDS` have passed since the last switch of
     the link (a reader that opened one before it can finish): respondent-level data is not kept longer than it
     is used. Called by each load and each look-up of the file in use, so it does not wait for another load.
-    A store this process cannot write (a read-only replica) is left for one that can."""
+    Only files (and temporary links) themselves older than that are touched: a load still writing its file, or
+    about to switch the link to it, is never disturbed. A store this process cannot write (a read-only
+    replica) is left for one that can."""
     link = folder / CURRENT_LINK
+    now = time.time()
     try:
         current = current or folder / Path(os.readlink(link)).name
-        switched = link.lstat().st_mtime
+        if now - link.lstat().st_mtime <= KEEP_SECONDS:
+            return
     except OSError:
         return
-    if time.time() - switched <= KEEP_SECONDS:
-        return
-    for path in folder.glob("responses-*.parquet"):
-        if path != current:
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
-            except OSError:
-                return
-    for stray in folder.glob(".current-*"):
+    for path in [*folder.glob("responses-*.parquet"), *folder.glob(".current-*")]:
+        if path == current:
+            continue
         try:
-            stray.unlink(missing_ok=True)
+            if now - path.lstat().st_mtime > KEEP_SECONDS:
+                path.unlink()
+        except FileNotFoundError:
+            pass
         except OSError:
             return
 

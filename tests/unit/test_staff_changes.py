@@ -220,10 +220,20 @@ def test_a_second_survey_file_replaces_the_first(store, medway_area):
     switched = link.lstat().st_mtime
     os.utime(link, (switched - KEEP_SECONDS + 5, switched - KEEP_SECONDS + 5), follow_symlinks=False)
     assert stored_responses_file(store.root) == second and first.exists()  # not yet
-    os.utime(link, (switched - KEEP_SECONDS - 5, switched - KEEP_SECONDS - 5), follow_symlinks=False)
+    old = switched - KEEP_SECONDS - 5
+    os.utime(link, (old, old), follow_symlinks=False)
+    # A load in progress (its file written, the link not yet switched) is never touched: it is new.
+    writing = second.parent / "responses-0123456789abcdef.parquet"
+    writing.write_bytes(second.read_bytes())
+    temporary = second.parent / ".current-0123"
+    os.symlink(writing.name, temporary)
+    assert stored_responses_file(store.root) == second and first.exists()  # the first is as new as the link's age
+    os.utime(first, (old, old))
     assert stored_responses_file(store.root) == second
-    assert not first.exists() and second.exists()
-    assert sorted(p.name for p in second.parent.iterdir()) == ["current.parquet", second.name]
+    assert not first.exists() and second.exists() and writing.exists() and temporary.is_symlink()
+    assert sorted(p.name for p in second.parent.iterdir()) == sorted(
+        ["current.parquet", second.name, writing.name, temporary.name]
+    )
 
 
 @pytest.mark.parametrize(
