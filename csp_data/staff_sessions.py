@@ -4,9 +4,10 @@ than the site allows.
 Streamlit keeps a sign-in in a signed cookie for 30 days, and signing out clears that cookie in the browser that
 signed out, nowhere else: a copy of the cookie taken before (from a shared computer, a proxy log, a stolen laptop)
 would still open the staff pages. So each sign-out is recorded in ``STORE/audit/sign_outs.jsonl`` (one JSON line,
-appended: the account and when), shared by every replica, and a sign-in counts only when its identity token was
-issued (the OpenID ``iat`` claim) after the account's last sign-out and less than ``session_hours`` ago (the
-``[staff]`` setting, :data:`csp_data.access.DEFAULT_SESSION_HOURS` by default).
+appended: the account, when, and when the sign-in that signed out was issued), shared by every replica, and a
+sign-in counts only when its identity token was issued (the OpenID ``iat`` claim) after the account's last
+sign-out (:data:`CLOCK_ALLOWANCE` says how that is judged) and less than ``session_hours`` ago (the ``[staff]``
+setting, :data:`csp_data.access.DEFAULT_SESSION_HOURS` by default).
 """
 
 from __future__ import annotations
@@ -47,16 +48,27 @@ def account_key(claims) -> str | None:
     return None
 
 
+#: A sign-out ends every sign-in of the account issued by the time of the sign-in that signed out (by the
+#: provider's clock, so this holds whatever the difference between its clock and this server's), and every one
+#: issued more than this many seconds before the sign-out by this server's clock. A sign-in made after it counts.
+CLOCK_ALLOWANCE = 300.0
+
+
 def record_sign_out(store_root: str | Path, claims, now: float | None = None) -> None:
-    """Record that the account of ``claims`` signed out at ``now``: every sign-in of it issued before then stops
-    counting. One line appended with one ``write`` and synced, so that sign-outs on two replicas at once both
-    stay. Raises OSError when the line cannot be written."""
+    """Record that the account of ``claims`` signed out at ``now``, from the sign-in ``claims`` describe: that
+    sign-in and every earlier one stop counting (see :data:`CLOCK_ALLOWANCE`). One line appended with one
+    ``write`` and synced, so that sign-outs on two replicas at once both stay. Raises OSError when the line
+    cannot be written."""
     key = account_key(claims)
     if key is None:
         return
     path = sign_outs_path(store_root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps({"account": key, "at": time.time() if now is None else now}, ensure_ascii=False) + "\n"
+    entry = {"account": key, "at": time.time() if now is None else now}
+    issued = claims.get("iat")
+    if isinstance(issued, int | float) and not isinstance(issued, bool) and math.isfinite(issued):
+        entry["iat"] = issued
+    line = json.dumps(entry, ensure_ascii=False) + "\n"
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(descriptor, line.encode("utf-8"))
@@ -66,8 +78,10 @@ def record_sign_out(store_root: str | Path, claims, now: float | None = None) ->
 
 
 def last_sign_outs(store_root: str | Path) -> dict[str, float]:
-    """Each account's last recorded sign-out (seconds since 1970). A line that cannot be read is skipped (and
-    logged): a damaged line must not let a signed-out cookie back in, nor stop everyone's sign-in."""
+    """For each account, the time (seconds since 1970) up to which its sign-ins have been ended by a sign-out:
+    the latest, over its sign-outs, of the issue time of the sign-in that signed out and of the sign-out's own
+    time less :data:`CLOCK_ALLOWANCE`. A line that cannot be read is skipped (and logged): a damaged line must
+    not let a signed-out cookie back in, nor stop everyone's sign-in."""
     path = sign_outs_path(store_root)
     try:
         status = path.stat()
@@ -82,12 +96,13 @@ def last_sign_outs(store_root: str | Path) -> dict[str, float]:
         for number, line in enumerate(lines, 1):
             try:
                 entry = json.loads(line)
-                account, at = entry["account"], float(entry["at"])
-            except (ValueError, KeyError, TypeError):
+                account, at = entry["account"], float(entry["at"]) - CLOCK_ALLOWANCE
+                ended = max(at, float(entry.get("iat", at)))
+            except (ValueError, KeyError, TypeError, AttributeError):
                 log.error("%s line %d cannot be read; it is skipped", path.name, number)
                 continue
-            if isinstance(account, str) and math.isfinite(at):
-                last[account] = max(at, last.get(account, at))
+            if isinstance(account, str) and math.isfinite(ended):
+                last[account] = max(ended, last.get(account, ended))
     _read[str(path)] = (stamp, last)
     return last
 

@@ -80,9 +80,10 @@ def number_text(value: float) -> str:
     return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
 
 
-#: Characters a plan's text cannot hold: control characters (but tab and line breaks) and the Unicode line and
-#: paragraph separators, which YAML refuses or reads as line breaks, and which no page or pack can show.
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+#: Characters a plan's text cannot hold: control characters (but tab and line breaks), the Unicode line and
+#: paragraph separators, lone surrogates and the non-characters U+FFFE and U+FFFF, which YAML refuses or reads as
+#: line breaks, and which no page or pack can show.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def _yaml_scalar(value: object) -> str:

@@ -13,6 +13,7 @@ from functools import partial
 import pandas as pd
 
 from csp_data.glossary import TERMS, Term
+from csp_data.markdown import markdown_text
 from csp_data.plans.model import Action, Kpi, Plan, Priority, current_plan
 from csp_data.plans.rag import DEFAULT_AMBER_TOLERANCE, rag_status
 from csp_data.plans.tables import (
@@ -128,45 +129,6 @@ def rag_badge(status: str, count: int | None = None) -> str:
 def rag_badges(counts: dict[str, int]) -> str:
     """One badge per status held, with its count, in the order green, amber, red, no data."""
     return " ".join(rag_badge(status, n) for status in RAG_LABELS if (n := counts.get(status, 0)))
-
-
-#: The marks that can make Markdown of plain text, each only where it can (so ordinary text is left exactly as
-#: it is): a backslash before punctuation; code, emphasis, maths, strike-through and table marks; an underscore
-#: at the edge of a word; "](", "][" and "]:" (a link, picture or link definition); "<" before a tag or address;
-#: a colon that starts Streamlit's icons, emoji and coloured text or badges; an entity ("&amp;"); and, at the
-#: start of a line, a heading, quote, list item, rule or the line under a heading.
-_MARKDOWN_SPECIAL = re.compile(
-    r"\\(?=[!-/:-@\[-`{-~])"
-    r"|[`*$~|]"
-    r"|(?<![^\W_])_|_(?![^\W_])"
-    r"|\](?=[(\[:])"
-    r"|<(?=[A-Za-z/!?])"
-    r"|:(?=material/|[A-Za-z_+-][\w+-]*[:\[])"
-    r"|&(?=#?\w+;)"
-    r"|(?m:^[ \t]*(?:#{1,6}(?=[ \t]|$)|>|[-+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|[-=](?=[-= \t]*$)))"
-)
-
-
-def markdown_text(text: str) -> str:
-    """Plain text as Markdown that shows it as it is: no part of it becomes emphasis, a link, a picture, a
-    heading, a list, a rule, a table, maths, an icon or a badge. A backslash goes before each mark that could
-    start one, where it could; other text is left exactly as it is. A bare web address is still shown as a
-    link to itself."""
-    return _MARKDOWN_SPECIAL.sub(_escaped, str(text))
-
-
-def _escaped(found: re.Match) -> str:
-    mark = found.group()  # one mark, or a line's indent and its mark ("  #", "12.")
-    return mark[:-1] + "\\" + mark[-1]
-
-
-_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
-
-
-def markdown_text_keeping_code(text: str) -> str:
-    """:func:`markdown_text`, but a `command` between backticks stays a code span (whose text Markdown shows as
-    written anyway): for messages that name a command to run and may quote what a file holds."""
-    return "".join(part if _CODE_SPAN.fullmatch(part) else markdown_text(part) for part in _CODE_SPAN.split(str(text)))
 
 
 REPORTED_OUTCOME_WORDS = {
@@ -398,7 +360,8 @@ def kpi_cells(table: pd.DataFrame, with_priority: bool) -> pd.DataFrame:
         said = "" if row["reported_in_words"] == MISSING else f"; {row['reported_in_words']}"
         status.append(f"{rag_badge(row['rag'])} {markdown_text(row['status'].split(': ', 1)[1])}{said}")
         figure.append(f"**{markdown_text(row['latest_value'])}**  \n{markdown_text(row['period'])}")
-    return pd.DataFrame({"KPI": kpi, "Status": status, "Latest figure": figure, "Target": list(table["target"])})
+    target = [markdown_text(text) for text in table["target"]]  # a baseline's period comes from the plan file
+    return pd.DataFrame({"KPI": kpi, "Status": status, "Latest figure": figure, "Target": target})
 
 
 def sources_note(kpis: Iterable[Kpi]) -> str:

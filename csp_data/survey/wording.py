@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from csp_data.markdown import markdown_text
 from csp_data.survey.disclosure import MIN_GROUP_SIZE, WITHHELD_TOGETHER
 from csp_data.survey.published import ALL_RESPONDENTS, Survey, SurveyAnswer, SurveyQuestion
 from csp_data.words import percent
@@ -138,16 +139,17 @@ def method_differences(pairs: Sequence[tuple[Survey, SurveyQuestion]]) -> list[s
     sentences = []
     for survey, question in pairs:
         sample = survey.sample(question.sample)
-        parts = [f"**{survey.year}** ({survey.title}): {sample.description.rstrip('.')}"]
-        parts.append(f"method: {sample.mode}" if sample.mode else "method not published")
+        # Markdown for the page: the survey file's own text is escaped to show as written.
+        parts = [f"**{survey.year}** ({markdown_text(survey.title)}): {markdown_text(sample.description.rstrip('.'))}"]
+        parts.append(f"method: {markdown_text(sample.mode)}" if sample.mode else "method not published")
         if sample.fieldwork:
-            parts.append(f"fieldwork: {sample.fieldwork}")
+            parts.append(f"fieldwork: {markdown_text(sample.fieldwork)}")
         parts.append(f"about {sample.sample_size:,} taking part" if sample.sample_size else "sample size not published")
         sentence = "; ".join(parts) + "."
         if sample.notes:
-            sentence += f" {sample.notes.rstrip('.')}."
+            sentence += f" {markdown_text(sample.notes.rstrip('.'))}."
         if question.notes:
-            sentence += f" {question.notes.rstrip('.')}."
+            sentence += f" {markdown_text(question.notes.rstrip('.'))}."
         sentences.append(sentence)
     wordings: dict[str, dict[int, str]] = {}
     for survey, question in pairs:
@@ -157,7 +159,7 @@ def method_differences(pairs: Sequence[tuple[Survey, SurveyQuestion]]) -> list[s
         if len(set(by_year.values())) > 1:
             sentences.append(
                 "The answer was worded differently: "
-                + "; ".join(f'{year} "{option}"' for year, option in sorted(by_year.items()))
+                + "; ".join(f'{year} "{markdown_text(option)}"' for year, option in sorted(by_year.items()))
                 + "."
             )
     return sentences

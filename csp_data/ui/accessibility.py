@@ -14,7 +14,7 @@ from datetime import date
 import streamlit as st
 
 from csp_data.config import Area
-from csp_data.plans.wording import markdown_text
+from csp_data.markdown import markdown_text
 from csp_data.ui.theme import site_name
 
 #: When the statement was last prepared against the tests and the pages as they were.

@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from csp_data.access import STAFF_PERMISSIONS, StaffAccess, dashboard_mode, staff_access
 from csp_data.audit import Actor
-from csp_data.plans.wording import markdown_text
+from csp_data.markdown import markdown_text
 from csp_data.staff_sessions import NO_ISSUE_TIME, SIGNED_OUT, TOO_OLD, record_sign_out, why_sign_in_ended
 from csp_data.ui.context import current_area, current_store
 

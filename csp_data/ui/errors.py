@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from csp_data.errors import CspDataError
-from csp_data.plans.wording import markdown_text_keeping_code
+from csp_data.markdown import markdown_text_keeping_code
 
 log = logging.getLogger("csp_dashboard")
 

@@ -1,7 +1,7 @@
 """The app's Markdown (as its pages write it for Streamlit) as HTML, for text drawn inside HTML tables.
 
 Table cells that carry a status are written in the Markdown Streamlit's own elements take: bold, line
-breaks, backslash escapes of text from the area's files (:func:`csp_data.plans.wording.markdown_text`) and
+breaks, backslash escapes of text from the area's files (:func:`csp_data.markdown.markdown_text`) and
 Streamlit's coloured badges (``:green-badge[✔ Green]``). :func:`inline_html` turns such a cell into HTML
 with markdown-it-py (CommonMark; raw HTML in the text is shown as text, never kept as markup) and a rule
 of ours for the badges, which become ``<span class="csp-badge csp-badge-green">``; their colours are in

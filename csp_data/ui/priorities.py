@@ -32,6 +32,7 @@ from csp_data.benchmarks.groups import period_label
 from csp_data.charts import priorities as priority_charts
 from csp_data.config import Area
 from csp_data.figures import priorities as pr
+from csp_data.markdown import markdown_text
 from csp_data.periods import Period
 from csp_data.plans import Plan, Priority, current_plan, load_plans
 from csp_data.plans.progress import progress_cells, progress_rules_text, progress_table
@@ -40,7 +41,6 @@ from csp_data.plans.wording import (
     KpiTable,
     PlanView,
     PriorityView,
-    markdown_text,
     plain_note,
     plan_tables,
     rag_badge,

@@ -14,9 +14,9 @@ import streamlit as st
 from csp_data import changes
 from csp_data.audit import Actor, read_changes
 from csp_data.config import Area
+from csp_data.markdown import markdown_text_keeping_code
 from csp_data.plans.edit import KPI_FIELDS, FieldEdit, file_sha256, number_text, parse_target
 from csp_data.plans.reader import load_plans
-from csp_data.plans.wording import markdown_text_keeping_code
 from csp_data.store.versions import Store
 from csp_data.survey.store import stored_responses_file
 from csp_data.ui.context import run_query

@@ -25,8 +25,9 @@ from csp_data.area_documents import file_stamp
 from csp_data.charts import priorities as priority_charts
 from csp_data.config import Area
 from csp_data.figures import priorities as pr
+from csp_data.markdown import markdown_text
 from csp_data.periods import Period
-from csp_data.plans.wording import markdown_text, source_words
+from csp_data.plans.wording import source_words
 from csp_data.store.geography import ward_boundaries
 from csp_data.survey.store import read_stored_responses, stored_responses_file
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
@@ -245,7 +246,7 @@ def _published(paths: tuple[str, ...], stamps: tuple) -> PublishedSections:
     return PublishedSections(
         title=latest.title,
         year=latest.year,
-        caption=(
+        caption=markdown_text(  # every part but ours is from the survey file: shown as written
             f"Who was asked: {sv.samples_text(latest)}. Source: {source_words(latest.source)}. "
             f"{sv.published_caveat(latest)}"
         ),

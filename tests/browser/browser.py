@@ -38,8 +38,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(env: dict | None = None, timeout: float = 60.0):
-    """Run ``streamlit run app.py`` on a free loopback port; yield its base URL."""
+def streamlit_server(env: dict | None = None, timeout: float = 60.0, script: Path | None = None):
+    """Run ``streamlit run app.py`` (or ``script``) on a free loopback port; yield its base URL."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -47,7 +47,7 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(script or ROOT / "app.py"),
             "--server.port",
             str(port),
             "--server.address",

@@ -7,7 +7,7 @@ import lxml.html
 import pytest
 from markdown_it import MarkdownIt
 
-from csp_data.plans.wording import markdown_text, markdown_text_keeping_code
+from csp_data.markdown import markdown_text, markdown_text_keeping_code
 
 HOSTILE = [
     "# Fake H1 heading",
@@ -56,6 +56,19 @@ def test_each_markup_does_render_unescaped(text):
     assert made_markup or " ".join(root.text_content().split()) != " ".join(text.split())
 
 
+def test_colons_of_streamlits_shortcodes_become_character_references():
+    assert markdown_text(":smile: :material/home: :streamlit: :red[x] :x{y} 10:30") == (
+        ":smile&#58; &#58;material/home: :streamlit&#58; &#58;red[x] &#58;x{y} 10:30"
+    )
+
+
+def test_a_backslash_before_a_code_span_cannot_open_it_to_markdown():
+    """A message ending a piece with a backslash: escaped, so it cannot escape the code span's backtick."""
+    message = "file says \\`[click](https://evil.example)` ok"
+    root = rendered(markdown_text_keeping_code(message))
+    assert not root.xpath("//a") and [c.text for c in root.iter("code")] == ["[click](https://evil.example)"]
+
+
 def test_a_message_keeps_its_command_and_shows_the_file_as_written():
     message = "column 'ward_code': '[evil](https://evil.example) <img>' is not a ward; run `python -m csp_data status`."
     root = rendered(markdown_text_keeping_code(message))
@@ -81,5 +94,7 @@ def test_ordinary_punctuation_is_left_as_it_is(text):
 
 
 def test_only_the_marks_are_escaped():
-    assert markdown_text("1. a *b* :red[c] &amp; _d_ [e](f) <g>") == r"1\. a \*b\* \:red[c] \&amp; \_d\_ [e\](f) \<g>"
+    assert (
+        markdown_text("1. a *b* :red[c] &amp; _d_ [e](f) <g>") == r"1\. a \*b\* &#58;red[c] \&amp; \_d\_ [e\](f) \<g>"
+    )
     assert markdown_text("x\n  # y\n- z\n---\n> q") == "x\n  \\# y\n\\- z\n\\---\n\\> q"

@@ -4,7 +4,8 @@ escaped text from area files; whatever markup the text holds is shown as text, n
 import lxml.html
 import pytest
 
-from csp_data.plans.wording import RAG_LABELS, markdown_text, rag_badge, rag_badges
+from csp_data.markdown import markdown_text
+from csp_data.plans.wording import RAG_LABELS, rag_badge, rag_badges
 from csp_data.ui.markdown_html import inline_html
 from csp_data.ui.tables import table_html
 

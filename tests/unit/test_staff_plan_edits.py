@@ -252,7 +252,9 @@ def test_a_small_decimal_is_saved_as_a_number(plan_file, value):
     assert (kpi.value, kpi.target) == (value, value)
 
 
-@pytest.mark.parametrize("character", ["\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9f", "\u2028", "\u2029"])
+@pytest.mark.parametrize(
+    "character", ["\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9f", "\u2028", "\u2029", "\ud800", "\ufffe", "\uffff"]
+)
 def test_text_with_a_control_character_is_refused_naming_the_field(plan_file, character):
     before = plan_file.read_bytes()
     with pytest.raises(

@@ -10,6 +10,7 @@ import pytest
 
 from csp_data.access import SettingError, staff_access
 from csp_data.staff_sessions import (
+    CLOCK_ALLOWANCE,
     NO_ISSUE_TIME,
     SIGNED_OUT,
     TOO_OLD,
@@ -70,17 +71,34 @@ def test_a_damaged_line_is_skipped_and_the_others_still_count(tmp_path):
     with sign_outs_path(tmp_path).open("a", encoding="utf-8") as f:
         f.write('{"account": "x", "at": \n')
         f.write("not json\n")
+        f.write("[1, 2]\n")
         f.write(json.dumps({"account": "y", "at": "nan"}) + "\n")
-    assert last_sign_outs(tmp_path) == {"https://id.example.org ann-1": NOW - 1}
+    assert last_sign_outs(tmp_path) == {"https://id.example.org ann-1": NOW - 1 - CLOCK_ALLOWANCE}
     assert why_sign_in_ended(ANN, tmp_path, 12, now=NOW) == SIGNED_OUT
 
 
 def test_the_file_is_read_again_when_it_changes(tmp_path):
     assert last_sign_outs(tmp_path) == {}
     record_sign_out(tmp_path, ANN, now=NOW - 1)
-    assert last_sign_outs(tmp_path) == {"https://id.example.org ann-1": NOW - 1}
-    record_sign_out(tmp_path, {"sub": "bob"}, now=NOW)
-    assert set(last_sign_outs(tmp_path)) == {"https://id.example.org ann-1", " bob"}
+    assert last_sign_outs(tmp_path) == {"https://id.example.org ann-1": NOW - 1 - CLOCK_ALLOWANCE}
+    record_sign_out(tmp_path, {**ANN, "iat": NOW - 2}, now=NOW)  # its own iat, later than the allowance gives
+    record_sign_out(tmp_path, {"sub": "bob"}, now=NOW)  # no iat: the sign-out's time less the allowance
+    assert last_sign_outs(tmp_path) == {"https://id.example.org ann-1": NOW - 2, " bob": NOW - CLOCK_ALLOWANCE}
+
+
+def test_a_provider_clock_behind_this_servers_still_lets_the_next_sign_in_count(tmp_path):
+    """The provider's clock 60 s behind: a sign-out at 10 s past the server's T ends the sign-in issued at its
+    T - 60 (and a copy of it); signing in again 10 s later (issued at T - 40 by its clock) counts at once."""
+    session = {**ANN, "iat": NOW - 60}
+    record_sign_out(tmp_path, session, now=NOW + 10)
+    assert why_sign_in_ended(session, tmp_path, 12, now=NOW + 11) == SIGNED_OUT
+    assert why_sign_in_ended({**ANN, "iat": NOW - 40}, tmp_path, 12, now=NOW + 20) is None
+
+
+def test_a_sign_out_ends_the_accounts_older_sign_ins_in_other_browsers(tmp_path):
+    record_sign_out(tmp_path, {**ANN, "iat": NOW - 100}, now=NOW)
+    assert why_sign_in_ended({**ANN, "iat": NOW - 3600}, tmp_path, 12, now=NOW + 1) == SIGNED_OUT
+    assert why_sign_in_ended({**ANN, "iat": NOW - CLOCK_ALLOWANCE - 1}, tmp_path, 12, now=NOW + 1) == SIGNED_OUT
 
 
 def _sign_outs(folder: str, who: str) -> None:
