@@ -492,38 +492,32 @@ class PeriodQueries:
         return fake_counts(counts, population=params["vintage"] == "2023")
 
 
-def test_the_ward_change_names_the_months_it_compares_when_not_all_are_loaded(area):
-    """Jan–Apr 2024 loaded beside all of 2025: the change is Jan–Apr against Jan–Apr, and the sentence gives
-    both of those counts, not the year's 300 against the four months' 100."""
+@pytest.mark.parametrize(
+    ("earlier", "now", "before", "expected"),
+    [
+        (  # Jan–Apr 2024 beside all of 2025: not the year's 300 against the four months' 100
+            [date(2024, m, 1) for m in range(1, 5)],
+            ((JAN, date(2025, 4, 1)), 110),
+            ((date(2024, 1, 1), date(2024, 4, 1)), 100),
+            "Comparing Jan 2025 to Apr 2025 with Jan 2024 to Apr 2024 (the months loaded in both periods: 110 "
+            "against 100)",
+        ),
+        (  # no 2024 at all: the comparison reaches back to 2022, and says so
+            [date(2022, m, 1) for m in range(1, 12)],
+            ((JAN, date(2025, 11, 1)), 280),
+            ((date(2022, 1, 1), date(2022, 11, 1)), 200),
+            "Comparing Jan 2025 to Nov 2025 with Jan 2022 to Nov 2022 (three-year comparison: 280 against 200)",
+        ),
+    ],
+    ids=["some months", "three years back"],
+)
+def test_the_ward_change_names_the_months_it_compares(area, earlier, now, before, expected):
     queries = PeriodQueries(
-        {
-            (JAN, DEC, "crime"): {"W1": 300},
-            (JAN, date(2025, 4, 1), "crime"): {"W1": 110},
-            (date(2024, 1, 1), date(2024, 4, 1), "crime"): {"W1": 100},
-        }
+        {(JAN, DEC, "crime"): {"W1": 300}, (*now[0], "crime"): {"W1": now[1]}, (*before[0], "crime"): {"W1": before[1]}}
     )
-    loaded = [date(2024, m, 1) for m in range(1, 5)] + LOADED_2025
-    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, loaded)
-    assert wardmap.ward_summary_sentences(table, "W1")[-1] == (
-        "Comparing Jan 2025 to Apr 2025 with Jan 2024 to Apr 2024 (the months loaded in both periods: 110 against "
-        f"100), crime in Alpha {describe_change(compare_counts(110, 100))}."
-    )
-
-
-def test_the_ward_change_says_when_it_reaches_further_back(area):
-    queries = PeriodQueries(
-        {
-            (JAN, DEC, "crime"): {"W1": 300},
-            (JAN, date(2025, 11, 1), "crime"): {"W1": 280},
-            (date(2022, 1, 1), date(2022, 11, 1), "crime"): {"W1": 200},
-        }
-    )
-    loaded = [date(2022, m, 1) for m in range(1, 12)] + LOADED_2025
-    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, loaded)
-    assert wardmap.ward_summary_sentences(table, "W1")[-1] == (
-        "Comparing Jan 2025 to Nov 2025 with Jan 2022 to Nov 2022 (three-year comparison: 280 against 200), "
-        f"crime in Alpha {describe_change(compare_counts(280, 200))}."
-    )
+    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, earlier + LOADED_2025)
+    change = describe_change(compare_counts(now[1], before[1]))
+    assert wardmap.ward_summary_sentences(table, "W1")[-1] == f"{expected}, crime in Alpha {change}."
 
 
 def test_the_ward_change_over_whole_periods_is_against_the_previous_equal_period(area):
