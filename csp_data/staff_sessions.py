@@ -27,6 +27,7 @@ SIGN_OUTS_FILE = "sign_outs.jsonl"
 SIGNED_OUT = "signed_out"
 TOO_OLD = "too_old"
 NO_ISSUE_TIME = "no_issue_time"
+RECORD_UNREADABLE = "record_unreadable"
 
 _read: dict[str, tuple[tuple[int, int], dict[str, float]]] = {}  # path -> (file stamp, last sign-out by account)
 
@@ -81,7 +82,8 @@ def last_sign_outs(store_root: str | Path) -> dict[str, float]:
     """For each account, the time (seconds since 1970) up to which its sign-ins have been ended by a sign-out:
     the latest, over its sign-outs, of the issue time of the sign-in that signed out and of the sign-out's own
     time less :data:`CLOCK_ALLOWANCE`. A line that cannot be read is skipped (and logged): a damaged line must
-    not let a signed-out cookie back in, nor stop everyone's sign-in."""
+    not let a signed-out cookie back in, nor stop everyone's sign-in. Raises OSError when the file exists but
+    cannot be read at all."""
     path = sign_outs_path(store_root)
     try:
         status = path.stat()
@@ -109,8 +111,9 @@ def last_sign_outs(store_root: str | Path) -> dict[str, float]:
 
 def why_sign_in_ended(claims, store_root: str | Path, session_hours: float, now: float | None = None) -> str | None:
     """None while the sign-in of ``claims`` counts; otherwise why not: :data:`SIGNED_OUT` (its account signed out
-    after it was made), :data:`TOO_OLD` (made more than ``session_hours`` ago) or :data:`NO_ISSUE_TIME` (its token
-    does not say when it was issued, so neither can be judged)."""
+    after it was made), :data:`TOO_OLD` (made more than ``session_hours`` ago), :data:`NO_ISSUE_TIME` (its token
+    does not say when it was issued, so neither can be judged) or :data:`RECORD_UNREADABLE` (the record of
+    sign-outs exists but cannot be read, so no sign-in can be trusted: it fails closed, and is logged)."""
     issued = claims.get("iat")
     if isinstance(issued, bool) or not isinstance(issued, int | float) or not math.isfinite(issued):
         return NO_ISSUE_TIME
@@ -118,7 +121,11 @@ def why_sign_in_ended(claims, store_root: str | Path, session_hours: float, now:
     if now - issued > session_hours * 3600:
         return TOO_OLD
     key = account_key(claims)
-    signed_out = last_sign_outs(store_root).get(key) if key is not None else None
+    try:
+        signed_out = last_sign_outs(store_root).get(key) if key is not None else None
+    except OSError:
+        log.exception("the record of sign-outs cannot be read; no staff sign-in counts until it can")
+        return RECORD_UNREADABLE
     if signed_out is not None and issued <= signed_out:
         return SIGNED_OUT
     return None

@@ -20,7 +20,14 @@ from streamlit.errors import StreamlitSecretNotFoundError
 from csp_data.access import STAFF_PERMISSIONS, StaffAccess, dashboard_mode, staff_access
 from csp_data.audit import Actor
 from csp_data.markdown import markdown_text
-from csp_data.staff_sessions import NO_ISSUE_TIME, SIGNED_OUT, TOO_OLD, record_sign_out, why_sign_in_ended
+from csp_data.staff_sessions import (
+    NO_ISSUE_TIME,
+    RECORD_UNREADABLE,
+    SIGNED_OUT,
+    TOO_OLD,
+    record_sign_out,
+    why_sign_in_ended,
+)
 from csp_data.ui.context import current_area, current_store
 
 log = logging.getLogger("csp_dashboard")
@@ -54,6 +61,9 @@ ENDED = {
     "staff pages.",
     NO_ISSUE_TIME: "The sign-in provider did not say when this sign-in was made (the identity token has no iat), so "
     "the site cannot tell whether it has ended. The site's maintainers need a provider that sends it.",
+    RECORD_UNREADABLE: "The site cannot read its record of sign-outs (audit/sign_outs.jsonl in the data store), so "
+    "it cannot tell whether this sign-in has ended, and staff pages stay closed until its maintainers mend it (the "
+    "server's log says what went wrong).",
 }
 
 

@@ -15,7 +15,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from csp_data.audit import read_changes
-from csp_data.staff_sessions import NO_ISSUE_TIME, SIGNED_OUT, TOO_OLD, last_sign_outs, record_sign_out
+from csp_data.staff_sessions import (
+    NO_ISSUE_TIME,
+    RECORD_UNREADABLE,
+    SIGNED_OUT,
+    TOO_OLD,
+    last_sign_outs,
+    record_sign_out,
+    sign_outs_path,
+)
 from csp_data.store import Store
 from csp_data.ui.auth import ENDED, NO_SIGN_IN, NOT_ON_THIS_SITE, SIGN_IN_NEEDED, STAFF_PAGES
 from helpers import ROOT, csv_bytes, medway_area_text, shown_tables, street_row
@@ -210,6 +218,17 @@ def test_a_sign_in_too_old_or_without_its_time_does_not_count(site, user, staff,
     at = open_page(app(user, staff=staff), "views/staff_plans.py")
     assert [i.value for i in at.info] == [ENDED[ended]]
     assert not at.get("data_editor") and not at.get("text_area")
+
+
+def test_an_unreadable_record_of_sign_outs_closes_staff_pages_and_nothing_else(site):
+    store, _ = site
+    sign_outs_path(store.root).mkdir(parents=True)
+    at = open_page(app(ANN), "views/staff_police_data.py")
+    assert [i.value for i in at.info] == [ENDED[RECORD_UNREADABLE]]
+    assert not at.get("file_uploader") and not at.exception
+    overview = app(ANN)
+    assert not overview.exception and overview.title
+    assert not [c for c in overview.sidebar.caption if c.value.startswith("Signed in as")]
 
 
 def test_a_sign_in_within_session_hours_counts(site):

@@ -12,6 +12,7 @@ from csp_data.access import SettingError, staff_access
 from csp_data.staff_sessions import (
     CLOCK_ALLOWANCE,
     NO_ISSUE_TIME,
+    RECORD_UNREADABLE,
     SIGNED_OUT,
     TOO_OLD,
     account_key,
@@ -64,6 +65,14 @@ def test_the_same_subject_at_another_provider_is_another_account(tmp_path):
 def test_age_and_issue_time(tmp_path, issued, hours, ended):
     claims = {**ANN, "iat": issued} if issued is not None else {k: v for k, v in ANN.items() if k != "iat"}
     assert why_sign_in_ended(claims, tmp_path, hours, now=NOW) == ended
+
+
+def test_a_record_that_cannot_be_read_ends_every_sign_in(tmp_path):
+    """Fails closed: no sign-in can be judged, so none counts (and nothing raises into the pages)."""
+    sign_outs_path(tmp_path).mkdir(parents=True)  # unreadable as a file, even to root
+    assert why_sign_in_ended(ANN, tmp_path, 12, now=NOW) == RECORD_UNREADABLE
+    with pytest.raises(OSError):
+        last_sign_outs(tmp_path)
 
 
 def test_a_damaged_line_is_skipped_and_the_others_still_count(tmp_path):
