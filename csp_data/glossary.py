@@ -300,6 +300,13 @@ TERMS: tuple[Term, ...] = (
         (r"Best Bar None",),
     ),
     Term(
+        "Prevent",
+        "The part of the government's counter-terrorism strategy that works to stop people being drawn into "
+        "terrorism. Councils, schools, health services and the police have a legal duty to take part (the Prevent "
+        "duty), and anyone can raise a concern about someone who may be at risk.",
+        (r"\bPrevent (?:[Bb]oard|duty|[Ss]trategy|[Pp]artnership|[Cc]o-?ordinator)", r"under Prevent\b", r"\bPrevent\)"),
+    ),
+    Term(
         "Exact interval (Poisson)",
         "A 95% confidence interval worked out exactly from the way counts of events vary by chance, rather than "
         "from an approximation that is poor for small counts such as a ward's in a month.",
