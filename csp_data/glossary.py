@@ -304,7 +304,11 @@ TERMS: tuple[Term, ...] = (
         "The part of the government's counter-terrorism strategy that works to stop people being drawn into "
         "terrorism. Councils, schools, health services and the police have a legal duty to take part (the Prevent "
         "duty), and anyone can raise a concern about someone who may be at risk.",
-        (r"\bPrevent (?:[Bb]oard|duty|[Ss]trategy|[Pp]artnership|[Cc]o-?ordinator)", r"under Prevent\b", r"\bPrevent\)"),
+        (
+            r"\bPrevent (?:[Bb]oard|duty|[Ss]trategy|[Pp]artnership|[Cc]o-?ordinator)",
+            r"under Prevent\b",
+            r"\bPrevent\)",
+        ),
     ),
     Term(
         "Exact interval (Poisson)",
