@@ -4,11 +4,15 @@ Colours say where a CSP stands against the group average, with the same colour-b
 (Okabe–Ito) colours as the group map (:data:`csp_data.charts.colours.POSITION_COLOURS`); the area is
 told apart by shape, size and a bold label, never by colour alone.
 
-Both charts fit a 390 px phone: legends sit below the plot, one entry a line; axis titles are short
-or split over two lines; CSP names keep to a width that leaves room for the plot.
+Both charts fit a 320 px screen (a phone, or a desktop zoomed to 400%): legends sit below the plot, one
+entry a line; titles and legend labels beside the CSP names are split into lines of at most
+:data:`LINE_CHARACTERS`; CSP names keep to a width that leaves room for the plot.
 """
 
 from __future__ import annotations
+
+import json
+import textwrap
 
 import pandas as pd
 
@@ -21,22 +25,35 @@ _POSITIONS = ["above average", "not significantly different", "below average"]
 _POSITION_SCALE = {"domain": _POSITIONS, "range": [POSITION_COLOURS[p] for p in _POSITIONS]}
 #: Widest CSP name drawn in full beside the dot plot ("Nuneaton and Bedworth" takes about 125 px).
 NAME_WIDTH = 150
+#: The longest line of a title or legend label under the dot plot: what fits beside the CSP names at 320 px.
+LINE_CHARACTERS = 21
 #: A tick's shape in a legend (an upright bar, as the strip chart draws each CSP).
 _TICK_SYMBOL = "M-0.2,-1H0.2V1H-0.2Z"
 #: The strip chart's rows: every CSP, the unitary authorities, the group.
 NATIONAL_ROWS = ("All CSPs", "Unitary authorities", "This group")
 
 
-def _bottom_legend(title: str | None, symbol: str = "circle") -> dict:
-    """A legend under the plot, one entry a line, so that it never runs off a phone's screen."""
-    return {
+def _lines(text: str) -> list[str]:
+    """``text`` split into lines of at most :data:`LINE_CHARACTERS` (a Vega title or label drawn as lines)."""
+    return textwrap.wrap(text, LINE_CHARACTERS)
+
+
+def _bottom_legend(title: str | None, symbol: str = "circle", labels: tuple[str, ...] = ()) -> dict:
+    """A legend under the plot, one entry a line, so that it never runs off a phone's screen; its title and
+    the entries named in ``labels`` are split into lines (:func:`_lines`)."""
+    legend = {
         "columns": 1,
         "direction": "vertical",
         "labelLimit": 300,
         "orient": "bottom",
         "symbolType": symbol,
-        "title": title,
+        "title": _lines(title) if title else title,
     }
+    split = {label: _lines(label) for label in labels if len(label) > LINE_CHARACTERS}
+    if split:
+        cases = " : ".join(f"datum.label == {json.dumps(label)} ? {json.dumps(lines)}" for label, lines in split.items())
+        legend["labelExpr"] = f"{cases} : datum.label"
+    return legend
 
 
 def group_dot_plot(
@@ -98,7 +115,7 @@ def group_dot_plot(
     ]
     if "rate_source" in data:
         tooltip.insert(2, tip("rate_source", "nominal", "Rate from"))
-    colour = field("position", "nominal", legend=_bottom_legend("Against the group average"), scale=_POSITION_SCALE)
+    colour = field("position", "nominal", legend=_bottom_legend("Against the group average", labels=tuple(_POSITIONS)), scale=_POSITION_SCALE)
     intervals = {
         "mark": mark("rule", strokeWidth=3),
         "encoding": {
@@ -108,9 +125,9 @@ def group_dot_plot(
                 "ci_lower",
                 "quantitative",
                 axis={"labelFlush": True},
-                # Two lines, so that the title fits a phone; rates are not counts, so the axis need not start at 0.
+                # In lines, so that the title fits a phone; rates are not counts, so the axis need not start at 0.
                 scale={"zero": False},
-                title=[rate_title, f"(bars: {percent}% confidence intervals)"],
+                title=_lines(f"{rate_title} (bars: {percent}% confidence intervals)"),
             ),
             "x2": {"field": "ci_upper"},
             "y": y,

@@ -4,6 +4,7 @@ rates stand alone, and a first map view that holds the whole group 340 px wide."
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -76,8 +77,15 @@ def test_the_dot_plot_fits_a_phone(comparison):
     legends = [n["legend"] for n in _walk(spec) if "field" in n and isinstance(n.get("legend"), dict)]
     assert legends and all(lg["orient"] == "bottom" and lg["columns"] == 1 for lg in legends)
     titles = [n["title"] for n in _walk(spec) if n.get("field") == "ci_lower" and "scale" in n]  # the x axis
-    assert titles == [["Rate per 1,000 residents", "(bars: 95% confidence intervals)"]]
-    assert all(len(line) <= PHONE_TITLE_CHARACTERS for line in titles[0])
+    # Lines short enough to sit beside the CSP names at 320 px (they ran off the screen when 24 and 32 long).
+    assert titles == [["Rate per 1,000", "residents (bars: 95%", "confidence intervals)"]]
+    (legend,) = {json.dumps(lg) for lg in legends}
+    legend = json.loads(legend)
+    assert legend["title"] == ["Against the group", "average"]
+    assert legend["labelExpr"] == (
+        'datum.label == "not significantly different" ? ["not significantly", "different"] : datum.label'
+    )
+    assert all(len(line) <= charts.LINE_CHARACTERS == 21 for line in [*titles[0], *legend["title"]])
     assert [n["axis"]["labelLimit"] for n in _walk(spec) if n.get("field") == "csp_name" and "axis" in n] == [150] * 2
     # Rates against an average, not counts: the axis may start near the lowest interval.
     assert all(n["scale"]["zero"] is False for n in _walk(spec) if n.get("field") == "ci_lower" and "scale" in n)
