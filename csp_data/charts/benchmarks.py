@@ -51,7 +51,9 @@ def _bottom_legend(title: str | None, symbol: str = "circle", labels: tuple[str,
     }
     split = {label: _lines(label) for label in labels if len(label) > LINE_CHARACTERS}
     if split:
-        cases = " : ".join(f"datum.label == {json.dumps(label)} ? {json.dumps(lines)}" for label, lines in split.items())
+        cases = " : ".join(
+            f"datum.label == {json.dumps(label)} ? {json.dumps(lines)}" for label, lines in split.items()
+        )
         legend["labelExpr"] = f"{cases} : datum.label"
     return legend
 
@@ -115,7 +117,12 @@ def group_dot_plot(
     ]
     if "rate_source" in data:
         tooltip.insert(2, tip("rate_source", "nominal", "Rate from"))
-    colour = field("position", "nominal", legend=_bottom_legend("Against the group average", labels=tuple(_POSITIONS)), scale=_POSITION_SCALE)
+    colour = field(
+        "position",
+        "nominal",
+        legend=_bottom_legend("Against the group average", labels=tuple(_POSITIONS)),
+        scale=_POSITION_SCALE,
+    )
     intervals = {
         "mark": mark("rule", strokeWidth=3),
         "encoding": {
