@@ -171,6 +171,7 @@ def ingest(
     files = discover_street_files(list(paths))
     spellings = _stored_spellings(store)
     seen: dict[tuple[str, str], str] = {}
+    districts_found: set[str] = set()
     reports: list[MonthReport] = []
     pending: list[tuple[str, str, pa.Table]] = []
     pending_rows = 0
@@ -187,6 +188,7 @@ def ingest(
                     raise EmptyLoadError(
                         parsed.label, "the file has a header but no rows (load with --allow-empty to skip such files)"
                     )
+                districts_found |= parsed.districts
                 # One spelling per force in the store: the one it already holds (or this load's first).
                 for slug, counts in parsed.counts.items():
                     counts["force"] = spellings.setdefault(slug, counts["force"])
@@ -219,6 +221,8 @@ def ingest(
                     _write_all(pool, build, pending)
                     pending, pending_rows = [], 0
 
+            if districts_found and not allow_empty:
+                _check_every_district_found(area, districts_found, reports)
             reports = _recorded(reports, store, allow_empty, area.territorial_force_keys)
             if build is None and not any(r.recorded for r in reports):
                 return reports  # nothing to record (other forces' files only): no new version, the store as it was
@@ -288,24 +292,53 @@ def _write_all(pool: ThreadPoolExecutor, build, pending: list) -> None:
         future.result()
 
 
+def _check_every_district_found(area: Area, found: set[str], reports: list[MonthReport]) -> None:
+    """Refuse a load in which some of the area's districts hold rows and another holds none: that district is
+    almost surely misspelt in the area file (a month of a territorial force's data has incidents in every
+    district of a partnership)."""
+    territorial = area.territorial_force_keys
+    if territorial and not any(r.force_slug in territorial for r in reports):
+        return  # another force's files alone (British Transport Police's stations need not be in every district)
+    missing = [d for d in area.lsoa_districts if d not in found]
+    if missing:
+        raise EmptyLoadError(
+            reports[0].source if reports else str(area.area_file),
+            f"no row of this load lies in {', '.join(repr(d) for d in missing)} of the area file's [match] "
+            f"lsoa_districts, while {_listed([d for d in area.lsoa_districts if d in found])} rows: "
+            'check its spelling against the files\' LSOA names ("<district> 001A", as ONS spells the district), '
+            "or load with --allow-empty",
+        )
+
+
+def _listed(districts: list[str]) -> str:
+    return ", ".join(repr(d) for d in districts) + (" has" if len(districts) == 1 else " have")
+
+
 def _recorded(
     reports: list[MonthReport], store: Store, allow_empty: bool, territorial: Sequence[str] = ()
 ) -> list[MonthReport]:
     """Decide which reports go into the ledger; refuse months with no rows in the area. With ``territorial``
     force keys (the area's totals), a month counts as having rows only when those forces have some in it, or
-    had them in an earlier load (a month's British Transport Police file loaded after its Kent file)."""
+    when this load holds none of their files for it and an earlier load gave them rows (a month's British
+    Transport Police file loaded after its Kent file). A territorial force's own file that keeps no row is
+    refused even when its month is loaded: loading it would replace the month's rows with none (a misspelt
+    district in the area file, say)."""
     try:
         loaded = {(row["month"].strftime("%Y-%m"), row["force_slug"]) for row in store.read_ledger().to_pylist()}
     except StoreError:
         loaded = set()
     kept_by_month: dict[str, int] = {}
+    territorial_files: set[str] = set()  # months for which this load holds a territorial force's file
     for report in reports:
         counts = not territorial or report.force_slug in territorial
         kept_by_month[report.month] = kept_by_month.get(report.month, 0) + (report.rows_kept if counts else 0)
+        if territorial and report.force_slug in territorial:
+            territorial_files.add(report.month)
     empty = sorted(
         month
         for month, kept in kept_by_month.items()
-        if kept == 0 and not (territorial and all((month, key) in loaded for key in territorial))
+        if kept == 0
+        and not (territorial and month not in territorial_files and all((month, key) in loaded for key in territorial))
     )
     if empty and not allow_empty:
         first = next(r for r in reports if r.month == empty[0])

@@ -230,6 +230,7 @@ class ParsedFile:
     month: str | None
     rows: pa.Table | None  # the area's rows (store columns but the wards), None when there are none
     counts: dict[str, dict] = field(default_factory=dict)  # force key -> {force, rows_read, rows_kept, ...}
+    districts: frozenset[str] = frozenset()  # the area's districts (lsoa_districts) that some row lies in
 
 
 def _latest_month() -> str:
@@ -250,6 +251,7 @@ class _FileChecker:
         self.offset = 0  # rows seen in earlier blocks
         self.counts: dict[str, dict] = {}
         self.kept: list[pa.Table] = []
+        self.districts_found: set[str] = set()
 
     def fail(self, row: int, problem: str) -> InputFileError:
         return InputFileError(self.label, problem, _line_of_row(self.file, self.offset + row, self.width))
@@ -341,14 +343,12 @@ class _FileChecker:
         for district in self.district_names:
             prefix |= _np(pc.starts_with(names_column, district + " "))
         candidates = pa.array(np.flatnonzero(prefix & ~no_location))
-        exact = _np(
-            pc.is_in(
-                pc.replace_substring_regex(
-                    pc.utf8_trim_whitespace(names_column.take(candidates)), pattern=_LSOA_SUFFIX, replacement=""
-                ),
-                value_set=self.districts,
-            )
+        district_of = pc.replace_substring_regex(
+            pc.utf8_trim_whitespace(names_column.take(candidates)), pattern=_LSOA_SUFFIX, replacement=""
         )
+        exact = _np(pc.is_in(district_of, value_set=self.districts))
+        if len(self.districts_found) < len(self.district_names) and exact.any():
+            self.districts_found.update(pc.unique(district_of.filter(pa.array(exact))).to_pylist())
         blank_type = _np(pc.equal(pc.utf8_trim_whitespace(table.column("Crime type").take(candidates)), ""))
         candidates = candidates.to_numpy()
         in_area = np.zeros(n, dtype=bool)
@@ -410,7 +410,7 @@ class _FileChecker:
             # The most used spelling names the force (ties: the first in sort order).
             entry["force"] = sorted(spellings.items(), key=lambda item: (-item[1], item[0]))[0][0]
         rows = pa.concat_tables(self.kept) if self.kept else None
-        return ParsedFile(self.label, self.month, rows, self.counts)
+        return ParsedFile(self.label, self.month, rows, self.counts, frozenset(self.districts_found))
 
 
 def _np(mask) -> np.ndarray:

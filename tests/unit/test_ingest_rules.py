@@ -315,6 +315,61 @@ def test_a_month_with_no_rows_in_the_area_is_refused_unless_allowed(loaded, medw
     assert "2025-03" in {r["month"].strftime("%Y-%m") for r in loaded.read_ledger().to_pylist()}
 
 
+def test_a_loaded_month_is_not_replaced_by_a_file_that_keeps_none_of_its_rows(tmp_path, medway_area, medway_points):
+    """The territorial force's own file keeping no row (a misspelt district, another area's file) is refused
+    even when its month is loaded: it replaced the month's rows with none, and the pages then called the
+    month loaded with 0 incidents. A British Transport Police file alone for the month still loads."""
+    store = Store(tmp_path / "store")
+    kent = tmp_path / "2025-03-kent-street.csv"
+    kent.write_bytes(csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"]) for _ in range(3)]))
+    ingest([kent], medway_area, store)
+    version, ledger = store.version(), store.read_ledger().to_pylist()
+    swale = tmp_path / "in" / "2025-03-kent-street.csv"
+    swale.parent.mkdir()
+    swale.write_bytes(csv_bytes([street_row("2025-03", "Robbery", 0.75, 51.33, "Swale 002B") for _ in range(7)]))
+    with pytest.raises(EmptyLoadError, match="none of its 7 rows lie in the area"):
+        ingest([swale], medway_area, store)
+    assert store.version() == version and store.read_ledger().to_pylist() == ledger
+    btp = tmp_path / "2025-03-btp-street.csv"
+    btp.write_bytes(
+        csv_bytes([street_row("2025-03", "Robbery", 0.75, 51.33, "Swale 002B", force="British Transport Police")])
+    )
+    assert [(r.force, r.recorded) for r in ingest([btp], medway_area, store)] == [("British Transport Police", False)]
+    assert store.read_ledger().to_pylist() == ledger
+
+
+def _two_district_area(tmp_path, districts: str):
+    from csp_data.config import load_area
+
+    text = (ROOT / "data" / "medway" / "area.toml").read_text().replace('lsoa_districts = ["Medway"]', districts)
+    text = text.replace('file = "boundaries/', f'file = "{ROOT}/data/medway/boundaries/').replace(
+        'file = "population/', f'file = "{ROOT}/data/medway/population/'
+    )
+    area_file = tmp_path / "two.toml"
+    area_file.write_text(text)
+    return load_area(area_file)
+
+
+def test_a_district_of_the_area_with_no_row_in_the_load_is_refused(tmp_path, medway_points):
+    """A combined partnership with one district misspelt ("swale " for Swale) kept only the other's rows, and
+    said nothing: the load is refused, naming the district, unless --allow-empty."""
+    medway_row = street_row("2025-03", "Robbery", *medway_points["Luton"])
+    swale_row = street_row("2025-03", "Robbery", 0.75, 51.33, "Swale 002B")
+    path = tmp_path / "2025-03-kent-street.csv"
+    path.write_bytes(csv_bytes([medway_row, swale_row, swale_row]))
+    misspelt = _two_district_area(tmp_path, 'lsoa_districts = ["Medway", "swale "]')
+    store = Store(tmp_path / "store")
+    with pytest.raises(EmptyLoadError) as caught:
+        ingest([path], misspelt, store)
+    assert caught.value.problem.startswith(
+        "no row of this load lies in 'swale ' of the area file's [match] lsoa_districts, while 'Medway' has rows"
+    )
+    assert store.version() == "empty"
+    assert [r.rows_kept for r in ingest([path], misspelt, store, allow_empty=True)] == [1]
+    both = _two_district_area(tmp_path, 'lsoa_districts = ["Medway", "Swale"]')
+    assert [r.rows_kept for r in ingest([path], both, Store(tmp_path / "store2"))] == [3]
+
+
 def test_another_areas_files_are_refused(tmp_path, medway_points):
     """Kent files into a Thurrock store: no month keeps a row, so nothing is recorded."""
     from csp_data.config import load_area
