@@ -10,7 +10,8 @@ import re
 #: code, emphasis, maths, strike-through and table marks; an underscore at the edge of a word; "](", "][" and
 #: "]:" (a link, picture or link definition); "<" before a tag or address; the colons of Streamlit's emoji,
 #: icons, logo, coloured text and badges (":smile:", ":material/home:", ":red[...]"); an entity ("&amp;");
-#: and, at the start of a line, a heading, quote, list item, rule or the line under a heading.
+#: at the start of a line, a heading, quote, list item, rule, the line under a heading or a block directive
+#: ("::name", ":::name"); and "#"s ending a line, which a heading would drop as its closing marks.
 _MARKDOWN_SPECIAL = re.compile(
     r"\\(?=[!-/:-@\[-`{-~\n]|\Z)"
     r"|[`*$~|]"
@@ -21,6 +22,8 @@ _MARKDOWN_SPECIAL = re.compile(
     r"|:(?=material/|[A-Za-z0-9_+-][\w+-]*[\[{])"
     r"|&(?=#?\w+;)"
     r"|(?m:^[ \t]*(?:#{1,6}(?=[ \t]|$)|>|[-+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|[-=](?=[-= \t]*$)))"
+    r"|(?m:(?<=[ \t])#(?=#*[ \t]*$))"
+    r"|(?m:^[ \t]*:(?=:+[A-Za-z]))"
 )
 
 
@@ -30,7 +33,8 @@ def markdown_text(text: str) -> str:
     that could start one, where it could (a colon as the character reference ``&#58;``, which Streamlit's emoji,
     icon and logo rules do not read as a colon: tried in Streamlit itself, tests/browser); other text is left
     exactly as it is. A bare web or email address is still shown as a link to itself."""
-    return _MARKDOWN_SPECIAL.sub(_escaped, str(text))
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")  # Markdown breaks lines at a lone CR too
+    return _MARKDOWN_SPECIAL.sub(_escaped, text)
 
 
 def _escaped(found: re.Match) -> str:

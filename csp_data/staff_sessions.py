@@ -69,10 +69,13 @@ def record_sign_out(store_root: str | Path, claims, now: float | None = None) ->
     issued = claims.get("iat")
     if isinstance(issued, int | float) and not isinstance(issued, bool) and math.isfinite(issued):
         entry["iat"] = issued
-    line = json.dumps(entry, ensure_ascii=False) + "\n"
+    # A line break first as well as last: a line left unfinished by a failed write (a full disk, a crash) is
+    # then never joined to this one, which would make both unreadable. Blank lines are skipped on reading.
+    line = ("\n" + json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
-        os.write(descriptor, line.encode("utf-8"))
+        if os.write(descriptor, line) != len(line):
+            raise OSError(f"{path.name}: the sign-out was only partly written")
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
@@ -96,6 +99,8 @@ def last_sign_outs(store_root: str | Path) -> dict[str, float]:
     last: dict[str, float] = {}
     with path.open(encoding="utf-8", errors="replace") as lines:
         for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
             try:
                 entry = json.loads(line)
                 account, at = entry["account"], float(entry["at"]) - CLOCK_ALLOWANCE

@@ -31,8 +31,17 @@ SAMPLES = [
     "> quoted",
     "back\\`[click](https://evil.example)` slash",
     "&amp; &#60;i&#62;",
+    "Intro\r# Heading\r- item",
+    "Title\r\n===\r\nbody",
+    "before\n\n::leafname\n\nafter",
+    ":::warning\nhidden\n:::",
 ]
-KEEP = ["10:30 and A&E on 1.5 and #1", "Chatham Central & Brompton: 12% (2024/25)", "jo_bloggs C:\\Users\\new"]
+KEEP = [
+    "Reduce harm #",
+    "10:30 and A&E on 1.5 and #1",
+    "Chatham Central & Brompton: 12% (2024/25)",
+    "jo_bloggs C:\\Users\\new",
+]
 
 APP = """
 import json, sys

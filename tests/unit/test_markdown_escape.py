@@ -31,6 +31,10 @@ HOSTILE = [
     "1) first\n2) second",
     "Heading\n-------",
     "&lt;b&gt; &#60;i&#62;",
+    "Intro\r# Heading",  # a lone CR breaks the line in Markdown, not for Python's ^
+    "Intro\r- item one\r- item two",
+    "Title\r\n===\r\nbody",
+    "a\r\n---\r\nb",
 ]
 
 

@@ -86,6 +86,16 @@ def test_a_damaged_line_is_skipped_and_the_others_still_count(tmp_path):
     assert why_sign_in_ended(ANN, tmp_path, 12, now=NOW) == SIGNED_OUT
 
 
+def test_a_line_left_unfinished_does_not_swallow_the_next_sign_out(tmp_path):
+    """A write cut short (a full disk, a crash) leaves a line without its end; the next sign-out still counts."""
+    path = sign_outs_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text('{"account": "https://id.example.org alice", "at": 17500', encoding="utf-8")
+    record_sign_out(tmp_path, ANN, now=NOW - 1)
+    assert last_sign_outs(tmp_path) == {"https://id.example.org ann-1": NOW - 1 - CLOCK_ALLOWANCE}
+    assert why_sign_in_ended(ANN, tmp_path, 12, now=NOW) == SIGNED_OUT
+
+
 def test_the_file_is_read_again_when_it_changes(tmp_path):
     assert last_sign_outs(tmp_path) == {}
     record_sign_out(tmp_path, ANN, now=NOW - 1)
@@ -121,7 +131,7 @@ def test_sign_outs_on_two_replicas_at_once_all_stay(tmp_path):
         w.start()
     for w in workers:
         w.join()
-    lines = sign_outs_path(tmp_path).read_text(encoding="utf-8").splitlines()
+    lines = [line for line in sign_outs_path(tmp_path).read_text(encoding="utf-8").splitlines() if line]
     assert len(lines) == 400 and all(json.loads(line) for line in lines)
     assert len(last_sign_outs(tmp_path)) == 400
 
