@@ -43,8 +43,13 @@ def count(number: int) -> str:
 
 
 def percent(share: float, decimals: int = 1) -> str:
-    """A share (0.127) as a percentage to a fixed number of decimals: '12.7%'."""
-    return f"{share * 100:.{decimals}f}%"
+    """A share (0.127) as a percentage to ``decimals`` places: '12.7%'. A share that is not all or nothing never
+    reads as '100%' or '0%': it gets the places it needs, up to three ('99.9%' for 21,434 of 21,455)."""
+    text = f"{share * 100:.{decimals}f}%"
+    while decimals < 3 and (0 < share < 1) and float(text[:-1]) in (0.0, 100.0):
+        decimals += 1
+        text = f"{share * 100:.{decimals}f}%"
+    return text
 
 
 def rate(value: float) -> str:

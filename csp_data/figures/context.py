@@ -34,7 +34,7 @@ from csp_data.series import (
     monthly_series,
     monthly_type_counts,
 )
-from csp_data.words import ordinal
+from csp_data.words import ordinal, percent
 
 ASPECTS = (
     "Level of crime",
@@ -194,8 +194,8 @@ def _wards_row(overview: Overview) -> tuple[str, str]:
     names = list(top["ward_name"])
     listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
     return (
-        f"The {len(names)} wards with the most crime ({listed}) had {share:.0%} of the area's crime.",
-        f"top {len(names)}: {share:.0%}",
+        f"The {len(names)} wards with the most crime ({listed}) had {percent(share, 0)} of the area's crime.",
+        f"top {len(names)}: {percent(share, 0)}",
     )
 
 

@@ -23,6 +23,7 @@ from csp_data.series import (
     monthly_type_counts,
     rate_per_1000,
 )
+from csp_data.words import percent
 
 KIND_LABELS = {"crime": "recorded crime", "asb": "anti-social behaviour (ASB)"}
 TOP_N_WARDS = 5
@@ -245,7 +246,7 @@ def overview_sentences(overview: Overview) -> list[str]:
             names = list(overview.top_wards[kind]["ward_name"])
             sentences.append(
                 f"The {len(names)} wards with the most {noun} ({', '.join(names[:-1])} and {names[-1]}) "
-                f"had {share:.0%} of it."
+                f"had {percent(share, 0)} of it."
             )
     monthly = overview.monthly[(overview.monthly["kind"] == "crime") & overview.monthly["loaded"]]
     if len(monthly) >= 3:

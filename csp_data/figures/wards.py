@@ -38,7 +38,7 @@ from csp_data.series import (
     month_runs,
     rate_per_1000,
 )
-from csp_data.words import rank_phrase
+from csp_data.words import percent, rank_phrase
 
 MEASURES = ("count", "rate", "change")
 MEASURE_LABELS = {
@@ -400,7 +400,7 @@ class TopShare:
             return f"No {self.noun} was recorded in the period."
         return (
             f"The {len(self.wards)} wards with the most {self.noun} ({_join_names(self.wards)}) "
-            f"had {self.share:.0%} of it ({self.incidents:,} of {self.area_total:,})."
+            f"had {percent(self.share, 0)} of it ({self.incidents:,} of {self.area_total:,})."
         )
 
 

@@ -209,7 +209,7 @@ def _ward_table(overview: Overview, kind: str, area: Area) -> Table:
         }
     )
     caption = f"{noun}: the {len(top)} wards with the most" + (
-        f", {share:.0%} of the {area.short_name} total" if share is not None else ""
+        f", {percent(share, 0)} of the {area.short_name} total" if share is not None else ""
     )
     return Table(frame, caption=caption, widths=(0.8, 4, 1.4, 1.6), numeric=("Rank", "Incidents", frame.columns[-1]))
 

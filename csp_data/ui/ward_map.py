@@ -25,7 +25,7 @@ from csp_data.ui.charts import show_chart
 from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_area, run_query
 from csp_data.ui.downloads import download_table
 from csp_data.ui.tables import show_table
-from csp_data.words import ordinal, slug
+from csp_data.words import ordinal, percent, slug
 
 SOURCE = "Source: data.police.uk street-level crime and ASB (Open Government Licence)."
 NO_WARD_CHOSEN = "Choose a ward above, or click one on the map, to see its trend, mix of crime types and top streets."
@@ -152,7 +152,7 @@ def show_top_shares(shares: list[TopShare]) -> None:
             title = "Crime" if share.kind == "crime" else "ASB"
             st.metric(
                 f"{title}: top {len(share.wards)} wards' share",
-                "–" if share.share is None else f"{share.share:.0%}",
+                "–" if share.share is None else percent(share.share, 0),
             )
             st.caption(share.sentence)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from csp_data import words
 from csp_data.change import Change, interval_words
 from csp_data.words import article
 
@@ -42,3 +43,19 @@ def test_the_interval_says_an_18_percent_fall():
     assert interval_words(change) == "between an 18% fall and an 11% fall"
     change = Change(current=108, previous=100, ratio=1.08, lower=0.998, upper=1.29)
     assert interval_words(change) == "between no change and a 29% rise"
+
+
+@pytest.mark.parametrize(
+    ("share", "decimals", "expected"),
+    [
+        (21434 / 21455, 0, "99.9%"),  # the top wards' share of a year: not "100%"
+        (0.454, 0, "45%"),
+        (1.0, 0, "100%"),
+        (0.0, 0, "0%"),
+        (0.0004, 0, "0.04%"),
+        (0.127, 1, "12.7%"),
+        (0.9996, 1, "99.96%"),
+    ],
+)
+def test_a_share_that_is_not_all_or_nothing_never_reads_as_100_or_0(share, decimals, expected):
+    assert words.percent(share, decimals) == expected
