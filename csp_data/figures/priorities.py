@@ -218,6 +218,7 @@ def indicator_figures(
     period: Period,
     loaded: Sequence[date],
     population: int | None,
+    plan_start_year: int | None = None,
 ) -> IndicatorFigures:
     """Count a live series over ``period``, with its rate and its change on the previous equal period.
 
@@ -233,6 +234,8 @@ def indicator_figures(
         The months held in the store.
     population : int, optional
         Residents, for a rate per 1,000; ``None`` gives no rate.
+    plan_start_year : int, optional
+        The first year of the plan the series follows (see :func:`csp_data.plans.progress.direction_of_travel`).
 
     Returns
     -------
@@ -264,7 +267,7 @@ def indicator_figures(
         }
     )
     comparison = comparable_change(wide, period, series.label.lower())
-    progress = direction_of_travel(wide, period, series.direction, series.label.lower())
+    progress = direction_of_travel(wide, period, series.direction, series.label.lower(), plan_start_year)
     compared = comparison.change is not None
     return IndicatorFigures(
         series,
@@ -300,7 +303,8 @@ def plan_figures(
         return run_query(name, **params)
 
     return {
-        key: [indicator_figures(counted, s, period, loaded, population) for s in found] for key, found in series.items()
+        key: [indicator_figures(counted, s, period, loaded, population, plan.start_year) for s in found]
+        for key, found in series.items()
     }
 
 

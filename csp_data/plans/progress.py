@@ -153,6 +153,7 @@ class Progress:
     comparison_text: str
     reason: str
     comparison_note: str = ""
+    before_plan: bool = False  # a longer comparison whose earlier months all precede the plan's first year
 
     @property
     def status_text(self) -> str:
@@ -186,7 +187,8 @@ class Progress:
         if self.matched is None:
             return MISSING
         m = self.matched
-        return f"{describe_months(m.current_months)} against {describe_months(m.previous_months)} ({m.label})"
+        label = f"{m.label}, from before the plan" if self.before_plan else m.label
+        return f"{describe_months(m.current_months)} against {describe_months(m.previous_months)} ({label})"
 
     @property
     def change_words(self) -> str:
@@ -205,7 +207,9 @@ def _thin(matched: MatchedMonths) -> bool:
     return len(matched.current_months) < THIN_SHARE * matched.period.length
 
 
-def direction_of_travel(series: pd.DataFrame, period: Period, direction: str, subject: str) -> Progress:
+def direction_of_travel(
+    series: pd.DataFrame, period: Period, direction: str, subject: str, plan_start_year: int | None = None
+) -> Progress:
     """The status of a monthly series over ``period``, with its rule and comparison in words.
 
     Parameters
@@ -219,6 +223,9 @@ def direction_of_travel(series: pd.DataFrame, period: Period, direction: str, su
         ``"lower_is_better"`` or ``"higher_is_better"``.
     subject : str
         The series within a sentence, e.g. ``"anti-social behaviour"``.
+    plan_start_year : int, optional
+        The plan's first year: when a longer comparison reaches back to months wholly before it, ``rule_text``
+        says that the change is measured from before the plan began.
 
     Returns
     -------
@@ -248,9 +255,15 @@ def direction_of_travel(series: pd.DataFrame, period: Period, direction: str, su
     if change is None:
         return Progress(status, direction, None, None, text, reason)
     which = f"Comparison used: {used.label}." if not used.longer_term else ""
+    before_plan = bool(why) and plan_start_year is not None and max(used.previous_months).year < plan_start_year
     if why:
         which = f"{why[0].upper()}{why[1:]}, so the longer comparison is used."
-    return Progress(status, direction, change, used, text, reason, which)
+        if before_plan:
+            which += (
+                f" Its earlier months ({describe_months(used.previous_months)}) are before the plan began in "
+                f"{plan_start_year}, so the change is measured from before the plan, not over its years alone."
+            )
+    return Progress(status, direction, change, used, text, reason, which, before_plan)
 
 
 def progress_rules_text() -> list[str]:

@@ -57,6 +57,7 @@ def _indicator_table(
     loaded: list[date],
     population: int | None,
     statuses: list[tuple[str, str]],
+    plan_start_year: int | None = None,
 ) -> Table | None:
     """The priority's police.uk series over the period; each one's (label, direction of travel) is added to
     ``statuses``."""
@@ -65,7 +66,7 @@ def _indicator_table(
         return None
     rows = []
     for one in series:
-        figures = pr.indicator_figures(run_query, one, period, loaded, population)
+        figures = pr.indicator_figures(run_query, one, period, loaded, population, plan_start_year)
         label = RAG_LABELS[figures.progress.status]
         statuses.append((one.label, figures.progress.status))
         rows.append(
@@ -103,7 +104,7 @@ def _priority_blocks(
     blocks: list[Block] = [Heading(f"Priority {priority.number}: {priority.title}")]
     if priority.summary:
         blocks.append(Paragraph(priority.summary))
-    indicators = _indicator_table(run_query, priority, period, loaded, population, statuses)
+    indicators = _indicator_table(run_query, priority, period, loaded, population, statuses, plan.start_year)
     if indicators is not None:
         blocks.append(indicators)
     kpis = plan.kpis_for(priority.id)

@@ -137,6 +137,25 @@ def test_thin_year_on_year_gives_way_to_three_years():
     assert progress.change_words == f"fell by 50%, a real fall (95% interval: {interval_words(expected)})"
 
 
+@pytest.mark.parametrize(("plan_start_year", "before"), [(2024, True), (2023, True), (2022, False), (None, False)])
+def test_a_longer_comparison_from_before_the_plan_says_so(plan_start_year, before):
+    """Priorities judged against 2022 for a 2024 plan: a councillor read "Red" beside the Overview's "within
+    normal variation" as a contradiction; the status now says its earlier months precede the plan."""
+    progress = direction_of_travel(HALVED, calendar_year(2025), LOWER, "crime", plan_start_year)
+    note = (
+        f"Its earlier months (Jan 2022 to Nov 2022) are before the plan began in {plan_start_year}, so the change "
+        "is measured from before the plan, not over its years alone."
+    )
+    assert progress.rule_text.endswith(note) == before
+    assert progress.compared == "Jan 2025 to Nov 2025 against Jan 2022 to Nov 2022 (three-year comparison{})".format(
+        ", from before the plan" if before else ""
+    )
+    if not before:
+        assert "before the plan" not in progress.rule_text
+    year_on_year = direction_of_travel(HALVED, Period(date(2025, 2, 1), date(2025, 3, 1), "Custom"), LOWER, "x", 2030)
+    assert "before the plan" not in year_on_year.rule_text  # only a longer comparison says it
+
+
 def test_increase_aim_mirrored_on_the_same_series():
     progress = direction_of_travel(HALVED, calendar_year(2025), HIGHER, "crime")
     assert progress.status == "red"
