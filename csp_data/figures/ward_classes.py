@@ -20,6 +20,7 @@ from csp_data.figures.wards import (
     WardTable,
     format_rate,
 )
+from csp_data.periods import describe_months
 
 # --------------------------------------------------------------------------------------------
 # Classes, colours and the legend
@@ -163,9 +164,14 @@ def classify_wards(table: WardTable, measure: str, classes: int = DEFAULT_CLASSE
             entries.append(LegendEntry(NO_COMPARISON_LABEL, NO_DATA_COLOUR, len(without)))
             colours.update(dict.fromkeys(without, NO_DATA_COLOUR))
             labels.update(dict.fromkeys(without, NO_COMPARISON_LABEL))
+        compared = table.compared
+        if compared is not None and not compared.complete:  # name the months compared, not the whole periods
+            spans = f"{describe_months(compared.current_months)} against {describe_months(compared.previous_months)}"
+        else:
+            spans = f"{table.period.span_label} against {table.previous.span_label}"
         return MapClasses(
             measure,
-            f"Change in {noun}, {table.period.span_label} against {table.previous.span_label}",
+            f"Change in {noun}, {spans}",
             "Classes follow the 95% confidence interval of each ward's change (exact Poisson method).",
             tuple(entries),
             colours,

@@ -518,6 +518,11 @@ def test_the_ward_change_names_the_months_it_compares(area, earlier, now, before
     table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, earlier + LOADED_2025)
     change = describe_change(compare_counts(now[1], before[1]))
     assert wardmap.ward_summary_sentences(table, "W1")[-1] == f"{expected}, crime in Alpha {change}."
+    # The map's legend names the same months, not the whole periods ("Jan 2025 to Dec 2025 against ... 2024").
+    spans = (
+        f"{expected.split(' with ')[0].removeprefix('Comparing ')} against {expected.split(' with ')[1].split(' (')[0]}"
+    )
+    assert ward_classes.classify_wards(table, "change").title == f"Change in crime, {spans}"
 
 
 def test_the_ward_change_over_whole_periods_is_against_the_previous_equal_period(area):
@@ -528,4 +533,8 @@ def test_the_ward_change_over_whole_periods_is_against_the_previous_equal_period
     assert wardmap.ward_summary_sentences(table, "W1")[-1] == (
         f"Against the previous equal period (Jan 2024 to Dec 2024: 80), crime in Alpha "
         f"{describe_change(compare_counts(120, 80))}."
+    )
+    assert (
+        ward_classes.classify_wards(table, "change").title
+        == "Change in crime, Jan 2025 to Dec 2025 against Jan 2024 to Dec 2024"
     )
