@@ -1,6 +1,6 @@
 """How a table's columns read, on the page and in its CSV: one heading and one number format per column.
 
-Pages, downloads and the pack name the same column the same way ("Same months, earlier") and give
+Pages, downloads and the pack name the same column the same way ("Incidents, same months earlier") and give
 its numbers the same precision: counts whole with thousands separators, percentages to one decimal
 place throughout a table, rates per 1,000 to one decimal place, p-values in words. The page's grid
 (:mod:`csp_data.ui.tables`) and :func:`readable` (the CSV) both read :data:`COLUMNS`; a page adds or
@@ -43,8 +43,12 @@ COLUMNS: dict[str, Column] = {
     "share": Column("Share", PERCENT),
     "share_of_ward": Column("Share of the ward's", PERCENT),
     "share_of_area": Column("Share of the area's", PERCENT),
-    "compared_incidents": Column("Compared months", COUNT, "This period's months that have a loaded month to compare"),
-    "previous_incidents": Column("Same months, earlier", COUNT, "The same months a year (or more) earlier"),
+    "compared_incidents": Column(
+        "Incidents, compared months", COUNT, "Incidents in this period's months that have a loaded month to compare"
+    ),
+    "previous_incidents": Column(
+        "Incidents, same months earlier", COUNT, "Incidents in the same months a year (or more) earlier"
+    ),
     "change": Column("Change"),
     "change_percent": Column("Change (%)", RATE),
     "share_of_area_percent": Column("Share of the area's (%)", RATE),
