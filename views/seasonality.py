@@ -28,7 +28,7 @@ with ui.guard("Choose another series or period."):
 
 view = page.view
 st.markdown(
-    f"How {view.choice.noun} in {area.short_name} rises and falls through the year, and how it is changing. "
+    f"The rise and fall of {view.choice.noun} in {area.short_name} through the year, and how it is changing. "
     "The seasonal charts use every month loaded; the trend and the change use the period chosen in the sidebar "
     f"({period.label}: {period.span_label})."
 )

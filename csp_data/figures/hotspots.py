@@ -200,7 +200,7 @@ def _type_mix(frame: pd.DataFrame, top: int = 3) -> dict[int, str]:
     for point, crime_type, n in zip(
         by_type["point"].tolist(), by_type["crime_type"].tolist(), by_type["incidents"].tolist()
     ):
-        parts.setdefault(point, []).append(f"{crime_type} {n}")
+        parts.setdefault(point, []).append(f"{crime_type} {n:,}")
     words = {}
     for point, names in parts.items():
         more = len(names) - top
@@ -314,7 +314,7 @@ def _cell_places(points: pd.DataFrame, col: np.ndarray, row: np.ndarray) -> pd.D
     names = np.asarray(locations, dtype=object)[street_code]
     by_cell: dict[int, list[str]] = {}
     for cell, name, n in zip(street_cell.tolist(), names.tolist(), street_incidents.tolist()):
-        by_cell.setdefault(cell, []).append(f"{name} ({n})")
+        by_cell.setdefault(cell, []).append(f"{name} ({n:,})")
     held = np.arange(len(cell_keys))
     ids = cell_id(cell_keys.get_level_values(0), cell_keys.get_level_values(1)).to_numpy()
     ward = pd.Series(np.asarray(ward_names, dtype=object)[ward_code], index=ward_cell).reindex(held)
