@@ -25,7 +25,7 @@ def monthly_trend_chart(monthly: pd.DataFrame) -> VegaSpec:
         KIND_COLOURS,
         y_title="Incidents recorded",
         count_format=",",
-        height=300,
+        height=400,  # the whole chart: the legend, the slanted months and the titles take about 150 px of it
         legend={"orient": "top"},
     )
 

@@ -44,7 +44,7 @@ def ward_trend_chart(profile: WardProfile, area_name: str, noun: str) -> VegaSpe
         {label_ward: WARD_COLOUR, label_area: AREA_COLOUR},
         y_title=f"{noun.capitalize()} recorded",
         count_format=",.1f",
-        height=280,
+        height=380,  # the whole chart: about 250 px of plot once the legend and slanted months are drawn
         legend={"labelLimit": 360, "orient": "top"},
     )
 
