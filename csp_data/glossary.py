@@ -77,7 +77,7 @@ TERMS: tuple[Term, ...] = (
     Term(
         "RAG status",
         "Red, amber or green: whether a KPI meets its target (green), misses it narrowly (amber) or by more "
-        "(red). 'No data' is its own state, used when there is no figure, target or baseline to judge by.",
+        "(red). 'Not rated' is its own state, used when there is no figure, target or baseline to judge by.",
         (r"\bRAG\b",),
     ),
     Term(

@@ -115,7 +115,7 @@ RAG_LABELS: dict[str, RagLabel] = {
     "green": RagLabel("Green", "✔", "green", ":material/check_circle:", "#c8ead9"),
     "amber": RagLabel("Amber", "▲", "orange", ":material/warning:", "#fbe3b4"),
     "red": RagLabel("Red", "✖", "red", ":material/cancel:", "#f6c9c2"),
-    "no_data": RagLabel("No data", "○", "gray", ":material/help:", "#e8e8e8"),
+    "no_data": RagLabel("Not rated", "○", "gray", ":material/help:", "#e8e8e8"),
 }
 
 

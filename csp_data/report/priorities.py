@@ -44,10 +44,10 @@ def travel_summary(statuses: list[str]) -> str:
 
 
 def rag_summary(kpis) -> str:
-    """'Of 16 KPIs: 2 green, 1 amber, 0 red, 13 with no data to judge.'"""
+    """'Of 16 KPIs: 2 green, 1 amber, 0 red, 13 not rated (no figure, target or baseline to judge by).'"""
     counts = rag_counts(kpis)
     parts = [f"{counts[s]} {RAG_LABELS[s].name.lower()}" for s in ("green", "amber", "red")]
-    return f"Of the plan's {sum(counts.values())} KPIs: {', '.join(parts)}, {counts['no_data']} with no data to judge."
+    return f"Of the plan's {sum(counts.values())} KPIs: {', '.join(parts)}, {counts['no_data']} not rated (no figure, target or baseline to judge by)."
 
 
 def _indicator_table(

@@ -306,8 +306,8 @@ def show_plan_intro(plan: Plan, view: PlanView) -> None:
         st.markdown("KPIs of the current plan, by status: " + rag_badges(view.counts))
     if plan.kpis and all(kpi.target is None for kpi in plan.kpis):
         st.caption(
-            f"The {markdown_text(plan.title)} sets no numeric targets for the figures it reports, so each is rated "
-            '"No data": they show activity and context, not progress against a target. Progress is '
+            f"The {markdown_text(plan.title)} sets no numeric targets for the figures it reports, so none is "
+            'rated ("Not rated"): they show activity and context, not progress against a target. Progress is '
             "followed instead by the direction of travel of the police.uk series below."
         )
 
@@ -459,7 +459,7 @@ def show_earlier_plans(view: PlanView) -> None:
             show_kpi_table(earlier.rated)
         if earlier.unrated is not None:
             unrated = earlier.unrated.cells.rows
-            label = f'Measures without a published target or figure ({unrated}): status "No data"'
+            label = f'Measures without a published target or figure ({unrated}): status "Not rated"'
             if table := fold(label, f"unrated {plan.title}"):
                 with table:
                     show_kpi_table(earlier.unrated)

@@ -186,8 +186,8 @@ def check_direction_of_travel(at: AppTest, first: date, last: date) -> None:
     for (category, _), status, badge in zip(SERIES.items(), table["Status, and the rule that set it"], badges):
         expected = expected_progress(category, first, last)
         if expected is None:
-            assert status.startswith(":gray-badge[○ No data] – no month of the period can be compared"), category
-            assert "○ No data]" in badge
+            assert status.startswith(":gray-badge[○ Not rated] – no month of the period can be compared"), category
+            assert "○ Not rated]" in badge
             continue
         label, now, before = expected
         # The status in the table is a badge: its colour, and its symbol and word (never colour alone).
@@ -267,7 +267,7 @@ def test_kpi_status_from_the_seeds(calendar_2025):
         "**82%**  \nPrevious plan period (year not stated)",
         ":green-badge[✔ Green] target met; reported as met or exceeded",
     )
-    assert rows["Arrests by the Community Safety Unit"]["Status"] == ":gray-badge[○ No data] no target set"
+    assert rows["Arrests by the Community Safety Unit"]["Status"] == ":gray-badge[○ Not rated] no target set"
     # What a reader sees of a row: the badge's words, the figure above its period, no Markdown marks.
     (shown,) = [
         t for t in shown_tables(calendar_2025) if "Fly-tipping incidents cleared by the next working day" in t.body
@@ -286,14 +286,14 @@ def test_kpi_status_from_the_seeds(calendar_2025):
         == "**99.9 per 1,000**  \nApril 2023 – March 2024"
     )
     text = all_text(calendar_2025)
-    assert ":gray-badge[○ No data: 16]" in text  # the current plan sets no numeric targets
+    assert ":gray-badge[○ Not rated: 16]" in text  # the current plan sets no numeric targets
     assert ":green-badge[✔ Green: 6]" in text  # 2016-20
     assert "sets no numeric targets" in text
 
 
 def test_rag_rules_and_plain_limits_on_the_page(calendar_2025):
     text = all_text(calendar_2025)
-    assert "**No data**: its own state" in text
+    assert "**Not rated**: its own state" in text
     assert "police.uk does not separate sexual offences or stalking and harassment" in text
     assert "Open data cannot show reoffending" in text
     assert "Aims and items to note for the partnership" in text

@@ -378,7 +378,7 @@ def kpi(value, target, direction="higher_is_better", unit="percent", baseline=No
         (75, "green", "✔ Green: target met"),
         (71.25, "amber", "▲ Amber: target missed by no more than 5% of it"),
         (71.24, "red", "✖ Red: target missed by more than 5%"),
-        (None, "no_data", "○ No data: no figure published"),
+        (None, "no_data", "○ Not rated: no figure published"),
     ],
 )
 def test_status_words_at_the_edges(value, status, words):
@@ -398,7 +398,7 @@ def test_direction_targets_in_words():
         "✔ Green: better than the baseline",
         "▲ Amber: no better than the baseline, within 5% of it",
         "✖ Red: worse than the baseline by more than 5%",
-        "○ No data: no baseline to judge the direction against",
+        "○ Not rated: no baseline to judge the direction against",
     ]
     assert table.loc[0, "target"] == "reduce (from 5,229 in 2007/08)"
     assert table.loc[3, "target"] == "increase (no earlier figure given)"
@@ -426,14 +426,14 @@ def test_seed_kpis_in_the_table(plans):
     assert (young["target"], young["latest_value"], young["rag"]) == ("at most 50%", "31%", "green")
     repeat = rows.loc["Change in repeat victims of ASB"]
     assert (repeat["target"], repeat["latest_value"]) == ("a fall of at least 5%", "not published")
-    assert repeat["status"] == "○ No data: no figure published"
+    assert repeat["status"] == "○ Not rated: no figure published"
     asb_2009 = rows.loc["ASB incidents (police codes 370/371)"]
     assert (asb_2009["latest_value"], asb_2009["rag"]) == ("2,321", "green")
     crime = rows.loc["Recorded crime"]
     assert (crime["target"], crime["latest_value"], crime["status"]) == (
         "none set",
         "28,526",
-        "○ No data: no target set",
+        "○ Not rated: no target set",
     )
     assert rows.loc["Recorded crime rate per 1,000 residents", "latest_value"] == "99.9 per 1,000"
     assert fly["priority"] == "Tackle antisocial behaviour (ASB) and envirocrime (previous plan priority)"
@@ -465,7 +465,7 @@ def test_format_measure(value, unit, text):
 
 def test_rules_text_states_no_data_as_its_own_state():
     text = " ".join(rag_rules_text())
-    assert "**No data**: its own state" in text and "71.25%" in text and "5%" in text
+    assert "**Not rated**: its own state" in text and "71.25%" in text and "5%" in text
 
 
 # ---------------------------------------------------------------------------------

@@ -157,7 +157,7 @@ def test_kpi_cells_carry_status_in_words_and_text_as_written():
     ]
     assert cells.iloc[1].tolist() == [
         "Repeat victims",
-        ":gray-badge[○ No data] no figure and no target published",
+        ":gray-badge[○ Not rated] no figure and no target published",
         "**not published**  \n2024",
         "none set",
     ]

@@ -84,7 +84,7 @@ def test_unknown_direction_is_refused():
 
 def test_rules_text_names_every_status_and_the_comparison():
     text = " ".join(progress_rules_text())
-    for word in ("**Green**", "**Amber**", "**Red**", "**No data**"):
+    for word in ("**Green**", "**Amber**", "**Red**", "**Not rated**"):
         assert word in text
     assert "wholly below no change" in text and "just touches no change counts as amber" in text
     assert "fewer than half of the period's months" in text
@@ -189,11 +189,11 @@ def test_no_matched_month_is_no_data():
     progress = direction_of_travel(HALVED, december, LOWER, "crime")
     assert progress.status == "no_data" and progress.change is None and progress.matched is None
     assert progress.rule_text == (
-        "No data: no month of the period can be compared with the same month of an earlier year. No change is "
+        "Not rated: no month of the period can be compared with the same month of an earlier year. No change is "
         "given for crime: none of the same months a year earlier (Dec 2024) is loaded."
     )
     assert (progress.compared, progress.change_words, progress.comparison) == ("–", "–", "no comparison")
-    assert progress.status_label == "○ No data"
+    assert progress.status_label == "○ Not rated"
 
 
 def test_zero_counts_are_no_change_and_a_rise_from_none_is_judged():
@@ -368,7 +368,7 @@ def test_no_matched_month_is_no_data_for_every_series(database, plan):
     assert list(table["rate_per_1000"]) == ["–"] * 4 and list(table["change"]) == ["–"] * 4
     assert list(table["compared"]) == ["–"] * 4 and list(table["comparison"]) == ["no comparison"] * 4
     assert table.iloc[0]["rule_text"] == (
-        "No data: no month of the period can be compared with the same month of an earlier year. No change is "
+        "Not rated: no month of the period can be compared with the same month of an earlier year. No change is "
         "given for anti-social behaviour: none of the same months a year earlier (Jan 2024 to Feb 2024) is loaded."
     )
     assert_no_missing_text(table)
