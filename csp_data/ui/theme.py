@@ -70,6 +70,11 @@ STYLESHEET = f"""
 .stApp [data-testid="stHeaderActionElements"] :focus-visible {{
   opacity: 1 !important;
 }}
+/* ... and above the chart, as under the mouse: with the keyboard's focus alone the framework leaves the
+   toolbar beneath the chart it overlaps, which hid its icons. */
+.stApp [data-testid="stElementToolbar"]:focus-within {{
+  z-index: 1 !important;
+}}
 /* Captions: an explicit colour, not a faded one. */
 .stApp [data-testid="stCaptionContainer"] {{
   color: {CAPTION_COLOUR};

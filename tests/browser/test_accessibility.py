@@ -18,11 +18,13 @@ The unit tests at the end check the colours themselves (palettes and chart theme
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from datetime import date
 
 import pytest
 from browser import wait_until_idle
+from PIL import Image
 
 from csp_data.charts.colours import (
     AREA_COLOUR,
@@ -390,6 +392,33 @@ def test_keyboard_walk_reaches_every_control_with_a_visible_focus(server_url, ch
         assert {"Measure", "Wards"} <= groups
         assert "Street basemap (loaded from CARTO, needs internet)" in labels
         assert any(stop["table"] for stop in stops)  # the table of every ward: its region scrolls by keyboard
+    page.close()
+
+
+@pytest.mark.browser
+def test_a_charts_toolbar_reached_by_keyboard_shows_its_icons(server_url, chromium):
+    """Tab to the first chart's toolbar: its buttons' icons are drawn, as under the mouse. The framework left the
+    toolbar beneath the chart it overlaps while only the keyboard's focus was in it: a focus ring round a blank
+    square. Checked on the pixels, since the chart covering it takes no pointer events (elementFromPoint still
+    finds the icon)."""
+    page = chromium.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    page.goto(f"{server_url}/")
+    wait_until_idle(page)
+    wait_for_controls(page)
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => !!document.activeElement.closest('[data-testid=stElementToolbar]')"):
+            break
+    else:
+        raise AssertionError("Tab never reached a chart's toolbar")
+    page.wait_for_timeout(500)  # the toolbar fades in
+    box = page.evaluate(
+        "() => { const r = document.activeElement.querySelector('svg').getBoundingClientRect();"
+        " return {x: r.x, y: r.y, width: r.width, height: r.height}; }"
+    )
+    picture = Image.open(io.BytesIO(page.screenshot(clip=box))).convert("L")
+    dark = sum(1 for value in picture.getdata() if value < 160)
+    assert dark >= 10, f"the focused toolbar button's icon is not drawn ({dark} dark pixels in {box})"
     page.close()
 
 
