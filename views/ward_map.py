@@ -76,6 +76,8 @@ selected_ward = st.selectbox(
     key=ward_box_key,
 )
 links.publish(links.WARD, selected_ward)
+if selected_ward is not None:  # the profile is at the foot of the page, far below on a phone
+    ward_ui.show_profile_link(ward_names[selected_ward])
 
 basemap = st.toggle(
     "Street basemap (loaded from CARTO, needs internet)",
@@ -100,7 +102,7 @@ ward_ui.show_top_shares(shares)
 st.header("Every ward")
 ward_ui.show_every_ward(ward_classes.ward_display_table(table, classes), area, ward_ui.ward_table_file_name(table))
 
-st.header("Ward profile")
+st.header("Ward profile", anchor=ward_ui.PROFILE_ANCHOR)
 if selected_ward is None:
     st.info(ward_ui.NO_WARD_CHOSEN)
     st.stop()

@@ -19,6 +19,7 @@ from csp_data.figures.wards import TopShare, WardTable, format_rate
 from csp_data.maps.deck import DeckJson, deck_json
 from csp_data.maps.legend import legend_html
 from csp_data.maps.wards import MAP_HEIGHT, build_ward_map, selected_ward_code, ward_shapes
+from csp_data.markdown import markdown_text
 from csp_data.periods import Period
 from csp_data.series import Counted
 from csp_data.ui.charts import show_chart
@@ -108,6 +109,15 @@ def map_click_handler(map_key: str, ward_box_key: str, ward_codes: Mapping[str, 
             st.session_state[ward_box_key] = code
 
     return take_map_click
+
+
+#: The Ward profile heading's anchor, which the link under the ward box goes to.
+PROFILE_ANCHOR = "ward-profile"
+
+
+def show_profile_link(ward_name: str) -> None:
+    """A link from the ward box to the chosen ward's profile, below the map and the tables."""
+    st.markdown(f"[Go to the profile of {markdown_text(ward_name)}](#{PROFILE_ANCHOR}), below the map and the tables.")
 
 
 def show_map(

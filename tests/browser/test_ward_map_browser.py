@@ -129,3 +129,22 @@ def test_ward_map_draws_and_a_click_opens_the_profile(ward_map_server, browser):
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     assert not problems, "\n".join(problems)
     context.close()
+
+
+def test_on_a_phone_the_chosen_wards_profile_is_one_link_away(ward_map_server, browser):
+    """On a phone the profile starts some 4,500 px below the ward box (after the map and a table of every
+    ward): a link under the box goes to it."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(f"{ward_map_server}/ward_map?ward=E05014449")  # All Saints
+        wait_until_idle(page)
+        heading = page.get_by_role("heading", name="Ward profile")
+        assert heading.bounding_box()["y"] > 2 * 844  # far below the first screen
+        link = page.get_by_role("link", name="Go to the profile of All Saints")
+        link.click()
+        page.wait_for_timeout(1500)
+        box = heading.bounding_box()
+        assert 0 <= box["y"] < 844 / 2, box
+        assert page.get_by_role("heading", name="All Saints").bounding_box()["y"] < 844
+    finally:
+        page.close()
