@@ -21,6 +21,7 @@ st.caption(
     f"{period.label}: {overview.coverage_text} Source: data.police.uk street-level crime and ASB "
     f"(Open Government Licence). Population: {overview.population_note}. {ui.forces_note(area)}"
 )
+st.markdown(ui.SIDEBAR_HINT)
 
 crime, asb = overview.crime, overview.asb
 overview_ui.show_kind(crime, "Recorded crime", "Crimes", "Crimes per 1,000 residents")

@@ -18,12 +18,13 @@ from csp_data.ui.context import (
 )
 from csp_data.ui.downloads import download_table
 from csp_data.ui.errors import UNEXPECTED, error_text, guard, show_error
-from csp_data.ui.sidebar import PERIOD_KIND_LABELS, sidebar_period
+from csp_data.ui.sidebar import PERIOD_KIND_LABELS, SIDEBAR_HINT, sidebar_period
 from csp_data.ui.tables import show_table
 from csp_data.words import slug
 
 __all__ = [
     "PERIOD_KIND_LABELS",
+    "SIDEBAR_HINT",
     "NO_MONTHS",
     "STORE_HELP",
     "UNEXPECTED",

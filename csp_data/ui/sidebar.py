@@ -19,6 +19,12 @@ from csp_data.periods import (
 )
 from csp_data.ui import links
 
+#: Where the sidebar's controls are, said once on the Overview: on a phone the sidebar is folded away behind
+#: a button at the top left, and no page said where the period is changed.
+SIDEBAR_HINT = (
+    "Change the period, download a scrutiny pack for a meeting or share this view in the sidebar (on a phone, "
+    "open it with the **»** button at the top left)."
+)
 PERIOD_KIND_LABELS = {
     "latest12": "Latest 12 months",
     "financial": "Financial year (April to March)",

@@ -158,3 +158,14 @@ def test_totals_say_which_force_and_other_forces_are_shown_apart(tmp_path, monke
     assert others.to_dict("records") == [
         {"month": "2025-03", "force": "British Transport Police", "kind": "crime", "incidents": 1}
     ]
+
+
+def test_the_overview_says_where_the_period_and_the_pack_are():
+    """On a phone the sidebar is folded away behind a button: the landing page says where it is."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    assert any(
+        m.value.startswith("Change the period, download a scrutiny pack") and "»" in m.value for m in at.markdown
+    )
