@@ -21,7 +21,7 @@ from csp_data.benchmarks.groups import TOTAL
 from csp_data.change import compare_counts, describe_change
 from csp_data.config import Area
 from csp_data.errors import CspDataError
-from csp_data.figures.expected_range import expected_range
+from csp_data.figures.expected_range import expected_range, level_note
 from csp_data.figures.overview import Overview, build_overview
 from csp_data.periods import Period, describe_months, month_label
 from csp_data.series import (
@@ -167,12 +167,14 @@ def _seasonality_row(series: pd.DataFrame, period: Period) -> tuple[str, str]:
             return "no earlier year of the same month is loaded, so no expected range"
         low, high = int(row["within_from"]), int(row["within_to"])
         where = {"above": "above", "below": "below"}.get(row["position"], "within")
-        return f"{where} the range of {low:,} to {high:,} from the same month in earlier years"
+        return f"{where} the range of {low:,} to {high:,} expected from {row['baseline_months']}"
 
     text = (
         f"The busiest month was {month_label(busiest['month'])} ({int(busiest['incidents']):,}; {against(busiest)}) "
         f"and the quietest {month_label(quietest['month'])} ({int(quietest['incidents']):,}; {against(quietest)})."
     )
+    if note := level_note(inside):
+        text += " " + note
     return text, f"{month_label(busiest['month'])} / {month_label(quietest['month'])}"
 
 

@@ -109,6 +109,13 @@ def _level_note(with_range: pd.DataFrame, outside: pd.DataFrame, as_list: bool) 
     )
 
 
+def level_note(expected: pd.DataFrame) -> str:
+    """The note of :func:`expected_range_statement` for months mostly outside their range (empty otherwise)."""
+    with_range = with_expected_range(expected)
+    outside = with_range[with_range["position"].isin(["above", "below"])]
+    return _level_note(with_range, outside, False).strip()
+
+
 def expected_range_statement(expected: pd.DataFrame, subject: str, as_list: bool = False) -> str:
     """Plain words: where the expected range is drawn, which months fall outside it, or why there is none.
 

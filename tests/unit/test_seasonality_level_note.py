@@ -57,8 +57,23 @@ def test_the_overview_names_the_range_by_what_it_comes_from():
         series({2024: 100, 2025: 100}, bumps), Period(date(2025, 1, 1), date(2025, 12, 1), "2025")
     )
     # 100 +/- 1.96 * sqrt(200) (the earlier year's count and this one's vary by chance): 73 to 127 within.
+    # Named by the months it comes from: a councillor read "from the same month in earlier years" as several.
     assert text == (
-        "The busiest month was May 2025 (150; above the range of 73 to 127 from the same month in earlier years) "
-        "and the quietest Nov 2025 (60; below the range of 73 to 127 from the same month in earlier years)."
+        "The busiest month was May 2025 (150; above the range of 73 to 127 expected from May 2024) "
+        "and the quietest Nov 2025 (60; below the range of 73 to 127 expected from Nov 2024)."
     )
     assert figure == "May 2025 / Nov 2025"
+
+
+def test_the_overview_says_when_most_months_fall_outside_their_range():
+    """Every month of 2025 below its range (the level fell since 2022): the Overview's row says how to read it,
+    as the Seasonality page does, rather than calling the busiest month 'below the range' alone."""
+    from csp_data.figures.context import _seasonality_row
+    from csp_data.periods import Period
+
+    text, _ = _seasonality_row(series({2024: 100, 2025: 60}, {}), Period(date(2025, 1, 1), date(2025, 12, 1), "2025"))
+    assert text.endswith(
+        "The range allows for chance alone, not for a change in the general level between years; with 12 of 12 "
+        "months outside it (the general level has fallen since the earlier years), read it as a comparison with "
+        "those years rather than as what to expect."
+    )
