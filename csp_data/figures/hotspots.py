@@ -327,6 +327,10 @@ def _cell_places(points: pd.DataFrame, col: np.ndarray, row: np.ndarray) -> pd.D
     )
 
 
+#: A hot square's places when it holds no incident itself (its neighbours' incidents make it hot).
+NO_INCIDENT_IN_SQUARE = "No incident in this square: hot from the squares around it"
+
+
 def compute_hotspots(points: pd.DataFrame, area_shape=None, cell_size: float = CELL_SIZE_M) -> HotspotResult:
     """The grid, its Gi* classes and the table of hot cells for one period and crime type.
 
@@ -344,6 +348,11 @@ def compute_hotspots(points: pd.DataFrame, area_shape=None, cell_size: float = C
     grid = grid.merge(_cell_places(points, *located), left_on="cell_id", right_index=True, how="left")
     hot = grid[grid["hotspot_class"].str.startswith("hot")].sort_values(["z_score", "incidents"], ascending=False)
     hot_cells = hot[["cell_id", "hotspot_label", "incidents", "z_score", "p_adjusted", "ward_name", "main_streets"]]
+    empty = hot_cells["incidents"] == 0  # hot from its neighbours alone: no place or ward of its own to name
+    hot_cells = hot_cells.assign(
+        ward_name=hot_cells["ward_name"].mask(empty, "–"),
+        main_streets=hot_cells["main_streets"].mask(empty, NO_INCIDENT_IN_SQUARE),
+    )
     counts = grid["hotspot_class"].value_counts()
     return HotspotResult(
         grid=grid,

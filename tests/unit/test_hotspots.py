@@ -670,3 +670,25 @@ def test_cell_places_busiest_ward_and_main_streets_with_ties():
     }
     empty = hotspots._cell_places(points.iloc[:0], col[:0], row[:0])
     assert empty.empty and list(empty.columns) == ["ward_name", "main_streets"]
+
+
+def test_a_hot_square_with_no_incident_of_its_own_says_so():
+    """A square can be hot from its neighbours alone; its row named no ward and no place (empty cells)."""
+    import shapely
+
+    cells = full_grid(20, 20)
+    centre = (COL0 + 9, ROW0 + 9)
+    ring = (cells["col"] - centre[0]).abs().le(1) & (cells["row"] - centre[1]).abs().le(1)
+    is_centre = (cells["col"] == centre[0]) & (cells["row"] == centre[1])
+    counts = np.where(is_centre, 0, np.where(ring, 30, 1))
+    keep = counts > 0
+    points = points_at(
+        cells["col"][keep] * 250 + 125, cells["row"][keep] * 250 + 125, incidents=counts[keep].astype(int)
+    )
+    lon, lat = lonlat([COL0 * 250 + 10, (COL0 + 20) * 250 - 10], [ROW0 * 250 + 10, (ROW0 + 20) * 250 - 10])
+    result = hotspots.compute_hotspots(points, shapely.box(lon[0], lat[0], lon[1], lat[1]))
+    row = result.hot_cells.set_index("cell_id").loc[hotspots.cell_id([centre[0]], [centre[1]])[0]]
+    assert row["incidents"] == 0
+    assert row["ward_name"] == "–" and row["main_streets"] == hotspots.NO_INCIDENT_IN_SQUARE
+    busy = result.hot_cells[result.hot_cells["incidents"] > 0]
+    assert len(busy) and busy["main_streets"].str.startswith("On or near Test Street").all()
