@@ -28,7 +28,8 @@ def top_streets(
     limit: int = TOP_STREETS,
 ) -> pd.DataFrame:
     """The police.uk locations with the most incidents from ``first`` to ``last``, in one ward or
-    (``ward_code=None``) the whole area; all snap points of one name in one ward are counted together.
+    (``ward_code=None``) the whole area; all snap points of one name in one ward are counted together, and
+    points with no name are left out (their incidents still count in the shares' total).
 
     Returns ``rank, location, ward_code, ward_name, incidents, share``. With ``matched`` (not 'none'),
     the change as well, by the one rule: when every month is matched, ``previous_incidents`` (the

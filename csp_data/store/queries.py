@@ -167,6 +167,13 @@ class Database:
             "CREATE MACRO in_period(month, period, first, last) AS "
             "month BETWEEN first AND last AND period BETWEEN strftime(first, '%Y-%m') AND strftime(last, '%Y-%m')"
         )
+        # A snap point's name as the pages show it: police.uk names some points "On or near " and nothing more
+        # (2,553 of Medway's incidents in 2022), which are not one street however many there are.
+        con.execute("CREATE MACRO unnamed_place(location) AS coalesce(trim(location) = 'On or near', false)")
+        con.execute(
+            "CREATE MACRO place_name(location) AS "
+            "CASE WHEN unnamed_place(location) THEN 'On or near (no name given)' ELSE location END"
+        )
         # The snapshot is held while this database lives, so the version's files stay on disk even
         # after a newer load lands; the app's cache key changes with the version, so it then opens
         # a new database over the new version.

@@ -21,9 +21,10 @@ from csp_data.maps import hotspots as hotspot_maps
 from csp_data.maps import wards as maps_wards
 from csp_data.periods import Period, available_periods, describe_months
 from csp_data.series import Counted, MatchedMonths, RunQuery, counted_choices, matched_months
+from csp_data.store import queries as store_queries
 from csp_data.store.geography import ward_boundaries
 from csp_data.store.queries import Database, load_queries
-from csp_data.store.statcache import StatCache, store_statcache
+from csp_data.store.statcache import StatCache, code_fingerprint, store_statcache
 from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_area, current_store, run_query
 from csp_data.ui.tables import show_table
 from csp_data.words import slug as slug_of
@@ -57,7 +58,8 @@ NO_HOT_SQUARES = (
 )
 STREETS_NOTE = (
     "All snap points with the same name in the same ward are counted together; names such as “Parking Area” "
-    "or “Shopping Area” are police.uk place types, not street names."
+    "or “Shopping Area” are police.uk place types, not street names. Points police.uk gives no name (“On or near” "
+    "alone) are not one street, so they are left out of the list; shares are of every incident."
 )
 
 
@@ -70,9 +72,14 @@ def _statistics(area: Area, store_version: str) -> StatCache:
 
 
 def _area_key(area: Area) -> dict:
-    """What the statistics depend on besides the store: the area file and its current wards' boundaries."""
+    """What the statistics depend on besides the store and their own code: the area file, its current wards'
+    boundaries, and how the incidents are read (the query, and the macros it uses, such as place_name)."""
     files = (area.area_file, area.current_wards.boundary_file)
-    return {"area": [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files]}
+    return {
+        "area": [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files],
+        "sql": load_queries()["hotspot_points"].sql,
+        "reader": code_fingerprint((store_queries,)),
+    }
 
 
 def _choice_key(area: Area, first: date, last: date, kind: str, crime_type: str | None) -> dict:

@@ -4,7 +4,7 @@
 --          table), for the Hotspots page's grid, Gi* statistics, repeat locations and top streets. Incidents without
 --          coordinates are left out.
 -- params: $first, $last, $kind, $crime_type
-SELECT i.location, i.longitude, i.latitude, i.ward_code, coalesce(w.ward_name, i.ward_name) AS ward_name,
+SELECT place_name(i.location) AS location, i.longitude, i.latitude, i.ward_code, coalesce(w.ward_name, i.ward_name) AS ward_name,
        i.crime_type, i.month, count(*) AS incidents
 FROM incidents AS i
 LEFT JOIN current_wards AS w USING (ward_code)
@@ -13,4 +13,4 @@ WHERE i.kind = $kind
   AND i.longitude IS NOT NULL AND i.latitude IS NOT NULL
   AND in_period(i.month, i.period, $first, $last)
 GROUP BY ALL
-ORDER BY i.location, i.longitude, i.latitude, i.crime_type, i.month
+ORDER BY location, i.longitude, i.latitude, i.crime_type, i.month

@@ -9,7 +9,8 @@
 WITH counts AS (
     SELECT ward_code,
            min(ward_name) AS ward_name,
-           location,
+           place_name(location) AS location,
+           bool_or(unnamed_place(location)) AS unnamed,
            count(*) FILTER (WHERE month BETWEEN $first AND $last) AS incidents,
            count(*) FILTER (WHERE list_contains($compared_months, month)) AS compared_incidents,
            count(*) FILTER (WHERE list_contains($previous_months, month)) AS previous_incidents
@@ -21,17 +22,18 @@ WITH counts AS (
       -- the period and the previous months together (files outside both are skipped), then each exactly
       AND in_period(month, period, least($first, list_min($previous_months)), $last)
       AND (month BETWEEN $first AND $last OR list_contains($previous_months, month))
-    GROUP BY ward_code, location
+    GROUP BY ward_code, place_name(location)
 )
+-- Points police.uk gives no name are not a street: left out of the list, but in the total its shares are of.
 SELECT rank() OVER (ORDER BY incidents DESC) AS rank,
        location,
        ward_code,
        ward_name,
        incidents,
-       incidents / sum(incidents) OVER () AS share,
+       incidents / total AS share,
        compared_incidents,
        previous_incidents
-FROM counts
-WHERE incidents > 0
+FROM (SELECT *, sum(incidents) OVER () AS total FROM counts WHERE incidents > 0)
+WHERE NOT unnamed
 ORDER BY incidents DESC, location, ward_name
 LIMIT $limit
