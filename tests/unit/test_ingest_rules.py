@@ -728,3 +728,30 @@ def test_an_interrupted_load_of_the_earlier_layout_is_named_and_repaired(tmp_pat
     (legacy / ".journal.json").write_text("{not json")
     assert any("unreadable journal" in a for a in repair_store(Store(legacy)))
     assert data_counts(Store(legacy)) == {("2025-01", "Kent Police"): 4, ("2025-02", "Kent Police"): 3}
+
+
+def test_the_command_line_names_a_month_loaded_again_from_a_much_shorter_file(
+    tmp_path, medway_area, medway_points, capsys
+):
+    """A download cut short at a line loads without an error: the command says the month shrank."""
+    from csp_data.cli import main
+
+    path = tmp_path / "2025-03-kent-street.csv"
+    area = ["--area", str(medway_area.area_file), "--store", str(tmp_path / "store"), "--quiet"]
+    row = street_row("2025-03", "Robbery", *medway_points["Luton"])
+    path.write_bytes(csv_bytes([row] * 20))
+    assert main(["ingest", *area, str(path)]) == 0
+    assert "Note:" not in capsys.readouterr().out
+    path.write_bytes(csv_bytes([row] * 10))
+    assert main(["ingest", *area, str(path)]) == 0
+    assert (
+        capsys.readouterr()
+        .out.rstrip()
+        .endswith(
+            "Note: 2025-03 (Kent Police): 10 rows read, against 20 when it was last loaded. Check that the file is "
+            "whole (a download cut short loads without an error)."
+        )
+    )
+    path.write_bytes(csv_bytes([row] * 19))  # a few rows more: no note
+    assert main(["ingest", *area, str(path)]) == 0
+    assert "Note:" not in capsys.readouterr().out
