@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from csp_data.config import DEFAULT_AREA_FILE, PACKAGE_ROOT, load_area
-from csp_data.errors import CspDataError
+from csp_data.errors import CspDataError, InputFileError
 from csp_data.store import Store
 
 # pandas, geopandas and the ingest code are imported by the commands that need them, so that
@@ -109,6 +109,7 @@ def _version_or_none(store: Store) -> str | None:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from csp_data.periods import describe_gaps
+    from csp_data.store.geography import ward_boundaries
     from csp_data.store.health import REBUILT_SOURCE, check_store, health_json
     from csp_data.store.ingest import stored_ward_sets_changed
     from csp_data.store.layout import REPAIR_HINT
@@ -125,6 +126,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     health = check_store(store)
     if ward_sets := stored_ward_sets_changed(store, area):  # months placed in wards the area file no longer names
         health.problems.append(ward_sets)
+    for vintage in area.wards:  # a boundary file the pages cannot read (a wrong code_field, say) is a problem now
+        try:
+            ward_boundaries(vintage)
+        except InputFileError as error:
+            health.problems.append(str(error))
     keys = set(area.territorial_force_keys)
     if keys and health.ledger and not any(r["force_slug"] in keys for r in health.ledger):
         held = ", ".join(sorted({r["force"] for r in health.ledger}))

@@ -124,3 +124,19 @@ def test_a_hint_to_run_another_command_names_the_same_area_and_store(capsys, tmp
 def test_without_area_or_store_a_hint_is_as_written():
     args = cli.build_parser().parse_args(["remove", "--month", "2019-01"])
     assert cli._for_this_store("run `python -m csp_data status`", args) == "run `python -m csp_data status`"
+
+
+def test_status_names_a_boundary_file_the_pages_cannot_read(capsys, tmp_path):
+    """A wrong code_field got past status (exit 0) and failed only at ingest or on the pages."""
+    text = (ROOT / "data" / "medway" / "area.toml").read_text()
+    assert 'code_field = "WD25CD"' in text
+    text = text.replace('code_field = "WD25CD"', 'code_field = "WD99CD"')
+    for folder in ("boundaries", "population"):
+        text = text.replace(f'file = "{folder}/', f'file = "{ROOT}/data/medway/{folder}/')
+    (tmp_path / "store").mkdir()
+    text = text.replace('path = "store"', f'path = "{tmp_path / "store"}"')
+    (tmp_path / "area.toml").write_text(text)
+    code = cli.main(["status", "--area", str(tmp_path / "area.toml")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "boundary file has no field 'WD99CD', which the area file's [[wards]] code_field names" in out
