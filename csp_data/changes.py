@@ -99,7 +99,8 @@ def load_police_data(
     name = safe_file_name(sent_name, POLICE_SUFFIXES)
     check_size(data, name, POLICE_UPLOAD_LIMIT_MB)
     with upload_on_disk(data, name) as path:
-        reports = ingest([str(path)], area, store, allow_empty=allow_empty)
+        notes: list[str] = []
+        reports = ingest([str(path)], area, store, allow_empty=allow_empty, notes=notes)
     recorded = [r for r in reports if r.recorded]
     months = sorted({r.month for r in recorded})
     rows = sum(r.rows_kept for r in recorded)
@@ -108,7 +109,8 @@ def load_police_data(
         actor,
         Change(
             action="load police data",
-            summary=f"Loaded {len(months)} month(s) of police.uk data ({rows:,} rows in the area) from {name}.",
+            summary=f"Loaded {len(months)} month(s) of police.uk data ({rows:,} rows in the area) from {name}."
+            + "".join(f" {note}" for note in notes),
             file_name=name,
             sha256=sha256_of(data),
             rows=rows,

@@ -49,7 +49,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     before = _version_or_none(store)
     read_before = _rows_read_by_month(store)
     try:
-        reports = ingest(args.paths, area, store, progress=progress, allow_empty=args.allow_empty)
+        notes: list[str] = []
+        reports = ingest(args.paths, area, store, progress=progress, allow_empty=args.allow_empty, notes=notes)
     except KeyboardInterrupt:
         if _version_or_none(store) != before:
             print("error: interrupted after the load had landed; the new months are in the store", file=sys.stderr)
@@ -76,6 +77,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"Nothing was loaded: the store {store.root} is as it was.")
         return 0
     print(f"Loaded {len(months)} month(s) into {store.root}")
+    for note in notes:
+        print(note)
     for r in recorded:
         earlier = read_before.get((r.month, r.force_slug))
         if earlier and r.rows_read < SHRUNK_SHARE * earlier:

@@ -145,6 +145,7 @@ def ingest(
     store: Store,
     progress: Callable[[Iterable], Iterable] = lambda items: items,
     allow_empty: bool = False,
+    notes: list[str] | None = None,
 ) -> list[MonthReport]:
     """Read street-level files, keep the area's rows, assign wards and replace their months.
 
@@ -154,7 +155,10 @@ def ingest(
     area is refused unless ``allow_empty`` (a misspelt district in the area file, or another area's
     files, would otherwise be recorded as loaded months with nothing in them). Files of other forces
     with no rows in the area, beside a file that has some (in this load or an earlier one), are reported
-    but not put in the ledger; when that is all there is, no new version is made.
+    but not put in the ledger; when that is all there is, no new version is made. A force's file that keeps no
+    row for a month the store holds rows of for that force is refused unless ``allow_empty`` (it would replace
+    them with none). ``notes``, when given, gets what the user should check although the load went ahead
+    (:func:`district_notes`).
 
     Returns
     -------
@@ -221,8 +225,8 @@ def ingest(
                     _write_all(pool, build, pending)
                     pending, pending_rows = [], 0
 
-            if districts_found and not allow_empty:
-                _check_every_district_found(area, districts_found, reports)
+            if notes is not None:
+                notes += district_notes(area, districts_found, reports)
             reports = _recorded(reports, store, allow_empty, area.territorial_force_keys)
             if build is None and not any(r.recorded for r in reports):
                 return reports  # nothing to record (other forces' files only): no new version, the store as it was
@@ -292,22 +296,24 @@ def _write_all(pool: ThreadPoolExecutor, build, pending: list) -> None:
         future.result()
 
 
-def _check_every_district_found(area: Area, found: set[str], reports: list[MonthReport]) -> None:
-    """Refuse a load in which some of the area's districts hold rows and another holds none: that district is
-    almost surely misspelt in the area file (a month of a territorial force's data has incidents in every
-    district of a partnership)."""
+def district_notes(area: Area, found: set[str], reports: list[MonthReport]) -> list[str]:
+    """A note naming each of the area's districts that no row of the load lies in, while others hold rows: most
+    likely misspelt in the area file (a month of a territorial force's data has incidents in every district of a
+    partnership), though a district listed for older months' LSOA names (before a rename) is missing by right.
+    Nothing when the load has none of the territorial forces' files (British Transport Police's stations need
+    not be in every district), or when the area file names no territorial force."""
     territorial = area.territorial_force_keys
-    if territorial and not any(r.force_slug in territorial for r in reports):
-        return  # another force's files alone (British Transport Police's stations need not be in every district)
+    if not found or not territorial or not any(r.force_slug in territorial and r.rows_kept for r in reports):
+        return []
     missing = [d for d in area.lsoa_districts if d not in found]
-    if missing:
-        raise EmptyLoadError(
-            reports[0].source if reports else str(area.area_file),
-            f"no row of this load lies in {', '.join(repr(d) for d in missing)} of the area file's [match] "
-            f"lsoa_districts, while {_listed([d for d in area.lsoa_districts if d in found])} rows: "
-            'check its spelling against the files\' LSOA names ("<district> 001A", as ONS spells the district), '
-            "or load with --allow-empty",
-        )
+    if not missing:
+        return []
+    return [
+        f"Note: no row of this load lies in {', '.join(repr(d) for d in missing)} of the area file's [match] "
+        f"lsoa_districts, while {_listed([d for d in area.lsoa_districts if d in found])} rows. Check its spelling "
+        'against the files\' LSOA names ("<district> 001A", as ONS spells the district), unless it is listed for '
+        "older months' names."
+    ]
 
 
 def _listed(districts: list[str]) -> str:
@@ -324,9 +330,20 @@ def _recorded(
     refused even when its month is loaded: loading it would replace the month's rows with none (a misspelt
     district in the area file, say)."""
     try:
-        loaded = {(row["month"].strftime("%Y-%m"), row["force_slug"]) for row in store.read_ledger().to_pylist()}
+        ledger = store.read_ledger().to_pylist()
     except StoreError:
-        loaded = set()
+        ledger = []
+    loaded = {(row["month"].strftime("%Y-%m"), row["force_slug"]) for row in ledger}
+    held = {(row["month"].strftime("%Y-%m"), row["force_slug"]): row["rows_kept"] for row in ledger}
+    if not allow_empty:  # a force's month with rows, replaced by none: refused, whatever else the load holds
+        for report in reports:
+            if report.rows_kept == 0 and held.get((report.month, report.force_slug), 0) > 0:
+                raise EmptyLoadError(
+                    report.source,
+                    f"none of its {report.rows_read:,} rows lie in the area, but {report.month} is loaded for "
+                    f"{report.force} with {held[(report.month, report.force_slug)]:,} rows, which this file would "
+                    "replace with none; check the area file's [match] lsoa_districts, or load with --allow-empty",
+                )
     kept_by_month: dict[str, int] = {}
     territorial_files: set[str] = set()  # months for which this load holds a territorial force's file
     for report in reports:

@@ -338,10 +338,12 @@ def test_a_loaded_month_is_not_replaced_by_a_file_that_keeps_none_of_its_rows(tm
     assert store.read_ledger().to_pylist() == ledger
 
 
-def _two_district_area(tmp_path, districts: str):
+def _two_district_area(tmp_path, districts: str, every_force: bool = False):
     from csp_data.config import load_area
 
     text = (ROOT / "data" / "medway" / "area.toml").read_text().replace('lsoa_districts = ["Medway"]', districts)
+    if every_force:
+        text = text.replace('territorial_forces = ["Kent Police"]', "")
     text = text.replace('file = "boundaries/', f'file = "{ROOT}/data/medway/boundaries/').replace(
         'file = "population/', f'file = "{ROOT}/data/medway/population/'
     )
@@ -350,24 +352,60 @@ def _two_district_area(tmp_path, districts: str):
     return load_area(area_file)
 
 
-def test_a_district_of_the_area_with_no_row_in_the_load_is_refused(tmp_path, medway_points):
-    """A combined partnership with one district misspelt ("swale " for Swale) kept only the other's rows, and
-    said nothing: the load is refused, naming the district, unless --allow-empty."""
+def test_a_district_of_the_area_with_no_row_in_the_load_gets_a_note(tmp_path, medway_points):
+    """A combined partnership with one district misspelt ("swale " for Swale) kept only the other's rows and said
+    nothing: the load goes ahead (a district listed for older months' names is missing by right) with a note
+    naming it."""
     medway_row = street_row("2025-03", "Robbery", *medway_points["Luton"])
     swale_row = street_row("2025-03", "Robbery", 0.75, 51.33, "Swale 002B")
     path = tmp_path / "2025-03-kent-street.csv"
     path.write_bytes(csv_bytes([medway_row, swale_row, swale_row]))
     misspelt = _two_district_area(tmp_path, 'lsoa_districts = ["Medway", "swale "]')
-    store = Store(tmp_path / "store")
-    with pytest.raises(EmptyLoadError) as caught:
-        ingest([path], misspelt, store)
-    assert caught.value.problem.startswith(
-        "no row of this load lies in 'swale ' of the area file's [match] lsoa_districts, while 'Medway' has rows"
-    )
-    assert store.version() == "empty"
-    assert [r.rows_kept for r in ingest([path], misspelt, store, allow_empty=True)] == [1]
+    notes: list[str] = []
+    assert [r.rows_kept for r in ingest([path], misspelt, Store(tmp_path / "store"), notes=notes)] == [1]
+    assert notes == [
+        "Note: no row of this load lies in 'swale ' of the area file's [match] lsoa_districts, while 'Medway' has "
+        'rows. Check its spelling against the files\' LSOA names ("<district> 001A", as ONS spells the district), '
+        "unless it is listed for older months' names."
+    ]
     both = _two_district_area(tmp_path, 'lsoa_districts = ["Medway", "Swale"]')
-    assert [r.rows_kept for r in ingest([path], both, Store(tmp_path / "store2"))] == [3]
+    notes.clear()
+    assert [r.rows_kept for r in ingest([path], both, Store(tmp_path / "store2"), notes=notes)] == [3]
+    assert notes == []
+    # British Transport Police's file alone: its stations need not be in every district, so no note.
+    btp = tmp_path / "btp" / "2025-03-btp-street.csv"
+    btp.parent.mkdir()
+    btp.write_bytes(
+        csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"], force="British Transport Police")])
+    )
+    notes.clear()
+    ingest([btp], both, Store(tmp_path / "store2"), notes=notes)
+    assert notes == []
+
+
+def test_a_forces_loaded_month_is_not_replaced_by_none_beside_another_forces_rows(tmp_path, medway_points):
+    """With every force counted (no territorial_forces), the month-level check let a Kent file keeping no row
+    through when a British Transport Police file kept one the same month: Kent's rows were replaced by none.
+    Each force's month is checked on its own."""
+    medway_area = _two_district_area(tmp_path, 'lsoa_districts = ["Medway"]', every_force=True)
+    assert not medway_area.territorial_force_keys
+    store = Store(tmp_path / "store")
+    kent = tmp_path / "a" / "2025-03-kent-street.csv"
+    kent.parent.mkdir()
+    kent.write_bytes(csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"]) for _ in range(5)]))
+    ingest([kent], medway_area, store)
+    ledger = store.read_ledger().to_pylist()
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "2025-03-kent-street.csv").write_bytes(
+        csv_bytes([street_row("2025-03", "Robbery", 0.75, 51.33, "Swale 002B")])
+    )
+    (folder / "2025-03-btp-street.csv").write_bytes(
+        csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"], force="British Transport Police")])
+    )
+    with pytest.raises(EmptyLoadError, match="2025-03 is loaded for Kent Police with 5 rows"):
+        ingest([folder], medway_area, store)
+    assert store.read_ledger().to_pylist() == ledger
 
 
 def test_another_areas_files_are_refused(tmp_path, medway_points):
