@@ -33,8 +33,12 @@ def markdown_text(text: str) -> str:
     that could start one, where it could (a colon as the character reference ``&#58;``, which Streamlit's emoji,
     icon and logo rules do not read as a colon: tried in Streamlit itself, tests/browser); other text is left
     exactly as it is. A bare web or email address is still shown as a link to itself."""
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n")  # Markdown breaks lines at a lone CR too
-    return _MARKDOWN_SPECIAL.sub(_escaped, text)
+    return _MARKDOWN_SPECIAL.sub(_escaped, _lines(text))
+
+
+def _lines(text) -> str:
+    """``text`` with its line breaks as ``\n``: Markdown breaks lines at a lone CR too, Python's ``^`` not."""
+    return str(text).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _escaped(found: re.Match) -> str:
@@ -52,4 +56,5 @@ _CODE_SPAN = re.compile(r"(`[^`\n]+`)")
 def markdown_text_keeping_code(text: str) -> str:
     """:func:`markdown_text`, but a `command` between backticks stays a code span (whose text Markdown shows as
     written anyway): for messages that name a command to run and may quote what a file holds."""
-    return "".join(part if _CODE_SPAN.fullmatch(part) else markdown_text(part) for part in _CODE_SPAN.split(str(text)))
+    parts = _CODE_SPAN.split(_lines(text))
+    return "".join(part if _CODE_SPAN.fullmatch(part) else markdown_text(part) for part in parts)

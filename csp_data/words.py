@@ -43,12 +43,16 @@ def count(number: int) -> str:
 
 
 def percent(share: float, decimals: int = 1) -> str:
-    """A share (0.127) as a percentage to ``decimals`` places: '12.7%'. A share that is not all or nothing never
-    reads as '100%' or '0%': it gets the places it needs, up to three ('99.9%' for 21,434 of 21,455)."""
+    """A share (0.127) as a percentage to ``decimals`` places: '12.7%'. In words (``decimals=0``) a share that
+    is not all or nothing never reads as '100%' or '0%': it gets one place ('99.9%' for 21,434 of 21,455),
+    or else says so ('just under 100%', 'under 0.1%'). Tables keep one precision (``decimals`` as given)."""
     text = f"{share * 100:.{decimals}f}%"
-    while decimals < 3 and (0 < share < 1) and float(text[:-1]) in (0.0, 100.0):
-        decimals += 1
-        text = f"{share * 100:.{decimals}f}%"
+    if decimals == 0 and 0 < share < 1 and text in ("0%", "100%"):
+        text = f"{share * 100:.1f}%"
+        if text == "100.0%":
+            return "just under 100%"
+        if text == "0.0%":
+            return "under 0.1%"
     return text
 
 

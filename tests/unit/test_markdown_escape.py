@@ -73,6 +73,12 @@ def test_a_backslash_before_a_code_span_cannot_open_it_to_markdown():
     assert not root.xpath("//a") and [c.text for c in root.iter("code")] == ["[click](https://evil.example)"]
 
 
+def test_a_carriage_return_in_a_kept_code_span_cannot_break_it_open():
+    """A lone CR ends a line in Markdown: a "code span" holding one ended at it, and what followed was a heading."""
+    root = rendered(markdown_text_keeping_code("Run `a\r# Owned\r- x` now"))
+    assert {e.tag for e in root.iter()} <= {"div", "p", "br"}, lxml.html.tostring(root)
+
+
 def test_a_message_keeps_its_command_and_shows_the_file_as_written():
     message = "column 'ward_code': '[evil](https://evil.example) <img>' is not a ward; run `python -m csp_data status`."
     root = rendered(markdown_text_keeping_code(message))

@@ -52,9 +52,11 @@ def test_the_interval_says_an_18_percent_fall():
         (0.454, 0, "45%"),
         (1.0, 0, "100%"),
         (0.0, 0, "0%"),
-        (0.0004, 0, "0.04%"),
+        (0.004, 0, "0.4%"),
+        (0.0004, 0, "under 0.1%"),
+        (0.9999995, 0, "just under 100%"),
         (0.127, 1, "12.7%"),
-        (0.9996, 1, "99.96%"),
+        (0.9996, 1, "100.0%"),  # a table keeps one precision
     ],
 )
 def test_a_share_that_is_not_all_or_nothing_never_reads_as_100_or_0(share, decimals, expected):
