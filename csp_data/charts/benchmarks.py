@@ -35,7 +35,7 @@ NATIONAL_ROWS = ("All CSPs", "Unitary authorities", "This group")
 
 def _lines(text: str) -> list[str]:
     """``text`` split into lines of at most :data:`LINE_CHARACTERS` (a Vega title or label drawn as lines)."""
-    return textwrap.wrap(text, LINE_CHARACTERS)
+    return textwrap.wrap(text, LINE_CHARACTERS, break_long_words=False, break_on_hyphens=False)
 
 
 def _bottom_legend(title: str | None, symbol: str = "circle", labels: tuple[str, ...] = ()) -> dict:

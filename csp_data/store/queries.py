@@ -169,7 +169,7 @@ class Database:
         )
         # A snap point's name as the pages show it: police.uk names some points "On or near " and nothing more
         # (2,553 of Medway's incidents in 2022), which are not one street however many there are.
-        con.execute("CREATE MACRO unnamed_place(location) AS coalesce(trim(location) = 'On or near', false)")
+        con.execute("CREATE MACRO unnamed_place(location) AS coalesce(trim(location) IN ('On or near', ''), true)")
         con.execute(
             "CREATE MACRO place_name(location) AS "
             "CASE WHEN unnamed_place(location) THEN 'On or near (no name given)' ELSE location END"

@@ -173,10 +173,15 @@ def test_points_with_no_name_are_no_street_but_count_in_the_shares(build):
     On the Hotspots page's points they read "On or near (no name given)"."""
     jan = date(2025, 1, 1)
     db = build(
-        [("On or near ", WARD_A, jan, 5, VIOLENCE), (A, WARD_A, jan, 3, VIOLENCE), (B, WARD_A, jan, 2, VIOLENCE)]
+        [
+            ("On or near ", WARD_A, jan, 5, VIOLENCE),
+            ("", WARD_A, jan, 1, VIOLENCE),  # no location at all (stored as missing): no street either
+            (A, WARD_A, jan, 3, VIOLENCE),
+            (B, WARD_A, jan, 2, VIOLENCE),
+        ]
     )
     streets = streets_of(db, jan, jan)
     assert streets[["rank", "location", "incidents"]].values.tolist() == [[1, A, 3], [2, B, 2]]
-    assert streets["share"].tolist() == pytest.approx([3 / 10, 2 / 10])
+    assert streets["share"].tolist() == pytest.approx([3 / 11, 2 / 11])
     points = db.query("hotspot_points", first=jan, last=jan, kind="crime", crime_type=None)
     assert sorted(set(points["location"])) == ["On or near (no name given)", A, B]
