@@ -59,6 +59,7 @@ def group_table(summary: bm.GroupSummary) -> Table:
     headings = bm.assessment_headings(summary)
     full = bm.assessment_table(summary)
     percent = round(summary.level * 100)
+    places = bm.rate_decimals(summary.table["rate_per_1000"])  # as the pages write the same rates
 
     def column(key: str) -> pd.Series:
         return full[headings[key]]
@@ -66,9 +67,9 @@ def group_table(summary: bm.GroupSummary) -> Table:
     frame = pd.DataFrame(
         {
             "CSP": column("csp_name"),
-            "Rate per 1,000": [_number(v, 2) for v in column("rate_per_1000")],
+            "Rate per 1,000": [_number(v, places) for v in column("rate_per_1000")],
             f"{percent}% interval": [
-                "–" if pd.isna(lo) else f"{lo:.2f} to {hi:.2f}"
+                "–" if pd.isna(lo) else f"{lo:.{places}f} to {hi:.{places}f}"
                 for lo, hi in zip(column("ci_lower"), column("ci_upper"))
             ],
             "Against the group average": [
@@ -98,7 +99,8 @@ def group_table(summary: bm.GroupSummary) -> Table:
 def group_note(summary: bm.GroupSummary, area_name: str) -> str:
     percent = round(summary.level * 100)
     return (
-        f"{area_name} first, then its peers by name. Group average {summary.group_average:.2f}: the mean of the "
+        f"{area_name} first, then its peers by name. Group average "
+        f"{bm.rate_text(summary.group_average, bm.rate_decimals(summary.table['rate_per_1000']))}: the mean of the "
         f"{summary.group_size} CSP rates, {area_name} included, each CSP counting once. A CSP is called above or "
         f"below average only when its {percent}% confidence interval lies wholly on one side of the average; "
         "otherwise it is not significantly different (the gap could be chance). Rank 1 is the highest rate. "
@@ -123,7 +125,13 @@ def benchmarking_section(area: Area, store_dir: str | Path | None = None) -> Sec
             reason = "the ONS benchmark table could not be read (check it with the Benchmarking page)"
         return Section(HEADING, [Paragraph(f"No comparison with similar areas is given: {_plain(reason)}.")])
     name = area.short_name
-    chart = benchmark_charts.group_dot_plot(summary.table, summary.group_average, name, level=summary.level)
+    chart = benchmark_charts.group_dot_plot(
+        summary.table,
+        summary.group_average,
+        name,
+        level=summary.level,
+        decimals=bm.rate_decimals(summary.table["rate_per_1000"]),
+    )
     picture = pictures.chart_picture(
         chart | {"width": 420}, bm.describe_dot_plot_alt(summary), "Rates with 95% confidence intervals"
     )

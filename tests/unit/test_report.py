@@ -554,3 +554,15 @@ def test_a_hostile_area_name_in_a_real_pack(embedded, tmp_path):
     assert unspaced(f"{short}'s total recorded crime (excluding fraud) rate") in pdf_text
     document_text = docx_text(render_pack(pack, "docx"))
     assert f"police recorded {overview.crime.count:,} crimes in {short}" in document_text
+
+
+def test_the_packs_benchmark_figures_are_written_as_the_pages_write_them(embedded):
+    """The pack's table, note and chart gave 96.64, 95.50 to 97.80 and 92.22 beside the sentence's (and the
+    pages') 96.6 and 92.2: one precision for the same rates, one decimal place for total crime."""
+    from csp_data.report.benchmarking import group_note, group_table, newest_group_summary
+
+    area, store = embedded[0], embedded[1]
+    summary = newest_group_summary(area, store.root)
+    medway = group_table(summary).frame.iloc[0]
+    assert (medway["CSP"], medway["Rate per 1,000"], medway["95% interval"]) == ("Medway", "96.6", "95.5 to 97.8")
+    assert "Group average 92.2: the mean of the 14 CSP rates" in group_note(summary, "Medway")
