@@ -82,7 +82,15 @@ def fy_overlay_chart(overlay: pd.DataFrame, events: pd.DataFrame) -> VegaSpec:
     )
     years = overlay.drop_duplicates("line_label").sort_values("fy_start")
     labels = list(years["line_label"])
-    legend = _legend("Financial year", symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=500)
+    legend = _legend(
+        "Financial year",
+        symbolType="stroke",
+        symbolStrokeWidth=2.5,
+        symbolSize=500,
+        # "2021/22 (partial: 3 of 12 months)" over two lines, so that it fits a 320 px screen.
+        labelExpr="indexof(datum.label, ' (') > 0 ? [slice(datum.label, 0, indexof(datum.label, ' (')), "
+        "slice(datum.label, indexof(datum.label, ' (') + 1)] : datum.label",
+    )
     tables = Tables()
     encoding = {
         "color": field(
@@ -106,7 +114,7 @@ def fy_overlay_chart(overlay: pd.DataFrame, events: pd.DataFrame) -> VegaSpec:
                 "values": list(range(1, 13)),
             },
             scale={"domain": [0.5, 12.5], "nice": False},
-            title="Month of the financial year (April to March)",
+            title=["Month of the financial year", "(April to March)"],  # two lines: a 320 px screen
         ),
         "y": field(
             "incidents",
@@ -123,8 +131,10 @@ def fy_overlay_chart(overlay: pd.DataFrame, events: pd.DataFrame) -> VegaSpec:
     )
     lines = layer(tables, data, mark("line", invalid=BREAK, strokeWidth=2.5), {**encoding, "strokeDash": dashes})
     points = layer(tables, data, mark("point", filled=True, invalid=BREAK, size=40), encoding)
-    # The height holds the legend below the plot (a row a year): the plot itself keeps OVERLAY_HEIGHT.
-    height = OVERLAY_HEIGHT + LEGEND_ROW * (len(labels) + 1)
+    # The height holds the legend below the plot (a line a year, two for a partial one's label) and the second
+    # line of the axis title: the plot itself keeps OVERLAY_HEIGHT.
+    legend_lines = sum(2 if " (" in label else 1 for label in labels)
+    height = OVERLAY_HEIGHT + LEGEND_ROW * (legend_lines + 2)
     return layered(tables, [*fy_event_layers(tables, events), lines, points], height=height)
 
 

@@ -90,6 +90,18 @@ def test_financial_years_take_their_fixed_colours_and_only_partial_years_are_das
     assert encoding["color"]["legend"]["symbolType"] == "stroke"
 
 
+def test_the_financial_years_chart_fits_a_320_px_screen(page_specs):
+    """The axis title and a partial year's legend label ran off a 320 px screen: each is drawn on two lines,
+    and the chart is that much taller, so the plot keeps its height."""
+    lines = [layer for layer in layers(page_specs["overlay"]) if layer["mark"]["type"] == "line"]
+    encoding = lines[0]["encoding"]
+    assert encoding["x"]["title"] == ["Month of the financial year", "(April to March)"]
+    expression = encoding["color"]["legend"]["labelExpr"]
+    assert "indexof(datum.label, ' (')" in expression and expression.endswith(": datum.label")
+    # Two legend lines for the partial year, one for the whole year, plus the title's and the axis title's.
+    assert page_specs["overlay"]["height"] == C.OVERLAY_HEIGHT + C.LEGEND_ROW * (3 + 2)
+
+
 def test_dashes_mean_a_partial_year_and_nothing_else(page_specs):
     dashed = [(name, path) for name, spec in page_specs.items() for path, node in walk(spec) if "strokeDash" in node]
     assert dashed == [("overlay", ("layer", 4, "encoding"))]  # the year lines (after the four event layers)
