@@ -102,6 +102,12 @@ def load_police_data(
         notes: list[str] = []
         reports = ingest([str(path)], area, store, allow_empty=allow_empty, notes=notes)
     recorded = [r for r in reports if r.recorded]
+    if not recorded:  # other forces' files only, with no row in the area: nothing changed, so nothing is logged
+        forces = ", ".join(sorted({r.force for r in reports})) or "no force"
+        raise UploadError(
+            f"{name}: nothing was loaded. Its {sum(r.rows_read for r in reports):,} rows ({forces}) hold none in "
+            f"{area.short_name}; check that the file is for {area.short_name}'s police force"
+        )
     months = sorted({r.month for r in recorded})
     rows = sum(r.rows_kept for r in recorded)
     entry = record_change(

@@ -292,6 +292,22 @@ def test_bad_and_hostile_uploads_are_refused_on_the_page_and_change_nothing(site
     assert store.version() == version and read_changes(store.root).entries == []
 
 
+def test_another_forces_file_is_refused_on_the_page_and_not_logged(site, medway_points):
+    """Essex's file for a month Kent's is loaded for: skipped by ingest, it was reported as "Loaded 0 month(s)"
+    in a success box and logged as a change that changed nothing. The command line says nothing was loaded."""
+    store, _ = site
+    version = store.version()
+    essex = csv_bytes([street_row("2025-03", "Robbery", 0.5, 51.7, "Chelmsford 001A", force="Essex Police")] * 3)
+    at = open_page(app(ANN), "views/staff_police_data.py")
+    upload(at, "2025-03-essex-street.csv", essex)
+    (error,) = at.error
+    assert error.value.startswith(
+        "2025-03-essex-street.csv: nothing was loaded. Its 3 rows (Essex Police) hold none in Medway; check that "
+        "the file is for Medway's police force"
+    )
+    assert not at.success and store.version() == version and read_changes(store.root).entries == []
+
+
 def test_a_mistaken_load_is_removed_on_the_page(site):
     store, _ = site
     at = open_page(app(ANN), "views/staff_police_data.py")
