@@ -47,7 +47,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return tqdm(files, desc="reading", unit="file", disable=None if not args.quiet else True, file=sys.stderr)
 
     before = _version_or_none(store)
-    read_before = _rows_read_by_month(store)
     try:
         notes: list[str] = []
         reports = ingest(args.paths, area, store, progress=progress, allow_empty=args.allow_empty, notes=notes)
@@ -79,28 +78,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(f"Loaded {len(months)} month(s) into {store.root}")
     for note in notes:
         print(note)
-    for r in recorded:
-        earlier = read_before.get((r.month, r.force_slug))
-        if earlier and r.rows_read < SHRUNK_SHARE * earlier:
-            print(
-                f"Note: {r.month} ({r.force}): {r.rows_read:,} rows read, against {earlier:,} when it was last "
-                "loaded. Check that the file is whole (a download cut short loads without an error)."
-            )
     return 0
-
-
-#: A month loaded again from a file with fewer than this share of the rows read the time before is named:
-#: police.uk's republished months differ by a few rows, a file cut short at a line by thousands.
-SHRUNK_SHARE = 0.9
-
-
-def _rows_read_by_month(store: Store) -> dict[tuple[str, str], int]:
-    """The rows read for each (month, force) the ledger holds; empty when there is no store yet."""
-    try:
-        ledger = store.read_ledger().to_pylist()
-    except CspDataError:
-        return {}
-    return {(row["month"].strftime("%Y-%m"), row["force_slug"]): int(row["rows_read"]) for row in ledger}
 
 
 def _version_or_none(store: Store) -> str | None:

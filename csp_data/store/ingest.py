@@ -158,7 +158,7 @@ def ingest(
     but not put in the ledger; when that is all there is, no new version is made. A force's file that keeps no
     row for a month the store holds rows of for that force is refused unless ``allow_empty`` (it would replace
     them with none). ``notes``, when given, gets what the user should check although the load went ahead
-    (:func:`district_notes`).
+    (:func:`district_notes`, and a month whose file is much shorter than the last one loaded for it).
 
     Returns
     -------
@@ -227,7 +227,10 @@ def ingest(
 
             if notes is not None:
                 notes += district_notes(area, districts_found, reports)
+            read_before = _rows_read_by_month(store)
             reports = _recorded(reports, store, allow_empty, area.territorial_force_keys)
+            if notes is not None:
+                notes += _shrunk_notes(reports, read_before)
             if build is None and not any(r.recorded for r in reports):
                 return reports  # nothing to record (other forces' files only): no new version, the store as it was
             build = build or stack.enter_context(store.building())
@@ -314,6 +317,33 @@ def district_notes(area: Area, found: set[str], reports: list[MonthReport]) -> l
         'against the files\' LSOA names ("<district> 001A", as ONS spells the district), unless it is listed for '
         "older months' names."
     ]
+
+
+#: A month loaded again from a file with fewer than this share of the rows read the time before gets a note:
+#: police.uk's republished months differ by a few rows, a file cut short at a line break by thousands.
+SHRUNK_SHARE = 0.9
+
+
+def _rows_read_by_month(store: Store) -> dict[tuple[str, str], int]:
+    """The rows read for each (month, force key) the ledger holds; empty when there is no store yet."""
+    try:
+        ledger = store.read_ledger().to_pylist()
+    except StoreError:
+        return {}
+    return {(row["month"].strftime("%Y-%m"), row["force_slug"]): int(row["rows_read"]) for row in ledger}
+
+
+def _shrunk_notes(reports: list[MonthReport], read_before: dict[tuple[str, str], int]) -> list[str]:
+    """A note for each recorded month whose file has under :data:`SHRUNK_SHARE` of the rows read last time."""
+    notes = []
+    for r in reports:
+        earlier = read_before.get((r.month, r.force_slug))
+        if r.recorded and earlier and r.rows_read < SHRUNK_SHARE * earlier:
+            notes.append(
+                f"Note: {r.month} ({r.force}): {r.rows_read:,} rows read, against {earlier:,} when it was last "
+                "loaded. Check that the file is whole (a download cut short loads without an error)."
+            )
+    return notes
 
 
 def _listed(districts: list[str]) -> str:
