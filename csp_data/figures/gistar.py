@@ -3,6 +3,9 @@ Benjamini-Hochberg correction. The method and why it is used are in :mod:`csp_da
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 from scipy.stats import false_discovery_control
@@ -294,39 +297,22 @@ def permutation_p_values(
         keep = np.zeros(n, dtype=bool)
         keep[np.asarray(squares, dtype=np.int64)] = True
         sizes = np.where(keep, sizes, 0)
-    tested = np.nonzero(sizes > 0)[0]
-    if n < 2 or not len(tested):
+    if n < 2 or not (sizes > 0).any():
         return p_high, p_low
+    plan = _draw_plan(sizes.tobytes(), permutations, seed, squares_per_table or SQUARES_PER_TABLE)
+    tested = plan.tested
     observed = np.zeros(n, dtype=np.int64)
     np.add.at(observed, owner, y[flat])
-    tables = -(-len(tested) // (squares_per_table or SQUARES_PER_TABLE))
-    table_of = np.full(n, -1, dtype=np.int64)  # -1: not tested
-    table_of[tested] = np.arange(len(tested)) % tables
-    k_max = int(sizes.max())
-    rng = np.random.default_rng(seed)
-    # Draw d of table g is row g * permutations + d; transposed, each column of draws is contiguous.
-    positions = draw_without_replacement(rng, n - 1, tables * permutations, k_max).T
-    running = y[positions]  # then running[k - 1, row]: the row's total over its first k squares
-    for column in range(1, k_max):  # (np.cumsum along this axis is several times slower)
+    running = y[plan.positions]  # then running[k - 1, row]: the row's total over its first k squares
+    for column in range(1, len(running)):  # (np.cumsum along this axis is several times slower)
         running[column] += running[column - 1]
     at_least = np.zeros(n, dtype=np.int64)  # draws whose total is >= the observed one
     at_most = np.zeros(n, dtype=np.int64)  # ... <= the observed one
-    for k in np.unique(sizes[tested]):
-        group = tested[sizes[tested] == k]
-        for g in range(tables):
-            cells = group[table_of[group] == g]
-            ordered = np.sort(running[k - 1, g * permutations : (g + 1) * permutations])
-            at_least[cells] = permutations - np.searchsorted(ordered, observed[cells], side="left")
-            at_most[cells] = np.searchsorted(ordered, observed[cells], side="right")
-    # The draws in which a square finds its own position among its first k, in its own table: there it
-    # holds square n - 1 instead (position n - 1 is never drawn, so square n - 1 reads its table as it
-    # is). The positions of a draw are distinct, so there is one correction per (draw, square).
-    reader = table_of[positions].reshape(k_max, tables, permutations)  # the table of the square at each position
-    # (np.nonzero on the 3-d array is several times slower than on the flat one.)
-    column, draw = np.divmod(np.flatnonzero(reader == np.arange(tables)[:, None]), tables * permutations)
-    square = positions[column, draw]
-    own = column < sizes[square]
-    draw, square = draw[own], square[own]
+    for k, g, cells in plan.groups:
+        ordered = np.sort(running[k - 1, g * permutations : (g + 1) * permutations])
+        at_least[cells] = permutations - np.searchsorted(ordered, observed[cells], side="left")
+        at_most[cells] = np.searchsorted(ordered, observed[cells], side="right")
+    draw, square = plan.draw, plan.square
     before = running[sizes[square] - 1, draw]
     after = before - y[square] + y[n - 1]
     target = observed[square]
@@ -341,6 +327,62 @@ def permutation_p_values(
     p_high[tested] = (1 + at_least[tested]) / (permutations + 1)
     p_low[tested] = (1 + at_most[tested]) / (permutations + 1)
     return p_high, p_low
+
+
+@dataclass(frozen=True)
+class _DrawPlan:
+    """What :func:`permutation_p_values` reads that depends only on which squares are tested and how many
+    neighbours each has, not on the counts: kept for the next crime type or period on the same grid."""
+
+    positions: np.ndarray  # k_max x (tables * permutations) positions; row g * permutations + d: draw d of table g
+    tested: np.ndarray  # the squares tested
+    groups: tuple[tuple[int, int, np.ndarray], ...]  # (k neighbours, table, the squares with both)
+    draw: np.ndarray  # with square: each (draw, square) where the square finds its own position
+    square: np.ndarray
+
+
+# Plans kept (each about 5 MB for Medway's first run, 6 MB for a re-test table of 99,999 draws). The
+# first run is the same for every crime type and period on a grid (about 16 ms of each map's 25-30 ms
+# for it); a re-test's squares differ from map to map, but its table of draws is shared.
+_PLANS_KEPT = 4
+
+
+@lru_cache(maxsize=_PLANS_KEPT)
+def _draw_plan(sizes: bytes, permutations: int, seed: int, squares_per_table: int) -> _DrawPlan:
+    """The draws and corrections for squares with ``sizes`` neighbours (0: not tested; int64 bytes)."""
+    sizes_ = np.frombuffer(sizes, dtype=np.int64)
+    n = len(sizes_)
+    tested = np.nonzero(sizes_ > 0)[0]
+    tables = -(-len(tested) // squares_per_table)
+    table_of = np.full(n, -1, dtype=np.int64)  # -1: not tested
+    table_of[tested] = np.arange(len(tested)) % tables
+    k_max = int(sizes_.max())
+    positions = _draws(n - 1, tables * permutations, k_max, seed)
+    groups = []
+    for k in np.unique(sizes_[tested]).tolist():
+        group = tested[sizes_[tested] == k]
+        groups.extend((k, g, group[table_of[group] == g]) for g in range(tables))
+    # The draws in which a square finds its own position among its first k, in its own table: there it
+    # holds square n - 1 instead (position n - 1 is never drawn, so square n - 1 reads its table as it
+    # is). The positions of a draw are distinct, so there is one correction per (draw, square).
+    reader = table_of[positions].reshape(k_max, tables, permutations)  # the table of the square at each position
+    # (np.nonzero on the 3-d array is several times slower than on the flat one.)
+    column, draw = np.divmod(np.flatnonzero(reader == np.arange(tables)[:, None]), tables * permutations)
+    square = positions[column, draw]
+    own = column < sizes_[square]
+    plan = _DrawPlan(positions, tested, tuple(groups), draw[own], square[own])
+    for array in (plan.tested, plan.draw, plan.square, *(cells for _, _, cells in plan.groups)):
+        array.flags.writeable = False
+    return plan
+
+
+@lru_cache(maxsize=_PLANS_KEPT)
+def _draws(population: int, rows: int, k: int, seed: int) -> np.ndarray:
+    """:func:`draw_without_replacement` from a generator seeded with ``seed``, transposed (``k x rows``:
+    each column of draws contiguous), read-only."""
+    positions = draw_without_replacement(np.random.default_rng(seed), population, rows, k).T
+    positions.flags.writeable = False
+    return positions
 
 
 def two_sided_p_values(

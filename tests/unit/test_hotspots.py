@@ -445,6 +445,26 @@ def test_permutation_p_values_count_their_own_draws_exactly():
         assert (p_high[untested] == 1).all() and (p_low[untested] == 1).all()
 
 
+def test_kept_draws_serve_other_counts_on_the_same_grid_exactly():
+    # The draws and corrections are kept per grid (not per counts): a second crime type on the same
+    # squares reads them, and gets exactly what it gets from nothing kept; nothing of the first leaks in.
+    col, row = irregular_cells()
+    neighbours = gistar.grid_neighbours(col, row)
+    first, second = (np.random.default_rng(seed).poisson(rate, len(col)) for seed, rate in ((3, 0.5), (4, 3.0)))
+    gistar._draw_plan.cache_clear()
+    gistar._draws.cache_clear()
+    alone = gistar.permutation_p_values(second, neighbours, 999, 5, squares_per_table=7)
+    gistar._draw_plan.cache_clear()
+    gistar._draws.cache_clear()
+    gistar.permutation_p_values(first, neighbours, 999, 5, squares_per_table=7)
+    after = gistar.permutation_p_values(second, neighbours, 999, 5, squares_per_table=7)
+    assert gistar._draw_plan.cache_info().hits == 1
+    assert all(np.array_equal(a, b) for a, b in zip(alone, after))
+    plan = gistar._draw_plan(np.fromiter(map(len, neighbours), dtype=np.int64).tobytes(), 999, 5, 7)
+    with pytest.raises(ValueError, match="read-only"):
+        plan.positions[0, 0] = 1
+
+
 def test_draw_without_replacement_when_drawing_most_of_the_population():
     # k above half the population takes the other branch (no rejection).
     draws = gistar.draw_without_replacement(np.random.default_rng(1), 10, 20_000, 7)
@@ -571,6 +591,54 @@ def test_repeat_locations_ward_and_type_mix_of_each_point():
     assert empty.empty and list(empty.columns) == list(repeats.columns)
     busy = points.iloc[:1].assign(incidents=1277, crime_type="Shoplifting")  # thousands separated, as every count
     assert hotspots.repeat_locations(busy, limit=None)["type_mix"].tolist() == ["Shoplifting 1,277"]
+
+
+def test_repeat_locations_equal_a_plain_count_of_shuffled_rows():
+    # 60 rows over 12 snap points (three names, each at four places, so names repeat at other
+    # coordinates and points tie on incidents), counted here one row at a time.
+    rng = np.random.default_rng(11)
+    names = ["On or near C", "On or near A", "On or near B"]
+    offsets = [0, 250, 500, 750]
+    which = rng.integers(0, 12, 60)
+    points = points_at(
+        [COL0 * 250 + offsets[w % 4] for w in which],
+        [ROW0 * 250] * 60,
+        incidents=rng.integers(1, 3, 60),
+        location=[names[w // 4] for w in which],
+        ward_name=rng.choice(np.array(["Y", "X", None], dtype=object), 60),
+        crime_type=rng.choice(["Drugs", "Arson", "Robbery", VIOLENCE, "Theft"], 60),
+        month=rng.choice([date(2025, m, 1) for m in (1, 2, 3, 5)], 60),
+    ).sample(frac=1, random_state=4)
+    expected = {}
+    for r in points.itertuples():
+        e = expected.setdefault(
+            (r.location, r.longitude, r.latitude), {"n": 0, "months": set(), "wards": {}, "types": {}}
+        )
+        e["n"] += r.incidents
+        e["months"].add(r.month)
+        ward = r.ward_name if isinstance(r.ward_name, str) else "(no ward)"
+        e["wards"][ward] = e["wards"].get(ward, 0) + 1
+        e["types"][r.crime_type] = e["types"].get(r.crime_type, 0) + r.incidents
+    total = sum(e["n"] for e in expected.values())
+    rows = []
+    for (location, lon, lat), e in sorted(expected.items()):
+        ward = min(e["wards"], key=lambda w: (-e["wards"][w], w))
+        types = sorted(e["types"].items(), key=lambda t: (-t[1], t[0]))
+        mix = ", ".join(f"{t} {n}" for t, n in types[:3]) + (
+            f" and {len(types) - 3} more type{'s' if len(types) > 4 else ''}" if len(types) > 3 else ""
+        )
+        rows.append([location, ward, lon, lat, e["n"], len(e["months"]), min(e["months"]), max(e["months"]), mix])
+    rows.sort(key=lambda r: (-r[4], -r[5], r[0]))  # stable: equal points stay in key order
+    ranks = [1 + sum(other[4] > row[4] for other in rows) for row in rows]
+    rows = [[rank, *row] for rank, row in zip(ranks, rows)]
+    got = hotspots.repeat_locations(points, limit=None)
+    assert len(rows) == 12 and len({r[0] for r in rows}) < 12  # some points share a rank
+    columns = ["rank", "location", "ward_name", "longitude", "latitude", "incidents", "months_present"]
+    assert got[columns].values.tolist() == [r[:7] for r in rows]
+    assert list(zip(got["first_month"], got["last_month"])) == [(r[7], r[8]) for r in rows]
+    assert got["type_mix"].tolist() == [r[9] for r in rows]
+    assert got["share_of_area"].tolist() == pytest.approx([r[5] / total for r in rows])
+    assert got.equals(hotspots.repeat_locations(points.sort_index(), limit=None))
 
 
 def test_flag_large_share():
