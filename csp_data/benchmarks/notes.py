@@ -187,10 +187,11 @@ def describe_dot_plot(level: float) -> str:
     """The caption under the dot plot: what a bar is and what crossing the average means."""
     percent = round(level * 100)
     return (
-        f"Each dot is a CSP's rate and its bar the {percent}% confidence interval, {CI_MEANING} (an exact Poisson "
-        "interval for the count recorded, scaled by the same population as the rate, so the dot always lies inside "
-        "its bar). Where a bar crosses the black line at the group average, the difference could be chance. The "
-        "area itself is the larger diamond, named in bold. The rate axis starts near the lowest bar, not at zero. "
+        f"Each mark is a CSP's rate and its bar the {percent}% confidence interval, {CI_MEANING} (an exact Poisson "
+        "interval for the count recorded, scaled by the same population as the rate, so the mark always lies inside "
+        "its bar). Where a bar crosses the black line at the group average, the difference could be chance. A "
+        "triangle pointing up is above the average, one pointing down below it, and a circle not significantly "
+        "different. The area itself is the larger mark with a heavy outline, named in bold. The rate axis starts near the lowest bar, not at zero. "
         "The table above is this chart's data."
     )
 

@@ -77,7 +77,7 @@ def group_dot_plot(
         as given (ONS's own where it publishes one), inside its interval.
     group_average : float
     area_name : str
-        Drawn bold, as a larger diamond.
+        Drawn bold, as a larger mark with a heavy outline.
     level : float
         Confidence level, for the titles.
     decimals : int
@@ -117,12 +117,13 @@ def group_dot_plot(
     ]
     if "rate_source" in data:
         tooltip.insert(2, tip("rate_source", "nominal", "Rate from"))
-    colour = field(
-        "position",
-        "nominal",
-        legend=_bottom_legend("Against the group average", labels=tuple(_POSITIONS)),
-        scale=_POSITION_SCALE,
-    )
+    # One legend for the verdict's colour and shape (the same field and legend, so Vega-Lite merges them).
+    verdict_legend = {
+        k: v
+        for k, v in _bottom_legend("Against the group average", labels=tuple(_POSITIONS)).items()
+        if k != "symbolType"
+    }
+    colour = field("position", "nominal", legend=verdict_legend, scale=_POSITION_SCALE)
     intervals = {
         "mark": mark("rule", strokeWidth=3),
         "encoding": {
@@ -144,10 +145,16 @@ def group_dot_plot(
         "mark": mark("point", filled=True, opacity=1, stroke=AREA_COLOUR, strokeWidth=0.8),
         "encoding": {
             "color": colour,
+            # The verdict by shape as well as colour (one legend for both), so a pack printed in grey still
+            # tells above from below; the area is the larger mark with a heavy outline, its name in bold.
             "shape": field(
-                "member", "nominal", legend=None, scale={"domain": [area_name, "Peer"], "range": ["diamond", "circle"]}
+                "position",
+                "nominal",
+                legend=verdict_legend,
+                scale={"domain": _POSITIONS, "range": ["triangle-up", "circle", "triangle-down"]},
             ),
-            "size": {"condition": {"test": "datum.is_area", "value": 220}, "value": 90},
+            "size": {"condition": {"test": "datum.is_area", "value": 240}, "value": 90},
+            "strokeWidth": {"condition": {"test": "datum.is_area", "value": 2.5}, "value": 0.8},
             "tooltip": tooltip,
             "x": field("rate_per_1000", "quantitative"),
             "y": y,

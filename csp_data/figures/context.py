@@ -59,6 +59,7 @@ class Peers:
     group_average: float
     position: str | None  # 'above average', 'below average', 'not significantly different' or None
     sentence: str
+    rate_published: bool = False  # ONS's own rate (Table C4), not worked out here from Table C2's count
 
 
 @dataclass
@@ -100,6 +101,7 @@ def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table
         group_average=float(summary.group_average),
         position=None if pd.isna(row["position"]) else str(row["position"]),
         sentence=bm.describe_position(summary, area.short_name).replace("**", ""),
+        rate_published=row["rate_source"] == bm.RATE_PUBLISHED,
     )
 
 
@@ -216,8 +218,9 @@ def three_figures(area: Area, overview: Overview, peers: Peers | None) -> tuple[
     if peers is not None and peers.rate is not None:
         rows.append(
             {
-                "source": "ONS police recorded crime (Table C4)",
-                "figure": f"{peers.rate:.2f} per 1,000",
+                "source": "ONS police recorded crime "
+                + ("(Table C4)" if peers.rate_published else "(Table C2's count over ONS's population)"),
+                "figure": f"{peers.rate:.1f} per 1,000",
                 "period": _sentence_case(peers.year_ending),
                 "counts": "All crimes the police recorded for the area, excluding fraud, revised after publication.",
             }
@@ -239,6 +242,12 @@ def three_figures(area: Area, overview: Overview, peers: Peers | None) -> tuple[
         "published by the partnership was taken from an ONS release at the time it was written. They "
         "cover different periods and releases, so they differ; each is right for its own purpose."
     )
+    if not overview.complete and overview.months_loaded and len(rows) > 1:
+        note += (
+            f" The police.uk figure counts only the {overview.months_loaded} of {overview.period.length} months "
+            "loaded, so it is lower than a whole year's would be: compare it with the others only as a "
+            "share of a year."
+        )
     return pd.DataFrame(rows), note
 
 

@@ -13,6 +13,7 @@ from csp_data.errors import CspDataError
 from csp_data.figures import priorities as pr
 from csp_data.periods import Period
 from csp_data.plans import Kpi, Plan, current_plan, load_plans
+from csp_data.plans.progress import progress_rules_text
 from csp_data.plans.wording import RAG_LABELS, kpi_display_table, rag_counts, rag_rules_text
 from csp_data.report.model import Block, Bullets, Heading, Paragraph, Section, Table
 from csp_data.series import RunQuery
@@ -76,12 +77,7 @@ def _indicator_table(
                 + ("" if figures.months_loaded == period.length else f" ({figures.months_loaded} months)"),
                 "Per 1,000": "–" if figures.rate_per_1000 is None else f"{figures.rate_per_1000:.1f}",
                 "Direction of travel": f"{label.symbol} {label.name}",
-                # The comparison the status rests on: the longer one when the year-on-year one is thin (said so).
-                "Change": (
-                    f"{figures.progress.comparison_text} {figures.progress.comparison_note}"
-                    if figures.progress.comparison_note
-                    else figures.change_text
-                ),
+                "Change": _change_cell(figures),
             }
         )
     return Table(
@@ -90,6 +86,19 @@ def _indicator_table(
         widths=(2.0, 1.2, 0.9, 1.5, 4.4),
         numeric=("Recorded", "Per 1,000"),
     )
+
+
+def _change_cell(figures: pr.IndicatorFigures) -> str:
+    """The comparison the status rests on: the longer one when the year-on-year one is thin (said so), and
+    then the year-on-year change as the other pages give it (as the Priorities page does), so that a
+    direction from 2022 is not read as this year's."""
+    progress = figures.progress
+    if not progress.comparison_note:
+        return figures.change_text
+    text = f"{progress.comparison_text} {progress.comparison_note}"
+    if progress.comparison_text != figures.change_text:
+        text += f" Year-on-year, as on other pages: {figures.change_text}"
+    return text
 
 
 def _priority_blocks(
@@ -147,7 +156,10 @@ def priorities_section(
         blocks += [Heading("Other figures in the plan"), kpi_table(others)]
     blocks += [
         Heading("How the RAG status is given"),
+        Paragraph("KPIs with a target, rated against the target the plan sets:"),
         Bullets(tuple(line.replace("**", "") for line in rag_rules_text())),
+        Paragraph("Direction of travel of the police.uk series that follow a priority (no target needed):"),
+        Bullets(tuple(line.replace("**", "") for line in progress_rules_text())),
         Paragraph(
             "KPI figures are as the partnership published them, each for its own period; police.uk figures are for "
             "the pack's period.",

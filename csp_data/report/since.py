@@ -51,7 +51,7 @@ def _count(summary: KindSummary) -> str:
 
 
 def _rate(summary: KindSummary) -> str:
-    return "–" if summary.rate_per_1000 is None else f"{summary.rate_per_1000:.1f}"
+    return "–" if summary.rate_per_1000 is None else f"{summary.rate_per_1000:.1f}{summary.partial_words}"
 
 
 def check_since(period: Period, since: Period) -> None:
@@ -254,12 +254,16 @@ def since_section(
     ]
     for kind, noun in (("crime", "crime"), ("asb", "ASB")):
         now_wards, before_wards = _wards(overview, kind), _wards(before, kind)
+        summaries = (before.crime, overview.crime) if kind == "crime" else (before.asb, overview.asb)
         rows.append(
             (
                 f"Top 5 wards for {noun}",
-                ", ".join(before_wards),
-                ", ".join(now_wards),
-                ward_change(now_wards, before_wards),
+                ", ".join(before_wards) + summaries[0].partial_words,
+                ", ".join(now_wards) + summaries[1].partial_words,
+                # Wards ranked over other months of the year differ by season, as counts do.
+                ward_change(now_wards, before_wards)
+                if matched is not None and matched.complete
+                else "not compared (not the same months loaded)",
             )
         )
     frame = pd.DataFrame(rows, columns=["Measure", "Last pack", "This pack", "Change"])

@@ -100,6 +100,24 @@ def test_the_dot_plot_fits_a_phone(comparison):
     assert label["text"] == "Group average 93.3" and summary.group_average > middle and label["align"] == "right"
 
 
+def test_the_dot_plot_tells_the_verdict_by_shape_as_well_as_colour(comparison):
+    # Printed in grey, "above average" and "not significantly different" had the same grey circle (WCAG 1.4.1).
+    summary = comparison.summary
+    spec = sent_spec(charts.group_dot_plot(summary.table, summary.group_average, "Medway", decimals=1))
+    points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")["encoding"]
+    assert points["shape"]["field"] == points["color"]["field"] == "position"
+    shapes = dict(zip(points["shape"]["scale"]["domain"], points["shape"]["scale"]["range"]))
+    assert shapes == {
+        "above average": "triangle-up",
+        "not significantly different": "circle",
+        "below average": "triangle-down",
+    }
+    # One legend for both: the same title and labels, so Vega-Lite draws coloured shapes in one list.
+    assert points["shape"]["legend"] == points["color"]["legend"]
+    assert "symbolType" not in points["color"]["legend"]
+    assert points["size"]["condition"]["test"] == "datum.is_area"  # the area still stands out without colour
+
+
 @pytest.mark.parametrize(("average", "side"), [(15.0, ("left", 4)), (45.0, ("right", -4))])
 def test_the_average_label_stays_inside_the_plot(average, side):
     table = pd.DataFrame(

@@ -29,7 +29,7 @@ from csp_data.periods import Period, parse_period
 from csp_data.report import Bullets, Heading, Image, Pack, Paragraph, Section, Table, build_pack, render_pack
 from csp_data.report.glossary import glossary_section
 from csp_data.report.pdf import pack_markup, typst_string
-from csp_data.report.since import count_change, rate_change, ward_change
+from csp_data.report.since import count_change, rate_change, since_section, ward_change
 from csp_data.series import matched_months
 from csp_data.store import Store
 from csp_data.store.geography import ward_population
@@ -160,6 +160,23 @@ def test_the_priorities_give_each_police_uk_series_its_direction_of_travel(embed
     violence = rows.loc["Violence and sexual offences"]
     assert violence["Direction of travel"] == "✔ Green"
     assert f"Jan 2025 to Nov 2025 ({now:,}) against Jan 2022 to Nov 2022 ({before:,})" in violence["Change"]
+    # The status rests on 2022; the year-on-year change the other pages give follows it, said to be that one
+    # (a councillor read "ASB rose by 4%, within normal variation" on the cover and "Red" here as one).
+    with duckdb.connect() as con:
+        now4, before4 = (
+            con.execute(
+                f"SELECT count(*) FROM read_parquet('{files}', hive_partitioning = true) WHERE kind = 'crime' "
+                "AND crime_type = 'Violence and sexual offences' AND month BETWEEN ? AND ? AND force_slug = 'kent-police'",
+                [date(year, 1, 1), date(year, 4, 1)],
+            ).fetchone()[0]
+            for year in (2025, 2024)
+        )
+    assert (
+        " Year-on-year, as on other pages: Comparing only the 4 months loaded in both periods, Jan 2025 to Apr 2025 "
+        f"({now4:,}) against Jan 2024 to Apr 2024 ({before4:,})"
+    ) in violence["Change"]
+    rules = [b for b in section.blocks if isinstance(b, Bullets)]
+    assert any("fewer than half of the period's months" in line for b in rules for line in b.items)
     assert now < before * 0.9  # a fall far beyond chance at these counts
     statuses = [t.split(" ", 1)[1].lower() for t in rows["Direction of travel"]]
     summary = next(b.text for b in section.blocks if isinstance(b, Paragraph) and "police.uk series" in b.text)
@@ -258,7 +275,7 @@ def test_docx_has_real_headings_tables_and_pictures(built):
     for section in pack.sections:
         assert ("Heading 1", section.heading) in styled
     assert ("Heading 1", "The crime picture in context") in styled
-    assert ("Heading 2", "Why three figures?") in styled
+    assert ("Heading 2", "Why are there three different crime rates?") in styled
     assert document.core_properties.title == pack.document_title
     assert document.core_properties.language == "en-GB"
     assert document.sections[0].page_width.mm == pytest.approx(210, abs=0.5)
@@ -526,6 +543,37 @@ def test_what_changed_since_the_last_pack(embedded):
 
 
 @pytest.mark.slow
+def test_since_a_part_year_the_rate_and_the_wards_say_so(embedded):
+    # 2025 since 2024, of which January to April are loaded: the last pack's 31.2 per 1,000 was 4 months'
+    # and carried no label, and the top wards of 12 months were set against those of 4 ("new: ...").
+    area, store, database, loaded, population = embedded
+    year = build_overview(database.query, area, parse_period("2025", loaded), loaded, population)
+    section = since_section(
+        database.query, area, year.period, parse_period("2024", loaded), loaded, population, year, store.root
+    )
+    table = next(b for b in section.blocks if isinstance(b, Table)).frame.set_index("Measure")
+    before = build_overview(database.query, area, parse_period("2024", loaded), loaded, population)
+    rate = table.loc["Crimes per 1,000 residents"]
+    assert rate["Last pack"] == f"{before.crime.rate_per_1000:.1f} in 4 of 12 months"
+    assert rate["This pack"] == f"{year.crime.rate_per_1000:.1f}"  # all 12 months: nothing to say
+    wards = table.loc["Top 5 wards for crime"]
+    assert wards["Last pack"].endswith(" in 4 of 12 months")
+    assert wards["Change"] == "not compared (not the same months loaded)"
+    # The same four months a year apart are compared, wards and all.
+    months = parse_period("2025-01..2025-04", loaded)
+    now = build_overview(database.query, area, months, loaded, population)
+    same = since_section(
+        database.query, area, months, parse_period("2024-01..2024-04", loaded), loaded, population, now, store.root
+    )
+    wards = next(b for b in same.blocks if isinstance(b, Table)).frame.set_index("Measure").loc["Top 5 wards for crime"]
+    earlier = build_overview(database.query, area, parse_period("2024-01..2024-04", loaded), loaded, population)
+    assert wards["Change"] == ward_change(
+        list(now.top_wards["crime"]["ward_name"]), list(earlier.top_wards["crime"]["ward_name"])
+    )
+    assert not wards["Last pack"].endswith("months")
+
+
+@pytest.mark.slow
 def test_a_hostile_area_name_in_a_real_pack(embedded, tmp_path):
     """An area file whose names hold markup of every kind: the pack is made, and says the names as written."""
     medway, store, _, loaded, population = embedded
@@ -554,6 +602,40 @@ def test_a_hostile_area_name_in_a_real_pack(embedded, tmp_path):
     assert unspaced(f"{short}'s total recorded crime (excluding fraud) rate") in pdf_text
     document_text = docx_text(render_pack(pack, "docx"))
     assert f"police recorded {overview.crime.count:,} crimes in {short}" in document_text
+
+
+def test_the_three_crime_rates_name_the_ons_table_their_figure_comes_from(embedded):
+    """The ONS row said "Table C4" and 96.64 for the year ending June 2025, a rate worked out here from Table
+    C2's count (27,321 / 282,700 = 96.64; C4 is the year ending December 2024's, 97.47), to two decimals
+    where every other rate has one. A part year's police.uk rate is said to be a part year's."""
+    from csp_data.benchmarks import read_benchmark_table
+    from csp_data.figures.context import peer_position, three_figures
+
+    area, store, database, loaded, population = embedded
+    overview = build_overview(database.query, area, parse_period("2025", loaded), loaded, population)
+    newest = peer_position(area, store.root)
+    figures, note = three_figures(area, overview, newest)
+    ons = figures.iloc[1]
+    assert (ons["source"], ons["figure"], ons["period"]) == (
+        "ONS police recorded crime (Table C2's count over ONS's population)",
+        "96.6 per 1,000",
+        "Year ending June 2025",
+    )
+    assert "share of a year" not in note
+
+    def up_to_2024(path):
+        table = read_benchmark_table(path)
+        return table[table["period_end"] <= pd.Timestamp("2024-12-31")]
+
+    ons = three_figures(area, overview, peer_position(area, store.root, read_table=up_to_2024))[0].iloc[1]
+    assert (ons["source"], ons["figure"], ons["period"]) == (
+        "ONS police recorded crime (Table C4)",
+        "97.5 per 1,000",
+        "Year ending December 2024",
+    )
+    part = build_overview(database.query, area, parse_period("2025/26", loaded), loaded, population)
+    _, note = three_figures(area, part, newest)
+    assert "counts only the 9 of 12 months loaded, so it is lower than a whole year's would be" in note
 
 
 def test_the_packs_benchmark_figures_are_written_as_the_pages_write_them(embedded):
