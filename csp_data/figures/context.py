@@ -145,13 +145,21 @@ def _trend_row(series: pd.DataFrame, period: Period) -> tuple[str, str]:
         parts.append((year, average, f"{year}{months}: {average:,.0f} a month"))
     text = "Average crimes recorded a month, by calendar year loaded: " + "; ".join(p[2] for p in parts) + "."
     if len(parts) >= 2:
-        first, last = parts[0], parts[-1]
-        change = compare_counts(round(last[1] * 12), round(first[1] * 12))
-        text += (
-            f" From {first[0]} to {last[0]} the monthly average {describe_change(change)} "
-            "(a year-long rate from each year's average month; months not loaded are left out, never counted as 0)."
-        )
-    figure = " → ".join(f"{p[1]:,.0f}" for p in parts)
+        # The first year against the last over the months of the year loaded in both (crime differs by
+        # season, so Jan to Nov of one year is not set against Jan to Dec of another), as counted.
+        first, last = parts[0][0], parts[-1][0]
+        counts = {(m.year, m.month): int(n) for m, n in zip(held["month"], held["incidents"])}
+        shared = sorted({mo for y, mo in counts if y == first} & {mo for y, mo in counts if y == last})
+        if not shared:
+            text += f" No month of the year is loaded in both {first} and {last}, so they are not compared."
+        else:
+            change = compare_counts(sum(counts[(last, mo)] for mo in shared), sum(counts[(first, mo)] for mo in shared))
+            months = describe_months([date(last, mo, 1) for mo in shared]).replace(f" {last}", "")
+            text += (
+                f" From {first} to {last}, over the months of the year loaded in both ({months}), crime "
+                f"{describe_change(change)} (months not loaded are left out, never counted as 0)."
+            )
+    figure = " → ".join(f"{p[0]}: {p[1]:,.0f}" for p in parts)
     return text, f"{figure} a month"
 
 

@@ -11,7 +11,18 @@ from __future__ import annotations
 
 import io
 
-from csp_data.report.model import Block, Bullets, Heading, Image, Pack, Paragraph, Table, clean_text, made_label
+from csp_data.report.model import (
+    Block,
+    Bullets,
+    Heading,
+    Image,
+    Pack,
+    Paragraph,
+    Table,
+    clean_text,
+    made_label,
+    title_with_span,
+)
 
 TEXT_WIDTH_MM = 170  # A4 less 20 mm margins
 ACCENT = (0x0B, 0x3C, 0x5D)
@@ -68,13 +79,13 @@ def _set_up(document, pack: Pack) -> None:
     styles["Caption"].font.color.rgb = RGBColor(0x40, 0x40, 0x40)
     properties = document.core_properties
     properties.title = _property(pack.document_title)
-    properties.subject = _property(f"{pack.area_name}: {pack.period_title} ({pack.span_label})")
+    properties.subject = _property(f"{pack.area_name}: {title_with_span(pack.period_title, pack.span_label)}")
     properties.author = _property(pack.area_name)
     properties.language = "en-GB"
     properties.keywords = "community safety; crime; anti-social behaviour; scrutiny"
 
     header = section.header.paragraphs[0]
-    header.text = clean_text(f"{pack.area_name} · Scrutiny pack: {pack.period_title} ({pack.span_label})")
+    header.text = clean_text(f"{pack.area_name} · Scrutiny pack: {title_with_span(pack.period_title, pack.span_label)}")
     header.runs[0].font.size = Pt(8)
     footer = section.footer.paragraphs[0]
     footer.alignment = 1  # centre

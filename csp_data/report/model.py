@@ -177,6 +177,11 @@ def period_title(period: Period) -> str:
     return period.span_label if period.label.startswith("Custom") else period.label
 
 
+def title_with_span(title: str, span: str) -> str:
+    """'Calendar year 2025 (Jan 2025 to Dec 2025)'; the span once when it is the title (months chosen)."""
+    return title if title == span else f"{title} ({span})"
+
+
 def made_label(day: date) -> str:
     """'30 November 2026'."""
     return f"{day.day} {day:%B %Y}"

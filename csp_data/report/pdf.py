@@ -20,7 +20,18 @@ from pathlib import Path
 import pandas as pd
 
 from csp_data.report.glyphs import STAND_IN, printable, undrawable
-from csp_data.report.model import Block, Bullets, Heading, Image, Pack, Paragraph, Table, clean_text, made_label
+from csp_data.report.model import (
+    Block,
+    Bullets,
+    Heading,
+    Image,
+    Pack,
+    Paragraph,
+    Table,
+    clean_text,
+    made_label,
+    title_with_span,
+)
 
 #: Fonts in order of preference. Liberation Sans (Debian's fonts-liberation, which the Makefile installs)
 #: is metric-compatible with Arial; DejaVu Sans holds the RAG symbols; Typst's own fonts are the fallback.
@@ -228,7 +239,7 @@ def pack_markup(pack: Pack) -> str:
         header_fill=HEADER_FILL,
         fonts=_array(FONTS),
         header_left=typst_string(pack.area_name),
-        header_right=typst_string(f"Scrutiny pack: {pack.period_title} ({pack.span_label})"),
+        header_right=typst_string(f"Scrutiny pack: {title_with_span(pack.period_title, pack.span_label)}"),
     )
     body = [_cover(pack, images)]
     for section in pack.sections:

@@ -26,7 +26,7 @@ from csp_data.errors import CspDataError
 from csp_data.figures.overview import KindSummary, Overview, build_overview
 from csp_data.periods import Period, describe_months
 from csp_data.report.benchmarking import benchmark_table, newest_group_summary
-from csp_data.report.model import Bullets, Paragraph, Section, Table, period_title
+from csp_data.report.model import Bullets, Paragraph, Section, Table, period_title, title_with_span
 from csp_data.series import MatchedMonths, RunQuery, matched_in
 from csp_data.words import ordinal, plural
 
@@ -42,8 +42,7 @@ class ChangeWords:
 
 
 def _label(period: Period) -> str:
-    title = period_title(period)
-    return title if title == period.span_label else f"{title} ({period.span_label})"
+    return title_with_span(period_title(period), period.span_label)
 
 
 def _count(summary: KindSummary) -> str:

@@ -49,3 +49,23 @@ def test_an_annual_change_reaching_three_years_back_says_so_in_its_figure(medway
     assert figure.endswith("% (three-year comparison)")
     _, yearly = rows(medway, Period(date(2025, 1, 1), date(2025, 12, 1), "2025"))["Annual change"]
     assert yearly.endswith("%") and "comparison" not in yearly  # January to April 2024 are loaded: a year back
+
+
+def test_the_trend_compares_the_same_months_of_the_first_and_last_years(medway):
+    # It set 2025's average month (all 12) against 2022's (January to November) and called it a real fall
+    # of a year-long rate; now January to November of each, as counted, and each average named by its year.
+    area = medway[0]
+    finding, figure = rows(medway, Period(date(2025, 1, 1), date(2025, 12, 1), "2025"))["General trend"]
+    with duckdb.connect() as con:
+        counts = dict(
+            con.execute(
+                f"SELECT year(month), count(*) FROM read_parquet('{area.store_dir}/current/incidents/*/*/*.parquet', "
+                "hive_partitioning = true) WHERE kind = 'crime' AND force_slug = 'kent-police' AND month(month) <= 11 "
+                "AND year(month) IN (2022, 2025) GROUP BY ALL"
+            ).fetchall()
+        )
+    fall = round(100 * (1 - counts[2025] / counts[2022]))
+    assert (
+        f"From 2022 to 2025, over the months of the year loaded in both (Jan to Nov), crime fell by {fall}%" in finding
+    )
+    assert figure.startswith("2022: ") and " → 2024: " in figure and " → 2025: " in figure

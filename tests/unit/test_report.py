@@ -266,6 +266,23 @@ def test_pdf_is_tagged_a4_titled_and_numbered(built, tmp_path):
     assert "Page 1 of" in pages[0] and "Scrutiny pack:" not in pages[0]  # the cover has no running header
 
 
+def test_a_custom_period_is_named_once_in_the_running_header(embedded, tmp_path):
+    # "Scrutiny pack: Jan 2025 to Jun 2025 (Jan 2025 to Jun 2025)" on every page of a custom period's pack.
+    from csp_data.report.model import title_with_span
+
+    assert title_with_span("Jan 2025 to Jun 2025", "Jan 2025 to Jun 2025") == "Jan 2025 to Jun 2025"
+    assert title_with_span("Calendar year 2025", "Jan 2025 to Dec 2025") == "Calendar year 2025 (Jan 2025 to Dec 2025)"
+    area, store, database, loaded, population = embedded
+    pack = build_pack(
+        database.query, area, parse_period("2025-01..2025-06", loaded), loaded, population, store_dir=store.root
+    )
+    document = docx.Document(io.BytesIO(render_pack(pack, "docx")))
+    header = document.sections[-1].header.paragraphs[0].text
+    assert header == "Medway Community Safety Partnership · Scrutiny pack: Jan 2025 to Jun 2025"
+    markup = pack_markup(pack)
+    assert "Scrutiny pack: Jan 2025 to Jun 2025" in markup and "Scrutiny pack: Jan 2025 to Jun 2025 (" not in markup
+
+
 @pytest.mark.slow
 def test_docx_has_real_headings_tables_and_pictures(built):
     period, _, pack, _, data = built
