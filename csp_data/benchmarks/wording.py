@@ -276,7 +276,10 @@ def describe_national(summary: GroupSummary, area_name: str) -> list[str]:
             f"council for all local services), it has {rank_phrase(summary.area_rank_unitary, summary.n_ranked_unitary)}."
         )
     else:
-        sentences.append(f"{area_name} is not a single unitary authority CSP, so it has no unitary authority rank.")
+        sentences.append(
+            f"{area_name} is not one of the CSPs that are each one English unitary authority (Welsh councils and "
+            "CSPs of several councils are not in that group), so it has no rank in it."
+        )
     return sentences
 
 

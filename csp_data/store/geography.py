@@ -36,8 +36,45 @@ def _read_boundaries(path: Path, code_field: str, name_field: str) -> gpd.GeoDat
     frame = frame[[code_field, name_field, "geometry"]].rename(
         columns={code_field: "ward_code", name_field: "ward_name"}
     )
+    if qualifier is not None:
+        frame["district"] = qualifier.to_numpy()
+    frame = _checked_wards(path, frame, code_field, name_field)
+    qualifier = frame.pop("district") if "district" in frame.columns else None
     frame["ward_name"] = unique_labels(frame["ward_name"], qualifier, frame["ward_code"])
     return frame.sort_values("ward_code").reset_index(drop=True)
+
+
+def _checked_wards(path: Path, frame: gpd.GeoDataFrame, code_field: str, name_field: str) -> gpd.GeoDataFrame:
+    """Every ward with a code, a name and a shape, each code one ward's: a ward drawn as several features
+    (same code and name) becomes one; a code given to two names is refused, as it would count each
+    incident in both."""
+    for column, field, what in (("ward_code", code_field, "code"), ("ward_name", name_field, "name")):
+        text = frame[column].astype("string").str.strip()
+        blank = text.isna() | (text == "")
+        if blank.any():
+            first = int(blank.to_numpy().nonzero()[0][0])
+            raise InputFileError(
+                path,
+                f"boundary feature {first + 1} has no ward {what} in its field {field!r}; "
+                "every ward needs a code and a name",
+            )
+        frame[column] = text.astype(str)
+    empty = frame.geometry.isna() | frame.geometry.is_empty
+    if empty.any():
+        first = int(empty.to_numpy().nonzero()[0][0])
+        raise InputFileError(path, f"boundary feature {first + 1} (ward {frame['ward_code'].iloc[first]}) has no shape")
+    names = frame.groupby("ward_code")["ward_name"].unique()
+    clash = names[names.map(len) > 1]
+    if not clash.empty:
+        code, both = clash.index[0], clash.iloc[0]
+        raise InputFileError(
+            path,
+            f"the ward code {code} (field {code_field!r}) is given to more than one ward ({', '.join(map(str, both))}); "
+            "each ward needs its own code, or every incident there would be counted in each of them",
+        )
+    if frame["ward_code"].duplicated().any():  # one ward in several features: one shape
+        frame = frame.dissolve(by="ward_code", as_index=False, aggfunc="first")
+    return frame
 
 
 def _district_names(frame: pd.DataFrame) -> pd.Series | None:

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -231,6 +232,7 @@ def ingest(
             reports = _recorded(reports, store, allow_empty, area.territorial_force_keys)
             if notes is not None:
                 notes += _shrunk_notes(reports, read_before)
+                notes += _no_ward_notes(reports, area)
             if build is None and not any(r.recorded for r in reports):
                 return reports  # nothing to record (other forces' files only): no new version, the store as it was
             build = build or stack.enter_context(store.building())
@@ -314,7 +316,8 @@ def district_notes(area: Area, found: set[str], reports: list[MonthReport]) -> l
     return [
         f"Note: no row of this load lies in {', '.join(repr(d) for d in missing)} of the area file's [match] "
         f"lsoa_districts, while {_listed([d for d in area.lsoa_districts if d in found])} rows. Check its spelling "
-        'against the files\' LSOA names ("<district> 001A", as ONS spells the district), unless it is listed for '
+        'against the files\' LSOA names ("<district> 001A", as the police.uk files spell it: "The Vale of '
+        'Glamorgan 001A", say), unless it is listed for '
         "older months' names."
     ]
 
@@ -344,6 +347,28 @@ def _shrunk_notes(reports: list[MonthReport], read_before: dict[tuple[str, str],
                 "loaded. Check that the file is whole (a download cut short loads without an error)."
             )
     return notes
+
+
+#: A load whose kept rows fall in no current ward more often than this gets a note: Medway's months have at
+#: most 0.1% (points just off a generalised coastline); another area's ward file, or one in metres with no
+#: CRS, leaves every row in no ward.
+NO_WARD_SHARE = 0.1
+
+
+def _no_ward_notes(reports: list[MonthReport], area: Area) -> list[str]:
+    """One note when more than :data:`NO_WARD_SHARE` of the rows kept (of every recorded month) lie in no ward
+    of the current ward set: the ward figures would be wrong, and the wards are stored with each row."""
+    kept = sum(r.rows_kept for r in reports if r.recorded)
+    outside = sum(r.in_no_ward for r in reports if r.recorded)
+    if not kept or outside <= NO_WARD_SHARE * kept:
+        return []
+    wards = area.current_wards
+    return [
+        f"Note: {outside:,} of the {kept:,} rows kept lie in no ward of {wards.boundary_file.name} (the area file's "
+        "current [[wards]]), so the ward figures will not add up to the area's. Check that the file holds this "
+        "area's wards, in longitude and latitude or with its coordinate system set; each row's ward is kept with "
+        "it, so load these months again after correcting it."
+    ]
 
 
 def _listed(districts: list[str]) -> str:
@@ -388,8 +413,14 @@ def _recorded(
         and not (territorial and month not in territorial_files and all((month, key) in loaded for key in territorial))
     )
     if empty and not allow_empty:
-        first = next(r for r in reports if r.month == empty[0])
-        read = sum(r.rows_read for r in reports if r.month == empty[0])
+        of_month = [r for r in reports if r.month == empty[0]]
+        first = of_month[0]
+        read = sum(r.rows_read for r in of_month)
+        sources = sorted({r.source for r in of_month})
+        if len(sources) > 1:  # a folder of every force: the rows are the files', not the first one's
+            first = MonthReport(
+                **{**vars(first), "source": f"{len(sources)} files for {empty[0]} ({Path(sources[0]).name} and others)"}
+            )
         months = ", ".join(empty[:6]) + (f" and {len(empty) - 6} more" if len(empty) > 6 else "")
         others = sorted({r.force for r in reports if r.month in empty and r.rows_kept})
         if others:  # rows in the area, but none of the forces whose rows make its totals
@@ -401,7 +432,8 @@ def _recorded(
             )
         raise EmptyLoadError(
             first.source,
-            f"none of its {read:,} rows lie in the area (month(s) with no rows kept: {months}); check the area "
+            f"none of {'their' if len(sources) > 1 else 'its'} {read:,} rows lie in the area (month(s) with no rows "
+            f"kept: {months}); check the area "
             "file's [match] lsoa_districts, or load with --allow-empty to record such months as loaded with no rows",
         )
     out = []

@@ -168,6 +168,13 @@ def test_national_ranks_in_words():
         "(excluding fraud) rate."
     )
     assert sentences[1].endswith("(a single council for all local services), it has the highest rate.")
+    # A Welsh council (W06) is a unitary authority too: the sentence must not say it is not one.
+    welsh = tidy().assign(la_codes=lambda f: f["la_codes"].where(f["csp_code"] != "E1", "W06000015"))
+    sentences = bm.describe_national(bm.group_summary(welsh, "E1", ["E2", "E3", "E4"], DEC_2024), "Cardiff")
+    assert sentences[1] == (
+        "Cardiff is not one of the CSPs that are each one English unitary authority (Welsh councils and CSPs of "
+        "several councils are not in that group), so it has no rank in it."
+    )
 
 
 def test_the_rank_history_reads_in_words():

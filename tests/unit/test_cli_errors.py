@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from csp_data import cli
-from helpers import ROOT
+from helpers import ROOT, csv_bytes, street_row, ward_points
 
 
 def failing(exc: BaseException):
@@ -140,3 +140,75 @@ def test_status_names_a_boundary_file_the_pages_cannot_read(capsys, tmp_path):
     out = capsys.readouterr().out
     assert code == 1
     assert "boundary file has no field 'WD99CD', which the area file's [[wards]] code_field names" in out
+
+
+def _medway_with_boundaries(tmp_path, boundaries) -> str:
+    """Medway's area file with its current wards read from ``boundaries`` (a GeoDataFrame) and its own store."""
+    path = tmp_path / "wards.geojson"
+    boundaries.to_file(path, driver="GeoJSON")
+    text = (ROOT / "data" / "medway" / "area.toml").read_text()
+    current = "boundaries/wards_2023.geojson"
+    assert f'file = "{current}"' in text
+    text = text.replace(f'file = "{current}"', f'file = "{path}"')
+    for folder in ("boundaries", "population"):
+        text = text.replace(f'file = "{folder}/', f'file = "{ROOT}/data/medway/{folder}/')
+    (tmp_path / "store").mkdir()
+    text = text.replace('path = "store"', f'path = "{tmp_path / "store"}"')
+    (tmp_path / "area.toml").write_text(text)
+    return str(tmp_path / "area.toml")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # Two wards given one code: each of their incidents was counted in both (68 and 68 for 13 and 21).
+        (
+            lambda f: f.assign(WD25CD=[f["WD25CD"][0], *f["WD25CD"][:-1]]),
+            "the ward code E05014449 (field 'WD25CD') is given to more than one ward (All Saints, Chatham Central "
+            "& Brompton); each ward needs its own code",
+        ),
+        # A ward without a code: "an unexpected problem (ArrowTypeError)".
+        (
+            lambda f: f.assign(WD25CD=[None, *f["WD25CD"][1:]]),
+            "boundary feature 1 has no ward code in its field 'WD25CD'",
+        ),
+        (lambda f: f.assign(WD25NM=[*f["WD25NM"][:2], " ", *f["WD25NM"][3:]]), "boundary feature 3 has no ward name"),
+    ],
+)
+def test_ingest_refuses_a_boundary_file_with_a_ward_code_missing_or_shared(capsys, tmp_path, change, message):
+    import geopandas as gpd
+
+    wards = gpd.read_file(ROOT / "data" / "medway" / "boundaries" / "wards_2023.geojson")
+    area = _medway_with_boundaries(tmp_path, change(wards))
+    lon, lat = ward_points()["All Saints"]
+    police = tmp_path / "2025-01-kent-street.csv"
+    police.write_bytes(csv_bytes([street_row("2025-01", "Burglary", lon, lat)]))
+    assert cli.main(["ingest", "--area", area, str(police)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "unexpected" not in err
+    assert not any((tmp_path / "store").iterdir())  # nothing written
+
+
+def test_a_ward_drawn_as_two_features_is_one_ward(tmp_path):
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from csp_data.config import load_area
+    from csp_data.store.geography import ward_boundaries
+
+    wards = gpd.read_file(ROOT / "data" / "medway" / "boundaries" / "wards_2023.geojson")
+    whole = wards.geometry[0]
+    west, south, east, north = whole.bounds
+    middle = (west + east) / 2
+    halves = wards.iloc[[0, 0]].copy()
+    halves["geometry"] = [
+        whole.intersection(shapely.box(west, south, middle, north)),
+        whole.intersection(shapely.box(middle, south, east, north)),
+    ]
+    split = gpd.GeoDataFrame(pd.concat([halves, wards.iloc[1:]], ignore_index=True), crs=wards.crs)
+    read = ward_boundaries(load_area(_medway_with_boundaries(tmp_path, split)).current_wards)
+    assert len(read) == len(wards) and read["ward_code"].is_unique
+    first = read.set_index("ward_code").loc[wards["WD25CD"][0]]
+    assert first["ward_name"] == wards["WD25NM"][0]
+    assert abs(first.geometry.area - whole.area) < 1e-6 * whole.area

@@ -315,6 +315,20 @@ def test_a_month_with_no_rows_in_the_area_is_refused_unless_allowed(loaded, medw
     assert "2025-03" in {r["month"].strftime("%Y-%m") for r in loaded.read_ledger().to_pylist()}
 
 
+def test_a_folder_with_no_row_in_the_area_is_named_as_a_folder(tmp_path, medway_area):
+    # A folder of every force's files named its first file (Avon and Somerset's) with the whole folder's rows.
+    folder = tmp_path / "2025-03"
+    folder.mkdir()
+    for force, n in (("avon-and-somerset", 4), ("kent", 7)):
+        rows = [street_row("2025-03", "Robbery", 0.75, 51.33, "Swale 002B", force=force.title()) for _ in range(n)]
+        (folder / f"2025-03-{force}-street.csv").write_bytes(csv_bytes(rows))
+    with pytest.raises(EmptyLoadError) as excinfo:
+        ingest([folder], medway_area, Store(tmp_path / "store"))
+    message = str(excinfo.value)
+    assert message.startswith("2 files for 2025-03 (2025-03-avon-and-somerset-street.csv and others): ")
+    assert "none of their 11 rows lie in the area" in message
+
+
 def test_a_loaded_month_is_not_replaced_by_a_file_that_keeps_none_of_its_rows(tmp_path, medway_area, medway_points):
     """The territorial force's own file keeping no row (a misspelt district, another area's file) is refused
     even when its month is loaded: it replaced the month's rows with none, and the pages then called the
@@ -365,13 +379,20 @@ def test_a_district_of_the_area_with_no_row_in_the_load_gets_a_note(tmp_path, me
     assert [r.rows_kept for r in ingest([path], misspelt, Store(tmp_path / "store"), notes=notes)] == [1]
     assert notes == [
         "Note: no row of this load lies in 'swale ' of the area file's [match] lsoa_districts, while 'Medway' has "
-        'rows. Check its spelling against the files\' LSOA names ("<district> 001A", as ONS spells the district), '
-        "unless it is listed for older months' names."
+        'rows. Check its spelling against the files\' LSOA names ("<district> 001A", as the police.uk files spell '
+        'it: "The Vale of Glamorgan 001A", say), unless it is listed for older months\' names.'
     ]
     both = _two_district_area(tmp_path, 'lsoa_districts = ["Medway", "Swale"]')
     notes.clear()
     assert [r.rows_kept for r in ingest([path], both, Store(tmp_path / "store2"), notes=notes)] == [3]
-    assert notes == []
+    # No district note; Swale's two rows lie in none of Medway's wards (the area file names only those), which
+    # is over a tenth of the rows kept: that is said.
+    assert notes == [
+        "Note: 2 of the 3 rows kept lie in no ward of wards_2023.geojson (the area file's current [[wards]]), so "
+        "the ward figures will not add up to the area's. Check that the file holds this area's wards, in longitude "
+        "and latitude or with its coordinate system set; each row's ward is kept with it, so load these months "
+        "again after correcting it."
+    ]
     # British Transport Police's file alone: its stations need not be in every district, so no note.
     btp = tmp_path / "btp" / "2025-03-btp-street.csv"
     btp.parent.mkdir()
