@@ -58,6 +58,11 @@ STYLESHEET = f"""
 .stApp [data-testid="stDataFrameResizable"] :focus-visible {{
   outline: none !important;
 }}
+/* The main area scrolls under the page's fixed header (60 px): a control reached by Tab is scrolled to
+   below it, never behind it (WCAG 2.4.11). */
+.stApp [data-testid="stMain"] {{
+  scroll-padding-top: 4.5rem;
+}}
 /* Where a parent clips whatever is drawn outside (sidebar links, the scrolling main area, a map), the
    ring is drawn just inside the element instead. */
 .stApp :is([data-testid="stSidebarNavLink"], [data-testid="stMain"], [data-testid="stDeckGlJsonChart"] [tabindex]):focus-visible {{

@@ -464,6 +464,34 @@ def test_on_a_narrow_screen_focus_never_goes_where_it_cannot_be_seen(server_url,
     page.close()
 
 
+UNDER_HEADER = """() => {
+  const e = document.activeElement, header = document.querySelector('[data-testid=stHeader]');
+  if (!e || !header || e.matches('[data-testid=stMain]') || !e.closest('[data-testid=stMain]')) return null;
+  const r = e.getBoundingClientRect();
+  return {label: (e.getAttribute('aria-label') || e.textContent || e.tagName).slice(0, 40), top: r.top,
+          bottom: r.bottom, header: header.getBoundingClientRect().bottom};
+}"""
+
+
+@pytest.mark.browser
+def test_tab_never_leaves_focus_behind_the_fixed_header(server_url, chromium):
+    """WCAG 2.4.11: moving up from the left column's last button to the right column's heading link scrolled
+    that link to the very top of the main area, under the 60 px header, where neither it nor its ring showed."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server_url)
+    wait_until_idle(page)
+    stops = []
+    for _ in range(90):
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(30)
+        if stop := page.evaluate(UNDER_HEADER):
+            stops.append(stop)
+    assert len(stops) > 40 and any(s["label"] == "Link to heading" for s in stops)
+    behind = [s for s in stops if s["top"] < s["header"] - 1 and s["bottom"] - s["top"] < 600]
+    assert not behind, f"focused under the header: {behind}"
+    page.close()
+
+
 CONTROL_EDGES = """() => {
   const style = (selector, property) => getComputedStyle(document.querySelector(selector))[property];
   return {
