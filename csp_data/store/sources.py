@@ -4,8 +4,10 @@ checked before they are read: encrypted, unreadable compression and zip bombs ar
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,11 +42,30 @@ def street_file_month(name: str) -> str | None:
     """The month a street file's name gives (``2025-01/2025-01-kent-street.csv``: "2025-01"), in a folder or a
     zip alike, whatever its case; None for any other name, macOS's copies of resource forks included
     (``._2025-01-kent-street.csv``, anything under ``__MACOSX/``), which are not CSV at all."""
-    parts = name.replace("\\", "/").split("/")
-    if "__MACOSX" in parts or parts[-1].startswith("._"):
-        return None
-    match = STREET_FILE_NAME.search(parts[-1])
+    base = _file_name(name)
+    match = STREET_FILE_NAME.search(base) if base else None
     return match.group(1) if match else None
+
+
+def _file_name(name: str) -> str | None:
+    """The last part of a path in a folder or zip; None for macOS's copies of resource forks."""
+    parts = name.replace("\\", "/").split("/")
+    return None if "__MACOSX" in parts or parts[-1].startswith("._") else parts[-1]
+
+
+# A name a street file gets when it is copied or downloaded twice ("2025-03-kent-street (1).csv"): found in a
+# folder or zip it is refused, not skipped, or an older copy of a month could load in place of the newer one.
+_STREET_LIKE = re.compile(r"-street[^/]*\.csv$", re.IGNORECASE)
+
+
+def _check_not_stray(label: str, name: str) -> None:
+    base = _file_name(name)
+    if base and _STREET_LIKE.search(base) and not STREET_FILE_NAME.search(base):
+        raise InputFileError(
+            label,
+            "looks like a police.uk street file, but its name is not YYYY-MM-<force>-street.csv (a second "
+            "download's copy, say), so which month it holds is not known: rename it, or remove it if it is a copy",
+        )
 
 
 def _from_disk(path: Path) -> StreetFile:
@@ -83,6 +104,7 @@ def _from_zip(path: Path) -> list[StreetFile]:
         raise InputFileError(path, f"not a readable zip archive ({exc})") from None
     files = []
     for info in infos:
+        _check_not_stray(f"{path}:{info.filename}", info.filename)
         month = street_file_month(info.filename)
         if month and not info.is_dir():
             _check_member(path, info)
@@ -99,11 +121,16 @@ def _from_zip(path: Path) -> list[StreetFile]:
     return files
 
 
+# What reading a damaged zip raises: a bad header or checksum, a cut-short file, or compressed data that
+# cannot be decompressed (zlib's and lzma's own errors; bzip2's is an OSError).
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error, lzma.LZMAError)
+
+
 def _open_member(path: Path, name: str) -> BinaryIO:
     try:
         archive = zipfile.ZipFile(path)
         return _MemberStream(archive, archive.open(name))
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
+    except (*_ZIP_ERRORS, ValueError) as exc:
         raise InputFileError(f"{path}:{name}", f"cannot read from the zip ({exc})") from None
 
 
@@ -119,13 +146,13 @@ class _MemberStream(io.RawIOBase):
     def readall(self) -> bytes:
         try:
             return self.member.read()
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        except _ZIP_ERRORS as exc:
             raise _ZipReadError(str(exc)) from None
 
     def readinto(self, buffer) -> int:
         try:
             data = self.member.read(len(buffer))
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        except _ZIP_ERRORS as exc:
             raise _ZipReadError(str(exc)) from None
         buffer[: len(data)] = data
         return len(data)
@@ -152,6 +179,8 @@ def discover_street_files(paths: list[str | Path]) -> list[StreetFile]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            for p in path.rglob("*.[cC][sS][vV]"):
+                _check_not_stray(str(p), p.relative_to(path).as_posix())
             files = sorted(
                 p for p in path.rglob("*") if street_file_month(p.relative_to(path).as_posix()) and p.is_file()
             )

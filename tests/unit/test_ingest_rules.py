@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -548,6 +550,58 @@ def test_a_damaged_zip_member_is_refused(loaded, medway_area, medway_points, tmp
     path.write_bytes(bytes(raw))
     with pytest.raises(InputFileError, match="cannot read from the zip|not UTF-8|cannot be parsed"):
         ingest([path], medway_area, loaded)
+
+
+def test_a_copy_of_a_street_file_in_a_folder_or_zip_is_refused_not_skipped(
+    loaded, medway_area, medway_points, tmp_path
+):
+    # A browser's second download ("... (1).csv") was skipped unmentioned, so the older, shorter file loaded.
+    short = csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])])
+    whole = csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])] * 3)
+    folder = tmp_path / "download" / "2025-03"
+    folder.mkdir(parents=True)
+    (folder / "2025-03-kent-street.csv").write_bytes(short)
+    (folder / "2025-03-kent-street (1).csv").write_bytes(whole)
+    (folder / "2025-03-kent-outcomes.csv").write_bytes(b"Crime ID,Month\n")  # a download's other files: skipped
+    before = tree_digest(loaded.root)
+    with pytest.raises(InputFileError, match="looks like a police.uk street file, but its name is not") as caught:
+        ingest([folder.parent], medway_area, loaded)
+    assert caught.value.path == str(folder / "2025-03-kent-street (1).csv")
+    archive_path = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        archive.writestr("2025-03/2025-03-kent-street.csv", short)
+        archive.writestr("2025-03/2025-03-kent-street (1).csv", whole)
+    with pytest.raises(InputFileError, match="rename it, or remove it if it is a copy") as caught:
+        ingest([archive_path], medway_area, loaded)
+    assert caught.value.path == f"{archive_path}:2025-03/2025-03-kent-street (1).csv"
+    assert tree_digest(loaded.root) == before
+    (folder / "2025-03-kent-street (1).csv").unlink()
+    assert [r.rows_kept for r in ingest([folder.parent], medway_area, loaded)] == [1]
+
+
+def test_a_zip_member_whose_compressed_data_cannot_be_decompressed_is_refused(loaded, medway_area, tmp_path):
+    # zlib's own error ("invalid distance code") got past the zip's error handling: "an unexpected problem".
+    rng = random.Random(0)
+    rows = [
+        street_row(
+            "2025-03", "Robbery", 0.5 + rng.random() / 10, 51.4 + rng.random() / 10, crime_id=f"{rng.getrandbits(64):x}"
+        )
+        for _ in range(20_000)
+    ]
+    path = tmp_path / "archive.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("2025-03/2025-03-kent-street.csv", csv_bytes(rows))
+    raw = bytearray(path.read_bytes())
+    middle = len(raw) // 2
+    raw[middle : middle + 5000] = bytes(rng.getrandbits(8) for _ in range(5000))
+    path.write_bytes(bytes(raw))
+    with zipfile.ZipFile(path) as archive, pytest.raises(zlib.error):
+        archive.read("2025-03/2025-03-kent-street.csv")  # what the damage is
+    before = tree_digest(loaded.root)
+    with pytest.raises(InputFileError, match="cannot read from the zip .*decompressing data") as caught:
+        ingest([path], medway_area, loaded)
+    assert caught.value.path == f"{path}:2025-03/2025-03-kent-street.csv"
+    assert tree_digest(loaded.root) == before
 
 
 # ---- the store: damage, status, repair, remove, the earlier layout ----
