@@ -27,7 +27,10 @@ crime, asb = overview.crime, overview.asb
 overview_ui.show_kind(crime, "Recorded crime", "Crimes", "Crimes per 1,000 residents")
 st.caption(crime.change_text)
 overview_ui.show_kind(asb, "Anti-social behaviour", "ASB incidents", "ASB incidents per 1,000 residents")
-st.caption(asb.change_text if asb.change else "ASB is counted separately and never added to crime.")
+st.caption(
+    (asb.change_text if asb.change else "ASB is counted separately and never added to crime.")
+    + (f"\n\nLonger comparison: {picture.asb_longer}" if picture.asb_longer else "")
+)
 
 overview_ui.show_context(picture)
 

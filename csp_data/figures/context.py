@@ -25,6 +25,7 @@ from csp_data.figures.expected_range import expected_range, level_note
 from csp_data.figures.overview import Overview, build_overview
 from csp_data.periods import Period, describe_months, month_label
 from csp_data.series import (
+    ALL_ASB,
     ALL_CRIME,
     MatchedMonths,
     RunQuery,
@@ -41,6 +42,7 @@ ASPECTS = (
     "Compared with similar areas",
     "Annual change",
     "Longer comparison",
+    "ASB, longer comparison",
     "General trend",
     "Seasonality",
     "Types of crime",
@@ -69,6 +71,7 @@ class CrimePicture:
     peers: Peers | None
     three_figures: pd.DataFrame  # source, figure, period, counts
     three_figures_note: str
+    asb_longer: str | None = None  # ASB's longer comparison in words, when there is one
 
 
 def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table) -> Peers | None:
@@ -122,14 +125,16 @@ def _change_row(overview: Overview, loaded: list[date]) -> tuple[str, str]:
     return overview.crime.change_text, figure
 
 
-def _longer_row(series: pd.DataFrame, loaded: list[date], period: Period) -> tuple[str, str] | None:
+def _longer_row(
+    series: pd.DataFrame, loaded: list[date], period: Period, noun: str = "crime"
+) -> tuple[str, str] | None:
     matched: MatchedMonths | None = longer_comparison(period, loaded)
     if matched is None:
         return None
     counts = dict(zip(series["month"], series["incidents"]))
     now = int(sum(counts[m] for m in matched.current_months))
     before = int(sum(counts[m] for m in matched.previous_months))
-    change, text = describe_matched_change(matched, now, before, "crime")
+    change, text = describe_matched_change(matched, now, before, noun)
     return text, f"{change.percent:+.1f}% ({matched.label})" if change.percent is not None else matched.label
 
 
@@ -308,6 +313,10 @@ def crime_picture(
     longer = _longer_row(series, loaded, period)
     if longer is not None:
         rows.append(("Longer comparison", *longer))
+    # ASB's too: its annual change can rest on a few months while a longer comparison covers most of the year.
+    asb_longer = _longer_row(monthly_series(type_counts, loaded, ALL_ASB), loaded, period, ALL_ASB.noun)
+    if asb_longer is not None:
+        rows.append(("ASB, longer comparison", *asb_longer))
     rows += [
         ("General trend", *_trend_row(series, period)),
         ("Seasonality", *_seasonality_row(series, period)),
@@ -316,4 +325,4 @@ def crime_picture(
     ]
     table = pd.DataFrame(rows, columns=["aspect", "finding", "figure"])
     figures, note = three_figures(area, overview, peers)
-    return CrimePicture(overview, table, peers, figures, note)
+    return CrimePicture(overview, table, peers, figures, note, None if asb_longer is None else asb_longer[0])

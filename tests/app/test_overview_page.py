@@ -54,6 +54,9 @@ def test_calendar_and_financial_year_choices():
     assert not at.exception
     assert metric_values(at)["Crimes recorded"] == "25,082"
     assert "Calendar year 2025" in at.caption[0].value
+    # ASB's annual change rests on January to April; its longer comparison (the months of 2022) follows it.
+    asb = next(c.value for c in at.caption if "anti-social behaviour (ASB) rose by 4%" in c.value)
+    assert "\n\nLonger comparison: Comparing only the 11 months loaded in both periods, Jan 2025 to Nov 2025" in asb
     at = run_app(period_kind="Financial year (April to March)", period_financial="Financial year 2024/25")
     assert not at.exception
     # April 2024 to March 2025 holds April 2024 and January to March 2025 in the embedded data.

@@ -69,3 +69,29 @@ def test_the_trend_compares_the_same_months_of_the_first_and_last_years(medway):
         f"From 2022 to 2025, over the months of the year loaded in both (Jan to Nov), crime fell by {fall}%" in finding
     )
     assert figure.startswith("2022: ") and " → 2024: " in figure and " → 2025: " in figure
+
+
+def test_asb_gets_its_longer_comparison_too(medway):
+    # The Overview gave ASB only its 4-month annual change ("rose by 4%, within normal variation") while the
+    # Priorities page rated ASB red on the 11 months against 2022; the README promises the longer comparison.
+    area, database, loaded = medway
+    picture = crime_picture(database.query, area, Period(date(2025, 1, 1), date(2025, 12, 1), "2025"), loaded, None)
+    with duckdb.connect() as con:
+        now, before = (
+            con.execute(
+                f"SELECT count(*) FROM read_parquet('{area.store_dir}/current/incidents/*/*/*.parquet', "
+                "hive_partitioning = true) WHERE kind = 'asb' AND force_slug = 'kent-police' "
+                "AND month BETWEEN ? AND ?",
+                [date(year, 1, 1), date(year, 11, 1)],
+            ).fetchone()[0]
+            for year in (2025, 2022)
+        )
+    finding, figure = rows(medway, Period(date(2025, 1, 1), date(2025, 12, 1), "2025"))["ASB, longer comparison"]
+    assert finding.startswith(
+        f"Comparing only the 11 months loaded in both periods, Jan 2025 to Nov 2025 ({now:,}) against Jan 2022 to "
+        f"Nov 2022 ({before:,}), anti-social behaviour rose by {round(100 * (now / before - 1))}%"
+    )
+    assert figure == f"{100 * (now / before - 1):+.1f}% (three-year comparison)"
+    assert picture.asb_longer == finding
+    # A year whose annual comparison is whole has none.
+    assert "ASB, longer comparison" not in rows(medway, Period(date(2024, 1, 1), date(2024, 4, 1), "Jan to Apr 2024"))
