@@ -49,6 +49,45 @@ def contrast_ratio(first: str, second: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+#: Vega's continuous "blues" scheme (vega-scale's palette, interpolated in RGB between these stops): the
+#: heat map's cells, from the lowest count to the highest.
+BLUES_SCHEME = (
+    "#cfe1f2",
+    "#bed8ec",
+    "#a8cee5",
+    "#8fc1de",
+    "#74b2d7",
+    "#5ba3cf",
+    "#4592c6",
+    "#3181bd",
+    "#206fb2",
+    "#125ca4",
+    "#0a4a90",
+)
+
+
+def scheme_colour(stops: tuple[str, ...], t: float) -> str:
+    """The colour at ``t`` (0 to 1) of a scheme interpolated in RGB between ``stops``, as Vega draws it."""
+    x = min(max(t, 0.0), 1.0) * (len(stops) - 1)
+    i = min(int(x), len(stops) - 2)
+    low, high = hex_to_rgb(stops[i]), hex_to_rgb(stops[i + 1])
+    return "#" + "".join(f"{round(a + (b - a) * (x - i)):02x}" for a, b in zip(low, high))
+
+
+def white_text_from(stops: tuple[str, ...], steps: int = 1000) -> float:
+    """Where along a dark-going scheme white text starts to have more contrast than black: a label is white
+    above it and black below, so it always gets the better of the two (for Vega's blues, at least 4.58:1)."""
+    return next(
+        (
+            k / steps
+            for k in range(steps + 1)
+            if contrast_ratio("#ffffff", scheme_colour(stops, k / steps))
+            >= contrast_ratio("#000000", scheme_colour(stops, k / steps))
+        ),
+        1.0,
+    )
+
+
 #: Years (calendar, survey or financial): six colours at 3:1 or more on white, none of them crime's
 #: blue or ASB's vermillion, so a line for a year is never read as a kind.
 YEAR_COLOURS = ("#332288", "#882255", "#009E73", "#CC79A7", "#595959", "#000000")

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from csp_data.charts.colours import ASB_COLOUR, CRIME_COLOUR, year_colour
+from csp_data.charts.colours import ASB_COLOUR, BLUES_SCHEME, CRIME_COLOUR, white_text_from, year_colour
 from csp_data.charts.seasonal_backdrops import fy_event_layers, gap_layers, summer_layer
 from csp_data.charts.vegalite import Tables, VegaSpec, field, layer, layered, mark, tip
 from csp_data.figures.seasonality import FY_MONTH_NAMES
@@ -272,8 +272,13 @@ def heat_map_chart(heat: pd.DataFrame) -> VegaSpec:
             loaded,
             mark("text", fontSize=12),
             {
+                # White only where the cell is dark enough for it to beat black (at least 4.5:1 either way);
+                # white from the middle of the scale put 2.8:1 labels on mid-blue cells.
                 "color": {
-                    "condition": {"test": f"datum.incidents > {(low + high) / 2}", "value": "white"},
+                    "condition": {
+                        "test": f"datum.incidents > {low + white_text_from(BLUES_SCHEME) * (high - low)}",
+                        "value": "white",
+                    },
                     "value": "black",
                 },
                 "text": field("cell_text", "nominal"),

@@ -141,6 +141,28 @@ def test_no_chart_is_wider_than_its_container(page_specs):
         assert "facet" not in spec and "hconcat" not in spec and "concat" not in spec, name
 
 
+def test_the_heat_maps_numbers_are_at_4_5_to_1_on_every_cell(page_specs):
+    # White from the middle of the scale up put white on mid-blue: 2.8:1 for "462" (WCAG 1.4.3 asks 4.5).
+    from csp_data.charts.colours import BLUES_SCHEME, contrast_ratio, scheme_colour
+
+    values = {m: 100 + 7 * i for i, m in enumerate(WHOLE_THEN_PARTIAL)}  # counts spread over the whole scale
+    period = Period(date(2023, 8, 1), date(2024, 7, 1), "Latest 12 months")
+    spec = C.heat_map_chart(S.build_seasonality(counts_frame(values), list(values), "asb", period).heat_map)
+    cells = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rect" and "color" in layer["encoding"])
+    assert cells["encoding"]["color"]["scale"] == {"scheme": "blues", "zero": False}
+    counts = list(spec["datasets"][cells["data"]["name"]]["incidents"])
+    assert len(counts) > 12
+    low, high = min(counts), max(counts)
+    labels = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")["encoding"]["color"]
+    threshold = float(labels["condition"]["test"].split(">")[1])
+    for n in counts:
+        cell = scheme_colour(BLUES_SCHEME, (n - low) / (high - low))
+        text = "#ffffff" if n > threshold else "#000000"
+        assert contrast_ratio(text, cell) >= 4.5, (n, cell, text)
+    # Vega's blues at its middle is the mid-blue the probe measured on screen (rgb 90, 162, 207).
+    assert scheme_colour(BLUES_SCHEME, 0.5) == "#5ba3cf"
+
+
 def test_heat_map_has_a_column_a_year_saying_how_many_months_a_partial_year_holds(page_specs):
     spec = page_specs["heat_map"]
     x = spec["layer"][0]["encoding"]["x"]
