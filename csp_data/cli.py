@@ -90,6 +90,7 @@ def _version_or_none(store: Store) -> str | None:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from csp_data.periods import describe_gaps
+    from csp_data.store.forces import territorial_force_missing
     from csp_data.store.geography import ward_boundaries
     from csp_data.store.health import REBUILT_SOURCE, check_store, health_json
     from csp_data.store.ingest import stored_ward_sets_changed
@@ -112,13 +113,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             ward_boundaries(vintage)
         except InputFileError as error:
             health.problems.append(str(error))
-    keys = set(area.territorial_force_keys)
-    if keys and health.ledger and not any(r["force_slug"] in keys for r in health.ledger):
-        held = ", ".join(sorted({r["force"] for r in health.ledger}))
-        health.problems.append(
-            f"no loaded month is from the area's territorial force(s) ({', '.join(area.territorial_forces)}), "
-            f"whose rows make its totals; the store holds {held}: check the area file's [match] territorial_forces"
-        )
+    if missing := territorial_force_missing(area.territorial_forces, area.territorial_force_keys, health.ledger):
+        health.problems.append(missing)
     if args.json:
         print(health_json(store, health))
         return 0 if health.ok else 1
@@ -155,6 +151,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "? not known: repair rebuilt the ledger from the data files, which keep only the rows kept. Load "
             "those months again to count the rows read and dropped."
         )
+    keys = set(area.territorial_force_keys)
     months = sorted({r["month"] for r in health.ledger if not keys or r["force_slug"] in keys})
     print(describe_gaps(months))
     return 0 if health.ok else 1

@@ -9,7 +9,7 @@ area = ui.current_area()
 period = st.session_state.get("period")
 st.title(f"{area.short_name}: the crime picture in context")
 if period is None:
-    st.info(ui.NO_MONTHS)
+    st.info(ui.no_months_message())
     st.stop()
 
 with ui.guard("Try another period; if this keeps happening, please tell the site's maintainers."):

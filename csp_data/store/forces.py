@@ -74,3 +74,18 @@ def describe_forces(territorial: tuple[str, ...], other_incidents: int, other_fo
             "at railway stations) are shown separately on the Data and methods page."
         )
     return sentence
+
+
+def territorial_force_missing(
+    territorial: tuple[str, ...], territorial_keys: tuple[str, ...], ledger: list[dict]
+) -> str | None:
+    """Why the area has no month although the store holds some: none of its months is from the forces whose
+    rows make its totals (a misspelt ``territorial_forces``, say). None when that is not so."""
+    keys = set(territorial_keys)
+    if not keys or not ledger or any(row["force_slug"] in keys for row in ledger):
+        return None
+    held = ", ".join(sorted({row["force"] for row in ledger}))
+    return (
+        f"no loaded month is from the area's territorial force(s) ({', '.join(territorial)}), whose rows make its "
+        f"totals; the store holds {held}: check the area file's [match] territorial_forces"
+    )

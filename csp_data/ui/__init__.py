@@ -13,6 +13,7 @@ from csp_data.ui.context import (
     get_area,
     loaded_months,
     loaded_period,
+    no_months_message,
     period_incident_filters,
     run_query,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "guard",
     "loaded_months",
     "loaded_period",
+    "no_months_message",
     "period_incident_filters",
     "run_query",
     "show_chart",

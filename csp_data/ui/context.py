@@ -14,7 +14,8 @@ import streamlit as st
 from csp_data.config import Area, load_area
 from csp_data.periods import Period, latest_12_months
 from csp_data.series import Counted, counted_choices
-from csp_data.store import Store
+from csp_data.store import Store, StoreError
+from csp_data.store.forces import territorial_force_missing
 from csp_data.store.geography import ward_population
 from csp_data.store.queries import Database
 from csp_data.ui.errors import guard
@@ -126,12 +127,30 @@ STORE_HELP = "Try reloading the page; if this keeps happening, please tell the s
 NO_MONTHS = "No police.uk months are loaded yet, so there are no figures to show."
 
 
+def no_months_message() -> str:
+    """What a page says when the area has no month: :data:`NO_MONTHS`, or, when the store holds months of
+    other forces only, that the area file's territorial_forces should be checked (as ``status`` says)."""
+    area = current_area()
+    store = current_store(area)
+    try:
+        ledger = store.read_ledger().to_pylist()
+    except StoreError:
+        return NO_MONTHS
+    missing = territorial_force_missing(area.territorial_forces, area.territorial_force_keys, ledger)
+    if missing is None:
+        return NO_MONTHS
+    return (
+        f"No months of {area.short_name}'s own police force are loaded, so there are no figures to show. "
+        f"For the site's maintainers: {missing}."
+    )
+
+
 def loaded_period() -> tuple[list[date], Period]:
     """The loaded months and the sidebar's period; stops the page with a message when none are loaded."""
     with guard(STORE_HELP):
         months = loaded_months()
     if not months:
-        st.info(NO_MONTHS)
+        st.info(no_months_message())
         st.stop()
     # The sidebar in app.py sets the period; should a page run without it, use the latest 12 months.
     return months, st.session_state.get("period") or latest_12_months(months)

@@ -48,7 +48,7 @@ from csp_data.plans.wording import (
     rag_rules_text,
 )
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
-from csp_data.ui.context import FIGURES_PER_CACHE, NO_MONTHS, benchmark_table, current_store, run_query
+from csp_data.ui.context import FIGURES_PER_CACHE, benchmark_table, current_store, no_months_message, run_query
 from csp_data.ui.folds import fold
 from csp_data.ui.tables import DrawnTable, drawn_table
 from csp_data.words import rate, slug
@@ -381,7 +381,7 @@ def show_live_indicators(priority: Priority, live: LiveView | None, period: Peri
         return
     st.subheader("Live indicators from police.uk", anchor=f"priority-{priority.number}-live-indicators")
     if period is None:
-        st.info(NO_MONTHS)
+        st.info(no_months_message())
         return
     views = live.indicators.get(priority.id, []) if live is not None else []
     if not views:

@@ -18,6 +18,7 @@ from csp_data.periods import (
     month_label,
 )
 from csp_data.ui import links
+from csp_data.ui.context import NO_MONTHS, no_months_message
 
 #: Where the sidebar's controls are, said once on the Overview: on a phone the sidebar is folded away behind
 #: a button at the top left, and no page said where the period is changed.
@@ -74,7 +75,11 @@ def sidebar_period(months: list[date]) -> Period | None:
     st.sidebar.header("Period")
     choices = available_periods(months)
     if not months:
-        st.sidebar.warning("No months are loaded yet.")
+        st.sidebar.warning(
+            "No months are loaded yet."
+            if no_months_message() == NO_MONTHS
+            else "No months of the area's own police force are loaded."
+        )
         return None
     links.restore(links.PERIOD, lambda text: _period_state(text, months))
     label = st.sidebar.radio("Show", list(PERIOD_KIND_LABELS.values()), key="period_kind")

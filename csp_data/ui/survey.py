@@ -38,11 +38,11 @@ from csp_data.ui.context import (
     current_store,
     get_area,
     loaded_months,
+    no_months_message,
     run_query,
 )
 from csp_data.ui.downloads import download_table
 from csp_data.ui.errors import guard
-from csp_data.ui.priorities import NO_MONTHS
 from csp_data.ui.tables import show_table, table_html
 
 # Hints under a message when a survey file cannot be read; how to set one up is in the README, not here.
@@ -360,7 +360,7 @@ def show_perception(sections: PublishedSections, area: Area, period: Period | No
     )
     st.subheader("Drug offences recorded by police")
     if period is None:
-        st.info(NO_MONTHS)
+        st.info(no_months_message())
     else:
         show_drug_offences(area, period, stem)
     st.caption(

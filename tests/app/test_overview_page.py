@@ -115,6 +115,29 @@ def test_empty_store_says_so_in_plain_words(tmp_path, monkeypatch):
     assert "python -m" not in at.info[0].value
 
 
+def test_a_misspelt_territorial_force_over_a_loaded_store_says_what_to_check(tmp_path, monkeypatch):
+    # The pages said "No police.uk months are loaded yet" over a store holding every month, while `status`
+    # named the area file's territorial_forces.
+    text = (ROOT / "data" / "medway" / "area.toml").read_text()
+    assert 'territorial_forces = ["Kent Police"]' in text
+    text = text.replace('territorial_forces = ["Kent Police"]', 'territorial_forces = ["Kent Constabulary"]')
+    text = text.replace('path = "store"', f'path = "{ROOT}/data/medway/store"')
+    for folder in ("boundaries", "population", "plans", "survey", "benchmarks"):
+        text = text.replace(f'"{folder}/', f'"{ROOT}/data/medway/{folder}/')
+    (tmp_path / "area.toml").write_text(text)
+    monkeypatch.setenv("CSP_AREA_FILE", str(tmp_path / "area.toml"))
+    at = run_app()
+    assert not at.exception
+    assert at.sidebar.warning[0].value == "No months of the area's own police force are loaded."
+    assert at.info[0].value == (
+        "No months of Medway's own police force are loaded, so there are no figures to show. For the site's "
+        "maintainers: no loaded month is from the area's territorial force(s) (Kent Constabulary), whose rows make "
+        "its totals; the store holds Kent Police: check the area file's [match] territorial_forces."
+    )
+    at.switch_page("views/ward_map.py").run()
+    assert not at.exception and "check the area file's [match] territorial_forces" in at.info[0].value
+
+
 def test_damaged_store_names_what_to_run_without_a_server_path(tmp_path, monkeypatch):
     import os
     import shutil
