@@ -151,7 +151,10 @@ def hotspot_deck(
             filled=False,
             stroked=True,
             get_line_color=list(RISING_RGB) + [255],
-            line_width_min_pixels=3,
+            # 12 m, at least 1 px: at the whole-area view a square is 3-4 px across, and a 3 px line filled
+            # it, hiding whether the rising square is hot now (and unlike the legend's hollow square).
+            get_line_width=12,
+            line_width_min_pixels=1,
             pickable=True,
         ),
         # Individual snap points only when zoomed far in: the radius is 3 m on the ground (metres are the

@@ -64,3 +64,27 @@ def test_the_squares_are_plain_json_with_no_shared_state_between_calls():
     features = cell_features(GRID)
     features[0]["properties"]["fill"].append(1)  # a caller changing one result changes no other
     assert json.dumps(cell_features(GRID)) == once
+
+
+def test_a_rising_squares_outline_leaves_its_own_colour_showing_at_the_whole_area_view():
+    # A 3 px outline on squares about 8 px across drew solid purple blocks over the hot squares they mark.
+    import math
+
+    from csp_data.config import load_area
+    from csp_data.figures.hotspots import POINT_COLUMNS, HotspotResult, repeat_locations
+    from csp_data.maps.deck import fit_view
+    from csp_data.maps.hotspots import EMERGING_LAYER_ID, hotspot_deck
+    from csp_data.maps.wards import ward_shapes
+
+    shapes = ward_shapes(load_area().current_wards)
+    result = HotspotResult(GRID.assign(fill=None), GRID.head(0), {}, 13)
+    no_points = repeat_locations(pd.DataFrame({c: [] for c in POINT_COLUMNS}))
+    deck = json.loads(hotspot_deck(result, no_points, None, shapes).to_json())
+    rising = next(layer for layer in deck["layers"] if layer["id"] == EMERGING_LAYER_ID)
+    view = fit_view(shapes.bounds)
+    metres_a_pixel = 40_075_016.7 * math.cos(math.radians(view.latitude)) / (512 * 2**view.zoom)
+    square = 250 / metres_a_pixel
+    line = max(rising.get("getLineWidth", 1) / metres_a_pixel, rising["lineWidthMinPixels"])
+    assert 2 < square < 12  # Medway whole, as the page opens
+    assert (square - line) / square >= 0.65, (square, line)
+    assert rising["filled"] is False and rising["stroked"] is True
