@@ -58,6 +58,12 @@ STYLESHEET = f"""
 .stApp [data-testid="stDataFrameResizable"] :focus-visible {{
   outline: none !important;
 }}
+/* A figure that says it is partial ("66.0 in 9 of 12 months") wraps rather than being cut to "66.0 in 9 of 12 …". */
+.stApp [data-testid="stMetricValue"] :is(div, p) {{
+  white-space: normal;
+  text-overflow: clip;
+  overflow: visible;
+}}
 /* The main area scrolls under the page's fixed header (60 px): a control reached by Tab is scrolled to
    below it, never behind it (WCAG 2.4.11). */
 .stApp [data-testid="stMain"] {{

@@ -492,6 +492,25 @@ def test_tab_never_leaves_focus_behind_the_fixed_header(server_url, chromium):
     page.close()
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_partial_figure_is_shown_whole_not_cut_short(server_url, chromium, width):
+    """The README's "66.0 in 9 of 12 months" showed as "66.0 in 9 of 12 …" at 1280 px: it wraps instead."""
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{server_url}/?period=2025%2F26")
+    wait_until_idle(page)
+    values = page.locator('[data-testid="stMetricValue"] > div')  # the box that cut its paragraph short
+    shown = [
+        values.nth(i).evaluate(
+            "e => [e.textContent, e.scrollWidth <= e.clientWidth + 1, e.getBoundingClientRect().width]"
+        )
+        for i in range(values.count())
+    ]
+    assert ["66.0 in 9 of 12 months", True] in [s[:2] for s in shown], shown
+    assert all(whole for _, whole, _ in shown), shown
+    page.close()
+
+
 CONTROL_EDGES = """() => {
   const style = (selector, property) => getComputedStyle(document.querySelector(selector))[property];
   return {
