@@ -434,6 +434,11 @@ def os_error_words(exc: OSError, writes_store: bool) -> str:
     kept = " The store is as it was." if writes_store else ""
     if exc.errno == errno.ENOSPC:
         return f"{where}the disk is full. Free some space and run the command again.{kept}"
+    if exc.errno == errno.EFBIG:
+        return (
+            f"{where}the file grew past the largest this user may write (`ulimit -f`) or the file system holds. "
+            f"Raise the limit, or write elsewhere, and run the command again.{kept}"
+        )
     if exc.errno == errno.EROFS:
         return f"{where}is on a read-only file system. Give a folder that can be written.{kept}"
     if exc.errno in (errno.EACCES, errno.EPERM):

@@ -40,6 +40,13 @@ def failing(exc: BaseException):
             "error: /srv/packs/pack.pdf: this user has no permission there. Run the command as a user who has, or "
             "give another folder.",
         ),
+        (  # `ulimit -f` reached while writing: "error: File too large" named nothing and said nothing of the store
+            "cmd_ingest",
+            OSError(errno.EFBIG, "File too large", "/srv/store/.build-1/incidents.parquet"),
+            "error: /srv/store/.build-1/incidents.parquet: the file grew past the largest this user may write "
+            "(`ulimit -f`) or the file system holds. Raise the limit, or write elsewhere, and run the command again. "
+            "The store is as it was.",
+        ),
         (
             "cmd_status",
             OSError(errno.EIO, "Input/output error", "/srv/store/x.parquet"),
@@ -212,3 +219,24 @@ def test_a_ward_drawn_as_two_features_is_one_ward(tmp_path):
     first = read.set_index("ward_code").loc[wards["WD25CD"][0]]
     assert first["ward_name"] == wards["WD25NM"][0]
     assert abs(first.geometry.area - whole.area) < 1e-6 * whole.area
+
+
+def test_ctrl_c_while_the_libraries_load_is_one_line_not_a_traceback(tmp_path):
+    # A SIGINT 1.5 s after `python -m csp_data ingest` started (the imports) printed a KeyboardInterrupt traceback.
+    slow = tmp_path / "sitecustomize.py"
+    slow.write_text(
+        "import builtins, os, signal\n_real = builtins.__import__\n"
+        "def _slow(name, *a, **k):\n"
+        "    if name == 'csp_data.cli':\n        os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return _real(name, *a, **k)\nbuiltins.__import__ = _slow\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "csp_data", "status"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**__import__("os").environ, "PYTHONPATH": f"{tmp_path}:{ROOT}"},
+        timeout=120,
+    )
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "error: interrupted while starting; nothing was read or written\n"
