@@ -118,3 +118,15 @@ def interval_words(change: Change) -> str:
         return f"{article(round(abs(percent)))} {_percent_words(percent)} {'rise' if percent > 0 else 'fall'}"
 
     return f"between {as_words(change.lower)} and {as_words(change.upper)}"
+
+
+def chance_note(tested: int, things: str) -> str:
+    """A sentence for a table or map that calls each of many changes real or not at 95%: about one in 20 of
+    them can look real by chance alone, so one place's real change is read with care (the Hotspots page
+    corrects its own many tests; these are shown one by one)."""
+    if tested < 2:
+        return ""
+    return (
+        f"Each of the {tested:,} {things} is tested on its own at 95%, so about one in 20 can show a real change "
+        "by chance alone even when nothing has changed: read a single one with care."
+    )

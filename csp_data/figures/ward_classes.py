@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from csp_data.change import chance_note
 from csp_data.figures.wards import (
     CHANGE_CLASSES,
     DEFAULT_CLASSES,
@@ -172,7 +173,8 @@ def classify_wards(table: WardTable, measure: str, classes: int = DEFAULT_CLASSE
         return MapClasses(
             measure,
             f"Change in {noun}, {spans}",
-            "Classes follow the 95% confidence interval of each ward's change (exact Poisson method).",
+            "Classes follow the 95% confidence interval of each ward's change (exact Poisson method). "
+            + chance_note(sum(k is not None for k in keys), "wards"),
             tuple(entries),
             colours,
             labels,

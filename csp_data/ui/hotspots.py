@@ -465,8 +465,9 @@ def show_top_streets(streets: pd.DataFrame, chosen_ward: str, matched: MatchedMo
         empty=f"No incidents with a police.uk location in {chosen_ward} in this period.",
     )
     change_note = streets_change_note(matched)
+    chance = change.chance_note(len(streets), "streets") if matched.basis != "none" else ""
     if not streets.empty:
-        st.caption(STREETS_NOTE + (f" {change_note}" if change_note else ""))
+        st.caption(" ".join(part for part in (STREETS_NOTE, change_note, chance) if part))
 
 
 def show_emerging(

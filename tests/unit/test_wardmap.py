@@ -283,6 +283,14 @@ def test_ward_table_change_uses_compare_counts(area):
     assert classes.ward_labels["W2"] == "Fall within normal variation"  # 60 against 61
     assert labels[wardmap.NO_COMPARISON_LABEL] == (wardmap.NO_DATA_COLOUR, 1)  # W3: none before
     assert classes.ward_labels["W4"] == "Fall within normal variation"  # 0 against 3: not enough to call real
+    # Many wards each tested at 95%: the map says one in 20 can look real by chance (W3 has no comparison).
+    assert classes.method.endswith(
+        "Each of the 3 wards is tested on its own at 95%, so about one in 20 can show a real change by chance "
+        "alone even when nothing has changed: read a single one with care."
+    )
+    from csp_data.change import chance_note
+
+    assert chance_note(1, "wards") == "" and chance_note(0, "streets") == ""
 
 
 def test_change_classes_follow_the_verdict():
