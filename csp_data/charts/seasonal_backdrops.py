@@ -96,7 +96,9 @@ def fy_event_layers(tables: Tables, events: pd.DataFrame) -> list[dict]:
     tooltip = [tip("event", "nominal", "Event"), tip("when", "nominal", "When"), tip("note", "nominal", "Note")]
     spans = marks[marks["first_position"] != marks["last_position"]]
     days = marks[marks["first_position"] == marks["last_position"]]
-    days = days.assign(label_y=[4 + 13 * (i % 2) for i in range(len(days))])
+    # The span's label has the top row; the days' labels alternate on the two rows under it, so none meets
+    # another on a phone (at 320 px "Summer holidays" ran into "Halloween" on one row).
+    days = days.assign(label_y=[17 + 13 * (i % 2) for i in range(len(days))])
     text = {"align": "left", "baseline": "top", "color": EVENT_COLOUR, "fontSize": 10}
     return [
         layer(

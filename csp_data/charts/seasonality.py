@@ -37,7 +37,7 @@ COUNT, AVERAGE = "Monthly count", "3-month average"
 OVERLAY_HEIGHT, EXPECTED_HEIGHT, ROLLING_HEIGHT, TREND_HEIGHT, PANEL_HEIGHT = 380, 400, 320, 440, 210
 LEGEND_ROW = 20
 #: Headroom above the largest count, for the labels written along the top of a chart.
-HEADROOM = 1.15
+HEADROOM = 1.25
 
 
 def series_colour(kind: str) -> str:

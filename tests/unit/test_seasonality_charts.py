@@ -284,3 +284,20 @@ def test_text_alternatives_name_what_each_chart_shows():
         "Grid of anti-social behaviour recorded in Medway by month (rows) and year (columns: "
         "2023 (partial: 9 of 12 months), 2024 (partial: 8 of 12 months))"
     )
+
+
+def test_the_event_labels_each_have_a_row_of_their_own():
+    # At 320 px "Summer holidays" (the span's label, top row) ran into "Halloween" on the same row.
+    from csp_data.charts.seasonal_backdrops import fy_event_layers
+    from csp_data.charts.vegalite import Tables
+
+    tables = Tables()
+    layers = fy_event_layers(tables, seasonal_event_positions())
+    texts = [layer for layer in layers if layer["mark"]["type"] == "text"]
+    span_label, day_labels = texts
+    assert span_label["encoding"]["y"] == {"value": 0} and span_label["mark"]["dy"] == 4  # the top row: 4 px down
+    frames = dict(tables.frames)
+    days = frames[day_labels["data"]["name"]]
+    assert list(days["event"]) == ["Halloween", "Bonfire Night"]
+    assert list(days["label_y"]) == [17, 30]  # the next two rows, 13 px apart for 10 px text
+    assert C.HEADROOM >= 1.25  # room above the largest count for three rows of labels
