@@ -395,7 +395,8 @@ def _recorded(
             if report.rows_kept == 0 and held.get((report.month, report.force_slug), 0) > 0:
                 raise EmptyLoadError(
                     report.source,
-                    f"none of its {report.rows_read:,} rows lie in the area, but {report.month} is loaded for "
+                    f"none of its {report.rows_read:,} rows reported by {report.force} lie in the area, but "
+                    f"{report.month} is loaded for "
                     f"{report.force} with {held[(report.month, report.force_slug)]:,} rows, which this file would "
                     "replace with none; check the area file's [match] lsoa_districts, or load with --allow-empty",
                 )

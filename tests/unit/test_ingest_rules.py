@@ -343,7 +343,10 @@ def test_a_loaded_month_is_not_replaced_by_a_file_that_keeps_none_of_its_rows(tm
     swale = tmp_path / "in" / "2025-03-kent-street.csv"
     swale.parent.mkdir()
     swale.write_bytes(csv_bytes([street_row("2025-03", "Robbery", 0.75, 51.33, "Swale 002B") for _ in range(7)]))
-    with pytest.raises(EmptyLoadError, match="none of its 7 rows lie in the area"):
+    with pytest.raises(
+        EmptyLoadError,
+        match="none of its 7 rows reported by Kent Police lie in the area, but 2025-03 is loaded for Kent Police with 3 rows",
+    ):
         ingest([swale], medway_area, store)
     assert store.version() == version and store.read_ledger().to_pylist() == ledger
     btp = tmp_path / "2025-03-btp-street.csv"
