@@ -45,7 +45,7 @@ Contains public sector information licensed under the Open Government Licence v3
 )
 
 st.header("Police forces")
-st.markdown(ui.forces_note(area))
+st.markdown(ui.forces_note(area, where="below"))
 other_forces = ui.run_query("other_force_counts")
 if len(other_forces):
     st.caption("Incidents in the area reported by other forces, by month: their own series, never in the totals.")

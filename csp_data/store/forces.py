@@ -52,7 +52,9 @@ def force_key(name: str) -> str:
     return f"{ascii_part}-x{digest}"
 
 
-def describe_forces(territorial: tuple[str, ...], other_incidents: int, other_forces: int) -> str:
+def describe_forces(
+    territorial: tuple[str, ...], other_incidents: int, other_forces: int, where: str = "on the Data and methods page"
+) -> str:
     """Which force's rows the totals count, in a sentence for the pages.
 
     Parameters
@@ -62,6 +64,8 @@ def describe_forces(territorial: tuple[str, ...], other_incidents: int, other_fo
     other_incidents, other_forces : int
         Incidents in the area reported by other forces (such as British Transport Police), and how
         many forces reported them.
+    where : str
+        Where those are shown ("below" on the Data and methods page itself).
     """
     if not territorial:
         return "Counts include every force that reported incidents in the area."
@@ -71,7 +75,7 @@ def describe_forces(territorial: tuple[str, ...], other_incidents: int, other_fo
         forces = "another force" if other_forces == 1 else f"{other_forces} other forces"
         sentence += (
             f" {other_incidents:,} more reported in the area by {forces} (such as British Transport Police "
-            "at railway stations) are shown separately on the Data and methods page."
+            f"at railway stations) are shown separately {where}."
         )
     return sentence
 

@@ -108,12 +108,13 @@ def benchmark_table(path: str | Path, mtime_ns: int | None = None) -> pd.DataFra
     return _benchmark_table(str(path), mtime_ns)
 
 
-def forces_note(area: Area) -> str:
-    """The sentence saying which force's incidents the totals count (and how many others are left out)."""
+def forces_note(area: Area, where: str = "on the Data and methods page") -> str:
+    """The sentence saying which force's incidents the totals count (and how many others are left out, and
+    ``where`` they are shown)."""
     from csp_data.store.forces import describe_forces
 
     others = run_query("other_force_counts")
-    return describe_forces(area.territorial_forces, int(others["incidents"].sum()), others["force"].nunique())
+    return describe_forces(area.territorial_forces, int(others["incidents"].sum()), others["force"].nunique(), where)
 
 
 #: How many choices (period, crime type, ward…) each page's figure cache keeps. A busy public site sees

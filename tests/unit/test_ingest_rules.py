@@ -91,6 +91,20 @@ def refused(store: Store, area, path: Path, data: bytes, problem: str, line: int
 # ---- forces (findings 4 and 5) ----
 
 
+def test_the_forces_sentence_says_where_the_other_forces_are_shown():
+    from csp_data.store.forces import describe_forces
+
+    elsewhere = describe_forces(("Kent Police",), 48, 5)
+    assert elsewhere == (
+        "Counts are of incidents recorded by Kent Police, the area's territorial police, as in ONS figures. 48 more "
+        "reported in the area by 5 other forces (such as British Transport Police at railway stations) are shown "
+        "separately on the Data and methods page."
+    )
+    # On the Data and methods page itself it sent the reader to the page they were on.
+    assert describe_forces(("Kent Police",), 48, 5, "below").endswith("are shown separately below.")
+    assert describe_forces((), 48, 5) == "Counts include every force that reported incidents in the area."
+
+
 def test_force_keys_fold_spellings_and_never_collide():
     same = ["Kent Police", "KENT POLICE", "Kent-Police", "Kent  Police", " kent_police ", "Ｋｅｎｔ Police"]
     assert {force_key(n) for n in same} == {"kent-police"}
