@@ -88,7 +88,7 @@ def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table
     try:
         code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name])
         rows = table[table["offence_group"] == TOTAL]  # all crime only: a 23rd of the table for each step below
-        known, _ = bm.usable_peer_names(rows, area.peers, code)  # a peer the table does not name is left out
+        known, unknown = bm.usable_peer_names(rows, area.peers, code)  # a peer the table does not name is left out
         summary = bm.group_summary(rows, code, bm.resolve_peers(rows, known), table["period_end"].max())
     except (CspDataError, ValueError) as error:
         reason = str(error).rstrip(".")
@@ -103,7 +103,13 @@ def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table
         group_size=summary.group_size,
         group_average=float(summary.group_average),
         position=None if pd.isna(row["position"]) else str(row["position"]),
-        sentence=bm.describe_position(summary, area.short_name).replace("**", ""),
+        sentence=bm.describe_position(summary, area.short_name).replace("**", "")
+        + (
+            f" The partnership's list of similar areas also names {', '.join(repr(n) for n in unknown)}, which the "
+            "ONS table does not hold, so the group leaves " + ("it" if len(unknown) == 1 else "them") + " out."
+            if unknown
+            else ""
+        ),
         rate_published=row["rate_source"] == bm.RATE_PUBLISHED,
     )
 

@@ -655,6 +655,20 @@ def test_the_three_crime_rates_name_the_ons_table_their_figure_comes_from(embedd
     assert "counts only the 9 of 12 months loaded, so it is lower than a whole year's would be" in note
 
 
+def test_a_peer_the_ons_table_does_not_hold_is_named_where_the_group_is_described(embedded):
+    # One unknown peer name was left out and the Overview compared with 13 CSPs without saying so.
+    import dataclasses
+
+    area, store = embedded[0], embedded[1]
+    peers = peer_position(dataclasses.replace(area, peers=(*area.peers, "Bristol")), store.root)
+    assert peers.group_size == peer_position(area, store.root).group_size == 14
+    assert peers.sentence.endswith(
+        "The partnership's list of similar areas also names 'Bristol', which the ONS table does not hold, so the "
+        "group leaves it out."
+    )
+    assert "also names" not in peer_position(area, store.root).sentence
+
+
 def test_the_packs_benchmark_figures_are_written_as_the_pages_write_them(embedded):
     """The pack's table, note and chart gave 96.64, 95.50 to 97.80 and 92.22 beside the sentence's (and the
     pages') 96.6 and 92.2: one precision for the same rates, one decimal place for total crime."""
