@@ -436,7 +436,7 @@ def os_error_words(exc: OSError, writes_store: bool) -> str:
         return f"{where}the disk is full. Free some space and run the command again.{kept}"
     if exc.errno == errno.EFBIG:
         return (
-            f"{where}the file grew past the largest this user may write (`ulimit -f`) or the file system holds. "
+            f"{where}a file being written grew past the largest this user may write (`ulimit -f`) or the file system holds. "
             f"Raise the limit, or write elsewhere, and run the command again.{kept}"
         )
     if exc.errno == errno.EROFS:

@@ -277,8 +277,8 @@ def describe_national(summary: GroupSummary, area_name: str) -> list[str]:
         )
     else:
         sentences.append(
-            f"{area_name} is not one of the CSPs that are each one English unitary authority (Welsh councils and "
-            "CSPs of several councils are not in that group), so it has no rank in it."
+            f"{area_name} is not one of the CSPs that are each one English unitary authority (a single council "
+            "for all local services, in England), so it has no rank in that group."
         )
     return sentences
 

@@ -255,7 +255,7 @@ def three_figures(area: Area, overview: Overview, peers: Peers | None) -> tuple[
             }
         )
     note = (
-        "Why more than one figure? police.uk street-level data are what each page counts: the crimes the "
+        "police.uk street-level data are what each page counts: the crimes the "
         "police could place on the map, published month by month. The ONS figure counts all "
         "recorded crime for the area over a year ending at a quarter, with later corrections. A figure "
         "published by the partnership was taken from an ONS release at the time it was written. They "

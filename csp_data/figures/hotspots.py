@@ -262,7 +262,7 @@ def repeat_locations(points: pd.DataFrame, limit: int | None = 50) -> pd.DataFra
     grouped = pd.DataFrame(
         {
             "location": points["location"].take(first_rows).reset_index(drop=True),
-            "ward_name": pd.Series(ward_names.take(ward_of)),
+            "ward_name": pd.Series(ward_names.take(ward_of), dtype="str"),
             "longitude": points["longitude"].take(first_rows).reset_index(drop=True),
             "latitude": points["latitude"].take(first_rows).reset_index(drop=True),
             "incidents": np.bincount(point, weights=incidents, minlength=count).astype(np.int64),

@@ -173,8 +173,14 @@ def classify_wards(table: WardTable, measure: str, classes: int = DEFAULT_CLASSE
         return MapClasses(
             measure,
             f"Change in {noun}, {spans}",
-            "Classes follow the 95% confidence interval of each ward's change (exact Poisson method). "
-            + chance_note(sum(k is not None for k in keys), "wards"),
+            " ".join(
+                part
+                for part in (
+                    "Classes follow the 95% confidence interval of each ward's change (exact Poisson method).",
+                    chance_note(sum(k is not None for k in keys), "wards"),
+                )
+                if part
+            ),
             tuple(entries),
             colours,
             labels,

@@ -122,7 +122,7 @@ def _crime_picture_section(picture: CrimePicture) -> Section:
                 "figure behind it."
             ),
             Table(table, widths=(1.6, 5.4, 2.2)),
-            Heading("Why are there three different crime rates?"),
+            Heading("Why are there different crime rates?"),
             Table(figures, widths=(2.4, 1.9, 1.7, 3.4)),
             Paragraph(picture.three_figures_note, "note"),
         ],

@@ -190,6 +190,11 @@ def rank_change(before: tuple[str, str | None, int | None], now: tuple[str, str 
     return f"from {ordinal(rank_before)} to {ordinal(rank_now)} highest"
 
 
+def _ward_list(wards: list[str], summary: KindSummary) -> str:
+    """The wards, and the months they are ranked over when the period is partial, apart from the last name."""
+    return ", ".join(wards) + (f" (ranked{summary.partial_words})" if summary.partial_words else "")
+
+
 def _wards(overview: Overview, kind: str) -> list[str]:
     return list(overview.top_wards[kind]["ward_name"])
 
@@ -257,8 +262,8 @@ def since_section(
         rows.append(
             (
                 f"Top 5 wards for {noun}",
-                ", ".join(before_wards) + summaries[0].partial_words,
-                ", ".join(now_wards) + summaries[1].partial_words,
+                _ward_list(before_wards, summaries[0]),
+                _ward_list(now_wards, summaries[1]),
                 # Wards ranked over other months of the year differ by season, as counts do.
                 ward_change(now_wards, before_wards)
                 if matched is not None and matched.complete

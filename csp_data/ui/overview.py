@@ -110,7 +110,7 @@ def show_context(picture: CrimePicture) -> None:
     st.header("The crime picture in context")
     labels = {"aspect": "Aspect", "finding": "What the data show", "figure": "Key figure"}
     st.html(table_html(picture.table, labels=labels, kinds=dict.fromkeys(labels, TEXT), name="The crime picture"))
-    with st.expander("Why are there three different crime rates?"):
+    with st.expander("Why are there different crime rates?"):
         st.markdown(picture.three_figures_note)
         labels = {"source": "Source", "figure": "Figure", "period": "Period", "counts": "What it counts"}
         kinds = dict.fromkeys(labels, TEXT)

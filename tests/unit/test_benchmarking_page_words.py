@@ -172,8 +172,8 @@ def test_national_ranks_in_words():
     welsh = tidy().assign(la_codes=lambda f: f["la_codes"].where(f["csp_code"] != "E1", "W06000015"))
     sentences = bm.describe_national(bm.group_summary(welsh, "E1", ["E2", "E3", "E4"], DEC_2024), "Cardiff")
     assert sentences[1] == (
-        "Cardiff is not one of the CSPs that are each one English unitary authority (Welsh councils and CSPs of "
-        "several councils are not in that group), so it has no rank in it."
+        "Cardiff is not one of the CSPs that are each one English unitary authority (a single council for all "
+        "local services, in England), so it has no rank in that group."
     )
 
 

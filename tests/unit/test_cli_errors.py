@@ -43,7 +43,7 @@ def failing(exc: BaseException):
         (  # `ulimit -f` reached while writing: "error: File too large" named nothing and said nothing of the store
             "cmd_ingest",
             OSError(errno.EFBIG, "File too large", "/srv/store/.build-1/incidents.parquet"),
-            "error: /srv/store/.build-1/incidents.parquet: the file grew past the largest this user may write "
+            "error: /srv/store/.build-1/incidents.parquet: a file being written grew past the largest this user may write "
             "(`ulimit -f`) or the file system holds. Raise the limit, or write elsewhere, and run the command again. "
             "The store is as it was.",
         ),

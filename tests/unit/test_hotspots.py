@@ -589,6 +589,9 @@ def test_repeat_locations_ward_and_type_mix_of_each_point():
     assert one_more["type_mix"].tolist() == ["Arson 3, Burglary 3, Drugs 2 and 1 more type"]
     empty = hotspots.repeat_locations(points.head(0), limit=None)
     assert empty.empty and list(empty.columns) == list(repeats.columns)
+    nowhere = points.assign(ward_name=pd.Series([None] * len(points), dtype=object))  # DuckDB's all-NULL column
+    assert hotspots.repeat_locations(nowhere, limit=None)["ward_name"].dtype == repeats["ward_name"].dtype
+    assert set(hotspots.repeat_locations(nowhere, limit=None)["ward_name"]) == {"(no ward)"}
     busy = points.iloc[:1].assign(incidents=1277, crime_type="Shoplifting")  # thousands separated, as every count
     assert hotspots.repeat_locations(busy, limit=None)["type_mix"].tolist() == ["Shoplifting 1,277"]
 
