@@ -82,6 +82,11 @@ class _InlineScripts(HTMLParser):
             self._in_inline = False
 
 
+def _answered(answer, status: int):
+    assert answer[0] == status, answer[0]
+    return answer[1]
+
+
 def test_security_headers_on_the_page_static_files_and_nginx_errors(stack):
     status, page_headers, page = request(stack.url + "/")
     assert status == 200
@@ -92,6 +97,9 @@ def test_security_headers_on_the_page_static_files_and_nginx_errors(stack):
         "page": page_headers,
         "static": request(stack.url + "/" + bundle.removeprefix("./"))[1],
         "nginx 404": request(stack.url + "/_stcore/metrics")[1],
+        # Answered by the Host allow-list's server, which had no headers (nginx cannot parse these).
+        "nginx 400": _answered(request(stack.url + "/../"), 400),
+        "nginx 414": _answered(request(stack.url + "/?a=" + "x" * 20_000), 414),
     }
     expected_hashes = {
         "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'" for body in scripts.inline
@@ -343,6 +351,9 @@ def test_tls_adds_hsts_redirects_plain_http_and_refuses_unknown_names(stack, tmp
             assert response.headers["Set-Cookie"].endswith("; SameSite=Lax; Secure")
         status, headers, _ = request(f"http://127.0.0.1:{site.http_port}/ward_map?x=1", headers={"Host": "localhost"})
         assert (status, headers["Location"]) == (301, "https://localhost/ward_map?x=1")
+        assert headers["X-Frame-Options"] == "DENY" and "Strict-Transport-Security" not in headers  # plain HTTP
+        status, headers, _ = request(f"http://127.0.0.1:{site.http_port}/../", headers={"Host": "localhost"})
+        assert (status, headers["X-Content-Type-Options"]) == (400, "nosniff")
         challenge = f"http://127.0.0.1:{site.http_port}/.well-known/acme-challenge/token-1"
         assert request(challenge, headers={"Host": "localhost"})[::2] == (200, b"proof")  # certificate renewals
         assert raw_exchange(site.http_port, b"GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n") == b""
