@@ -95,6 +95,11 @@ class StaffAccess:
         return frozenset(p for p, who in self.grants.items() if who & held)
 
 
+def email_unverified(claims) -> bool:
+    """Whether the identity token gives an email that its provider marks unverified (so it gives no permission)."""
+    return isinstance(claims.get("email"), str) and _marked_unverified(claims.get("email_verified"))
+
+
 def _marked_unverified(flag) -> bool:
     """Whether a token's ``email_verified`` says the address is not verified: false as JSON, or as some
     providers send it, a string ("false") or a number (0); only true, 1 or "true" say it is (absent: not said)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from csp_data.access import STAFF_PERMISSIONS, StaffAccess, dashboard_mode, staff_access
+from csp_data.access import STAFF_PERMISSIONS, StaffAccess, dashboard_mode, email_unverified, staff_access
 from csp_data.audit import Actor
 from csp_data.markdown import markdown_text
 from csp_data.staff_sessions import (
@@ -158,8 +158,14 @@ def require(permission: str) -> Actor:
         sign_in_button("page_sign_in")
         st.stop()
     if permission not in current_permissions():
+        why = (
+            " The sign-in provider says this account's email address is not verified, so the address gives no "
+            "permission here: verify it with the provider, then sign in again."
+            if email_unverified(dict(st.user))
+            else ""
+        )
         st.error(
-            f"You are signed in as {markdown_text(actor.label)}, but this account may not {STAFF_PERMISSIONS[permission]}. "
+            f"You are signed in as {markdown_text(actor.label)}, but this account may not {STAFF_PERMISSIONS[permission]}.{why} "
             "If you need to, ask the site's maintainers to give your account this permission; "
             "or sign out and sign in with another account."
         )

@@ -164,6 +164,10 @@ def test_a_user_without_the_pages_permission_is_refused(site, user, script):
     assert "Sign out" in buttons(at)
     assert not at.get("file_uploader") and not at.get("data_editor") and not at.dataframe
     assert not shown_tables(at)
+    # Ann's address is on the allow-list: refused only because the provider marks it unverified, which is said
+    # (the message sent her to ask for a permission she already has).
+    unverified = "The sign-in provider says this account's email address is not verified"
+    assert (unverified in error.value) == (user.get("email_verified") is False)
 
 
 def test_a_mistake_in_the_allow_list_refuses_everyone_naming_it(site):
