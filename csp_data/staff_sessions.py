@@ -28,6 +28,7 @@ SIGNED_OUT = "signed_out"
 TOO_OLD = "too_old"
 NO_ISSUE_TIME = "no_issue_time"
 RECORD_UNREADABLE = "record_unreadable"
+ISSUED_AHEAD = "issued_ahead"
 
 _read: dict[str, tuple[tuple[int, int], dict[str, float]]] = {}  # path -> (file stamp, last sign-out by account)
 
@@ -117,12 +118,15 @@ def last_sign_outs(store_root: str | Path) -> dict[str, float]:
 def why_sign_in_ended(claims, store_root: str | Path, session_hours: float, now: float | None = None) -> str | None:
     """None while the sign-in of ``claims`` counts; otherwise why not: :data:`SIGNED_OUT` (its account signed out
     after it was made), :data:`TOO_OLD` (made more than ``session_hours`` ago), :data:`NO_ISSUE_TIME` (its token
-    does not say when it was issued, so neither can be judged) or :data:`RECORD_UNREADABLE` (the record of
+    does not say when it was issued, so neither can be judged), :data:`ISSUED_AHEAD` (issued more than
+    :data:`CLOCK_ALLOWANCE` after ``now``: its age cannot be judged) or :data:`RECORD_UNREADABLE` (the record of
     sign-outs exists but cannot be read, so no sign-in can be trusted: it fails closed, and is logged)."""
     issued = claims.get("iat")
     if isinstance(issued, bool) or not isinstance(issued, int | float) or not math.isfinite(issued):
         return NO_ISSUE_TIME
     now = time.time() if now is None else now
+    if issued - now > CLOCK_ALLOWANCE:  # the provider's clock ahead: the session would last that much longer
+        return ISSUED_AHEAD
     if now - issued > session_hours * 3600:
         return TOO_OLD
     key = account_key(claims)

@@ -21,6 +21,7 @@ from csp_data.access import STAFF_PERMISSIONS, StaffAccess, dashboard_mode, emai
 from csp_data.audit import Actor
 from csp_data.markdown import markdown_text
 from csp_data.staff_sessions import (
+    ISSUED_AHEAD,
     NO_ISSUE_TIME,
     RECORD_UNREADABLE,
     SIGNED_OUT,
@@ -61,6 +62,9 @@ ENDED = {
     "staff pages.",
     NO_ISSUE_TIME: "The sign-in provider did not say when this sign-in was made (the identity token has no iat), so "
     "the site cannot tell whether it has ended. The site's maintainers need a provider that sends it.",
+    ISSUED_AHEAD: "The sign-in provider says this sign-in was made later than this server's time, so the site "
+    "cannot tell how long it has lasted. The site's maintainers need to set the provider's or the server's clock "
+    "right.",
     RECORD_UNREADABLE: "The site cannot read its record of sign-outs (audit/sign_outs.jsonl in the data store), so "
     "it cannot tell whether this sign-in has ended, and staff pages stay closed until its maintainers mend it (the "
     "server's log says what went wrong).",

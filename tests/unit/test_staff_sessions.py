@@ -11,6 +11,7 @@ import pytest
 from csp_data.access import SettingError, staff_access
 from csp_data.staff_sessions import (
     CLOCK_ALLOWANCE,
+    ISSUED_AHEAD,
     NO_ISSUE_TIME,
     RECORD_UNREADABLE,
     SIGNED_OUT,
@@ -56,6 +57,9 @@ def test_the_same_subject_at_another_provider_is_another_account(tmp_path):
         (NOW - 12 * 3600 - 1, 12, TOO_OLD),
         (NOW - 1800, 0.25, TOO_OLD),
         (NOW + 30, 12, None),  # the provider's clock a little ahead
+        (NOW + 300, 12, None),  # up to the clock allowance
+        (NOW + 301, 12, ISSUED_AHEAD),  # beyond it: 10 days ahead had opened a staff page 10 days longer
+        (NOW + 10 * 86400, 12, ISSUED_AHEAD),
         (None, 12, NO_ISSUE_TIME),
         ("1800000000", 12, NO_ISSUE_TIME),
         (True, 12, NO_ISSUE_TIME),
