@@ -209,7 +209,8 @@ def repair_store(store: Store) -> list[str]:
                 _point_current_at(store, intact.name)
                 actions.append(
                     f"the current version was missing or unreadable; went back to {intact.name}, "
-                    "the newest intact one (load any later months again)"
+                    "the newest intact one (load any later months again, and remove again any month removed "
+                    "since; `status` lists what it holds)"
                 )
             else:
                 (store.root / CURRENT).unlink(missing_ok=True)

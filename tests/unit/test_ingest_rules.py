@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import shutil
 import struct
 import subprocess
 import sys
@@ -642,6 +643,19 @@ def test_damaged_ledger_and_manifest_give_clear_errors_and_repair_fixes_them(loa
     actions = repair_store(loaded)
     assert any("rebuilt the damaged list of files" in a for a in actions)
     assert data_counts(loaded) == counts
+
+
+def test_repair_going_back_a_version_says_a_removal_since_is_undone_too(loaded, medway_area):
+    # Going back past a `remove` brought the removed rows back, and the hint spoke only of loads.
+    remove_months(loaded, ["2025-02"])
+    assert ledger_counts(loaded) == {("2025-01", "Kent Police"): 4}
+    shutil.rmtree(loaded.root / "versions" / loaded.current_version())
+    actions = repair_store(loaded)
+    assert any(
+        "went back to" in a and "remove again any month removed since; `status` lists what it holds" in a
+        for a in actions
+    ), actions
+    assert ledger_counts(loaded) == {("2025-01", "Kent Police"): 4, ("2025-02", "Kent Police"): 3}
 
 
 def test_status_finds_a_damaged_file_and_repair_drops_only_it(loaded, medway_area):
