@@ -53,7 +53,8 @@ def _count_scale(*columns: pd.Series, headroom: float = 1.0) -> dict:
     """A count scale from zero, with room above the largest value for labels along the top."""
     values = pd.concat([_floats(c) for c in columns]).dropna()
     top = float(values.max()) * headroom if len(values) else 0.0
-    return {"zero": True, "domainMin": 0, "domainMax": top} if top > 0 else {"zero": True}
+    # nice: the top rounded up to a tick, so the highest point never sits above the last gridline
+    return {"zero": True, "domainMin": 0, "domainMax": top, "nice": True} if top > 0 else {"zero": True}
 
 
 def _month_axis(title: str | None = "Month") -> dict:

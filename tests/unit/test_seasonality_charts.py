@@ -301,3 +301,10 @@ def test_the_event_labels_each_have_a_row_of_their_own():
     assert list(days["event"]) == ["Halloween", "Bonfire Night"]
     assert list(days["label_y"]) == [17, 30]  # the next two rows, 13 px apart for 10 px text
     assert C.HEADROOM >= 1.25  # room above the largest count for three rows of labels
+
+
+def test_a_count_axis_ends_on_a_tick_above_the_highest_point():
+    # With one month loaded (544), the axis stopped at 587 with its last gridline at 500: the point sat above it.
+    scale = C._count_scale(pd.Series([544]), headroom=1.08)
+    assert scale == {"zero": True, "domainMin": 0, "domainMax": 544 * 1.08, "nice": True}
+    assert C._count_scale(pd.Series([None], dtype="Float64")) == {"zero": True}
