@@ -208,6 +208,19 @@ def _type_mix(point: np.ndarray, crime_type: pd.Series, incidents: np.ndarray, t
     return words
 
 
+def _run_starts(*ordered: np.ndarray) -> np.ndarray:
+    """For rows sorted by ``ordered`` keys, True where a row starts a new run of equal keys (NaN equal to NaN,
+    as groupby(dropna=False) takes it)."""
+    starts = np.zeros(len(ordered[0]), dtype=bool)
+    starts[:1] = True
+    for key in ordered:
+        differs = key[1:] != key[:-1]
+        if key.dtype.kind == "f":
+            differs &= ~(np.isnan(key[1:]) & np.isnan(key[:-1]))
+        starts[1:] |= differs
+    return starts
+
+
 def _snap_points(points: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One number per snap point (location with its coordinates), numbered in the order of those keys:
     ``(point of each row, location code of each row, a row of each point)``; location codes follow the
@@ -216,14 +229,7 @@ def _snap_points(points: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarr
     longitude = points["longitude"].to_numpy(dtype=float)
     latitude = points["latitude"].to_numpy(dtype=float)
     order = np.lexsort((latitude, longitude, location_codes))
-    new = np.zeros(len(order), dtype=bool)
-    new[:1] = True
-    for key in (location_codes, longitude, latitude):
-        ordered = key[order]
-        differs = ordered[1:] != ordered[:-1]
-        if ordered.dtype.kind == "f":  # NaN is one key, as groupby(dropna=False) takes it
-            differs &= ~(np.isnan(ordered[1:]) & np.isnan(ordered[:-1]))
-        new[1:] |= differs
+    new = _run_starts(location_codes[order], longitude[order], latitude[order])
     point = np.empty(len(order), dtype=np.int64)
     point[order] = np.cumsum(new) - 1
     return point, location_codes, order[new]
@@ -251,8 +257,7 @@ def repeat_locations(points: pd.DataFrame, limit: int | None = 50) -> pd.DataFra
     point_sorted, month_sorted = point[by_month], month_codes[by_month]
     starts = np.searchsorted(point_sorted, np.arange(count), side="left")
     ends = np.searchsorted(point_sorted, np.arange(count), side="right") - 1
-    new_month = np.ones(len(by_month), dtype=bool)
-    new_month[1:] = (point_sorted[1:] != point_sorted[:-1]) | (month_sorted[1:] != month_sorted[:-1])
+    new_month = _run_starts(point_sorted, month_sorted)
     wards = points["ward_name"].fillna("(no ward)")
     ward_codes, ward_names = pd.factorize(wards, sort=True)
     ward_point, ward_code, _ = _busiest(point, ward_codes, np.ones(len(point), dtype=np.int64), 1)

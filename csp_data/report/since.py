@@ -191,7 +191,8 @@ def rank_change(before: tuple[str, str | None, int | None], now: tuple[str, str 
 
 
 def _ward_list(wards: list[str], summary: KindSummary) -> str:
-    """The wards, and the months they are ranked over when the period is partial, apart from the last name."""
+    """The wards, then (in brackets, so it is not read as the last ward's) the months they are ranked over when
+    the period is partial."""
     return ", ".join(wards) + (f" (ranked{summary.partial_words})" if summary.partial_words else "")
 
 

@@ -179,11 +179,13 @@ def discover_street_files(paths: list[str | Path]) -> list[StreetFile]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for p in path.rglob("*.[cC][sS][vV]"):
-                _check_not_stray(str(p), p.relative_to(path).as_posix())
-            files = sorted(
-                p for p in path.rglob("*") if street_file_month(p.relative_to(path).as_posix()) and p.is_file()
-            )
+            files = []
+            for p in path.rglob("*"):  # one walk of the folder
+                name = p.relative_to(path).as_posix()
+                _check_not_stray(str(p), name)
+                if street_file_month(name) and p.is_file():
+                    files.append(p)
+            files.sort()
             if not files:
                 raise InputFileError(path, "the folder holds no police.uk street files (*-street.csv)")
             found.extend(_from_disk(p) for p in files)
