@@ -11,6 +11,11 @@ The key digest covers the arguments, the format and the source code of the modul
 value, so new data (a new store version), other arguments or changed code never reuse an old entry.
 An entry is written into a hidden folder and renamed into place whole, so readers (in this process
 or another) see a whole entry or none; a damaged or unreadable entry is a miss and is computed again.
+The writing is done by one thread per process after :meth:`StatCache.get` has returned the value, so a
+visitor waits for the computation only (the writes took 25-40 ms of a Hotspots choice's first time);
+until an entry is on disk, reads in this process are answered from its tables held in memory, and
+:func:`wait_for_writes` waits for every write asked for (the warm-up's, before it says what it kept).
+A process killed meanwhile loses only entries not yet written, which are computed again.
 Folders of other store versions are removed when the first entry of a new version is written. When
 the folder cannot be written (a read-only store), values are computed and returned as before.
 """
@@ -24,9 +29,11 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -51,6 +58,29 @@ _STALE_SECONDS = 3600
 
 T = TypeVar("T")
 _WARNED: set[str] = set()
+
+#: The one thread writing entries, and the entries asked for and not yet on disk (path: their parts).
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statcache-writer")
+_PENDING: dict[Path, tuple[dict, dict[str, pa.Table]]] = {}
+_PENDING_LOCK = threading.Lock()
+_WRITES: set[Future] = set()
+
+
+def wait_for_writes(timeout: float | None = None) -> bool:
+    """Wait until every entry asked for in this process is written (or has failed to be); False if
+    ``timeout`` seconds passed first."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        with _PENDING_LOCK:
+            writes = list(_WRITES)
+        if not writes:
+            return True
+        for write in writes:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                write.result(timeout=left)
+            except TimeoutError:
+                return False
 
 
 @lru_cache(maxsize=64)
@@ -120,12 +150,18 @@ class StatCache:
         if found is not None:
             return found
         value = compute()
-        self._write(entry, value, kind)
+        self._write_later(entry, value, kind)
         return value
 
     # ---- reading ----
 
     def _read(self, entry: Path, kind: type):
+        with _PENDING_LOCK:
+            pending = _PENDING.get(entry)
+        if pending is not None:
+            meta, tables = pending
+            if meta["kind"] == _kind_name(kind):
+                return _value(kind, meta, {f: table.to_pandas() for f, table in tables.items()})
         try:
             text = (entry / _VALUE_FILE).read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -137,9 +173,7 @@ class StatCache:
             if meta.get("kind") != _kind_name(kind):
                 return None
             frames = {f: pq.read_table(entry / f"{f}.parquet").to_pandas() for f in meta["frames"]}
-            if kind is pd.DataFrame:
-                return frames["value"]
-            return kind(**meta["fields"], **frames)
+            return _value(kind, meta, frames)
         except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
             log.warning("statistics cache entry %s is unreadable (%s); computing it again", entry.name, exc)
             shutil.rmtree(entry, ignore_errors=True)
@@ -147,13 +181,40 @@ class StatCache:
 
     # ---- writing ----
 
-    def _write(self, entry: Path, value, kind: type) -> None:
+    def _write_later(self, entry: Path, value, kind: type) -> None:
+        """Ask the writer thread to store ``value``: its tables are copied now (whatever the caller then
+        does with its frames) and held for reads until the entry is on disk."""
         if kind is pd.DataFrame:
             frames, fields = {"value": value}, {}
         else:
             parts = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
             frames = {k: v for k, v in parts.items() if isinstance(v, pd.DataFrame)}
             fields = {k: v for k, v in parts.items() if k not in frames}
+        meta = {"kind": _kind_name(kind), "frames": sorted(frames), "fields": fields}
+        try:
+            meta = json.loads(json.dumps(meta))  # as a read gives it back; a value JSON cannot hold is not kept
+            tables = {k: pa.Table.from_pandas(v.copy(deep=True)) for k, v in frames.items()}  # Arrow shares numbers
+        except (TypeError, ValueError, pa.ArrowException) as exc:
+            self._warn(exc)
+            return
+        with _PENDING_LOCK:
+            _PENDING[entry] = (meta, tables)
+            write = _WRITER.submit(self._write, entry, meta, tables)
+            _WRITES.add(write)
+        write.add_done_callback(lambda done: self._written(entry, done))
+
+    @staticmethod
+    def _written(entry: Path, write: Future) -> None:
+        with _PENDING_LOCK:
+            _PENDING.pop(entry, None)
+            _WRITES.discard(write)
+
+    def _warn(self, exc: Exception) -> None:
+        if str(self.root) not in _WARNED:  # once per folder: a read-only store would say it on every miss
+            _WARNED.add(str(self.root))
+            log.warning("statistics cache %s cannot be written (%s); values are not kept", self.root, exc)
+
+    def _write(self, entry: Path, meta: dict, tables: dict[str, pa.Table]) -> None:
         try:
             first_of_version = not self.folder.is_dir()
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -162,11 +223,10 @@ class StatCache:
             building = self.folder / f".tmp-{uuid.uuid4().hex}"
             building.mkdir()
             try:
-                for field_name, frame in frames.items():
+                for field_name, table in tables.items():
                     with open(building / f"{field_name}.parquet", "wb") as handle:
-                        pq.write_table(pa.Table.from_pandas(frame), handle)
+                        pq.write_table(table, handle)
                         os.fsync(handle.fileno())
-                meta = {"kind": _kind_name(kind), "frames": sorted(frames), "fields": fields}
                 with open(building / _VALUE_FILE, "w", encoding="utf-8") as handle:
                     json.dump(meta, handle)
                     handle.flush()
@@ -181,9 +241,7 @@ class StatCache:
                 shutil.rmtree(building, ignore_errors=True)
             self._bound()
         except (OSError, TypeError, ValueError, pa.ArrowException) as exc:
-            if str(self.root) not in _WARNED:  # once per folder: a read-only store would say it on every miss
-                _WARNED.add(str(self.root))
-                log.warning("statistics cache %s cannot be written (%s); values are not kept", self.root, exc)
+            self._warn(exc)
 
     def _remove_other_versions(self) -> None:
         """Remove the folders of earlier versions (a reader still on one of them just computes again)."""
@@ -221,6 +279,13 @@ class StatCache:
                 continue
         for _, path in sorted(dated)[: len(dated) - MAX_ENTRIES]:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _value(kind: type, meta: dict, frames: dict[str, pd.DataFrame]):
+    """The value of ``kind`` from its plain fields (``meta``) and its tables."""
+    if kind is pd.DataFrame:
+        return frames["value"]
+    return kind(**meta["fields"], **frames)
 
 
 def _kind_name(kind: type) -> str:

@@ -24,7 +24,7 @@ from csp_data.series import Counted, MatchedMonths, RunQuery, counted_choices, m
 from csp_data.store import queries as store_queries
 from csp_data.store.geography import ward_boundaries
 from csp_data.store.queries import Database, load_queries
-from csp_data.store.statcache import StatCache, code_fingerprint, store_statcache
+from csp_data.store.statcache import StatCache, code_fingerprint, store_statcache, wait_for_writes
 from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_area, current_store, run_query
 from csp_data.ui.tables import show_table
 from csp_data.words import slug as slug_of
@@ -277,6 +277,7 @@ def store_every_choice(area: Area, seconds: float = 60.0, periods: str = "defaul
         return done, total
     finally:
         database.close()
+        wait_for_writes()  # kept means on disk, for the other replicas and processes to read
 
 
 def _store_choice(

@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from csp_data.figures import emerging, hotspots
+from csp_data.store.statcache import wait_for_writes
 from helpers import ROOT, shown_tables
 
 APP = str(ROOT / "app.py")
@@ -71,6 +72,7 @@ def test_a_cache_clear_costs_no_recomputation(counted):
     at = open_hotspots()
     assert calls == {"compute_hotspots": 1, "repeat_locations": 1, "emerging_hotspots": 1}
     shown = figures(at)
+    assert wait_for_writes(timeout=60)  # on disk: what follows reads the files, not the writer's copies
     assert (store / "statcache").is_dir()
 
     clear_streamlit_caches()
@@ -99,6 +101,7 @@ def test_another_crime_type_is_its_own_entry(counted):
     clear_streamlit_caches()
     at.run()
     assert calls["compute_hotspots"] == 2
+    assert wait_for_writes(timeout=60)
     (version,) = (store / "statcache").iterdir()
     assert sorted(p.name.split("-")[0] for p in version.iterdir()) == [
         "emerging",

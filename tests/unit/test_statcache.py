@@ -105,6 +105,7 @@ def test_a_damaged_entry_is_computed_again_and_replaced(tmp_path, damage):
     cache = store_statcache(tmp_path, "v000001-00000000")
     compute = Counter(lambda: Result(frame(1), {"a": 1}, 5))
     cache.get("hotspots", {"k": 1}, compute, Result)
+    assert statcache.wait_for_writes(timeout=30)
     (entry,) = [p for p in cache.folder.iterdir()]
     if damage == "truncate parquet":
         data = (entry / "grid.parquet").read_bytes()
@@ -115,6 +116,7 @@ def test_a_damaged_entry_is_computed_again_and_replaced(tmp_path, damage):
         (entry / "grid.parquet").unlink()
     value = cache.get("hotspots", {"k": 1}, compute, Result)
     assert compute.calls == 2 and value.total == 5
+    assert statcache.wait_for_writes(timeout=30)
     cache.get("hotspots", {"k": 1}, compute, Result)
     assert compute.calls == 2  # the entry written again is whole
 
@@ -123,10 +125,13 @@ def test_a_new_version_clears_earlier_versions_but_never_later_ones(tmp_path):
     root = tmp_path / "statcache"
     for version in ("v000002-aaaaaaaa", "v000005-bbbbbbbb"):
         StatCache(root, version).get("hotspots", {}, lambda: frame(1), pd.DataFrame)
+        assert statcache.wait_for_writes(timeout=30)
     assert sorted(p.name for p in root.iterdir()) == ["v000005-bbbbbbbb"]
     StatCache(root, "v000004-cccccccc").get("hotspots", {}, lambda: frame(1), pd.DataFrame)
+    assert statcache.wait_for_writes(timeout=30)
     assert sorted(p.name for p in root.iterdir()) == ["v000004-cccccccc", "v000005-bbbbbbbb"]
     StatCache(root, "empty").get("hotspots", {}, lambda: frame(1), pd.DataFrame)  # an unnumbered version
+    assert statcache.wait_for_writes(timeout=30)
     assert sorted(p.name for p in root.iterdir()) == ["empty"]
 
 
@@ -139,6 +144,7 @@ def test_entries_are_bounded_and_abandoned_builds_removed(tmp_path, monkeypatch)
     os.utime(stale, (0, 0))
     for n in range(5):
         cache.get("hotspots", {"n": n}, lambda n=n: frame(n), pd.DataFrame)
+        assert statcache.wait_for_writes(timeout=30)
         os.utime(
             next(p for p in cache.folder.iterdir() if p.name.endswith(statcache.entry_digest("hotspots", {"n": n}))),
             (n, n),
@@ -150,6 +156,7 @@ def test_entries_are_bounded_and_abandoned_builds_removed(tmp_path, monkeypatch)
     building = cache.folder / ".tmp-4567"  # another process's build in progress: left alone
     building.mkdir()
     cache.get("hotspots", {"n": 5}, lambda: frame(5), pd.DataFrame)
+    assert statcache.wait_for_writes(timeout=30)
     assert building.is_dir() and len([p for p in cache.folder.iterdir() if not p.name.startswith(".")]) == 3
 
 
@@ -159,6 +166,7 @@ def test_a_store_that_cannot_be_written_computes_every_time(tmp_path):
     compute = Counter(lambda: frame(1))
     for _ in range(2):
         pd.testing.assert_frame_equal(cache.get("hotspots", {}, compute, pd.DataFrame), frame(1))
+        assert statcache.wait_for_writes(timeout=30)  # the write failed: nothing is held for the next read
     assert compute.calls == 2
 
 
@@ -187,3 +195,47 @@ def test_processes_computing_the_same_entry_at_once_leave_one_whole_entry(tmp_pa
     assert len(entries) == 5 and all(
         sorted(p.name for p in e.iterdir()) == ["value.json", "value.parquet"] for e in entries
     )
+
+
+def test_the_value_is_returned_before_it_is_written_and_read_from_memory_meanwhile(tmp_path, monkeypatch):
+    """A visitor waits for the computation only: the entry is written by the writer thread, and until it is
+    on disk this process reads it from the tables taken when it was computed, not from the caller's frames."""
+    import threading
+
+    release, started = threading.Event(), threading.Event()
+    real_write = StatCache._write
+
+    def held_write(self, *args):
+        started.set()
+        assert release.wait(timeout=30)
+        return real_write(self, *args)
+
+    monkeypatch.setattr(StatCache, "_write", held_write)
+    cache = store_statcache(tmp_path, "v000001-00000000")
+    compute = Counter(lambda: Result(frame(1), {"hot": [1, 2]}, 15))
+    value = cache.get("hotspots", {"k": 1}, compute, Result)
+    assert started.wait(timeout=30) and not cache.folder.exists()  # returned; nothing on disk yet
+    value.grid.loc[0, "incidents"] = -99  # the caller's frames are the caller's
+    again = cache.get("hotspots", {"k": 1}, compute, Result)
+    assert compute.calls == 1 and again.grid["incidents"].tolist() == [1, 2, 3, 4, 5] and again.total == 15
+    assert not statcache.wait_for_writes(timeout=0.2)  # still held
+    release.set()
+    assert statcache.wait_for_writes(timeout=30)
+    (entry,) = list(cache.folder.iterdir())
+    assert sorted(p.name for p in entry.iterdir()) == ["grid.parquet", "value.json"]
+    read = store_statcache(tmp_path, "v000001-00000000")._read(entry, Result)  # from disk now
+    assert read.grid["incidents"].tolist() == [1, 2, 3, 4, 5] and read.counts == {"hot": [1, 2]}
+
+
+def test_a_process_that_exits_normally_writes_what_it_computed(tmp_path):
+    script = (
+        "import sys\n"
+        "import pandas as pd\n"
+        "from csp_data.store.statcache import store_statcache\n"
+        "for n in range(3):\n"
+        "    store_statcache(sys.argv[1], 'v000001-00000000').get('hotspots', {'n': n}, "
+        "lambda: pd.DataFrame({'a': range(100_000)}), pd.DataFrame)\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, check=True, timeout=120)
+    entries = sorted((tmp_path / "statcache" / "v000001-00000000").iterdir())
+    assert len(entries) == 3 and all((e / "value.json").is_file() for e in entries)
