@@ -137,7 +137,7 @@ PERIOD_KINDS = {"Financial year": "financial", "Calendar year": "calendar"}
 def fresh_statistics() -> Iterator[None]:
     """The page over a copy of the store without its kept statistics, then the default period's kept as a
     replica's warm-up keeps them: any other period is computed the first time it is asked for."""
-    from csp_data.ui.hotspots import store_every_choice
+    from csp_data.ui.hotspots_kept import store_every_choice
 
     area = load_area(None)
     with tempfile.TemporaryDirectory(prefix="csp-bench-hotspots-") as tmp:

@@ -5,7 +5,7 @@ every page's first figures (about 3 s of server work on the embedded data). Stre
 for the whole process, so once this has run each page's figures are ready for every later session.
 
 After the pages, the Hotspots page's statistics, map and area-wide top streets are computed for every crime
-type of the default period and kept with the store (``csp_data.ui.hotspots.store_every_choice``, in this
+type of the default period and kept with the store (``csp_data.ui.hotspots_kept.store_every_choice``, in this
 process, with the same area and store settings as the replicas): a visitor changing the crime type then
 finds them ready (about 0.13 s on the server instead of 0.5 s). Replicas read them from disk: another
 replica's warm-up finds them kept. It stops after a minute (a national-sized store takes seconds a
@@ -111,7 +111,7 @@ def store_statistics(periods: str = "default") -> tuple[bool, str]:
     started = time.monotonic()
     try:
         from csp_data.ui.context import current_area
-        from csp_data.ui.hotspots import store_every_choice
+        from csp_data.ui.hotspots_kept import store_every_choice
 
         if periods == "others":
             os.nice(OTHER_PERIODS_NICENESS)  # this thread, and the threads it starts (DuckDB's)

@@ -26,11 +26,12 @@ incident_filter = choice_for_key(filter_key, filters)
 
 with ui.guard("Try another period or crime type; if this keeps happening, please tell the site's maintainers."):
     store_version = ui.current_store(area).version()
+    # The one change rule: the months loaded in both this period and the previous one.
+    matched = matched_months(period, loaded)
+    hotspot_ui.start_top_streets(area, store_version, period, incident_filter, matched)
     result, repeats = hotspot_ui.hotspot_result(
         str(area.area_file), store_version, period.first, period.last, incident_filter.kind, incident_filter.crime_type
     )
-    # The one change rule: the months loaded in both this period and the previous one.
-    matched = matched_months(period, loaded)
     shapes = maps.ward_shapes(area.current_wards)
     trend_months, trend_note, trend = hotspot_ui.emerging_trend(
         area, store_version, loaded, period, incident_filter, result

@@ -15,7 +15,8 @@ The writing is done by one thread per process after :meth:`StatCache.get` has re
 visitor waits for the computation only (the writes took 25-40 ms of a Hotspots choice's first time);
 until an entry is on disk, reads in this process are answered from its tables held in memory, and
 :func:`wait_for_writes` waits for every write asked for (the warm-up's, before it says what it kept).
-A process killed meanwhile loses only entries not yet written, which are computed again.
+A process killed meanwhile loses only entries not yet written, which are computed again. A thread asking for
+an entry that another thread of the process is computing waits for that value instead of computing it too.
 Folders of other store versions are removed when the first entry of a new version is written. When
 the folder cannot be written (a read-only store), values are computed and returned as before.
 """
@@ -64,6 +65,8 @@ _WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statcache-writer
 _PENDING: dict[Path, tuple[dict, dict[str, pa.Table]]] = {}
 _PENDING_LOCK = threading.Lock()
 _WRITES: set[Future] = set()
+#: The entries being computed in this process, each with what is set when its computation ends.
+_COMPUTING: dict[Path, threading.Event] = {}
 
 
 def wait_for_writes(timeout: float | None = None) -> bool:
@@ -143,15 +146,44 @@ class StatCache:
         modules : sequence of modules
             The modules whose code computes the value.
         """
-        if not _NAME.match(name):
-            raise ValueError(f"cache entry name {name!r} should be lower-case letters, digits and _")
-        entry = self.folder / f"{name}-{entry_digest(name, key, modules)}"
+        entry = self._entry(name, key, modules)
         found = self._read(entry, kind)
         if found is not None:
             return found
-        value = compute()
-        self._write_later(entry, value, kind)
-        return value
+        with _PENDING_LOCK:
+            running = _COMPUTING.get(entry)
+            if running is None:
+                _COMPUTING[entry] = mine = threading.Event()
+        if running is not None:  # another thread is computing it: wait for its value rather than compute it twice
+            running.wait()
+            found = self._read(entry, kind)
+            if found is not None:
+                return found
+            value = compute()  # it failed there, or could not be kept
+            self._write_later(entry, value, kind)
+            return value
+        try:
+            value = compute()
+            self._write_later(entry, value, kind)
+            return value
+        finally:
+            with _PENDING_LOCK:
+                del _COMPUTING[entry]
+            mine.set()
+
+    def has(self, name: str, key: Mapping, modules: Sequence[ModuleType] = ()) -> bool:
+        """Whether the value under ``name`` and ``key`` is stored, being written or being computed in this
+        process (a stored entry may still turn out unreadable, and is then computed by :meth:`get`)."""
+        entry = self._entry(name, key, modules)
+        with _PENDING_LOCK:
+            if entry in _PENDING or entry in _COMPUTING:
+                return True
+        return (entry / _VALUE_FILE).is_file()
+
+    def _entry(self, name: str, key: Mapping, modules: Sequence[ModuleType]) -> Path:
+        if not _NAME.match(name):
+            raise ValueError(f"cache entry name {name!r} should be lower-case letters, digits and _")
+        return self.folder / f"{name}-{entry_digest(name, key, modules)}"
 
     # ---- reading ----
 

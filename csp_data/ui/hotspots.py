@@ -3,29 +3,30 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from html import escape
 
 import pandas as pd
 import streamlit as st
 
-from csp_data import change, words
-from csp_data.charts import colours
+from csp_data import change
 from csp_data.config import Area
-from csp_data.figures import emerging, gistar, hotspots, streets
+from csp_data.figures import emerging, hotspots
 from csp_data.figures.gistar import CELL_SIZE_M, PERMUTATIONS
-from csp_data.maps import MAP_HEIGHT, DeckJson, deck_json, ward_shapes
-from csp_data.maps import deck as maps_deck
+from csp_data.maps import MAP_HEIGHT, DeckJson
 from csp_data.maps import hotspots as hotspot_maps
-from csp_data.maps import wards as maps_wards
-from csp_data.periods import Period, available_periods, describe_months
-from csp_data.series import Counted, MatchedMonths, RunQuery, counted_choices, matched_months
-from csp_data.store import queries as store_queries
-from csp_data.store.geography import ward_boundaries
-from csp_data.store.queries import Database, load_queries
-from csp_data.store.statcache import StatCache, code_fingerprint, store_statcache, wait_for_writes
-from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_area, current_store, run_query
+from csp_data.periods import Period, describe_months
+from csp_data.series import Counted, MatchedMonths
+from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_area, database, run_query
+from csp_data.ui.hotspots_kept import (
+    start_area_streets,
+    stored_area_streets,
+    stored_deck,
+    stored_emerging,
+    stored_hotspots,
+    streets_of,
+    trend_months_of,
+)
 from csp_data.ui.tables import show_table
 from csp_data.words import slug as slug_of
 
@@ -66,244 +67,6 @@ STREETS_NOTE = (
 # -- caches -------------------------------------------------------------------------------------
 
 
-def _statistics(area: Area, store_version: str) -> StatCache:
-    """The statistics kept with the store version, so that clearing Streamlit's caches costs only queries."""
-    return store_statcache(current_store(area).root, store_version)
-
-
-def _area_key(area: Area) -> dict:
-    """What the statistics depend on besides the store and their own code: the area file, its current wards'
-    boundaries, and how the incidents are read (the query, and the macros it uses, such as place_name)."""
-    files = (area.area_file, area.current_wards.boundary_file)
-    return {
-        "area": [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files],
-        "sql": load_queries()["hotspot_points"].sql,
-        "reader": code_fingerprint((store_queries,)),
-    }
-
-
-def _choice_key(area: Area, first: date, last: date, kind: str, crime_type: str | None) -> dict:
-    """What a period's and type's statistics and map depend on besides the store."""
-    return {**_area_key(area), "first": first, "last": last, "kind": kind, "crime_type": crime_type}
-
-
-def stored_emerging(
-    area: Area,
-    store_version: str,
-    query: RunQuery,
-    months: tuple,
-    kind: str,
-    crime_type: str | None,
-    hot_cell_ids: tuple,
-) -> emerging.EmergingResult:
-    """The rising squares over ``months``, read from the statistics kept with the store version, or
-    computed (with ``query``, the app's cached one or a :class:`Database`'s) and kept there, with the
-    squares among ``hot_cell_ids`` marked. The test is kept without the marks, so every period ending in
-    the same month (a custom period ending in the latest month, say) reads the one the warm-up kept."""
-    key = {**_area_key(area), "months": months, "kind": kind, "crime_type": crime_type}
-
-    def compute() -> emerging.EmergingResult:
-        points = query("hotspot_points", first=months[0], last=months[-1], kind=kind, crime_type=crime_type)
-        return emerging.emerging_hotspots(points, months)
-
-    kept = _statistics(area, store_version).get(
-        "emerging", key, compute, emerging.EmergingResult, modules=(emerging, gistar, hotspots)
-    )
-    return emerging.with_currently_hot(kept, hot_cell_ids)
-
-
-def stored_hotspots(
-    area: Area, store_version: str, query: RunQuery, first: date, last: date, kind: str, crime_type: str | None
-) -> tuple[hotspots.HotspotResult, pd.DataFrame]:
-    """The Gi* result and the repeat locations of one period and type, read from the statistics kept with
-    the store version, or computed from the incidents (a query, made only then) and kept there."""
-    points: list[pd.DataFrame] = []
-
-    def incidents() -> pd.DataFrame:
-        if not points:
-            points.append(query("hotspot_points", first=first, last=last, kind=kind, crime_type=crime_type))
-        return points[0]
-
-    statistics = _statistics(area, store_version)
-    key = _choice_key(area, first, last, kind, crime_type)
-    result = statistics.get(
-        "hotspots",
-        key,
-        lambda: hotspots.compute_hotspots(
-            incidents(), hotspots.area_outline(ward_boundaries(area.current_wards).geometry)
-        ),
-        hotspots.HotspotResult,
-        modules=(hotspots, gistar),
-    )
-    repeats = statistics.get(
-        "repeat_locations",
-        key,
-        lambda: hotspots.repeat_locations(incidents(), limit=None),
-        pd.DataFrame,
-        modules=(hotspots,),
-    )
-    return result, repeats
-
-
-def _streets(
-    query: RunQuery,
-    area: Area,
-    first: date,
-    last: date,
-    kind: str,
-    crime_type: str | None,
-    ward_code: str | None,
-    matched: MatchedMonths,
-) -> pd.DataFrame:
-    """:func:`csp_data.figures.streets.top_streets` of the area's current wards, as the page shows it."""
-    return streets.top_streets(
-        query,
-        first=first,
-        last=last,
-        kind=kind,
-        crime_type=crime_type,
-        vintage=area.current_wards.vintage,
-        ward_code=ward_code,
-        matched=matched,
-    ).drop(columns="ward_code")
-
-
-def stored_area_streets(
-    area: Area,
-    store_version: str,
-    query: RunQuery,
-    first: date,
-    last: date,
-    kind: str,
-    crime_type: str | None,
-    matched: MatchedMonths,
-) -> pd.DataFrame:
-    """The area's top streets (the table as it opens, every ward) of one period and type, kept with the
-    statistics so that changing the crime type needs no query once the warm-up has stored them."""
-    key = {
-        **_choice_key(area, first, last, kind, crime_type),
-        "vintage": area.current_wards.vintage,
-        "basis": matched.basis,
-        "compared": matched.current_months,
-        "previous": matched.previous_months,
-        "sql": load_queries()["top_streets"].sql,
-    }
-    return _statistics(area, store_version).get(
-        "top_streets",
-        key,
-        lambda: _streets(query, area, first, last, kind, crime_type, None, matched),
-        pd.DataFrame,
-        modules=(streets, change),
-    )
-
-
-def stored_deck(
-    area: Area,
-    store_version: str,
-    choice: tuple,
-    result: hotspots.HotspotResult,
-    repeats: pd.DataFrame,
-    trend: emerging.EmergingResult | None,
-) -> DeckJson:
-    """The map of ``result``, ``repeats`` and ``trend`` written as JSON (about 45 ms for all crime), kept
-    with the statistics; ``choice`` is (first, last, kind, crime_type, trend_months), what they are of."""
-    first, last, kind, crime_type, trend_months = choice
-    return _statistics(area, store_version).get(
-        "hotspot_map",
-        {**_choice_key(area, first, last, kind, crime_type), "trend_months": trend_months},
-        lambda: deck_json(hotspot_maps.hotspot_deck(result, repeats, trend, ward_shapes(area.current_wards))),
-        DeckJson,
-        modules=(hotspot_maps, maps_deck, maps_wards, colours, words, hotspots, gistar, emerging),
-    )
-
-
-def trend_months_of(loaded: list[date], period: Period) -> tuple[date, ...]:
-    """The months the rising-squares test uses for ``period``: every loaded month up to its end. One rule
-    for the page and the warm-up, so that the statistics the warm-up keeps are the ones the page asks for."""
-    return tuple(sorted(m for m in loaded if m <= period.last))
-
-
-def kept_periods(loaded: list[date]) -> list[Period]:
-    """The periods whose Hotspots statistics are kept when a replica starts: the default (the latest 12
-    months) first, then every financial and calendar year the sidebar offers, the latest ending first
-    (a year that is the same months as one before it, such as a calendar year equal to the latest 12
-    months, only once)."""
-    offered = available_periods(loaded)
-    years = sorted([*offered["financial"], *offered["calendar"]], key=lambda p: (p.last, p.first), reverse=True)
-    periods: dict[tuple[date, date], Period] = {}
-    for period in [*offered["latest12"], *years]:
-        periods.setdefault((period.first, period.last), period)
-    return list(periods.values())
-
-
-def store_every_choice(area: Area, seconds: float = 60.0, periods: str = "default") -> tuple[int, int]:
-    """Compute and keep the statistics, map and area-wide top streets of every choice of the page's "Crime
-    type or ASB" box, for the default period (``periods="default"``: the latest 12 months) or for every
-    other period of :func:`kept_periods` (``"others"``), period by period in that order and each in the
-    box's order, stopping after ``seconds`` (a national-sized store takes seconds a choice). Run when a
-    replica starts (``deploy/warm.py``), so that a visitor changing the crime type finds them stored
-    (about 0.13 s on the server instead of 0.5-1 s); values already kept are only read. Returns (choices
-    done, choices in the boxes of those periods)."""
-    if periods not in ("default", "others"):
-        raise ValueError(f"periods should be 'default' or 'others', not {periods!r}")
-    started = time.monotonic()
-    store = current_store(area)
-    database = Database(area, store)
-    try:
-        version = database.snapshot.version  # the version the queries read, whatever loads land meanwhile
-        loaded = database.loaded_months()
-        if not loaded:
-            return 0, 0
-        chosen = kept_periods(loaded)
-        chosen = chosen[:1] if periods == "default" else chosen[1:]
-        boxes = [
-            (
-                period,
-                counted_choices(
-                    database.query("crime_type_counts", first=period.first, last=period.last)["crime_type"]
-                ),
-            )
-            for period in chosen
-        ]
-        total, done = sum(len(choices) for _, choices in boxes), 0
-        for period, choices in boxes:
-            trend_months = trend_months_of(loaded, period)
-            matched = matched_months(period, loaded)
-            for choice in choices:
-                if time.monotonic() - started > seconds:
-                    return done, total
-                _store_choice(area, version, database, period, choice, trend_months, matched)
-                done += 1
-        return done, total
-    finally:
-        database.close()
-        wait_for_writes()  # kept means on disk, for the other replicas and processes to read
-
-
-def _store_choice(
-    area: Area,
-    version: str,
-    database: Database,
-    period: Period,
-    choice: Counted,
-    trend_months: tuple,
-    matched: MatchedMonths,
-) -> None:
-    """Keep one choice's statistics, map and area-wide top streets (read when kept already)."""
-    result, repeats = stored_hotspots(
-        area, version, database.query, period.first, period.last, choice.kind, choice.crime_type
-    )
-    trend = None
-    if not emerging.emerging_note(trend_months):
-        hot = tuple(result.hot_cells["cell_id"])
-        trend = stored_emerging(area, version, database.query, trend_months, choice.kind, choice.crime_type, hot)
-    key = (period.first, period.last, choice.kind, choice.crime_type, trend_months)
-    stored_deck(area, version, key, result, repeats, trend)
-    stored_area_streets(
-        area, version, database.query, period.first, period.last, choice.kind, choice.crime_type, matched
-    )
-
-
 @st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner="Looking for rising squares…")
 def emerging_result(
     area_file: str, store_version: str, months: tuple, kind: str, crime_type: str | None, hot_cell_ids: tuple
@@ -334,7 +97,25 @@ def top_streets(
     area = current_area()
     if ward_code is None:
         return stored_area_streets(area, store_version, run_query, first, last, kind, crime_type, matched)
-    return _streets(run_query, area, first, last, kind, crime_type, ward_code, matched)
+    return streets_of(run_query, area, first, last, kind, crime_type, ward_code, matched)
+
+
+def start_top_streets(
+    area: Area, store_version: str, period: Period, incident_filter: Counted, matched: MatchedMonths
+) -> None:
+    """Have the area's top streets computed beside the hotspots (:func:`start_area_streets`) when the table
+    is to show the whole area and they are not kept yet."""
+    if st.session_state.get("hotspots_ward") is None:
+        start_area_streets(
+            area,
+            store_version,
+            database(area).query,
+            period.first,
+            period.last,
+            incident_filter.kind,
+            incident_filter.crime_type,
+            matched,
+        )
 
 
 def emerging_trend(

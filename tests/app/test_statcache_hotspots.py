@@ -125,7 +125,7 @@ def test_every_crime_type_kept_at_start_is_read_not_computed(counted, monkeypatc
     from csp_data.config import load_area
     from csp_data.figures import streets
     from csp_data.maps import hotspots as hotspot_maps
-    from csp_data.ui.hotspots import store_every_choice
+    from csp_data.ui.hotspots_kept import store_every_choice
 
     store, calls = counted
     real_deck, decks = hotspot_maps.hotspot_deck, []
@@ -167,7 +167,7 @@ def test_kept_periods_default_first_then_every_year_latest_ending_first_each_onc
     from datetime import date
 
     from csp_data.periods import month_range
-    from csp_data.ui.hotspots import kept_periods
+    from csp_data.ui.hotspots_kept import kept_periods
 
     loaded = [
         *month_range(date(2022, 1, 1), date(2022, 11, 1)),
@@ -199,7 +199,7 @@ def test_every_other_year_kept_at_start_is_read_not_computed(counted, monkeypatc
     short) are computed once at a lower priority and kept; a councillor who chooses that year and then
     every crime type in turn makes nothing be computed, while the default period is left to the first part."""
     from csp_data.config import load_area
-    from csp_data.ui import hotspots as hotspot_ui
+    from csp_data.ui import hotspots_kept as hotspot_ui
 
     store, calls = counted
     real = hotspot_ui.kept_periods
@@ -265,3 +265,47 @@ def test_a_period_ending_in_the_same_month_reads_the_kept_rising_squares_with_it
     at.sidebar.selectbox(key="period_custom_last").set_value(date(2025, 9, 1)).run()
     assert not at.exception and not at.error
     assert calls["emerging_hotspots"] == 2
+
+
+def test_the_area_top_streets_are_queried_once_beside_the_hotspots_and_are_what_the_page_shows(counted, monkeypatch):
+    """A choice not kept yet: the area's top streets are computed in their own thread while the page computes
+    the hotspots, once; the page shows them (the same rows as computed directly), and a rerun starts nothing."""
+    import threading
+
+    from csp_data.config import load_area
+    from csp_data.figures import streets
+    from csp_data.periods import available_periods
+    from csp_data.series import matched_months
+    from csp_data.store import Store
+    from csp_data.store.queries import Database
+    from csp_data.ui import hotspots_kept
+
+    store, _ = counted
+    real_streets, threads = streets.top_streets, []
+
+    def counting(*args, **kwargs):
+        threads.append((threading.current_thread().name, kwargs["ward_code"]))
+        return real_streets(*args, **kwargs)
+
+    monkeypatch.setattr(streets, "top_streets", counting)
+    real_start, started = hotspots_kept.start_area_streets, []
+    monkeypatch.setattr("csp_data.ui.hotspots.start_area_streets", lambda *a, **k: started.append(real_start(*a, **k)))
+    at = open_hotspots()
+    assert started == [True]
+    assert len(threads) == 1 and threads[0][0].startswith("hotspots-streets") and threads[0][1] is None
+    shown = top_streets_shown(at)
+    at.run()
+    assert started == [True, False] and len(threads) == 1  # kept: nothing started or queried again
+
+    area = load_area(None)
+    database = Database(area, Store(store))
+    try:
+        loaded = database.loaded_months()
+        (period,) = available_periods(loaded)["latest12"]
+        direct = hotspots_kept.streets_of(
+            database.query, area, period.first, period.last, "crime", None, None, matched_months(period, loaded)
+        )
+    finally:
+        database.close()
+    assert shown["incidents"].tolist() == direct["incidents"].tolist()
+    assert shown["location"].tolist() == direct["location"].tolist()

@@ -239,3 +239,56 @@ def test_a_process_that_exits_normally_writes_what_it_computed(tmp_path):
     subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, check=True, timeout=120)
     entries = sorted((tmp_path / "statcache" / "v000001-00000000").iterdir())
     assert len(entries) == 3 and all((e / "value.json").is_file() for e in entries)
+
+
+def test_threads_asking_for_an_entry_being_computed_wait_for_it_and_a_failure_is_computed_again(tmp_path):
+    import threading
+
+    cache = store_statcache(tmp_path, "v000001-00000000")
+    started, release = threading.Event(), threading.Event()
+
+    def slow():
+        started.set()
+        assert release.wait(timeout=30)
+        return frame(7)
+
+    compute, results = Counter(slow), []
+    first = threading.Thread(target=lambda: results.append(cache.get("hotspots", {"k": 1}, compute, pd.DataFrame)))
+    first.start()
+    assert started.wait(timeout=30)
+    assert cache.has("hotspots", {"k": 1}) and not cache.has("hotspots", {"k": 2})
+    second = threading.Thread(target=lambda: results.append(cache.get("hotspots", {"k": 1}, compute, pd.DataFrame)))
+    second.start()
+    second.join(timeout=0.3)
+    assert second.is_alive()  # waiting for the first, not computing
+    release.set()
+    first.join(timeout=30), second.join(timeout=30)
+    assert compute.calls == 1 and len(results) == 2
+    for value in results:
+        pd.testing.assert_frame_equal(value, frame(7))
+
+    def failing():
+        started.set()
+        assert release.wait(timeout=30)
+        raise RuntimeError("no")
+
+    started.clear(), release.clear()
+    errors = []
+
+    def first_try():
+        try:
+            cache.get("hotspots", {"k": 3}, failing, pd.DataFrame)
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    first = threading.Thread(target=first_try)
+    first.start()
+    assert started.wait(timeout=30)
+    fallback = Counter(lambda: frame(8))
+    second = threading.Thread(target=lambda: results.append(cache.get("hotspots", {"k": 3}, fallback, pd.DataFrame)))
+    second.start()
+    release.set()
+    first.join(timeout=30), second.join(timeout=30)
+    assert len(errors) == 1 and fallback.calls == 1
+    pd.testing.assert_frame_equal(results[-1], frame(8))
+    assert statcache.wait_for_writes(timeout=30) and cache.has("hotspots", {"k": 3})
