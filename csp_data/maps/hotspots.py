@@ -86,12 +86,12 @@ def snap_point_features(repeats: pd.DataFrame) -> list[dict]:
                 "detail": f"{plural(int(n), 'incident')} in {plural(int(m), 'month')}",
             },
         }
-        for loc, lon, lat, n, m in zip(
-            repeats["location"],
-            repeats["longitude"],
-            repeats["latitude"],
-            repeats["incidents"],
-            repeats["months_present"],
+        for loc, lon, lat, n, m in zip(  # Python values: far quicker to walk than a Series
+            repeats["location"].tolist(),
+            repeats["longitude"].tolist(),
+            repeats["latitude"].tolist(),
+            repeats["incidents"].tolist(),
+            repeats["months_present"].tolist(),
         )
     ]
 

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from csp_data.errors import InputFileError
+from csp_data.store.districts import lsoa_district_names
 from csp_data.store.forces import ForceNameError, force_key, normalise_force_name
 from csp_data.store.sources import StreetFile, _ZipReadError
 
@@ -243,8 +244,9 @@ class _FileChecker:
     def __init__(self, street_file: StreetFile, lsoa_districts: tuple[str, ...], width: int):
         self.file = street_file
         self.label = street_file.label
-        self.districts = pa.array(list(lsoa_districts), pa.string())
-        self.district_names = list(lsoa_districts)
+        self.district_of_name = lsoa_district_names(lsoa_districts)  # lower-cased LSOA district: listed district
+        self.districts = pa.array(list(self.district_of_name), pa.string())
+        self.listed = len(set(self.district_of_name.values()))
         self.width = width
         self.month = street_file.month_hint
         self.month_source = "the file is named for" if street_file.month_hint else "the file's first row is for"
@@ -340,15 +342,18 @@ class _FileChecker:
         )
         names_column = table.column("LSOA name")
         prefix = np.zeros(n, dtype=bool)
-        for district in self.district_names:
-            prefix |= _np(pc.starts_with(names_column, district + " "))
+        for district in self.district_of_name:
+            prefix |= _np(pc.starts_with(names_column, district + " ", ignore_case=True))
         candidates = pa.array(np.flatnonzero(prefix & ~no_location))
-        district_of = pc.replace_substring_regex(
-            pc.utf8_trim_whitespace(names_column.take(candidates)), pattern=_LSOA_SUFFIX, replacement=""
+        district_of = pc.utf8_lower(
+            pc.replace_substring_regex(
+                pc.utf8_trim_whitespace(names_column.take(candidates)), pattern=_LSOA_SUFFIX, replacement=""
+            )
         )
         exact = _np(pc.is_in(district_of, value_set=self.districts))
-        if len(self.districts_found) < len(self.district_names) and exact.any():
-            self.districts_found.update(pc.unique(district_of.filter(pa.array(exact))).to_pylist())
+        if len(self.districts_found) < self.listed and exact.any():
+            found = pc.unique(district_of.filter(pa.array(exact))).to_pylist()
+            self.districts_found.update(self.district_of_name[name] for name in found)
         blank_type = _np(pc.equal(pc.utf8_trim_whitespace(table.column("Crime type").take(candidates)), ""))
         candidates = candidates.to_numpy()
         in_area = np.zeros(n, dtype=bool)

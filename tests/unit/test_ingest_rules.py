@@ -387,21 +387,23 @@ def _two_district_area(tmp_path, districts: str, every_force: bool = False):
 
 
 def test_a_district_of_the_area_with_no_row_in_the_load_gets_a_note(tmp_path, medway_points):
-    """A combined partnership with one district misspelt ("swale " for Swale) kept only the other's rows and said
+    """A combined partnership with one district misspelt ("Swael" for Swale) kept only the other's rows and said
     nothing: the load goes ahead (a district listed for older months' names is missing by right) with a note
-    naming it."""
+    naming it. Case and spaces around the name are forgiven ("swale ")."""
     medway_row = street_row("2025-03", "Robbery", *medway_points["Luton"])
     swale_row = street_row("2025-03", "Robbery", 0.75, 51.33, "Swale 002B")
     path = tmp_path / "2025-03-kent-street.csv"
     path.write_bytes(csv_bytes([medway_row, swale_row, swale_row]))
-    misspelt = _two_district_area(tmp_path, 'lsoa_districts = ["Medway", "swale "]')
+    misspelt = _two_district_area(tmp_path, 'lsoa_districts = ["Medway", "Swael"]')
     notes: list[str] = []
     assert [r.rows_kept for r in ingest([path], misspelt, Store(tmp_path / "store"), notes=notes)] == [1]
     assert notes == [
-        "Note: no row of this load lies in 'swale ' of the area file's [match] lsoa_districts, while 'Medway' has "
+        "Note: no row of this load lies in 'Swael' of the area file's [match] lsoa_districts, while 'Medway' has "
         'rows. Check its spelling against the files\' LSOA names ("<district> 001A", as the police.uk files spell '
         'it: "The Vale of Glamorgan 001A", say), unless it is listed for older months\' names.'
     ]
+    forgiven = _two_district_area(tmp_path, 'lsoa_districts = ["MEDWAY", " swale "]')
+    assert [r.rows_kept for r in ingest([path], forgiven, Store(tmp_path / "store1"))] == [3]
     both = _two_district_area(tmp_path, 'lsoa_districts = ["Medway", "Swale"]')
     notes.clear()
     assert [r.rows_kept for r in ingest([path], both, Store(tmp_path / "store2"), notes=notes)] == [3]
@@ -899,3 +901,52 @@ def test_the_command_line_names_a_month_loaded_again_from_a_much_shorter_file(
     path.write_bytes(csv_bytes([row] * 19))  # a few rows more: no note
     assert main(["ingest", *area, str(path)]) == 0
     assert "Note:" not in capsys.readouterr().out
+
+
+def test_a_district_listed_by_its_name_today_finds_the_rows_of_the_districts_it_was_formed_from(tmp_path):
+    """police.uk's 2011 LSOA names (files before 2023) keep the districts of 2011: Kent's 2022 files name
+    Folkestone and Hythe's LSOAs "Shepway 001A", Suffolk's name West Suffolk's "Forest Heath" and "St
+    Edmundsbury". Listed by today's name, such a district lost those months' rows (59% of Western Suffolk's
+    January 2022) with only a note to check its spelling."""
+    rows = [
+        street_row("2022-01", "Robbery", 1.17, 51.08, "Shepway 001A"),
+        street_row("2022-01", "Robbery", 1.17, 51.08, "Shepway 014C"),
+        street_row("2022-01", "Robbery", 1.17, 51.08, "Folkestone and Hythe 002B"),
+        street_row("2022-01", "Robbery", 1.3, 51.13, "Dover 001A"),
+        street_row("2022-01", "Robbery", 1.17, 51.08, "Shepwayside 001A"),  # not a district's name
+    ]
+    path = tmp_path / "2022-01-kent-street.csv"
+    path.write_bytes(csv_bytes(rows))
+    area = _two_district_area(tmp_path, 'lsoa_districts = ["Folkestone and Hythe"]')
+    notes: list[str] = []
+    (report,) = ingest([path], area, Store(tmp_path / "store"), notes=notes)
+    assert report.rows_kept == 3
+    assert not [n for n in notes if "lsoa_districts" in n]
+    both = _two_district_area(tmp_path, 'lsoa_districts = ["Folkestone and Hythe", "Dover"]')
+    assert [r.rows_kept for r in ingest([path], both, Store(tmp_path / "store2"))] == [4]
+
+
+def test_former_district_names_map_to_the_district_listed():
+    from csp_data.store.districts import FORMER_NAMES, lsoa_district_names
+
+    assert lsoa_district_names(("West Suffolk", "Babergh")) == {
+        "forest heath": "West Suffolk",
+        "st edmundsbury": "West Suffolk",
+        "west suffolk": "West Suffolk",
+        "babergh": "Babergh",
+    }
+    # Somerset took over Somerset West and Taunton, itself formed from Taunton Deane and West Somerset.
+    assert set(lsoa_district_names(("somerset",))) == {
+        "somerset",
+        "mendip",
+        "sedgemoor",
+        "south somerset",
+        "somerset west and taunton",
+        "taunton deane",
+        "west somerset",
+    }
+    # A former district listed too keeps its own name.
+    assert lsoa_district_names(("West Suffolk", "Forest Heath"))["forest heath"] == "Forest Heath"
+    # None is its own former name.
+    for current, names in FORMER_NAMES.items():
+        assert current not in names
