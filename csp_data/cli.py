@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import os
 import re
 import shlex
@@ -91,7 +92,7 @@ def _version_or_none(store: Store) -> str | None:
 def cmd_status(args: argparse.Namespace) -> int:
     from csp_data.periods import describe_gaps
     from csp_data.store.forces import territorial_force_missing
-    from csp_data.store.geography import ward_boundaries
+    from csp_data.store.geography import ward_boundaries, ward_population
     from csp_data.store.health import REBUILT_SOURCE, check_store, health_json
     from csp_data.store.ingest import stored_ward_sets_changed
     from csp_data.store.layout import REPAIR_HINT
@@ -108,11 +109,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     health = check_store(store)
     if ward_sets := stored_ward_sets_changed(store, area):  # months placed in wards the area file no longer names
         health.problems.append(ward_sets)
-    for vintage in area.wards:  # a boundary file the pages cannot read (a wrong code_field, say) is a problem now
+    # A boundary or population file the pages cannot read (a wrong code_field, a ward left out) is a problem now.
+    for check in [
+        *(functools.partial(ward_boundaries, v) for v in area.wards),
+        functools.partial(ward_population, area),
+    ]:
         try:
-            ward_boundaries(vintage)
+            check()
         except InputFileError as error:
-            health.problems.append(str(error))
+            if str(error) not in health.problems:  # the population's wards unreadable: said once
+                health.problems.append(str(error))
     if missing := territorial_force_missing(area.territorial_forces, area.territorial_force_keys, health.ledger):
         health.problems.append(missing)
     if args.json:

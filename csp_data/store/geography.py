@@ -212,7 +212,7 @@ def ward_population(area: Area) -> pd.DataFrame:
     if population is None:
         return pd.DataFrame({"ward_code": pd.Series(dtype=str), "population": pd.Series(dtype="int64")})
     try:
-        frame = pd.read_csv(population.file, dtype=str)
+        frame = pd.read_csv(population.file, dtype=str, keep_default_na=False)  # "n/a" is named as written
     except Exception as exc:
         raise InputFileError(population.file, f"cannot read population file ({exc})") from None
     for setting, field in (("code_field", population.code_field), ("value_field", population.value_field)):
@@ -222,11 +222,31 @@ def ward_population(area: Area) -> pd.DataFrame:
                 f"population file has no column {field!r}, which the area file's [population] {setting} names "
                 f"(columns: {', '.join(map(str, frame.columns))})",
             )
+    codes = frame[population.code_field].str.strip()
+    vintage = area.ward_vintage(population.vintage)
+    wards = ward_boundaries(vintage).set_index("ward_code")["ward_name"]
+    ours = codes.isin(set(wards.index))  # a national file holds every ward; the area's are the ones counted
+    if not ours.any():
+        raise InputFileError(
+            population.file,
+            f"no value of its column {population.code_field!r} is a ward code in {vintage.boundary_file.name} "
+            f"(such as {wards.index[0]!r}); check the area file's [population] code_field and vintage",
+        )
+    if missing := [code for code in wards.index if code not in set(codes[ours])]:
+        named = ", ".join(f"{wards[c]} ({c})" for c in missing[:3]) + (" and others" if len(missing) > 3 else "")
+        raise InputFileError(
+            population.file,
+            f"no population for {len(missing)} of the {len(wards)} wards in {vintage.boundary_file.name}: {named}. "
+            "Rates need every ward's, or the area's total would be short",
+        )
+    if (repeated := codes[ours][codes[ours].duplicated()]).any():
+        line = int(np.flatnonzero((codes == repeated.iloc[0]).to_numpy())[1]) + 2
+        raise InputFileError(population.file, f"ward {repeated.iloc[0]} is given a population twice", line)
     values = pd.to_numeric(frame[population.value_field].str.replace(",", "", regex=False), errors="coerce")
-    bad = values.isna() | (values < 0) | (values != values.round())
+    bad = ours & (values.isna() | (values < 0) | (values != values.round()))
     if bad.any():
         line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
         raise InputFileError(
             population.file, f"population {frame[population.value_field].iloc[line - 2]!r} is not a whole number", line
         )
-    return pd.DataFrame({"ward_code": frame[population.code_field].str.strip(), "population": values.astype("int64")})
+    return pd.DataFrame({"ward_code": codes[ours], "population": values[ours].astype("int64")}).reset_index(drop=True)

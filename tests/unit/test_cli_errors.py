@@ -147,6 +147,24 @@ def test_status_names_a_boundary_file_the_pages_cannot_read(capsys, tmp_path):
     out = capsys.readouterr().out
     assert code == 1
     assert "boundary file has no field 'WD99CD', which the area file's [[wards]] code_field names" in out
+    assert out.count("WD99CD") == 1  # the population's wards are those: said once
+
+
+def test_status_names_a_population_file_that_leaves_out_a_ward(capsys, tmp_path):
+    """A population file of 23 of the 24 wards passed status (exit 0) and made the area's rate too high."""
+    text = (ROOT / "data" / "medway" / "area.toml").read_text()
+    population = ROOT / "data" / "medway" / "population" / "ward2023_population_mid2022.csv"
+    short = tmp_path / "population.csv"
+    short.write_text("\n".join(population.read_text().splitlines()[:-1]) + "\n")
+    text = text.replace('file = "boundaries/', f'file = "{ROOT}/data/medway/boundaries/')
+    text = text.replace('file = "population/ward2023_population_mid2022.csv"', f'file = "{short}"')
+    (tmp_path / "store").mkdir()
+    text = text.replace('path = "store"', f'path = "{tmp_path / "store"}"')
+    (tmp_path / "area.toml").write_text(text)
+    code = cli.main(["status", "--area", str(tmp_path / "area.toml")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "no population for 1 of the 24 wards in wards_2023.geojson: Wayfield & Weeds Wood (E05014472)." in out
 
 
 def _medway_with_boundaries(tmp_path, boundaries) -> str:

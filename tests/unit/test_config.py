@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from csp_data.config import load_area
-from csp_data.errors import AreaFileError
+from csp_data.errors import AreaFileError, InputFileError
 from helpers import MEDWAY_AREA_FILE
 
 MEDWAY = MEDWAY_AREA_FILE.read_text()
@@ -179,3 +179,55 @@ def test_a_field_the_data_file_lacks_names_the_area_files_setting(tmp_path, edit
             ward_population(area)
     finally:
         path.unlink(missing_ok=True)
+
+
+def _area_with_population(tmp_path, rows: list[str]):
+    """Medway's area file (paths made absolute) with its population file replaced by ``rows`` under its header."""
+    from helpers import medway_area_text
+
+    source = MEDWAY_AREA_FILE.parent / "population" / "ward2023_population_mid2022.csv"
+    header, *medway = source.read_text().splitlines()
+    csv = tmp_path / "population.csv"
+    csv.write_text("\n".join([header, *rows(medway)]) + "\n")
+    text = medway_area_text().replace(source.as_posix(), csv.as_posix())
+    assert csv.as_posix() in text
+    path = tmp_path / "area.toml"
+    path.write_text(text)
+    return load_area(path)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        # Six of the 24 wards: the area's total (and every rate) was a quarter of the truth, with no word.
+        (
+            lambda m: m[:6],
+            "no population for 18 of the 24 wards in wards_2023.geojson: Gillingham South (E05014455), "
+            "Hempstead & Wigmore (E05014456), Hoo St Werburgh & High Halstow (E05014457) and others. Rates need "
+            "every ward's",
+        ),
+        # Codes of another kind (a wrong code_field's values, or another area's): none is a ward.
+        (
+            lambda m: [r.replace("E05014", "E05099") for r in m],
+            "no value of its column 'Ward 2023 Code' is a ward code in wards_2023.geojson (such as "
+            "'E05014449'); check the area file's [population] code_field and vintage",
+        ),
+        (lambda m: [*m, m[3]], "ward E05014452 is given a population twice"),
+        (lambda m: [m[0].replace("4664", "n/a"), *m[1:]], "population 'n/a' is not a whole number"),
+    ],
+)
+def test_a_population_file_must_give_every_ward_once(tmp_path, rows, message):
+    from csp_data.store.geography import ward_population
+
+    area = _area_with_population(tmp_path, rows)
+    with pytest.raises(InputFileError, match=re.escape(message)):
+        ward_population(area)
+
+
+def test_a_national_population_file_counts_the_areas_wards_only(tmp_path):
+    """A file of every ward in England (others' rows beside the area's) gives the area's 282,702, not the sum."""
+    from csp_data.store.geography import ward_population
+
+    area = _area_with_population(tmp_path, lambda m: ["E06000001,Elsewhere,E05000001,Other ward,99999", *m])
+    population = ward_population(area)
+    assert len(population) == 24 and int(population["population"].sum()) == 282_702
