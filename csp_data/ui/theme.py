@@ -118,6 +118,12 @@ STYLESHEET = f"""
 .stApp [data-testid="stSidebar"][data-collapsed="true"] * {{
   visibility: hidden !important;
 }}
+/* An open sidebar's Collapse button is always shown (Streamlit shows it only while the pointer is over the
+   sidebar, and a hidden button is out of the Tab order): at 576-767px (200% zoom) the open sidebar hides the
+   page and the keyboard had no way back to it. */
+.stApp [data-testid="stSidebar"][data-collapsed="false"] [data-testid="stSidebarCollapseButton"] {{
+  visibility: visible !important;
+}}
 /* Below 768px the open sidebar lies over the page: the page behind it is out of the Tab order while it
    is open (else the keyboard's focus goes to links the sidebar hides), and comes back when it closes. */
 @media (max-width: 767.98px) {{
