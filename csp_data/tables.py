@@ -221,6 +221,6 @@ def csv_bytes(
     a carriage return in a cell is written as a line break."""
     out = readable(frame, labels, kinds)
     for name in out.columns:
-        if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
-            out[name] = out[name].map(_as_text)
+        if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):  # as objects: 28526 stays whole
+            out[name] = pd.Series([_as_text(v) for v in out[name]], index=out.index, dtype=object)
     return out.to_csv(index=False).encode("utf-8")

@@ -170,6 +170,8 @@ def classify_wards(table: WardTable, measure: str, classes: int = DEFAULT_CLASSE
             spans = f"{describe_months(compared.current_months)} against {describe_months(compared.previous_months)}"
         else:
             spans = f"{table.period.span_label} against {table.previous.span_label}"
+        if compared is not None and compared.longer_term:
+            spans += f" ({compared.label})"
         return MapClasses(
             measure,
             f"Change in {noun}, {spans}",

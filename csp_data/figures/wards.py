@@ -265,6 +265,11 @@ def build_ward_table(
                 f"against {describe_months(matched.previous_months)}."
             )
         )
+        if matched.longer_term:  # no month of the year before is loaded: say how far back the change reaches
+            change_note = (
+                f"{change_note} This is a {matched.label} ({matched.previous.span_label}), because no month of "
+                "the year before is loaded."
+            ).strip()
         if matched.complete:
             now_by_ward, now_total = frame.set_index("ward_code")["incidents"], area_total
         else:

@@ -9,7 +9,7 @@ only when asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -189,10 +189,23 @@ class CsvFile:
         return csv_bytes(self.rows() if callable(self.rows) else self.rows)
 
 
-def plan_kpi_rows(plan: Plan, kpi_ids: Sequence[str]) -> pd.DataFrame:
-    """Some of a plan's KPIs as :func:`kpi_frame` rows, in the plan's order."""
+def plan_kpi_rows(plan: Plan, kpi_ids: Sequence[str], status_words: Mapping[str, str]) -> pd.DataFrame:
+    """Some of a plan's KPIs as their CSV download gives them, in the plan's order: :func:`kpi_frame`'s rows
+    without the file's internal ids, the status in the page's words (``status_words``: "Not rated", not
+    "no_data") and whole figures as whole numbers (28526, not 28526.0)."""
+    import pandas as pd
+
     rows = kpi_frame([plan])
-    return rows[rows["kpi_id"].isin(kpi_ids)]
+    rows = rows[rows["kpi_id"].isin(kpi_ids)].drop(columns=["plan_id", "kpi_id"]).reset_index(drop=True)
+    rows["rag"] = rows["rag"].map(status_words)
+    for column in ("value", "baseline_value", "target"):
+        numbers = pd.to_numeric(rows[column], errors="coerce")
+        whole = numbers.notna() & (numbers == numbers.round())
+        rows[column] = pd.Series([int(n) if w else v for v, n, w in zip(rows[column], numbers, whole)], dtype=object)
+    for column in ("unit", "direction"):  # "lower_is_better" as words
+        rows[column] = rows[column].str.replace("_", " ", regex=False)
+    names = {"plan_title": "plan", "name": "measure", "rag": "status", "source_doc": "source_document"}
+    return rows.reset_index(drop=True).rename(columns=names)
 
 
 def priority_action_rows(plan: Plan, priority_id: str) -> pd.DataFrame:

@@ -434,7 +434,10 @@ def kpi_table(plan: Plan, kpis: Sequence[Kpi], file_name: str, with_priority: bo
     table = kpi_display_table(kpis, plan if with_priority else None)
     texts = [*table["kpi"], *table["notes"]] + ([*table["priority"]] if with_priority else [])
     terms = terms_note(terms_in(texts, known), "Terms in this table")
-    download = CsvFile(partial(plan_kpi_rows, plan, [k.id for k in kpis]), file_name, "Download these KPIs (CSV)")
+    words = {status: label.name for status, label in RAG_LABELS.items()}
+    download = CsvFile(
+        partial(plan_kpi_rows, plan, [k.id for k in kpis], words), file_name, "Download these KPIs (CSV)"
+    )
     return KpiTable(kpi_cells(table, with_priority), f"{sources_note(kpis)} {terms}".strip(), download)
 
 

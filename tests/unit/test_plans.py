@@ -717,3 +717,28 @@ def test_bad_document_tables_name_the_file_and_field(tmp_path, text, message):
     with pytest.raises(AreaFileError, match="area.toml") as caught:
         load_documents(path)
     assert message in str(caught.value)
+
+
+def test_a_kpi_download_reads_as_the_page_does(plans):
+    """The KPI CSV had the file's internal fields: "Plan id", "Kpi id", "no_data", "lower_is_better" and
+    28526.0 for 28,526. It now has readable headings, the page's status words and whole numbers whole."""
+    import csv
+    import io
+
+    from csp_data.plans.tables import plan_kpi_rows
+    from csp_data.plans.wording import RAG_LABELS
+    from csp_data.tables import csv_bytes
+
+    plan = plans[0]
+    kpi = next(k for k in plan.kpis if k.name == "Recorded crime")
+    rows = plan_kpi_rows(plan, [kpi.id], {s: label.name for s, label in RAG_LABELS.items()})
+    (row,) = list(csv.DictReader(io.StringIO(csv_bytes(rows).decode("utf-8"))))
+    assert "Plan id" not in row and "Kpi id" not in row
+    assert row["Plan"] == plan.title and row["Measure"] == "Recorded crime"
+    assert row["Value"] == "28526" and row["Baseline value"] == "31198"
+    assert row["Status"] == "Not rated" and row["Direction"] == "lower is better"
+    rate = next(k for k in plan.kpis if k.unit == "rate_per_1000")
+    (row,) = list(
+        csv.DictReader(io.StringIO(csv_bytes(plan_kpi_rows(plan, [rate.id], {"no_data": "Not rated"})).decode()))
+    )
+    assert row["Value"] == str(rate.value) and "." in row["Value"]

@@ -530,7 +530,15 @@ def test_the_ward_change_names_the_months_it_compares(area, earlier, now, before
     spans = (
         f"{expected.split(' with ')[0].removeprefix('Comparing ')} against {expected.split(' with ')[1].split(' (')[0]}"
     )
-    assert ward_classes.classify_wards(table, "change").title == f"Change in crime, {spans}"
+    three_years = "three-year" in expected
+    # A three-year comparison says so beside the map and in its legend (the legend's months alone had not).
+    assert ward_classes.classify_wards(table, "change").title == f"Change in crime, {spans}" + (
+        " (three-year comparison)" if three_years else ""
+    )
+    assert (
+        "This is a three-year comparison (Jan 2022 to Dec 2022), because no month of the year before is "
+        "loaded." in table.change_note
+    ) == three_years
 
 
 def test_the_ward_change_over_whole_periods_is_against_the_previous_equal_period(area):
