@@ -75,6 +75,16 @@ class Period:
         return f"{month_label(self.first)} to {month_label(self.last)}"
 
     @property
+    def in_sentence(self) -> str:
+        """The period as it reads within a sentence: 'the latest 12 months', 'financial year 2024/25',
+        'Jul 2025 to Dec 2025' (a custom period by its months, whose names keep their capitals)."""
+        if not self.label or self.label.startswith("Custom"):
+            return self.span_label
+        if self.label == "Latest 12 months":
+            return "the latest 12 months"
+        return self.label[0].lower() + self.label[1:]
+
+    @property
     def lag_months(self) -> int:
         """How far back the comparison period lies: a year for a period of up to 12 months (the same
         months a year earlier, so seasons match), whole years for a longer one (so the two never overlap)."""

@@ -37,7 +37,7 @@ with ui.guard("Try another period or crime type; if this keeps happening, please
         area, store_version, loaded, period, incident_filter, result
     )
 
-hotspot_ui.show_summary(area, period, incident_filter, result)
+hotspot_ui.show_summary(area, period, loaded, incident_filter, result)
 hotspot_ui.show_map(
     *hotspot_ui.hotspot_map(
         str(area.area_file),
@@ -53,7 +53,7 @@ hotspot_ui.show_map(
 
 slug = f"{ui.slug(incident_filter.label)}-{period.first:%Y-%m}-{period.last:%Y-%m}"
 hotspot_ui.show_hot_cells(result, slug)
-hotspot_ui.show_repeat_locations(repeats, slug, incident_filter.noun, period.label, area.short_name)
+hotspot_ui.show_repeat_locations(repeats, slug, incident_filter.noun, period.in_sentence, area.short_name)
 
 st.header("Top streets")
 names_by_code = {f["properties"]["ward_code"]: f["properties"]["ward_name"] for f in shapes.features}

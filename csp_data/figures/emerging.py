@@ -79,10 +79,12 @@ def emerging_note(months) -> str | None:
     n = len(_distinct_months(months))
     if n >= MIN_MONTHS:
         return None
+    last = max(_distinct_months(months), default=None)
+    up_to = f" up to {last:%b %Y}, the end of the period chosen" if last is not None else ""
     return (
-        f"Emerging hotspots (cells whose counts are rising significantly, by a Mann–Kendall test on the "
+        f"Emerging hotspots (squares whose counts are rising significantly, by a Mann–Kendall test on the "
         f"monthly series) need at least two years of monthly data; {n} month"
-        f"{'s are' if n != 1 else ' is'} loaded. Load more history to see them."
+        f"{'s are' if n != 1 else ' is'} loaded{up_to}. A later period, or more months loaded, would show them."
     )
 
 

@@ -170,9 +170,11 @@ class Database:
         # A snap point's name as the pages show it: police.uk names some points "On or near " and nothing more
         # (2,553 of Medway's incidents in 2022), which are not one street however many there are.
         con.execute("CREATE MACRO unnamed_place(location) AS coalesce(trim(location) IN ('On or near', ''), true)")
+        # police.uk capitalises the letter after an apostrophe ("On or near St George'S Road"): written 's.
         con.execute(
             "CREATE MACRO place_name(location) AS "
-            "CASE WHEN unnamed_place(location) THEN 'On or near (no name given)' ELSE location END"
+            "CASE WHEN unnamed_place(location) THEN 'On or near (no name given)' "
+            "ELSE regexp_replace(location, '(\\w)''S\\b', '\\1''s', 'g') END"
         )
         # The snapshot is held while this database lives, so the version's files stay on disk even
         # after a newer load lands; the app's cache key changes with the version, so it then opens

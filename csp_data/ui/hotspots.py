@@ -15,7 +15,7 @@ from csp_data.figures import emerging, hotspots
 from csp_data.figures.gistar import CELL_SIZE_M, PERMUTATIONS
 from csp_data.maps import MAP_HEIGHT, DeckJson
 from csp_data.maps import hotspots as hotspot_maps
-from csp_data.periods import Period, describe_months
+from csp_data.periods import Period, describe_coverage, describe_months
 from csp_data.series import Counted, MatchedMonths
 from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_area, database, run_query
 from csp_data.ui.hotspots_kept import (
@@ -146,10 +146,14 @@ def emerging_trend(
 # -- sections -----------------------------------------------------------------------------------
 
 
-def show_summary(area: Area, period: Period, incident_filter: Counted, result: hotspots.HotspotResult) -> None:
-    """What is counted, the snap-point note, what a hotspot means and the numbers of squares."""
+def show_summary(
+    area: Area, period: Period, loaded: list[date], incident_filter: Counted, result: hotspots.HotspotResult
+) -> None:
+    """What is counted (the months, and whether all are loaded), the snap-point note, what a hotspot means and
+    the numbers of squares."""
     st.caption(
-        f"{period.label}: {result.total_incidents:,} incidents of {incident_filter.noun} with a map point, "
+        f"{period.label}, {describe_coverage(period, loaded)} {result.total_incidents:,} incidents of "
+        f"{incident_filter.noun} with a map point, "
         f"{area.current_wards.label}. Source: data.police.uk street-level crime and ASB (Open Government Licence)."
     )
     st.info(SNAP_POINT_NOTE)
@@ -207,11 +211,11 @@ def show_hot_cells(result: hotspots.HotspotResult, slug: str) -> None:
     show_table(result.hot_cells, f"hot-squares-{slug}.csv", labels={"ward_name": "Ward (most incidents)"})
 
 
-def show_repeat_locations(repeats: pd.DataFrame, slug: str, noun: str, period_label: str, area_name: str) -> None:
+def show_repeat_locations(repeats: pd.DataFrame, slug: str, noun: str, period_in_sentence: str, area_name: str) -> None:
     """The 50 busiest snap points, flagging those that may be a place incidents are snapped to."""
     st.header("Repeat locations")
     st.caption(
-        f"The snap points with the most incidents of {noun} in {period_label.lower()}: the "
+        f"The snap points with the most incidents of {noun} in {period_in_sentence}: the "
         "“repeat business” list for tasking. ⚑ marks a point holding at least "
         f"{hotspots.FLAG_SHARE:.0%} of {area_name}'s incidents: often a police station, hospital or "
         "shopping centre to which incidents are snapped, so check it before tasking."
@@ -222,7 +226,7 @@ def show_repeat_locations(repeats: pd.DataFrame, slug: str, noun: str, period_la
         f"repeat-locations-{slug}.csv",
         labels={"share_of_area": f"Share of {area_name}'s"},
         hidden=["longitude", "latitude"],
-        empty=f"No incidents of {noun} with a map point in {period_label.lower()}.",
+        empty=f"No incidents of {noun} with a map point in {period_in_sentence}.",
     )
 
 

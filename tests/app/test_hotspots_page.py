@@ -215,3 +215,28 @@ def test_emerging_hotspots_on_two_generated_years(rising_store, monkeypatch):
     tested = len({cell(lon, lat) for _, lon, lat in rows})
     assert f"({tested:,} squares)" in " ".join(c.value for c in at.caption)
     assert "more history" not in " ".join(i.value for i in at.info)
+
+
+def test_the_summary_names_the_months_and_a_partial_period_says_so():
+    """The caption said "Financial year 2024/25: 8,692 incidents…", not that 4 of its 12 months are loaded (every
+    other page says so), and the repeat locations read "in latest 12 months"."""
+    at = open_page()
+    captions = [c.value for c in at.caption]
+    assert captions[0].startswith("Latest 12 months, Jan 2025 to Dec 2025: all 12 months loaded. 25,082 incidents")
+    assert any("most incidents of crime in the latest 12 months:" in c for c in captions)
+    at = open_page(period_kind="Financial year (April to March)", period_financial="Financial year 2024/25")
+    assert not at.exception and not at.error
+    first = at.caption[0].value
+    assert first.startswith(
+        "Financial year 2024/25, Apr 2024 to Mar 2025: partial, 4 of 12 months loaded (missing May 2024 to "
+        "Dec 2024). 8,692 incidents of crime with a map point"
+    ), first
+    assert any("in financial year 2024/25:" in c.value for c in at.caption)
+
+
+def test_a_custom_period_reads_by_its_months_within_a_sentence():
+    from csp_data.periods import custom_period, financial_year, latest_12_months
+
+    assert custom_period(date(2025, 7, 1), date(2025, 12, 1)).in_sentence == "Jul 2025 to Dec 2025"
+    assert latest_12_months([date(2025, 12, 1)]).in_sentence == "the latest 12 months"
+    assert financial_year(2024).in_sentence == "financial year 2024/25"

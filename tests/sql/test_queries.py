@@ -195,3 +195,21 @@ def test_view_text_takes_only_checked_identifiers():
     assert _checked("kent-police", _FORCE_KEY) == "kent-police"
     with pytest.raises(QueryError):
         _checked("x') OR true --", _FORCE_KEY)
+
+
+def test_place_names_are_written_as_the_pages_show_them(database):
+    """police.uk writes "St George'S Road" (a capital after the apostrophe): the pages write St George's Road.
+    A name with no name after "On or near" is one label; other apostrophes are left as they are."""
+    cursor = database._connection.cursor()
+    cursor.execute(f"USE {database._catalog}")
+    cases = {
+        "On or near St George'S Road": "On or near St George's Road",
+        "On or near Burn'S Road": "On or near Burn's Road",
+        "On or near O'Shea Close": "On or near O'Shea Close",
+        "On or near Kings' Road": "On or near Kings' Road",
+        "On or near ": "On or near (no name given)",
+        "On or near Parking Area": "On or near Parking Area",
+    }
+    for written, shown in cases.items():
+        assert cursor.execute("SELECT place_name($p)", {"p": written}).fetchone()[0] == shown
+    cursor.close()
