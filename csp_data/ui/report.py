@@ -103,6 +103,9 @@ def _pack_controls(area: Area, period: Period) -> None:
     ):
         with st.spinner("Preparing the scrutiny pack…"):
             st.session_state[READY_KEY] = (key, pack_bytes(*key))
+        # Said in a status message (Streamlit's alerts are role="status"), so a screen reader hears that it is
+        # ready while the focus stays on the button (WCAG 4.1.3).
+        st.success("The scrutiny pack is ready: download it with the button below.")
     ready = st.session_state.get(READY_KEY)
     if ready is not None and ready[0] == key:
         st.download_button(

@@ -70,6 +70,9 @@ def test_the_button_builds_the_pdf_once_and_offers_it(builds):
     assert not at.exception and not at.error
     assert pack_downloads(at) == ["Download the scrutiny pack (PDF)"]
     assert len(builds) == 1
+    # Said as a status message (role="status"), as the focus stays on the button (WCAG 4.1.3); once.
+    ready = "The scrutiny pack is ready: download it with the button below."
+    assert [s.value for s in at.sidebar.success] == [ready]
     period = at.session_state["period"]
     key, data = at.session_state[READY_KEY]
     assert key[3:7] == (period.first, period.last, period.label, "pdf")
@@ -82,6 +85,7 @@ def test_the_button_builds_the_pdf_once_and_offers_it(builds):
 
     at.run()  # the download stays, and nothing is built again
     assert pack_downloads(at) == ["Download the scrutiny pack (PDF)"] and len(builds) == 1
+    assert not at.sidebar.success
 
     again = run_app()  # another session asking for the same pack is served from the cache
     again.sidebar.button(key=BUTTON).click().run()
