@@ -41,8 +41,22 @@ def newest_group_summary(
     """
     table = benchmark_table(area, store_dir) if table is None else table
     code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name])
-    peers = bm.resolve_peers(table, area.peers) if area.peers else []
+    known, _ = bm.usable_peer_names(
+        table, area.peers, code
+    )  # a peer the table does not name is left out, as on the pages
+    peers = bm.resolve_peers(table, known)
     return bm.group_summary(table, code, peers, table["period_end"].max() if period_end is None else period_end)
+
+
+def _left_out(unknown: list[str]) -> str:
+    """The peers of the area file that the ONS table does not name (a misspelling, say), said to be left out."""
+    if not unknown:
+        return ""
+    one = len(unknown) == 1
+    return (
+        f"The area file's peers also name {', '.join(repr(n) for n in unknown)}, which the ONS table does not "
+        f"hold, so {'it is' if one else 'they are'} left out of the group."
+    )
 
 
 def _plain(text: str) -> str:
@@ -125,6 +139,7 @@ def benchmarking_section(area: Area, store_dir: str | Path | None = None) -> Sec
             reason = "the ONS benchmark table could not be read (check it with the Benchmarking page)"
         return Section(HEADING, [Paragraph(f"No comparison with similar areas is given: {_plain(reason)}.")])
     name = area.short_name
+    _, unknown = bm.usable_peer_names(summary.table, area.peers, summary.table["csp_code"].iloc[0])
     chart = benchmark_charts.group_dot_plot(
         summary.table,
         summary.group_average,
@@ -145,7 +160,7 @@ def benchmarking_section(area: Area, store_dir: str | Path | None = None) -> Sec
                 "it is shown as published. These are ONS years, not the pack's period."
             ),
             group_table(summary),
-            Paragraph(group_note(summary, name), "note"),
+            Paragraph(" ".join(t for t in (group_note(summary, name), _left_out(unknown)) if t), "note"),
             Heading("Rates with their intervals"),
             picture,
             Paragraph(

@@ -672,3 +672,20 @@ def test_the_packs_benchmark_figures_are_written_as_the_pages_write_them(embedde
     medway = group_table(summary).frame.iloc[0]
     assert (medway["CSP"], medway["Rate per 1,000"], medway["95% interval"]) == ("Medway", "96.6", "95.5 to 97.8")
     assert "Group average 92.2: the mean of the 14 CSP rates" in group_note(summary, "Medway")
+
+
+def test_a_peer_the_ons_table_does_not_hold_is_left_out_of_the_packs_group_not_the_whole_comparison(embedded):
+    """One misspelt peer ("Ipswhich" in another partnership's file) removed the pack's whole Most Similar Group
+    section ("No comparison with similar areas is given: no CSP matches …"), where the pages leave it out."""
+    import dataclasses
+
+    from csp_data.report.benchmarking import benchmarking_section
+
+    area, store = embedded[0], embedded[1]
+    misspelt = dataclasses.replace(area, peers=(*area.peers, "Bristoll"))
+    section = benchmarking_section(misspelt, store.root)
+    text = " ".join(getattr(block, "text", "") for block in section.blocks)
+    assert "No comparison with similar areas is given" not in text
+    assert "also name 'Bristoll', which the ONS table does not hold, so it is left out of the group." in text
+    assert "the mean of the 14 CSP rates" in text  # Medway and its 13 peers, as without the misspelling
+    assert "also name" not in " ".join(getattr(b, "text", "") for b in benchmarking_section(area, store.root).blocks)
