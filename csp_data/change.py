@@ -113,8 +113,10 @@ def interval_words(change: Change) -> str:
         if math.isinf(ratio):
             return "no upper limit"
         percent = (ratio - 1.0) * 100.0
-        if round(percent) == 0:
+        if ratio == 1.0:
             return "no change"
+        if round(percent) == 0:  # +0.4% is not "no change": the interval would seem to touch it
+            return f"{'a rise' if percent > 0 else 'a fall'} of under 1%"
         return f"{article(round(abs(percent)))} {_percent_words(percent)} {'rise' if percent > 0 else 'fall'}"
 
     return f"between {as_words(change.lower)} and {as_words(change.upper)}"

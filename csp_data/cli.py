@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from csp_data.config import DEFAULT_AREA_FILE, PACKAGE_ROOT, load_area
-from csp_data.errors import CspDataError, InputFileError
+from csp_data.errors import AreaFileError, CspDataError, InputFileError
 from csp_data.store import Store
 
 # pandas, geopandas and the ingest code are imported by the commands that need them, so that
@@ -90,6 +90,7 @@ def _version_or_none(store: Store) -> str | None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from csp_data.area_documents import load_area_documents
     from csp_data.periods import describe_gaps
     from csp_data.store.forces import territorial_force_missing
     from csp_data.store.geography import ward_boundaries, ward_population
@@ -109,14 +110,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     health = check_store(store)
     if ward_sets := stored_ward_sets_changed(store, area):  # months placed in wards the area file no longer names
         health.problems.append(ward_sets)
-    # A boundary or population file the pages cannot read (a wrong code_field, a ward left out) is a problem now.
+    # A boundary, population, plan or survey file the pages cannot read (a wrong code_field, a ward left out, a
+    # file that is not there) is a problem now.
     for check in [
         *(functools.partial(ward_boundaries, v) for v in area.wards),
         functools.partial(ward_population, area),
+        functools.partial(load_area_documents, area),
     ]:
         try:
             check()
-        except InputFileError as error:
+        except (InputFileError, AreaFileError) as error:
             if str(error) not in health.problems:  # the population's wards unreadable: said once
                 health.problems.append(str(error))
     if missing := territorial_force_missing(area.territorial_forces, area.territorial_force_keys, health.ledger):

@@ -266,7 +266,8 @@ def ward_display_table(table: WardTable, classes: MapClasses) -> pd.DataFrame:
     )
     if table.has_rates:
         display["population"] = frame["population"]
-        display["rate_per_1000"] = frame["rate_per_1000"].round(2)
+        # Rounded once, where it is written: rounded here to 2 places first, 10.149… read 10.2 beside a legend's 10.1.
+        display["rate_per_1000"] = frame["rate_per_1000"]
         display["rate_rank"] = frame["rate_rank"]
     if table.previous is not None:
         if not table.previous_complete:  # both sides of a comparison of some months only

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -150,11 +151,25 @@ def _files_in_folder(folder: Path) -> list[StoreFile]:
     return found
 
 
-def _point_current_at(store: Store, name: str) -> None:
+def _move_current_folder_aside(store: Store) -> str:
+    """A ``current`` that is a folder, not a link (a copy that followed the link), moved aside, never
+    deleted; returns what was done ('' when nothing)."""
+    current = store.root / CURRENT
+    if not current.is_dir() or current.is_symlink():
+        return ""
+    aside = store.root / f"{CURRENT}.moved-aside-{time.strftime('%Y%m%d-%H%M%S')}"
+    os.replace(current, aside)
+    return f"; the folder that stood in for the '{CURRENT}' link is kept as {aside.name}"
+
+
+def _point_current_at(store: Store, name: str) -> str:
+    """Make ``name`` the current version; returns what :func:`_move_current_folder_aside` did."""
+    moved = _move_current_folder_aside(store)
     link = store.root / f".current-repair-{os.getpid()}"
     link.unlink(missing_ok=True)
     os.symlink(f"{VERSIONS_DIR}/{name}", link)
     os.replace(link, store.root / CURRENT)
+    return moved
 
 
 def _legacy_roll_back(store: Store) -> str:
@@ -192,7 +207,7 @@ def repair_store(store: Store) -> list[str]:
             broken = name is not None and _intact(store.root / VERSIONS_DIR / name) is None
         except StoreError:
             name, broken = None, True
-        if broken or (name is None and os.path.lexists(store.root / CURRENT)):
+        if broken or (name is None and (os.path.lexists(store.root / CURRENT) or store.unlinked_versions())):
             candidates = (
                 sorted(
                     (p for p in (store.root / VERSIONS_DIR).glob("v*") if _VERSION_NAME.match(p.name)),
@@ -206,15 +221,16 @@ def repair_store(store: Store) -> list[str]:
             if name is not None and (store.root / VERSIONS_DIR / name).is_dir():
                 actions += _rebuild(store, store.root / VERSIONS_DIR / name)
             elif intact is not None:
-                _point_current_at(store, intact.name)
+                moved = _point_current_at(store, intact.name)
                 actions.append(
                     f"the current version was missing or unreadable; went back to {intact.name}, "
                     "the newest intact one (load any later months again, and remove again any month removed "
-                    "since; `status` lists what it holds)"
+                    f"since; `status` lists what it holds){moved}"
                 )
             else:
+                moved = _move_current_folder_aside(store)
                 (store.root / CURRENT).unlink(missing_ok=True)
-                actions.append("no intact version was found; the store is now empty (load the months again)")
+                actions.append(f"no intact version was found; the store is now empty (load the months again){moved}")
         versions = store.root / VERSIONS_DIR
         unfinished = list(versions.glob(".build-*")) if versions.is_dir() else []
         store._clean_up()

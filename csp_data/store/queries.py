@@ -180,6 +180,13 @@ class Database:
         # after a newer load lands; the app's cache key changes with the version, so it then opens
         # a new database over the new version.
         self.snapshot = self.store.snapshot()
+        # The view reads the version's files by a glob, which would skip a missing file without a word: its
+        # month would read as none (a gap shown as zeros). A stat of each file costs ~10 us.
+        if missing := [f for f in self.snapshot.files if not (self.snapshot.folder / f.path).is_file()]:
+            others = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+            raise StoreError(
+                f"the store's file for {missing[0].month} ({missing[0].force}){others} is missing. {REPAIR_HINT}"
+            )
         glob = self.snapshot.incidents_glob
         if glob:
             # The folder names (period=YYYY-MM/force_slug=...) become columns, and a filter on

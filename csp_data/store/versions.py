@@ -141,6 +141,14 @@ class Store:
     def __init__(self, root: str | Path):
         self.root = Path(root)
 
+    def _check_folder(self) -> None:
+        """A store path naming a file (a slip in the area file's [store] path) is said so, not read as a damaged
+        store whose repair then fails with "File exists"."""
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(
+                f"the store's path {self.root} is a file, not a folder: check the area file's [store] path (or --store)"
+            )
+
     # ---- reading ----
 
     def current_version(self) -> str | None:
@@ -155,6 +163,16 @@ class Store:
         if Path(target).parent != Path(VERSIONS_DIR) or not _VERSION_NAME.match(name):
             raise StoreError(f"the store's '{CURRENT}' link points somewhere unexpected. {REPAIR_HINT}")
         return name
+
+    def unlinked_versions(self) -> list[str]:
+        """The versions in the store's folder, oldest first, when there is no ``current`` link to say which one
+        is committed (a copy or backup that dropped the link, or a first load cut short between its two
+        last steps); empty otherwise."""
+        versions = self.root / VERSIONS_DIR
+        if os.path.lexists(self.root / CURRENT) or not versions.is_dir():
+            return []
+        named = [p.name for p in versions.iterdir() if _VERSION_NAME.match(p.name) and p.is_dir()]
+        return sorted(named, key=lambda n: int(_VERSION_NAME.match(n).group(1)))
 
     def _is_legacy(self) -> bool:
         return not os.path.lexists(self.root / CURRENT) and (
@@ -212,11 +230,17 @@ class Store:
         StoreError
             When the store is damaged (a missing version, an unreadable list of files or ledger).
         """
+        self._check_folder()
         for _ in range(20):  # a writer may retire the version between the link and the lock
             name = self.current_version()
             if name is None:
                 if os.path.lexists(self.root / CURRENT):
                     raise StoreError(f"the store's '{CURRENT}' link is broken. {REPAIR_HINT}")
+                if held := self.unlinked_versions():  # a copy that dropped the link: never read (or loaded) as empty
+                    raise StoreError(
+                        f"the store has no '{CURRENT}' link, though it holds {len(held)} version(s), the newest "
+                        f"{held[-1]}. {REPAIR_HINT}"
+                    )
                 return self._legacy_snapshot() if self._is_legacy() else _empty_snapshot()
             folder = self.root / VERSIONS_DIR / name
             # A copy of the store without the (empty) lock file is read without a lock.
@@ -255,6 +279,7 @@ class Store:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        self._check_folder()
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / LOCK_FILE, "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)

@@ -69,3 +69,12 @@ def test_wording_follows_the_interval():
 def test_bad_counts_are_refused(bad):
     with pytest.raises((ValueError, TypeError)):
         compare_counts(bad, 10)
+
+
+def test_an_interval_end_just_off_no_change_is_not_called_no_change():
+    """4,455 against 4,623: the interval's upper end is a rise of 0.4%, which read "no change", as though the
+    interval stopped there; it reaches just past it, and says so."""
+    change = compare_counts(4455, 4623)
+    assert 1.0 < change.upper < 1.005 and 0.92 < change.lower < 0.93
+    assert interval_words(change) == "between an 8% fall and a rise of under 1%"
+    assert interval_words(compare_counts(4623, 4455)).startswith("between a fall of under 1% and ")

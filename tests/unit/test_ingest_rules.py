@@ -660,6 +660,56 @@ def test_repair_going_back_a_version_says_a_removal_since_is_undone_too(loaded, 
     assert ledger_counts(loaded) == {("2025-01", "Kent Police"): 4, ("2025-02", "Kent Police"): 3}
 
 
+def test_a_missing_data_file_is_an_error_for_readers_not_a_month_of_none(loaded, medway_area):
+    """A version's file deleted (a partial copy, say): the view's glob skipped it, and the pack and pages said
+    "all 12 months loaded" with the month at 0. Readers now refuse, naming the month; repair drops it."""
+    snap = loaded.snapshot()
+    january = next(f for f in snap.files if f.month == "2025-01")
+    (snap.folder / january.path).unlink()
+    snap.close()
+    with pytest.raises(StoreError, match=r"the store's file for 2025-01 \(Kent Police\) is missing.*csp_data repair"):
+        Database(medway_area, loaded)
+    assert [d.month for d in check_store(loaded).damaged] == ["2025-01"]
+    repair_store(loaded)
+    assert ledger_counts(loaded) == data_counts(loaded) == {("2025-02", "Kent Police"): 3}
+    Database(medway_area, loaded).close()
+
+
+def test_a_store_whose_current_link_is_gone_is_neither_empty_nor_overwritten(loaded, medway_area, tmp_path):
+    """`current` deleted (a copy or backup that dropped links): the store read as empty, repair found nothing,
+    and the next two loads started a new history and then deleted the old version with every month in it."""
+    counts = data_counts(loaded)
+    (loaded.root / "current").unlink()
+    with pytest.raises(StoreError, match="has no 'current' link, though it holds 1 version"):
+        loaded.snapshot()
+    assert check_store(loaded).problems and not check_store(loaded).ok
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "2025-03-kent-street.csv").write_bytes(csv_bytes([street_row("2025-03", "Robbery", 0.55, 51.38)]))
+    with pytest.raises(StoreError, match="has no 'current' link"):
+        ingest([folder], medway_area, loaded)
+    assert len(loaded.unlinked_versions()) == 1  # nothing written, nothing removed
+    actions = repair_store(loaded)
+    assert any("went back to" in a for a in actions), actions
+    assert data_counts(loaded) == counts
+
+
+def test_repair_mends_a_current_that_is_a_folder_and_keeps_the_folder(loaded):
+    """`cp -rL` makes `current` a folder: status and ingest said to run repair, and repair failed with
+    "Is a directory", leaving a stray link each time."""
+    counts = data_counts(loaded)
+    current = loaded.root / "current"
+    target = current.resolve()
+    current.unlink()
+    shutil.copytree(target, current)
+    assert check_store(loaded).problems
+    actions = repair_store(loaded)
+    assert any("kept as current.moved-aside-" in a for a in actions), actions
+    assert current.is_symlink() and data_counts(loaded) == counts and check_store(loaded).ok
+    assert [p.name for p in loaded.root.glob(".current-*")] == []
+    assert len(list(loaded.root.glob("current.moved-aside-*"))) == 1
+
+
 def test_status_finds_a_damaged_file_and_repair_drops_only_it(loaded, medway_area):
     snap = loaded.snapshot()
     january = next(f for f in snap.files if f.month == "2025-01")
@@ -950,3 +1000,20 @@ def test_former_district_names_map_to_the_district_listed():
     # None is its own former name.
     for current, names in FORMER_NAMES.items():
         assert current not in names
+
+
+@pytest.mark.parametrize("command", ["status", "repair", "ingest"])
+def test_a_store_path_that_names_a_file_is_said_so(tmp_path, command):
+    """[store] path naming a file: status said "'current' entry is not a link … run repair", and repair then
+    failed with "File exists": a loop with no word of the real slip."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    folder = tmp_path / "load"
+    folder.mkdir()
+    (folder / "2025-03-kent-street.csv").write_bytes(csv_bytes([street_row("2025-03", "Robbery", 0.55, 51.38)]))
+    args = [command, "--store", str(victim)] + ([str(folder)] if command == "ingest" else [])
+    result = run_cli(*args)
+    assert result.returncode != 0
+    out = result.stdout + result.stderr
+    assert ("is a file, not a folder" in out) and "Traceback" not in out, out
+    assert victim.read_text() == "keep me"

@@ -554,3 +554,18 @@ def test_the_ward_change_over_whole_periods_is_against_the_previous_equal_period
         ward_classes.classify_wards(table, "change").title
         == "Change in crime, Jan 2025 to Dec 2025 against Jan 2024 to Dec 2024"
     )
+
+
+def test_a_wards_rate_reads_the_same_in_its_row_and_its_map_class(area):
+    """203 incidents over 20,000 residents is 10.149999… per 1,000: the row rounded it twice (to 10.15, then
+    10.2) beside a map class of "… to 10.1". One rounding, as the legend's."""
+    from csp_data.tables import RATE, cell_text
+
+    queries = FakeQueries({(JAN, "crime"): {"W1": 30, "W2": 30, "W3": 10}})
+    table = wardmap.build_ward_table(queries, area, "2023", YEAR_2025, ALL_CRIME, LOADED_2025)
+    table.frame["rate_per_1000"] = [203 / 20_000 * 1000, 5.0, 2.0, 0.0]
+    assert 203 / 20_000 * 1000 < 10.15
+    classes = ward_classes.classify_wards(table, "rate", classes=2)
+    display = ward_classes.ward_display_table(table, classes)
+    shown = cell_text(display.loc[0, "rate_per_1000"], RATE)
+    assert shown == "10.1" and classes.ward_labels[display.loc[0, "ward_code"]].endswith("10.1")

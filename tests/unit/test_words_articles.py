@@ -41,7 +41,10 @@ def test_the_article_before_a_number(number, expected):
 def test_the_interval_says_an_18_percent_fall():
     change = Change(current=85, previous=100, ratio=0.85, lower=0.82, upper=0.89)
     assert interval_words(change) == "between an 18% fall and an 11% fall"
+    # A lower end of -0.2% is a fall of under 1%, not "no change": the interval spans no change, and says so.
     change = Change(current=108, previous=100, ratio=1.08, lower=0.998, upper=1.29)
+    assert interval_words(change) == "between a fall of under 1% and a 29% rise"
+    change = Change(current=100, previous=100, ratio=1.0, lower=1.0, upper=1.29)
     assert interval_words(change) == "between no change and a 29% rise"
 
 
