@@ -361,6 +361,13 @@ def load_area(path: str | Path | None = None) -> Area:
     name = _require(area, "name", str, path, "area.")
     short_name = _require(area, "short_name", str, path, "area.")
     local_authority_codes = _string_list(area, "local_authority_codes", path, "area.")
+    for code in local_authority_codes:  # ONS codes of districts and unitary authorities: E06-E09, W06
+        if not re.fullmatch(r"(E0[6-9]|W06)\d{6}", code.strip()):
+            raise AreaFileError(
+                path,
+                f"field 'area.local_authority_codes' value {code!r} is not an ONS local authority code "
+                "(E06, E07, E08 or E09 and six digits in England, W06 in Wales)",
+            )
     match = doc.get("match")
     if not isinstance(match, dict):
         raise AreaFileError(path, "missing '[match]' table saying how the area's police.uk rows are recognised")
@@ -380,6 +387,10 @@ def load_area(path: str | Path | None = None) -> Area:
     csp_code = area.get("csp_code")
     if csp_code is not None and not isinstance(csp_code, str):
         raise AreaFileError(path, f"field 'area.csp_code' should be a string, got {csp_code!r}")
+    if csp_code is not None and not re.fullmatch(r"(E22|W14)\d{6}", csp_code):
+        raise AreaFileError(
+            path, f"field 'area.csp_code' value {csp_code!r} is not an ONS CSP code (E22 or W14 and six digits)"
+        )
     return Area(
         name=name,
         short_name=short_name,

@@ -71,7 +71,7 @@ def test_incident_pages_with_a_damaged_data_file(page, store_copy, tmp_path):
 def test_every_page_with_a_broken_area_file(page, tmp_path, monkeypatch):
     bad = tmp_path / "area.toml"
     bad.write_text(
-        "[area]\nname = 'Somewhere'\nshort_name = 'X'\nlocal_authority_codes = ['E1']\n"
+        "[area]\nname = 'Somewhere'\nshort_name = 'X'\nlocal_authority_codes = ['E06000001']\n"
         "[match]\nlsoa_districts = ['X']\n[[wards]]\nvintage = '2023'\nlabel = 'Wards'\ncurrent = true\n"
         "file = 'missing.geojson'\ncode_field = 'C'\nname_field = 'N'\n"
     )

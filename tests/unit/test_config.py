@@ -61,6 +61,15 @@ def test_medway_area_file():
             "unknown table or field 'populaton'; an area file takes the tables area, match, wards, population",
         ),
         (lambda t: t.replace('csp_code = "E22000143"', 'csp_cod = "E22000143"'), "unknown field 'area.csp_cod'"),
+        # Codes that are not ONS codes were accepted and never used: a CSP named in words, a malformed district.
+        (
+            lambda t: t.replace('csp_code = "E22000143"', 'csp_code = "Western Suffolk"'),
+            "field 'area.csp_code' value 'Western Suffolk' is not an ONS CSP code (E22 or W14 and six digits)",
+        ),
+        (
+            lambda t: t.replace('["E06000035"]', '["E06000035", "E0700020X"]'),
+            "field 'area.local_authority_codes' value 'E0700020X' is not an ONS local authority code",
+        ),
         (lambda t: t.replace('code_field = "WD22CD"', 'codefield = "WD22CD"'), "unknown field 'wards[1].codefield'"),
         (lambda t: t.replace('year = "mid-2022"', 'year = "mid-2022"\nyaer = 1'), "unknown field 'population.yaer'"),
         (lambda t: t.replace("csps = [", "cps = ["), "unknown field 'peers.cps'; the [peers] table takes csps"),
