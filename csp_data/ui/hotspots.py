@@ -50,7 +50,16 @@ EXPLANATION = (
 EMERGING_NOTE = (
     "Each square's monthly counts over all {months} loaded months to {last} are tested for a steady rise "
     "(Mann–Kendall), for squares averaging at least one incident a month ({tested:,} squares), with the same "
-    "false-discovery correction. The slope is the Theil–Sen estimate: how many more incidents a month each year."
+    "false-discovery correction. The slope is the Theil–Sen estimate: how many more incidents a month each year. "
+    "Months not loaded are left out, not counted as none, so across a gap of a year or more a step up between "
+    "the years (or police.uk moving its snap points) reads as a rise: compare the first and latest 12 months."
+)
+HOT_SQUARES_NOTE = (
+    "A square is named by its column and row on the British National Grid (its south-west corner's easting "
+    "and northing in metres, divided by {size}). The Gi* score is how far the square and its eight neighbours "
+    "together stand above what chance would give, in standard deviations: the higher, the stronger the cluster. "
+    "A hot square can hold few incidents, or none, when its neighbours are busy; the repeat locations below "
+    "list the busiest single places."
 )
 NO_HOT_SQUARES = (
     "No square is a significant hotspot for this choice after the false-discovery-rate correction: "
@@ -209,6 +218,7 @@ def show_hot_cells(result: hotspots.HotspotResult, slug: str) -> None:
         st.info(NO_HOT_SQUARES)
         return
     show_table(result.hot_cells, f"hot-squares-{slug}.csv", labels={"ward_name": "Ward (most incidents)"})
+    st.caption(HOT_SQUARES_NOTE.format(size=CELL_SIZE_M))
 
 
 def show_repeat_locations(repeats: pd.DataFrame, slug: str, noun: str, period_in_sentence: str, area_name: str) -> None:

@@ -40,6 +40,10 @@ def test_page_draws_map_tables_and_notes():
     assert "more history" not in infos
     captions = " ".join(c.value for c in at.caption)
     assert "over all 27 loaded months to Dec 2025" in captions
+    # Square names and the Gi* score are said in words (their headings' explanations were on hover only), and
+    # the rising squares' test says a gap's step up between years reads as a rise.
+    assert "named by its column and row on the British National Grid" in captions
+    assert "in standard deviations" in captions and "reads as a rise" in captions
     # Each top street's change is tested alone: the table says one in 20 can look real by chance.
     assert "streets is tested on its own at 95%, so about one in 20 can show a real change by chance" in captions
     assert "What a hotspot means here" in " ".join(m.value for m in at.markdown)
