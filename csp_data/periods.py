@@ -162,6 +162,14 @@ def describe_coverage(period: Period, loaded: Iterable[date]) -> str:
     )
 
 
+def named_coverage(period: Period, coverage: str) -> str:
+    """``coverage`` (:func:`describe_coverage`) after the period's name: "Financial year 2024/25, Apr 2024 to Mar
+    2025: partial, 4 of 12 months loaded …"; a custom period, named by its months, says them once."""
+    if not period.label or period.label.startswith("Custom"):
+        return coverage
+    return f"{period.label}, {coverage}"
+
+
 def describe_months(months: Iterable[date]) -> str:
     """'Jan 2024 to Apr 2024, Jun 2024' for a set of months, runs joined."""
     months = sorted(set(months))

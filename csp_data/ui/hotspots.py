@@ -15,7 +15,7 @@ from csp_data.figures import emerging, hotspots
 from csp_data.figures.gistar import CELL_SIZE_M, PERMUTATIONS
 from csp_data.maps import MAP_HEIGHT, DeckJson
 from csp_data.maps import hotspots as hotspot_maps
-from csp_data.periods import Period, describe_coverage, describe_months
+from csp_data.periods import Period, describe_coverage, describe_months, named_coverage
 from csp_data.series import Counted, MatchedMonths
 from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_area, database, run_query
 from csp_data.ui.hotspots_kept import (
@@ -161,7 +161,7 @@ def show_summary(
     """What is counted (the months, and whether all are loaded), the snap-point note, what a hotspot means and
     the numbers of squares."""
     st.caption(
-        f"{period.label}, {describe_coverage(period, loaded)} {result.total_incidents:,} incidents of "
+        f"{named_coverage(period, describe_coverage(period, loaded))} {result.total_incidents:,} incidents of "
         f"{incident_filter.noun} with a map point, "
         f"{area.current_wards.label}. Source: data.police.uk street-level crime and ASB (Open Government Licence)."
     )

@@ -33,7 +33,7 @@ from csp_data.charts import priorities as priority_charts
 from csp_data.config import Area
 from csp_data.figures import priorities as pr
 from csp_data.markdown import markdown_text
-from csp_data.periods import Period
+from csp_data.periods import Period, named_coverage
 from csp_data.plans import Plan, Priority, current_plan, load_plans
 from csp_data.plans.progress import progress_cells, progress_rules_text, progress_table
 from csp_data.plans.tables import MISSING, CsvFile
@@ -386,7 +386,7 @@ def show_live_indicators(priority: Priority, live: LiveView | None, period: Peri
     views = live.indicators.get(priority.id, []) if live is not None else []
     if not views:
         return
-    st.caption(f"{period.label}: {views[0].figures.coverage_text}")
+    st.caption(named_coverage(period, views[0].figures.coverage_text))
     for column, view in zip(st.columns(len(views)), views):
         with column:
             show_indicator(view)

@@ -20,7 +20,7 @@ from csp_data.maps.deck import DeckJson, deck_json
 from csp_data.maps.legend import legend_html
 from csp_data.maps.wards import MAP_HEIGHT, build_ward_map, selected_ward_code, ward_shapes
 from csp_data.markdown import markdown_text
-from csp_data.periods import Period
+from csp_data.periods import Period, named_coverage
 from csp_data.series import Counted
 from csp_data.ui.charts import show_chart
 from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_area, run_query
@@ -93,7 +93,7 @@ def ward_profile_of(choice: WardChoice, ward_code: str) -> WardProfile:
 def show_coverage(table: WardTable, period: Period, vintage: WardVintage, measure_note: str) -> None:
     """The caption under the title (period, coverage, source, rates) and why the measure changed, if it did."""
     st.caption(
-        f"{period.label}: {table.coverage_text} {table.incident_filter.label}, {vintage.label}. {SOURCE}"
+        f"{named_coverage(period, table.coverage_text)} {table.incident_filter.label}, {vintage.label}. {SOURCE}"
         + ("" if table.rate_note in measure_note else f" {table.rate_note}")
     )
     if measure_note:

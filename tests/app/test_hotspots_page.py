@@ -244,3 +244,11 @@ def test_a_custom_period_reads_by_its_months_within_a_sentence():
     assert custom_period(date(2025, 7, 1), date(2025, 12, 1)).in_sentence == "Jul 2025 to Dec 2025"
     assert latest_12_months([date(2025, 12, 1)]).in_sentence == "the latest 12 months"
     assert financial_year(2024).in_sentence == "financial year 2024/25"
+    # Captions name the period before its months, a custom period (named by its months) once: the ward map had
+    # read "Custom: May 2025 to Nov 2025: May 2025 to Nov 2025: all 7 months loaded."
+    from csp_data.periods import describe_coverage, named_coverage
+
+    custom = custom_period(date(2025, 5, 1), date(2025, 11, 1))
+    months = [date(2025, m, 1) for m in range(1, 13)]
+    assert named_coverage(custom, describe_coverage(custom, months)) == "May 2025 to Nov 2025: all 7 months loaded."
+    assert named_coverage(financial_year(2024), "X") == "Financial year 2024/25, X"

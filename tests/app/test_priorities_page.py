@@ -163,7 +163,7 @@ def test_live_counts_for_calendar_2025(calendar_2025):
     asb = independent_count("Anti-social behaviour", "2025-01-01", "2025-12-01")
     assert values["Anti-social behaviour per 1,000 residents"] == f"{asb / 282702 * 1000:.1f}"
     captions = " ".join(c.value for c in calendar_2025.caption)
-    assert "Calendar year 2025: Jan 2025 to Dec 2025: all 12 months loaded." in captions
+    assert "Calendar year 2025, Jan 2025 to Dec 2025: all 12 months loaded." in captions
 
 
 BADGE_COLOURS = {"✔ Green": "green", "▲ Amber": "orange", "✖ Red": "red"}

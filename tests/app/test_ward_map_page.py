@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 
 import duckdb
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from helpers import EMBEDDED_STORE_GLOB, ROOT, open_folds, shown_tables
@@ -60,7 +61,7 @@ def test_page_draws_the_map_table_and_top_five():
     assert at.title[0].value == "Medway ward map"
     assert len(at.get("deck_gl_json_chart")) == 1
     captions = " ".join(c.value for c in at.caption)
-    assert "Latest 12 months: Jan 2025 to Dec 2025: all 12 months loaded." in captions
+    assert "Latest 12 months, Jan 2025 to Dec 2025: all 12 months loaded." in captions
     assert "mid-2022" in captions and "282,702 residents" in captions
     table = shown_tables(at)[0].value
     assert len(table) == 24 and table["incidents"].sum() == independent_count(
@@ -129,10 +130,14 @@ def test_asb_rates():
     at = open_page(ward_map_filter="asb", ward_map_measure="rate")
     assert not at.exception
     assert not any("counts instead" in i.value for i in at.info)  # rates are drawn, no fallback
-    table = shown_tables(at)[0].value.set_index("ward_code")
+    shown = shown_tables(at)[0]
+    table = shown.value.set_index("ward_code")
     asb = independent_count("kind = 'asb' AND ward_code = ?", CHATHAM)
     assert table.loc[CHATHAM, "incidents"] == asb
-    assert table.loc[CHATHAM, "rate_per_1000"] == round(asb / population()[CHATHAM] * 1000, 2)
+    rate = asb / population()[CHATHAM] * 1000
+    assert table.loc[CHATHAM, "rate_per_1000"] == pytest.approx(rate, rel=1e-12)  # the figure, rounded where written
+    row = list(shown.value["ward_code"]).index(CHATHAM)
+    assert shown.text.iloc[row][shown.headings[list(shown.value.columns).index("rate_per_1000")]] == f"{rate:.1f}"
 
 
 def test_earlier_wards_give_counts_only():
