@@ -3,6 +3,7 @@
 import streamlit as st
 
 from csp_data import ui
+from csp_data.periods import named_coverage
 from csp_data.ui import overview as overview_ui
 
 area = ui.current_area()
@@ -18,7 +19,7 @@ with ui.guard("Try another period; if this keeps happening, please tell the site
     monthly_chart, type_chart = overview_ui.overview_charts(area, period, ui.loaded_months(), ui.area_population(area))
 
 st.caption(
-    f"{period.label}: {overview.coverage_text} Source: data.police.uk street-level crime and ASB "
+    f"{named_coverage(period, overview.coverage_text)} Source: data.police.uk street-level crime and ASB "
     f"(Open Government Licence). Population: {overview.population_note}. {ui.forces_note(area)}"
 )
 st.markdown(ui.SIDEBAR_HINT)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from csp_data import ui
+from csp_data.periods import named_coverage
 from csp_data.ui import links
 from csp_data.ui import seasonality as season_ui
 
@@ -30,7 +31,7 @@ view = page.view
 st.markdown(
     f"The rise and fall of {view.choice.noun} in {area.short_name} through the year, and how it is changing. "
     "The seasonal charts use every month loaded; the trend and the change use the period chosen in the sidebar "
-    f"({period.label}: {period.span_label})."
+    f"({named_coverage(period, period.span_label)})."
 )
 st.caption(f"{view.coverage_text} Source: data.police.uk street-level crime and ASB (Open Government Licence).")
 

@@ -97,5 +97,9 @@ def show_chart(chart: VegaSpec | alt.TopLevelMixin, alt_text: str, height: int |
         spec = finished(chart)
     else:
         spec = chart
+    # The chart is read by its alt text and the table behind it; its marks are not announced one by one (Vega
+    # labels each point with its raw fields: "Month: Jan 2025; Incidents recorded: 2181;  : Crime; …"). Axes are.
+    config = spec.get("config", {})
+    spec = spec | {"config": config | {"mark": config.get("mark", {}) | {"aria": False}}}
     # Streamlit moves the datasets out of the top level of the dict it is given: give it a copy.
     st.vega_lite_chart(dict(spec), width="stretch", height=height if height is not None else "content", alt=alt_text)
