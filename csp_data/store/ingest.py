@@ -45,6 +45,7 @@ class MonthReport:
     malformed: int
     in_no_ward: int
     recorded: bool = True  # False: another force's file with no rows in the area, not put in the ledger
+    repeated_ids: int = 0  # crimes kept whose Crime ID another kept row of the month already has
 
 
 def incident_schema(area: Area) -> pa.Schema:
@@ -201,6 +202,7 @@ def ingest(
                     (month, slug, _spelt(table, spellings[slug]), missing) for month, slug, table, missing in parts
                 ]
                 in_no_ward = {slug: missing for _, slug, _, missing in parts}
+                repeated = {slug: _repeated_ids(table) for _, slug, table, _ in parts}
                 pending += [(month, slug, table) for month, slug, table, _ in parts]
                 pending_rows += sum(table.num_rows for _, _, table, _ in parts)
                 for slug, counts in sorted(parsed.counts.items()):
@@ -218,6 +220,7 @@ def ingest(
                             slug,
                             parsed.label,
                             in_no_ward=in_no_ward.get(slug, 0),
+                            repeated_ids=repeated.get(slug, 0),
                             **{k: counts[k] for k in ("rows_read", "rows_kept", *DROP_REASONS)},
                         )
                     )
@@ -233,6 +236,7 @@ def ingest(
             if notes is not None:
                 notes += _shrunk_notes(reports, read_before)
                 notes += _no_ward_notes(reports, area)
+                notes += _repeated_id_notes(reports)
             if build is None and not any(r.recorded for r in reports):
                 return reports  # nothing to record (other forces' files only): no new version, the store as it was
             build = build or stack.enter_context(store.building())
@@ -368,6 +372,29 @@ def _no_ward_notes(reports: list[MonthReport], area: Area) -> list[str]:
         "current [[wards]]), so the ward figures will not add up to the area's. Check that the file holds this "
         "area's wards, in longitude and latitude or with its coordinate system set; each row's ward is kept with "
         "it, so load these months again after correcting it."
+    ]
+
+
+#: A month whose kept crimes repeat more than this share of their Crime IDs gets a note: police.uk gives each
+#: crime one ID (in Kent's 2024-25 files, 5 repeats in a month of about 15,000, and none across months).
+REPEATED_ID_SHARE = 0.01
+
+
+def _repeated_ids(table: pa.Table) -> int:
+    """How many rows of ``table`` repeat a Crime ID an earlier row has (ASB has none, and is not counted)."""
+    ids = table.column("crime_id").drop_null()
+    return len(ids) - pc.count_distinct(ids).as_py()
+
+
+def _repeated_id_notes(reports: list[MonthReport]) -> list[str]:
+    """A note for each recorded month whose crimes repeat their Crime IDs more than police.uk's do: most likely
+    a file holding its rows twice (two downloads joined), which would count each crime twice."""
+    return [
+        f"Note: {r.repeated_ids:,} of the crimes kept for {r.month} ({r.force}) repeat another row's Crime ID, "
+        f"in {r.source}. police.uk gives each crime one ID, so the file may hold rows twice (two downloads joined, "
+        "say): check it, and load the month again from the file as downloaded if so."
+        for r in reports
+        if r.recorded and r.repeated_ids > max(10, REPEATED_ID_SHARE * r.rows_kept)
     ]
 
 

@@ -1017,3 +1017,24 @@ def test_a_store_path_that_names_a_file_is_said_so(tmp_path, command):
     out = result.stdout + result.stderr
     assert ("is a file, not a folder" in out) and "Traceback" not in out, out
     assert victim.read_text() == "keep me"
+
+
+def test_a_month_whose_crimes_repeat_their_ids_gets_a_note(tmp_path, medway_area, medway_points):
+    """A file holding its rows twice (two downloads joined) loaded with no word, each crime counted twice."""
+    point = medway_points["Luton"]
+    rows = [street_row("2025-03", "Robbery", *point, crime_id=f"{n:064x}") for n in range(40)]
+    asb = [street_row("2025-03", "Anti-social behaviour", *point) for _ in range(40)]  # ASB has no ID: no repeat
+    once, twice = tmp_path / "once", tmp_path / "twice"
+    for folder, content in ((once, rows + asb), (twice, rows + rows + asb)):
+        folder.mkdir()
+        (folder / "2025-03-kent-street.csv").write_bytes(csv_bytes(content))
+    notes: list[str] = []
+    ingest([once], medway_area, Store(tmp_path / "a"), notes=notes)
+    assert not [n for n in notes if "Crime ID" in n]
+    (report,) = ingest([twice], medway_area, Store(tmp_path / "b"), notes=notes)
+    assert report.rows_kept == 120 and report.repeated_ids == 40
+    assert [n for n in notes if "Crime ID" in n] == [
+        "Note: 40 of the crimes kept for 2025-03 (Kent Police) repeat another row's Crime ID, in "
+        f"{twice / '2025-03-kent-street.csv'}. police.uk gives each crime one ID, so the file may hold rows twice "
+        "(two downloads joined, say): check it, and load the month again from the file as downloaded if so."
+    ]
