@@ -37,7 +37,7 @@ def test_page_draws_map_tables_and_notes():
     infos = " ".join(i.value for i in at.info)
     assert "anonymised snap point" in infos
     # 27 months loaded (2022, 2024, 2025): the emerging-hotspot test runs, over the loaded months only.
-    assert "more history" not in infos
+    assert "need at least two years of monthly data" not in infos
     captions = " ".join(c.value for c in at.caption)
     assert "over all 27 loaded months to Dec 2025" in captions
     # Square names and the Gi* score are said in words (their headings' explanations were on hover only), and
@@ -218,7 +218,7 @@ def test_emerging_hotspots_on_two_generated_years(rising_store, monkeypatch):
     # Every other square is flat (the same count each month), so it is tested and not rising.
     tested = len({cell(lon, lat) for _, lon, lat in rows})
     assert f"({tested:,} squares)" in " ".join(c.value for c in at.caption)
-    assert "more history" not in " ".join(i.value for i in at.info)
+    assert "need at least two years of monthly data" not in " ".join(i.value for i in at.info)
 
 
 def test_the_summary_names_the_months_and_a_partial_period_says_so():

@@ -265,3 +265,19 @@ def test_no_points_give_no_cells():
     result = emerging.emerging_hotspots(cell_points({}), TWO_YEARS)
     assert (result.tested, len(result.cells)) == (0, 0)
     assert list(result.cells.columns) == list(emerging.RESULT_COLUMNS)
+
+
+def test_the_note_without_enough_months_says_which_months_it_counted():
+    """It said "18 months are loaded" where the sidebar said 27: it counts those up to the period's end."""
+    from datetime import date
+
+    from csp_data.figures.emerging import emerging_note
+
+    months = [date(2022, m, 1) for m in range(1, 12)] + [date(2024, m, 1) for m in range(1, 5)]
+    months += [date(2025, m, 1) for m in range(1, 4)]
+    assert emerging_note(months) == (
+        "Emerging hotspots (squares whose counts are rising significantly, by a Mann–Kendall test on the monthly "
+        "series) need at least two years of monthly data; 18 months are loaded up to Mar 2025, the end of the "
+        "period chosen. A later period, or more months loaded, would show them."
+    )
+    assert emerging_note(months + [date(2025, m, 1) for m in range(4, 13)]) is None
