@@ -209,7 +209,7 @@ def show_profile_figures(profile: WardProfile, table: WardTable) -> None:
 
 def _show_trend(profile: WardProfile, table: WardTable, file_stub: str) -> None:
     incident_filter = table.incident_filter
-    st.markdown(f"**{incident_filter.label} by month**")
+    st.markdown(f"#### {markdown_text(incident_filter.label)} by month")
     show_chart(
         ward_charts.ward_trend_chart(profile, table.area_name, incident_filter.noun),
         f"Line chart of {incident_filter.noun} recorded each month in {profile.ward_name}, {table.period.span_label}; "
@@ -220,7 +220,7 @@ def _show_trend(profile: WardProfile, table: WardTable, file_stub: str) -> None:
 
 def _show_mix(profile: WardProfile, table: WardTable) -> None:
     area_name, period = table.area_name, table.period
-    st.markdown(f"**Mix of crime types against {area_name}**")
+    st.markdown(f"#### Mix of crime types against {markdown_text(area_name)}")
     show_chart(
         ward_charts.ward_mix_chart(profile, area_name),
         f"Bar chart of each crime type's share of crime in {profile.ward_name} beside its share across {area_name}.",
@@ -244,7 +244,7 @@ def _show_mix(profile: WardProfile, table: WardTable) -> None:
 
 
 def _show_top_locations(profile: WardProfile, table: WardTable, file_stub: str) -> None:
-    st.markdown(f"**Top locations for {table.incident_filter.noun}**")
+    st.markdown(f"#### Top locations for {markdown_text(table.incident_filter.noun)}")
     show_table(
         profile.top_streets,
         f"{file_stub}-top-locations.csv",

@@ -98,6 +98,13 @@ def test_ward_profile_figures_match_an_independent_count():
         f"{count / total:.1%} of Medway's total ({total:,})." in text
     )
     assert "Gillingham South" in [s.value for s in at.subheader]
+    # Its parts are headings under the ward's (they were bold text: not headings to a screen reader).
+    headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    assert headings == [
+        "#### All crime by month",
+        "#### Mix of crime types against Medway",
+        "#### Top locations for crime",
+    ]
     # The profile's tables: 12 months, the crime mix, and top locations.
     frames = [d.value for d in shown_tables(at)]
     monthly = next(f for f in frames if "ward_incidents" in f.columns and "month" in f.columns)
