@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -309,3 +310,52 @@ def test_the_area_top_streets_are_queried_once_beside_the_hotspots_and_are_what_
         database.close()
     assert shown["incidents"].tolist() == direct["incidents"].tolist()
     assert shown["location"].tolist() == direct["location"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "kind", "crime_type"),
+    [
+        ((2025, 7), (2025, 12), "crime", None),
+        ((2025, 7), (2025, 12), "crime", "Burglary"),
+        ((2022, 1), (2025, 12), "asb", None),
+        ((2024, 2), (2024, 3), "crime", "Bicycle theft"),
+        ((2023, 1), (2023, 6), "crime", None),  # no month loaded
+    ],
+)
+def test_a_periods_points_from_memory_are_the_querys_rows(counted, monkeypatch, first, last, kind, crime_type):
+    """A period's snap points are filtered from every month's, queried once a store version: the same rows in
+    the same order as the period's own query, which is asked only when the store is too big to keep."""
+    from datetime import date
+
+    from csp_data.config import load_area
+    from csp_data.store import Store
+    from csp_data.store.queries import Database
+    from csp_data.ui import hotspots_kept
+
+    store, _ = counted
+    area = load_area(None)
+    database = Database(area, Store(store))
+    asked = []
+    hotspots_kept._POINTS.clear()
+
+    def query(name, **params):
+        asked.append((name, params.get("first")))
+        return database.query(name, **params)
+
+    try:
+        version = database.snapshot.version
+        first, last = date(*first, 1), date(*last, 1)
+        direct = database.query("hotspot_points", first=first, last=last, kind=kind, crime_type=crime_type)
+        kept = hotspots_kept.period_points(area, version, query, first, last, kind, crime_type)
+        pd.testing.assert_frame_equal(kept, direct)
+        hotspots_kept.period_points(area, version, query, first, last, kind, crime_type)
+        once = ["coverage_ledger", "hotspot_points"]  # every month's, once (and a period with none: its own)
+        assert [name for name, _ in asked] == once + (["hotspot_points"] * 2 if direct.empty else [])
+        monkeypatch.setattr(hotspots_kept, "MAX_POINTS_KEPT", 10)
+        asked.clear()
+        pd.testing.assert_frame_equal(
+            hotspots_kept.period_points(area, version + "-small", query, first, last, kind, crime_type), direct
+        )
+        assert asked == [("coverage_ledger", None), ("hotspot_points", first)]  # too big to keep: the period's own
+    finally:
+        database.close()
