@@ -51,12 +51,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         notes: list[str] = []
         reports = ingest(args.paths, area, store, progress=progress, allow_empty=args.allow_empty, notes=notes)
+        return _print_load(reports, notes, area, store)  # a Ctrl-C while it prints is after the load too
     except KeyboardInterrupt:
         if _version_or_none(store) != before:
             print("error: interrupted after the load had landed; the new months are in the store", file=sys.stderr)
         else:
             print("error: interrupted; the store is as it was before this load", file=sys.stderr)
         return 130
+
+
+def _print_load(reports, notes: list[str], area, store) -> int:
     recorded = [r for r in reports if r.recorded]
     headers = ["month", "force", "read", "kept", "no location", "outside area", "malformed", "in no ward"]
     rows = [

@@ -258,3 +258,25 @@ def test_ctrl_c_while_the_libraries_load_is_one_line_not_a_traceback(tmp_path):
     )
     assert done.returncode == 130, done.stderr
     assert done.stderr == "error: interrupted while starting; nothing was read or written\n"
+
+
+def test_a_ctrl_c_while_the_load_is_reported_says_the_load_landed(capsys, tmp_path, monkeypatch):
+    """A second Ctrl-C as the table printed reached the catch-all: "interrupted; the store is as it was", exit
+    130, while the months were in the store."""
+    folder = tmp_path / "load"
+    folder.mkdir()
+    point = ward_points()["Luton"]
+    (folder / "2025-03-kent-street.csv").write_bytes(csv_bytes([street_row("2025-03", "Robbery", *point)]))
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_print_table", interrupted)
+    code = cli.main(["ingest", "--quiet", "--store", str(tmp_path / "store"), str(folder)])
+    err = capsys.readouterr().err
+    assert code == 130
+    assert "interrupted after the load had landed; the new months are in the store" in err
+    assert "as it was" not in err
+    from csp_data.store import Store
+
+    assert [str(m) for m in Store(tmp_path / "store").loaded_months()] == ["2025-03-01"]
