@@ -99,7 +99,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from csp_data.store.forces import territorial_force_missing
     from csp_data.store.geography import ward_boundaries, ward_population
     from csp_data.store.health import REBUILT_SOURCE, check_store, health_json
-    from csp_data.store.ingest import stored_ward_sets_changed
+    from csp_data.store.ingest import stored_districts_changed, stored_ward_sets_changed
     from csp_data.store.layout import REPAIR_HINT
 
     area, store = _area_and_store(args)
@@ -114,6 +114,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     health = check_store(store)
     if ward_sets := stored_ward_sets_changed(store, area):  # months placed in wards the area file no longer names
         health.problems.append(ward_sets)
+    if districts := stored_districts_changed(store, area):  # months loaded for another area's districts
+        health.problems.append(districts)
     # A boundary, population, plan or survey file the pages cannot read (a wrong code_field, a ward left out, a
     # file that is not there) is a problem now.
     for check in [

@@ -14,6 +14,11 @@ Licence v3.0); no Welsh district has changed since.
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
 #: Each current district formed since 2011, with the districts whose LSOA names it took over (whole districts).
 FORMER_NAMES: dict[str, tuple[str, ...]] = {
     "Folkestone and Hythe": ("Shepway",),  # renamed April 2018
@@ -52,3 +57,43 @@ def lsoa_district_names(listed: tuple[str, ...]) -> dict[str, str]:
     for district in listed:
         names[district.lower()] = district
     return names
+
+
+# ---- which districts a store's months were loaded for ----
+
+#: Beside the store's versions: the districts of the area file its last load used.
+STORE_RECORD = "districts.json"
+
+
+def _same(first: Sequence[str], second: Sequence[str]) -> bool:
+    return sorted({d.strip().lower() for d in first}) == sorted({d.strip().lower() for d in second})
+
+
+def districts_changed(store_root: Path, listed: Sequence[str], has_months: bool) -> str | None:
+    """Why a load with ``listed`` districts must not go into the store at ``store_root`` (None when it may):
+    its months were loaded for other districts (another area file pointed at the same store), and a load
+    would mix two areas' rows in one store. A store with no months, or none recorded, takes any."""
+    try:
+        held = json.loads((Path(store_root) / STORE_RECORD).read_text(encoding="utf-8"))["lsoa_districts"]
+        held = [str(d) for d in held]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not has_months or _same(held, listed):
+        return None
+    return (
+        f"the store's months were loaded for the districts {', '.join(held)}, and the area file lists "
+        f"{', '.join(listed)}: loading into it would mix two areas' rows. Give this area its own store ([store] "
+        "path in the area file), or load every month again into a new one"
+    )
+
+
+def remember_districts(store_root: Path, listed: Sequence[str]) -> None:
+    """Record ``listed`` as the districts of the store's months (after a load); a store that cannot be written
+    keeps its record (the load itself has been written)."""
+    path = Path(store_root) / STORE_RECORD
+    partial = path.with_name(f".{STORE_RECORD}.{os.getpid()}")
+    try:
+        partial.write_text(json.dumps({"lsoa_districts": list(listed)}), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 
 from csp_data.config import Area
 from csp_data.errors import AreaFileError, InputFileError
+from csp_data.store.districts import districts_changed, remember_districts
 from csp_data.store.geography import assign_wards, ward_labels
 from csp_data.store.policeuk import DROP_REASONS, parse_street_file
 from csp_data.store.sources import discover_street_files
@@ -83,6 +84,15 @@ def ward_sets_changed(area: Area, file_columns: Iterable[str]) -> str | None:
         "Load every month again into a new store: give [store] path a new folder in the area file, then run "
         "`python -m csp_data ingest` with all the months' files"
     )
+
+
+def stored_districts_changed(store: Store, area: Area) -> str | None:
+    """:func:`csp_data.store.districts.districts_changed` for ``store`` and ``area``'s districts."""
+    try:
+        has_months = bool(store.loaded_months())
+    except StoreError:
+        return None  # a damaged store: the load itself reports it
+    return districts_changed(store.root, area.lsoa_districts, has_months)
 
 
 def stored_ward_sets_changed(store: Store, area: Area) -> str | None:
@@ -172,7 +182,7 @@ def ingest(
     InputFileError
         For the first bad input; the store is then left exactly as it was.
     """
-    if problem := stored_ward_sets_changed(store, area):
+    if problem := stored_ward_sets_changed(store, area) or stored_districts_changed(store, area):
         raise AreaFileError(area.area_file, problem)
     files = discover_street_files(list(paths))
     spellings = _stored_spellings(store)
@@ -256,6 +266,7 @@ def ingest(
                 if r.recorded
             ]
             build.commit(ledger_rows)
+            remember_districts(store.root, area.lsoa_districts)
         except BaseException:
             # Stop the workers before the unfinished version is discarded (on leaving the with block),
             # so that no file is still being written into it; then let the failure or Ctrl-C go on.

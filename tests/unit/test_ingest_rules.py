@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from csp_data.errors import CspDataError, InputFileError
+from csp_data.errors import AreaFileError, CspDataError, InputFileError
 from csp_data.store import Store, StoreError
 from csp_data.store.forces import force_key, normalise_force_name
 from csp_data.store.health import check_store, remove_months, repair_store
@@ -891,7 +891,7 @@ def test_leftovers_of_the_earlier_layout_are_cleaned(loaded, medway_area, medway
     path = tmp_path / "2025-03-kent-street.csv"
     path.write_bytes(csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])]))
     ingest([path], medway_area, loaded)
-    assert sorted(p.name for p in loaded.root.iterdir()) == [".lock", "current", "versions"]
+    assert sorted(p.name for p in loaded.root.iterdir()) == [".lock", "current", "districts.json", "versions"]
 
 
 def test_an_interrupted_load_of_the_earlier_layout_is_named_and_repaired(tmp_path, loaded, medway_area):
@@ -934,11 +934,11 @@ def test_the_command_line_names_a_month_loaded_again_from_a_much_shorter_file(
 
     path = tmp_path / "2025-03-kent-street.csv"
     area = ["--area", str(medway_area.area_file), "--store", str(tmp_path / "store"), "--quiet"]
-    row = street_row("2025-03", "Robbery", *medway_points["Luton"])
-    path.write_bytes(csv_bytes([row] * 20))
+    rows = [street_row("2025-03", "Robbery", *medway_points["Luton"], crime_id=f"{n:064x}") for n in range(20)]
+    path.write_bytes(csv_bytes(rows))
     assert main(["ingest", *area, str(path)]) == 0
     assert "Note:" not in capsys.readouterr().out
-    path.write_bytes(csv_bytes([row] * 10))
+    path.write_bytes(csv_bytes(rows[:10]))
     assert main(["ingest", *area, str(path)]) == 0
     assert (
         capsys.readouterr()
@@ -948,7 +948,7 @@ def test_the_command_line_names_a_month_loaded_again_from_a_much_shorter_file(
             "whole (a download cut short loads without an error)."
         )
     )
-    path.write_bytes(csv_bytes([row] * 19))  # a few rows more: no note
+    path.write_bytes(csv_bytes(rows[:19]))  # a few rows more: no note
     assert main(["ingest", *area, str(path)]) == 0
     assert "Note:" not in capsys.readouterr().out
 
@@ -1038,3 +1038,34 @@ def test_a_month_whose_crimes_repeat_their_ids_gets_a_note(tmp_path, medway_area
         f"{twice / '2025-03-kent-street.csv'}. police.uk gives each crime one ID, so the file may hold rows twice "
         "(two downloads joined, say): check it, and load the month again from the file as downloaded if so."
     ]
+
+
+def test_a_load_for_other_districts_into_a_store_is_refused(tmp_path, medway_points):
+    """Another area file pointed at the store (or --store) put Swale's January beside Medway's other months, with
+    only a ward note; status then showed 1,301 rows kept for Medway's January and no problem."""
+    medway = _two_district_area(tmp_path, 'lsoa_districts = ["Medway"]')
+    folder = tmp_path / "load"
+    folder.mkdir()
+    (folder / "2025-03-kent-street.csv").write_bytes(
+        csv_bytes(
+            [
+                street_row("2025-03", "Robbery", *medway_points["Luton"]),
+                street_row("2025-03", "Robbery", 0.75, 51.33, "Swale 002B"),
+            ]
+        )
+    )
+    store = Store(tmp_path / "store")
+    ingest([folder], medway, store)
+    before = tree_digest(store.root)
+    (tmp_path / "s").mkdir()
+    swale = _two_district_area(tmp_path / "s", 'lsoa_districts = ["Swale"]')
+    with pytest.raises(
+        AreaFileError, match="the store's months were loaded for the districts Medway, and the area file lists Swale"
+    ):
+        ingest([folder], swale, store)
+    assert tree_digest(store.root) == before
+    status = run_cli("status", "--area", str(swale.area_file), "--store", str(store.root))
+    assert status.returncode == 1 and "loaded for the districts Medway" in status.stdout
+    # The same districts however written, and any districts into an empty store, are taken.
+    ingest([folder], _two_district_area(tmp_path / "s", 'lsoa_districts = [" medway "]'), store)
+    ingest([folder], swale, Store(tmp_path / "other"))
