@@ -212,7 +212,8 @@ def ward_population(area: Area) -> pd.DataFrame:
     if population is None:
         return pd.DataFrame({"ward_code": pd.Series(dtype=str), "population": pd.Series(dtype="int64")})
     try:
-        frame = pd.read_csv(population.file, dtype=str, keep_default_na=False)  # "n/a" is named as written
+        # "n/a" is named as written; blank lines are kept, so that a row's line is its index + 2.
+        frame = pd.read_csv(population.file, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except Exception as exc:
         raise InputFileError(population.file, f"cannot read population file ({exc})") from None
     for setting, field in (("code_field", population.code_field), ("value_field", population.value_field)):

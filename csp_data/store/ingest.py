@@ -386,9 +386,10 @@ def _no_ward_notes(reports: list[MonthReport], area: Area) -> list[str]:
     ]
 
 
-#: A month whose kept crimes repeat more than this share of their Crime IDs gets a note: police.uk gives each
-#: crime one ID (in Kent's 2024-25 files, 5 repeats in a month of about 15,000, and none across months).
-REPEATED_ID_SHARE = 0.01
+#: A month whose kept crimes repeat more than this share of their Crime IDs gets a note. police.uk repeats a few
+#: (in January 2022's files, up to 3.3% of a district's crimes in Derbyshire; 5 in Kent's 15,000 a month in
+#: 2024-25); a file holding its rows twice repeats half of them.
+REPEATED_ID_SHARE = 0.2
 
 
 def _repeated_ids(table: pa.Table) -> int:
@@ -398,11 +399,11 @@ def _repeated_ids(table: pa.Table) -> int:
 
 
 def _repeated_id_notes(reports: list[MonthReport]) -> list[str]:
-    """A note for each recorded month whose crimes repeat their Crime IDs more than police.uk's do: most likely
-    a file holding its rows twice (two downloads joined), which would count each crime twice."""
+    """A note for each recorded month whose crimes repeat their Crime IDs far more than police.uk's do: most
+    likely a file holding its rows twice (two downloads joined), which would count each crime twice."""
     return [
         f"Note: {r.repeated_ids:,} of the crimes kept for {r.month} ({r.force}) repeat another row's Crime ID, "
-        f"in {r.source}. police.uk gives each crime one ID, so the file may hold rows twice (two downloads joined, "
+        f"in {r.source}. police.uk repeats only a few, so the file may hold rows twice (two downloads joined, "
         "say): check it, and load the month again from the file as downloaded if so."
         for r in reports
         if r.recorded and r.repeated_ids > max(10, REPEATED_ID_SHARE * r.rows_kept)

@@ -65,8 +65,24 @@ _WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statcache-writer
 _PENDING: dict[Path, tuple[dict, dict[str, pa.Table]]] = {}
 _PENDING_LOCK = threading.Lock()
 _WRITES: set[Future] = set()
-#: The entries being computed in this process, each with what is set when its computation ends.
-_COMPUTING: dict[Path, threading.Event] = {}
+#: The entries being computed in this process: the thread computing each, and what is set when it ends.
+_COMPUTING: dict[Path, tuple[int, threading.Event]] = {}
+#: How long a thread waits for another's computation of the same entry before computing it itself (a cycle
+#: of entries computed from each other would otherwise wait for ever).
+WAIT_SECONDS = 120.0
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has none of its parent's threads: a writer of its own, and nothing held or in hand."""
+    global _WRITER, _PENDING_LOCK
+    _WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statcache-writer")
+    _PENDING_LOCK = threading.Lock()
+    _PENDING.clear()
+    _WRITES.clear()
+    _COMPUTING.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def wait_for_writes(timeout: float | None = None) -> bool:
@@ -150,16 +166,21 @@ class StatCache:
         found = self._read(entry, kind)
         if found is not None:
             return found
+        me = threading.get_ident()
         with _PENDING_LOCK:
             running = _COMPUTING.get(entry)
             if running is None:
-                _COMPUTING[entry] = mine = threading.Event()
-        if running is not None:  # another thread is computing it: wait for its value rather than compute it twice
-            running.wait()
-            found = self._read(entry, kind)
-            if found is not None:
-                return found
-            value = compute()  # it failed there, or could not be kept
+                mine = threading.Event()
+                _COMPUTING[entry] = (me, mine)
+        if running is not None:
+            computing_thread, done = running
+            # Another thread is computing it: wait for its value rather than compute it twice (not for ever;
+            # and a computation that asks for its own entry computes it, as it always did).
+            if computing_thread != me and done.wait(WAIT_SECONDS):
+                found = self._read(entry, kind)
+                if found is not None:
+                    return found
+            value = compute()  # it failed there, could not be kept, or is this thread's own
             self._write_later(entry, value, kind)
             return value
         try:

@@ -140,6 +140,20 @@ class Store:
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
+        self._writing = False  # this object holds the writers' lock (it sees the store as a writer must)
+
+    def _writer_active(self) -> bool:
+        """Whether another process or object holds the writers' lock now (a load in progress)."""
+        try:
+            handle = open(self.root / LOCK_FILE, "rb")
+        except OSError:
+            return False
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            return False
 
     def _check_folder(self) -> None:
         """A store path naming a file (a slip in the area file's [store] path) is said so, not read as a damaged
@@ -236,7 +250,10 @@ class Store:
             if name is None:
                 if os.path.lexists(self.root / CURRENT):
                     raise StoreError(f"the store's '{CURRENT}' link is broken. {REPAIR_HINT}")
-                if held := self.unlinked_versions():  # a copy that dropped the link: never read (or loaded) as empty
+                held = self.unlinked_versions()
+                if held and not self._writing and self._writer_active():
+                    return _empty_snapshot()  # a first load between naming its version and linking it: not yet loaded
+                if held:  # a copy that dropped the link: never read (or loaded) as empty
                     raise StoreError(
                         f"the store has no '{CURRENT}' link, though it holds {len(held)} version(s), the newest "
                         f"{held[-1]}. {REPAIR_HINT}"
@@ -283,9 +300,11 @@ class Store:
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / LOCK_FILE, "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
+            self._writing = True
             try:
                 yield
             finally:
+                self._writing = False
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def recover(self) -> None:

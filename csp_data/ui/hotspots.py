@@ -17,6 +17,7 @@ from csp_data.maps import MAP_HEIGHT, DeckJson
 from csp_data.maps import hotspots as hotspot_maps
 from csp_data.periods import Period, describe_coverage, describe_months, named_coverage
 from csp_data.series import Counted, MatchedMonths
+from csp_data.ui import links
 from csp_data.ui.context import FAST_HASH, FIGURES_PER_CACHE, current_area, database, run_query
 from csp_data.ui.hotspots_kept import (
     start_area_streets,
@@ -114,7 +115,8 @@ def start_top_streets(
 ) -> None:
     """Have the area's top streets computed beside the hotspots (:func:`start_area_streets`) when the table
     is to show the whole area and they are not kept yet."""
-    if st.session_state.get("hotspots_ward") is None:
+    # A ward chosen, or about to be from a link (restored later in the run), shows that ward's streets instead.
+    if st.session_state.get("hotspots_ward") is None and not st.query_params.get(links.WARD):
         start_area_streets(
             area,
             store_version,

@@ -5,6 +5,7 @@ after that by every process, whatever happens to Streamlit's caches."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -26,7 +27,7 @@ from csp_data.series import Counted, MatchedMonths, RunQuery, counted_choices, m
 from csp_data.store import queries as store_queries
 from csp_data.store.geography import ward_boundaries
 from csp_data.store.queries import Database, load_queries
-from csp_data.store.statcache import StatCache, code_fingerprint, store_statcache, wait_for_writes
+from csp_data.store.statcache import StatCache, code_fingerprint, entry_digest, store_statcache, wait_for_writes
 from csp_data.ui.context import current_store
 
 
@@ -189,8 +190,21 @@ def stored_area_streets(
 
 
 _STREETS_CODE = (streets, change)
-#: One thread for the area's top streets asked for ahead (:func:`start_area_streets`).
+#: One thread for the area's top streets asked for ahead (:func:`start_area_streets`), and the choices it has
+#: been given in this process (each once: a store whose statistics cannot be kept would otherwise be asked
+#: again on every rerun).
 _AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hotspots-streets")
+_STARTED: OrderedDict[str, None] = OrderedDict()
+
+
+def _new_ahead_thread() -> None:
+    global _AHEAD, _POINTS_LOCK
+    _AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hotspots-streets")
+    _POINTS_LOCK = threading.Lock()
+    _STARTED.clear()
+
+
+os.register_at_fork(after_in_child=_new_ahead_thread)  # a forked child has none of its parent's threads
 
 
 def _streets_key(
@@ -220,9 +234,15 @@ def start_area_streets(
     their query runs while the page computes the hotspots (DuckDB works outside Python's lock, on the other
     core); the page's own call then reads them, or waits for them if they are still being computed. ``query``
     must be safe to call from any thread (a :class:`Database`'s). Returns whether it was started."""
-    if _statistics(area, store_version).has(
-        "top_streets", _streets_key(area, first, last, kind, crime_type, matched), _STREETS_CODE
-    ):
+    key = _streets_key(area, first, last, kind, crime_type, matched)
+    started = entry_digest("top_streets", {**key, "store": str(current_store(area).root), "version": store_version})
+    with _POINTS_LOCK:
+        if started in _STARTED:
+            return False
+        _STARTED[started] = None
+        while len(_STARTED) > 256:
+            _STARTED.popitem(last=False)
+    if _statistics(area, store_version).has("top_streets", key, _STREETS_CODE):
         return False
     _AHEAD.submit(stored_area_streets, area, store_version, query, first, last, kind, crime_type, matched)
     return True

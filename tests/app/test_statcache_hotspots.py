@@ -359,3 +359,23 @@ def test_a_periods_points_from_memory_are_the_querys_rows(counted, monkeypatch, 
         assert asked == [("coverage_ledger", None), ("hotspot_points", first)]  # too big to keep: the period's own
     finally:
         database.close()
+
+
+def test_a_store_that_cannot_keep_statistics_does_not_query_the_streets_ahead_on_every_rerun(counted, monkeypatch):
+    """With the statistics folder unwritable, the area's top streets were queried ahead again on every rerun of
+    the page (nothing is ever kept, so it never looked done): once per choice in a process, now."""
+    from csp_data.figures import streets
+    from csp_data.ui import hotspots_kept
+
+    store, _ = counted
+    (store / "statcache").write_text("not a folder")  # as a read-only store: nothing can be kept
+    hotspots_kept._STARTED.clear()
+    real, calls = streets.top_streets, []
+    monkeypatch.setattr(streets, "top_streets", lambda *a, **k: calls.append(k["ward_code"]) or real(*a, **k))
+    at = open_hotspots()
+    opened = len(calls)
+    assert 1 <= opened <= 2  # ahead, and the page's own if the one ahead could not be kept in time
+    for _ in range(3):
+        at.run()
+        assert not at.exception and not at.error
+    assert len(calls) == opened

@@ -222,6 +222,8 @@ def _area_with_population(tmp_path, rows: list[str]):
             "'E05014449'); check the area file's [population] code_field and vintage",
         ),
         (lambda m: [*m, m[3]], "ward E05014452 is given a population twice"),
+        # Blank lines do not shift the line named: the repeat is on line 28 (a header, 24 rows, 2 blank, it).
+        (lambda m: [*m[:2], "", "", *m[2:], m[0]], "line 28: ward E05014449 is given a population twice"),
         (lambda m: [m[0].replace("4664", "n/a"), *m[1:]], "population 'n/a' is not a whole number"),
     ],
 )

@@ -1035,7 +1035,7 @@ def test_a_month_whose_crimes_repeat_their_ids_gets_a_note(tmp_path, medway_area
     assert report.rows_kept == 120 and report.repeated_ids == 40
     assert [n for n in notes if "Crime ID" in n] == [
         "Note: 40 of the crimes kept for 2025-03 (Kent Police) repeat another row's Crime ID, in "
-        f"{twice / '2025-03-kent-street.csv'}. police.uk gives each crime one ID, so the file may hold rows twice "
+        f"{twice / '2025-03-kent-street.csv'}. police.uk repeats only a few, so the file may hold rows twice "
         "(two downloads joined, say): check it, and load the month again from the file as downloaded if so."
     ]
 
@@ -1069,3 +1069,17 @@ def test_a_load_for_other_districts_into_a_store_is_refused(tmp_path, medway_poi
     # The same districts however written, and any districts into an empty store, are taken.
     ingest([folder], _two_district_area(tmp_path / "s", 'lsoa_districts = [" medway "]'), store)
     ingest([folder], swale, Store(tmp_path / "other"))
+
+
+def test_a_first_load_between_naming_its_version_and_linking_it_reads_as_empty_not_damaged(loaded):
+    """Readers during a first load's last step (its version folder named, `current` not yet linked) were told
+    the store was damaged and to run repair; while the load holds the writers' lock, it reads as not loaded."""
+    import fcntl
+
+    (loaded.root / "current").unlink()  # as a first load leaves it, just before the link
+    with open(loaded.root / ".lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert Store(loaded.root).snapshot().version == "empty"
+        fcntl.flock(held, fcntl.LOCK_UN)
+    with pytest.raises(StoreError, match="has no 'current' link"):  # no load running: a lost link
+        Store(loaded.root).snapshot()

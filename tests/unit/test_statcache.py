@@ -292,3 +292,59 @@ def test_threads_asking_for_an_entry_being_computed_wait_for_it_and_a_failure_is
     assert len(errors) == 1 and fallback.calls == 1
     pd.testing.assert_frame_equal(results[-1], frame(8))
     assert statcache.wait_for_writes(timeout=30) and cache.has("hotspots", {"k": 3})
+
+
+def test_a_computation_asking_for_its_own_entry_computes_it_and_a_wait_has_an_end(tmp_path, monkeypatch):
+    """A compute() that asks for its own entry waited for itself for ever; two threads computing entries from
+    each other waited for each other. It computes, as before single flight; and no wait outlasts WAIT_SECONDS."""
+    import threading
+
+    cache = store_statcache(tmp_path, "v000001-00000000")
+    inner = Counter(lambda: frame(2))
+    outer = Counter(lambda: cache.get("hotspots", {"k": 1}, inner, pd.DataFrame))
+    pd.testing.assert_frame_equal(cache.get("hotspots", {"k": 1}, outer, pd.DataFrame), frame(2))
+    assert outer.calls == inner.calls == 1
+    monkeypatch.setattr(statcache, "WAIT_SECONDS", 0.5)
+    a_started, b_started = threading.Event(), threading.Event()
+
+    def a():
+        a_started.set()
+        assert b_started.wait(10)
+        return cache.get("hotspots", {"k": "b"}, lambda: frame(4), pd.DataFrame)
+
+    def b():
+        b_started.set()
+        assert a_started.wait(10)
+        return cache.get("hotspots", {"k": "a"}, lambda: frame(3), pd.DataFrame)
+
+    results = {}
+    threads = [
+        threading.Thread(target=lambda: results.update(a=cache.get("hotspots", {"k": "a"}, a, pd.DataFrame))),
+        threading.Thread(target=lambda: results.update(b=cache.get("hotspots", {"k": "b"}, b, pd.DataFrame))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert not any(t.is_alive() for t in threads) and set(results) == {"a", "b"}
+
+
+def test_a_forked_child_writes_its_own_entries(tmp_path):
+    """The writer thread is not copied into a forked child: its entries were never written and a wait hung."""
+    script = (
+        "import os, sys\n"
+        "import pandas as pd\n"
+        "from csp_data.store import statcache\n"
+        "cache = statcache.store_statcache(sys.argv[1], 'v000001-00000000')\n"
+        "cache.get('hotspots', {'n': 0}, lambda: pd.DataFrame({'a': [1]}), pd.DataFrame)\n"
+        "assert statcache.wait_for_writes(10)\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    cache.get('hotspots', {'n': 1}, lambda: pd.DataFrame({'a': [2]}), pd.DataFrame)\n"
+        "    os._exit(0 if statcache.wait_for_writes(10) else 3)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "sys.exit(os.waitstatus_to_exitcode(status))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, timeout=120)
+    assert result.returncode == 0
+    assert len(list((tmp_path / "statcache" / "v000001-00000000").iterdir())) == 2
