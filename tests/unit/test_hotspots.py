@@ -80,6 +80,30 @@ def test_grid_counts_keep_empty_cells_as_zero():
     assert grid.set_index("cell_id").loc[f"{COL0}_{ROW0}", "incidents"] == 1
 
 
+def test_grid_counts_order_rows_then_columns_with_cells_outside_the_area():
+    """Area cells given in any order, points in cells outside them and a column west of every area cell:
+    one row per cell, by row then column, each with the sum of its incidents and whole-number columns."""
+    base_e, base_n = COL0 * 250, ROW0 * 250
+    cells = pd.DataFrame({"col": [COL0 + 1, COL0, COL0 + 1, COL0], "row": [ROW0 + 1, ROW0 + 1, ROW0, ROW0]})
+    points = points_at(
+        [base_e + 260, base_e - 240, base_e + 510, base_e + 270, base_e - 10],
+        [base_n + 10, base_n + 260, base_n + 300, base_n + 20, base_n + 270],
+        incidents=np.array([2, 7, 1, 3, 4]),
+    )
+    grid = hotspots.grid_counts(points, cells)
+    expected = pd.DataFrame(
+        {
+            "cell_id": [f"{COL0}_{ROW0}", f"{COL0 + 1}_{ROW0}", f"{COL0 - 1}_{ROW0 + 1}"]
+            + [f"{COL0}_{ROW0 + 1}", f"{COL0 + 1}_{ROW0 + 1}", f"{COL0 + 2}_{ROW0 + 1}"],
+            "col": np.array([COL0, COL0 + 1, COL0 - 1, COL0, COL0 + 1, COL0 + 2], dtype=np.int64),
+            "row": np.array([ROW0, ROW0, ROW0 + 1, ROW0 + 1, ROW0 + 1, ROW0 + 1], dtype=np.int64),
+            "incidents": np.array([0, 5, 11, 0, 0, 1], dtype=np.int64),
+        }
+    )
+    pd.testing.assert_frame_equal(grid, expected)
+    assert hotspots.grid_counts(points.iloc[:0]).empty
+
+
 def test_area_cells_cover_a_shape():
     # A 500 m square aligned to the grid, in lon/lat: exactly the 4 cells inside, plus the 5 touching
     # its north and east edges (a touching edge counts as touching).
