@@ -1,14 +1,17 @@
 """The incidents store: reading police.uk files, loading them, the versioned parquet store and its queries.
 
 Modules: ``policeuk`` (reading and checking street-level files), ``ingest`` (loading them into the
-store), ``versions`` (the store itself: immutable versions switched by one rename), ``health``
-(status, repair, remove), ``forces`` (force names and keys), ``geography`` (wards and population),
-``queries`` (the named SQL in ``sql/`` over DuckDB views of the store).
+store), ``versions`` (the store itself: immutable versions switched by one rename), ``builder`` (a new
+version being built), ``layout`` (its files and locks), ``health`` (status, repair, remove), ``forces``
+(force names and keys), ``districts`` (districts' former names), ``geography`` (wards and population),
+``statcache`` (statistics kept with a version), ``queries`` (the named SQL in ``sql/`` over DuckDB views
+of the store).
 
 The names below are the store's public API. ``ingest`` and ``Database`` pull in geopandas and DuckDB,
 so they are imported when first used, which keeps ``python -m csp_data status`` quick to start.
 """
 
+from csp_data.store.builder import VersionBuilder
 from csp_data.store.versions import (
     LEDGER_SCHEMA,
     REPAIR_HINT,
@@ -16,7 +19,6 @@ from csp_data.store.versions import (
     Store,
     StoreError,
     StoreFile,
-    VersionBuilder,
 )
 
 __all__ = [

@@ -21,8 +21,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from csp_data.errors import CspDataError
+from csp_data.store.builder import VersionBuilder
 from csp_data.store.forces import ForceNameError, force_key
-from csp_data.store.versions import (
+from csp_data.store.layout import (
     _LEGACY_JOURNAL,
     _PART_FILE,
     _VERSION_NAME,
@@ -30,14 +31,12 @@ from csp_data.store.versions import (
     INCIDENTS_DIR,
     LEDGER_FILE,
     VERSIONS_DIR,
-    Snapshot,
-    Store,
     StoreError,
     StoreFile,
-    VersionBuilder,
     _read_ledger_file,
     read_manifest,
 )
+from csp_data.store.versions import Snapshot, Store
 
 
 @dataclass
