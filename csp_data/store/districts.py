@@ -69,21 +69,41 @@ def _same(first: Sequence[str], second: Sequence[str]) -> bool:
     return sorted({d.strip().lower() for d in first}) == sorted({d.strip().lower() for d in second})
 
 
+def _held(store_root: Path) -> list[str] | None:
+    """The districts recorded for the store's months; None when none are recorded (or the record is unreadable:
+    a store loaded before districts were recorded)."""
+    try:
+        held = json.loads((Path(store_root) / STORE_RECORD).read_text(encoding="utf-8"))["lsoa_districts"]
+        return [str(d) for d in held]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def districts_changed(store_root: Path, listed: Sequence[str], has_months: bool) -> str | None:
     """Why a load with ``listed`` districts must not go into the store at ``store_root`` (None when it may):
     its months were loaded for other districts (another area file pointed at the same store), and a load
     would mix two areas' rows in one store. A store with no months, or none recorded, takes any."""
-    try:
-        held = json.loads((Path(store_root) / STORE_RECORD).read_text(encoding="utf-8"))["lsoa_districts"]
-        held = [str(d) for d in held]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if not has_months or _same(held, listed):
+    held = _held(store_root)
+    if held is None or not has_months or _same(held, listed):
         return None
     return (
         f"the store's months were loaded for the districts {', '.join(held)}, and the area file lists "
         f"{', '.join(listed)}: loading into it would mix two areas' rows. Give this area its own store ([store] "
         "path in the area file), or load every month again into a new one"
+    )
+
+
+def read_for_other_districts(store_root: Path, listed: Sequence[str]) -> str | None:
+    """Why the months of the store at ``store_root`` must not be read as the area's with ``listed`` districts
+    (None when they may): they were loaded for other districts, so every figure would be another area's
+    under this area's name. A store with none recorded is read."""
+    held = _held(store_root)
+    if held is None or _same(held, listed):
+        return None
+    return (
+        f"the store's months were loaded for the districts {', '.join(held)}, not for this area file's "
+        f"{', '.join(listed)}: its figures are another area's. Point the area file's [store] path at this area's "
+        "own store, or load this area's months into a new one"
     )
 
 

@@ -33,6 +33,7 @@ import pyarrow as pa
 
 from csp_data.config import Area
 from csp_data.errors import QueryError
+from csp_data.store.districts import read_for_other_districts
 from csp_data.store.geography import ward_boundaries, ward_population
 from csp_data.store.versions import REPAIR_HINT, Store, StoreError
 
@@ -187,6 +188,8 @@ class Database:
             raise StoreError(
                 f"the store's file for {missing[0].month} ({missing[0].force}){others} is missing. {REPAIR_HINT}"
             )
+        if self.snapshot.files and (other := read_for_other_districts(self.store.root, self.area.lsoa_districts)):
+            raise StoreError(other)
         glob = self.snapshot.incidents_glob
         if glob:
             # The folder names (period=YYYY-MM/force_slug=...) become columns, and a filter on

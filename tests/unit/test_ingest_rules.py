@@ -1071,6 +1071,44 @@ def test_a_load_for_other_districts_into_a_store_is_refused(tmp_path, medway_poi
     ingest([folder], swale, Store(tmp_path / "other"))
 
 
+def test_a_store_loaded_for_other_districts_is_not_read_as_this_areas(tmp_path, medway_points):
+    """A copy of one area's folder, store included, with the area file changed to another district: the pages
+    and the pack showed the first area's 2,942 crimes under the second's name, with no word of it."""
+    medway = _two_district_area(tmp_path, 'lsoa_districts = ["Medway"]')
+    folder = tmp_path / "load"
+    folder.mkdir()
+    (folder / "2025-03-kent-street.csv").write_bytes(
+        csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"])])
+    )
+    store = Store(tmp_path / "store")
+    ingest([folder], medway, store)
+    (tmp_path / "s").mkdir()
+    swale = _two_district_area(tmp_path / "s", 'lsoa_districts = ["Swale"]')
+    with pytest.raises(
+        StoreError,
+        match="the store's months were loaded for the districts Medway, not for this area file's Swale: its figures "
+        "are another area's",
+    ):
+        Database(swale, store)
+    report = run_cli(
+        "report",
+        "--area",
+        str(swale.area_file),
+        "--store",
+        str(store.root),
+        "--period",
+        "2025-03..2025-03",
+        "--out",
+        str(tmp_path / "pack.pdf"),
+    )
+    assert report.returncode == 2 and "loaded for the districts Medway, not for this area file's Swale" in report.stderr
+    assert not (tmp_path / "pack.pdf").exists()
+    # The same districts however written are read; so is a store with no months.
+    same = _two_district_area(tmp_path / "s", 'lsoa_districts = [" medway "]')
+    assert len(Database(same, store).query("monthly_type_counts", first=date(2025, 3, 1), last=date(2025, 3, 1)))
+    Database(swale, Store(tmp_path / "empty"))
+
+
 def test_a_first_load_between_naming_its_version_and_linking_it_reads_as_empty_not_damaged(loaded):
     """Readers during a first load's last step (its version folder named, `current` not yet linked) were told
     the store was damaged and to run repair; while the load holds the writers' lock, it reads as not loaded."""
