@@ -317,7 +317,7 @@ def cmd_benchmarks_boundaries(args: argparse.Namespace) -> int:
     area = load_area(args.area)
     table = bm.read_benchmark_table(args.table or bm.find_benchmark_table(area.store_dir, area.area_file.parent))
     try:
-        code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name])
+        code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name], area.local_authority_codes)
         peers = bm.resolve_peers(table, area.peers)
     except bm.BenchmarkError as exc:
         raise CspDataError(f"{area.area_file}: {exc}") from None

@@ -16,7 +16,9 @@ with ui.guard(bench_ui.NO_TABLE_HINT):
     table_path = bench_ui.find_table(ui.current_store(area).root, area_dir)
     version = (str(table_path), table_path.stat().st_mtime_ns)
 with ui.guard(bench_ui.AREA_CODE_HINT):
-    setup = bench_ui.page_setup(*version, area.csp_code, (area.short_name, area.name), tuple(area.peers))
+    setup = bench_ui.page_setup(
+        *version, area.csp_code, (area.short_name, area.name), tuple(area.peers), area.local_authority_codes
+    )
 choices = setup.choices
 st.caption(setup.intro)
 

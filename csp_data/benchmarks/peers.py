@@ -62,13 +62,20 @@ def resolve_peers(df: pd.DataFrame, names: Iterable[str]) -> list[str]:
     return [next(iter(codes_by_name[name_key(name)])) for name in names]
 
 
-def area_csp_code(df: pd.DataFrame, csp_code: str | None, names: Sequence[str]) -> str:
+def area_csp_code(
+    df: pd.DataFrame, csp_code: str | None, names: Sequence[str], council_codes: Sequence[str] = ()
+) -> str:
     """The area's CSP code: ``csp_code`` from the area file, else the first of ``names`` that is a CSP.
+
+    When the area file gives its councils' codes (``council_codes``, its ``local_authority_codes``) and the table
+    gives the CSP's (``la_codes``), they must have one in common: a CSP code copied from another area's file
+    would otherwise put that area's rate and rank under this area's name.
 
     Raises
     ------
     BenchmarkError
-        If the code is not in the table or no name matches a CSP (a ``ValueError``).
+        If the code is not in the table, no name matches a CSP (a ``ValueError``), or the CSP's councils are
+        none of the area's.
     """
     codes = set(df["csp_code"].unique())
     if csp_code:
@@ -76,16 +83,39 @@ def area_csp_code(df: pd.DataFrame, csp_code: str | None, names: Sequence[str]) 
             raise BenchmarkError(
                 f"The area's CSP code {csp_code!r} is not in the ONS benchmark table; check csp_code in the area file"
             )
-        return csp_code
-    for name in names:
-        try:
-            return resolve_peers(df, [name])[0]
-        except BenchmarkError:
-            continue
-    raise BenchmarkError(
-        f"No CSP in the ONS benchmark table is called {' or '.join(repr(n) for n in names)}; "
-        "set csp_code in the area file"
-    )
+        code = csp_code
+    else:
+        code = next((found for name in names if (found := _named_csp(df, name))), None)
+        if code is None:
+            raise BenchmarkError(
+                f"No CSP in the ONS benchmark table is called {' or '.join(repr(n) for n in names)}; "
+                "set csp_code in the area file"
+            )
+    _check_councils(df, code, council_codes)
+    return code
+
+
+def _named_csp(df: pd.DataFrame, name: str) -> str | None:
+    try:
+        return resolve_peers(df, [name])[0]
+    except BenchmarkError:
+        return None
+
+
+def _check_councils(df: pd.DataFrame, code: str, council_codes: Sequence[str]) -> None:
+    """A BenchmarkError when the table's councils of CSP ``code`` and ``council_codes`` have none in common (nothing
+    is checked when either is not given)."""
+    if not council_codes or "la_codes" not in df.columns:
+        return
+    held = df.loc[df["csp_code"] == code, "la_codes"].dropna()
+    theirs = {c.strip() for c in str(held.iloc[0]).split(";") if c.strip()} if len(held) else set()
+    if theirs and not theirs & set(council_codes):
+        name = df.loc[df["csp_code"] == code, "csp_name"].iloc[0]
+        raise BenchmarkError(
+            f"The area's CSP code {code} is {name}'s in the ONS benchmark table, whose councils are "
+            f"{', '.join(sorted(theirs))}, none of the area file's local_authority_codes "
+            f"({', '.join(council_codes)}); check csp_code and local_authority_codes in the area file"
+        )
 
 
 def csp_names(df: pd.DataFrame) -> dict[str, str]:

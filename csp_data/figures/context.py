@@ -86,7 +86,7 @@ def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table
     except (CspDataError, ValueError, FileNotFoundError):
         return None
     try:
-        code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name])
+        code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name], area.local_authority_codes)
         rows = table[table["offence_group"] == TOTAL]  # all crime only: a 23rd of the table for each step below
         known, unknown = bm.usable_peer_names(rows, area.peers, code)  # a peer the table does not name is left out
         summary = bm.group_summary(rows, code, bm.resolve_peers(rows, known), table["period_end"].max())

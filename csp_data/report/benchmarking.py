@@ -40,7 +40,7 @@ def newest_group_summary(
         When no benchmark table is held, or the area or its peers are not in it.
     """
     table = benchmark_table(area, store_dir) if table is None else table
-    code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name])
+    code = bm.area_csp_code(table, area.csp_code, [area.short_name, area.name], area.local_authority_codes)
     known, _ = bm.usable_peer_names(
         table, area.peers, code
     )  # a peer the table does not name is left out, as on the pages

@@ -92,9 +92,11 @@ class Setup:
 
 
 @st.cache_data(hash_funcs=FAST_HASH, max_entries=FIGURES_PER_CACHE, show_spinner=False)
-def page_setup(path: str, mtime_ns: int, csp_code: str | None, area_names: tuple, area_peers: tuple) -> Setup:
+def page_setup(
+    path: str, mtime_ns: int, csp_code: str | None, area_names: tuple, area_peers: tuple, council_codes: tuple = ()
+) -> Setup:
     table = benchmark_table(path, mtime_ns)
-    code = bm.area_csp_code(table, csp_code, list(area_names))
+    code = bm.area_csp_code(table, csp_code, list(area_names), council_codes)
     choices = bm.peer_choices(table, code, area_peers)
     name = choices.names[code]
     return Setup(

@@ -1126,6 +1126,22 @@ def test_choices_that_cannot_be_met_are_messages_for_users(workbook_frame):
         assert message in str(excinfo.value)
 
 
+def test_a_csp_code_of_another_area_is_refused_when_its_councils_are_none_of_the_areas(workbook_frame):
+    """A Cardiff area file with Medway's csp_code showed Medway's rate and rank under Cardiff's name."""
+    with pytest.raises(
+        bm.BenchmarkError,
+        match=r"The area's CSP code E22000143 is Medway's in the ONS benchmark table, whose councils are E06000035, "
+        r"none of the area file's local_authority_codes \(W06000015\); check csp_code and local_authority_codes",
+    ):
+        bm.area_csp_code(workbook_frame, MEDWAY, ["Cardiff"], ("W06000015",))
+    with pytest.raises(bm.BenchmarkError, match="E22000143 is Medway's"):  # found by name, the same check
+        bm.area_csp_code(workbook_frame, None, ["Medway"], ("W06000015",))
+    # One council in common is enough (a combined CSP, or codes of another vintage beside today's); none given, none checked.
+    assert bm.area_csp_code(workbook_frame, DARTFORD_GRAVESHAM, [], ("E07000107",)) == DARTFORD_GRAVESHAM
+    assert bm.area_csp_code(workbook_frame, MEDWAY, ["Medway"], ("E06000035", "E07000999")) == MEDWAY
+    assert bm.area_csp_code(workbook_frame, MEDWAY, ["Cardiff"]) == MEDWAY
+
+
 def test_peer_choices_and_the_year_a_page_opens_on(workbook_frame):
     choices = bm.peer_choices(workbook_frame, MEDWAY, ["Swindon", "Gotham", "Medway"])
     assert choices.area_file_peers == ["Swindon"] and choices.unknown_peers == ["Gotham"]
