@@ -245,6 +245,7 @@ def ingest(
             reports = _recorded(reports, store, allow_empty, area.territorial_force_keys)
             if notes is not None:
                 notes += _shrunk_notes(reports, read_before)
+                notes += _territorial_notes(area, reports, read_before)
                 notes += _no_ward_notes(reports, area)
                 notes += _repeated_id_notes(reports)
             if build is None and not any(r.recorded for r in reports):
@@ -361,6 +362,35 @@ def _shrunk_notes(reports: list[MonthReport], read_before: dict[tuple[str, str],
                 f"Note: {r.month} ({r.force}): {r.rows_read:,} rows read, against {earlier:,} when it was last "
                 "loaded. Check that the file is whole (a download cut short loads without an error)."
             )
+    return notes
+
+
+def _territorial_notes(area: Area, reports: list[MonthReport], read_before: dict[tuple[str, str], int]) -> list[str]:
+    """A note for each of the area file's territorial forces with no file in a month of this load that holds
+    another territorial force's file, and none loaded for it before: the month's totals then leave that force
+    out without a word (a force misspelt in the area file, say "Gwent Constabulary" for "Gwent Police", or its
+    file not given)."""
+    territorial = dict(zip(area.territorial_force_keys, area.territorial_forces))
+    held: dict[str, set[str]] = {}
+    for r in reports:
+        held.setdefault(r.month, set()).add(r.force_slug)
+    notes = []
+    for key, name in territorial.items():
+        months = sorted(
+            month
+            for month, slugs in held.items()
+            if slugs & territorial.keys() and key not in slugs and (month, key) not in read_before
+        )
+        if not months:
+            continue
+        shown = ", ".join(months[:6]) + (f" and {len(months) - 6} more" if len(months) > 6 else "")
+        others = sorted({r.force for r in reports if r.force_slug not in territorial and r.rows_kept})
+        also = f" (this load's other forces with rows in the area: {', '.join(others)})" if others else ""
+        notes.append(
+            f"Note: no file of {name}, one of the area file's [match] territorial_forces, is in this load for "
+            f"{shown}, so those months' totals leave it out. Check its name as police.uk spells it in the files' "
+            f"\"Reported by\" column{also}, and give its file for each month."
+        )
     return notes
 
 

@@ -426,6 +426,52 @@ def test_a_district_of_the_area_with_no_row_in_the_load_gets_a_note(tmp_path, me
     assert notes == []
 
 
+def test_a_territorial_force_with_no_file_in_a_month_of_the_load_gets_a_note(tmp_path, medway_points):
+    """Two territorial forces, one misspelt ("Gwent Constabulary" for Gwent Police) or its file not given: the load
+    and status went ahead as if the months were whole, and the pack said the counts were both forces'."""
+    from csp_data.config import load_area
+
+    area = _two_district_area(tmp_path, 'lsoa_districts = ["Medway"]')
+    area_text = area.area_file.read_text().replace(
+        'territorial_forces = ["Kent Police"]', 'territorial_forces = ["Kent Police", "Essex Police"]'
+    )
+    area.area_file.write_text(area_text)
+    area = load_area(area.area_file)
+    folder = tmp_path / "load"
+    folder.mkdir()
+    for month in ("2025-03", "2025-04"):
+        (folder / f"{month}-kent-street.csv").write_bytes(
+            csv_bytes([street_row(month, "Robbery", *medway_points["Luton"])])
+        )
+    (folder / "2025-03-btp-street.csv").write_bytes(
+        csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"], force="British Transport Police")])
+    )
+    notes: list[str] = []
+    store = Store(tmp_path / "store")
+    ingest([folder], area, store, notes=notes)
+    assert notes == [
+        "Note: no file of Essex Police, one of the area file's [match] territorial_forces, is in this load for "
+        "2025-03, 2025-04, so those months' totals leave it out. Check its name as police.uk spells it in the files' "
+        '"Reported by" column (this load\'s other forces with rows in the area: British Transport Police), and give '
+        "its file for each month."
+    ]
+    # Its file for March given in a later load: no note for March then, nor for a month it already has.
+    essex = tmp_path / "essex"
+    essex.mkdir()
+    (essex / "2025-03-essex-street.csv").write_bytes(
+        csv_bytes([street_row("2025-03", "Robbery", *medway_points["Luton"], force="Essex Police")])
+    )
+    notes.clear()
+    ingest([essex], area, store, notes=notes)
+    assert notes == []
+    notes.clear()
+    ingest([folder / "2025-03-kent-street.csv"], area, store, notes=notes)
+    assert notes == []
+    notes.clear()
+    ingest([folder / "2025-04-kent-street.csv"], area, store, notes=notes)
+    assert [n[:60] for n in notes] == ["Note: no file of Essex Police, one of the area file's [match"]
+
+
 def test_a_forces_loaded_month_is_not_replaced_by_none_beside_another_forces_rows(tmp_path, medway_points):
     """With every force counted (no territorial_forces), the month-level check let a Kent file keeping no row
     through when a British Transport Police file kept one the same month: Kent's rows were replaced by none.
