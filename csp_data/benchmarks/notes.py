@@ -111,13 +111,22 @@ def describe_data(df: pd.DataFrame) -> str:
     )
 
 
+def average_members(summary: GroupSummary, area_name: str) -> str:
+    """Whether the group average takes in the area's own rate: "Medway included", or, when ONS gives the area no
+    rate for the year (the City of London's is withheld), that it is left out."""
+    rate = summary.table.loc[summary.table["is_area"], "rate_per_1000"]
+    if len(rate) and rate.notna().all():
+        return f"{area_name} included"
+    return f"{area_name} left out (it has no rate for this year)"
+
+
 def describe_group_table(summary: GroupSummary, area_name: str) -> str:
     """The caption under the group table: its order, the average and what 'above' means."""
     percent = round(summary.level * 100)
     average = rate_text(summary.group_average, rate_decimals(summary.table["rate_per_1000"]))
     return (
         f"{area_name} first, then its peers by name. The group average, {average}, is the mean of the "
-        f"{plural(summary.group_size, 'CSP rate')} with {area_name} included, each CSP counting once (not one rate for the "
+        f"{plural(summary.group_size, 'CSP rate')}, {average_members(summary, area_name)}, each CSP counting once (not one rate for the "
         'group\'s combined population). "Above" or "below average" only where the CSP\'s '
         f'{percent}% confidence interval lies wholly on one side of the average. "Rate from" says whether a rate '
         "is ONS's own or computed here."

@@ -115,7 +115,8 @@ def group_note(summary: bm.GroupSummary, area_name: str) -> str:
     return (
         f"{area_name} first, then its peers by name. Group average "
         f"{bm.rate_text(summary.group_average, bm.rate_decimals(summary.table['rate_per_1000']))}: the mean of the "
-        f"{summary.group_size} CSP rates, {area_name} included, each CSP counting once. A CSP is called above or "
+        f"{summary.group_size} CSP rates, {bm.average_members(summary, area_name)}, each CSP counting once. A CSP is "
+        "called above or "
         f"below average only when its {percent}% confidence interval lies wholly on one side of the average; "
         "otherwise it is not significantly different (the gap could be chance). Rank 1 is the highest rate. "
         + (

@@ -389,7 +389,7 @@ def _territorial_notes(area: Area, reports: list[MonthReport], read_before: dict
         notes.append(
             f"Note: no file of {name}, one of the area file's [match] territorial_forces, is in this load for "
             f"{shown}, so those months' totals leave it out. Check its name as police.uk spells it in the files' "
-            f"\"Reported by\" column{also}, and give its file for each month."
+            f'"Reported by" column{also}, and give its file for each month.'
         )
     return notes
 

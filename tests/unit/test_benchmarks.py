@@ -1222,6 +1222,27 @@ def real_frame() -> pd.DataFrame:
     return bm.load_benchmarks([_need(REAL_WORKBOOK), _need(REAL_CSV)])
 
 
+def test_an_area_with_no_published_rate_is_said_to_be_left_out_of_the_group_average(real_frame):
+    """ONS withholds the City of London's rate; the page and pack said its group average was the mean of the
+    three peers' rates "with City of London included"."""
+    from csp_data.report.benchmarking import group_note
+
+    city = "E22000180"
+    peers = bm.resolve_peers(real_frame, ["Westminster", "Camden", "Kensington and Chelsea"])
+    summary = bm.group_summary(real_frame, city, peers, "2025-06-30")
+    rates = summary.table.loc[~summary.table["is_area"], "rate_per_1000"]
+    assert summary.group_size == 3 and summary.group_average == pytest.approx(rates.mean())
+    left_out = "City of London left out (it has no rate for this year)"
+    assert bm.average_members(summary, "City of London") == left_out
+    assert f"the mean of the 3 CSP rates, {left_out}, each CSP counting once" in bm.describe_group_table(
+        summary, "City of London"
+    )
+    assert f"the mean of the 3 CSP rates, {left_out}, each CSP counting once" in group_note(summary, "City of London")
+    medway = bm.group_summary(real_frame, MEDWAY, peers, "2025-06-30")
+    assert bm.average_members(medway, "Medway") == "Medway included"
+    assert "the mean of the 4 CSP rates, Medway included, each" in group_note(medway, "Medway")
+
+
 def test_real_medway_year_ending_december_2024(real_frame):
     assert _cell(real_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "count") == 27555
     assert _cell(real_frame, MEDWAY, "2024-12-31", "total_excl_fraud", "population") == 282700
