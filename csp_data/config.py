@@ -32,6 +32,7 @@ class WardVintage:
     code_field: str
     name_field: str
     current: bool
+    source: str = ""  # where the boundaries come from, as the area file gives it ("ONS, ... boundaries")
 
     @property
     def code_column(self) -> str:
@@ -130,6 +131,13 @@ class Area:
         return tuple(force_key(name) for name in self.territorial_forces)
 
     @property
+    def boundary_sources(self) -> str:
+        """Where the ward boundaries come from: the [[wards]] sources given, each once, or, when none is given,
+        the area file's own words for its files."""
+        given = list(dict.fromkeys(w.source for w in self.wards if w.source))
+        return "; ".join(given) if given else "the ward boundary files named in the area file"
+
+    @property
     def current_wards(self) -> WardVintage:
         """The ward vintage in force now."""
         return next(w for w in self.wards if w.current)
@@ -149,7 +157,7 @@ AREA_FILE_FIELDS: dict[str, tuple[str, ...]] = {
     "": ("area", "match", "wards", "population", "peers", "store", "plans", "survey", "contact"),
     "area": ("name", "short_name", "local_authority_codes", "csp_code", "police_force"),
     "match": ("lsoa_districts", "territorial_forces"),
-    "wards": ("vintage", "label", "current", "file", "code_field", "name_field"),
+    "wards": ("vintage", "label", "current", "file", "code_field", "name_field", "source"),
     "population": ("file", "vintage", "year", "code_field", "value_field", "source"),
     "peers": ("csps",),
     "store": ("path",),
@@ -244,6 +252,7 @@ def _read_wards(doc: dict, path: Path) -> tuple[WardVintage, ...]:
                 code_field=_require(entry, "code_field", str, path, where),
                 name_field=_require(entry, "name_field", str, path, where),
                 current=current,
+                source=_optional_text(entry, "source", path, where),
             )
         )
     if sum(w.current for w in wards) != 1:
@@ -251,6 +260,14 @@ def _read_wards(doc: dict, path: Path) -> tuple[WardVintage, ...]:
     if len({w.vintage for w in wards}) != len(wards):
         raise AreaFileError(path, "each '[[wards]]' entry needs its own vintage id")
     return tuple(wards)
+
+
+def _optional_text(table: dict, key: str, path: Path, where: str) -> str:
+    """A field that may be left out (""), or a string on one line."""
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        raise AreaFileError(path, f"field '{where}{key}' should be a string, got {type(value).__name__} {value!r}")
+    return " ".join(value.split())
 
 
 def _read_population(doc: dict, path: Path, wards: tuple[WardVintage, ...]) -> Population | None:

@@ -58,3 +58,16 @@ def markdown_text_keeping_code(text: str) -> str:
     written anyway): for messages that name a command to run and may quote what a file holds."""
     parts = _CODE_SPAN.split(_lines(text))
     return "".join(part if _CODE_SPAN.fullmatch(part) else markdown_text(part) for part in parts)
+
+
+_BRACKET = re.compile(r"([\[\]])")
+
+
+def markdown_link_text(text: str) -> str:
+    """:func:`markdown_text` for the text of a link (``[text](#anchor)``): every bracket escaped too, since one
+    left bare would end the link's text early (a ward named "… ]" showed the link's Markdown as written), and its
+    spaces and line breaks made one space, since a blank line would end it too."""
+    return "".join(
+        "\\" + part if part in ("[", "]") else markdown_text(part)
+        for part in _BRACKET.split(" ".join(str(text).split()))
+    )

@@ -4,6 +4,7 @@ import streamlit as st
 
 from csp_data import ui
 from csp_data.figures.ledger import NO_MONTHS_LOADED, ledger_summary
+from csp_data.markdown import markdown_text
 
 LEDGER_HEADINGS = {
     "force": "Force",
@@ -33,7 +34,7 @@ Contains public sector information licensed under the Open Government Licence v3
 - **Locations are anonymised.** police.uk moves every incident to a nearby "snap point" (a street
   segment or place), so a point is approximate, not an address.
 - **Wards.** Each incident is placed in the ward whose boundary contains its snap point
-  ({", ".join(w.label for w in area.wards)}; ONS generalised boundaries). Incidents whose point falls
+  ({markdown_text(", ".join(w.label for w in area.wards))}; {markdown_text(area.boundary_sources)}). Incidents whose point falls
   in no ward polygon (for example just off the generalised coastline) count towards the
   {area.short_name} total but no ward.
 - **Rates** are {rates}.

@@ -15,6 +15,11 @@ from csp_data.store.forces import describe_forces
 OGL = "Open Government Licence v3.0"
 
 
+def _from_ons(source: str) -> bool:
+    """Whether a source the area file gives is the Office for National Statistics' (its licence is then the OGL)."""
+    return "ONS" in source or "Office for National Statistics" in source
+
+
 def caveats_section(run_query: RunQuery, area: Area, overview: Overview, loaded: list[date]) -> Section:
     others = run_query("other_force_counts")
     forces = describe_forces(area.territorial_forces, int(others["incidents"].sum()), others["force"].nunique())
@@ -32,17 +37,7 @@ def caveats_section(run_query: RunQuery, area: Area, overview: Overview, loaded:
         "Change over time compares the same months a year earlier, using only months loaded in both periods; "
         "a change is called real only when its 95% confidence interval excludes no change.",
     ]
-    sources = [
-        "Crime and ASB: data.police.uk street-level crime and ASB, published by the Home Office and police forces. "
-        f"Contains public sector information licensed under the {OGL}.",
-        "Benchmarking: Office for National Statistics (ONS), police recorded crime by Community Safety "
-        f"Partnership (Police force area data tables). Licensed under the {OGL}.",
-        f"Population: {overview.population_note}. ONS, licensed under the {OGL}.",
-        f"Ward boundaries: ONS generalised boundaries ({'; '.join(w.label for w in area.wards)}), licensed "
-        f"under the {OGL}; they contain OS data © Crown copyright and database right.",
-        "Priorities, KPIs and survey results: the partnership's own published plan, strategic assessment and "
-        "survey results, as transcribed into the area's plan and survey files.",
-    ]
+    sources = source_lines(area, overview.population_note)
     return Section(
         "Caveats and sources",
         [
@@ -57,3 +52,28 @@ def caveats_section(run_query: RunQuery, area: Area, overview: Overview, loaded:
             ),
         ],
     )
+
+
+def source_lines(area: Area, population_note: str) -> list[str]:
+    """The pack's sources and licences: the ONS licence only for what the area file says ONS gave, and the plan
+    line only when the area file names a plan or survey."""
+    sources = [
+        "Crime and ASB: data.police.uk street-level crime and ASB, published by the Home Office and police forces. "
+        f"Contains public sector information licensed under the {OGL}.",
+        "Benchmarking: Office for National Statistics (ONS), police recorded crime by Community Safety "
+        f"Partnership (Police force area data tables). Licensed under the {OGL}.",
+        f"Population: {population_note}."
+        + (f" Licensed under the {OGL}." if area.population and _from_ons(area.population.source) else ""),
+        f"Ward boundaries: {area.boundary_sources} ({'; '.join(w.label for w in area.wards)})"
+        + (
+            f", licensed under the {OGL}; they contain OS data © Crown copyright and database right."
+            if _from_ons(area.boundary_sources)
+            else "."
+        ),
+    ]
+    if area.plans_file or area.survey_files:
+        sources.append(
+            "Priorities, KPIs and survey results: the partnership's own published plan, strategic assessment and "
+            "survey results, as transcribed into the area's plan and survey files."
+        )
+    return sources

@@ -19,7 +19,7 @@ from csp_data.figures.wards import TopShare, WardTable, format_rate
 from csp_data.maps.deck import DeckJson, deck_json
 from csp_data.maps.legend import legend_html
 from csp_data.maps.wards import MAP_HEIGHT, build_ward_map, selected_ward_code, ward_shapes
-from csp_data.markdown import markdown_text
+from csp_data.markdown import markdown_link_text, markdown_text
 from csp_data.periods import Period, named_coverage
 from csp_data.series import Counted
 from csp_data.ui.charts import show_chart
@@ -117,7 +117,9 @@ PROFILE_ANCHOR = "ward-profile"
 
 def show_profile_link(ward_name: str) -> None:
     """A link from the ward box to the chosen ward's profile, below the map and the tables."""
-    st.markdown(f"[Go to the profile of {markdown_text(ward_name)}](#{PROFILE_ANCHOR}), below the map and the tables.")
+    st.markdown(
+        f"[Go to the profile of {markdown_link_text(ward_name)}](#{PROFILE_ANCHOR}), below the map and the tables."
+    )
 
 
 def show_map(
@@ -164,7 +166,7 @@ def show_top_shares(shares: list[TopShare]) -> None:
                 f"{title}: top {len(share.wards)} wards' share",
                 "–" if share.share is None else percent(share.share, 0),
             )
-            st.caption(share.sentence)
+            st.caption(markdown_text(share.sentence))
 
 
 def show_every_ward(display: pd.DataFrame, area: Area, file_name: str) -> None:
@@ -187,7 +189,7 @@ def show_every_ward(display: pd.DataFrame, area: Area, file_name: str) -> None:
 def show_profile_figures(profile: WardProfile, table: WardTable) -> None:
     """The ward's name, four headline figures and its summary sentences."""
     figures, area_name = profile.figures, table.area_name
-    st.subheader(profile.ward_name)
+    st.subheader(markdown_text(profile.ward_name))
     metric_columns = st.columns(4)
     metric_columns[0].metric(f"{table.incident_filter.label}", f"{int(figures['incidents']):,}")
     metric_columns[1].metric(
@@ -204,7 +206,7 @@ def show_profile_figures(profile: WardProfile, table: WardTable) -> None:
         )
     else:
         metric_columns[3].metric("Per 1,000 residents", "not available", help=table.rate_note)
-    st.markdown("\n".join(f"- {sentence}" for sentence in profile.sentences))
+    st.markdown("\n".join(f"- {markdown_text(sentence)}" for sentence in profile.sentences))
 
 
 def _show_trend(profile: WardProfile, table: WardTable, file_stub: str) -> None:
@@ -226,7 +228,7 @@ def _show_mix(profile: WardProfile, table: WardTable) -> None:
         f"Bar chart of each crime type's share of crime in {profile.ward_name} beside its share across {area_name}.",
     )
     st.caption(
-        f"ASB is not crime and is not in this mix: {profile.ward_name} had {profile.asb_incidents:,} ASB incidents"
+        f"ASB is not crime and is not in this mix: {markdown_text(profile.ward_name)} had {profile.asb_incidents:,} ASB incidents"
         + (f", {profile.asb_share_of_area:.1%} of {area_name}'s." if profile.asb_share_of_area is not None else ".")
     )
     show_table(
@@ -248,10 +250,10 @@ def _show_top_locations(profile: WardProfile, table: WardTable, file_stub: str) 
     show_table(
         profile.top_streets,
         f"{file_stub}-top-locations.csv",
-        empty=f"No {table.incident_filter.noun} in {profile.ward_name} had a police.uk location in this period.",
+        empty=f"No {table.incident_filter.noun} in {markdown_text(profile.ward_name)} had a police.uk location in this period.",
     )
     for note in profile.notes:
-        st.caption(note)
+        st.caption(markdown_text(note))
 
 
 def show_profile(profile: WardProfile, table: WardTable) -> None:

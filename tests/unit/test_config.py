@@ -242,3 +242,54 @@ def test_a_national_population_file_counts_the_areas_wards_only(tmp_path):
     area = _area_with_population(tmp_path, lambda m: ["E06000001,Elsewhere,E05000001,Other ward,99999", *m])
     population = ward_population(area)
     assert len(population) == 24 and int(population["population"].sum()) == 282_702
+
+
+def test_the_ward_boundaries_and_population_are_attributed_as_the_area_file_gives_them(tmp_path):
+    """Another partnership's own (or synthetic) ward and population files were credited to ONS under the OGL in
+    the pack and on Data and methods, and a pack with no plan said its KPIs came from the partnership's plan."""
+    from csp_data.report.caveats import source_lines
+
+    medway = load_area(MEDWAY_AREA_FILE)
+    assert [w.source for w in medway.wards] == ["ONS generalised boundaries (BGC)"] * 2
+    assert medway.boundary_sources == "ONS generalised boundaries (BGC)"
+    lines = source_lines(medway, "282,702 residents (ONS, mid-2022)")
+    assert lines[2] == "Population: 282,702 residents (ONS, mid-2022). Licensed under the Open Government Licence v3.0."
+    assert lines[3] == (
+        "Ward boundaries: ONS generalised boundaries (BGC) (Wards from May 2023 (24); Wards before May 2023 (22)), "
+        "licensed under the Open Government Licence v3.0; they contain OS data © Crown copyright and database right."
+    )
+    assert lines[4].startswith("Priorities, KPIs and survey results:")
+
+    path = MEDWAY_AREA_FILE.parent / f".test-area-{tmp_path.name}.toml"
+    try:
+        path.write_text(
+            MEDWAY.replace('source = "ONS generalised boundaries (BGC)"\n', "", 2)
+            .replace(
+                'source = "ONS, mid-2022 population estimates for 2023 electoral wards"', 'source = "Test population"'
+            )
+            .replace('file = "plans/plans.yaml"', "")
+            .replace("[plans]", "")
+        )
+        text = path.read_text()
+        path.write_text(text[: text.index("[survey]")] + text[text.index("[contact]") :])
+        other = load_area(path)
+    finally:
+        path.unlink(missing_ok=True)
+    assert other.boundary_sources == "the ward boundary files named in the area file"
+    lines = source_lines(other, "340,800 residents (Test population)")
+    assert lines[2:] == [
+        "Population: 340,800 residents (Test population).",
+        "Ward boundaries: the ward boundary files named in the area file (Wards from May 2023 (24); Wards before "
+        "May 2023 (22)).",
+    ]
+    assert other.wards[0].source == ""
+
+
+def test_a_ward_source_must_be_text(tmp_path):
+    path = MEDWAY_AREA_FILE.parent / f".test-area-{tmp_path.name}.toml"
+    try:
+        path.write_text(MEDWAY.replace('source = "ONS generalised boundaries (BGC)"', "source = 3", 1))
+        with pytest.raises(AreaFileError, match=r"field 'wards\[0\]\.source' should be a string, got int 3"):
+            load_area(path)
+    finally:
+        path.unlink(missing_ok=True)

@@ -7,7 +7,7 @@ import lxml.html
 import pytest
 from markdown_it import MarkdownIt
 
-from csp_data.markdown import markdown_text, markdown_text_keeping_code
+from csp_data.markdown import markdown_link_text, markdown_text, markdown_text_keeping_code
 
 HOSTILE = [
     "# Fake H1 heading",
@@ -108,3 +108,19 @@ def test_only_the_marks_are_escaped():
         markdown_text("1. a *b* :red[c] &amp; _d_ [e](f) <g>") == r"1\. a \*b\* &#58;red[c] \&amp; \_d\_ [e\](f) \<g>"
     )
     assert markdown_text("x\n  # y\n- z\n---\n> q") == "x\n  \\# y\n\\- z\n\\---\n\\> q"
+
+
+@pytest.mark.parametrize(
+    "name", [*HOSTILE, "Tŷ'r Ŵyrcws #1 $x$ *b* _i_ @ref <b>bold</b> \\ `code` ]", "a]b", "[x]", "end\\", "\\[x\\]"]
+)
+def test_a_name_in_a_links_text_stays_in_the_link_as_written(name):
+    """A ward named "… `code` ]" ended the link "[Go to the profile of …](#ward-profile)" early: its Markdown
+    was shown as written instead of a link."""
+    root = rendered(f"[Go to the profile of {markdown_link_text(name)}](#ward-profile), below.")
+    links = root.findall(".//a")
+    assert len(links) == 1 and links[0].get("href") == "#ward-profile", lxml.html.tostring(root)
+    assert {e.tag for e in links[0].iter()} == {"a"}, lxml.html.tostring(root)
+    assert " ".join(links[0].text_content().split()) == " ".join(f"Go to the profile of {name}".split())
+    unescaped = rendered(f"[Go to the profile of {markdown_text(name)}](#ward-profile), below.").findall(".//a")
+    if name == "a]b":  # the escape of its text alone did not keep it a link
+        assert not unescaped
