@@ -261,11 +261,18 @@ def three_figures(area: Area, overview: Overview, peers: Peers | None) -> tuple[
         "published by the partnership was taken from an ONS release at the time it was written. They "
         "cover different periods and releases, so they differ; each is right for its own purpose."
     )
-    if not overview.complete and overview.months_loaded and len(rows) > 1:
+    if overview.months_loaded and overview.months_loaded != 12 and len(rows) > 1:
+        # The others are a year's: a police.uk figure over other than 12 months loaded is not (more than a
+        # year's over a longer period, less over a partial one).
+        loaded = (
+            f"counts the {overview.months_loaded} of {overview.period.length} months loaded"
+            if not overview.complete
+            else f"counts {overview.months_loaded} months"
+        )
+        size = "lower" if overview.months_loaded < 12 else "higher"
         note += (
-            f" The police.uk figure counts only the {overview.months_loaded} of {overview.period.length} months "
-            "loaded, so it is lower than a whole year's would be: compare it with the others only as a "
-            "share of a year."
+            f" The police.uk figure {loaded}, not 12, so it is {size} than a year's would be: compare it with the "
+            "others only as a share of a year."
         )
     return pd.DataFrame(rows), note
 

@@ -229,7 +229,8 @@ def show_repeat_locations(repeats: pd.DataFrame, slug: str, noun: str, period_in
     st.caption(
         f"The snap points with the most incidents of {noun} in {period_in_sentence}: the "
         "“repeat business” list for tasking. ⚑ marks a point holding at least "
-        f"{hotspots.FLAG_SHARE:.0%} of {area_name}'s incidents: often a police station, hospital or "
+        f"{hotspots.FLAG_SHARE:.0%} of {area_name}'s incidents (and at least {hotspots.FLAG_MIN_INCIDENTS}): often a "
+        "police station, hospital or "
         "shopping centre to which incidents are snapped, so check it before tasking."
     )
     top_repeats = repeats.head(50).assign(flagged=lambda f: f["flagged"].map({True: "⚑", False: ""}))

@@ -44,6 +44,8 @@ def test_page_draws_map_tables_and_notes():
     # the rising squares' test says a gap's step up between years reads as a rise.
     assert "named by its column and row on the British National Grid" in captions
     assert "in standard deviations" in captions and "reads as a rise" in captions
+    # The flag's rule whole: a share and a least count (points of 1-4% with under 20 incidents went unflagged).
+    assert "⚑ marks a point holding at least 1% of Medway's incidents (and at least 20)" in captions
     # Each top street's change is tested alone: the table says one in 20 can look real by chance.
     assert "streets is tested on its own at 95%, so about one in 20 can show a real change by chance" in captions
     assert "What a hotspot means here" in " ".join(m.value for m in at.markdown)

@@ -645,7 +645,13 @@ def test_the_three_crime_rates_name_the_ons_table_their_figure_comes_from(embedd
     )
     part = build_overview(database.query, area, parse_period("2025/26", loaded), loaded, population)
     _, note = three_figures(area, part, newest)
-    assert "counts only the 9 of 12 months loaded, so it is lower than a whole year's would be" in note
+    assert (
+        "The police.uk figure counts the 9 of 12 months loaded, not 12, so it is lower than a year's would be" in note
+    )
+    # Over four years, 27 months loaded: more than a year's, not less (it had said "lower").
+    longer = build_overview(database.query, area, parse_period("2022-01..2025-12", loaded), loaded, population)
+    _, note = three_figures(area, longer, newest)
+    assert "counts the 27 of 48 months loaded, not 12, so it is higher than a year's would be" in note
 
 
 def test_a_peer_the_ons_table_does_not_hold_is_named_where_the_group_is_described(embedded):
