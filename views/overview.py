@@ -26,7 +26,7 @@ st.markdown(ui.SIDEBAR_HINT)
 
 crime, asb = overview.crime, overview.asb
 overview_ui.show_kind(crime, "Recorded crime", "Crimes", "Crimes per 1,000 residents")
-st.caption(crime.change_text)
+st.caption(crime.change_text + (f"\n\nLonger comparison: {picture.crime_longer}" if picture.crime_longer else ""))
 overview_ui.show_kind(asb, "Anti-social behaviour", "ASB incidents", "ASB incidents per 1,000 residents")
 st.caption(
     (asb.change_text if asb.change else "ASB is counted separately and never added to crime.")
@@ -36,7 +36,8 @@ st.caption(
 overview_ui.show_context(picture)
 
 st.header("In brief")
-st.markdown("\n".join(f"- {sentence}" for sentence in overview.sentences))
+longer = [f"Longer comparison: {text}" for text in (picture.crime_longer, picture.asb_longer) if text]
+st.markdown("\n".join(f"- {sentence}" for sentence in [*overview.sentences, *longer]))
 
 st.header("Month by month")
 ui.show_chart(*monthly_chart)

@@ -72,6 +72,7 @@ class CrimePicture:
     three_figures: pd.DataFrame  # source, figure, period, counts
     three_figures_note: str
     asb_longer: str | None = None  # ASB's longer comparison in words, when there is one
+    crime_longer: str | None = None  # crime's, likewise (also a row of the table)
 
 
 def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table) -> Peers | None:
@@ -338,4 +339,12 @@ def crime_picture(
     ]
     table = pd.DataFrame(rows, columns=["aspect", "finding", "figure"])
     figures, note = three_figures(area, overview, peers)
-    return CrimePicture(overview, table, peers, figures, note, None if asb_longer is None else asb_longer[0])
+    return CrimePicture(
+        overview,
+        table,
+        peers,
+        figures,
+        note,
+        None if asb_longer is None else asb_longer[0],
+        None if longer is None else longer[0],
+    )

@@ -57,6 +57,12 @@ def test_calendar_and_financial_year_choices():
     # ASB's annual change rests on January to April; its longer comparison (the months of 2022) follows it.
     asb = next(c.value for c in at.caption if "anti-social behaviour (ASB) rose by 4%" in c.value)
     assert "\n\nLonger comparison: Comparing only the 11 months loaded in both periods, Jan 2025 to Nov 2025" in asb
+    # Crime's too (it had only the four months under its headline, and "In brief" neither): an 18% real fall.
+    crime = next(c.value for c in at.caption if "recorded crime fell by 2%" in c.value)
+    assert "\n\nLonger comparison: Comparing only the 11 months loaded in both periods, Jan 2025 to Nov 2025" in crime
+    assert "crime fell by 18%, a real fall" in crime.split("Longer comparison:")[1]
+    brief = next(m.value for m in at.markdown if "Longer comparison:" in m.value)
+    assert brief.count("- Longer comparison: Comparing only the 11 months loaded in both periods") == 2
     at = run_app(period_kind="Financial year (April to March)", period_financial="Financial year 2024/25")
     assert not at.exception
     # April 2024 to March 2025 holds April 2024 and January to March 2025 in the embedded data.
