@@ -14,7 +14,7 @@ from csp_data.figures import priorities as pr
 from csp_data.periods import Period
 from csp_data.plans import Kpi, Plan, current_plan, load_plans
 from csp_data.plans.progress import progress_rules_text
-from csp_data.plans.wording import RAG_LABELS, kpi_display_table, rag_counts, rag_rules_text
+from csp_data.plans.wording import MISSING, RAG_LABELS, kpi_display_table, plain_note, rag_counts, rag_rules_text
 from csp_data.report.model import Block, Bullets, Heading, Paragraph, Section, Table
 from csp_data.series import RunQuery
 
@@ -29,8 +29,13 @@ KPI_COLUMNS = {
 
 
 def kpi_table(kpis: list[Kpi] | tuple[Kpi, ...], caption: str = "") -> Table:
-    """KPIs with their status: the symbol and words carry it, so it reads in black and white."""
-    shown = kpi_display_table(kpis)[list(KPI_COLUMNS)].rename(columns=KPI_COLUMNS)
+    """KPIs with their status: the symbol and words carry it, so it reads in black and white. A KPI's note from
+    the plan file (how the source put its figure, "Reported as 'over 600'", or what it cannot say) follows its
+    name, as on the Priorities page: the figure alone ("600") claimed more than the source did."""
+    table = kpi_display_table(kpis)
+    noted = table["notes"] != MISSING
+    table.loc[noted, "kpi"] = table.loc[noted, "kpi"] + ". Note: " + table.loc[noted, "notes"]
+    shown = table[list(KPI_COLUMNS)].rename(columns=KPI_COLUMNS)
     return Table(shown, caption=caption, widths=(3.6, 2.4, 1.3, 1.3, 2.2), numeric=("Latest value",))
 
 
@@ -77,7 +82,8 @@ def _indicator_table(
                 + ("" if figures.months_loaded == period.length else f" ({figures.months_loaded} months)"),
                 "Per 1,000": "–" if figures.rate_per_1000 is None else f"{figures.rate_per_1000:.1f}",
                 "Direction of travel": f"{label.symbol} {label.name}",
-                "Change": _change_cell(figures),
+                # The plan file's caveat for the series ("a rise can reflect more enforcement"), as its README says.
+                "Change": _change_cell(figures) + (f" Note: {plain_note(one.notes)}" if one.notes else ""),
             }
         )
     return Table(

@@ -134,6 +134,30 @@ def independent_crime_count(area, store: Store, period: Period) -> int:
         ).fetchone()[0]
 
 
+def test_the_packs_kpis_keep_the_plan_files_notes_beside_their_figures(built):
+    """The Priorities page said "Reported as 'over 600'" beside 600 arrests; the pack gave the 600 alone."""
+    from csp_data.plans import load_plans
+    from csp_data.plans.wording import kpi_display_table
+
+    period, overview, pack, pdf, docx_bytes = built
+    text = docx_text(docx_bytes)
+    assert (
+        "Arrests by the Community Safety Unit. Note: Reported as 'over 600'. Activity measure; no target set." in text
+    )
+    assert "Note: Reported as 'nearly 200'." in text and "Note: Reported as 'around 3,000'." in text
+    # And each police.uk series' caveat beside its direction of travel (a Red on drug offences with none).
+    assert (
+        "Note: Recorded drug offences depend heavily on police activity, so a rise can reflect more enforcement."
+        in text
+    )
+    # Every KPI of the plan with a note has it in the pack, once per table it is in (the plan's other figures too).
+    plan = next(p for p in load_plans(load_area(MEDWAY_AREA_FILE).plans_file) if p.id == "csp_2024_28")  # the pack's
+    rows = kpi_display_table(plan.kpis)
+    for name, note in zip(rows["kpi"], rows["notes"]):
+        if note != "–":
+            assert squash(f"{name}. Note: {note}") in text, name
+
+
 @pytest.mark.slow
 def test_the_priorities_give_each_police_uk_series_its_direction_of_travel(embedded):
     """2025: violence against the same 11 months of 2022 (no month of 2024 after April is loaded, so the
