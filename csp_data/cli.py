@@ -348,6 +348,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         database = Database(area, store)
         try:
             loaded = database.loaded_months()
+            if not loaded:  # months of other forces only (a load with --allow-empty, say): say so, not "none loaded"
+                from csp_data.store.forces import territorial_force_missing
+
+                if missing := territorial_force_missing(
+                    area.territorial_forces, area.territorial_force_keys, store.read_ledger().to_pylist()
+                ):
+                    raise CspDataError(f"there is nothing to report: {missing}")
             period = parse_period(args.period, loaded)
             since = parse_period(args.since, loaded) if args.since else None
             out = Path(args.out or pack_file_name(area.short_name, period.first, period.last, format_name))

@@ -508,6 +508,14 @@ def test_a_month_with_rows_only_from_other_forces_is_refused(medway_area, medway
         assert status.returncode == 1
         assert "no loaded month is from the area's territorial force(s) (Kent Polic)" in status.stdout
         assert "the store holds British Transport Police, Kent Police" in status.stdout
+        # ... and so does the pack, which had said no months were loaded at all.
+        report = run_cli(
+            "report", "--area", str(edited), "--store", str(store.root), "--out", str(tmp_path / "pack.pdf")
+        )
+        assert report.returncode == 2 and report.stderr.startswith(
+            "error: there is nothing to report: no loaded month is from the area's territorial force(s) (Kent Polic)"
+        )
+        assert not (tmp_path / "pack.pdf").exists()
     finally:
         edited.unlink(missing_ok=True)
     # Every force counted (no territorial forces): the month loads.
