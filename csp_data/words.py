@@ -32,6 +32,11 @@ def rank_phrase(rank: int, size: int, what: str = "rate", *, tied: bool = False)
     return f"the {joint}{ordinal(rank)} highest {what}"
 
 
+def rank_of(rank: int, size: int, *, tied: bool = False) -> str:
+    """'5th highest of 14', 'highest of 2', 'lowest of 14' (:func:`rank_phrase`, short, for a table's cell)."""
+    return f"{rank_phrase(rank, size, '', tied=tied).removeprefix('the ').strip()} of {size}"
+
+
 def slug(text: str) -> str:
     """A name for files and keys: lower case, runs of anything but letters and digits as one hyphen."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -261,7 +261,8 @@ def heat_map_chart(heat: pd.DataFrame) -> VegaSpec:
     colour = field(
         "incidents",
         "quantitative",
-        legend={"direction": "horizontal", "gradientLength": 200, "orient": "bottom"},
+        # Whole numbers: with one month loaded the scale has one value, which Vega wrote as "544.000000".
+        legend={"direction": "horizontal", "gradientLength": 200, "orient": "bottom", "format": ",d"},
         scale={"scheme": "blues", "zero": False},
         title="Incidents",
     )

@@ -35,7 +35,7 @@ from csp_data.series import (
     monthly_series,
     monthly_type_counts,
 )
-from csp_data.words import ordinal, percent
+from csp_data.words import percent, rank_of
 
 ASPECTS = (
     "Level of crime",
@@ -120,7 +120,7 @@ def _peer_row(peers: Peers | None) -> tuple[str, str]:
         return "No ONS benchmark table is loaded, so no comparison with similar areas is given.", "–"
     if peers.rank is None or peers.rate is None:
         return peers.sentence, "–"
-    return peers.sentence, f"{ordinal(peers.rank)} highest of {peers.group_size}; {peers.rate:.1f} per 1,000"
+    return peers.sentence, f"{rank_of(peers.rank, peers.group_size)}; {peers.rate:.1f} per 1,000"
 
 
 def _change_row(overview: Overview, loaded: list[date]) -> tuple[str, str]:

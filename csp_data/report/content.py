@@ -28,7 +28,7 @@ from csp_data.report.priorities import priorities_section
 from csp_data.report.since import check_since, since_section
 from csp_data.report.survey import survey_section
 from csp_data.series import RunQuery, matched_months
-from csp_data.words import number_word, ordinal, percent, plural
+from csp_data.words import number_word, percent, plural, rank_of
 
 
 def coverage_words(period: Period, loaded: list[date]) -> str:
@@ -57,7 +57,7 @@ def _at_a_glance(picture: CrimePicture, loaded: list[date]) -> Table:
         rows.append(
             (
                 f"Rank among similar areas ({peers.year_ending})",
-                f"{ordinal(peers.rank)} highest of {peers.group_size}{verdict}",
+                f"{rank_of(peers.rank, peers.group_size)}{verdict}",
             )
         )
     frame = pd.DataFrame(rows, columns=["Measure", "Figure"])

@@ -12,7 +12,7 @@ from csp_data import benchmarks as bm
 from csp_data.benchmarks.groups import OFFENCE_KEYS, TIDY_COLUMNS
 from csp_data.benchmarks.notes import _shown_differently
 from csp_data.benchmarks.rates import typed
-from csp_data.words import rank_phrase
+from csp_data.words import rank_of, rank_phrase
 
 DEC_2023, DEC_2024 = pd.Timestamp("2023-12-31"), pd.Timestamp("2024-12-31")
 # Four CSPs; rate = count / population x 1,000 exactly (population 10,000): 2024 rates 100, 90, 80, 70.
@@ -68,6 +68,13 @@ def test_rank_phrase_never_says_1st_highest():
     assert rank_phrase(2, 14, tied=True) == "the joint 2nd highest rate"
     assert rank_phrase(1, 14, "count", tied=True) == "the joint highest count"
     assert rank_phrase(1, 1) == "the highest rate"
+    # Short, for the pack's cover and the Overview's table ("1st highest of 2" for the City of London's group).
+    assert [rank_of(1, 2), rank_of(5, 14), rank_of(14, 14), rank_of(2, 14, tied=True)] == [
+        "highest of 2",
+        "5th highest of 14",
+        "lowest of 14",
+        "joint 2nd highest of 14",
+    ]
 
 
 def test_rank_change_in_words():
@@ -292,7 +299,7 @@ def test_text_alternatives_name_what_the_charts_and_map_show():
 
 def test_the_group_caption_and_national_table_headings():
     group = summary("E1")
-    assert "The group average, 85.0, is the mean of the 4 CSP rates with Alpha included" in bm.describe_group_table(
+    assert "The group average, 85.0, is the mean of the 4 CSP rates, Alpha included, each" in bm.describe_group_table(
         group, "Alpha"
     )
     national = bm.national_table(tidy(), DEC_2024)

@@ -308,3 +308,11 @@ def test_a_count_axis_ends_on_a_tick_above_the_highest_point():
     scale = C._count_scale(pd.Series([544]), headroom=1.08)
     assert scale == {"zero": True, "domainMin": 0, "domainMax": 544 * 1.08, "nice": True}
     assert C._count_scale(pd.Series([None], dtype="Float64")) == {"zero": True}
+
+
+def test_the_heat_maps_legend_gives_whole_numbers(page_specs):
+    """With one month loaded the colour scale had one value, which the legend wrote as "544.000000"."""
+    colours = [
+        layer["encoding"]["color"] for layer in layers(page_specs["heat_map"]) if "color" in layer.get("encoding", {})
+    ]
+    assert [c["legend"]["format"] for c in colours if c.get("field") == "incidents"] == [",d"]
