@@ -6,7 +6,8 @@ the names of districts since merged or renamed ("Shepway 001A" in Kent's 2022 fi
 Folkestone and Hythe; "Forest Heath 001A" and "St Edmundsbury 001A" for West Suffolk), and the 2021
 LSOAs those of April 2021 (before the 2023 mergers: "Harrogate 001A" for North Yorkshire). A district
 listed in the area file also matches every name it was formed from, so a partnership lists its districts
-as they are today and every month's rows are found.
+as they are today and every month's rows are found. A district listed by its ONS name where police.uk
+writes it otherwise ("Vale of Glamorgan", "Bristol, City of") matches police.uk's spelling too.
 
 Facts from ONS's register of local authority district changes in England since 2011 (Open Government
 Licence v3.0); no Welsh district has changed since.
@@ -44,12 +45,21 @@ FORMER_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Districts whose ONS name (LAD23NM, as a partnership may copy it) is not how police.uk's LSOA names begin.
+OTHER_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "Vale of Glamorgan": ("The Vale of Glamorgan",),
+    "Bristol, City of": ("Bristol",),
+    "Kingston upon Hull, City of": ("Kingston upon Hull",),
+    "Herefordshire, County of": ("Herefordshire",),
+}
+
+
 def lsoa_district_names(listed: tuple[str, ...]) -> dict[str, str]:
     """Every district name an LSOA name of the area may start with, lower-cased (matching ignores case),
     mapped to the district of ``listed`` it counts for: each listed district and the districts it was
     formed from. A district listed with a former one of its own (``["West Suffolk", "Forest Heath"]``)
     keeps that name for itself."""
-    former = {current.lower(): names for current, names in FORMER_NAMES.items()}
+    former = {current.lower(): names for current, names in (FORMER_NAMES | OTHER_SPELLINGS).items()}
     names: dict[str, str] = {}
     for district in listed:
         for name in former.get(district.lower(), ()):

@@ -1043,6 +1043,14 @@ def test_former_district_names_map_to_the_district_listed():
     }
     # A former district listed too keeps its own name.
     assert lsoa_district_names(("West Suffolk", "Forest Heath"))["forest heath"] == "Forest Heath"
+    # ONS's names where police.uk's LSOA names differ ("The Vale of Glamorgan 001A", "Bristol 001A"): the ONS name
+    # had been refused, none of 348,212 rows lying in the area.
+    assert lsoa_district_names(("Vale of Glamorgan", "Bristol, City of")) == {
+        "the vale of glamorgan": "Vale of Glamorgan",
+        "vale of glamorgan": "Vale of Glamorgan",
+        "bristol": "Bristol, City of",
+        "bristol, city of": "Bristol, City of",
+    }
     # None is its own former name.
     for current, names in FORMER_NAMES.items():
         assert current not in names
