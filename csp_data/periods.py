@@ -153,12 +153,12 @@ def describe_coverage(period: Period, loaded: Iterable[date]) -> str:
     if period.length == 1:
         return f"{period.span_label}: {'not loaded' if missing else 'loaded'}."
     if not missing:
-        return f"{period.span_label}: all {period.length} months loaded."
+        return f"{period.span_label}: all {period.length:,} months loaded."
     held = period.length - len(missing)
     if held == 0:
         return f"{period.span_label}: no months loaded."
     return (
-        f"{period.span_label}: partial, {held} of {period.length} months loaded (missing {describe_months(missing)})."
+        f"{period.span_label}: partial, {held} of {period.length:,} months loaded (missing {describe_months(missing)})."
     )
 
 

@@ -225,7 +225,7 @@ def _why_none(period: Period, held: set[date]) -> str:
         return f"no month of {period.span_label} is loaded"
     if not held_before:
         if period.lag_months == period.length:
-            return f"none of the previous {period.length} months ({previous.span_label}) is loaded"
+            return f"none of the previous {period.length:,} months ({previous.span_label}) is loaded"
         return f"none of {previous.label} ({previous.span_label}) is loaded"
     return (
         f"no month of {period.span_label} has its counterpart {period.lag_months} months earlier loaded "
@@ -311,7 +311,7 @@ def describe_matched_change(matched: MatchedMonths, now: int, before: int, subje
     left_out_now = [m for m in period.months if m not in matched.current_months]
     left_out_before = [m for m in previous.months if m not in matched.previous_months]
     text = (
-        f"Comparing only the {plural(len(matched.current_months), 'month')} loaded in both periods, "
+        f"Comparing only the {'one month' if len(matched.current_months) == 1 else plural(len(matched.current_months), 'month')} loaded in both periods, "
         f"{describe_months(matched.current_months)} ({now:,}) against {describe_months(matched.previous_months)} "
         f"({before:,}), {subject} {describe_change(change)}{interval}. Left out: {describe_months(left_out_now)} "
         f"of this period and {describe_months(left_out_before)} of the previous one (a month is compared only when "

@@ -231,7 +231,7 @@ def three_figures(area: Area, overview: Overview, peers: Peers | None) -> tuple[
             "figure": ("–" if overview.crime.rate_per_1000 is None else f"{overview.crime.rate_per_1000:.1f} per 1,000")
             + f" ({overview.crime.count:,} crimes)",
             "period": overview.period.span_label
-            + ("" if overview.complete else f" ({overview.months_loaded} of {overview.period.length} months)"),
+            + ("" if overview.complete else f" ({overview.months_loaded} of {overview.period.length:,} months)"),
             "counts": "Crimes with a map point in the area, as published each month; excludes fraud.",
         }
     ]
@@ -266,7 +266,7 @@ def three_figures(area: Area, overview: Overview, peers: Peers | None) -> tuple[
         # The others are a year's: a police.uk figure over other than 12 months loaded is not (more than a
         # year's over a longer period, less over a partial one).
         loaded = (
-            f"counts the {overview.months_loaded} of {overview.period.length} months loaded"
+            f"counts the {overview.months_loaded} of {overview.period.length:,} months loaded"
             if not overview.complete
             else f"counts {overview.months_loaded} months"
         )
@@ -310,7 +310,7 @@ def crime_picture(
     series = monthly_series(type_counts, loaded, ALL_CRIME)
     level = (
         f"Police recorded {overview.crime.count:,} crimes in {area.short_name} in {period.span_label}"
-        + ("" if overview.complete else f" ({overview.months_loaded} of {period.length} months loaded)")
+        + ("" if overview.complete else f" ({overview.months_loaded} of {period.length:,} months loaded)")
         + (
             ""
             if overview.crime.rate_per_1000 is None

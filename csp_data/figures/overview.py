@@ -228,7 +228,7 @@ def overview_sentences(overview: Overview) -> list[str]:
     period, crime, asb = overview.period, overview.crime, overview.asb
     partial = "" if overview.complete else " (a partial period: not every month is loaded)"
     sentences = [
-        f"From {period.span_label}{partial}, police recorded {crime.count:,} crimes in "
+        f"{'In' if period.length == 1 else 'From'} {period.span_label}{partial}, police recorded {crime.count:,} crimes in "
         f"{overview.area_name}{_rate_phrase(crime)}.",
         f"Separately, {asb.count:,} incidents of anti-social behaviour were recorded{_rate_phrase(asb)}; "
         "ASB is not counted as crime.",

@@ -247,7 +247,7 @@ def direction_of_travel(
             change, text = describe_matched_change(longer, now, before, subject)
             why = (
                 f"{_comparison_name(matched)} covers only {len(matched.current_months)} of the "
-                f"{period.length} months ({describe_months(matched.current_months)})"
+                f"{period.length:,} months ({describe_months(matched.current_months)})"
             )
             used = longer
     status = direction_of_travel_status(change, direction)

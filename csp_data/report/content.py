@@ -37,7 +37,7 @@ def coverage_words(period: Period, loaded: list[date]) -> str:
     if period.length == 1:
         return "the month is not loaded" if missing else "the month is loaded"
     held = period.length - len(missing)
-    text = f"{held} of {period.length} months loaded"
+    text = f"{held} of {period.length:,} months loaded"
     return text + (f" (missing {describe_months(missing)})" if missing else "")
 
 
@@ -77,7 +77,7 @@ def _change_row(overview: Overview, loaded: list[date]) -> tuple[str, str]:
     if compared in (0, length):
         label = f"Change in crime on the same months {when}"
     else:
-        label = f"Change in crime ({compared} of {length} months, against {when})"
+        label = f"Change in crime ({compared} of {length:,} months, against {when})"
     if change is None or change.percent is None:
         return label, "not given: no comparable months loaded"
     return label, f"{change.percent:+.1f}%, {VERDICT_WORDS.get(change.verdict, '')}".rstrip(", ")

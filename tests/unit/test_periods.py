@@ -80,3 +80,15 @@ def test_bad_periods_are_refused():
         Period(date(2025, 2, 1), date(2025, 1, 1), "x")
     with pytest.raises(ValueError, match="first days"):
         Period(date(2025, 2, 3), date(2025, 3, 1), "x")
+
+
+def test_one_month_and_long_periods_read_as_words_do():
+    """The pack said "Comparing only the 1 month loaded", "From Mar 2025, police recorded" and "27 of 2400 months"."""
+    from csp_data.series import describe_matched_change, matched_months
+
+    loaded = months(date(2024, 4, 1), date(2024, 4, 1)) + months(date(2025, 1, 1), date(2025, 12, 1))
+    quarter = Period(date(2025, 4, 1), date(2025, 6, 1), "Custom")
+    _, text = describe_matched_change(matched_months(quarter, loaded), 90, 100, "crime")
+    assert text.startswith("Comparing only the one month loaded in both periods, Apr 2025 (90) against Apr 2024 (100)")
+    long = Period(date(1900, 1, 1), date(2099, 12, 1), "Custom")
+    assert describe_coverage(long, loaded).startswith("Jan 1900 to Dec 2099: partial, 13 of 2,400 months loaded")

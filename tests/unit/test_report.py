@@ -719,3 +719,13 @@ def test_a_peer_the_ons_table_does_not_hold_is_left_out_of_the_packs_group_not_t
     assert "also name 'Bristoll', which the ONS table does not hold, so it is left out of the group." in text
     assert "the mean of the 14 CSP rates" in text  # Medway and its 13 peers, as without the misspelling
     assert "also name" not in " ".join(getattr(b, "text", "") for b in benchmarking_section(area, store.root).blocks)
+
+
+def test_a_single_months_figures_are_in_it_not_from_it(embedded):
+    from csp_data.figures.overview import overview_sentences
+
+    area, store, database, loaded, population = embedded
+    one = build_overview(database.query, area, parse_period("2025-03..2025-03", loaded), loaded, population)
+    assert overview_sentences(one)[0].startswith("In Mar 2025, police recorded 2,267 crimes in Medway")
+    year = build_overview(database.query, area, parse_period("2025", loaded), loaded, population)
+    assert overview_sentences(year)[0].startswith("From Jan 2025 to Dec 2025, police recorded 25,082 crimes")
