@@ -334,7 +334,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     pictures.warm_up()  # the chart engine starts in the background while the figures are gathered
 
-    from csp_data.periods import parse_period
+    from csp_data.periods import PeriodError, parse_period
     from csp_data.report import build_pack, choose_format, open_output, pack_file_name, render_pack
     from csp_data.report.output import check_output_path
     from csp_data.store.geography import ward_population
@@ -356,7 +356,10 @@ def cmd_report(args: argparse.Namespace) -> int:
                 ):
                     raise CspDataError(f"there is nothing to report: {missing}")
             period = parse_period(args.period, loaded)
-            since = parse_period(args.since, loaded) if args.since else None
+            try:
+                since = parse_period(args.since, loaded) if args.since else None
+            except PeriodError as error:
+                raise PeriodError(f"--since: {error}") from None
             out = Path(args.out or pack_file_name(area.short_name, period.first, period.last, format_name))
             with open_output(out) as target:  # a path that cannot be written fails here, before the work
                 wards = ward_population(area)

@@ -206,6 +206,15 @@ _FINANCIAL_TEXT = re.compile(r"([0-9]{4})/([0-9]{2})", re.ASCII)
 _MONTHS_TEXT = re.compile(r"([0-9]{4})-([0-9]{2})\.\.([0-9]{4})-([0-9]{2})", re.ASCII)
 
 
+_ONE_MONTH_TEXT = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
+_SHOWN_LENGTH = 40
+
+
+def _shown(text: str) -> str:
+    """The text as a message quotes it: cut to its first 40 characters (a pasted page, say, echoed whole)."""
+    return repr(text) if len(text) <= _SHOWN_LENGTH else repr(text[:_SHOWN_LENGTH]) + f"… ({len(text):,} characters)"
+
+
 class PeriodError(CspDataError, ValueError):
     """A period written as text that is malformed, unknown, or holds no loaded month."""
 
@@ -213,14 +222,14 @@ class PeriodError(CspDataError, ValueError):
 def _year_of(year: str, text: str) -> int:
     # date() needs years 1 to 9999; a financial year also needs the year after it.
     if not 1 <= int(year) <= 9998:
-        raise PeriodError(f"period {text!r}: {year} is not a year this tool can count")
+        raise PeriodError(f"period {_shown(text)}: {year} is not a year this tool can count")
     return int(year)
 
 
 def _month_of(year: str, month: str, text: str) -> date:
     _year_of(year, text)
     if not 1 <= int(month) <= 12:
-        raise PeriodError(f"period {text!r}: {year}-{month} is not a month (months run from 01 to 12)")
+        raise PeriodError(f"period {_shown(text)}: {year}-{month} is not a month (months run from 01 to 12)")
     return date(int(year), int(month), 1)
 
 
@@ -233,16 +242,21 @@ def _period_from_text(text: str, loaded: list[date]) -> Period:
         start = _year_of(found[1], text)
         if int(found[2]) != (start + 1) % 100:
             raise PeriodError(
-                f"period {text!r}: a financial year runs April to March and is written "
+                f"period {_shown(text)}: a financial year runs April to March and is written "
                 f"{financial_year_label(start)} (April {start} to March {start + 1})"
             )
         return financial_year(start)
     if found := _MONTHS_TEXT.fullmatch(text):
         first, last = _month_of(found[1], found[2], text), _month_of(found[3], found[4], text)
         if last < first:
-            raise PeriodError(f"period {text!r}: the last month ({month_label(last)}) is before the first")
+            raise PeriodError(f"period {_shown(text)}: the last month ({month_label(last)}) is before the first")
         return custom_period(first, last)
-    raise PeriodError(f"period {text!r} is not one this tool knows: give {PERIOD_SYNTAX}")
+    if found := _ONE_MONTH_TEXT.fullmatch(text):  # one month, written as the months form's ends are
+        month = _month_of(found[1], found[2], text)
+        raise PeriodError(
+            f"period {_shown(text)}: one month is written as a run of one, {text}..{text} ({month_label(month)})"
+        )
+    raise PeriodError(f"period {_shown(text)} is not one this tool knows: give {PERIOD_SYNTAX}")
 
 
 def parse_period(text: str, loaded: Iterable[date]) -> Period:
@@ -270,6 +284,6 @@ def parse_period(text: str, loaded: Iterable[date]) -> Period:
     period = _period_from_text(text, loaded)
     if len(period.missing_months(loaded)) == period.length:
         raise PeriodError(
-            f"period {text!r} ({period.span_label}) holds no loaded month; months loaded: {describe_months(loaded)}"
+            f"period {_shown(text)} ({period.span_label}) holds no loaded month; months loaded: {describe_months(loaded)}"
         )
     return period

@@ -71,6 +71,9 @@ def test_parse_period(text, first, last, label):
         ("0000", "0000 is not a year"),
         ("٢٠٢٥", "is not one this tool knows"),  # digits, but not ASCII ones
         ("2023", "holds no loaded month; months loaded: Jan 2025 to Dec 2025"),
+        ("2025-03", "period '2025-03': one month is written as a run of one, 2025-03..2025-03 (Mar 2025)"),
+        ("2025-13", "period '2025-13': 2025-13 is not a month"),
+        ("x" * 12000, "period '" + "x" * 40 + "'… (12,000 characters) is not one this tool knows"),
     ],
 )
 def test_parse_period_refuses(text, message):
@@ -93,8 +96,8 @@ def test_parse_period_with_nothing_loaded():
         (["--period", "2025-13..2025-14"], "error: period '2025-13..2025-14': 2025-13 is not a month"),
         (["--period", "2025/27"], "error: period '2025/27': a financial year runs April to March"),
         (["--period", "1999"], "error: period '1999' (Jan 1999 to Dec 1999) holds no loaded month"),
-        (["--since", "1999"], "error: period '1999' (Jan 1999 to Dec 1999) holds no loaded month"),
-        (["--since", "2025-1"], "error: period '2025-1' is not one this tool knows"),
+        (["--since", "1999"], "error: --since: period '1999' (Jan 1999 to Dec 1999) holds no loaded month"),
+        (["--since", "2025-1"], "error: --since: period '2025-1' is not one this tool knows"),
         (["--format", "html"], "error: format 'html' is not offered: choose pdf or docx"),
         (["--format", "docx"], "error: the file name 'pack.pdf' is for pdf, but --format is docx"),
         (["--period", "2025", "--since", "2025"], "error: the last pack's period (Calendar year 2025 (Jan 2025 "),
