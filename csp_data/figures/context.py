@@ -105,6 +105,10 @@ def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table
         group_average=float(summary.group_average),
         position=None if pd.isna(row["position"]) else str(row["position"]),
         sentence=bm.describe_position(summary, area.short_name).replace("**", "")
+        # The Overview is read by residents who have not seen the Benchmarking page's explanation.
+        + f" A CSP (Community Safety Partnership) is {bm.CSP_MEANING}; the group is "
+        + bm.MSG_MEANING.replace("most like it", f"most like {area.short_name}")
+        + "."
         + (
             f" The partnership's list of similar areas also names {', '.join(repr(n) for n in unknown)}, which the "
             "ONS table does not hold, so the group leaves " + ("it" if len(unknown) == 1 else "them") + " out."

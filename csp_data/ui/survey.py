@@ -25,9 +25,10 @@ from csp_data.area_documents import file_stamp
 from csp_data.charts import priorities as priority_charts
 from csp_data.config import Area
 from csp_data.figures import priorities as pr
+from csp_data.glossary import terms_used
 from csp_data.markdown import markdown_text
 from csp_data.periods import Period
-from csp_data.plans.wording import source_words
+from csp_data.plans.wording import source_words, terms_note
 from csp_data.store.geography import ward_boundaries
 from csp_data.survey.store import read_stored_responses, stored_responses_file
 from csp_data.ui.charts import VegaSpec, chart_spec, show_chart
@@ -278,6 +279,10 @@ def show_latest(sections: PublishedSections, stem: str) -> None:
         for column, question in zip(st.columns(2), sections.questions[index : index + 2]):
             with column:
                 show_question(question, sections.year, stem)
+    # Terms a resident may not know ("a concern under Prevent"), explained as the Priorities page explains its own.
+    asked = [text for text, _ in sections.headline] + [question.text for question in sections.questions]
+    if note := terms_note(terms_used("\n".join(asked)), "Terms used in this survey"):
+        st.caption(note)
 
 
 def show_headline(sections: PublishedSections, stem: str) -> None:

@@ -122,6 +122,14 @@ def test_headline_figures_2024(default_page):
     assert "**Do you know how to raise a concern under Prevent?**" in markdown
 
 
+def test_a_term_the_survey_asks_about_is_explained(default_page):
+    """ "Do you know how to raise a concern under Prevent?" was asked with no word of what Prevent is."""
+    notes = [c.value for c in default_page.caption if c.value.startswith("Terms used in this survey: ")]
+    assert len(notes) == 1 and notes[0].startswith(
+        "Terms used in this survey: **Prevent**: The part of the government's counter-terrorism strategy"
+    )
+
+
 def test_problem_priority_safer_and_tell_tables(default_page):
     tables = [t.value for t in shown_tables(default_page) if t.names[:2] == ["option", "group"]]
     shares = [dict(zip(t["option"], t["percentage"])) for t in tables]

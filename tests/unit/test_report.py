@@ -685,6 +685,11 @@ def test_a_peer_the_ons_table_does_not_hold_is_named_where_the_group_is_describe
     area, store = embedded[0], embedded[1]
     peers = peer_position(dataclasses.replace(area, peers=(*area.peers, "Bristol")), store.root)
     assert peers.group_size == peer_position(area, store.root).group_size == 14
+    # What a CSP and the group are, for a resident on the Overview ("the 14 CSPs in the group" had no explanation).
+    assert (
+        "A CSP (Community Safety Partnership) is the council, police and other local services working together "
+        "against crime in one area; the group is the CSPs most like Medway in the make-up of their people and places"
+    ) in peer_position(area, store.root).sentence
     assert peers.sentence.endswith(
         "The partnership's list of similar areas also names 'Bristol', which the ONS table does not hold, so the "
         "group leaves it out."
