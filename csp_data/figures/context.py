@@ -18,7 +18,7 @@ import pandas as pd
 
 from csp_data import benchmarks as bm
 from csp_data.benchmarks.groups import TOTAL
-from csp_data.change import compare_counts, describe_change
+from csp_data.change import Change, compare_counts, describe_change
 from csp_data.config import Area
 from csp_data.errors import CspDataError
 from csp_data.figures.expected_range import expected_range, level_note
@@ -64,6 +64,16 @@ class Peers:
     rate_published: bool = False  # ONS's own rate (Table C4), not worked out here from Table C2's count
 
 
+@dataclass(frozen=True)
+class LongerChange:
+    """A longer comparison than the annual one (see :func:`csp_data.series.longer_comparison`)."""
+
+    text: str  # the sentence, saying which months were compared
+    figure: str  # "-17.6% (three-year comparison)"
+    matched: MatchedMonths
+    change: Change
+
+
 @dataclass
 class CrimePicture:
     overview: Overview
@@ -73,6 +83,7 @@ class CrimePicture:
     three_figures_note: str
     asb_longer: str | None = None  # ASB's longer comparison in words, when there is one
     crime_longer: str | None = None  # crime's, likewise (also a row of the table)
+    crime_longer_change: LongerChange | None = None  # its figures, for the pack's cover
 
 
 def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table) -> Peers | None:
@@ -136,9 +147,7 @@ def _change_row(overview: Overview, loaded: list[date]) -> tuple[str, str]:
     return overview.crime.change_text, figure
 
 
-def _longer_row(
-    series: pd.DataFrame, loaded: list[date], period: Period, noun: str = "crime"
-) -> tuple[str, str] | None:
+def _longer_row(series: pd.DataFrame, loaded: list[date], period: Period, noun: str = "crime") -> LongerChange | None:
     matched: MatchedMonths | None = longer_comparison(period, loaded)
     if matched is None:
         return None
@@ -146,7 +155,8 @@ def _longer_row(
     now = int(sum(counts[m] for m in matched.current_months))
     before = int(sum(counts[m] for m in matched.previous_months))
     change, text = describe_matched_change(matched, now, before, noun)
-    return text, f"{change.percent:+.1f}% ({matched.label})" if change.percent is not None else matched.label
+    figure = f"{change.percent:+.1f}% ({matched.label})" if change.percent is not None else matched.label
+    return LongerChange(text, figure, matched, change)
 
 
 def _trend_row(series: pd.DataFrame, period: Period) -> tuple[str, str]:
@@ -330,11 +340,11 @@ def crime_picture(
     ]
     longer = _longer_row(series, loaded, period)
     if longer is not None:
-        rows.append(("Longer comparison", *longer))
+        rows.append(("Longer comparison", longer.text, longer.figure))
     # ASB's too: its annual change can rest on a few months while a longer comparison covers most of the year.
     asb_longer = _longer_row(monthly_series(type_counts, loaded, ALL_ASB), loaded, period, ALL_ASB.noun)
     if asb_longer is not None:
-        rows.append(("ASB, longer comparison", *asb_longer))
+        rows.append(("ASB, longer comparison", asb_longer.text, asb_longer.figure))
     rows += [
         ("General trend", *_trend_row(series, period)),
         ("Seasonality", *_seasonality_row(series, period)),
@@ -349,6 +359,7 @@ def crime_picture(
         peers,
         figures,
         note,
-        None if asb_longer is None else asb_longer[0],
-        None if longer is None else longer[0],
+        None if asb_longer is None else asb_longer.text,
+        None if longer is None else longer.text,
+        longer,
     )

@@ -51,6 +51,16 @@ def _at_a_glance(picture: CrimePicture, loaded: list[date]) -> Table:
     if asb.rate_per_1000 is not None:
         rows.append(("ASB incidents per 1,000 residents", f"{asb.rate_per_1000:.1f}{asb.partial_words}"))
     rows.append(_change_row(overview, loaded))
+    if (longer := picture.crime_longer_change) is not None and longer.change.percent is not None:
+        # The comparison the rest of the pack rates by (Priorities' direction of travel), beside the annual one.
+        compared = len(longer.matched.current_months)
+        rows.append(
+            (
+                f"Change in crime, longer comparison ({compared} of {overview.period.length:,} months, against "
+                f"{number_word(longer.matched.years)} years earlier)",
+                f"{longer.change.percent:+.1f}%, {VERDICT_WORDS.get(longer.change.verdict, '')}".rstrip(", "),
+            )
+        )
     peers = picture.peers
     if peers is not None and peers.rank is not None:
         verdict = f"; {peers.position}" if peers.position else ""

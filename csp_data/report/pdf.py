@@ -195,7 +195,9 @@ def _cover(pack: Pack, images: dict[int, str]) -> str:
         "  set text(fill: white)",
         f"  text(size: 11pt, {typst_string(pack.area_name)})",
         "  v(0.3em)",
-        f'  text(size: 26pt, weight: "bold", {typst_string(pack.title)})',
+        # The document's title as its first heading (tagged H1 for a screen reader), kept out of the contents.
+        '  show heading: it => text(size: 26pt, weight: "bold", it.body)',
+        f"  heading(level: 1, outlined: false, bookmarked: false, {typst_string(pack.title)})",
         "  v(0.2em)",
         f"  text(size: 14pt, {typst_string(pack.period_title)})",
         "})",

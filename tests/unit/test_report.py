@@ -734,3 +734,34 @@ def test_a_single_months_figures_are_in_it_not_from_it(embedded):
     assert overview_sentences(one)[0].startswith("In Mar 2025, police recorded 2,267 crimes in Medway")
     year = build_overview(database.query, area, parse_period("2025", loaded), loaded, population)
     assert overview_sentences(year)[0].startswith("From Jan 2025 to Dec 2025, police recorded 25,082 crimes")
+
+
+def test_the_covers_glance_gives_the_longer_comparison_the_pack_rates_by(built):
+    """The cover gave only the four-month change (-2.4%, within normal variation) while the pack's status pages
+    rate by the 11-month one (-17.6%, a real fall): both are at a glance now, each saying over which months."""
+    period, overview, pack, pdf, docx_bytes = built
+    glance = next(b for b in pack.cover if isinstance(b, Table) and b.caption == "At a glance").frame
+    rows = dict(zip(glance["Measure"], glance["Figure"]))
+    if period.label == "Calendar year 2025":
+        assert rows["Change in crime (4 of 12 months, against a year earlier)"] == "-2.4%, within normal variation"
+        assert rows["Change in crime, longer comparison (11 of 12 months, against three years earlier)"] == (
+            "-17.6%, a real fall"
+        )
+    else:  # 2025/26: Apr to Dec 2025 loaded, none of 2024/25's after April; 2022 holds Apr to Nov (no December)
+        assert [m for m in rows if "longer comparison" in m] == [
+            "Change in crime, longer comparison (8 of 12 months, against three years earlier)"
+        ]
+
+
+def test_the_pdfs_title_is_its_first_heading_and_out_of_the_contents(built, tmp_path):
+    """A screen reader met the cover's title as a paragraph, the first heading being "Contents"."""
+    period, overview, pack, pdf, _ = built
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pdf)
+    structure = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True).stdout
+    headings = re.findall(r'^\s*H1 "([^"]*)"', structure, flags=re.MULTILINE)
+    assert headings[:2] == ["Community safety scrutiny pack", "Contents"], headings[:3]
+    contents = squash(
+        subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True).stdout
+    )
+    assert contents.count("Community safety scrutiny pack") == 1  # the cover's own, not a contents line
