@@ -168,7 +168,7 @@ def _trend_row(series: pd.DataFrame, period: Period) -> tuple[str, str]:
     for year, rows in held.groupby("year"):
         average = float(rows["incidents"].astype(int).mean())
         months = "" if len(rows) == 12 else f" ({describe_months(rows['month'])})"
-        parts.append((year, average, f"{year}{months}: {average:,.0f} a month"))
+        parts.append((year, average, f"{year}{months}: {average:,.0f} a month", len(rows)))
     text = "Average crimes recorded a month, by calendar year loaded: " + "; ".join(p[2] for p in parts) + "."
     if len(parts) >= 2:
         # The first year against the last over the months of the year loaded in both (crime differs by
@@ -185,7 +185,8 @@ def _trend_row(series: pd.DataFrame, period: Period) -> tuple[str, str]:
                 f" From {first} to {last}, over the months of the year loaded in both ({months}), crime "
                 f"{describe_change(change)} (months not loaded are left out, never counted as 0)."
             )
-    figure = " → ".join(f"{p[0]}: {p[1]:,.0f}" for p in parts)
+    # A year with months missing says how many its average is over (2024's four, Jan to Apr, are not a year's).
+    figure = " → ".join(f"{p[0]}{'' if p[3] == 12 else f' ({p[3]} months)'}: {p[1]:,.0f}" for p in parts)
     return text, f"{figure} a month"
 
 

@@ -68,7 +68,8 @@ def test_the_trend_compares_the_same_months_of_the_first_and_last_years(medway):
     assert (
         f"From 2022 to 2025, over the months of the year loaded in both (Jan to Nov), crime fell by {fall}%" in finding
     )
-    assert figure.startswith("2022: ") and " → 2024: " in figure and " → 2025: " in figure
+    # 2022 holds 11 months and 2024 four: each average says over how many (the arrows read as a year's trend).
+    assert figure.startswith("2022 (11 months): ") and " → 2024 (4 months): " in figure and " → 2025: " in figure
 
 
 def test_asb_gets_its_longer_comparison_too(medway):
