@@ -297,7 +297,12 @@ def cmd_benchmarks_load(args: argparse.Namespace) -> int:
             f"left out of {source}: {skipped['force_total']} force totals, "
             f"{skipped['unassigned_or_airport']} unassigned or airport rows"
         )
-    if area.csp_code and area.csp_code in set(frame["csp_code"]):
+    try:  # the area's own figures, when its code is the table's CSP of its councils
+        area_code = bm.area_csp_code(frame, area.csp_code, [], area.local_authority_codes) if area.csp_code else None
+    except bm.BenchmarkError as error:
+        area_code = None
+        print(f"Note: {error}.")
+    if area_code:
         totals = frame[(frame["csp_code"] == area.csp_code) & (frame["offence_group"] == "total_excl_fraud")]
         for row in totals.itertuples():
             rate = "no rate" if pd.isna(row.rate_per_1000) else f"{row.rate_per_1000:.2f} per 1,000"

@@ -60,14 +60,12 @@ def markdown_text_keeping_code(text: str) -> str:
     return "".join(part if _CODE_SPAN.fullmatch(part) else markdown_text(part) for part in parts)
 
 
-_BRACKET = re.compile(r"([\[\]])")
+_BARE_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")  # a bracket after no backslash, or after escaped ones
 
 
 def markdown_link_text(text: str) -> str:
     """:func:`markdown_text` for the text of a link (``[text](#anchor)``): every bracket escaped too, since one
     left bare would end the link's text early (a ward named "… ]" showed the link's Markdown as written), and its
-    spaces and line breaks made one space, since a blank line would end it too."""
-    return "".join(
-        "\\" + part if part in ("[", "]") else markdown_text(part)
-        for part in _BRACKET.split(" ".join(str(text).split()))
-    )
+    spaces and line breaks made one space, since a blank line would end it too. The whole text is escaped first,
+    so that Streamlit's own marks (":red[…]") are escaped as they are anywhere else."""
+    return _BARE_BRACKET.sub(r"\1\\\2", markdown_text(" ".join(str(text).split())))

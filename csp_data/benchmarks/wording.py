@@ -22,7 +22,7 @@ from csp_data.benchmarks.groups import (
 )
 from csp_data.benchmarks.published import PublishedSummary
 from csp_data.benchmarks.statistics import GroupSummary, population_year
-from csp_data.words import ordinal, plural, rank_phrase
+from csp_data.words import ordinal, plural, rank_of, rank_phrase
 
 __all__ = [
     "CI_MEANING",
@@ -385,12 +385,11 @@ def describe_rate_source(df: pd.DataFrame, period_end) -> str:
 
 def describe_published(summary: PublishedSummary, area_name: str) -> str:
     """The published table's average and the area's place, recomputed from its rows."""
-    place = rank_phrase(summary.area_rank, summary.group_size, "").removeprefix("the ").strip()
     return (
         f"Group average **{summary.group_average:.1f}** per 1,000 (the unweighted mean of the "
         f"{summary.group_size} published rates, {area_name} included: "
         f"{summary.table['rate_per_1000'].sum():,.1f} / {summary.group_size} = {summary.group_average:.2f}). "
-        f"{area_name}: {summary.area_rate:.1f}, **{place} of {summary.group_size}**."
+        f"{area_name}: {summary.area_rate:.1f}, **{rank_of(summary.area_rank, summary.group_size)}**."
     )
 
 

@@ -35,7 +35,7 @@ from csp_data.series import (
     monthly_series,
     monthly_type_counts,
 )
-from csp_data.words import percent, rank_of
+from csp_data.words import percent, plural, rank_of
 
 ASPECTS = (
     "Level of crime",
@@ -117,9 +117,13 @@ def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table
         position=None if pd.isna(row["position"]) else str(row["position"]),
         sentence=bm.describe_position(summary, area.short_name).replace("**", "")
         # The Overview is read by residents who have not seen the Benchmarking page's explanation.
-        + f" A CSP (Community Safety Partnership) is {bm.CSP_MEANING}; the group is "
-        + bm.MSG_MEANING.replace("most like it", f"most like {area.short_name}")
-        + "."
+        + (
+            f" A CSP (Community Safety Partnership) is {bm.CSP_MEANING}; the group is "
+            + bm.MSG_MEANING.replace("most like it", f"most like {area.short_name}")
+            + "."
+            if summary.group_size >= 2
+            else ""
+        )
         + (
             f" The partnership's list of similar areas also names {', '.join(repr(n) for n in unknown)}, which the "
             "ONS table does not hold, so the group leaves " + ("it" if len(unknown) == 1 else "them") + " out."
@@ -133,7 +137,7 @@ def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table
 def _peer_row(peers: Peers | None) -> tuple[str, str]:
     if peers is None:
         return "No ONS benchmark table is loaded, so no comparison with similar areas is given.", "–"
-    if peers.rank is None or peers.rate is None:
+    if peers.rank is None or peers.rate is None or peers.group_size < 2:  # no rank among one
         return peers.sentence, "–"
     return peers.sentence, f"{rank_of(peers.rank, peers.group_size)}; {peers.rate:.1f} per 1,000"
 
@@ -283,7 +287,7 @@ def three_figures(area: Area, overview: Overview, peers: Peers | None) -> tuple[
         loaded = (
             f"counts the {overview.months_loaded} of {overview.period.length:,} months loaded"
             if not overview.complete
-            else f"counts {overview.months_loaded} months"
+            else f"counts {plural(overview.months_loaded, 'month')}"
         )
         size = "lower" if overview.months_loaded < 12 else "higher"
         note += (

@@ -3,6 +3,7 @@ data cannot say (coverage gaps, anonymised locations, the forces counted)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from csp_data.config import Area
@@ -15,9 +16,13 @@ from csp_data.store.forces import describe_forces
 OGL = "Open Government Licence v3.0"
 
 
+_OGL_SOURCE = re.compile(r"\bONS\b|Office for National Statistics|Ordnance Survey|\bOS\b")
+
+
 def _from_ons(source: str) -> bool:
-    """Whether a source the area file gives is the Office for National Statistics' (its licence is then the OGL)."""
-    return "ONS" in source or "Office for National Statistics" in source
+    """Whether a source the area file gives is the Office for National Statistics' or Ordnance Survey's (its
+    licence is then the OGL, and boundaries carry OS's copyright line)."""
+    return bool(_OGL_SOURCE.search(source))
 
 
 def caveats_section(run_query: RunQuery, area: Area, overview: Overview, loaded: list[date]) -> Section:

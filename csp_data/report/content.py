@@ -19,6 +19,7 @@ from csp_data.config import Area
 from csp_data.figures.context import CrimePicture, crime_picture, peer_position
 from csp_data.figures.overview import Overview
 from csp_data.periods import Period, describe_months
+from csp_data.plans.progress import THIN_SHARE
 from csp_data.report import pictures
 from csp_data.report.benchmarking import benchmarking_section
 from csp_data.report.caveats import caveats_section
@@ -51,8 +52,14 @@ def _at_a_glance(picture: CrimePicture, loaded: list[date]) -> Table:
     if asb.rate_per_1000 is not None:
         rows.append(("ASB incidents per 1,000 residents", f"{asb.rate_per_1000:.1f}{asb.partial_words}"))
     rows.append(_change_row(overview, loaded))
-    if (longer := picture.crime_longer_change) is not None and longer.change.percent is not None:
-        # The comparison the rest of the pack rates by (Priorities' direction of travel), beside the annual one.
+    longer = picture.crime_longer_change
+    annual = matched_months(overview.period, loaded)
+    if (
+        longer is not None
+        and longer.change.percent is not None
+        and len(annual.current_months) < THIN_SHARE * overview.period.length
+    ):
+        # The comparison the priorities' direction of travel is then rated by, beside the thin annual one.
         compared = len(longer.matched.current_months)
         rows.append(
             (
@@ -62,7 +69,7 @@ def _at_a_glance(picture: CrimePicture, loaded: list[date]) -> Table:
             )
         )
     peers = picture.peers
-    if peers is not None and peers.rank is not None:
+    if peers is not None and peers.rank is not None and peers.group_size >= 2:
         verdict = f"; {peers.position}" if peers.position else ""
         rows.append(
             (

@@ -75,8 +75,18 @@ def lsoa_district_names(listed: tuple[str, ...]) -> dict[str, str]:
 STORE_RECORD = "districts.json"
 
 
+#: Each spelling of a district in :data:`OTHER_SPELLINGS` (lower-cased), by its ONS name's.
+_SPELT = {name.lower(): ons.lower() for ons, names in OTHER_SPELLINGS.items() for name in (ons, *names)}
+
+
 def _same(first: Sequence[str], second: Sequence[str]) -> bool:
-    return sorted({d.strip().lower() for d in first}) == sorted({d.strip().lower() for d in second})
+    """Whether two lists of districts match the same LSOA names, however each is spelt ("Vale of Glamorgan" and
+    "The Vale of Glamorgan"; "Folkestone and Hythe" with or without its former "Shepway")."""
+
+    def matched(listed: Sequence[str]) -> set[str]:
+        return {_SPELT.get(name, name) for name in lsoa_district_names(tuple(d.strip() for d in listed))}
+
+    return matched(first) == matched(second)
 
 
 def _held(store_root: Path) -> list[str] | None:
@@ -111,7 +121,7 @@ def read_for_other_districts(store_root: Path, listed: Sequence[str]) -> str | N
     if held is None or _same(held, listed):
         return None
     return (
-        f"the store's months were loaded for the districts {', '.join(held)}, not for this area file's "
+        f"The store's months were loaded for the districts {', '.join(held)}, not for this area file's "
         f"{', '.join(listed)}: its figures are another area's. Point the area file's [store] path at this area's "
         "own store, or load this area's months into a new one"
     )

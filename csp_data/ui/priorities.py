@@ -28,7 +28,9 @@ import pandas as pd
 import streamlit as st
 
 from csp_data.area_documents import file_stamp
+from csp_data.benchmarks.errors import BenchmarkError
 from csp_data.benchmarks.groups import period_label
+from csp_data.benchmarks.peers import area_csp_code
 from csp_data.charts import priorities as priority_charts
 from csp_data.config import Area
 from csp_data.figures import priorities as pr
@@ -272,6 +274,11 @@ def ons_view(area: Area, plans_file: Path) -> tuple[dict[str, OnsView], str]:
         return {}, pr.NO_ONS_TABLE
     if not area.csp_code:
         return {}, "The ONS figures cannot be matched to this area: its partnership code is not known."
+    try:  # a code copied from another area's file would show that area's figures under this one's name
+        area_csp_code(benchmark_table(path), area.csp_code, [area.short_name, area.name], area.local_authority_codes)
+    except BenchmarkError as error:
+        reason = str(error).rstrip(".")
+        return {}, f"The ONS figures are not shown: {reason[:1].lower()}{reason[1:]}."
     plans = (str(plans_file), file_stamp(plans_file))
     views = _ons_view((str(path), path.stat().st_mtime_ns), area.csp_code, plans, slug(area.short_name))
     return views, "The ONS table holds no figures for this area."

@@ -395,3 +395,23 @@ def test_unreadable_ons_table_is_one_message_and_the_page_goes_on(tmp_path, monk
     asb = independent_count("Anti-social behaviour", "2025-01-01", "2025-12-01")
     assert metrics(at)["Anti-social behaviour: ASB incidents recorded"] == f"{asb:,}"
     assert "Earlier plans" in [h.value for h in at.header]
+
+
+def test_ons_figures_of_a_csp_code_whose_councils_are_not_the_areas_are_not_shown():
+    """Cardiff's area file with Medway's csp_code showed Medway's ONS sexual offences on Priorities as Cardiff's."""
+    import dataclasses
+
+    from csp_data.config import load_area
+    from csp_data.ui.priorities import ons_view
+
+    medway = load_area(ROOT / "data" / "medway" / "area.toml")
+    views, _ = ons_view(medway, medway.plans_file)
+    assert views  # Medway's own code and councils: its figures
+    cardiff = dataclasses.replace(medway, short_name="Cardiff", local_authority_codes=("W06000015",))
+    views, message = ons_view(cardiff, cardiff.plans_file)
+    assert views == {}
+    assert message == (
+        "The ONS figures are not shown: the area's CSP code E22000143 is Medway's in the ONS benchmark table, whose "
+        "councils are E06000035, none of the area file's local_authority_codes (W06000015); check csp_code and "
+        "local_authority_codes in the area file."
+    )

@@ -293,3 +293,20 @@ def test_a_ward_source_must_be_text(tmp_path):
             load_area(path)
     finally:
         path.unlink(missing_ok=True)
+
+
+def test_only_ons_and_ordnance_survey_sources_are_credited_under_the_ogl():
+    from dataclasses import replace
+
+    from csp_data.report.caveats import source_lines
+
+    medway = load_area(MEDWAY_AREA_FILE)
+    for source, credited in [
+        ("Ordnance Survey Boundary-Line", True),
+        ("OS Boundary-Line, May 2024", True),
+        ("ONS", True),
+        ("Drawn by the council's GIS team from PERSONS registers", False),
+        ("Council GIS (not ONS-derived)", True),  # names ONS: read as ONS's, the safer side for a licence line
+    ]:
+        area = replace(medway, wards=tuple(replace(w, source=source) for w in medway.wards))
+        assert ("Open Government Licence" in source_lines(area, "x")[3]) is credited, source

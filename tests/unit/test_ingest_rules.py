@@ -1140,7 +1140,7 @@ def test_a_store_loaded_for_other_districts_is_not_read_as_this_areas(tmp_path, 
     swale = _two_district_area(tmp_path / "s", 'lsoa_districts = ["Swale"]')
     with pytest.raises(
         StoreError,
-        match="the store's months were loaded for the districts Medway, not for this area file's Swale: its figures "
+        match="The store's months were loaded for the districts Medway, not for this area file's Swale: its figures "
         "are another area's",
     ):
         Database(swale, store)
@@ -1160,7 +1160,21 @@ def test_a_store_loaded_for_other_districts_is_not_read_as_this_areas(tmp_path, 
     # The same districts however written are read; so is a store with no months.
     same = _two_district_area(tmp_path / "s", 'lsoa_districts = [" medway "]')
     assert len(Database(same, store).query("monthly_type_counts", first=date(2025, 3, 1), last=date(2025, 3, 1)))
-    Database(swale, Store(tmp_path / "empty"))
+    # A store whose months were all removed keeps its record, and is read by any area: it holds no one's rows.
+    emptied = Store(tmp_path / "emptied")
+    ingest([folder], medway, emptied)
+    remove_months(emptied, ["2025-03"])
+    assert (emptied.root / "districts.json").exists() and Database(swale, emptied).loaded_months() == []
+    # The same districts spelt another way (ONS's name, police.uk's, a former district beside its successor).
+    from csp_data.store.districts import read_for_other_districts, remember_districts
+
+    (tmp_path / "spelt").mkdir()
+    remember_districts(tmp_path / "spelt", ["The Vale of Glamorgan"])
+    assert read_for_other_districts(tmp_path / "spelt", ["Cardiff"]) is not None
+    assert read_for_other_districts(tmp_path / "spelt", ["Vale of Glamorgan"]) is None
+    remember_districts(tmp_path / "spelt", ["Folkestone and Hythe"])
+    assert read_for_other_districts(tmp_path / "spelt", [" folkestone and hythe", "Shepway"]) is None
+    assert read_for_other_districts(tmp_path / "spelt", ["Folkestone and Hythe", "Dover"]) is not None
 
 
 def test_a_first_load_between_naming_its_version_and_linking_it_reads_as_empty_not_damaged(loaded):

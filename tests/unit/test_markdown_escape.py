@@ -124,3 +124,10 @@ def test_a_name_in_a_links_text_stays_in_the_link_as_written(name):
     unescaped = rendered(f"[Go to the profile of {markdown_text(name)}](#ward-profile), below.").findall(".//a")
     if name == "a]b":  # the escape of its text alone did not keep it a link
         assert not unescaped
+
+
+def test_streamlits_own_marks_in_a_links_text_are_escaped_as_anywhere_else():
+    assert markdown_link_text(":red[Ward] :material/home:") == markdown_text(":red[Ward] :material/home:").replace(
+        "[", "\\["
+    ).replace("]", "\\]")
+    assert markdown_link_text(":red[Ward]").startswith("&#58;red")

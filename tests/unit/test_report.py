@@ -727,11 +727,14 @@ def test_a_peer_the_ons_table_does_not_hold_is_left_out_of_the_packs_group_not_t
 
 
 def test_a_single_months_figures_are_in_it_not_from_it(embedded):
+    from csp_data.figures.context import three_figures
     from csp_data.figures.overview import overview_sentences
 
     area, store, database, loaded, population = embedded
     one = build_overview(database.query, area, parse_period("2025-03..2025-03", loaded), loaded, population)
     assert overview_sentences(one)[0].startswith("In Mar 2025, police recorded 2,267 crimes in Medway")
+    _, note = three_figures(area, one, peer_position(area, store.root))
+    assert "The police.uk figure counts 1 month, not 12, so it is lower than a year's would be" in note
     year = build_overview(database.query, area, parse_period("2025", loaded), loaded, population)
     assert overview_sentences(year)[0].startswith("From Jan 2025 to Dec 2025, police recorded 25,082 crimes")
 
@@ -765,3 +768,29 @@ def test_the_pdfs_title_is_its_first_heading_and_out_of_the_contents(built, tmp_
         subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True).stdout
     )
     assert contents.count("Community safety scrutiny pack") == 1  # the cover's own, not a contents line
+
+
+def test_the_cover_gives_no_longer_comparison_where_the_priorities_rate_year_on_year(embedded):
+    """Jan to Jun 2025: four of six months compare with a year earlier (not thin), so the priorities are rated
+    year-on-year; the cover had given the six-month comparison with 2022 as what they were rated by."""
+    area, store, database, loaded, population = embedded
+    pack = build_pack(
+        database.query, area, parse_period("2025-01..2025-06", loaded), loaded, population, store_dir=store.root
+    )
+    glance = next(b for b in pack.cover if isinstance(b, Table) and b.caption == "At a glance").frame
+    assert not [m for m in glance["Measure"] if "longer comparison" in m]
+    assert "Change in crime (4 of 6 months, against a year earlier)" in list(glance["Measure"])
+
+
+def test_with_no_peer_there_is_no_rank_and_no_group_to_explain(embedded):
+    """No peers: the sentence said the area had none to be compared with, then explained "the group", and the
+    figure read "highest of 1"."""
+    import dataclasses
+
+    from csp_data.figures.context import _peer_row
+
+    area, store = embedded[0], embedded[1]
+    alone = peer_position(dataclasses.replace(area, peers=()), store.root)
+    assert "A CSP (Community Safety Partnership)" not in alone.sentence
+    assert _peer_row(alone)[1] == "–"
+    assert _peer_row(peer_position(area, store.root))[1] == "5th highest of 14; 96.6 per 1,000"
