@@ -96,7 +96,10 @@ def statement_sections(area: Area, prepared: date = STATEMENT_DATE) -> list[Sect
             "under it, to sort and filter in a spreadsheet. (WCAG 1.4.10 Reflow.)\n"
             "- **On a narrow phone screen** some charts are cut off at the side or their legends are "
             "shortened (for example the small charts of each crime type on *Seasonality and trends*). "
-            "The table under each chart gives the same figures. (WCAG 1.4.10 Reflow.)\n"
+            "The table under each chart gives the same figures. On the narrowest screens (320 pixels wide) the "
+            "maps on *Ward map* and *Hotspots* open cut off at both sides: drag or zoom the map, or use the "
+            "tables under it (every ward's figures on *Ward map*, the hot squares on *Hotspots*). "
+            "(WCAG 1.4.10 Reflow.)\n"
             "- **In a narrow browser window, or zoomed to 200% or more,** the sidebar opens over the page, and "
             "stays open after you choose a page from it: close it with its *Collapse sidebar* button («) to "
             "see the page. Phones and tablets close it themselves. When it opens, keyboard focus does not move "
@@ -117,7 +120,8 @@ def statement_sections(area: Area, prepared: date = STATEMENT_DATE) -> list[Sect
             "- **A keyboard-only walk.** The same tests press the Tab key through every page. Every "
             "control must be reached, and each must show a clear focus outline when it is.\n"
             "- **Desktop and phone.** The pages have been looked at on a desktop screen (1,440 pixels "
-            "wide) and a phone screen (390 pixels wide).\n\n"
+            "wide), a phone screen (390 pixels wide) and at 320 pixels wide, the narrowest the standard asks "
+            "pages to work at.\n\n"
             "Automated checks find only some kinds of problem. The dashboard has not yet been tested by "
             "disabled people who use it, or audited by an independent specialist.",
         ),
