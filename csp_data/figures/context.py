@@ -82,8 +82,12 @@ class CrimePicture:
     three_figures: pd.DataFrame  # source, figure, period, counts
     three_figures_note: str
     asb_longer: str | None = None  # ASB's longer comparison in words, when there is one
-    crime_longer: str | None = None  # crime's, likewise (also a row of the table)
-    crime_longer_change: LongerChange | None = None  # its figures, for the pack's cover
+    crime_longer_change: LongerChange | None = None  # crime's (also a row of the table), with its figures
+
+    @property
+    def crime_longer(self) -> str | None:
+        """Crime's longer comparison in words, when there is one."""
+        return None if self.crime_longer_change is None else self.crime_longer_change.text
 
 
 def peer_position(area: Area, store_dir=None, read_table=bm.read_benchmark_table) -> Peers | None:
@@ -365,6 +369,5 @@ def crime_picture(
         figures,
         note,
         None if asb_longer is None else asb_longer.text,
-        None if longer is None else longer.text,
         longer,
     )
